@@ -1,0 +1,266 @@
+//! `site.toml`: the site's settings. Every key is optional and defaulted;
+//! an unknown key is an error that names it, so typos never pass silently.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+
+/// The settings of one site, after defaults are applied.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL of the deployed site; used only where a URL must be
+    /// absolute (feed, sitemap, canonical links, structured data).
+    pub base_url: String,
+    pub language: String,
+    pub output_dir: String,
+    pub know_heading: String,
+    pub autolink: bool,
+    /// Default bylines for articles that name no `authors`.
+    pub authors: Vec<String>,
+    pub search: SearchConfig,
+    pub publisher: Publisher,
+    /// Set when `base_url` was not given, so the build can say so.
+    #[serde(skip)]
+    pub base_url_defaulted: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    pub enabled: bool,
+}
+
+/// The organisation that publishes the site, for structured data.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Publisher {
+    pub name: String,
+    /// Path under `static/` or an absolute URL.
+    pub logo: String,
+}
+
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:1111/";
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Explainer".into(),
+            description: String::new(),
+            base_url: DEFAULT_BASE_URL.into(),
+            language: "en".into(),
+            output_dir: "public".into(),
+            know_heading: "What You Should Know".into(),
+            autolink: true,
+            authors: Vec::new(),
+            search: SearchConfig::default(),
+            publisher: Publisher::default(),
+            base_url_defaulted: true,
+        }
+    }
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "output_dir",
+    "know_heading",
+    "autolink",
+    "authors",
+    "search",
+    "publisher",
+    "enabled",
+    "name",
+    "logo",
+];
+
+impl Config {
+    /// Reads `site.toml` from the site root; a missing file means all
+    /// defaults.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join("site.toml");
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        return Err(crate::load::invalid_utf8(
+                            Path::new("site.toml"),
+                            e.as_bytes(),
+                            e.utf8_error(),
+                        ))
+                    }
+                };
+                let file = SourceFile::new("site.toml", crate::load::normalize_text(text));
+                Config::parse(&file)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Diagnostic::in_file(
+                Path::new("site.toml"),
+                1,
+                1,
+                format!("cannot read site.toml: {e}"),
+            )),
+        }
+    }
+
+    /// Parses and checks the text of a `site.toml`.
+    pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
+        let mut config: Config = toml::from_str(&file.text)
+            .map_err(|e| toml_error(file, 0, &e, KEYS))?;
+        let explicit_base = toml::from_str::<toml::Table>(&file.text)
+            .map(|t| t.contains_key("base_url"))
+            .unwrap_or(false);
+        config.base_url_defaulted = !explicit_base;
+        let at_key = |key: &str, message: String| {
+            let span = crate::load::front_matter::locate_key(&file.text, 0..file.text.len(), key);
+            Diagnostic::at(file, span, message)
+        };
+        if !is_absolute_url(&config.base_url) {
+            return Err(at_key(
+                "base_url",
+                format!(
+                    "base_url must be an absolute http(s) URL, not \"{}\"",
+                    config.base_url
+                ),
+            )
+            .with_help("for example base_url = \"https://news.example.org/\""));
+        }
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        let out = config.output_dir.trim();
+        if out.is_empty() {
+            return Err(at_key("output_dir", "output_dir must not be empty".into()));
+        }
+        if config.know_heading.trim().is_empty() {
+            return Err(at_key(
+                "know_heading",
+                "know_heading must not be empty".into(),
+            ));
+        }
+        if config.language.trim().is_empty()
+            || !config
+                .language
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(at_key(
+                "language",
+                format!(
+                    "language must be a language tag like \"en\" or \"fr-FR\", not \"{}\"",
+                    config.language
+                ),
+            ));
+        }
+        Ok(config)
+    }
+
+    /// The path part of `base_url` (`/` or `/repo/`), for pages such as
+    /// `404.html` that a host serves at arbitrary URLs.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map(|(_, r)| r)
+            .unwrap_or(&self.base_url);
+        after_scheme
+            .find('/')
+            .map(|i| &after_scheme[i..])
+            .unwrap_or("/")
+    }
+}
+
+fn is_absolute_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() > lower.find("://").unwrap_or(0) + 3
+        && !url.chars().any(|c| c.is_whitespace())
+}
+
+/// Turns a TOML syntax or type error into a diagnostic pointing into the
+/// file; `offset` is where the parsed TOML text starts in the file.
+pub(crate) fn toml_error(
+    file: &SourceFile,
+    offset: usize,
+    error: &toml::de::Error,
+    known_keys: &[&str],
+) -> Diagnostic {
+    let span = error
+        .span()
+        .map(|s| s.start + offset..s.end + offset)
+        .unwrap_or(offset..offset);
+    let message = error.message().trim().to_string();
+    let help = unknown_field_help(&message, known_keys);
+    Diagnostic::at(file, span, rewrite_serde_message(&message)).with_help_opt(help)
+}
+
+/// Serde says "unknown field `titel`, expected one of ..."; the journalist
+/// wants the nearest real key.
+pub(crate) fn unknown_field_help(message: &str, known_keys: &[&str]) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let field = &rest[..rest.find('`')?];
+    did_you_mean(field, known_keys.iter().copied())
+}
+
+/// Serde's wording speaks of fields; front matter and site.toml have keys.
+pub(crate) fn rewrite_serde_message(message: &str) -> String {
+    let message = message.replace("unknown field", "unknown key");
+    let message = message.replace("missing field", "missing required key");
+    message.replace("expected one of", "expected one of")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostic> {
+        Config::parse(&SourceFile::new("site.toml", text.to_string()))
+    }
+
+    #[test]
+    fn every_key_has_a_default() {
+        let c = parse("").unwrap();
+        assert_eq!(c.output_dir, "public");
+        assert_eq!(c.know_heading, "What You Should Know");
+        assert!(c.autolink && c.search.enabled && c.base_url_defaulted);
+        assert_eq!(c.language, "en");
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_a_suggestion() {
+        let e = parse("title = \"x\"\ntitel = \"y\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.message.contains("unknown key `titel`"), "{}", e.message);
+        assert_eq!(e.help.as_deref(), Some("did you mean \"title\"?"));
+    }
+
+    #[test]
+    fn base_url_must_be_absolute_and_gets_a_slash() {
+        let e = parse("base_url = \"/news\"\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        let c = parse("base_url = \"https://x.org/repo\"\n").unwrap();
+        assert_eq!(c.base_url, "https://x.org/repo/");
+        assert_eq!(c.base_path(), "/repo/");
+        assert!(!c.base_url_defaulted);
+    }
+
+    #[test]
+    fn nested_tables_refuse_unknown_keys() {
+        let e = parse("[search]\nenabld = false\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert_eq!(e.help.as_deref(), Some("did you mean \"enabled\"?"));
+    }
+}

@@ -1,0 +1,5 @@
+//! explainer library
+pub mod config;
+pub mod diagnostics;
+pub mod load;
+pub mod model;

@@ -1,0 +1,368 @@
+//! Load: reads a site folder into memory. Walks `content/` (the three
+//! sections and their sub-folders), decodes each file (UTF-8 with or
+//! without BOM, LF or CRLF), splits off and parses its front matter, and
+//! reads `site.toml` and the site's own templates. Nothing here knows about
+//! other pages: references are checked in `resolve`.
+
+pub mod front_matter;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
+use crate::model::{slugify, Section, Slug};
+use front_matter::{ActorMeta, ArticleMeta, NoteMeta, ACTOR_KEYS, ARTICLE_KEYS, NOTE_KEYS};
+
+/// One content file, parsed: where it came from, its slug, its typed
+/// front matter and where its body starts.
+#[derive(Debug, Clone)]
+pub struct Page<M> {
+    pub file: Arc<SourceFile>,
+    pub slug: Slug,
+    pub meta: M,
+    pub front_matter: Range<usize>,
+    pub body: Range<usize>,
+}
+
+impl<M> Page<M> {
+    pub fn body_text(&self) -> &str {
+        &self.file.text[self.body.clone()]
+    }
+
+    /// A diagnostic pointing at a front-matter key (or a value under it).
+    pub fn error_at_key(&self, key: &str, value: Option<&str>, message: impl Into<String>) -> Diagnostic {
+        let span = match value {
+            Some(v) => front_matter::locate_value(&self.file.text, self.front_matter.clone(), key, v),
+            None => front_matter::locate_key(&self.file.text, self.front_matter.clone(), key),
+        };
+        Diagnostic::at(&self.file, span, message)
+    }
+}
+
+/// A template file from the site's own `templates/` folder.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// The name it overrides, e.g. `article.html`.
+    pub name: String,
+    pub file: Arc<SourceFile>,
+}
+
+/// Everything read from a site folder.
+#[derive(Debug)]
+pub struct LoadedSite {
+    pub root: PathBuf,
+    pub config: Config,
+    pub articles: Vec<Page<ArticleMeta>>,
+    pub notes: Vec<Page<NoteMeta>>,
+    pub actors: Vec<Page<ActorMeta>>,
+    pub templates: Vec<TemplateFile>,
+    /// Drafts left out of this build, for the summary line.
+    pub drafts_skipped: usize,
+}
+
+/// What to load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub include_drafts: bool,
+}
+
+/// Reads the whole site, collecting every problem instead of stopping at
+/// the first.
+pub fn load(root: &Path, options: &LoadOptions) -> Result<LoadedSite, Diagnostics> {
+    let mut errors = Diagnostics::new();
+    let config = match Config::load(root) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push(e);
+            Config::default()
+        }
+    };
+
+    let content_dir = root.join("content");
+    let mut files: Vec<(Section, PathBuf)> = Vec::new();
+    if content_dir.is_dir() {
+        collect_content_files(root, &content_dir, &mut files, &mut errors);
+    }
+
+    let loaded: Vec<Result<Loaded, Diagnostic>> = files
+        .par_iter()
+        .map(|(section, path)| load_page(root, *section, path))
+        .collect();
+
+    let mut site = LoadedSite {
+        root: root.to_path_buf(),
+        config,
+        articles: Vec::new(),
+        notes: Vec::new(),
+        actors: Vec::new(),
+        templates: Vec::new(),
+        drafts_skipped: 0,
+    };
+    for result in loaded {
+        match result {
+            Ok(page) => {
+                let draft = match &page {
+                    Loaded::Article(p) => p.meta.draft,
+                    Loaded::Note(p) => p.meta.draft,
+                    Loaded::Actor(p) => p.meta.draft,
+                };
+                if draft && !options.include_drafts {
+                    site.drafts_skipped += 1;
+                    continue;
+                }
+                match page {
+                    Loaded::Article(p) => site.articles.push(p),
+                    Loaded::Note(p) => site.notes.push(p),
+                    Loaded::Actor(p) => site.actors.push(p),
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    site.templates = load_templates(root, &mut errors);
+
+    if errors.is_empty() {
+        Ok(site)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Finds every Markdown file of the three sections. Anything else under
+/// `content/` that looks like content (a stray `.md`, a misspelt section
+/// folder) is an error, so a page never silently goes missing.
+fn collect_content_files(
+    root: &Path,
+    content_dir: &Path,
+    files: &mut Vec<(Section, PathBuf)>,
+    errors: &mut Diagnostics,
+) {
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(content_dir);
+                errors.push(Diagnostic::in_file(&relative(root, path), 1, 1, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let rel_to_content = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+        let mut parts = rel_to_content.components();
+        let Some(first) = parts.next() else { continue };
+        let first = first.as_os_str().to_string_lossy();
+        let is_md = entry.file_type().is_file()
+            && entry.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        match Section::from_folder(&first) {
+            Some(section) => {
+                if is_md {
+                    files.push((section, entry.path().to_path_buf()));
+                }
+            }
+            None if entry.depth() == 1 && (entry.file_type().is_dir() || is_md) => {
+                let folders = Section::ALL.map(|s| s.folder());
+                let help = did_you_mean(&first, folders)
+                    .unwrap_or_else(|| "pages live in content/articles, content/notes or content/actors".into());
+                errors.push(
+                    Diagnostic::in_file(
+                        &relative(root, entry.path()),
+                        1,
+                        1,
+                        format!("\"{first}\" is not a content section"),
+                    )
+                    .with_help(help),
+                );
+            }
+            None => {}
+        }
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    (name.starts_with('.') && name != "." && name != "..") || name.ends_with('~')
+}
+
+/// `path` relative to the site root, for messages.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+enum Loaded {
+    Article(Page<ArticleMeta>),
+    Note(Page<NoteMeta>),
+    Actor(Page<ActorMeta>),
+}
+
+fn load_page(root: &Path, section: Section, path: &Path) -> Result<Loaded, Diagnostic> {
+    let file = Arc::new(read_source(root, path)?);
+    Ok(match section {
+        Section::Articles => {
+            let p: Page<ArticleMeta> = parse_page(file, ARTICLE_KEYS, |m: &ArticleMeta| m.slug.clone())?;
+            Loaded::Article(p)
+        }
+        Section::Notes => Loaded::Note(parse_page(file, NOTE_KEYS, |m: &NoteMeta| m.slug.clone())?),
+        Section::Actors => Loaded::Actor(parse_page(file, ACTOR_KEYS, |m: &ActorMeta| m.slug.clone())?),
+    })
+}
+
+fn parse_page<M: DeserializeOwned>(
+    file: Arc<SourceFile>,
+    keys: &[&str],
+    slug_override: impl Fn(&M) -> Option<String>,
+) -> Result<Page<M>, Diagnostic> {
+    let split = front_matter::split(&file)?;
+    let meta: M = front_matter::parse(&file, &split, keys)?;
+    let (slug_text, from_key) = match slug_override(&meta) {
+        Some(s) => (s, true),
+        None => (
+            file.path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            false,
+        ),
+    };
+    let Some(slug) = Slug::parse(&slug_text) else {
+        let suggestion = slugify(&slug_text);
+        let span = if from_key {
+            front_matter::locate_value(&file.text, split.front_matter.clone(), "slug", &slug_text)
+        } else {
+            0..0
+        };
+        let what = if from_key { "slug" } else { "file name" };
+        let mut d = Diagnostic::at(
+            &file,
+            span,
+            format!("{what} \"{slug_text}\" is not a valid slug: use lowercase letters a-z, digits and hyphens"),
+        );
+        if !suggestion.is_empty() {
+            d = d.with_help(if from_key {
+                format!("write slug = \"{suggestion}\"")
+            } else {
+                format!("rename the file to {suggestion}.md, or set slug = \"{suggestion}\"")
+            });
+        }
+        return Err(d);
+    };
+    Ok(Page {
+        slug,
+        meta,
+        front_matter: split.front_matter,
+        body: split.body,
+        file,
+    })
+}
+
+/// Reads a file as text: UTF-8 only, BOM removed, CRLF and lone CR turned
+/// into LF.
+pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let rel = relative(root, path);
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::in_file(&rel, 1, 1, format!("cannot read file: {e}")))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return Err(invalid_utf8(&rel, e.as_bytes(), e.utf8_error())),
+    };
+    Ok(SourceFile::new(rel, normalize_text(text)))
+}
+
+/// The error for a file that is not UTF-8, at the first bad byte.
+pub fn invalid_utf8(rel: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
+    let valid = &bytes[..error.valid_up_to()];
+    let valid = std::str::from_utf8(valid).unwrap_or("");
+    let line = valid.matches('\n').count() + 1;
+    let line_start = valid.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = valid[line_start..].chars().count() + 1;
+    Diagnostic {
+        source_line: Some(valid[line_start..].to_string()),
+        width: 1,
+        ..Diagnostic::in_file(
+            rel,
+            line,
+            column,
+            format!(
+                "file is not valid UTF-8 (byte 0x{:02X} at offset {})",
+                bytes[error.valid_up_to()],
+                error.valid_up_to()
+            ),
+        )
+    }
+    .with_help("save the file as UTF-8 in your editor")
+}
+
+/// Strips a BOM and normalises line endings so offsets and columns are the
+/// same however the file was saved.
+pub fn normalize_text(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
+/// Reads `templates/*.html` of the site, each overriding the built-in
+/// template of the same name.
+fn load_templates(root: &Path, errors: &mut Diagnostics) -> Vec<TemplateFile> {
+    let dir = root.join("templates");
+    let mut templates = Vec::new();
+    if !dir.is_dir() {
+        return templates;
+    }
+    let walker = walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e.file_name()));
+    for entry in walker.flatten() {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry
+            .path()
+            .strip_prefix(&dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        match read_source(root, entry.path()) {
+            Ok(file) => templates.push(TemplateFile {
+                name,
+                file: Arc::new(file),
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    templates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_bom_and_line_endings() {
+        assert_eq!(normalize_text("\u{feff}a\r\nb\rc\n".into()), "a\nb\nc\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let bytes = b"+++\nti\xfftle".to_vec();
+        let err = String::from_utf8(bytes.clone()).unwrap_err();
+        let d = invalid_utf8(Path::new("x.md"), &bytes, err.utf8_error());
+        assert_eq!((d.line, d.column), (2, 3));
+        assert!(d.message.contains("0xFF"));
+    }
+}

@@ -1,0 +1,287 @@
+//! The shared vocabulary of the pipeline: sections, slugs, dates and the
+//! small value types that front matter is made of.
+
+use std::fmt;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The three kinds of content, each a folder under `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    Articles,
+    Notes,
+    Actors,
+}
+
+impl Section {
+    pub const ALL: [Section; 3] = [Section::Articles, Section::Notes, Section::Actors];
+
+    /// The folder name under `content/`, also used in `[[notes/slug]]`.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Section::Articles => "articles",
+            Section::Notes => "notes",
+            Section::Actors => "actors",
+        }
+    }
+
+    /// The folder name in the output (notes become explainers).
+    pub fn output_folder(self) -> &'static str {
+        match self {
+            Section::Articles => "articles",
+            Section::Notes => "explainers",
+            Section::Actors => "actors",
+        }
+    }
+
+    pub fn from_folder(name: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.folder() == name)
+    }
+
+    /// Singular noun for messages ("unknown note ...").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Section::Articles => "article",
+            Section::Notes => "note",
+            Section::Actors => "actor",
+        }
+    }
+}
+
+/// A page's identifier within its section: `[a-z0-9-]+`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+impl Slug {
+    /// Accepts only what the spec allows: lowercase ASCII letters, digits
+    /// and hyphens, not empty.
+    pub fn parse(s: &str) -> Option<Slug> {
+        let valid = !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        valid.then(|| Slug(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Turns free text (a title, a topic, a heading) into a slug:
+/// transliterated to ASCII, lowercase, words joined by hyphens.
+pub fn slugify(text: &str) -> String {
+    slug::slugify(text)
+}
+
+/// A publication date: a calendar day, and the exact instant when the
+/// front matter gave one (RFC 3339).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub day: NaiveDate,
+    pub instant: Option<DateTime<FixedOffset>>,
+}
+
+impl Date {
+    /// `YYYY-MM-DD` or RFC 3339 (`2023-10-10T09:30:00+01:00`).
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        if let Ok(day) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            if s.len() == 10 {
+                return Some(Date { day, instant: None });
+            }
+        }
+        let instant = DateTime::parse_from_rfc3339(s)
+            .or_else(|_| DateTime::parse_from_rfc3339(&s.replacen(' ', "T", 1)))
+            .ok()?;
+        Some(Date {
+            day: instant.date_naive(),
+            instant: Some(instant),
+        })
+    }
+
+    /// RFC 3339, midnight UTC when only the day is known (Atom, JSON-LD).
+    pub fn rfc3339(&self) -> String {
+        match self.instant {
+            Some(i) => i.to_rfc3339(),
+            None => format!("{}T00:00:00Z", self.day.format("%Y-%m-%d")),
+        }
+    }
+
+    /// `2023-10-10`, for `<time datetime>` and sitemaps.
+    pub fn iso_day(&self) -> String {
+        self.day.format("%Y-%m-%d").to_string()
+    }
+
+    /// `October 10, 2023`.
+    pub fn human(&self) -> String {
+        self.day.format("%B %-d, %Y").to_string()
+    }
+
+    pub fn as_partial(&self) -> PartialDate {
+        PartialDate {
+            year: self.day.year(),
+            month: Some(self.day.month() as u8),
+            day: Some(self.day.day() as u8),
+        }
+    }
+}
+
+/// A date as precise as history allows: a year, a month or a day.
+/// Used for timeline events and birth dates ("2013", "2014-08",
+/// "2023-07-26"). Orders chronologically, less precise first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl PartialDate {
+    pub fn parse(s: &str) -> Option<PartialDate> {
+        let s = s.trim();
+        if let Some(d) = Date::parse(s) {
+            return Some(d.as_partial());
+        }
+        let parts: Vec<&str> = s.split('-').collect();
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        match parts.as_slice() {
+            [y] if digits(y, 4) => Some(PartialDate {
+                year: y.parse().ok()?,
+                month: None,
+                day: None,
+            }),
+            [y, m] if digits(y, 4) && digits(m, 2) => {
+                let month: u8 = m.parse().ok()?;
+                (1..=12).contains(&month).then_some(PartialDate {
+                    year: y.parse().ok()?,
+                    month: Some(month),
+                    day: None,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// `2023`, `2023-07` or `2023-07-26`, for `<time datetime>`.
+    pub fn iso(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{:04}-{:02}-{:02}", self.year, m, d),
+            (Some(m), None) => format!("{:04}-{:02}", self.year, m),
+            _ => format!("{:04}", self.year),
+        }
+    }
+
+    /// `2023`, `July 2023` or `July 26, 2023`.
+    pub fn human(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let month_name = |m: u8| MONTHS[(m.clamp(1, 12) - 1) as usize];
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{} {}, {}", month_name(m), d, self.year),
+            (Some(m), None) => format!("{} {}", month_name(m), self.year),
+            _ => self.year.to_string(),
+        }
+    }
+}
+
+/// What an actor is; decides the group on the actors index and the
+/// structured-data type of its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    Person,
+    Organization,
+    Country,
+    Group,
+    Place,
+}
+
+impl ActorKind {
+    pub const ALL: [ActorKind; 5] = [
+        ActorKind::Person,
+        ActorKind::Organization,
+        ActorKind::Country,
+        ActorKind::Group,
+        ActorKind::Place,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::Person => "person",
+            ActorKind::Organization => "organization",
+            ActorKind::Country => "country",
+            ActorKind::Group => "group",
+            ActorKind::Place => "place",
+        }
+    }
+
+    /// Heading on the actors index.
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            ActorKind::Person => "People",
+            ActorKind::Organization => "Organizations",
+            ActorKind::Country => "Countries",
+            ActorKind::Group => "Groups",
+            ActorKind::Place => "Places",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_ascii_digits_and_hyphens() {
+        assert!(Slug::parse("emmanuel-macron").is_some());
+        assert!(Slug::parse("g5-sahel").is_some());
+        assert!(Slug::parse("Macron").is_none());
+        assert!(Slug::parse("a_b").is_none());
+        assert!(Slug::parse("").is_none());
+        assert_eq!(slugify("Côte d'Ivoire"), "cote-d-ivoire");
+    }
+
+    #[test]
+    fn dates_accept_day_and_rfc3339_only() {
+        let d = Date::parse("2023-07-26").unwrap();
+        assert_eq!(d.rfc3339(), "2023-07-26T00:00:00Z");
+        assert_eq!(d.human(), "July 26, 2023");
+        let t = Date::parse("2023-10-10T09:30:00+01:00").unwrap();
+        assert_eq!(t.iso_day(), "2023-10-10");
+        assert!(Date::parse("2023-02-30").is_none());
+        assert!(Date::parse("26/07/2023").is_none());
+        assert!(Date::parse("2023-7-26").is_none());
+    }
+
+    #[test]
+    fn partial_dates_order_and_print() {
+        let y = PartialDate::parse("2013").unwrap();
+        let m = PartialDate::parse("2014-08").unwrap();
+        let d = PartialDate::parse("2023-07-26").unwrap();
+        assert!(y < m && m < d);
+        assert_eq!(m.human(), "August 2014");
+        assert_eq!(d.iso(), "2023-07-26");
+        assert!(PartialDate::parse("2014-13").is_none());
+        assert!(PartialDate::parse("soon").is_none());
+    }
+}
