@@ -61,8 +61,8 @@ pub struct LoadedSite {
     pub notes: Vec<Page<NoteMeta>>,
     pub actors: Vec<Page<ActorMeta>>,
     pub templates: Vec<TemplateFile>,
-    /// Drafts left out of this build, for the summary line.
-    pub drafts_skipped: usize,
+    /// Drafts left out of this build, so a reference to one can say so.
+    pub drafts: Vec<(Section, Slug)>,
 }
 
 /// What to load.
@@ -101,18 +101,18 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<LoadedSite, Diagnostic
         notes: Vec::new(),
         actors: Vec::new(),
         templates: Vec::new(),
-        drafts_skipped: 0,
+        drafts: Vec::new(),
     };
     for result in loaded {
         match result {
             Ok(page) => {
-                let draft = match &page {
-                    Loaded::Article(p) => p.meta.draft,
-                    Loaded::Note(p) => p.meta.draft,
-                    Loaded::Actor(p) => p.meta.draft,
+                let (draft, section, slug) = match &page {
+                    Loaded::Article(p) => (p.meta.draft, Section::Articles, &p.slug),
+                    Loaded::Note(p) => (p.meta.draft, Section::Notes, &p.slug),
+                    Loaded::Actor(p) => (p.meta.draft, Section::Actors, &p.slug),
                 };
                 if draft && !options.include_drafts {
-                    site.drafts_skipped += 1;
+                    site.drafts.push((section, slug.clone()));
                     continue;
                 }
                 match page {
