@@ -1,6 +1,175 @@
-//! explainer library
+//! # explainer
+//!
+//! A static site generator for news explainers. A folder of Markdown
+//! articles, background notes and actor profiles becomes a site where every
+//! article has a "What You Should Know" sidebar, every note is an explainer
+//! page, and every person, organisation or country has a profile linking
+//! back to every story it appears in.
+//!
+//! The pipeline runs in four stages, each its own module:
+//!
+//! 1. [`load`] reads `site.toml`, `content/` and `templates/`;
+//! 2. [`resolve`] checks every reference and renders Markdown into a
+//!    [`resolve::Site`] with backlinks;
+//! 3. [`render`] turns that into output files in memory;
+//! 4. [`write`] puts them on disk, touching only what changed.
+//!
+//! ```no_run
+//! use explainer::{build, BuildOptions};
+//! let summary = build(&BuildOptions::new("my-site")).expect("site builds");
+//! println!("{} pages", summary.pages);
+//! ```
+
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod diagnostics;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod resolve;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use diagnostics::Diagnostics;
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides `output_dir` of `site.toml`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of `site.toml`.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        }
+    }
+}
+
+/// Why a build did not happen.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Problems in the site's files; nothing was written.
+    Content(Diagnostics),
+    /// The command was asked for something it cannot do.
+    Usage(String),
+    /// The file system failed while writing.
+    Io(String),
+}
+
+/// What a build or check produced.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub articles: usize,
+    pub explainers: usize,
+    pub actors: usize,
+    pub files: usize,
+    pub drafts_skipped: usize,
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+    /// Set when `site.toml` gave no `base_url`, so absolute URLs use a
+    /// local placeholder.
+    pub base_url_defaulted: bool,
+}
+
+/// A site rendered in memory, not yet written.
+pub struct RenderedSite {
+    pub files: Vec<render::OutputFile>,
+    pub site: resolve::Site,
+}
+
+/// Loads, resolves and renders a site without touching the output.
+pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
+    if !options.root.is_dir() {
+        return Err(BuildError::Usage(format!("site folder {} does not exist", options.root.display())));
+    }
+    let load_options = load::LoadOptions {
+        include_drafts: options.drafts,
+    };
+    let mut loaded = load::load(&options.root, &load_options).map_err(BuildError::Content)?;
+    if let Some(url) = &options.base_url {
+        let text = format!("base_url = {}", toml::Value::String(url.clone()));
+        let file = diagnostics::SourceFile::new("--base-url", text);
+        let parsed = config::Config::parse(&file).map_err(|d| BuildError::Usage(d.message))?;
+        loaded.config.base_url = parsed.base_url;
+        loaded.config.base_url_defaulted = false;
+    }
+    let site = resolve::resolve(loaded).map_err(BuildError::Content)?;
+    let pages = render::render(&site).map_err(BuildError::Content)?;
+    let statics = write::collect_static(&options.root, &pages).map_err(BuildError::Content)?;
+    let mut files = pages;
+    files.extend(statics);
+    Ok(RenderedSite { files, site })
+}
+
+/// The output folder a build writes to.
+pub fn output_dir(options: &BuildOptions, config_output: &str) -> PathBuf {
+    match &options.output {
+        Some(o) => o.clone(),
+        None => options.root.join(config_output),
+    }
+}
+
+/// Builds the site: all or nothing. Every page is rendered and checked
+/// before the first byte is written.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    // The output folder is checked before anything else: a wrong
+    // `--output` must never be touched, even on a site with errors.
+    if let Some(o) = &options.output {
+        write::check_output_dir(&options.root, o).map_err(BuildError::Usage)?;
+    }
+    let rendered = render_site(options)?;
+    let output = output_dir(options, &rendered.site.config.output_dir);
+    write::check_output_dir(&options.root, &output).map_err(BuildError::Usage)?;
+    let report = write::write_output(&output, &rendered.files)
+        .map_err(|e| BuildError::Io(format!("cannot write to {}: {e}", output.display())))?;
+    Ok(summary(&rendered, output, report, started.elapsed()))
+}
+
+/// Checks everything a build would, writing nothing.
+pub fn check(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let rendered = render_site(options)?;
+    let output = output_dir(options, &rendered.site.config.output_dir);
+    Ok(summary(&rendered, output, write::WriteReport::default(), started.elapsed()))
+}
+
+fn summary(rendered: &RenderedSite, output: PathBuf, report: write::WriteReport, elapsed: Duration) -> BuildSummary {
+    let s = &rendered.site;
+    BuildSummary {
+        pages: rendered.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        articles: s.articles.len(),
+        explainers: s.notes.len(),
+        actors: s.actors.len(),
+        files: rendered.files.len(),
+        drafts_skipped: s.drafts_skipped,
+        written: report.written,
+        unchanged: report.unchanged,
+        removed: report.removed,
+        output,
+        elapsed,
+        base_url_defaulted: s.config.base_url_defaulted,
+    }
+}
+
+/// A path for messages: relative to the current folder where possible.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
+}

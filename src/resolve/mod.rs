@@ -665,7 +665,9 @@ fn build_events(site: &mut Site, pending: Vec<(PendingEvent, NoteId)>) {
             .flat_map(|&n| site.notes[n].timeline.iter().copied())
             .collect();
         latest.sort_by(|a, b| site.events[*b].date.cmp(&site.events[*a].date).then(b.cmp(a)));
-        latest.dedup();
+        // Two explainers often record the same event in the same words.
+        let mut seen = HashSet::new();
+        latest.retain(|&e| seen.insert((site.events[e].date, site.events[e].html.as_str())));
         latest.truncate(SIDEBAR_EVENTS);
         article.latest_events = latest;
     }

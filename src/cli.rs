@@ -1,0 +1,119 @@
+//! The command line: parses arguments with clap and hands each command to
+//! its module under `commands`. Exit status: 0 on success, 1 when the
+//! site's content has problems (or a file could not be written), 2 on a
+//! usage error.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+
+/// Build news-explainer sites: articles with a "What You Should Know"
+/// sidebar, explainer pages, and actor profiles with backlinks.
+#[derive(Debug, Parser)]
+#[command(name = "explainer", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more detail about what was done.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (all or nothing).
+    Build(BuildArgs),
+    /// Check the site for every error a build would find, writing nothing.
+    Check(CheckArgs),
+    /// Create a new article, note or actor with its front matter filled in.
+    New(NewArgs),
+    /// Create a new site folder that builds at once.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder (holding content/ and optionally site.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site (default: output_dir of site.toml, "public").
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// The absolute URL the site is deployed at, overriding site.toml.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Check pages marked `draft = true` too.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    Article,
+    Note,
+    Actor,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create.
+    pub kind: NewKind,
+    /// The title (article, note) or name (actor); the slug is made from it.
+    pub title: String,
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (must not exist, or be empty).
+    pub dir: PathBuf,
+}
+
+/// How much to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Runs the command line and returns the process exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    match cli.command {
+        Command::Build(args) => commands::build::run(args, verbosity),
+        Command::Check(args) => commands::check::run(args, verbosity),
+        Command::New(args) => commands::new::run(args, verbosity),
+        Command::Init(args) => commands::init::run(args, verbosity),
+    }
+}

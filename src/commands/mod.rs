@@ -1,0 +1,77 @@
+//! The commands, one file each: thin wrappers that call the library and
+//! print for the person at the terminal (everything on stderr except what
+//! a command is asked to output).
+
+pub mod build;
+pub mod check;
+pub mod init;
+pub mod new;
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostics;
+use crate::BuildError;
+
+/// Exit status for content problems.
+pub const EXIT_CONTENT: i32 = 1;
+/// Exit status for usage problems.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Prints a failed build or check and returns its exit status.
+pub fn report_error(root: &Path, error: BuildError) -> i32 {
+    match error {
+        BuildError::Content(diagnostics) => {
+            print_diagnostics(root, diagnostics);
+            EXIT_CONTENT
+        }
+        BuildError::Usage(message) => {
+            eprintln!("error: {message}");
+            EXIT_USAGE
+        }
+        BuildError::Io(message) => {
+            eprintln!("error: {message}");
+            EXIT_CONTENT
+        }
+    }
+}
+
+/// Every diagnostic, with paths as seen from the current folder, then a
+/// count.
+pub fn print_diagnostics(root: &Path, diagnostics: Diagnostics) {
+    let list = diagnostics.into_sorted();
+    let count = list.len();
+    for mut d in list {
+        if root != Path::new(".") && root != Path::new("") {
+            d.path = root.join(&d.path);
+        }
+        eprintln!("{d}\n");
+    }
+    eprintln!(
+        "error: {} {} found; nothing was written",
+        count,
+        if count == 1 { "problem" } else { "problems" }
+    );
+}
+
+/// `1150` as `1,150`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(1150), "1,150");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+    }
+}

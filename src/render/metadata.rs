@@ -1,0 +1,175 @@
+//! Page metadata for machines: canonical URLs and JSON-LD structured data.
+//! JSON-LD sits inside `<script>`, so it is escaped to stay inert whatever
+//! a title or name contains.
+
+use serde_json::{json, Value};
+
+use crate::config::Config;
+use crate::model::{ActorKind, Section};
+use crate::resolve::links::page_dir;
+use crate::resolve::{Actor, Article, Site};
+
+/// The absolute URL of an output folder (`https://site/articles/x/`).
+pub fn absolute(config: &Config, dir: &str) -> String {
+    format!("{}{}", config.base_url, dir)
+}
+
+pub fn page_url(config: &Config, section: Section, slug: &str) -> String {
+    absolute(config, &page_dir(section, slug))
+}
+
+/// An asset path or URL made absolute.
+pub fn absolute_asset(config: &Config, src: &str) -> String {
+    if src.contains("://") {
+        src.to_string()
+    } else if let Some(rest) = src.strip_prefix("//") {
+        format!("https://{rest}")
+    } else {
+        absolute(config, src.trim_start_matches('/'))
+    }
+}
+
+/// Serialises JSON-LD so it can sit inside `<script>`: `<`, `>` and `&`
+/// become `\u003c`, `\u003e`, `\u0026`, so neither `</script>` nor `<!--`
+/// can end or change the script element, and the JSON stays valid.
+pub fn script_safe_json(value: &Value) -> String {
+    let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn publisher(config: &Config) -> Value {
+    let name = if config.publisher.name.is_empty() {
+        &config.title
+    } else {
+        &config.publisher.name
+    };
+    let mut p = json!({ "@type": "Organization", "name": name, "url": config.base_url });
+    if !config.publisher.logo.is_empty() {
+        p["logo"] = json!({ "@type": "ImageObject", "url": absolute_asset(config, &config.publisher.logo) });
+    }
+    p
+}
+
+pub fn news_article(site: &Site, article: &Article) -> Value {
+    let config = &site.config;
+    let url = page_url(config, Section::Articles, article.slug.as_str());
+    let authors: Vec<Value> = article_authors(site, article)
+        .iter()
+        .map(|a| json!({ "@type": "Person", "name": a }))
+        .collect();
+    let actor_url = |id: &usize| page_url(config, Section::Actors, site.actors[*id].slug.as_str());
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "datePublished": article.date.rfc3339(),
+        "dateModified": article.updated.unwrap_or(article.date).rfc3339(),
+        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+        "url": url,
+        "publisher": publisher(config),
+        "inLanguage": config.language,
+        "about": article.actors.iter().map(|id| json!({ "@id": actor_url(id), "name": site.actors[*id].name })).collect::<Vec<_>>(),
+        "keywords": article.topics.iter().map(|t| site.topics[*t].name.as_str()).collect::<Vec<_>>(),
+    });
+    if !authors.is_empty() {
+        v["author"] = Value::Array(authors);
+    }
+    if let Some(image) = &article.image {
+        v["image"] = json!([absolute_asset(config, &image.src)]);
+    }
+    v
+}
+
+/// Bylines: the article's own, else the site's default authors.
+pub fn article_authors<'a>(site: &'a Site, article: &'a Article) -> &'a [String] {
+    if article.authors.is_empty() {
+        &site.config.authors
+    } else {
+        &article.authors
+    }
+}
+
+pub fn actor(site: &Site, actor: &Actor) -> Value {
+    let config = &site.config;
+    let kind = match actor.kind {
+        Some(ActorKind::Person) => "Person",
+        Some(ActorKind::Organization) | Some(ActorKind::Group) => "Organization",
+        Some(ActorKind::Country) => "Country",
+        Some(ActorKind::Place) => "Place",
+        None => "Thing",
+    };
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": kind,
+        "@id": page_url(config, Section::Actors, actor.slug.as_str()),
+        "name": actor.name,
+        "url": page_url(config, Section::Actors, actor.slug.as_str()),
+    });
+    if !actor.summary.is_empty() {
+        v["description"] = json!(actor.summary);
+    }
+    if !actor.aliases.is_empty() {
+        v["alternateName"] = json!(actor.aliases);
+    }
+    if let Some(role) = &actor.role {
+        if actor.kind == Some(ActorKind::Person) {
+            v["jobTitle"] = json!(role);
+        }
+    }
+    if let (Some(born), Some(ActorKind::Person)) = (actor.born, actor.kind) {
+        v["birthDate"] = json!(born.iso());
+    }
+    if !actor.links.is_empty() {
+        v["sameAs"] = json!(actor.links.iter().map(|l| l.url.as_str()).collect::<Vec<_>>());
+    }
+    if let Some(image) = &actor.image {
+        v["image"] = json!(absolute_asset(config, &image.src));
+    }
+    v
+}
+
+/// `BreadcrumbList` from the home page down to the page itself.
+pub fn breadcrumbs(trail: &[(&str, String)]) -> Value {
+    let items: Vec<Value> = trail
+        .iter()
+        .enumerate()
+        .map(|(i, (name, url))| json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": url }))
+        .collect();
+    json!({ "@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_cannot_close_its_script_element() {
+        let v = json!({ "headline": "</script><script>alert(1)</script> <!-- & \u{2028}" });
+        let s = script_safe_json(&v);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v, "still the same JSON");
+    }
+
+    #[test]
+    fn assets_become_absolute() {
+        let c = Config {
+            base_url: "https://x.org/news/".into(),
+            ..Config::default()
+        };
+        assert_eq!(absolute_asset(&c, "/img/a.png"), "https://x.org/news/img/a.png");
+        assert_eq!(absolute_asset(&c, "https://cdn/a.png"), "https://cdn/a.png");
+    }
+}

@@ -1,0 +1,130 @@
+//! The built-in theme, embedded in the binary from this repository's own
+//! `templates/` and `static/` folders (one source of truth), and the Tera
+//! instance that lets a site's `templates/` override it file by file.
+
+use include_dir::{include_dir, Dir};
+use tera::Tera;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::TemplateFile;
+
+static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+static STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
+
+/// Every built-in template: name and text.
+pub fn builtin_templates() -> impl Iterator<Item = (String, &'static str)> {
+    walk(&TEMPLATES).filter_map(|f| Some((path_name(f.path()), f.contents_utf8()?)))
+}
+
+/// Every built-in static file: output path and bytes.
+pub fn builtin_static() -> impl Iterator<Item = (String, &'static [u8])> {
+    walk(&STATIC).map(|f| (path_name(f.path()), f.contents()))
+}
+
+fn walk(dir: &'static Dir<'static>) -> impl Iterator<Item = &'static include_dir::File<'static>> {
+    let mut stack = vec![dir];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        files.extend(d.files());
+        stack.extend(d.dirs());
+    }
+    files.sort_by_key(|f| f.path());
+    files.into_iter().filter(|f| {
+        !f.path()
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    })
+}
+
+fn path_name(p: &std::path::Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// The theme's templates with the site's own laid over them.
+pub fn build_tera(overrides: &[TemplateFile]) -> Result<Tera, Diagnostics> {
+    let mut sources: Vec<(String, String, Option<&TemplateFile>)> = builtin_templates()
+        .map(|(name, text)| (name, text.to_string(), None))
+        .collect();
+    for t in overrides {
+        match sources.iter_mut().find(|(name, _, _)| *name == t.name) {
+            Some(slot) => *slot = (t.name.clone(), t.file.text.clone(), Some(t)),
+            None => sources.push((t.name.clone(), t.file.text.clone(), Some(t))),
+        }
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_markup);
+    // Parse each template alone first so an error names its own file.
+    let mut errors = Diagnostics::new();
+    for (name, text, file) in &sources {
+        if let Err(e) = tera::Template::new(name, None, text) {
+            errors.push(template_error(name, *file, &e));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let pairs: Vec<(&str, &str)> = sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
+    if let Err(e) = tera.add_raw_templates(pairs) {
+        let mut errors = Diagnostics::new();
+        errors.push(Diagnostic::in_file(std::path::Path::new("templates"), 1, 1, error_chain(&e)));
+        return Err(errors);
+    }
+    Ok(tera)
+}
+
+/// A template error with its position when Tera gives one (`--> 3:5`).
+pub fn template_error(name: &str, file: Option<&TemplateFile>, e: &tera::Error) -> Diagnostic {
+    let text = error_chain(e);
+    let (line, column): (usize, usize) = text
+        .split("--> ")
+        .nth(1)
+        .and_then(|rest| {
+            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+        })
+        .unwrap_or((1, 1));
+    let message = format!("template error: {}", text.lines().last().unwrap_or(&text).trim());
+    let message = if text.lines().count() > 1 {
+        format!("{message}\n{text}")
+    } else {
+        message
+    };
+    match file {
+        Some(f) => {
+            let offset = f.file.line_start(line) + f.file.line_text(line).char_indices().nth(column.saturating_sub(1)).map(|(i, _)| i).unwrap_or(0);
+            Diagnostic::at(&f.file, offset..offset + 1, message)
+        }
+        None => Diagnostic::in_file(&std::path::Path::new("(built-in theme) templates").join(name), line, column, message),
+    }
+}
+
+/// Tera nests the cause of an error; the person at the terminal wants all
+/// of it.
+pub fn error_chain(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// Escapes text for HTML and XML alike. Unlike Tera's default it leaves
+/// `/` alone, so URLs in attributes read as written.
+pub fn escape_markup(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,198 @@
+//! Per-page views: small, borrowed structures built from the resolved site
+//! for one page at a time. Templates see only these, never the whole site,
+//! so the cost of a page does not grow with the size of the site.
+
+use serde::Serialize;
+
+use crate::model::{ActorKind, Section};
+use crate::resolve::links::{page_dir, relative_href};
+use crate::resolve::{Actor, Article, Event, EventSource, Image, Note, Site};
+
+/// Links from one page: everything it needs to spell a relative URL.
+#[derive(Clone, Copy)]
+pub struct Linker {
+    pub depth: usize,
+}
+
+impl Linker {
+    pub fn root(&self) -> String {
+        "../".repeat(self.depth)
+    }
+    pub fn page(&self, section: Section, slug: &str) -> String {
+        relative_href(self.depth, &page_dir(section, slug))
+    }
+    pub fn dir(&self, dir: &str) -> String {
+        relative_href(self.depth, dir)
+    }
+    /// A file under the output root, or an absolute URL as it is.
+    pub fn asset(&self, src: &str) -> String {
+        if src.contains("://") || src.starts_with("//") {
+            src.to_string()
+        } else {
+            format!("{}{}", self.root(), src)
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ArticleCard<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub date_iso: String,
+    pub date_human: String,
+    pub href: String,
+    pub image: Option<ImageView<'a>>,
+}
+
+impl<'a> ArticleCard<'a> {
+    pub fn new(a: &'a Article, l: Linker) -> Self {
+        ArticleCard {
+            title: &a.title,
+            summary: &a.summary,
+            date_iso: a.date.iso_day(),
+            date_human: a.date.human(),
+            href: l.page(Section::Articles, a.slug.as_str()),
+            image: a.image.as_ref().map(|i| ImageView::new(i, l)),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct NoteCard<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub href: String,
+    pub slug: &'a str,
+}
+
+impl<'a> NoteCard<'a> {
+    pub fn new(n: &'a Note, l: Linker) -> Self {
+        NoteCard {
+            title: &n.title,
+            summary: &n.summary,
+            href: l.page(Section::Notes, n.slug.as_str()),
+            slug: n.slug.as_str(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ActorCard<'a> {
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub kind: Option<&'static str>,
+    pub href: String,
+    pub slug: &'a str,
+}
+
+impl<'a> ActorCard<'a> {
+    pub fn new(a: &'a Actor, l: Linker) -> Self {
+        ActorCard {
+            name: &a.name,
+            role: a.role.as_deref(),
+            kind: a.kind.map(ActorKind::as_str),
+            href: l.page(Section::Actors, a.slug.as_str()),
+            slug: a.slug.as_str(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ImageView<'a> {
+    pub src: String,
+    pub alt: &'a str,
+}
+
+impl<'a> ImageView<'a> {
+    pub fn new(i: &'a Image, l: Linker) -> Self {
+        ImageView {
+            src: l.asset(&i.src),
+            alt: &i.alt,
+        }
+    }
+}
+
+/// A dated event with a link to the page it comes from.
+#[derive(Serialize)]
+pub struct EventView<'a> {
+    pub date_iso: String,
+    pub date_human: String,
+    pub year: i32,
+    /// Inline HTML (already safe).
+    pub html: String,
+    pub href: String,
+    pub source_title: &'a str,
+    /// `explainer` or `article`.
+    pub source_kind: &'static str,
+}
+
+impl<'a> EventView<'a> {
+    pub fn new(site: &'a Site, e: &'a Event, l: Linker) -> Self {
+        let (href, source_title, source_kind) = match e.source {
+            EventSource::Note(n) => {
+                let note = &site.notes[n];
+                (l.page(Section::Notes, note.slug.as_str()), note.title.as_str(), "explainer")
+            }
+            EventSource::Article(a) => {
+                let article = &site.articles[a];
+                (l.page(Section::Articles, article.slug.as_str()), article.title.as_str(), "article")
+            }
+        };
+        EventView {
+            date_iso: e.date.iso(),
+            date_human: e.date.human(),
+            year: e.date.year,
+            html: rebase(&e.html, crate::resolve::CONTENT_DEPTH, l.depth),
+            href,
+            source_title,
+            source_kind,
+        }
+    }
+}
+
+/// Event text is rendered for a page two folders deep; on a page at
+/// another depth its relative links climb a different number of folders.
+pub fn rebase(html: &str, from_depth: usize, to_depth: usize) -> String {
+    if from_depth == to_depth || !html.contains("href=\"../") {
+        return html.to_string();
+    }
+    let from = format!("href=\"{}", "../".repeat(from_depth));
+    let to = format!("href=\"{}", "../".repeat(to_depth));
+    html.replace(&from, &to)
+}
+
+#[derive(Serialize)]
+pub struct LinkView<'a> {
+    pub name: &'a str,
+    pub url: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct TopicLink<'a> {
+    pub name: &'a str,
+    pub href: String,
+    pub count: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rebase_moves_relative_links_only() {
+        let html = "<a href=\"../../actors/x/index.html\">x</a> <a href=\"https://a.org\">a</a>";
+        assert_eq!(
+            rebase(html, 2, 1),
+            "<a href=\"../actors/x/index.html\">x</a> <a href=\"https://a.org\">a</a>"
+        );
+        assert_eq!(rebase(html, 2, 2), html);
+    }
+
+    #[test]
+    fn assets_are_relative_unless_absolute() {
+        let l = Linker { depth: 2 };
+        assert_eq!(l.asset("images/a.jpg"), "../../images/a.jpg");
+        assert_eq!(l.asset("https://cdn.org/a.jpg"), "https://cdn.org/a.jpg");
+        assert_eq!(Linker { depth: 0 }.dir(""), "index.html");
+    }
+}
