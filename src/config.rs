@@ -118,8 +118,8 @@ impl Config {
 
     /// Parses and checks the text of a `site.toml`.
     pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
-        let mut config: Config = toml::from_str(&file.text)
-            .map_err(|e| toml_error(file, 0, &e, KEYS))?;
+        let mut config: Config =
+            toml::from_str(&file.text).map_err(|e| toml_error(file, 0, &e, KEYS))?;
         let explicit_base = toml::from_str::<toml::Table>(&file.text)
             .map(|t| t.contains_key("base_url"))
             .unwrap_or(false);
@@ -218,8 +218,7 @@ pub(crate) fn unknown_field_help(message: &str, known_keys: &[&str]) -> Option<S
 /// Serde's wording speaks of fields; front matter and site.toml have keys.
 pub(crate) fn rewrite_serde_message(message: &str) -> String {
     let message = message.replace("unknown field", "unknown key");
-    let message = message.replace("missing field", "missing required key");
-    message.replace("expected one of", "expected one of")
+    message.replace("missing field", "missing required key")
 }
 
 #[cfg(test)]

@@ -96,7 +96,10 @@ pub struct RenderedSite {
 /// Loads, resolves and renders a site without touching the output.
 pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
     if !options.root.is_dir() {
-        return Err(BuildError::Usage(format!("site folder {} does not exist", options.root.display())));
+        return Err(BuildError::Usage(format!(
+            "site folder {} does not exist",
+            options.root.display()
+        )));
     }
     let load_options = load::LoadOptions {
         include_drafts: options.drafts,
@@ -147,13 +150,27 @@ pub fn check(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let rendered = render_site(options)?;
     let output = output_dir(options, &rendered.site.config.output_dir);
-    Ok(summary(&rendered, output, write::WriteReport::default(), started.elapsed()))
+    Ok(summary(
+        &rendered,
+        output,
+        write::WriteReport::default(),
+        started.elapsed(),
+    ))
 }
 
-fn summary(rendered: &RenderedSite, output: PathBuf, report: write::WriteReport, elapsed: Duration) -> BuildSummary {
+fn summary(
+    rendered: &RenderedSite,
+    output: PathBuf,
+    report: write::WriteReport,
+    elapsed: Duration,
+) -> BuildSummary {
     let s = &rendered.site;
     BuildSummary {
-        pages: rendered.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        pages: rendered
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count(),
         articles: s.articles.len(),
         explainers: s.notes.len(),
         actors: s.actors.len(),
@@ -171,5 +188,8 @@ fn summary(rendered: &RenderedSite, output: PathBuf, report: write::WriteReport,
 /// A path for messages: relative to the current folder where possible.
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
+    path.strip_prefix(&cwd)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }

@@ -23,19 +23,33 @@ pub struct WriteReport {
 
 /// The theme's static files with the site's own `static/` laid over them.
 /// A static file may not take the place of a generated page.
-pub fn collect_static(root: &Path, generated: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostics> {
+pub fn collect_static(
+    root: &Path,
+    generated: &[OutputFile],
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files: Vec<OutputFile> = theme::builtin_static()
-        .map(|(path, bytes)| OutputFile { path, bytes: bytes.to_vec() })
+        .map(|(path, bytes)| OutputFile {
+            path,
+            bytes: bytes.to_vec(),
+        })
         .collect();
     let mut errors = Diagnostics::new();
     let dir = root.join("static");
     if dir.is_dir() {
         let generated: HashSet<&str> = generated.iter().map(|f| f.path.as_str()).collect();
-        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    errors.push(Diagnostic::in_file(Path::new("static"), 1, 1, format!("cannot read static files: {e}")));
+                    errors.push(Diagnostic::in_file(
+                        Path::new("static"),
+                        1,
+                        1,
+                        format!("cannot read static files: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -45,13 +59,17 @@ pub fn collect_static(root: &Path, generated: &[OutputFile]) -> Result<Vec<Outpu
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             let path = rel.to_string_lossy().replace('\\', "/");
             if generated.contains(path.as_str()) {
-                errors.push(Diagnostic::in_file(
-                    &Path::new("static").join(rel),
-                    1,
-                    1,
-                    format!("static file would replace the generated page {path}"),
-                )
-                .with_help("rename or remove the static file, or override the page's template instead"));
+                errors.push(
+                    Diagnostic::in_file(
+                        &Path::new("static").join(rel),
+                        1,
+                        1,
+                        format!("static file would replace the generated page {path}"),
+                    )
+                    .with_help(
+                        "rename or remove the static file, or override the page's template instead",
+                    ),
+                );
                 continue;
             }
             match std::fs::read(entry.path()) {
@@ -59,7 +77,12 @@ pub fn collect_static(root: &Path, generated: &[OutputFile]) -> Result<Vec<Outpu
                     Some(f) => f.bytes = bytes,
                     None => files.push(OutputFile { path, bytes }),
                 },
-                Err(e) => errors.push(Diagnostic::in_file(&Path::new("static").join(rel), 1, 1, format!("cannot read: {e}"))),
+                Err(e) => errors.push(Diagnostic::in_file(
+                    &Path::new("static").join(rel),
+                    1,
+                    1,
+                    format!("cannot read: {e}"),
+                )),
             }
         }
     }
@@ -77,7 +100,10 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     let root = absolutize(root);
     let out = absolutize(output);
     if out.is_file() {
-        return Err(format!("output {} is a file, not a folder", output.display()));
+        return Err(format!(
+            "output {} is a file, not a folder",
+            output.display()
+        ));
     }
     if out == root || root.starts_with(&out) {
         return Err(format!(
@@ -95,7 +121,10 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
         }
     }
     if root.join("site.toml").starts_with(&out) {
-        return Err(format!("refusing to use {} as the output folder: it holds site.toml", output.display()));
+        return Err(format!(
+            "refusing to use {} as the output folder: it holds site.toml",
+            output.display()
+        ));
     }
     Ok(())
 }
@@ -111,7 +140,10 @@ pub fn absolutize(path: &Path) -> PathBuf {
     let mut existing = abs.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -141,7 +173,10 @@ pub fn absolutize(path: &Path) -> PathBuf {
 /// the output (`.git` of a deploy checkout) are kept.
 pub fn write_output(output: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
     std::fs::create_dir_all(output)?;
-    let results: Vec<io::Result<bool>> = files.par_iter().map(|f| write_if_changed(&output.join(&f.path), &f.bytes)).collect();
+    let results: Vec<io::Result<bool>> = files
+        .par_iter()
+        .map(|f| write_if_changed(&output.join(&f.path), &f.bytes))
+        .collect();
     let mut report = WriteReport::default();
     for r in results {
         if r? {
@@ -175,7 +210,9 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     // sees half a file.
     let tmp = path.with_file_name(format!(
         ".{}.tmp-explainer",
-        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
     ));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)?;
@@ -229,18 +266,44 @@ mod tests {
     fn unchanged_files_keep_their_mtime_and_stale_files_go() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let f = |p: &str, b: &str| OutputFile { path: p.into(), bytes: b.as_bytes().to_vec() };
+        let f = |p: &str, b: &str| OutputFile {
+            path: p.into(),
+            bytes: b.as_bytes().to_vec(),
+        };
         let r = write_output(&out, &[f("a/index.html", "a"), f("b/index.html", "b")]).unwrap();
-        assert_eq!(r, WriteReport { written: 2, unchanged: 0, removed: 0 });
+        assert_eq!(
+            r,
+            WriteReport {
+                written: 2,
+                unchanged: 0,
+                removed: 0
+            }
+        );
         std::fs::create_dir_all(out.join(".git")).unwrap();
         std::fs::write(out.join(".git/HEAD"), "x").unwrap();
-        let before = std::fs::metadata(out.join("a/index.html")).unwrap().modified().unwrap();
+        let before = std::fs::metadata(out.join("a/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         let r = write_output(&out, &[f("a/index.html", "a"), f("c.txt", "c")]).unwrap();
-        assert_eq!(r, WriteReport { written: 1, unchanged: 1, removed: 1 });
-        let after = std::fs::metadata(out.join("a/index.html")).unwrap().modified().unwrap();
+        assert_eq!(
+            r,
+            WriteReport {
+                written: 1,
+                unchanged: 1,
+                removed: 1
+            }
+        );
+        let after = std::fs::metadata(out.join("a/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
         assert_eq!(before, after);
         assert!(!out.join("b").exists(), "empty stale folder removed");
-        assert!(out.join(".git/HEAD").exists(), "hidden top-level entries kept");
+        assert!(
+            out.join(".git/HEAD").exists(),
+            "hidden top-level entries kept"
+        );
     }
 }

@@ -40,7 +40,10 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                     thousands(s.removed)
                 );
                 if s.drafts_skipped > 0 {
-                    eprintln!("  {} drafts left out (build with --drafts to include them)", s.drafts_skipped);
+                    eprintln!(
+                        "  {} drafts left out (build with --drafts to include them)",
+                        s.drafts_skipped
+                    );
                 }
             }
             0

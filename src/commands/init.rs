@@ -8,7 +8,10 @@ use crate::commands::{EXIT_CONTENT, EXIT_USAGE};
 use crate::display_path;
 
 pub fn run(args: InitArgs, verbosity: Verbosity) -> i32 {
-    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
     match init(&args.dir, &today) {
         Ok(()) => {
             if verbosity != Verbosity::Quiet {
@@ -30,9 +33,16 @@ pub fn init(dir: &Path, today: &str) -> Result<(), (i32, String)> {
         return Err((EXIT_USAGE, format!("{} is a file", dir.display())));
     }
     if dir.is_dir() {
-        let mut entries = std::fs::read_dir(dir).map_err(|e| (EXIT_CONTENT, format!("cannot read {}: {e}", dir.display())))?;
+        let mut entries = std::fs::read_dir(dir)
+            .map_err(|e| (EXIT_CONTENT, format!("cannot read {}: {e}", dir.display())))?;
         if entries.next().is_some() {
-            return Err((EXIT_USAGE, format!("{} is not empty; init only creates new sites", dir.display())));
+            return Err((
+                EXIT_USAGE,
+                format!(
+                    "{} is not empty; init only creates new sites",
+                    dir.display()
+                ),
+            ));
         }
     }
     let name = dir
@@ -112,9 +122,19 @@ coverage. Each one gets a profile listing every story it appears in.
     for (path, text) in files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| (EXIT_CONTENT, format!("cannot create {}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                (
+                    EXIT_CONTENT,
+                    format!("cannot create {}: {e}", parent.display()),
+                )
+            })?;
         }
-        std::fs::write(&target, text).map_err(|e| (EXIT_CONTENT, format!("cannot write {}: {e}", target.display())))?;
+        std::fs::write(&target, text).map_err(|e| {
+            (
+                EXIT_CONTENT,
+                format!("cannot write {}: {e}", target.display()),
+            )
+        })?;
     }
     Ok(())
 }
@@ -136,8 +156,15 @@ mod tests {
         let site = dir.path().join("news");
         init(&site, "2026-11-28").unwrap();
         let summary = crate::build(&crate::BuildOptions::new(&site)).unwrap();
-        assert_eq!((summary.articles, summary.explainers, summary.actors), (1, 1, 1));
-        let actor = std::fs::read_to_string(site.join("public/actors/jane-doe/index.html")).unwrap();
-        assert!(actor.contains("Welcome to your explainer site"), "backlink from the article");
+        assert_eq!(
+            (summary.articles, summary.explainers, summary.actors),
+            (1, 1, 1)
+        );
+        let actor =
+            std::fs::read_to_string(site.join("public/actors/jane-doe/index.html")).unwrap();
+        assert!(
+            actor.contains("Welcome to your explainer site"),
+            "backlink from the article"
+        );
     }
 }

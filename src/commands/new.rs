@@ -9,7 +9,10 @@ use crate::display_path;
 use crate::model::slugify;
 
 pub fn run(args: NewArgs, verbosity: Verbosity) -> i32 {
-    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
     match create(&args.root, args.kind, &args.title, &today) {
         Ok(path) => {
             if verbosity != Verbosity::Quiet {
@@ -44,7 +47,10 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
         )));
     }
     if !root.is_dir() {
-        return Err(NewError::Usage(format!("site folder {} does not exist", root.display())));
+        return Err(NewError::Usage(format!(
+            "site folder {} does not exist",
+            root.display()
+        )));
     }
     let section = match kind {
         NewKind::Article => "articles",
@@ -59,9 +65,11 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
             path.display()
         )));
     }
-    std::fs::create_dir_all(&dir).map_err(|e| NewError::Failed(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| NewError::Failed(format!("cannot create {}: {e}", dir.display())))?;
     let text = template(kind, title, today);
-    std::fs::write(&path, text).map_err(|e| NewError::Failed(format!("cannot write {}: {e}", path.display())))?;
+    std::fs::write(&path, text)
+        .map_err(|e| NewError::Failed(format!("cannot write {}: {e}", path.display())))?;
     Ok(path)
 }
 
@@ -138,7 +146,11 @@ mod tests {
     #[test]
     fn titles_are_quoted_safely() {
         let text = template(NewKind::Article, "Macron says \"no\"", "2026-11-28");
-        assert!(text.contains(r#"title = 'Macron says "no"'"#) || text.contains(r#"title = "Macron says \"no\"""#), "{text}");
+        assert!(
+            text.contains(r#"title = 'Macron says "no"'"#)
+                || text.contains(r#"title = "Macron says \"no\"""#),
+            "{text}"
+        );
     }
 
     #[test]
@@ -146,7 +158,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = create(dir.path(), NewKind::Actor, "Sylvain Itte", "2026-11-28").unwrap();
         assert!(p.ends_with("content/actors/sylvain-itte.md"));
-        assert!(matches!(create(dir.path(), NewKind::Actor, "Sylvain Itte", "2026-11-28"), Err(NewError::Failed(_))));
-        assert!(matches!(create(dir.path(), NewKind::Note, "!!!", "2026-11-28"), Err(NewError::Usage(_))));
+        assert!(matches!(
+            create(dir.path(), NewKind::Actor, "Sylvain Itte", "2026-11-28"),
+            Err(NewError::Failed(_))
+        ));
+        assert!(matches!(
+            create(dir.path(), NewKind::Note, "!!!", "2026-11-28"),
+            Err(NewError::Usage(_))
+        ));
     }
 }

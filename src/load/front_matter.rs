@@ -49,7 +49,10 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     let start = (first_line_end + 1).min(text.len());
     let mut pos = start;
     while pos < text.len() {
-        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
         let line = text[pos..end].trim_end();
         if line == fence || (format == Format::Yaml && line == "...") {
             return Ok(Split {
@@ -60,10 +63,14 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
         }
         pos = end + 1;
     }
-    Err(
-        Diagnostic::at(file, 0..first_line_end, format!("front matter opened with `{fence}` is never closed"))
-            .with_help(format!("add a line holding only `{fence}` after the last key")),
+    Err(Diagnostic::at(
+        file,
+        0..first_line_end,
+        format!("front matter opened with `{fence}` is never closed"),
     )
+    .with_help(format!(
+        "add a line holding only `{fence}` after the last key"
+    )))
 }
 
 /// Parses the front matter into `T`, reporting syntax errors, unknown keys,
@@ -82,7 +89,11 @@ pub fn parse<T: DeserializeOwned>(
         Format::Yaml => {
             // An empty YAML document is null; treat it as an empty mapping so
             // the message is about the missing key, not about null.
-            let source = if fm_text.trim().is_empty() { "{}" } else { fm_text };
+            let source = if fm_text.trim().is_empty() {
+                "{}"
+            } else {
+                fm_text
+            };
             serde_yaml_ng::from_str(source).map_err(|e| {
                 let message = e.to_string();
                 let message = message
@@ -104,9 +115,14 @@ pub fn parse<T: DeserializeOwned>(
                         .next()
                         .unwrap_or("");
                     let s = locate_key(&file.text, split.front_matter.clone(), field);
-                    if s.is_empty() { at..at + 1 } else { s }
+                    if s.is_empty() {
+                        at..at + 1
+                    } else {
+                        s
+                    }
                 } else if message.starts_with("missing field") {
-                    split.front_matter.start.saturating_sub(4)..split.front_matter.start.saturating_sub(1)
+                    split.front_matter.start.saturating_sub(4)
+                        ..split.front_matter.start.saturating_sub(1)
                 } else {
                     at..at + 1
                 };
@@ -153,7 +169,12 @@ pub fn locate_key(text: &str, front_matter: Range<usize>, key: &str) -> Range<us
 
 /// Where `needle` (a slug, a URL) first appears at or after the definition
 /// of `key`; falls back to the key itself.
-pub fn locate_value(text: &str, front_matter: Range<usize>, key: &str, needle: &str) -> Range<usize> {
+pub fn locate_value(
+    text: &str,
+    front_matter: Range<usize>,
+    key: &str,
+    needle: &str,
+) -> Range<usize> {
     let key_span = locate_key(text, front_matter.clone(), key);
     if needle.is_empty() || key_span.start >= front_matter.end {
         return key_span;
@@ -224,8 +245,23 @@ pub struct ArticleMeta {
 }
 
 pub const ARTICLE_KEYS: &[&str] = &[
-    "title", "date", "updated", "summary", "authors", "sources", "topics", "actors",
-    "background", "know", "image", "image_alt", "corrections", "draft", "slug", "name", "url",
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "authors",
+    "sources",
+    "topics",
+    "actors",
+    "background",
+    "know",
+    "image",
+    "image_alt",
+    "corrections",
+    "draft",
+    "slug",
+    "name",
+    "url",
     "text",
 ];
 
@@ -253,8 +289,7 @@ pub struct NoteMeta {
 }
 
 pub const NOTE_KEYS: &[&str] = &[
-    "title", "summary", "date", "updated", "actors", "related", "timeline", "draft", "slug",
-    "text",
+    "title", "summary", "date", "updated", "actors", "related", "timeline", "draft", "slug", "text",
 ];
 
 /// Front matter of `content/actors/**.md`.
@@ -287,8 +322,19 @@ pub struct ActorMeta {
 }
 
 pub const ACTOR_KEYS: &[&str] = &[
-    "name", "kind", "role", "aliases", "born", "country", "image", "image_alt", "links",
-    "related", "draft", "slug", "url",
+    "name",
+    "kind",
+    "role",
+    "aliases",
+    "born",
+    "country",
+    "image",
+    "image_alt",
+    "links",
+    "related",
+    "draft",
+    "slug",
+    "url",
 ];
 
 /// Reads a date from a string, or from TOML's native date value
@@ -372,7 +418,9 @@ mod tests {
 
     #[test]
     fn toml_native_and_quoted_dates_both_parse() {
-        let f = file("+++\ntitle = \"x\"\ndate = 2023-07-26\nupdated = \"2023-07-27T10:00:00Z\"\n+++\n");
+        let f = file(
+            "+++\ntitle = \"x\"\ndate = 2023-07-26\nupdated = \"2023-07-27T10:00:00Z\"\n+++\n",
+        );
         let s = split(&f).unwrap();
         let m: ArticleMeta = parse(&f, &s, ARTICLE_KEYS).unwrap();
         assert_eq!(m.date.iso_day(), "2023-07-26");
@@ -403,16 +451,25 @@ mod tests {
         let f = file("+++\ntitle = \"x\"\n+++\n");
         let s = split(&f).unwrap();
         let e = parse::<ArticleMeta>(&f, &s, ARTICLE_KEYS).unwrap_err();
-        assert!(e.message.contains("missing required key `date`"), "{}", e.message);
+        assert!(
+            e.message.contains("missing required key `date`"),
+            "{}",
+            e.message
+        );
         let f = file("---\ntitle: x\n---\n");
         let s = split(&f).unwrap();
         let e = parse::<ArticleMeta>(&f, &s, ARTICLE_KEYS).unwrap_err();
-        assert!(e.message.contains("missing required key `date`"), "{}", e.message);
+        assert!(
+            e.message.contains("missing required key `date`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn locates_keys_and_values_in_both_syntaxes() {
-        let text = "+++\ntitle = \"x\"\nactors = [\"a\", \"b-c\"]\n[[sources]]\nname = \"R\"\n+++\n";
+        let text =
+            "+++\ntitle = \"x\"\nactors = [\"a\", \"b-c\"]\n[[sources]]\nname = \"R\"\n+++\n";
         let fm = 4..text.len() - 4;
         let k = locate_key(text, fm.clone(), "actors");
         assert_eq!(&text[k], "actors");

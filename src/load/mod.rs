@@ -35,9 +35,16 @@ impl<M> Page<M> {
     }
 
     /// A diagnostic pointing at a front-matter key (or a value under it).
-    pub fn error_at_key(&self, key: &str, value: Option<&str>, message: impl Into<String>) -> Diagnostic {
+    pub fn error_at_key(
+        &self,
+        key: &str,
+        value: Option<&str>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let span = match value {
-            Some(v) => front_matter::locate_value(&self.file.text, self.front_matter.clone(), key, v),
+            Some(v) => {
+                front_matter::locate_value(&self.file.text, self.front_matter.clone(), key, v)
+            }
             None => front_matter::locate_key(&self.file.text, self.front_matter.clone(), key),
         };
         Diagnostic::at(&self.file, span, message)
@@ -152,26 +159,35 @@ fn collect_content_files(
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().unwrap_or(content_dir);
-                errors.push(Diagnostic::in_file(&relative(root, path), 1, 1, format!("cannot read: {e}")));
+                errors.push(Diagnostic::in_file(
+                    &relative(root, path),
+                    1,
+                    1,
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
-        let rel_to_content = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+        let rel_to_content = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path());
         let mut parts = rel_to_content.components();
         let Some(first) = parts.next() else { continue };
         let first = first.as_os_str().to_string_lossy();
         let is_md = entry.file_type().is_file()
-            && entry.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("md"));
+            && entry
+                .path()
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("md"));
         match Section::from_folder(&first) {
-            Some(section) => {
-                if is_md {
-                    files.push((section, entry.path().to_path_buf()));
-                }
-            }
+            Some(section) if is_md => files.push((section, entry.path().to_path_buf())),
+            Some(_) => {}
             None if entry.depth() == 1 && (entry.file_type().is_dir() || is_md) => {
                 let folders = Section::ALL.map(|s| s.folder());
-                let help = did_you_mean(&first, folders)
-                    .unwrap_or_else(|| "pages live in content/articles, content/notes or content/actors".into());
+                let help = did_you_mean(&first, folders).unwrap_or_else(|| {
+                    "pages live in content/articles, content/notes or content/actors".into()
+                });
                 errors.push(
                     Diagnostic::in_file(
                         &relative(root, entry.path()),
@@ -207,11 +223,14 @@ fn load_page(root: &Path, section: Section, path: &Path) -> Result<Loaded, Diagn
     let file = Arc::new(read_source(root, path)?);
     Ok(match section {
         Section::Articles => {
-            let p: Page<ArticleMeta> = parse_page(file, ARTICLE_KEYS, |m: &ArticleMeta| m.slug.clone())?;
+            let p: Page<ArticleMeta> =
+                parse_page(file, ARTICLE_KEYS, |m: &ArticleMeta| m.slug.clone())?;
             Loaded::Article(p)
         }
         Section::Notes => Loaded::Note(parse_page(file, NOTE_KEYS, |m: &NoteMeta| m.slug.clone())?),
-        Section::Actors => Loaded::Actor(parse_page(file, ACTOR_KEYS, |m: &ActorMeta| m.slug.clone())?),
+        Section::Actors => Loaded::Actor(parse_page(file, ACTOR_KEYS, |m: &ActorMeta| {
+            m.slug.clone()
+        })?),
     })
 }
 

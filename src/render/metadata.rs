@@ -132,7 +132,11 @@ pub fn actor(site: &Site, actor: &Actor) -> Value {
         v["birthDate"] = json!(born.iso());
     }
     if !actor.links.is_empty() {
-        v["sameAs"] = json!(actor.links.iter().map(|l| l.url.as_str()).collect::<Vec<_>>());
+        v["sameAs"] = json!(actor
+            .links
+            .iter()
+            .map(|l| l.url.as_str())
+            .collect::<Vec<_>>());
     }
     if let Some(image) = &actor.image {
         v["image"] = json!(absolute_asset(config, &image.src));
@@ -169,7 +173,10 @@ mod tests {
             base_url: "https://x.org/news/".into(),
             ..Config::default()
         };
-        assert_eq!(absolute_asset(&c, "/img/a.png"), "https://x.org/news/img/a.png");
+        assert_eq!(
+            absolute_asset(&c, "/img/a.png"),
+            "https://x.org/news/img/a.png"
+        );
         assert_eq!(absolute_asset(&c, "https://cdn/a.png"), "https://cdn/a.png");
     }
 }

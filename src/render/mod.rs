@@ -108,7 +108,10 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, Diagnostics> {
     jobs.push(r.sitemap());
     jobs.push(r.robots());
 
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.into_par_iter().map(|job| render_job(&tera, site, job)).collect();
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|job| render_job(&tera, site, job))
+        .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Diagnostics::new();
     for r in results {
@@ -188,10 +191,21 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn job(&self, path: String, template: &'static str, common: Common, key: &str, view: &impl Serialize) -> Job {
+    fn job(
+        &self,
+        path: String,
+        template: &'static str,
+        common: Common,
+        key: &str,
+        view: &impl Serialize,
+    ) -> Job {
         let mut context = Context::from_serialize(&common).unwrap_or_default();
         context.insert(key, view);
-        Job { path, template, context }
+        Job {
+            path,
+            template,
+            context,
+        }
     }
 
     fn title(&self, page_title: &str) -> String {
@@ -206,7 +220,10 @@ impl<'a> Renderer<'a> {
             description,
             canonical: url.clone(),
             og_type: "website",
-            json_ld: vec![script_safe_json(&metadata::breadcrumbs(&[(&config.title, config.base_url.clone()), (name, url)]))],
+            json_ld: vec![script_safe_json(&metadata::breadcrumbs(&[
+                (&config.title, config.base_url.clone()),
+                (name, url),
+            ]))],
             ..Meta::default()
         }
     }
@@ -215,7 +232,9 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let l = Linker { depth: 0 };
         let mut key_actors: Vec<usize> = (0..s.actors.len()).collect();
-        key_actors.sort_by_key(|&a| std::cmp::Reverse(s.actors[a].articles.len() + s.actors[a].notes.len()));
+        key_actors.sort_by_key(|&a| {
+            std::cmp::Reverse(s.actors[a].articles.len() + s.actors[a].notes.len())
+        });
         key_actors.truncate(FRONT_ACTORS);
         let mut explainers: Vec<usize> = (0..s.notes.len()).collect();
         explainers.sort_by_key(|&n| std::cmp::Reverse(s.notes[n].updated.or(s.notes[n].date)));
@@ -230,10 +249,32 @@ impl<'a> Renderer<'a> {
         }
         let view = Front {
             lead: s.articles.first().map(|a| ArticleCard::new(a, l)),
-            lead_actors: s.articles.first().map(|a| a.actors.iter().take(4).map(|&x| ActorCard::new(&s.actors[x], l)).collect()).unwrap_or_default(),
-            latest: s.articles.iter().skip(1).take(FRONT_LATEST).map(|a| ArticleCard::new(a, l)).collect(),
-            explainers: explainers.iter().map(|&n| NoteCard::new(&s.notes[n], l)).collect(),
-            actors: key_actors.iter().map(|&a| ActorCard::new(&s.actors[a], l)).collect(),
+            lead_actors: s
+                .articles
+                .first()
+                .map(|a| {
+                    a.actors
+                        .iter()
+                        .take(4)
+                        .map(|&x| ActorCard::new(&s.actors[x], l))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            latest: s
+                .articles
+                .iter()
+                .skip(1)
+                .take(FRONT_LATEST)
+                .map(|a| ArticleCard::new(a, l))
+                .collect(),
+            explainers: explainers
+                .iter()
+                .map(|&n| NoteCard::new(&s.notes[n], l))
+                .collect(),
+            actors: key_actors
+                .iter()
+                .map(|&a| ActorCard::new(&s.actors[a], l))
+                .collect(),
         };
         let config = &s.config;
         let website = serde_json::json!({
@@ -242,25 +283,52 @@ impl<'a> Renderer<'a> {
         });
         let meta = Meta {
             title: config.title.clone(),
-            description: if config.description.is_empty() { config.title.clone() } else { config.description.clone() },
+            description: if config.description.is_empty() {
+                config.title.clone()
+            } else {
+                config.description.clone()
+            },
             canonical: config.base_url.clone(),
             og_type: "website",
             json_ld: vec![script_safe_json(&website)],
             ..Meta::default()
         };
-        self.job("index.html".into(), "index.html", self.common(0, "home", meta), "front", &view)
+        self.job(
+            "index.html".into(),
+            "index.html",
+            self.common(0, "home", meta),
+            "front",
+            &view,
+        )
     }
 
     fn archive(&self) -> Job {
         let l = Linker { depth: 1 };
-        let cards: Vec<ArticleCard> = self.site.articles.iter().map(|a| ArticleCard::new(a, l)).collect();
-        let meta = self.list_meta("Articles", "articles/", format!("All {} articles, newest first.", cards.len()));
-        self.job("articles/index.html".into(), "articles.html", self.common(1, "articles", meta), "articles", &cards)
+        let cards: Vec<ArticleCard> = self
+            .site
+            .articles
+            .iter()
+            .map(|a| ArticleCard::new(a, l))
+            .collect();
+        let meta = self.list_meta(
+            "Articles",
+            "articles/",
+            format!("All {} articles, newest first.", cards.len()),
+        );
+        self.job(
+            "articles/index.html".into(),
+            "articles.html",
+            self.common(1, "articles", meta),
+            "articles",
+            &cards,
+        )
     }
 
     fn articles(&self) -> Vec<Job> {
         let s = self.site;
-        let l = Linker { depth: CONTENT_DEPTH };
+        let l = Linker {
+            depth: CONTENT_DEPTH,
+        };
         s.articles
             .iter()
             .map(|a| {
@@ -300,19 +368,46 @@ impl<'a> Renderer<'a> {
                     authors: metadata::article_authors(s, a),
                     body: &a.body_html,
                     know: a.know_html.as_deref(),
-                    key_actors: a.actors.iter().map(|&x| ActorCard::new(&s.actors[x], l)).collect(),
-                    background: a.background.iter().map(|&n| NoteCard::new(&s.notes[n], l)).collect(),
-                    latest_events: a.latest_events.iter().map(|&e| EventView::new(s, &s.events[e], l)).collect(),
-                    sources: a.sources.iter().map(|x| LinkView { name: &x.name, url: &x.url }).collect(),
+                    key_actors: a
+                        .actors
+                        .iter()
+                        .map(|&x| ActorCard::new(&s.actors[x], l))
+                        .collect(),
+                    background: a
+                        .background
+                        .iter()
+                        .map(|&n| NoteCard::new(&s.notes[n], l))
+                        .collect(),
+                    latest_events: a
+                        .latest_events
+                        .iter()
+                        .map(|&e| EventView::new(s, &s.events[e], l))
+                        .collect(),
+                    sources: a
+                        .sources
+                        .iter()
+                        .map(|x| LinkView {
+                            name: &x.name,
+                            url: &x.url,
+                        })
+                        .collect(),
                     corrections: a
                         .corrections
                         .iter()
-                        .map(|c| CorrectionView { date_iso: c.date.iso_day(), date_human: c.date.human(), html: &c.html })
+                        .map(|c| CorrectionView {
+                            date_iso: c.date.iso_day(),
+                            date_human: c.date.human(),
+                            html: &c.html,
+                        })
                         .collect(),
                     topics: a
                         .topics
                         .iter()
-                        .map(|&t| TopicLink { name: &s.topics[t].name, href: l.dir(&format!("topics/{}/", s.topics[t].slug)), count: s.topics[t].articles.len() })
+                        .map(|&t| TopicLink {
+                            name: &s.topics[t].name,
+                            href: l.dir(&format!("topics/{}/", s.topics[t].slug)),
+                            count: s.topics[t].articles.len(),
+                        })
                         .collect(),
                     image: a.image.as_ref().map(|i| ImageView::new(i, l)),
                     draft: a.draft,
@@ -332,26 +427,52 @@ impl<'a> Renderer<'a> {
                             (&a.title, url),
                         ])),
                     ],
-                    image: a.image.as_ref().map(|i| metadata::absolute_asset(config, &i.src)),
+                    image: a
+                        .image
+                        .as_ref()
+                        .map(|i| metadata::absolute_asset(config, &i.src)),
                     published: Some(a.date.rfc3339()),
                     modified: Some(a.updated.unwrap_or(a.date).rfc3339()),
                     tags: a.topics.iter().map(|&t| s.topics[t].name.clone()).collect(),
                 };
-                self.job(page_dir(Section::Articles, a.slug.as_str()) + "index.html", "article.html", self.common(CONTENT_DEPTH, "articles", meta), "article", &view)
+                self.job(
+                    page_dir(Section::Articles, a.slug.as_str()) + "index.html",
+                    "article.html",
+                    self.common(CONTENT_DEPTH, "articles", meta),
+                    "article",
+                    &view,
+                )
             })
             .collect()
     }
 
     fn explainers_index(&self) -> Job {
         let l = Linker { depth: 1 };
-        let cards: Vec<NoteCard> = self.site.notes.iter().map(|n| NoteCard::new(n, l)).collect();
-        let meta = self.list_meta("Explainers", "explainers/", "Background explainers behind the news.".into());
-        self.job("explainers/index.html".into(), "explainers.html", self.common(1, "explainers", meta), "explainers", &cards)
+        let cards: Vec<NoteCard> = self
+            .site
+            .notes
+            .iter()
+            .map(|n| NoteCard::new(n, l))
+            .collect();
+        let meta = self.list_meta(
+            "Explainers",
+            "explainers/",
+            "Background explainers behind the news.".into(),
+        );
+        self.job(
+            "explainers/index.html".into(),
+            "explainers.html",
+            self.common(1, "explainers", meta),
+            "explainers",
+            &cards,
+        )
     }
 
     fn explainers(&self) -> Vec<Job> {
         let s = self.site;
-        let l = Linker { depth: CONTENT_DEPTH };
+        let l = Linker {
+            depth: CONTENT_DEPTH,
+        };
         s.notes
             .iter()
             .map(|n| {
@@ -427,22 +548,44 @@ impl<'a> Renderer<'a> {
             .map(|k| Group {
                 label: k.plural_label(),
                 id: k.as_str(),
-                actors: s.actors.iter().filter(|a| a.kind == Some(*k)).map(|a| ActorCard::new(a, l)).collect(),
+                actors: s
+                    .actors
+                    .iter()
+                    .filter(|a| a.kind == Some(*k))
+                    .map(|a| ActorCard::new(a, l))
+                    .collect(),
             })
             .collect();
         groups.push(Group {
             label: "Others",
             id: "other",
-            actors: s.actors.iter().filter(|a| a.kind.is_none()).map(|a| ActorCard::new(a, l)).collect(),
+            actors: s
+                .actors
+                .iter()
+                .filter(|a| a.kind.is_none())
+                .map(|a| ActorCard::new(a, l))
+                .collect(),
         });
         groups.retain(|g| !g.actors.is_empty());
-        let meta = self.list_meta("Actors", "actors/", "People, organizations and countries in the coverage.".into());
-        self.job("actors/index.html".into(), "actors.html", self.common(1, "actors", meta), "groups", &groups)
+        let meta = self.list_meta(
+            "Actors",
+            "actors/",
+            "People, organizations and countries in the coverage.".into(),
+        );
+        self.job(
+            "actors/index.html".into(),
+            "actors.html",
+            self.common(1, "actors", meta),
+            "groups",
+            &groups,
+        )
     }
 
     fn actors(&self) -> Vec<Job> {
         let s = self.site;
-        let l = Linker { depth: CONTENT_DEPTH };
+        let l = Linker {
+            depth: CONTENT_DEPTH,
+        };
         s.actors
             .iter()
             .map(|a| {
@@ -474,12 +617,34 @@ impl<'a> Renderer<'a> {
                     born_human: a.born.map(|b| b.human()),
                     country: a.country.as_deref(),
                     image: a.image.as_ref().map(|i| ImageView::new(i, l)),
-                    links: a.links.iter().map(|x| LinkView { name: &x.name, url: &x.url }).collect(),
+                    links: a
+                        .links
+                        .iter()
+                        .map(|x| LinkView {
+                            name: &x.name,
+                            url: &x.url,
+                        })
+                        .collect(),
                     body: &a.body_html,
-                    related: a.related.iter().map(|&r| ActorCard::new(&s.actors[r], l)).collect(),
-                    articles: articles.iter().map(|&x| ArticleCard::new(&s.articles[x], l)).collect(),
-                    explainers: a.notes.iter().map(|&n| NoteCard::new(&s.notes[n], l)).collect(),
-                    events: a.events.iter().map(|&e| EventView::new(s, &s.events[e], l)).collect(),
+                    related: a
+                        .related
+                        .iter()
+                        .map(|&r| ActorCard::new(&s.actors[r], l))
+                        .collect(),
+                    articles: articles
+                        .iter()
+                        .map(|&x| ArticleCard::new(&s.articles[x], l))
+                        .collect(),
+                    explainers: a
+                        .notes
+                        .iter()
+                        .map(|&n| NoteCard::new(&s.notes[n], l))
+                        .collect(),
+                    events: a
+                        .events
+                        .iter()
+                        .map(|&e| EventView::new(s, &s.events[e], l))
+                        .collect(),
                 };
                 let config = &s.config;
                 let url = page_url(config, Section::Actors, a.slug.as_str());
@@ -492,7 +657,11 @@ impl<'a> Renderer<'a> {
                     title: self.title(&a.name),
                     description,
                     canonical: url.clone(),
-                    og_type: if a.kind == Some(ActorKind::Person) { "profile" } else { "website" },
+                    og_type: if a.kind == Some(ActorKind::Person) {
+                        "profile"
+                    } else {
+                        "website"
+                    },
                     json_ld: vec![
                         script_safe_json(&metadata::actor(s, a)),
                         script_safe_json(&metadata::breadcrumbs(&[
@@ -501,10 +670,19 @@ impl<'a> Renderer<'a> {
                             (&a.name, url),
                         ])),
                     ],
-                    image: a.image.as_ref().map(|i| metadata::absolute_asset(config, &i.src)),
+                    image: a
+                        .image
+                        .as_ref()
+                        .map(|i| metadata::absolute_asset(config, &i.src)),
                     ..Meta::default()
                 };
-                self.job(page_dir(Section::Actors, a.slug.as_str()) + "index.html", "actor.html", self.common(CONTENT_DEPTH, "actors", meta), "actor", &view)
+                self.job(
+                    page_dir(Section::Actors, a.slug.as_str()) + "index.html",
+                    "actor.html",
+                    self.common(CONTENT_DEPTH, "actors", meta),
+                    "actor",
+                    &view,
+                )
             })
             .collect()
     }
@@ -515,10 +693,20 @@ impl<'a> Renderer<'a> {
             .site
             .topics
             .iter()
-            .map(|t| TopicLink { name: &t.name, href: l.dir(&format!("topics/{}/", t.slug)), count: t.articles.len() })
+            .map(|t| TopicLink {
+                name: &t.name,
+                href: l.dir(&format!("topics/{}/", t.slug)),
+                count: t.articles.len(),
+            })
             .collect();
         let meta = self.list_meta("Topics", "topics/", "Articles by topic.".into());
-        self.job("topics/index.html".into(), "topics.html", self.common(1, "topics", meta), "topics", &topics)
+        self.job(
+            "topics/index.html".into(),
+            "topics.html",
+            self.common(1, "topics", meta),
+            "topics",
+            &topics,
+        )
     }
 
     fn topics(&self) -> Vec<Job> {
@@ -532,7 +720,14 @@ impl<'a> Renderer<'a> {
                     name: &'a str,
                     articles: Vec<ArticleCard<'a>>,
                 }
-                let view = View { name: &t.name, articles: t.articles.iter().map(|&a| ArticleCard::new(&s.articles[a], l)).collect() };
+                let view = View {
+                    name: &t.name,
+                    articles: t
+                        .articles
+                        .iter()
+                        .map(|&a| ArticleCard::new(&s.articles[a], l))
+                        .collect(),
+                };
                 let dir = format!("topics/{}/", t.slug);
                 let config = &s.config;
                 let mut meta = self.list_meta(&t.name, &dir, format!("Articles about {}.", t.name));
@@ -541,7 +736,13 @@ impl<'a> Renderer<'a> {
                     ("Topics", absolute(config, "topics/")),
                     (&t.name, absolute(config, &dir)),
                 ]))];
-                self.job(format!("{dir}index.html"), "topic.html", self.common(2, "topics", meta), "topic", &view)
+                self.job(
+                    format!("{dir}index.html"),
+                    "topic.html",
+                    self.common(2, "topics", meta),
+                    "topic",
+                    &view,
+                )
             })
             .collect()
     }
@@ -559,23 +760,40 @@ impl<'a> Renderer<'a> {
             let view = EventView::new(s, e, l);
             match years.last_mut() {
                 Some(y) if y.year == e.date.year => y.events.push(view),
-                _ => years.push(Year { year: e.date.year, events: vec![view] }),
+                _ => years.push(Year {
+                    year: e.date.year,
+                    events: vec![view],
+                }),
             }
         }
-        let meta = self.list_meta("Timeline", "timeline/", "Every dated event in the coverage, in order.".into());
-        self.job("timeline/index.html".into(), "timeline.html", self.common(1, "timeline", meta), "years", &years)
+        let meta = self.list_meta(
+            "Timeline",
+            "timeline/",
+            "Every dated event in the coverage, in order.".into(),
+        );
+        self.job(
+            "timeline/index.html".into(),
+            "timeline.html",
+            self.common(1, "timeline", meta),
+            "years",
+            &years,
+        )
     }
 
     /// A host serves `404.html` at any missing URL, so its links cannot be
     /// relative to one folder: they start from the site's base path.
     fn not_found(&self) -> Job {
-        let mut common = self.common(0, "", Meta {
-            title: self.title("Page not found"),
-            description: "The page you asked for does not exist.".into(),
-            canonical: absolute(&self.site.config, "404.html"),
-            og_type: "website",
-            ..Meta::default()
-        });
+        let mut common = self.common(
+            0,
+            "",
+            Meta {
+                title: self.title("Page not found"),
+                description: "The page you asked for does not exist.".into(),
+                canonical: absolute(&self.site.config, "404.html"),
+                og_type: "website",
+                ..Meta::default()
+            },
+        );
         let base = self.site.config.base_path().to_string();
         let prefix = |href: &str| format!("{base}{href}");
         common.root = base.clone();
@@ -626,7 +844,11 @@ impl<'a> Renderer<'a> {
                 let url = page_url(config, Section::Articles, a.slug.as_str());
                 let mut content = String::new();
                 if let Some(know) = &a.know_html {
-                    content.push_str(&format!("<aside><h2>{}</h2>{}</aside>", crate::resolve::html_escape(&config.know_heading), know));
+                    content.push_str(&format!(
+                        "<aside><h2>{}</h2>{}</aside>",
+                        crate::resolve::html_escape(&config.know_heading),
+                        know
+                    ));
                 }
                 content.push_str(&a.body_html);
                 Entry {
@@ -638,7 +860,11 @@ impl<'a> Renderer<'a> {
                     summary: &a.summary,
                     content,
                     authors: metadata::article_authors(s, a),
-                    categories: a.topics.iter().map(|&t| s.topics[t].name.as_str()).collect(),
+                    categories: a
+                        .topics
+                        .iter()
+                        .map(|&t| s.topics[t].name.as_str())
+                        .collect(),
                 }
             })
             .collect();
@@ -649,7 +875,11 @@ impl<'a> Renderer<'a> {
             .max()
             .map(|d| d.rfc3339())
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-        let author = if !config.publisher.name.is_empty() { &config.publisher.name } else { &config.title };
+        let author = if !config.publisher.name.is_empty() {
+            &config.publisher.name
+        } else {
+            &config.title
+        };
         let feed = Feed {
             id: absolute(config, "feed.xml"),
             title: &config.title,
@@ -662,7 +892,11 @@ impl<'a> Renderer<'a> {
         };
         let mut context = Context::new();
         context.insert("feed", &feed);
-        Job { path: "feed.xml".into(), template: "feed.xml", context }
+        Job {
+            path: "feed.xml".into(),
+            template: "feed.xml",
+            context,
+        }
     }
 
     fn sitemap(&self) -> Job {
@@ -674,23 +908,55 @@ impl<'a> Renderer<'a> {
             lastmod: Option<String>,
         }
         let newest = s.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max();
-        let mut urls = vec![Url { loc: config.base_url.clone(), lastmod: newest.map(|d| d.iso_day()) }];
-        for dir in ["articles/", "explainers/", "actors/", "topics/", "timeline/"] {
-            urls.push(Url { loc: absolute(config, dir), lastmod: None });
+        let mut urls = vec![Url {
+            loc: config.base_url.clone(),
+            lastmod: newest.map(|d| d.iso_day()),
+        }];
+        for dir in [
+            "articles/",
+            "explainers/",
+            "actors/",
+            "topics/",
+            "timeline/",
+        ] {
+            urls.push(Url {
+                loc: absolute(config, dir),
+                lastmod: None,
+            });
         }
-        urls.extend(s.articles.iter().map(|a| Url { loc: page_url(config, Section::Articles, a.slug.as_str()), lastmod: Some(a.updated.unwrap_or(a.date).iso_day()) }));
-        urls.extend(s.notes.iter().map(|n| Url { loc: page_url(config, Section::Notes, n.slug.as_str()), lastmod: n.updated.or(n.date).map(|d| d.iso_day()) }));
-        urls.extend(s.actors.iter().map(|a| Url { loc: page_url(config, Section::Actors, a.slug.as_str()), lastmod: None }));
-        urls.extend(s.topics.iter().map(|t| Url { loc: absolute(config, &format!("topics/{}/", t.slug)), lastmod: None }));
+        urls.extend(s.articles.iter().map(|a| Url {
+            loc: page_url(config, Section::Articles, a.slug.as_str()),
+            lastmod: Some(a.updated.unwrap_or(a.date).iso_day()),
+        }));
+        urls.extend(s.notes.iter().map(|n| Url {
+            loc: page_url(config, Section::Notes, n.slug.as_str()),
+            lastmod: n.updated.or(n.date).map(|d| d.iso_day()),
+        }));
+        urls.extend(s.actors.iter().map(|a| Url {
+            loc: page_url(config, Section::Actors, a.slug.as_str()),
+            lastmod: None,
+        }));
+        urls.extend(s.topics.iter().map(|t| Url {
+            loc: absolute(config, &format!("topics/{}/", t.slug)),
+            lastmod: None,
+        }));
         let mut context = Context::new();
         context.insert("urls", &urls);
-        Job { path: "sitemap.xml".into(), template: "sitemap.xml", context }
+        Job {
+            path: "sitemap.xml".into(),
+            template: "sitemap.xml",
+            context,
+        }
     }
 
     fn robots(&self) -> Job {
         let mut context = Context::new();
         context.insert("sitemap_url", &absolute(&self.site.config, "sitemap.xml"));
-        Job { path: "robots.txt".into(), template: "robots.txt", context }
+        Job {
+            path: "robots.txt".into(),
+            template: "robots.txt",
+            context,
+        }
     }
 }
 
@@ -705,4 +971,3 @@ pub fn short_hash(bytes: &[u8]) -> String {
     }
     format!("{:08x}", h as u32)
 }
-

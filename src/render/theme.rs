@@ -64,10 +64,18 @@ pub fn build_tera(overrides: &[TemplateFile]) -> Result<Tera, Diagnostics> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let pairs: Vec<(&str, &str)> = sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(n, t, _)| (n.as_str(), t.as_str()))
+        .collect();
     if let Err(e) = tera.add_raw_templates(pairs) {
         let mut errors = Diagnostics::new();
-        errors.push(Diagnostic::in_file(std::path::Path::new("templates"), 1, 1, error_chain(&e)));
+        errors.push(Diagnostic::in_file(
+            std::path::Path::new("templates"),
+            1,
+            1,
+            error_chain(&e),
+        ));
         return Err(errors);
     }
     Ok(tera)
@@ -80,11 +88,16 @@ pub fn template_error(name: &str, file: Option<&TemplateFile>, e: &tera::Error) 
         .split("--> ")
         .nth(1)
         .and_then(|rest| {
-            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            let mut it = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
             Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
         })
         .unwrap_or((1, 1));
-    let message = format!("template error: {}", text.lines().last().unwrap_or(&text).trim());
+    let message = format!(
+        "template error: {}",
+        text.lines().last().unwrap_or(&text).trim()
+    );
     let message = if text.lines().count() > 1 {
         format!("{message}\n{text}")
     } else {
@@ -92,10 +105,21 @@ pub fn template_error(name: &str, file: Option<&TemplateFile>, e: &tera::Error) 
     };
     match file {
         Some(f) => {
-            let offset = f.file.line_start(line) + f.file.line_text(line).char_indices().nth(column.saturating_sub(1)).map(|(i, _)| i).unwrap_or(0);
+            let offset = f.file.line_start(line)
+                + f.file
+                    .line_text(line)
+                    .char_indices()
+                    .nth(column.saturating_sub(1))
+                    .map(|(i, _)| i)
+                    .unwrap_or(0);
             Diagnostic::at(&f.file, offset..offset + 1, message)
         }
-        None => Diagnostic::in_file(&std::path::Path::new("(built-in theme) templates").join(name), line, column, message),
+        None => Diagnostic::in_file(
+            &std::path::Path::new("(built-in theme) templates").join(name),
+            line,
+            column,
+            message,
+        ),
     }
 }
 

@@ -131,11 +131,19 @@ impl<'a> EventView<'a> {
         let (href, source_title, source_kind) = match e.source {
             EventSource::Note(n) => {
                 let note = &site.notes[n];
-                (l.page(Section::Notes, note.slug.as_str()), note.title.as_str(), "explainer")
+                (
+                    l.page(Section::Notes, note.slug.as_str()),
+                    note.title.as_str(),
+                    "explainer",
+                )
             }
             EventSource::Article(a) => {
                 let article = &site.articles[a];
-                (l.page(Section::Articles, article.slug.as_str()), article.title.as_str(), "article")
+                (
+                    l.page(Section::Articles, article.slug.as_str()),
+                    article.title.as_str(),
+                    "article",
+                )
             }
         };
         EventView {

@@ -150,7 +150,10 @@ mod tests {
     #[test]
     fn whole_words_only() {
         assert_eq!(names("Nigeria and Macronism"), vec![]);
-        assert_eq!(names("Niger’s junta, (Niger)."), vec![("Niger", 1), ("Niger", 1)]);
+        assert_eq!(
+            names("Niger’s junta, (Niger)."),
+            vec![("Niger", 1), ("Niger", 1)]
+        );
     }
 
     #[test]

@@ -78,14 +78,21 @@ impl LinkTargets {
         let candidates: Vec<Target> = self
             .by_slug
             .get(slug)
-            .map(|v| v.iter().copied().filter(|t| section.is_none_or(|s| t.section == s)).collect())
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|t| section.is_none_or(|s| t.section == s))
+                    .collect()
+            })
             .unwrap_or_default();
         match candidates.as_slice() {
             [one] => Ok(*one),
             [] => Err(WikiError::Unknown {
                 help: self.suggest(section, slug),
             }),
-            many => Err(WikiError::Ambiguous(many.iter().map(|t| t.section).collect())),
+            many => Err(WikiError::Ambiguous(
+                many.iter().map(|t| t.section).collect(),
+            )),
         }
     }
 
@@ -97,7 +104,10 @@ impl LinkTargets {
             .info
             .iter()
             .filter(|(t, _)| in_section(t))
-            .find(|(_, i)| i.title.eq_ignore_ascii_case(wanted.trim()) || crate::model::slugify(&i.title) == crate::model::slugify(wanted));
+            .find(|(_, i)| {
+                i.title.eq_ignore_ascii_case(wanted.trim())
+                    || crate::model::slugify(&i.title) == crate::model::slugify(wanted)
+            });
         if let Some((_, info)) = by_title {
             return Some(format!("did you mean \"{}\"?", info.slug));
         }
@@ -161,7 +171,14 @@ mod tests {
         ] {
             assert!(is_script_url(bad), "{bad:?}");
         }
-        for good in ["https://reuters.com", "../x/", "#javascript:", "mailto:a@b", "/data:x", "notes-javascript"] {
+        for good in [
+            "https://reuters.com",
+            "../x/",
+            "#javascript:",
+            "mailto:a@b",
+            "/data:x",
+            "notes-javascript",
+        ] {
             assert!(!is_script_url(good), "{good:?}");
         }
     }
@@ -172,9 +189,27 @@ mod tests {
             title: title.into(),
             slug: Slug::parse(slug).unwrap(),
         };
-        t.insert(Target { section: Section::Actors, index: 0 }, info("Niger", "niger"));
-        t.insert(Target { section: Section::Notes, index: 0 }, info("Niger explained", "niger"));
-        t.insert(Target { section: Section::Actors, index: 1 }, info("Emmanuel Macron", "emmanuel-macron"));
+        t.insert(
+            Target {
+                section: Section::Actors,
+                index: 0,
+            },
+            info("Niger", "niger"),
+        );
+        t.insert(
+            Target {
+                section: Section::Notes,
+                index: 0,
+            },
+            info("Niger explained", "niger"),
+        );
+        t.insert(
+            Target {
+                section: Section::Actors,
+                index: 1,
+            },
+            info("Emmanuel Macron", "emmanuel-macron"),
+        );
         t
     }
 
@@ -196,7 +231,13 @@ mod tests {
             Err(WikiError::Unknown { help }) => help,
             other => panic!("{other:?}"),
         };
-        assert_eq!(help("emanuel-macron").as_deref(), Some("did you mean \"emmanuel-macron\"?"));
-        assert_eq!(help("Emmanuel Macron").as_deref(), Some("did you mean \"emmanuel-macron\"?"));
+        assert_eq!(
+            help("emanuel-macron").as_deref(),
+            Some("did you mean \"emmanuel-macron\"?")
+        );
+        assert_eq!(
+            help("Emmanuel Macron").as_deref(),
+            Some("did you mean \"emmanuel-macron\"?")
+        );
     }
 }

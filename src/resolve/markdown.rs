@@ -10,7 +10,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::autolink::AutoLinker;
-use super::links::{is_script_url, relative_href, page_dir, LinkTargets, Target, WikiError};
+use super::links::{is_script_url, page_dir, relative_href, LinkTargets, Target, WikiError};
 use crate::model::{slugify, Section};
 
 /// What the renderer needs besides the text.
@@ -126,7 +126,10 @@ pub fn render(text: &str, options: &MarkdownOptions) -> Rendered {
 pub fn render_inline(text: &str, options: &MarkdownOptions) -> Rendered {
     let mut r = render(text, options);
     let trimmed = r.html.trim_end();
-    if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+    if let Some(inner) = trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
         if !inner.contains("<p>") {
             r.html = inner.to_string();
         }
@@ -322,14 +325,24 @@ impl<'o, 'a> Renderer<'o, 'a> {
             return;
         };
         self.capture_paragraph(&text);
-        if matches!(self.links.last(), Some(LinkKind::Wiki { replace_label: true })) {
+        if matches!(
+            self.links.last(),
+            Some(LinkKind::Wiki {
+                replace_label: true
+            })
+        ) {
             return;
         }
-        let Some(linker) = self.options.autolinker.filter(|_| !self.code_block && self.image_depth == 0) else {
+        let Some(linker) = self
+            .options
+            .autolinker
+            .filter(|_| !self.code_block && self.image_depth == 0)
+        else {
             self.emit(Event::Text(text.into()));
             return;
         };
-        let linkable = self.heading.is_none() && self.links.is_empty() && self.raw_anchor_depth == 0;
+        let linkable =
+            self.heading.is_none() && self.links.is_empty() && self.raw_anchor_depth == 0;
         if linkable {
             self.autolink(linker, text, start);
             return;
@@ -411,11 +424,11 @@ impl<'o, 'a> Renderer<'o, 'a> {
             Ok(t) => t,
             Err(e) => {
                 let (message, help) = match e {
-                    WikiError::Unknown { help } => (format!("broken wikilink: no page \"{page}\""), help),
+                    WikiError::Unknown { help } => {
+                        (format!("broken wikilink: no page \"{page}\""), help)
+                    }
                     WikiError::Ambiguous(sections) => (
-                        format!(
-                            "ambiguous wikilink: \"{page}\" is the slug of more than one page"
-                        ),
+                        format!("ambiguous wikilink: \"{page}\" is the slug of more than one page"),
                         Some(format!(
                             "write {}",
                             sections
@@ -513,10 +526,19 @@ impl<'o, 'a> Renderer<'o, 'a> {
         } else {
             format!(
                 " class=\"{}\"",
-                escape_attr(&h.classes.iter().map(|c| c.as_ref()).collect::<Vec<_>>().join(" "))
+                escape_attr(
+                    &h.classes
+                        .iter()
+                        .map(|c| c.as_ref())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
             )
         };
-        let html = format!("<h{level} id=\"{}\"{class}>{inner}</h{level}>\n", escape_attr(&id));
+        let html = format!(
+            "<h{level} id=\"{}\"{class}>{inner}</h{level}>\n",
+            escape_attr(&id)
+        );
         self.emit(Event::Html(html.into()));
     }
 
@@ -589,7 +611,10 @@ mod tests {
             true,
         );
         let know = r.know_html.unwrap();
-        assert!(know.contains("<li>one</li>") && know.contains("more"), "{know}");
+        assert!(
+            know.contains("<li>one</li>") && know.contains("more"),
+            "{know}"
+        );
         assert!(!know.contains("What you should know"));
         assert!(!r.html.contains("one") && !r.html.contains("more"));
         assert!(r.html.contains("<h2 id=\"after\">After</h2>") && r.html.contains("end"));
@@ -598,8 +623,17 @@ mod tests {
     #[test]
     fn first_mention_is_linked_once_and_longest_name_wins() {
         let r = run("Emmanuel Macron met Macron. Niger and Niger.\n", false);
-        assert_eq!(r.html.matches("href=\"../../actors/emmanuel-macron/index.html\"").count(), 1);
-        assert!(r.html.contains(">Emmanuel Macron</a> met Macron."), "{}", r.html);
+        assert_eq!(
+            r.html
+                .matches("href=\"../../actors/emmanuel-macron/index.html\"")
+                .count(),
+            1
+        );
+        assert!(
+            r.html.contains(">Emmanuel Macron</a> met Macron."),
+            "{}",
+            r.html
+        );
         assert_eq!(r.html.matches("actors/niger/").count(), 1);
         assert_eq!(r.mentions, vec![0, 1]);
     }
@@ -611,19 +645,37 @@ mod tests {
             false,
         );
         assert!(!r.html.contains("actors/emmanuel-macron"), "{}", r.html);
-        assert_eq!(r.mentions, vec![0], "a name in a heading or link text still counts as a mention");
+        assert_eq!(
+            r.mentions,
+            vec![0],
+            "a name in a heading or link text still counts as a mention"
+        );
         let r = run("`Macron`\n\n```\nMacron\n```\n", false);
         assert!(r.mentions.is_empty(), "code is not prose");
         let r = run("# Macron\n\nThen Macron spoke.\n", false);
-        assert!(r.html.contains("Then <a class=\"xref xref-actor\""), "{}", r.html);
+        assert!(
+            r.html.contains("Then <a class=\"xref xref-actor\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn wikilinks_take_title_label_and_anchor() {
         let r = run("See [[july-2023-coup]], [[notes/july-2023-coup|the coup]] and [[emmanuel-macron#early-life]].\n", false);
-        assert!(r.html.contains("data-xref=\"explainers/july-2023-coup\">The July 2023 coup</a>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("data-xref=\"explainers/july-2023-coup\">The July 2023 coup</a>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains(">the coup</a>"));
-        assert!(r.html.contains("href=\"../../actors/emmanuel-macron/index.html#early-life\""), "{}", r.html);
+        assert!(
+            r.html
+                .contains("href=\"../../actors/emmanuel-macron/index.html#early-life\""),
+            "{}",
+            r.html
+        );
         assert_eq!(r.anchors.len(), 1);
         assert_eq!(r.anchors[0].anchor, "early-life");
         assert_eq!(r.mentions, vec![0]);
@@ -648,14 +700,20 @@ mod tests {
 
     #[test]
     fn heading_ids_are_unique_and_explicit_ids_kept() {
-        let r = run("## Talks\n\n## Talks\n\n## Custom {#my-id}\n\n## Main\n", false);
+        let r = run(
+            "## Talks\n\n## Talks\n\n## Custom {#my-id}\n\n## Main\n",
+            false,
+        );
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["talks", "talks-1", "my-id", "main-1"]);
     }
 
     #[test]
     fn first_paragraph_is_plain_text() {
-        let r = run("## Head\n\nThe *junta* in Niger said `x`.\n\nSecond.\n", false);
+        let r = run(
+            "## Head\n\nThe *junta* in Niger said `x`.\n\nSecond.\n",
+            false,
+        );
         assert_eq!(r.first_paragraph, "The junta in Niger said x.");
     }
 

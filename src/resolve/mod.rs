@@ -46,9 +46,22 @@ pub fn resolve(loaded: LoadedSite) -> Result<Site, Diagnostics> {
     } = loaded;
 
     // Stable order first, so ids are positions in the final lists.
-    articles.sort_by(|a, b| b.meta.date.cmp(&a.meta.date).then_with(|| a.slug.cmp(&b.slug)));
-    notes.sort_by(|a, b| sort_key(&a.meta.title).cmp(&sort_key(&b.meta.title)).then_with(|| a.slug.cmp(&b.slug)));
-    actors.sort_by(|a, b| sort_key(&a.meta.name).cmp(&sort_key(&b.meta.name)).then_with(|| a.slug.cmp(&b.slug)));
+    articles.sort_by(|a, b| {
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    notes.sort_by(|a, b| {
+        sort_key(&a.meta.title)
+            .cmp(&sort_key(&b.meta.title))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    actors.sort_by(|a, b| {
+        sort_key(&a.meta.name)
+            .cmp(&sort_key(&b.meta.name))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
     remove_duplicate_slugs(&mut articles, &mut errors);
     remove_duplicate_slugs(&mut notes, &mut errors);
     remove_duplicate_slugs(&mut actors, &mut errors);
@@ -63,22 +76,37 @@ pub fn resolve(loaded: LoadedSite) -> Result<Site, Diagnostics> {
     for (i, p) in actors.iter().enumerate() {
         targets.insert(target(Section::Actors, i), info(&p.meta.name, &p.slug));
     }
-    let draft_set: HashSet<(Section, &str)> = drafts.iter().map(|(s, slug)| (*s, slug.as_str())).collect();
+    let draft_set: HashSet<(Section, &str)> =
+        drafts.iter().map(|(s, slug)| (*s, slug.as_str())).collect();
     let index = SlugIndex {
-        articles: articles.iter().enumerate().map(|(i, p)| (p.slug.as_str(), i)).collect(),
-        notes: notes.iter().enumerate().map(|(i, p)| (p.slug.as_str(), i)).collect(),
-        actors: actors.iter().enumerate().map(|(i, p)| (p.slug.as_str(), i)).collect(),
+        articles: articles
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.as_str(), i))
+            .collect(),
+        notes: notes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.as_str(), i))
+            .collect(),
+        actors: actors
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.as_str(), i))
+            .collect(),
         drafts: draft_set,
     };
 
     check_actor_names(&actors, &mut errors);
     let autolinker = config.autolink.then(|| {
         AutoLinker::new(actors.iter().enumerate().flat_map(|(i, p)| {
-            std::iter::once((i, p.meta.name.as_str())).chain(p.meta.aliases.iter().map(move |a| (i, a.as_str())))
+            std::iter::once((i, p.meta.name.as_str()))
+                .chain(p.meta.aliases.iter().map(move |a| (i, a.as_str())))
         }))
     });
     let mention_finder = AutoLinker::new(actors.iter().enumerate().flat_map(|(i, p)| {
-        std::iter::once((i, p.meta.name.as_str())).chain(p.meta.aliases.iter().map(move |a| (i, a.as_str())))
+        std::iter::once((i, p.meta.name.as_str()))
+            .chain(p.meta.aliases.iter().map(move |a| (i, a.as_str())))
     }));
     let ctx = Context {
         targets: &targets,
@@ -89,20 +117,41 @@ pub fn resolve(loaded: LoadedSite) -> Result<Site, Diagnostics> {
         root: &root,
     };
 
-    let article_results: Vec<_> = articles.par_iter().enumerate().map(|(i, p)| resolve_article(&ctx, i, p)).collect();
-    let note_results: Vec<_> = notes.par_iter().enumerate().map(|(i, p)| resolve_note(&ctx, i, p)).collect();
-    let actor_results: Vec<_> = actors.par_iter().enumerate().map(|(i, p)| resolve_actor(&ctx, i, p)).collect();
+    let article_results: Vec<_> = articles
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| resolve_article(&ctx, i, p))
+        .collect();
+    let note_results: Vec<_> = notes
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| resolve_note(&ctx, i, p))
+        .collect();
+    let actor_results: Vec<_> = actors
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| resolve_actor(&ctx, i, p))
+        .collect();
 
     // Anchors can be checked only now that every page's headings are known.
     let mut headings: HashMap<Target, HashSet<&str>> = HashMap::new();
     for (i, r) in article_results.iter().enumerate() {
-        headings.insert(target(Section::Articles, i), r.headings.iter().map(String::as_str).collect());
+        headings.insert(
+            target(Section::Articles, i),
+            r.headings.iter().map(String::as_str).collect(),
+        );
     }
     for (i, r) in note_results.iter().enumerate() {
-        headings.insert(target(Section::Notes, i), r.headings.iter().map(String::as_str).collect());
+        headings.insert(
+            target(Section::Notes, i),
+            r.headings.iter().map(String::as_str).collect(),
+        );
     }
     for (i, r) in actor_results.iter().enumerate() {
-        headings.insert(target(Section::Actors, i), r.headings.iter().map(String::as_str).collect());
+        headings.insert(
+            target(Section::Actors, i),
+            r.headings.iter().map(String::as_str).collect(),
+        );
     }
     let all_anchors = article_results
         .iter()
@@ -118,7 +167,10 @@ pub fn resolve(loaded: LoadedSite) -> Result<Site, Diagnostics> {
                     Diagnostic::at(
                         span_file,
                         file_anchor.range.clone(),
-                        format!("broken wikilink: \"{name}\" has no heading \"#{}\"", file_anchor.anchor),
+                        format!(
+                            "broken wikilink: \"{name}\" has no heading \"#{}\"",
+                            file_anchor.anchor
+                        ),
                     )
                     .with_help_opt(did_you_mean(&file_anchor.anchor, known.iter().copied())),
                 );
@@ -208,19 +260,29 @@ fn remove_duplicate_slugs<M>(pages: &mut Vec<Page<M>>, errors: &mut Diagnostics)
 fn check_actor_names(actors: &[Page<ActorMeta>], errors: &mut Diagnostics) {
     let mut owner: HashMap<&str, usize> = HashMap::new();
     for (i, p) in actors.iter().enumerate() {
-        for (key, name) in std::iter::once(("name", &p.meta.name)).chain(p.meta.aliases.iter().map(|a| ("aliases", a))) {
+        for (key, name) in std::iter::once(("name", &p.meta.name))
+            .chain(p.meta.aliases.iter().map(|a| ("aliases", a)))
+        {
             let name = name.trim();
             if name.is_empty() {
                 errors.push(p.error_at_key(key, None, "an actor's name or alias may not be empty"));
                 continue;
             }
             match owner.get(name) {
-                Some(&j) if j != i => errors.push(p.error_at_key(
-                    key,
-                    Some(name),
-                    format!("\"{name}\" is also a name or alias of actor \"{}\" ({})", actors[j].slug, actors[j].file.path.display()),
-                )
-                .with_help("each name and alias must point at one actor, so mentions can be linked")),
+                Some(&j) if j != i => errors.push(
+                    p.error_at_key(
+                        key,
+                        Some(name),
+                        format!(
+                            "\"{name}\" is also a name or alias of actor \"{}\" ({})",
+                            actors[j].slug,
+                            actors[j].file.path.display()
+                        ),
+                    )
+                    .with_help(
+                        "each name and alias must point at one actor, so mentions can be linked",
+                    ),
+                ),
                 Some(_) => {}
                 None => {
                     owner.insert(name, i);
@@ -260,7 +322,10 @@ struct Context<'a> {
 struct Resolved<T, X = ()> {
     value: T,
     headings: Vec<String>,
-    anchors: Vec<(PendingAnchor, std::sync::Arc<crate::diagnostics::SourceFile>)>,
+    anchors: Vec<(
+        PendingAnchor,
+        std::sync::Arc<crate::diagnostics::SourceFile>,
+    )>,
     errors: Vec<Diagnostic>,
     /// Section-specific leftovers (topic names, timeline entries).
     topics: X,
@@ -281,7 +346,14 @@ impl<'a> Context<'a> {
 
     /// Checks a list of slugs in front matter against a section; returns
     /// the ids of those that exist, without repeats.
-    fn references<M>(&self, page: &Page<M>, key: &str, slugs: &[String], section: Section, errors: &mut Vec<Diagnostic>) -> Vec<usize> {
+    fn references<M>(
+        &self,
+        page: &Page<M>,
+        key: &str,
+        slugs: &[String],
+        section: Section,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<usize> {
         let mut ids = Vec::new();
         for slug in slugs {
             match self.index.of(section).get(slug.as_str()) {
@@ -291,14 +363,27 @@ impl<'a> Context<'a> {
                     }
                 }
                 None if self.index.drafts.contains(&(section, slug.as_str())) => errors.push(
-                    page.error_at_key(key, Some(slug), format!("{} \"{slug}\" is a draft", section.noun()))
-                        .with_help("publish it (remove `draft = true`) or build with --drafts"),
+                    page.error_at_key(
+                        key,
+                        Some(slug),
+                        format!("{} \"{slug}\" is a draft", section.noun()),
+                    )
+                    .with_help("publish it (remove `draft = true`) or build with --drafts"),
                 ),
                 None => errors.push(
-                    page.error_at_key(key, Some(slug), format!("unknown {} \"{slug}\"", section.noun()))
-                        .with_help_opt(did_you_mean(slug, self.targets.slugs_of(section)).or_else(|| {
-                            Some(format!("no file content/{}/{slug}.md (or page with slug = \"{slug}\")", section.folder()))
-                        })),
+                    page.error_at_key(
+                        key,
+                        Some(slug),
+                        format!("unknown {} \"{slug}\"", section.noun()),
+                    )
+                    .with_help_opt(
+                        did_you_mean(slug, self.targets.slugs_of(section)).or_else(|| {
+                            Some(format!(
+                                "no file content/{}/{slug}.md (or page with slug = \"{slug}\")",
+                                section.folder()
+                            ))
+                        }),
+                    ),
                 ),
             }
         }
@@ -306,11 +391,25 @@ impl<'a> Context<'a> {
     }
 
     /// Renders a page's Markdown body, mapping its errors into the file.
-    fn body<M>(&self, page: &Page<M>, options: &MarkdownOptions, errors: &mut Vec<Diagnostic>) -> (Rendered, Vec<(PendingAnchor, std::sync::Arc<crate::diagnostics::SourceFile>)>) {
+    fn body<M>(
+        &self,
+        page: &Page<M>,
+        options: &MarkdownOptions,
+        errors: &mut Vec<Diagnostic>,
+    ) -> (
+        Rendered,
+        Vec<(
+            PendingAnchor,
+            std::sync::Arc<crate::diagnostics::SourceFile>,
+        )>,
+    ) {
         let offset = page.body.start;
         let mut rendered = markdown::render(page.body_text(), options);
         for e in rendered.errors.drain(..) {
-            errors.push(Diagnostic::at(&page.file, shift(&e.range, offset), e.message).with_help_opt(e.help));
+            errors.push(
+                Diagnostic::at(&page.file, shift(&e.range, offset), e.message)
+                    .with_help_opt(e.help),
+            );
         }
         let anchors = rendered
             .anchors
@@ -325,15 +424,34 @@ impl<'a> Context<'a> {
 
     /// Renders a Markdown string from front matter, pointing its errors at
     /// the string under `key`.
-    fn front_matter_markdown<M>(&self, page: &Page<M>, key: &str, text: &str, options: &MarkdownOptions, errors: &mut Vec<Diagnostic>, anchors: &mut Vec<(PendingAnchor, std::sync::Arc<crate::diagnostics::SourceFile>)>) -> Rendered {
+    fn front_matter_markdown<M>(
+        &self,
+        page: &Page<M>,
+        key: &str,
+        text: &str,
+        options: &MarkdownOptions,
+        errors: &mut Vec<Diagnostic>,
+        anchors: &mut Vec<(
+            PendingAnchor,
+            std::sync::Arc<crate::diagnostics::SourceFile>,
+        )>,
+    ) -> Rendered {
         let mut rendered = markdown::render_inline(text, options);
         for e in rendered.errors.drain(..) {
             let snippet = &text[e.range.clone()];
-            errors.push(page.error_at_key(key, Some(snippet), e.message).with_help_opt(e.help));
+            errors.push(
+                page.error_at_key(key, Some(snippet), e.message)
+                    .with_help_opt(e.help),
+            );
         }
         for mut a in rendered.anchors.drain(..) {
             let snippet = &text[a.range.clone()];
-            a.range = crate::load::front_matter::locate_value(&page.file.text, page.front_matter.clone(), key, snippet);
+            a.range = crate::load::front_matter::locate_value(
+                &page.file.text,
+                page.front_matter.clone(),
+                key,
+                snippet,
+            );
             anchors.push((a, page.file.clone()));
         }
         rendered
@@ -342,15 +460,25 @@ impl<'a> Context<'a> {
     fn check_url<M>(&self, page: &Page<M>, key: &str, url: &str, errors: &mut Vec<Diagnostic>) {
         if is_script_url(url) {
             errors.push(
-                page.error_at_key(key, Some(url), format!("refused script URL \"{}\"", url.trim()))
-                    .with_help("links may not use javascript:, vbscript: or data: URLs"),
+                page.error_at_key(
+                    key,
+                    Some(url),
+                    format!("refused script URL \"{}\"", url.trim()),
+                )
+                .with_help("links may not use javascript:, vbscript: or data: URLs"),
             );
         } else if url.trim().is_empty() {
             errors.push(page.error_at_key(key, None, "empty URL"));
         }
     }
 
-    fn image<M>(&self, page: &Page<M>, image: &Option<String>, alt: &Option<String>, errors: &mut Vec<Diagnostic>) -> Option<Image> {
+    fn image<M>(
+        &self,
+        page: &Page<M>,
+        image: &Option<String>,
+        alt: &Option<String>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<Image> {
         let src = image.as_deref()?.trim();
         self.check_url(page, "image", src, errors);
         let alt = match alt.as_deref().map(str::trim) {
@@ -363,24 +491,41 @@ impl<'a> Context<'a> {
                 String::new()
             }
         };
-        let is_remote = src.starts_with("https://") || src.starts_with("http://") || src.starts_with("//");
+        let is_remote =
+            src.starts_with("https://") || src.starts_with("http://") || src.starts_with("//");
         let local = src.trim_start_matches('/');
         if !is_remote && !is_script_url(src) {
             let on_disk = self.root.join("static").join(local);
             if local.split('/').any(|part| part == "..") || !on_disk.is_file() {
                 errors.push(
-                    page.error_at_key("image", Some(src), format!("image \"{src}\" not found in static/"))
-                        .with_help(format!("put the file at static/{local} or use an absolute https:// URL")),
+                    page.error_at_key(
+                        "image",
+                        Some(src),
+                        format!("image \"{src}\" not found in static/"),
+                    )
+                    .with_help(format!(
+                        "put the file at static/{local} or use an absolute https:// URL"
+                    )),
                 );
             }
         }
         Some(Image {
-            src: if is_remote { src.to_string() } else { local.to_string() },
+            src: if is_remote {
+                src.to_string()
+            } else {
+                local.to_string()
+            },
             alt,
         })
     }
 
-    fn named_links<M>(&self, page: &Page<M>, key: &str, links: &[NamedLink], errors: &mut Vec<Diagnostic>) {
+    fn named_links<M>(
+        &self,
+        page: &Page<M>,
+        key: &str,
+        links: &[NamedLink],
+        errors: &mut Vec<Diagnostic>,
+    ) {
         for l in links {
             self.check_url(page, key, &l.url, errors);
         }
@@ -391,12 +536,22 @@ fn shift(range: &Range<usize>, offset: usize) -> Range<usize> {
     range.start + offset..range.end + offset
 }
 
-fn resolve_article(ctx: &Context, id: usize, page: &Page<ArticleMeta>) -> Resolved<Article, Vec<String>> {
+fn resolve_article(
+    ctx: &Context,
+    id: usize,
+    page: &Page<ArticleMeta>,
+) -> Resolved<Article, Vec<String>> {
     let m = &page.meta;
     let mut errors = Vec::new();
     let this = target(Section::Articles, id);
     let mut actors = ctx.references(page, "actors", &m.actors, Section::Actors, &mut errors);
-    let mut background = ctx.references(page, "background", &m.background, Section::Notes, &mut errors);
+    let mut background = ctx.references(
+        page,
+        "background",
+        &m.background,
+        Section::Notes,
+        &mut errors,
+    );
     ctx.named_links(page, "sources", &m.sources, &mut errors);
     let image = ctx.image(page, &m.image, &m.image_alt, &mut errors);
 
@@ -405,15 +560,29 @@ fn resolve_article(ctx: &Context, id: usize, page: &Page<ArticleMeta>) -> Resolv
     let know_html = match (&m.know, &body.know_heading_at) {
         (Some(_), Some(at)) => {
             errors.push(
-                Diagnostic::at(&page.file, shift(at, page.body.start), format!("\"{}\" appears both in the body and as `know` in front matter", ctx.know_heading))
-                    .with_help("keep one: the section in the body or the `know` list"),
+                Diagnostic::at(
+                    &page.file,
+                    shift(at, page.body.start),
+                    format!(
+                        "\"{}\" appears both in the body and as `know` in front matter",
+                        ctx.know_heading
+                    ),
+                )
+                .with_help("keep one: the section in the body or the `know` list"),
             );
             None
         }
         (Some(items), None) => {
             let mut html = String::from("<ul>\n");
             for item in items {
-                let r = ctx.front_matter_markdown(page, "know", item, &fm_options, &mut errors, &mut anchors);
+                let r = ctx.front_matter_markdown(
+                    page,
+                    "know",
+                    item,
+                    &fm_options,
+                    &mut errors,
+                    &mut anchors,
+                );
                 html.push_str("<li>");
                 html.push_str(&r.html);
                 html.push_str("</li>\n");
@@ -429,7 +598,16 @@ fn resolve_article(ctx: &Context, id: usize, page: &Page<ArticleMeta>) -> Resolv
         .iter()
         .map(|c| CorrectionHtml {
             date: c.date,
-            html: ctx.front_matter_markdown(page, "corrections", &c.text, &fm_options, &mut errors, &mut anchors).html,
+            html: ctx
+                .front_matter_markdown(
+                    page,
+                    "corrections",
+                    &c.text,
+                    &fm_options,
+                    &mut errors,
+                    &mut anchors,
+                )
+                .html,
         })
         .collect();
     add_mentions_and_notes(&body, &mut actors, &mut background);
@@ -491,7 +669,11 @@ struct PendingEvent {
     actors: Vec<usize>,
 }
 
-fn resolve_note(ctx: &Context, id: usize, page: &Page<NoteMeta>) -> Resolved<Note, Vec<PendingEvent>> {
+fn resolve_note(
+    ctx: &Context,
+    id: usize,
+    page: &Page<NoteMeta>,
+) -> Resolved<Note, Vec<PendingEvent>> {
     let m = &page.meta;
     let mut errors = Vec::new();
     let this = target(Section::Notes, id);
@@ -502,8 +684,20 @@ fn resolve_note(ctx: &Context, id: usize, page: &Page<NoteMeta>) -> Resolved<Not
     let fm_options = ctx.options(this, false, false);
     let mut timeline = Vec::new();
     for entry in &m.timeline {
-        let r = ctx.front_matter_markdown(page, "timeline", &entry.text, &fm_options, &mut errors, &mut anchors);
-        let mut event_actors: Vec<usize> = ctx.mention_finder.mentions(&entry.text).into_iter().map(|m| m.actor).collect();
+        let r = ctx.front_matter_markdown(
+            page,
+            "timeline",
+            &entry.text,
+            &fm_options,
+            &mut errors,
+            &mut anchors,
+        );
+        let mut event_actors: Vec<usize> = ctx
+            .mention_finder
+            .mentions(&entry.text)
+            .into_iter()
+            .map(|m| m.actor)
+            .collect();
         event_actors.extend(r.mentions.iter().copied());
         let mut seen = HashSet::new();
         event_actors.retain(|a| seen.insert(*a));
@@ -582,7 +776,11 @@ fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) -> Resolved<A
 /// Groups articles by topic. Topics that differ only in case or accents
 /// ("Niger" and "niger") would share one URL, so that is an error naming
 /// the other spelling.
-fn collect_topics(pages: &[Page<ArticleMeta>], articles: &mut [(Article, Vec<String>)], errors: &mut Diagnostics) -> Vec<Topic> {
+fn collect_topics(
+    pages: &[Page<ArticleMeta>],
+    articles: &mut [(Article, Vec<String>)],
+    errors: &mut Diagnostics,
+) -> Vec<Topic> {
     let mut by_slug: HashMap<String, (String, Vec<usize>, String)> = HashMap::new();
     for (id, (article, names)) in articles.iter_mut().enumerate() {
         for name in names.iter() {
@@ -590,7 +788,11 @@ fn collect_topics(pages: &[Page<ArticleMeta>], articles: &mut [(Article, Vec<Str
             let slug = slugify(name);
             if slug.is_empty() {
                 if !name.is_empty() {
-                    errors.push(pages[id].error_at_key("topics", Some(name), format!("topic \"{name}\" has no letters or digits to make a URL from")));
+                    errors.push(pages[id].error_at_key(
+                        "topics",
+                        Some(name),
+                        format!("topic \"{name}\" has no letters or digits to make a URL from"),
+                    ));
                 }
                 continue;
             }
@@ -607,7 +809,14 @@ fn collect_topics(pages: &[Page<ArticleMeta>], articles: &mut [(Article, Vec<Str
                     }
                 }
                 None => {
-                    by_slug.insert(slug.clone(), (name.to_string(), vec![id], pages[id].file.path.display().to_string()));
+                    by_slug.insert(
+                        slug.clone(),
+                        (
+                            name.to_string(),
+                            vec![id],
+                            pages[id].file.path.display().to_string(),
+                        ),
+                    );
                 }
             }
         }
@@ -615,7 +824,11 @@ fn collect_topics(pages: &[Page<ArticleMeta>], articles: &mut [(Article, Vec<Str
     }
     let mut topics: Vec<Topic> = by_slug
         .into_iter()
-        .map(|(slug, (name, articles, _))| Topic { slug, name, articles })
+        .map(|(slug, (name, articles, _))| Topic {
+            slug,
+            name,
+            articles,
+        })
         .collect();
     topics.sort_by(|a, b| a.slug.cmp(&b.slug));
     for (tid, topic) in topics.iter_mut().enumerate() {
@@ -648,7 +861,7 @@ fn build_events(site: &mut Site, pending: Vec<(PendingEvent, NoteId)>) {
         });
     }
     // Stable: within a day, timeline entries keep their written order.
-    events.sort_by(|a, b| a.date.cmp(&b.date));
+    events.sort_by_key(|e| e.date);
     for (eid, e) in events.iter().enumerate() {
         if let EventSource::Note(n) = e.source {
             site.notes[n].timeline.push(eid);
@@ -664,7 +877,12 @@ fn build_events(site: &mut Site, pending: Vec<(PendingEvent, NoteId)>) {
             .iter()
             .flat_map(|&n| site.notes[n].timeline.iter().copied())
             .collect();
-        latest.sort_by(|a, b| site.events[*b].date.cmp(&site.events[*a].date).then(b.cmp(a)));
+        latest.sort_by(|a, b| {
+            site.events[*b]
+                .date
+                .cmp(&site.events[*a].date)
+                .then(b.cmp(a))
+        });
         // Two explainers often record the same event in the same words.
         let mut seen = HashSet::new();
         latest.retain(|&e| seen.insert((site.events[e].date, site.events[e].html.as_str())));
@@ -689,13 +907,23 @@ fn link_backwards(site: &mut Site) {
             site.actors[actor].notes.push(nid);
         }
     }
-    let note_pairs: Vec<(NoteId, NoteId)> = site.notes.iter().enumerate().flat_map(|(a, n)| n.related.iter().map(move |&b| (a, b))).collect();
+    let note_pairs: Vec<(NoteId, NoteId)> = site
+        .notes
+        .iter()
+        .enumerate()
+        .flat_map(|(a, n)| n.related.iter().map(move |&b| (a, b)))
+        .collect();
     for (a, b) in note_pairs {
         if !site.notes[b].related.contains(&a) {
             site.notes[b].related.push(a);
         }
     }
-    let actor_pairs: Vec<(ActorId, ActorId)> = site.actors.iter().enumerate().flat_map(|(a, x)| x.related.iter().map(move |&b| (a, b))).collect();
+    let actor_pairs: Vec<(ActorId, ActorId)> = site
+        .actors
+        .iter()
+        .enumerate()
+        .flat_map(|(a, x)| x.related.iter().map(move |&b| (a, b)))
+        .collect();
     for (a, b) in actor_pairs {
         if !site.actors[b].related.contains(&a) {
             site.actors[b].related.push(a);
