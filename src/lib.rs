@@ -104,7 +104,7 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
     let load_options = load::LoadOptions {
         include_drafts: options.drafts,
     };
-    let mut loaded = load::load(&options.root, &load_options).map_err(BuildError::Content)?;
+    let (mut loaded, mut errors) = load::load(&options.root, &load_options);
     if let Some(url) = &options.base_url {
         let text = format!("base_url = {}", toml::Value::String(url.clone()));
         let file = diagnostics::SourceFile::new("--base-url", text);
@@ -112,8 +112,24 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
         loaded.config.base_url = parsed.base_url;
         loaded.config.base_url_defaulted = false;
     }
-    let site = resolve::resolve(loaded).map_err(BuildError::Content)?;
-    let pages = render::render(&site).map_err(BuildError::Content)?;
+    // Templates, then content: every problem of both is reported in one run,
+    // and the pages that loaded are still checked when others did not.
+    let tera = render::theme::build_tera(&loaded.templates);
+    if let Err(template_errors) = &tera {
+        errors.extend(template_errors.iter().cloned());
+    }
+    let site = match resolve::resolve(loaded) {
+        Ok(site) => site,
+        Err(resolve_errors) => {
+            errors.extend(resolve_errors);
+            return Err(BuildError::Content(errors));
+        }
+    };
+    let tera = match tera {
+        Ok(tera) if errors.is_empty() => tera,
+        _ => return Err(BuildError::Content(errors)),
+    };
+    let pages = render::render(&site, &tera).map_err(BuildError::Content)?;
     let statics = write::collect_static(&options.root, &pages).map_err(BuildError::Content)?;
     let mut files = pages;
     files.extend(statics);

@@ -70,6 +70,9 @@ pub struct LoadedSite {
     pub templates: Vec<TemplateFile>,
     /// Drafts left out of this build, so a reference to one can say so.
     pub drafts: Vec<(Section, Slug)>,
+    /// Pages that failed to load (by section and file stem). Their errors
+    /// are already reported; references to them are not reported again.
+    pub unavailable: Vec<(Section, String)>,
 }
 
 /// What to load.
@@ -79,8 +82,9 @@ pub struct LoadOptions {
 }
 
 /// Reads the whole site, collecting every problem instead of stopping at
-/// the first.
-pub fn load(root: &Path, options: &LoadOptions) -> Result<LoadedSite, Diagnostics> {
+/// the first. Pages that fail to load are left out of the site and listed
+/// in `unavailable`, so later stages can still check the rest.
+pub fn load(root: &Path, options: &LoadOptions) -> (LoadedSite, Diagnostics) {
     let mut errors = Diagnostics::new();
     let config = match Config::load(root) {
         Ok(c) => c,
@@ -109,8 +113,9 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<LoadedSite, Diagnostic
         actors: Vec::new(),
         templates: Vec::new(),
         drafts: Vec::new(),
+        unavailable: Vec::new(),
     };
-    for result in loaded {
+    for ((section, path), result) in files.iter().zip(loaded) {
         match result {
             Ok(page) => {
                 let (draft, section, slug) = match &page {
@@ -128,16 +133,18 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<LoadedSite, Diagnostic
                     Loaded::Actor(p) => site.actors.push(p),
                 }
             }
-            Err(e) => errors.push(e),
+            Err(e) => {
+                errors.push(e);
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                site.unavailable.push((*section, stem));
+            }
         }
     }
     site.templates = load_templates(root, &mut errors);
-
-    if errors.is_empty() {
-        Ok(site)
-    } else {
-        Err(errors)
-    }
+    (site, errors)
 }
 
 /// Finds every Markdown file of the three sections. Anything else under

@@ -88,9 +88,9 @@ struct Job {
     context: Context,
 }
 
-/// Renders every page, feed and sitemap of the site into memory.
-pub fn render(site: &Site) -> Result<Vec<OutputFile>, Diagnostics> {
-    let tera = theme::build_tera(&site.templates)?;
+/// Renders every page, feed and sitemap of the site into memory, with the
+/// templates from [`theme::build_tera`].
+pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Diagnostics> {
     let r = Renderer::new(site);
     let mut jobs = Vec::new();
     jobs.push(r.front_page());
@@ -110,7 +110,7 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, Diagnostics> {
 
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .into_par_iter()
-        .map(|job| render_job(&tera, site, job))
+        .map(|job| render_job(tera, site, job))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Diagnostics::new();

@@ -42,13 +42,19 @@ pub struct TargetInfo {
 pub struct LinkTargets {
     by_slug: HashMap<String, Vec<Target>>,
     info: HashMap<Target, TargetInfo>,
+    /// Pages that failed to load: links to them are not reported again.
+    unavailable: std::collections::HashSet<(Section, String)>,
 }
 
 /// How a wikilink destination failed to resolve.
 #[derive(Debug, PartialEq, Eq)]
 pub enum WikiError {
-    Unknown { help: Option<String> },
+    Unknown {
+        help: Option<String>,
+    },
     Ambiguous(Vec<Section>),
+    /// The page exists but failed to load; its own error says why.
+    Unavailable,
 }
 
 impl LinkTargets {
@@ -58,6 +64,10 @@ impl LinkTargets {
             .or_default()
             .push(target);
         self.info.insert(target, info);
+    }
+
+    pub fn mark_unavailable(&mut self, section: Section, slug: &str) {
+        self.unavailable.insert((section, slug.to_string()));
     }
 
     pub fn info(&self, target: Target) -> &TargetInfo {
@@ -85,8 +95,13 @@ impl LinkTargets {
                     .collect()
             })
             .unwrap_or_default();
+        let failed = self
+            .unavailable
+            .iter()
+            .any(|(s, failed_slug)| failed_slug == slug && section.is_none_or(|want| want == *s));
         match candidates.as_slice() {
             [one] => Ok(*one),
+            [] if failed => Err(WikiError::Unavailable),
             [] => Err(WikiError::Unknown {
                 help: self.suggest(section, slug),
             }),

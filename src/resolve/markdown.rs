@@ -420,34 +420,45 @@ impl<'o, 'a> Renderer<'o, 'a> {
         } else {
             self.options.targets.resolve(page)
         };
-        let target = match resolved {
-            Ok(t) => t,
-            Err(e) => {
-                let (message, help) = match e {
-                    WikiError::Unknown { help } => {
-                        (format!("broken wikilink: no page \"{page}\""), help)
-                    }
-                    WikiError::Ambiguous(sections) => (
-                        format!("ambiguous wikilink: \"{page}\" is the slug of more than one page"),
-                        Some(format!(
-                            "write {}",
-                            sections
-                                .iter()
-                                .map(|s| format!("[[{}/{page}]]", s.folder()))
-                                .collect::<Vec<_>>()
-                                .join(" or ")
-                        )),
-                    ),
-                };
-                self.out.errors.push(MarkdownError {
-                    range,
-                    message,
-                    help,
-                });
-                self.links.push(LinkKind::Broken);
+        let problem = match resolved {
+            Ok(target) => {
+                self.open_resolved_wikilink(target, anchor, has_label, range);
                 return;
             }
+            Err(WikiError::Unavailable) => None,
+            Err(WikiError::Unknown { help }) => {
+                Some((format!("broken wikilink: no page \"{page}\""), help))
+            }
+            Err(WikiError::Ambiguous(sections)) => Some((
+                format!("ambiguous wikilink: \"{page}\" is the slug of more than one page"),
+                Some(format!(
+                    "write {}",
+                    sections
+                        .iter()
+                        .map(|s| format!("[[{}/{page}]]", s.folder()))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )),
+            )),
         };
+        if let Some((message, help)) = problem {
+            self.out.errors.push(MarkdownError {
+                range,
+                message,
+                help,
+            });
+        }
+        // The link's text is kept, unlinked.
+        self.links.push(LinkKind::Broken);
+    }
+
+    fn open_resolved_wikilink(
+        &mut self,
+        target: Target,
+        anchor: Option<&str>,
+        has_label: bool,
+        range: Range<usize>,
+    ) {
         if self.referenced.insert(target) {
             self.out.references.push(target);
         }

@@ -43,6 +43,7 @@ pub fn resolve(loaded: LoadedSite) -> Result<Site, Diagnostics> {
         mut actors,
         templates,
         drafts,
+        unavailable,
     } = loaded;
 
     // Stable order first, so ids are positions in the final lists.
@@ -95,6 +96,10 @@ pub fn resolve(loaded: LoadedSite) -> Result<Site, Diagnostics> {
             .map(|(i, p)| (p.slug.as_str(), i))
             .collect(),
         drafts: draft_set,
+        unavailable: unavailable
+            .iter()
+            .map(|(s, slug)| (*s, slug.as_str()))
+            .collect(),
     };
 
     check_actor_names(&actors, &mut errors);
@@ -297,6 +302,7 @@ struct SlugIndex<'a> {
     notes: HashMap<&'a str, usize>,
     actors: HashMap<&'a str, usize>,
     drafts: HashSet<(Section, &'a str)>,
+    unavailable: HashSet<(Section, &'a str)>,
 }
 
 impl SlugIndex<'_> {
@@ -362,6 +368,8 @@ impl<'a> Context<'a> {
                         ids.push(id);
                     }
                 }
+                // Its own load error is already reported.
+                None if self.index.unavailable.contains(&(section, slug.as_str())) => {}
                 None if self.index.drafts.contains(&(section, slug.as_str())) => errors.push(
                     page.error_at_key(
                         key,
