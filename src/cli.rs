@@ -96,6 +96,11 @@ pub enum Verbosity {
 
 /// Runs the command line and returns the process exit status.
 pub fn main() -> i32 {
+    // No input should ever reach this; if a bug does, say so plainly
+    // instead of printing a stack trace at a journalist.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error in explainer (this is a bug, please report it): {info}");
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
