@@ -85,12 +85,23 @@ pub struct BuildSummary {
     /// Set when `site.toml` gave no `base_url`, so absolute URLs use a
     /// local placeholder.
     pub base_url_defaulted: bool,
+    pub timings: Timings,
 }
 
 /// A site rendered in memory, not yet written.
 pub struct RenderedSite {
     pub files: Vec<render::OutputFile>,
     pub site: resolve::Site,
+    pub timings: Timings,
+}
+
+/// How long each stage took, for `--verbose` and benchmarks.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    pub load: Duration,
+    pub resolve: Duration,
+    pub render: Duration,
+    pub write: Duration,
 }
 
 /// Loads, resolves and renders a site without touching the output.
@@ -104,7 +115,10 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
     let load_options = load::LoadOptions {
         include_drafts: options.drafts,
     };
+    let mut timings = Timings::default();
+    let clock = Instant::now();
     let (mut loaded, mut errors) = load::load(&options.root, &load_options);
+    timings.load = clock.elapsed();
     if let Some(url) = &options.base_url {
         let text = format!("base_url = {}", toml::Value::String(url.clone()));
         let file = diagnostics::SourceFile::new("--base-url", text);
@@ -118,7 +132,10 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
     if let Err(template_errors) = &tera {
         errors.extend(template_errors.iter().cloned());
     }
-    let site = match resolve::resolve(loaded) {
+    let clock = Instant::now();
+    let resolved = resolve::resolve(loaded);
+    timings.resolve = clock.elapsed();
+    let site = match resolved {
         Ok(site) => site,
         Err(resolve_errors) => {
             errors.extend(resolve_errors);
@@ -129,11 +146,17 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
         Ok(tera) if errors.is_empty() => tera,
         _ => return Err(BuildError::Content(errors)),
     };
+    let clock = Instant::now();
     let pages = render::render(&site, &tera).map_err(BuildError::Content)?;
     let statics = write::collect_static(&options.root, &pages).map_err(BuildError::Content)?;
+    timings.render = clock.elapsed();
     let mut files = pages;
     files.extend(statics);
-    Ok(RenderedSite { files, site })
+    Ok(RenderedSite {
+        files,
+        site,
+        timings,
+    })
 }
 
 /// The output folder a build writes to.
@@ -156,8 +179,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let rendered = render_site(options)?;
     let output = output_dir(options, &rendered.site.config.output_dir);
     write::check_output_dir(&options.root, &output).map_err(BuildError::Usage)?;
+    let clock = Instant::now();
     let report = write::write_output(&output, &rendered.files)
         .map_err(|e| BuildError::Io(format!("cannot write to {}: {e}", output.display())))?;
+    let mut rendered = rendered;
+    rendered.timings.write = clock.elapsed();
     Ok(summary(&rendered, output, report, started.elapsed()))
 }
 
@@ -198,6 +224,7 @@ fn summary(
         output,
         elapsed,
         base_url_defaulted: s.config.base_url_defaulted,
+        timings: rendered.timings,
     }
 }
 

@@ -39,6 +39,14 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                     thousands(s.unchanged),
                     thousands(s.removed)
                 );
+                let t = s.timings;
+                eprintln!(
+                    "  load {:.0} ms, resolve {:.0} ms, render {:.0} ms, write {:.0} ms",
+                    t.load.as_secs_f64() * 1e3,
+                    t.resolve.as_secs_f64() * 1e3,
+                    t.render.as_secs_f64() * 1e3,
+                    t.write.as_secs_f64() * 1e3
+                );
                 if s.drafts_skipped > 0 {
                     eprintln!(
                         "  {} drafts left out (build with --drafts to include them)",

@@ -14,7 +14,9 @@ use tera::{Context, Tera};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ActorKind, Section};
 use crate::resolve::links::page_dir;
-use crate::resolve::{Site, CONTENT_DEPTH};
+use crate::resolve::{
+    Actor, ActorId, Article, ArticleId, Note, NoteId, Site, Topic, TopicId, CONTENT_DEPTH,
+};
 use metadata::{absolute, page_url, script_safe_json};
 use views::*;
 
@@ -81,7 +83,26 @@ struct Meta {
     tags: Vec<String>,
 }
 
-/// A page waiting to be rendered.
+/// Every output file the site has.
+#[derive(Debug, Clone, Copy)]
+enum Page {
+    Front,
+    Archive,
+    Article(ArticleId),
+    ExplainersIndex,
+    Explainer(NoteId),
+    ActorsIndex,
+    Actor(ActorId),
+    TopicsIndex,
+    Topic(TopicId),
+    Timeline,
+    NotFound,
+    Feed,
+    Sitemap,
+    Robots,
+}
+
+/// A page with its context, ready for Tera.
 struct Job {
     path: String,
     template: &'static str,
@@ -92,25 +113,27 @@ struct Job {
 /// templates from [`theme::build_tera`].
 pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Diagnostics> {
     let r = Renderer::new(site);
-    let mut jobs = Vec::new();
-    jobs.push(r.front_page());
-    jobs.push(r.archive());
-    jobs.extend(r.articles());
-    jobs.push(r.explainers_index());
-    jobs.extend(r.explainers());
-    jobs.push(r.actors_index());
-    jobs.extend(r.actors());
-    jobs.push(r.topics_index());
-    jobs.extend(r.topics());
-    jobs.push(r.timeline());
-    jobs.push(r.not_found());
-    jobs.push(r.feed());
-    jobs.push(r.sitemap());
-    jobs.push(r.robots());
-
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let mut pages = vec![
+        Page::Front,
+        Page::Archive,
+        Page::ExplainersIndex,
+        Page::ActorsIndex,
+        Page::TopicsIndex,
+        Page::Timeline,
+        Page::NotFound,
+        Page::Feed,
+        Page::Sitemap,
+        Page::Robots,
+    ];
+    pages.extend((0..site.articles.len()).map(Page::Article));
+    pages.extend((0..site.notes.len()).map(Page::Explainer));
+    pages.extend((0..site.actors.len()).map(Page::Actor));
+    pages.extend((0..site.topics.len()).map(Page::Topic));
+    // Views are built inside the parallel loop: building them is a large
+    // share of the work, and each page's view is independent.
+    let results: Vec<Result<OutputFile, Diagnostic>> = pages
         .into_par_iter()
-        .map(|job| render_job(tera, site, job))
+        .map(|page| render_job(tera, site, r.job_for(page)))
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Diagnostics::new();
@@ -168,6 +191,26 @@ impl<'a> Renderer<'a> {
                 base_url: &c.base_url,
             },
             stylesheet: format!("style.css?v={version}"),
+        }
+    }
+
+    fn job_for(&self, page: Page) -> Job {
+        let s = self.site;
+        match page {
+            Page::Front => self.front_page(),
+            Page::Archive => self.archive(),
+            Page::Article(i) => self.article(&s.articles[i]),
+            Page::ExplainersIndex => self.explainers_index(),
+            Page::Explainer(i) => self.explainer(&s.notes[i]),
+            Page::ActorsIndex => self.actors_index(),
+            Page::Actor(i) => self.actor(&s.actors[i]),
+            Page::TopicsIndex => self.topics_index(),
+            Page::Topic(i) => self.topic(&s.topics[i]),
+            Page::Timeline => self.timeline(),
+            Page::NotFound => self.not_found(),
+            Page::Feed => self.feed(),
+            Page::Sitemap => self.sitemap(),
+            Page::Robots => self.robots(),
         }
     }
 
@@ -324,126 +367,121 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    fn articles(&self) -> Vec<Job> {
+    fn article(&self, a: &Article) -> Job {
         let s = self.site;
         let l = Linker {
             depth: CONTENT_DEPTH,
         };
-        s.articles
-            .iter()
-            .map(|a| {
-                #[derive(Serialize)]
-                struct View<'a> {
-                    title: &'a str,
-                    summary: &'a str,
-                    date_iso: String,
-                    date_human: String,
-                    updated_iso: Option<String>,
-                    updated_human: Option<String>,
-                    authors: &'a [String],
-                    body: &'a str,
-                    know: Option<&'a str>,
-                    key_actors: Vec<ActorCard<'a>>,
-                    background: Vec<NoteCard<'a>>,
-                    latest_events: Vec<EventView<'a>>,
-                    sources: Vec<LinkView<'a>>,
-                    corrections: Vec<CorrectionView<'a>>,
-                    topics: Vec<TopicLink<'a>>,
-                    image: Option<ImageView<'a>>,
-                    draft: bool,
-                }
-                #[derive(Serialize)]
-                struct CorrectionView<'a> {
-                    date_iso: String,
-                    date_human: String,
-                    html: &'a str,
-                }
-                let view = View {
-                    title: &a.title,
-                    summary: &a.summary,
-                    date_iso: a.date.iso_day(),
-                    date_human: a.date.human(),
-                    updated_iso: a.updated.map(|d| d.iso_day()),
-                    updated_human: a.updated.map(|d| d.human()),
-                    authors: metadata::article_authors(s, a),
-                    body: &a.body_html,
-                    know: a.know_html.as_deref(),
-                    key_actors: a
-                        .actors
-                        .iter()
-                        .map(|&x| ActorCard::new(&s.actors[x], l))
-                        .collect(),
-                    background: a
-                        .background
-                        .iter()
-                        .map(|&n| NoteCard::new(&s.notes[n], l))
-                        .collect(),
-                    latest_events: a
-                        .latest_events
-                        .iter()
-                        .map(|&e| EventView::new(s, &s.events[e], l))
-                        .collect(),
-                    sources: a
-                        .sources
-                        .iter()
-                        .map(|x| LinkView {
-                            name: &x.name,
-                            url: &x.url,
-                        })
-                        .collect(),
-                    corrections: a
-                        .corrections
-                        .iter()
-                        .map(|c| CorrectionView {
-                            date_iso: c.date.iso_day(),
-                            date_human: c.date.human(),
-                            html: &c.html,
-                        })
-                        .collect(),
-                    topics: a
-                        .topics
-                        .iter()
-                        .map(|&t| TopicLink {
-                            name: &s.topics[t].name,
-                            href: l.dir(&format!("topics/{}/", s.topics[t].slug)),
-                            count: s.topics[t].articles.len(),
-                        })
-                        .collect(),
-                    image: a.image.as_ref().map(|i| ImageView::new(i, l)),
-                    draft: a.draft,
-                };
-                let config = &s.config;
-                let url = page_url(config, Section::Articles, a.slug.as_str());
-                let meta = Meta {
-                    title: self.title(&a.title),
-                    description: a.summary.clone(),
-                    canonical: url.clone(),
-                    og_type: "article",
-                    json_ld: vec![
-                        script_safe_json(&metadata::news_article(s, a)),
-                        script_safe_json(&metadata::breadcrumbs(&[
-                            (&config.title, config.base_url.clone()),
-                            ("Articles", absolute(config, "articles/")),
-                            (&a.title, url),
-                        ])),
-                    ],
-                    image: a
-                        .image
-                        .as_ref()
-                        .map(|i| metadata::absolute_asset(config, &i.src)),
-                    published: Some(a.date.rfc3339()),
-                    modified: Some(a.updated.unwrap_or(a.date).rfc3339()),
-                    tags: a.topics.iter().map(|&t| s.topics[t].name.clone()).collect(),
-                };
-                self.job(
-                    page_dir(Section::Articles, a.slug.as_str()) + "index.html",
-                    "article.html",
-                    self.common(CONTENT_DEPTH, "articles", meta),
-                    "article",
-                    &view,
-                )
-            })
-            .collect()
+        #[derive(Serialize)]
+        struct View<'a> {
+            title: &'a str,
+            summary: &'a str,
+            date_iso: String,
+            date_human: String,
+            updated_iso: Option<String>,
+            updated_human: Option<String>,
+            authors: &'a [String],
+            body: &'a str,
+            know: Option<&'a str>,
+            key_actors: Vec<ActorCard<'a>>,
+            background: Vec<NoteCard<'a>>,
+            latest_events: Vec<EventView<'a>>,
+            sources: Vec<LinkView<'a>>,
+            corrections: Vec<CorrectionView<'a>>,
+            topics: Vec<TopicLink<'a>>,
+            image: Option<ImageView<'a>>,
+            draft: bool,
+        }
+        #[derive(Serialize)]
+        struct CorrectionView<'a> {
+            date_iso: String,
+            date_human: String,
+            html: &'a str,
+        }
+        let view = View {
+            title: &a.title,
+            summary: &a.summary,
+            date_iso: a.date.iso_day(),
+            date_human: a.date.human(),
+            updated_iso: a.updated.map(|d| d.iso_day()),
+            updated_human: a.updated.map(|d| d.human()),
+            authors: metadata::article_authors(s, a),
+            body: &a.body_html,
+            know: a.know_html.as_deref(),
+            key_actors: a
+                .actors
+                .iter()
+                .map(|&x| ActorCard::new(&s.actors[x], l))
+                .collect(),
+            background: a
+                .background
+                .iter()
+                .map(|&n| NoteCard::new(&s.notes[n], l))
+                .collect(),
+            latest_events: a
+                .latest_events
+                .iter()
+                .map(|&e| EventView::new(s, &s.events[e], l))
+                .collect(),
+            sources: a
+                .sources
+                .iter()
+                .map(|x| LinkView {
+                    name: &x.name,
+                    url: &x.url,
+                })
+                .collect(),
+            corrections: a
+                .corrections
+                .iter()
+                .map(|c| CorrectionView {
+                    date_iso: c.date.iso_day(),
+                    date_human: c.date.human(),
+                    html: &c.html,
+                })
+                .collect(),
+            topics: a
+                .topics
+                .iter()
+                .map(|&t| TopicLink {
+                    name: &s.topics[t].name,
+                    href: l.dir(&format!("topics/{}/", s.topics[t].slug)),
+                    count: s.topics[t].articles.len(),
+                })
+                .collect(),
+            image: a.image.as_ref().map(|i| ImageView::new(i, l)),
+            draft: a.draft,
+        };
+        let config = &s.config;
+        let url = page_url(config, Section::Articles, a.slug.as_str());
+        let meta = Meta {
+            title: self.title(&a.title),
+            description: a.summary.clone(),
+            canonical: url.clone(),
+            og_type: "article",
+            json_ld: vec![
+                script_safe_json(&metadata::news_article(s, a)),
+                script_safe_json(&metadata::breadcrumbs(&[
+                    (&config.title, config.base_url.clone()),
+                    ("Articles", absolute(config, "articles/")),
+                    (&a.title, url),
+                ])),
+            ],
+            image: a
+                .image
+                .as_ref()
+                .map(|i| metadata::absolute_asset(config, &i.src)),
+            published: Some(a.date.rfc3339()),
+            modified: Some(a.updated.unwrap_or(a.date).rfc3339()),
+            tags: a.topics.iter().map(|&t| s.topics[t].name.clone()).collect(),
+        };
+        self.job(
+            page_dir(Section::Articles, a.slug.as_str()) + "index.html",
+            "article.html",
+            self.common(CONTENT_DEPTH, "articles", meta),
+            "article",
+            &view,
+        )
     }
 
     fn explainers_index(&self) -> Job {
@@ -468,70 +506,86 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    fn explainers(&self) -> Vec<Job> {
+    fn explainer(&self, n: &Note) -> Job {
         let s = self.site;
         let l = Linker {
             depth: CONTENT_DEPTH,
         };
-        s.notes
-            .iter()
-            .map(|n| {
-                #[derive(Serialize)]
-                struct View<'a> {
-                    title: &'a str,
-                    summary: &'a str,
-                    date_iso: Option<String>,
-                    date_human: Option<String>,
-                    updated_iso: Option<String>,
-                    updated_human: Option<String>,
-                    body: &'a str,
-                    timeline: Vec<EventView<'a>>,
-                    actors: Vec<ActorCard<'a>>,
-                    related: Vec<NoteCard<'a>>,
-                    cited_by: Vec<ArticleCard<'a>>,
-                }
-                let mut cited: Vec<usize> = n.cited_by.clone();
-                cited.sort();
-                let view = View {
-                    title: &n.title,
-                    summary: &n.summary,
-                    date_iso: n.date.map(|d| d.iso_day()),
-                    date_human: n.date.map(|d| d.human()),
-                    updated_iso: n.updated.map(|d| d.iso_day()),
-                    updated_human: n.updated.map(|d| d.human()),
-                    body: &n.body_html,
-                    timeline: n.timeline.iter().map(|&e| EventView::new(s, &s.events[e], l)).collect(),
-                    actors: n.actors.iter().map(|&a| ActorCard::new(&s.actors[a], l)).collect(),
-                    related: n.related.iter().map(|&r| NoteCard::new(&s.notes[r], l)).collect(),
-                    cited_by: cited.iter().map(|&a| ArticleCard::new(&s.articles[a], l)).collect(),
-                };
-                let config = &s.config;
-                let url = page_url(config, Section::Notes, n.slug.as_str());
-                let article_ld = serde_json::json!({
-                    "@context": "https://schema.org", "@type": "Article", "headline": n.title,
-                    "description": n.summary, "url": url, "mainEntityOfPage": url,
-                    "about": n.actors.iter().map(|&a| serde_json::json!({"@id": page_url(config, Section::Actors, s.actors[a].slug.as_str()), "name": s.actors[a].name})).collect::<Vec<_>>(),
-                });
-                let meta = Meta {
-                    title: self.title(&n.title),
-                    description: n.summary.clone(),
-                    canonical: url.clone(),
-                    og_type: "article",
-                    json_ld: vec![
-                        script_safe_json(&article_ld),
-                        script_safe_json(&metadata::breadcrumbs(&[
-                            (&config.title, config.base_url.clone()),
-                            ("Explainers", absolute(config, "explainers/")),
-                            (&n.title, url),
-                        ])),
-                    ],
-                    published: n.date.map(|d| d.rfc3339()),
-                    modified: n.updated.or(n.date).map(|d| d.rfc3339()),
-                    ..Meta::default()
-                };
-                self.job(page_dir(Section::Notes, n.slug.as_str()) + "index.html", "explainer.html", self.common(CONTENT_DEPTH, "explainers", meta), "explainer", &view)
-            })
-            .collect()
+        #[derive(Serialize)]
+        struct View<'a> {
+            title: &'a str,
+            summary: &'a str,
+            date_iso: Option<String>,
+            date_human: Option<String>,
+            updated_iso: Option<String>,
+            updated_human: Option<String>,
+            body: &'a str,
+            timeline: Vec<EventView<'a>>,
+            actors: Vec<ActorCard<'a>>,
+            related: Vec<NoteCard<'a>>,
+            cited_by: Vec<ArticleCard<'a>>,
+        }
+        let mut cited: Vec<usize> = n.cited_by.clone();
+        cited.sort();
+        let view = View {
+            title: &n.title,
+            summary: &n.summary,
+            date_iso: n.date.map(|d| d.iso_day()),
+            date_human: n.date.map(|d| d.human()),
+            updated_iso: n.updated.map(|d| d.iso_day()),
+            updated_human: n.updated.map(|d| d.human()),
+            body: &n.body_html,
+            timeline: n
+                .timeline
+                .iter()
+                .map(|&e| EventView::new(s, &s.events[e], l))
+                .collect(),
+            actors: n
+                .actors
+                .iter()
+                .map(|&a| ActorCard::new(&s.actors[a], l))
+                .collect(),
+            related: n
+                .related
+                .iter()
+                .map(|&r| NoteCard::new(&s.notes[r], l))
+                .collect(),
+            cited_by: cited
+                .iter()
+                .map(|&a| ArticleCard::new(&s.articles[a], l))
+                .collect(),
+        };
+        let config = &s.config;
+        let url = page_url(config, Section::Notes, n.slug.as_str());
+        let article_ld = serde_json::json!({
+            "@context": "https://schema.org", "@type": "Article", "headline": n.title,
+            "description": n.summary, "url": url, "mainEntityOfPage": url,
+            "about": n.actors.iter().map(|&a| serde_json::json!({"@id": page_url(config, Section::Actors, s.actors[a].slug.as_str()), "name": s.actors[a].name})).collect::<Vec<_>>(),
+        });
+        let meta = Meta {
+            title: self.title(&n.title),
+            description: n.summary.clone(),
+            canonical: url.clone(),
+            og_type: "article",
+            json_ld: vec![
+                script_safe_json(&article_ld),
+                script_safe_json(&metadata::breadcrumbs(&[
+                    (&config.title, config.base_url.clone()),
+                    ("Explainers", absolute(config, "explainers/")),
+                    (&n.title, url),
+                ])),
+            ],
+            published: n.date.map(|d| d.rfc3339()),
+            modified: n.updated.or(n.date).map(|d| d.rfc3339()),
+            ..Meta::default()
+        };
+        self.job(
+            page_dir(Section::Notes, n.slug.as_str()) + "index.html",
+            "explainer.html",
+            self.common(CONTENT_DEPTH, "explainers", meta),
+            "explainer",
+            &view,
+        )
     }
 
     fn actors_index(&self) -> Job {
@@ -581,110 +635,105 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    fn actors(&self) -> Vec<Job> {
+    fn actor(&self, a: &Actor) -> Job {
         let s = self.site;
         let l = Linker {
             depth: CONTENT_DEPTH,
         };
-        s.actors
-            .iter()
-            .map(|a| {
-                #[derive(Serialize)]
-                struct View<'a> {
-                    name: &'a str,
-                    kind: Option<&'static str>,
-                    role: Option<&'a str>,
-                    aliases: &'a [String],
-                    born_iso: Option<String>,
-                    born_human: Option<String>,
-                    country: Option<&'a str>,
-                    image: Option<ImageView<'a>>,
-                    links: Vec<LinkView<'a>>,
-                    body: &'a str,
-                    related: Vec<ActorCard<'a>>,
-                    articles: Vec<ArticleCard<'a>>,
-                    explainers: Vec<NoteCard<'a>>,
-                    events: Vec<EventView<'a>>,
-                }
-                let mut articles = a.articles.clone();
-                articles.sort();
-                let view = View {
-                    name: &a.name,
-                    kind: a.kind.map(ActorKind::as_str),
-                    role: a.role.as_deref(),
-                    aliases: &a.aliases,
-                    born_iso: a.born.map(|b| b.iso()),
-                    born_human: a.born.map(|b| b.human()),
-                    country: a.country.as_deref(),
-                    image: a.image.as_ref().map(|i| ImageView::new(i, l)),
-                    links: a
-                        .links
-                        .iter()
-                        .map(|x| LinkView {
-                            name: &x.name,
-                            url: &x.url,
-                        })
-                        .collect(),
-                    body: &a.body_html,
-                    related: a
-                        .related
-                        .iter()
-                        .map(|&r| ActorCard::new(&s.actors[r], l))
-                        .collect(),
-                    articles: articles
-                        .iter()
-                        .map(|&x| ArticleCard::new(&s.articles[x], l))
-                        .collect(),
-                    explainers: a
-                        .notes
-                        .iter()
-                        .map(|&n| NoteCard::new(&s.notes[n], l))
-                        .collect(),
-                    events: a
-                        .events
-                        .iter()
-                        .map(|&e| EventView::new(s, &s.events[e], l))
-                        .collect(),
-                };
-                let config = &s.config;
-                let url = page_url(config, Section::Actors, a.slug.as_str());
-                let description = match (&a.role, a.summary.is_empty()) {
-                    (_, false) => a.summary.clone(),
-                    (Some(r), true) => format!("{}: {}", a.name, r),
-                    (None, true) => a.name.clone(),
-                };
-                let meta = Meta {
-                    title: self.title(&a.name),
-                    description,
-                    canonical: url.clone(),
-                    og_type: if a.kind == Some(ActorKind::Person) {
-                        "profile"
-                    } else {
-                        "website"
-                    },
-                    json_ld: vec![
-                        script_safe_json(&metadata::actor(s, a)),
-                        script_safe_json(&metadata::breadcrumbs(&[
-                            (&config.title, config.base_url.clone()),
-                            ("Actors", absolute(config, "actors/")),
-                            (&a.name, url),
-                        ])),
-                    ],
-                    image: a
-                        .image
-                        .as_ref()
-                        .map(|i| metadata::absolute_asset(config, &i.src)),
-                    ..Meta::default()
-                };
-                self.job(
-                    page_dir(Section::Actors, a.slug.as_str()) + "index.html",
-                    "actor.html",
-                    self.common(CONTENT_DEPTH, "actors", meta),
-                    "actor",
-                    &view,
-                )
-            })
-            .collect()
+        #[derive(Serialize)]
+        struct View<'a> {
+            name: &'a str,
+            kind: Option<&'static str>,
+            role: Option<&'a str>,
+            aliases: &'a [String],
+            born_iso: Option<String>,
+            born_human: Option<String>,
+            country: Option<&'a str>,
+            image: Option<ImageView<'a>>,
+            links: Vec<LinkView<'a>>,
+            body: &'a str,
+            related: Vec<ActorCard<'a>>,
+            articles: Vec<ArticleCard<'a>>,
+            explainers: Vec<NoteCard<'a>>,
+            events: Vec<EventView<'a>>,
+        }
+        let mut articles = a.articles.clone();
+        articles.sort();
+        let view = View {
+            name: &a.name,
+            kind: a.kind.map(ActorKind::as_str),
+            role: a.role.as_deref(),
+            aliases: &a.aliases,
+            born_iso: a.born.map(|b| b.iso()),
+            born_human: a.born.map(|b| b.human()),
+            country: a.country.as_deref(),
+            image: a.image.as_ref().map(|i| ImageView::new(i, l)),
+            links: a
+                .links
+                .iter()
+                .map(|x| LinkView {
+                    name: &x.name,
+                    url: &x.url,
+                })
+                .collect(),
+            body: &a.body_html,
+            related: a
+                .related
+                .iter()
+                .map(|&r| ActorCard::new(&s.actors[r], l))
+                .collect(),
+            articles: articles
+                .iter()
+                .map(|&x| ArticleCard::new(&s.articles[x], l))
+                .collect(),
+            explainers: a
+                .notes
+                .iter()
+                .map(|&n| NoteCard::new(&s.notes[n], l))
+                .collect(),
+            events: a
+                .events
+                .iter()
+                .map(|&e| EventView::new(s, &s.events[e], l))
+                .collect(),
+        };
+        let config = &s.config;
+        let url = page_url(config, Section::Actors, a.slug.as_str());
+        let description = match (&a.role, a.summary.is_empty()) {
+            (_, false) => a.summary.clone(),
+            (Some(r), true) => format!("{}: {}", a.name, r),
+            (None, true) => a.name.clone(),
+        };
+        let meta = Meta {
+            title: self.title(&a.name),
+            description,
+            canonical: url.clone(),
+            og_type: if a.kind == Some(ActorKind::Person) {
+                "profile"
+            } else {
+                "website"
+            },
+            json_ld: vec![
+                script_safe_json(&metadata::actor(s, a)),
+                script_safe_json(&metadata::breadcrumbs(&[
+                    (&config.title, config.base_url.clone()),
+                    ("Actors", absolute(config, "actors/")),
+                    (&a.name, url),
+                ])),
+            ],
+            image: a
+                .image
+                .as_ref()
+                .map(|i| metadata::absolute_asset(config, &i.src)),
+            ..Meta::default()
+        };
+        self.job(
+            page_dir(Section::Actors, a.slug.as_str()) + "index.html",
+            "actor.html",
+            self.common(CONTENT_DEPTH, "actors", meta),
+            "actor",
+            &view,
+        )
     }
 
     fn topics_index(&self) -> Job {
@@ -709,42 +758,37 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    fn topics(&self) -> Vec<Job> {
+    fn topic(&self, t: &Topic) -> Job {
         let s = self.site;
         let l = Linker { depth: 2 };
-        s.topics
-            .iter()
-            .map(|t| {
-                #[derive(Serialize)]
-                struct View<'a> {
-                    name: &'a str,
-                    articles: Vec<ArticleCard<'a>>,
-                }
-                let view = View {
-                    name: &t.name,
-                    articles: t
-                        .articles
-                        .iter()
-                        .map(|&a| ArticleCard::new(&s.articles[a], l))
-                        .collect(),
-                };
-                let dir = format!("topics/{}/", t.slug);
-                let config = &s.config;
-                let mut meta = self.list_meta(&t.name, &dir, format!("Articles about {}.", t.name));
-                meta.json_ld = vec![script_safe_json(&metadata::breadcrumbs(&[
-                    (&config.title, config.base_url.clone()),
-                    ("Topics", absolute(config, "topics/")),
-                    (&t.name, absolute(config, &dir)),
-                ]))];
-                self.job(
-                    format!("{dir}index.html"),
-                    "topic.html",
-                    self.common(2, "topics", meta),
-                    "topic",
-                    &view,
-                )
-            })
-            .collect()
+        #[derive(Serialize)]
+        struct View<'a> {
+            name: &'a str,
+            articles: Vec<ArticleCard<'a>>,
+        }
+        let view = View {
+            name: &t.name,
+            articles: t
+                .articles
+                .iter()
+                .map(|&a| ArticleCard::new(&s.articles[a], l))
+                .collect(),
+        };
+        let dir = format!("topics/{}/", t.slug);
+        let config = &s.config;
+        let mut meta = self.list_meta(&t.name, &dir, format!("Articles about {}.", t.name));
+        meta.json_ld = vec![script_safe_json(&metadata::breadcrumbs(&[
+            (&config.title, config.base_url.clone()),
+            ("Topics", absolute(config, "topics/")),
+            (&t.name, absolute(config, &dir)),
+        ]))];
+        self.job(
+            format!("{dir}index.html"),
+            "topic.html",
+            self.common(2, "topics", meta),
+            "topic",
+            &view,
+        )
     }
 
     fn timeline(&self) -> Job {
