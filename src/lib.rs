@@ -20,6 +20,7 @@
 //! println!("{} pages", summary.pages);
 //! ```
 
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -30,6 +31,7 @@ pub mod render;
 pub mod resolve;
 pub mod write;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -90,7 +92,12 @@ pub struct BuildSummary {
 
 /// A site rendered in memory, not yet written.
 pub struct RenderedSite {
+    /// Files rendered this time (pages, then static files).
     pub files: Vec<render::OutputFile>,
+    /// Pages whose inputs did not change since the last build.
+    pub unchanged: Vec<String>,
+    /// Every page's input fingerprint, for the build cache.
+    pub fingerprints: Vec<(String, u64)>,
     pub site: resolve::Site,
     pub timings: Timings,
 }
@@ -104,8 +111,12 @@ pub struct Timings {
     pub write: Duration,
 }
 
-/// Loads, resolves and renders a site without touching the output.
-pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
+/// Loads, resolves and renders a site without touching the output. Pages
+/// whose input fingerprint is in `previous` are not rendered again.
+pub fn render_site(
+    options: &BuildOptions,
+    previous: &HashMap<String, u64>,
+) -> Result<RenderedSite, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "site folder {} does not exist",
@@ -128,7 +139,7 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
     }
     // Templates, then content: every problem of both is reported in one run,
     // and the pages that loaded are still checked when others did not.
-    let tera = render::theme::build_tera(&loaded.templates);
+    let tera = render::theme::build_theme(&loaded.templates);
     if let Err(template_errors) = &tera {
         errors.extend(template_errors.iter().cloned());
     }
@@ -142,18 +153,25 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, BuildError> {
             return Err(BuildError::Content(errors));
         }
     };
-    let tera = match tera {
-        Ok(tera) if errors.is_empty() => tera,
+    let theme = match tera {
+        Ok(theme) if errors.is_empty() => theme,
         _ => return Err(BuildError::Content(errors)),
     };
     let clock = Instant::now();
-    let pages = render::render(&site, &tera).map_err(BuildError::Content)?;
+    let rendered = render::render(&site, &theme, previous).map_err(BuildError::Content)?;
+    let pages: Vec<&str> = rendered
+        .fingerprints
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
     let statics = write::collect_static(&options.root, &pages).map_err(BuildError::Content)?;
     timings.render = clock.elapsed();
-    let mut files = pages;
+    let mut files = rendered.files;
     files.extend(statics);
     Ok(RenderedSite {
         files,
+        unchanged: rendered.unchanged,
+        fingerprints: rendered.fingerprints,
         site,
         timings,
     })
@@ -173,16 +191,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     // The output folder is checked before anything else: a wrong
     // `--output` must never be touched, even on a site with errors.
-    if let Some(o) = &options.output {
-        write::check_output_dir(&options.root, o).map_err(BuildError::Usage)?;
-    }
-    let rendered = render_site(options)?;
-    let output = output_dir(options, &rendered.site.config.output_dir);
+    let configured = config::Config::load(&options.root)
+        .map(|c| c.output_dir)
+        .unwrap_or_else(|_| config::Config::default().output_dir);
+    let output = output_dir(options, &configured);
     write::check_output_dir(&options.root, &output).map_err(BuildError::Usage)?;
+    let cache = cache::BuildCache::load(&options.root, &output);
+    let mut rendered = render_site(options, &cache.fingerprints())?;
     let clock = Instant::now();
-    let report = write::write_output(&output, &rendered.files)
-        .map_err(|e| BuildError::Io(format!("cannot write to {}: {e}", output.display())))?;
-    let mut rendered = rendered;
+    let report = write::write_output(&output, &rendered.files, &rendered.unchanged);
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            cache::BuildCache::clear(&options.root, &output);
+            return Err(BuildError::Io(format!(
+                "cannot write to {}: {e}",
+                output.display()
+            )));
+        }
+    };
+    cache::BuildCache::save(&options.root, &output, &rendered.fingerprints);
     rendered.timings.write = clock.elapsed();
     Ok(summary(&rendered, output, report, started.elapsed()))
 }
@@ -190,7 +218,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
 /// Checks everything a build would, writing nothing.
 pub fn check(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
-    let rendered = render_site(options)?;
+    let rendered = render_site(options, &HashMap::new())?;
     let output = output_dir(options, &rendered.site.config.output_dir);
     Ok(summary(
         &rendered,
@@ -209,14 +237,14 @@ fn summary(
     let s = &rendered.site;
     BuildSummary {
         pages: rendered
-            .files
+            .fingerprints
             .iter()
-            .filter(|f| f.path.ends_with(".html"))
+            .filter(|(p, _)| p.ends_with(".html"))
             .count(),
         articles: s.articles.len(),
         explainers: s.notes.len(),
         actors: s.actors.len(),
-        files: rendered.files.len(),
+        files: rendered.files.len() + rendered.unchanged.len(),
         drafts_skipped: s.drafts_skipped,
         written: report.written,
         unchanged: report.unchanged,

@@ -23,10 +23,7 @@ pub struct WriteReport {
 
 /// The theme's static files with the site's own `static/` laid over them.
 /// A static file may not take the place of a generated page.
-pub fn collect_static(
-    root: &Path,
-    generated: &[OutputFile],
-) -> Result<Vec<OutputFile>, Diagnostics> {
+pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files: Vec<OutputFile> = theme::builtin_static()
         .map(|(path, bytes)| OutputFile {
             path,
@@ -36,7 +33,7 @@ pub fn collect_static(
     let mut errors = Diagnostics::new();
     let dir = root.join("static");
     if dir.is_dir() {
-        let generated: HashSet<&str> = generated.iter().map(|f| f.path.as_str()).collect();
+        let generated: HashSet<&str> = generated.iter().copied().collect();
         for entry in walkdir::WalkDir::new(&dir)
             .follow_links(true)
             .sort_by_file_name()
@@ -168,16 +165,24 @@ pub fn absolutize(path: &Path) -> PathBuf {
     normal
 }
 
-/// Writes every file, skipping those already identical on disk, then
-/// removes what the build no longer produces. Hidden entries at the top of
-/// the output (`.git` of a deploy checkout) are kept.
-pub fn write_output(output: &Path, files: &[OutputFile]) -> io::Result<WriteReport> {
+/// Writes every file, skipping those already identical on disk, keeps the
+/// `unchanged` ones as they are, then removes what the build no longer
+/// produces. Hidden entries at the top of the output (`.git` of a deploy
+/// checkout) are kept.
+pub fn write_output(
+    output: &Path,
+    files: &[OutputFile],
+    unchanged: &[String],
+) -> io::Result<WriteReport> {
     std::fs::create_dir_all(output)?;
     let results: Vec<io::Result<bool>> = files
         .par_iter()
         .map(|f| write_if_changed(&output.join(&f.path), &f.bytes))
         .collect();
-    let mut report = WriteReport::default();
+    let mut report = WriteReport {
+        unchanged: unchanged.len(),
+        ..WriteReport::default()
+    };
     for r in results {
         if r? {
             report.written += 1;
@@ -185,7 +190,11 @@ pub fn write_output(output: &Path, files: &[OutputFile]) -> io::Result<WriteRepo
             report.unchanged += 1;
         }
     }
-    let keep: HashSet<PathBuf> = files.iter().map(|f| output.join(&f.path)).collect();
+    let keep: HashSet<PathBuf> = files
+        .iter()
+        .map(|f| output.join(&f.path))
+        .chain(unchanged.iter().map(|p| output.join(p)))
+        .collect();
     report.removed = remove_stale(output, &keep)?;
     Ok(report)
 }
@@ -270,7 +279,7 @@ mod tests {
             path: p.into(),
             bytes: b.as_bytes().to_vec(),
         };
-        let r = write_output(&out, &[f("a/index.html", "a"), f("b/index.html", "b")]).unwrap();
+        let r = write_output(&out, &[f("a/index.html", "a"), f("b/index.html", "b")], &[]).unwrap();
         assert_eq!(
             r,
             WriteReport {
@@ -286,7 +295,7 @@ mod tests {
             .modified()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let r = write_output(&out, &[f("a/index.html", "a"), f("c.txt", "c")]).unwrap();
+        let r = write_output(&out, &[f("a/index.html", "a"), f("c.txt", "c")], &[]).unwrap();
         assert_eq!(
             r,
             WriteReport {

@@ -377,3 +377,37 @@ fn init_makes_a_site_that_builds() {
     let again = bin().arg("init").arg(&site).output().unwrap();
     assert_eq!(again.status.code(), Some(2), "refuses a non-empty folder");
 }
+
+#[test]
+fn a_rebuild_renders_only_what_changed_and_repairs_the_output() {
+    let (p, t) = article("actors = [\"niger\"]\n", "First version.\n");
+    let site = Site::new(&[MACRON, NIGER, COUP, (&p, &t)]);
+    site.build_ok();
+    let untouched = site.root().join("public/explainers/coup/index.html");
+    let mtime = std::fs::metadata(&untouched).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(30));
+
+    let (_, edited) = article("actors = [\"niger\"]\n", "Second version.\n");
+    site.write(&p, &edited);
+    let out = site.run(&["build", "--verbose"]);
+    assert!(out.status.success());
+    assert!(site
+        .out("articles/a/index.html")
+        .contains("Second version."));
+    assert_eq!(
+        std::fs::metadata(&untouched).unwrap().modified().unwrap(),
+        mtime,
+        "an unrelated page is not rewritten"
+    );
+    assert!(!stderr(&out).contains(" 0 written"), "{}", stderr(&out));
+
+    // A page deleted or edited by hand in the output is written again,
+    // whatever the cache says.
+    std::fs::remove_file(site.root().join("public/actors/niger/index.html")).unwrap();
+    std::fs::write(site.root().join("public/articles/a/index.html"), "tampered").unwrap();
+    site.build_ok();
+    assert!(site.out("actors/niger/index.html").contains("Niger"));
+    assert!(site
+        .out("articles/a/index.html")
+        .contains("Second version."));
+}

@@ -7,6 +7,8 @@ pub mod metadata;
 pub mod theme;
 pub mod views;
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -102,17 +104,36 @@ enum Page {
     Robots,
 }
 
-/// A page with its context, ready for Tera.
+/// A page with its context, ready for Tera; no context when its
+/// fingerprint says the output from the last build is still right.
 struct Job {
     path: String,
     template: &'static str,
-    context: Context,
+    context: Option<Context>,
+    fingerprint: u64,
 }
 
-/// Renders every page, feed and sitemap of the site into memory, with the
-/// templates from [`theme::build_tera`].
-pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Diagnostics> {
-    let r = Renderer::new(site);
+/// What rendering produced.
+#[derive(Debug, Default)]
+pub struct RenderOutput {
+    /// Files rendered this time.
+    pub files: Vec<OutputFile>,
+    /// Files whose inputs are unchanged since the last build: not rendered,
+    /// and their output on disk is kept.
+    pub unchanged: Vec<String>,
+    /// The fingerprint of every page's inputs, for the next build.
+    pub fingerprints: Vec<(String, u64)>,
+}
+
+/// Renders every page, feed and sitemap of the site into memory. A page
+/// whose fingerprint (of its template set, its template and its view) is
+/// the one in `previous` is not rendered again.
+pub fn render(
+    site: &Site,
+    theme: &theme::Theme,
+    previous: &HashMap<String, u64>,
+) -> Result<RenderOutput, Diagnostics> {
+    let r = Renderer::new(site, theme.fingerprint, previous);
     let mut pages = vec![
         Page::Front,
         Page::Archive,
@@ -131,31 +152,49 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Diagnostics> 
     pages.extend((0..site.topics.len()).map(Page::Topic));
     // Views are built inside the parallel loop: building them is a large
     // share of the work, and each page's view is independent.
-    let results: Vec<Result<OutputFile, Diagnostic>> = pages
+    let results: Vec<Result<Rendered, Diagnostic>> = pages
         .into_par_iter()
-        .map(|page| render_job(tera, site, r.job_for(page)))
+        .map(|page| render_job(&theme.tera, site, r.job_for(page)))
         .collect();
-    let mut files = Vec::with_capacity(results.len());
+    let mut out = RenderOutput::default();
     let mut errors = Diagnostics::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok(Rendered::File(f, fingerprint)) => {
+                out.fingerprints.push((f.path.clone(), fingerprint));
+                out.files.push(f);
+            }
+            Ok(Rendered::Unchanged(path, fingerprint)) => {
+                out.fingerprints.push((path.clone(), fingerprint));
+                out.unchanged.push(path);
+            }
             Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
-        Ok(files)
+        Ok(out)
     } else {
         Err(errors)
     }
 }
 
-fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<OutputFile, Diagnostic> {
-    match tera.render(job.template, &job.context) {
-        Ok(text) => Ok(OutputFile {
-            path: job.path,
-            bytes: text.into_bytes(),
-        }),
+enum Rendered {
+    File(OutputFile, u64),
+    Unchanged(String, u64),
+}
+
+fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<Rendered, Diagnostic> {
+    let Some(context) = job.context else {
+        return Ok(Rendered::Unchanged(job.path, job.fingerprint));
+    };
+    match tera.render(job.template, &context) {
+        Ok(text) => Ok(Rendered::File(
+            OutputFile {
+                path: job.path,
+                bytes: text.into_bytes(),
+            },
+            job.fingerprint,
+        )),
         Err(e) => {
             let file = site.templates.iter().find(|t| t.name == job.template);
             let mut d = theme::template_error(job.template, file, &e);
@@ -168,12 +207,14 @@ fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<OutputFile, Diagnost
 /// Builds each page's context from precomputed lists on the resolved site.
 struct Renderer<'a> {
     site: &'a Site,
+    theme_fingerprint: u64,
+    previous: &'a HashMap<String, u64>,
     site_view: SiteView<'a>,
     stylesheet: String,
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site) -> Self {
+    fn new(site: &'a Site, theme_fingerprint: u64, previous: &'a HashMap<String, u64>) -> Self {
         let c = &site.config;
         let css = theme::builtin_static()
             .find(|(p, _)| p == "style.css")
@@ -183,6 +224,8 @@ impl<'a> Renderer<'a> {
         let version = short_hash(site_css.as_deref().unwrap_or(css));
         Renderer {
             site,
+            theme_fingerprint,
+            previous,
             site_view: SiteView {
                 title: &c.title,
                 description: &c.description,
@@ -242,12 +285,28 @@ impl<'a> Renderer<'a> {
         key: &str,
         view: &impl Serialize,
     ) -> Job {
-        let mut context = Context::from_serialize(&common).unwrap_or_default();
-        context.insert(key, view);
+        self.make_job(path, template, &(&common, key, view), || {
+            let mut context = Context::from_serialize(&common).unwrap_or_default();
+            context.insert(key, view);
+            context
+        })
+    }
+
+    /// A job, unless the fingerprint of its inputs matches the last build's.
+    fn make_job(
+        &self,
+        path: String,
+        template: &'static str,
+        inputs: &impl Serialize,
+        context: impl FnOnce() -> Context,
+    ) -> Job {
+        let fingerprint = fingerprint(&(self.theme_fingerprint, template, inputs));
+        let unchanged = self.previous.get(&path) == Some(&fingerprint);
         Job {
             path,
             template,
-            context,
+            context: (!unchanged).then(context),
+            fingerprint,
         }
     }
 
@@ -934,13 +993,11 @@ impl<'a> Renderer<'a> {
             author,
             entries,
         };
-        let mut context = Context::new();
-        context.insert("feed", &feed);
-        Job {
-            path: "feed.xml".into(),
-            template: "feed.xml",
-            context,
-        }
+        self.make_job("feed.xml".into(), "feed.xml", &feed, || {
+            let mut context = Context::new();
+            context.insert("feed", &feed);
+            context
+        })
     }
 
     fn sitemap(&self) -> Job {
@@ -984,24 +1041,41 @@ impl<'a> Renderer<'a> {
             loc: absolute(config, &format!("topics/{}/", t.slug)),
             lastmod: None,
         }));
-        let mut context = Context::new();
-        context.insert("urls", &urls);
-        Job {
-            path: "sitemap.xml".into(),
-            template: "sitemap.xml",
-            context,
-        }
+        self.make_job("sitemap.xml".into(), "sitemap.xml", &urls, || {
+            let mut context = Context::new();
+            context.insert("urls", &urls);
+            context
+        })
     }
 
     fn robots(&self) -> Job {
-        let mut context = Context::new();
-        context.insert("sitemap_url", &absolute(&self.site.config, "sitemap.xml"));
-        Job {
-            path: "robots.txt".into(),
-            template: "robots.txt",
-            context,
+        let url = absolute(&self.site.config, "sitemap.xml");
+        self.make_job("robots.txt".into(), "robots.txt", &url, || {
+            let mut context = Context::new();
+            context.insert("sitemap_url", &url);
+            context
+        })
+    }
+}
+
+/// A fingerprint of serialisable inputs: they are serialised straight into
+/// a hasher, without building a JSON tree, which costs a fraction of
+/// rendering.
+pub fn fingerprint(inputs: &impl Serialize) -> u64 {
+    struct HashWriter(xxhash_rust::xxh3::Xxh3);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
         }
     }
+    let mut w = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+    // Serialising borrowed views into a sink cannot fail.
+    let _ = serde_json::to_writer(&mut w, inputs);
+    w.0.digest()
 }
 
 /// A short, stable fingerprint of a file, so a changed stylesheet gets a

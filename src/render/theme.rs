@@ -40,8 +40,15 @@ fn path_name(p: &std::path::Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
+/// The compiled templates, and a fingerprint of their sources so pages are
+/// rendered again when any template changes.
+pub struct Theme {
+    pub tera: Tera,
+    pub fingerprint: u64,
+}
+
 /// The theme's templates with the site's own laid over them.
-pub fn build_tera(overrides: &[TemplateFile]) -> Result<Tera, Diagnostics> {
+pub fn build_theme(overrides: &[TemplateFile]) -> Result<Theme, Diagnostics> {
     let mut sources: Vec<(String, String, Option<&TemplateFile>)> = builtin_templates()
         .map(|(name, text)| (name, text.to_string(), None))
         .collect();
@@ -78,7 +85,11 @@ pub fn build_tera(overrides: &[TemplateFile]) -> Result<Tera, Diagnostics> {
         ));
         return Err(errors);
     }
-    Ok(tera)
+    let fingerprint = super::fingerprint(&(
+        env!("CARGO_PKG_VERSION"),
+        sources.iter().map(|(n, t, _)| (n, t)).collect::<Vec<_>>(),
+    ));
+    Ok(Theme { tera, fingerprint })
 }
 
 /// A template error with its position when Tera gives one (`--> 3:5`).

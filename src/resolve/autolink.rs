@@ -2,7 +2,7 @@
 //! one Aho-Corasick automaton over every name of every actor, so the cost
 //! per page does not grow with the number of actors.
 
-use aho_corasick::{AhoCorasick, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
 /// A mention: where it is in the text and which actor it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +38,9 @@ impl AutoLinker {
         let (automaton, fallback) = if patterns.is_empty() {
             (None, None)
         } else {
+            // A DFA: bigger to build, but every page is searched with it.
             let longest = AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&patterns)
                 .ok();

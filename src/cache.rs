@@ -1,0 +1,161 @@
+//! The build cache: for every page written, the fingerprint of the inputs
+//! it was rendered from, and the size and modification time of the file
+//! on disk. A later build skips rendering and writing a page whose inputs
+//! have the same fingerprint, as long as its file is still the one written.
+//!
+//! The cache lives in `.explainer-cache/` in the site folder (one file per
+//! output folder), never in the output, so it is not deployed. A missing,
+//! unreadable or outdated cache only means a full build.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use rayon::prelude::*;
+
+/// Format version: a cache written by another layout is ignored.
+const HEADER: &str = "explainer-cache 1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    fingerprint: u64,
+    len: u64,
+    mtime_ns: u128,
+}
+
+/// Fingerprints of the pages of one output folder.
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    entries: HashMap<String, Entry>,
+}
+
+impl BuildCache {
+    /// Where the cache for `output` is kept.
+    pub fn location(root: &Path, output: &Path) -> PathBuf {
+        let key = crate::render::fingerprint(&crate::write::absolutize(output));
+        root.join(".explainer-cache")
+            .join(format!("{key:016x}.txt"))
+    }
+
+    /// Reads the cache, keeping only entries whose file in `output` is
+    /// still exactly as written (same size and modification time).
+    pub fn load(root: &Path, output: &Path) -> BuildCache {
+        let Ok(text) = std::fs::read_to_string(Self::location(root, output)) else {
+            return BuildCache::default();
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(HEADER) {
+            return BuildCache::default();
+        }
+        let parsed: Vec<(String, Entry)> = lines.filter_map(parse_line).collect();
+        let entries = parsed
+            .into_par_iter()
+            .filter(|(path, entry)| stat(&output.join(path)) == Some((entry.len, entry.mtime_ns)))
+            .collect();
+        BuildCache { entries }
+    }
+
+    /// Fingerprints by output path, for the renderer.
+    pub fn fingerprints(&self) -> HashMap<String, u64> {
+        self.entries
+            .iter()
+            .map(|(p, e)| (p.clone(), e.fingerprint))
+            .collect()
+    }
+
+    /// Records the pages of a finished build (reading their size and time
+    /// back from disk) and saves the cache. Failing to save is not an
+    /// error: the next build is merely a full one.
+    pub fn save(root: &Path, output: &Path, fingerprints: &[(String, u64)]) {
+        let lines: Vec<String> = fingerprints
+            .par_iter()
+            .filter_map(|(path, fingerprint)| {
+                let (len, mtime_ns) = stat(&output.join(path))?;
+                Some(format!("{fingerprint:016x} {len} {mtime_ns} {path}"))
+            })
+            .collect();
+        let mut text = String::with_capacity(lines.len() * 80);
+        text.push_str(HEADER);
+        text.push('\n');
+        for l in lines {
+            text.push_str(&l);
+            text.push('\n');
+        }
+        let location = Self::location(root, output);
+        if let Some(dir) = location.parent() {
+            let _ = std::fs::create_dir_all(dir);
+            let _ = std::fs::write(dir.join(".gitignore"), "*\n");
+        }
+        let tmp = location.with_extension("tmp");
+        if std::fs::write(&tmp, text).is_ok() {
+            let _ = std::fs::rename(&tmp, &location);
+        }
+    }
+
+    /// Forgets everything (after a failed write, say).
+    pub fn clear(root: &Path, output: &Path) {
+        let _ = std::fs::remove_file(Self::location(root, output));
+    }
+}
+
+fn parse_line(line: &str) -> Option<(String, Entry)> {
+    let mut parts = line.splitn(4, ' ');
+    let fingerprint = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let len = parts.next()?.parse().ok()?;
+    let mtime_ns = parts.next()?.parse().ok()?;
+    let path = parts.next()?.to_string();
+    Some((
+        path,
+        Entry {
+            fingerprint,
+            len,
+            mtime_ns,
+        },
+    ))
+}
+
+fn stat(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some((meta.len(), mtime))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_survive_only_while_their_file_is_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("site/public"));
+        std::fs::create_dir_all(out.join("a")).unwrap();
+        std::fs::write(out.join("a/index.html"), "one").unwrap();
+        std::fs::write(out.join("b.html"), "two").unwrap();
+        BuildCache::save(
+            &root,
+            &out,
+            &[("a/index.html".into(), 7), ("b.html".into(), 9)],
+        );
+        let f = BuildCache::load(&root, &out).fingerprints();
+        assert_eq!(f.get("a/index.html"), Some(&7));
+        assert_eq!(f.get("b.html"), Some(&9));
+        std::fs::write(out.join("b.html"), "changed by hand").unwrap();
+        std::fs::remove_file(out.join("a/index.html")).unwrap();
+        assert!(BuildCache::load(&root, &out).fingerprints().is_empty());
+    }
+
+    #[test]
+    fn a_foreign_or_broken_cache_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path(), dir.path().join("public"));
+        let loc = BuildCache::location(root, &out);
+        std::fs::create_dir_all(loc.parent().unwrap()).unwrap();
+        std::fs::write(&loc, "something else\nzz 1 2 x\n").unwrap();
+        assert!(BuildCache::load(root, &out).fingerprints().is_empty());
+    }
+}
