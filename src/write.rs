@@ -14,11 +14,14 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::{theme, OutputFile};
 
 /// What a write did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteReport {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
+    /// Output paths written or removed (`/`-separated, relative to the
+    /// output), so a preview knows which open pages to reload.
+    pub changed: Vec<String>,
 }
 
 /// The theme's static files with the site's own `static/` laid over them.
@@ -183,9 +186,10 @@ pub fn write_output(
         unchanged: unchanged.len(),
         ..WriteReport::default()
     };
-    for r in results {
+    for (r, f) in results.into_iter().zip(files) {
         if r? {
             report.written += 1;
+            report.changed.push(f.path.clone());
         } else {
             report.unchanged += 1;
         }
@@ -195,7 +199,9 @@ pub fn write_output(
         .map(|f| output.join(&f.path))
         .chain(unchanged.iter().map(|p| output.join(p)))
         .collect();
-    report.removed = remove_stale(output, &keep)?;
+    let removed = remove_stale(output, &keep)?;
+    report.removed = removed.len();
+    report.changed.extend(removed);
     Ok(report)
 }
 
@@ -228,8 +234,8 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     Ok(true)
 }
 
-fn remove_stale(output: &Path, keep: &HashSet<PathBuf>) -> io::Result<usize> {
-    let mut removed = 0;
+fn remove_stale(output: &Path, keep: &HashSet<PathBuf>) -> io::Result<Vec<String>> {
+    let mut removed = Vec::new();
     let mut dirs = Vec::new();
     let walker = walkdir::WalkDir::new(output)
         .min_depth(1)
@@ -241,7 +247,8 @@ fn remove_stale(output: &Path, keep: &HashSet<PathBuf>) -> io::Result<usize> {
             dirs.push(entry.path().to_path_buf());
         } else if !keep.contains(entry.path()) {
             std::fs::remove_file(entry.path())?;
-            removed += 1;
+            let rel = entry.path().strip_prefix(output).unwrap_or(entry.path());
+            removed.push(rel.to_string_lossy().replace('\\', "/"));
         }
     }
     // Deepest first, so a folder emptied of stale folders goes too.
@@ -285,7 +292,8 @@ mod tests {
             WriteReport {
                 written: 2,
                 unchanged: 0,
-                removed: 0
+                removed: 0,
+                changed: vec!["a/index.html".into(), "b/index.html".into()],
             }
         );
         std::fs::create_dir_all(out.join(".git")).unwrap();
@@ -301,7 +309,8 @@ mod tests {
             WriteReport {
                 written: 1,
                 unchanged: 1,
-                removed: 1
+                removed: 1,
+                changed: vec!["c.txt".into(), "b/index.html".into()],
             }
         );
         let after = std::fs::metadata(out.join("a/index.html"))
