@@ -124,13 +124,38 @@ pub fn render_site(
             options.root.display()
         )));
     }
-    let load_options = load::LoadOptions {
-        include_drafts: options.drafts,
-    };
-    let mut timings = Timings::default();
     let clock = Instant::now();
-    let (mut loaded, mut errors) = load::load(&options.root, &load_options);
-    timings.load = clock.elapsed();
+    let (loaded, errors) = load::load(&options.root, &load_options(options));
+    let load_time = clock.elapsed();
+    let mut rendered = finish(
+        options,
+        loaded,
+        errors,
+        previous,
+        &resolve::BodyCache::default(),
+        |_| None,
+    )?;
+    rendered.timings.load = load_time;
+    Ok(rendered)
+}
+
+fn load_options(options: &BuildOptions) -> load::LoadOptions {
+    load::LoadOptions {
+        include_drafts: options.drafts,
+    }
+}
+
+/// Resolves and renders a loaded site: the part of a build after loading,
+/// shared by `build`, `check` and the preview's rebuilds.
+fn finish(
+    options: &BuildOptions,
+    mut loaded: load::LoadedSite,
+    mut errors: Diagnostics,
+    previous: &HashMap<String, u64>,
+    body_cache: &resolve::BodyCache,
+    choose_pages: impl FnOnce(&resolve::Site) -> Option<std::collections::HashSet<String>>,
+) -> Result<RenderedSite, BuildError> {
+    let mut timings = Timings::default();
     if let Some(url) = &options.base_url {
         let text = format!("base_url = {}", toml::Value::String(url.clone()));
         let file = diagnostics::SourceFile::new("--base-url", text);
@@ -145,7 +170,7 @@ pub fn render_site(
         errors.extend(template_errors.iter().cloned());
     }
     let clock = Instant::now();
-    let resolved = resolve::resolve(loaded);
+    let resolved = resolve::resolve_with(&loaded, body_cache);
     timings.resolve = clock.elapsed();
     let site = match resolved {
         Ok(site) => site,
@@ -159,7 +184,9 @@ pub fn render_site(
         _ => return Err(BuildError::Content(errors)),
     };
     let clock = Instant::now();
-    let rendered = render::render(&site, &theme, previous).map_err(BuildError::Content)?;
+    let only = choose_pages(&site);
+    let rendered =
+        render::render(&site, &theme, previous, only.as_ref()).map_err(BuildError::Content)?;
     let pages: Vec<&str> = rendered
         .fingerprints
         .iter()
@@ -200,7 +227,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let cache = cache::BuildCache::load(&options.root, &output);
     let mut rendered = render_site(options, &cache.fingerprints())?;
     let clock = Instant::now();
-    let report = write::write_output(&output, &rendered.files, &rendered.unchanged);
+    let report = write::write_output(&output, &rendered.files, &rendered.unchanged, None);
     let report = match report {
         Ok(r) => r,
         Err(e) => {

@@ -3,13 +3,16 @@
 //! fingerprints of every page written). A failed rebuild leaves the last
 //! good output in place and reports its errors; the session goes on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::cache::BuildCache;
 use crate::diagnostics::Diagnostics;
-use crate::{config, output_dir, render_site, write, BuildError, BuildOptions};
+use crate::load::{self, ContentFiles};
+use crate::render::affected::{self, SiteDigests};
+use crate::resolve::{BodyCache, Site};
+use crate::{config, finish, load_options, output_dir, write, BuildError, BuildOptions};
 
 /// The result of one (re)build.
 #[derive(Debug)]
@@ -20,6 +23,8 @@ pub enum Rebuild {
         changed: Vec<String>,
         pages: usize,
         elapsed: Duration,
+        /// How long each stage took.
+        timings: crate::Timings,
     },
     /// The content has errors; the previous output is untouched.
     Failed(Diagnostics),
@@ -33,11 +38,22 @@ pub struct Session {
     options: BuildOptions,
     output: PathBuf,
     fingerprints: HashMap<String, u64>,
+    /// Every content file, loaded; `None` until the first scan.
+    content: Option<ContentFiles>,
+    /// Problems of the last scan of `content/` itself (misplaced files).
+    scan_errors: Diagnostics,
+    bodies: BodyCache,
+    /// The last good site and its digests, to find what an edit affects.
+    last: Option<(Site, SiteDigests)>,
+    /// Every output path of the last good build.
+    outputs: HashSet<String>,
 }
 
 impl Session {
     /// Prepares a session; refuses an output folder that overlaps the site.
-    pub fn new(options: BuildOptions) -> Result<Session, String> {
+    pub fn new(mut options: BuildOptions) -> Result<Session, String> {
+        // Watchers report absolute paths; compare them with an absolute root.
+        options.root = write::absolutize(&options.root);
         let configured = config::Config::load(&options.root)
             .map(|c| c.output_dir)
             .unwrap_or_else(|_| config::Config::default().output_dir);
@@ -48,6 +64,11 @@ impl Session {
             options,
             output,
             fingerprints,
+            content: None,
+            scan_errors: Diagnostics::new(),
+            bodies: BodyCache::default(),
+            last: None,
+            outputs: HashSet::new(),
         })
     }
 
@@ -60,28 +81,114 @@ impl Session {
         &self.options.root
     }
 
-    /// Builds the site, rendering and writing only what changed since the
-    /// last successful build of this session.
+    /// Builds the site from a fresh scan of its files, rendering and writing
+    /// only what changed since the last successful build of this session.
     pub fn rebuild(&mut self) -> Rebuild {
+        self.content = None;
+        self.last = None;
+        self.rebuild_changed(&[])
+    }
+
+    /// Builds the site after the files at `changed` were created, edited or
+    /// deleted: only those content files are read again, only bodies whose
+    /// text changed are rendered again, and only pages whose inputs changed
+    /// are rendered and written. Anything that is not a content page (a
+    /// folder, a misplaced file) makes it scan `content/` again.
+    pub fn rebuild_changed(&mut self, changed: &[PathBuf]) -> Rebuild {
         let started = Instant::now();
-        let rendered = match render_site(&self.options, &self.fingerprints) {
+        let root = self.options.root.clone();
+        if !root.is_dir() {
+            return Rebuild::Broken(format!("site folder {} does not exist", root.display()));
+        }
+        let content_dir = root.join("content");
+        // Only content edits can be narrowed down to the pages they affect;
+        // a template, stylesheet or site.toml edit fingerprints every page.
+        let content_only =
+            !changed.is_empty() && changed.iter().all(|p| p.starts_with(&content_dir));
+        if !content_only {
+            self.last = None;
+        }
+        let reloaded = match &mut self.content {
+            Some(content) => changed
+                .iter()
+                .filter(|p| p.starts_with(&content_dir))
+                .all(|p| content.reload(&root, p)),
+            None => false,
+        };
+        if !reloaded {
+            let mut fresh = ContentFiles::default();
+            self.scan_errors = fresh.scan(&root);
+            self.content = Some(fresh);
+        }
+        let Some(content) = &self.content else {
+            return Rebuild::Broken("content could not be scanned".into());
+        };
+        let mut errors = self.scan_errors.clone();
+        let load_started = Instant::now();
+        let (config, templates) = load::load_settings(&root, &mut errors);
+        let (loaded, file_errors) =
+            content.assemble(&root, config, templates, &load_options(&self.options));
+        errors.extend(file_errors);
+        let load_time = load_started.elapsed();
+        let last = self.last.take();
+        let mut new_digests = None;
+        let choose = |site: &Site| {
+            let digests = affected::digests(site);
+            let pages = last.as_ref().map(|(old, old_digests)| {
+                affected::affected_pages(old, old_digests, site, &digests)
+            });
+            new_digests = Some(digests);
+            pages
+        };
+        let result = finish(
+            &self.options,
+            loaded,
+            errors,
+            &self.fingerprints,
+            &self.bodies,
+            choose,
+        );
+        let mut rendered = match result {
             Ok(r) => r,
-            Err(BuildError::Content(d)) => return Rebuild::Failed(d),
+            Err(BuildError::Content(d)) => {
+                self.last = last;
+                return Rebuild::Failed(d);
+            }
             Err(BuildError::Usage(m)) | Err(BuildError::Io(m)) => return Rebuild::Broken(m),
         };
-        let report = match write::write_output(&self.output, &rendered.files, &rendered.unchanged) {
-            Ok(r) => r,
-            Err(e) => {
-                self.fingerprints.clear();
-                return Rebuild::Broken(format!("cannot write to {}: {e}", self.output.display()));
-            }
-        };
+        let known = (!self.outputs.is_empty()).then_some(&self.outputs);
+        let report =
+            match write::write_output(&self.output, &rendered.files, &rendered.unchanged, known) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.fingerprints.clear();
+                    return Rebuild::Broken(format!(
+                        "cannot write to {}: {e}",
+                        self.output.display()
+                    ));
+                }
+            };
+        rendered.timings.load = load_time;
         self.fingerprints = rendered.fingerprints.iter().cloned().collect();
-        BuildCache::save(&self.options.root, &self.output, &rendered.fingerprints);
+        self.outputs = rendered
+            .files
+            .iter()
+            .map(|f| f.path.clone())
+            .chain(rendered.unchanged.iter().cloned())
+            .collect();
+        if !content_only {
+            // Saving reads back every file's time: worth it after a full
+            // build, not after each keystroke's rebuild.
+            BuildCache::save(&self.options.root, &self.output, &rendered.fingerprints);
+        }
+        let pages = rendered.fingerprints.len();
+        let timings = rendered.timings;
+        self.last = new_digests.map(|d| (rendered.site, d));
         Rebuild::Built {
             changed: report.changed,
-            pages: rendered.fingerprints.len(),
+            pages,
             elapsed: started.elapsed(),
+            timings,
         }
     }
 }

@@ -176,6 +176,7 @@ pub fn write_output(
     output: &Path,
     files: &[OutputFile],
     unchanged: &[String],
+    previous: Option<&HashSet<String>>,
 ) -> io::Result<WriteReport> {
     std::fs::create_dir_all(output)?;
     let results: Vec<io::Result<bool>> = files
@@ -199,7 +200,11 @@ pub fn write_output(
         .map(|f| output.join(&f.path))
         .chain(unchanged.iter().map(|p| output.join(p)))
         .collect();
-    let removed = remove_stale(output, &keep)?;
+    let removed = match previous {
+        // The last build's list says what may be stale; no need to walk.
+        Some(previous) => remove_listed(output, previous, &keep)?,
+        None => remove_stale(output, &keep)?,
+    };
     report.removed = removed.len();
     report.changed.extend(removed);
     Ok(report)
@@ -232,6 +237,34 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)?;
     Ok(true)
+}
+
+fn remove_listed(
+    output: &Path,
+    previous: &HashSet<String>,
+    keep: &HashSet<PathBuf>,
+) -> io::Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for path in previous {
+        let full = output.join(path);
+        if keep.contains(&full) {
+            continue;
+        }
+        match std::fs::remove_file(&full) {
+            Ok(()) => removed.push(path.clone()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        // Folders left empty go too, up to the output root.
+        let mut dir = full.parent();
+        while let Some(d) = dir.filter(|d| *d != output) {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(removed)
 }
 
 fn remove_stale(output: &Path, keep: &HashSet<PathBuf>) -> io::Result<Vec<String>> {
@@ -286,7 +319,13 @@ mod tests {
             path: p.into(),
             bytes: b.as_bytes().to_vec(),
         };
-        let r = write_output(&out, &[f("a/index.html", "a"), f("b/index.html", "b")], &[]).unwrap();
+        let r = write_output(
+            &out,
+            &[f("a/index.html", "a"), f("b/index.html", "b")],
+            &[],
+            None,
+        )
+        .unwrap();
         assert_eq!(
             r,
             WriteReport {
@@ -303,7 +342,7 @@ mod tests {
             .modified()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let r = write_output(&out, &[f("a/index.html", "a"), f("c.txt", "c")], &[]).unwrap();
+        let r = write_output(&out, &[f("a/index.html", "a"), f("c.txt", "c")], &[], None).unwrap();
         assert_eq!(
             r,
             WriteReport {

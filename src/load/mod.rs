@@ -64,9 +64,9 @@ pub struct TemplateFile {
 pub struct LoadedSite {
     pub root: PathBuf,
     pub config: Config,
-    pub articles: Vec<Page<ArticleMeta>>,
-    pub notes: Vec<Page<NoteMeta>>,
-    pub actors: Vec<Page<ActorMeta>>,
+    pub articles: Vec<Arc<Page<ArticleMeta>>>,
+    pub notes: Vec<Arc<Page<NoteMeta>>>,
+    pub actors: Vec<Arc<Page<ActorMeta>>>,
     pub templates: Vec<TemplateFile>,
     /// Drafts left out of this build, so a reference to one can say so.
     pub drafts: Vec<(Section, Slug)>,
@@ -85,7 +85,17 @@ pub struct LoadOptions {
 /// the first. Pages that fail to load are left out of the site and listed
 /// in `unavailable`, so later stages can still check the rest.
 pub fn load(root: &Path, options: &LoadOptions) -> (LoadedSite, Diagnostics) {
-    let mut errors = Diagnostics::new();
+    let mut content = ContentFiles::default();
+    let mut errors = content.scan(root);
+    let (config, templates) = load_settings(root, &mut errors);
+    let (site, file_errors) = content.assemble(root, config, templates, options);
+    errors.extend(file_errors);
+    (site, errors)
+}
+
+/// `site.toml` (defaults when it is broken, with its error reported) and
+/// the site's own templates.
+pub fn load_settings(root: &Path, errors: &mut Diagnostics) -> (Config, Vec<TemplateFile>) {
     let config = match Config::load(root) {
         Ok(c) => c,
         Err(e) => {
@@ -93,58 +103,120 @@ pub fn load(root: &Path, options: &LoadOptions) -> (LoadedSite, Diagnostics) {
             Config::default()
         }
     };
+    (config, load_templates(root, errors))
+}
 
-    let content_dir = root.join("content");
-    let mut files: Vec<(Section, PathBuf)> = Vec::new();
-    if content_dir.is_dir() {
-        collect_content_files(root, &content_dir, &mut files, &mut errors);
+/// The outcome of loading one content file.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    Article(Arc<Page<ArticleMeta>>),
+    Note(Arc<Page<NoteMeta>>),
+    Actor(Arc<Page<ActorMeta>>),
+    /// The file could not be read or parsed; the stem stands in for its slug.
+    Failed(Section, String, Diagnostic),
+}
+
+/// Every content file of a site, loaded, by path. Kept between builds by
+/// the preview so an edit reloads only the files it touched.
+#[derive(Debug, Default)]
+pub struct ContentFiles {
+    files: std::collections::BTreeMap<PathBuf, Loaded>,
+}
+
+impl ContentFiles {
+    /// Walks `content/` and loads every file in parallel; returns the
+    /// problems of the walk itself (misplaced files).
+    pub fn scan(&mut self, root: &Path) -> Diagnostics {
+        let mut errors = Diagnostics::new();
+        let content_dir = root.join("content");
+        let mut files: Vec<(Section, PathBuf)> = Vec::new();
+        if content_dir.is_dir() {
+            collect_content_files(root, &content_dir, &mut files, &mut errors);
+        }
+        self.files = files
+            .par_iter()
+            .map(|(section, path)| (path.clone(), load_page(root, *section, path)))
+            .collect();
+        errors
     }
 
-    let loaded: Vec<Result<Loaded, Diagnostic>> = files
-        .par_iter()
-        .map(|(section, path)| load_page(root, *section, path))
-        .collect();
-
-    let mut site = LoadedSite {
-        root: root.to_path_buf(),
-        config,
-        articles: Vec::new(),
-        notes: Vec::new(),
-        actors: Vec::new(),
-        templates: Vec::new(),
-        drafts: Vec::new(),
-        unavailable: Vec::new(),
-    };
-    for ((section, path), result) in files.iter().zip(loaded) {
-        match result {
-            Ok(page) => {
-                let (draft, section, slug) = match &page {
-                    Loaded::Article(p) => (p.meta.draft, Section::Articles, &p.slug),
-                    Loaded::Note(p) => (p.meta.draft, Section::Notes, &p.slug),
-                    Loaded::Actor(p) => (p.meta.draft, Section::Actors, &p.slug),
-                };
-                if draft && !options.include_drafts {
-                    site.drafts.push((section, slug.clone()));
-                    continue;
-                }
-                match page {
-                    Loaded::Article(p) => site.articles.push(p),
-                    Loaded::Note(p) => site.notes.push(p),
-                    Loaded::Actor(p) => site.actors.push(p),
-                }
-            }
-            Err(e) => {
-                errors.push(e);
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                site.unavailable.push((*section, stem));
-            }
+    /// Reloads one file after an edit: returns false when the path is not
+    /// a content page (a folder, a misplaced file), so the caller scans
+    /// again instead.
+    pub fn reload(&mut self, root: &Path, path: &Path) -> bool {
+        let Some(section) = section_of(root, path) else {
+            return false;
+        };
+        if path.is_file() {
+            self.files
+                .insert(path.to_path_buf(), load_page(root, section, path));
+            true
+        } else if !path.exists() {
+            self.files.remove(path);
+            true
+        } else {
+            false
         }
     }
-    site.templates = load_templates(root, &mut errors);
-    (site, errors)
+
+    /// Puts the loaded pages together into a site, leaving drafts out
+    /// unless asked for.
+    pub fn assemble(
+        &self,
+        root: &Path,
+        config: Config,
+        templates: Vec<TemplateFile>,
+        options: &LoadOptions,
+    ) -> (LoadedSite, Diagnostics) {
+        let mut errors = Diagnostics::new();
+        let mut site = LoadedSite {
+            root: root.to_path_buf(),
+            config,
+            articles: Vec::new(),
+            notes: Vec::new(),
+            actors: Vec::new(),
+            templates,
+            drafts: Vec::new(),
+            unavailable: Vec::new(),
+        };
+        for loaded in self.files.values() {
+            let (draft, section, slug) = match loaded {
+                Loaded::Article(p) => (p.meta.draft, Section::Articles, &p.slug),
+                Loaded::Note(p) => (p.meta.draft, Section::Notes, &p.slug),
+                Loaded::Actor(p) => (p.meta.draft, Section::Actors, &p.slug),
+                Loaded::Failed(section, stem, e) => {
+                    errors.push(e.clone());
+                    site.unavailable.push((*section, stem.clone()));
+                    continue;
+                }
+            };
+            if draft && !options.include_drafts {
+                site.drafts.push((section, slug.clone()));
+                continue;
+            }
+            match loaded {
+                Loaded::Article(p) => site.articles.push(p.clone()),
+                Loaded::Note(p) => site.notes.push(p.clone()),
+                Loaded::Actor(p) => site.actors.push(p.clone()),
+                Loaded::Failed(..) => {}
+            }
+        }
+        (site, errors)
+    }
+}
+
+/// The section of a content page at `path`, if it is one: a visible `.md`
+/// file under `content/articles`, `content/notes` or `content/actors`.
+pub fn section_of(root: &Path, path: &Path) -> Option<Section> {
+    let rel = path.strip_prefix(root.join("content")).ok()?;
+    if rel.components().any(|c| is_hidden(c.as_os_str())) {
+        return None;
+    }
+    let is_md = path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+    let section = Section::from_folder(&rel.components().next()?.as_os_str().to_string_lossy())?;
+    (is_md && rel.components().count() > 1).then_some(section)
 }
 
 /// Finds every Markdown file of the three sections. Anything else under
@@ -220,24 +292,33 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-enum Loaded {
-    Article(Page<ArticleMeta>),
-    Note(Page<NoteMeta>),
-    Actor(Page<ActorMeta>),
-}
-
-fn load_page(root: &Path, section: Section, path: &Path) -> Result<Loaded, Diagnostic> {
-    let file = Arc::new(read_source(root, path)?);
-    Ok(match section {
-        Section::Articles => {
-            let p: Page<ArticleMeta> =
-                parse_page(file, ARTICLE_KEYS, |m: &ArticleMeta| m.slug.clone())?;
-            Loaded::Article(p)
-        }
-        Section::Notes => Loaded::Note(parse_page(file, NOTE_KEYS, |m: &NoteMeta| m.slug.clone())?),
-        Section::Actors => Loaded::Actor(parse_page(file, ACTOR_KEYS, |m: &ActorMeta| {
-            m.slug.clone()
-        })?),
+fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
+    let loaded = read_source(root, path).and_then(|file| {
+        let file = Arc::new(file);
+        Ok(match section {
+            Section::Articles => Loaded::Article(Arc::new(parse_page(
+                file,
+                ARTICLE_KEYS,
+                |m: &ArticleMeta| m.slug.clone(),
+            )?)),
+            Section::Notes => {
+                Loaded::Note(Arc::new(parse_page(file, NOTE_KEYS, |m: &NoteMeta| {
+                    m.slug.clone()
+                })?))
+            }
+            Section::Actors => {
+                Loaded::Actor(Arc::new(parse_page(file, ACTOR_KEYS, |m: &ActorMeta| {
+                    m.slug.clone()
+                })?))
+            }
+        })
+    });
+    loaded.unwrap_or_else(|e| {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Loaded::Failed(section, stem, e)
     })
 }
 

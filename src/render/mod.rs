@@ -3,6 +3,7 @@
 //! rendered with Tera in parallel, and nothing is written here: a build
 //! that fails to render leaves the output untouched.
 
+pub mod affected;
 pub mod metadata;
 pub mod theme;
 pub mod views;
@@ -35,7 +36,7 @@ const FRONT_LATEST: usize = 10;
 const FRONT_EXPLAINERS: usize = 6;
 const FRONT_ACTORS: usize = 8;
 /// How many articles the Atom feed carries.
-const FEED_ENTRIES: usize = 50;
+pub(crate) const FEED_ENTRIES: usize = 50;
 
 /// What every page's template sees besides its own view.
 #[derive(Serialize)]
@@ -128,10 +129,15 @@ pub struct RenderOutput {
 /// Renders every page, feed and sitemap of the site into memory. A page
 /// whose fingerprint (of its template set, its template and its view) is
 /// the one in `previous` is not rendered again.
+///
+/// With `only`, pages outside that set whose previous fingerprint is known
+/// are taken as unchanged without even building their views (the preview
+/// passes the pages an edit can have affected, see [`affected`]).
 pub fn render(
     site: &Site,
     theme: &theme::Theme,
     previous: &HashMap<String, u64>,
+    only: Option<&std::collections::HashSet<String>>,
 ) -> Result<RenderOutput, Diagnostics> {
     let r = Renderer::new(site, theme.fingerprint, previous);
     let mut pages = vec![
@@ -154,7 +160,17 @@ pub fn render(
     // share of the work, and each page's view is independent.
     let results: Vec<Result<Rendered, Diagnostic>> = pages
         .into_par_iter()
-        .map(|page| render_job(&theme.tera, site, r.job_for(page)))
+        .map(|page| {
+            if let Some(only) = only {
+                let path = r.path_of(page);
+                if !only.contains(&path) {
+                    if let Some(&fingerprint) = previous.get(&path) {
+                        return Ok(Rendered::Unchanged(path, fingerprint));
+                    }
+                }
+            }
+            render_job(&theme.tera, site, r.job_for(page))
+        })
         .collect();
     let mut out = RenderOutput::default();
     let mut errors = Diagnostics::new();
@@ -234,6 +250,29 @@ impl<'a> Renderer<'a> {
                 base_url: &c.base_url,
             },
             stylesheet: format!("style.css?v={version}"),
+        }
+    }
+
+    /// The output path of a page, without building it.
+    fn path_of(&self, page: Page) -> String {
+        let s = self.site;
+        match page {
+            Page::Front => "index.html".into(),
+            Page::Archive => "articles/index.html".into(),
+            Page::Article(i) => {
+                page_dir(Section::Articles, s.articles[i].slug.as_str()) + "index.html"
+            }
+            Page::ExplainersIndex => "explainers/index.html".into(),
+            Page::Explainer(i) => page_dir(Section::Notes, s.notes[i].slug.as_str()) + "index.html",
+            Page::ActorsIndex => "actors/index.html".into(),
+            Page::Actor(i) => page_dir(Section::Actors, s.actors[i].slug.as_str()) + "index.html",
+            Page::TopicsIndex => "topics/index.html".into(),
+            Page::Topic(i) => format!("topics/{}/index.html", s.topics[i].slug),
+            Page::Timeline => "timeline/index.html".into(),
+            Page::NotFound => "404.html".into(),
+            Page::Feed => "feed.xml".into(),
+            Page::Sitemap => "sitemap.xml".into(),
+            Page::Robots => "robots.txt".into(),
         }
     }
 
@@ -505,7 +544,7 @@ impl<'a> Renderer<'a> {
                 .map(|&t| TopicLink {
                     name: &s.topics[t].name,
                     href: l.dir(&format!("topics/{}/", s.topics[t].slug)),
-                    count: s.topics[t].articles.len(),
+                    count: None,
                 })
                 .collect(),
             image: a.image.as_ref().map(|i| ImageView::new(i, l)),
@@ -804,7 +843,7 @@ impl<'a> Renderer<'a> {
             .map(|t| TopicLink {
                 name: &t.name,
                 href: l.dir(&format!("topics/{}/", t.slug)),
-                count: t.articles.len(),
+                count: Some(t.articles.len()),
             })
             .collect();
         let meta = self.list_meta("Topics", "topics/", "Articles by topic.".into());

@@ -179,7 +179,10 @@ pub struct LinkView<'a> {
 pub struct TopicLink<'a> {
     pub name: &'a str,
     pub href: String,
-    pub count: usize,
+    /// Shown on the topics index only; left out elsewhere so an article's
+    /// page does not depend on how many other articles share its topics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -55,9 +56,10 @@ pub struct Heading {
 /// The outcome of rendering one Markdown text.
 #[derive(Debug, Default)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared, so the resolved site and the body cache hold one copy.
+    pub html: Arc<str>,
     /// The lifted "What You Should Know" section, without its heading.
-    pub know_html: Option<String>,
+    pub know_html: Option<Arc<str>>,
     /// Where that heading is, to report it when front matter has `know` too.
     pub know_heading_at: Option<Range<usize>>,
     pub headings: Vec<Heading>,
@@ -110,11 +112,11 @@ pub fn render(text: &str, options: &MarkdownOptions) -> Rendered {
     r.flush_text();
     let mut html = String::with_capacity(text.len() + text.len() / 2);
     pulldown_cmark::html::push_html(&mut html, r.body.into_iter());
-    r.out.html = html;
+    r.out.html = html.into();
     if r.out.know_heading_at.is_some() {
         let mut know = String::new();
         pulldown_cmark::html::push_html(&mut know, r.know.into_iter());
-        r.out.know_html = Some(know);
+        r.out.know_html = Some(know.into());
     }
     r.out.first_paragraph = r.out.first_paragraph.trim().to_string();
     r.out
@@ -131,7 +133,7 @@ pub fn render_inline(text: &str, options: &MarkdownOptions) -> Rendered {
         .and_then(|s| s.strip_suffix("</p>"))
     {
         if !inner.contains("<p>") {
-            r.html = inner.to_string();
+            r.html = inner.into();
         }
     }
     r
@@ -740,7 +742,10 @@ mod tests {
             raw_html: false,
         };
         let r = render_inline("*ok* <script>alert(1)</script>", &o);
-        assert_eq!(r.html, "<em>ok</em> &lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(
+            &*r.html,
+            "<em>ok</em> &lt;script&gt;alert(1)&lt;/script&gt;"
+        );
         let r = render_inline("<div>x</div>", &o);
         assert_eq!(r.html.trim(), "&lt;div&gt;x&lt;/div&gt;");
     }

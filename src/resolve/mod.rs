@@ -14,6 +14,9 @@ pub mod site;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
+
+use crate::diagnostics::SourceFile;
 
 use rayon::prelude::*;
 
@@ -30,21 +33,55 @@ pub use site::*;
 /// (`articles/<slug>/index.html`), so links inside bodies climb two levels.
 pub const CONTENT_DEPTH: usize = 2;
 
+/// Rendered Markdown bodies from earlier resolves, by source file. An
+/// entry is used when the body's text, the page's place in its section and
+/// the set of pages and names it can link to are all unchanged.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    entries: std::sync::Mutex<HashMap<std::path::PathBuf, (u64, std::sync::Arc<Rendered>)>>,
+}
+
+impl BodyCache {
+    fn get(&self, path: &Path, key: u64) -> Option<std::sync::Arc<Rendered>> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(path)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, r)| r.clone())
+    }
+
+    fn put(&self, path: &Path, key: u64, rendered: std::sync::Arc<Rendered>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(path.to_path_buf(), (key, rendered));
+        }
+    }
+}
+
 /// How many of the most recent background events an article's sidebar shows.
 pub const SIDEBAR_EVENTS: usize = 5;
 
-pub fn resolve(loaded: LoadedSite) -> Result<Site, Diagnostics> {
+pub fn resolve(loaded: &LoadedSite) -> Result<Site, Diagnostics> {
+    resolve_with(loaded, &BodyCache::default())
+}
+
+/// Resolves with a cache of rendered Markdown bodies, so a rebuild renders
+/// only the bodies whose text (or the set of pages they can link to)
+/// changed.
+pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diagnostics> {
     let mut errors = Diagnostics::new();
     let LoadedSite {
         root,
         config,
-        mut articles,
-        mut notes,
-        mut actors,
+        articles,
+        notes,
+        actors,
         templates,
         drafts,
         unavailable,
     } = loaded;
+    let mut articles: Vec<&Page<ArticleMeta>> = articles.iter().map(|p| &**p).collect();
+    let mut notes: Vec<&Page<NoteMeta>> = notes.iter().map(|p| &**p).collect();
+    let mut actors: Vec<&Page<ActorMeta>> = actors.iter().map(|p| &**p).collect();
 
     // Stable order first, so ids are positions in the final lists.
     articles.sort_by(|a, b| {
@@ -113,13 +150,33 @@ pub fn resolve(loaded: LoadedSite) -> Result<Site, Diagnostics> {
         std::iter::once((i, p.meta.name.as_str()))
             .chain(p.meta.aliases.iter().map(move |a| (i, a.as_str())))
     }));
+    let link_fingerprint = crate::render::fingerprint(&(
+        articles
+            .iter()
+            .map(|p| (&p.slug, &p.meta.title))
+            .collect::<Vec<_>>(),
+        notes
+            .iter()
+            .map(|p| (&p.slug, &p.meta.title))
+            .collect::<Vec<_>>(),
+        actors
+            .iter()
+            .map(|p| (&p.slug, &p.meta.name, &p.meta.aliases))
+            .collect::<Vec<_>>(),
+        unavailable
+            .iter()
+            .map(|(sec, slug)| (sec.folder(), slug))
+            .collect::<Vec<_>>(),
+    ));
     let ctx = Context {
         targets: &targets,
         autolinker: autolinker.as_ref(),
         mention_finder: &mention_finder,
         index: &index,
         know_heading: &config.know_heading,
-        root: &root,
+        root,
+        cache,
+        link_fingerprint,
     };
 
     let article_results: Vec<_> = articles
@@ -205,14 +262,14 @@ pub fn resolve(loaded: LoadedSite) -> Result<Site, Diagnostics> {
     }
 
     let mut site = Site {
-        config,
+        config: config.clone(),
         articles: site_articles.into_iter().map(|(a, _)| a).collect(),
         notes: Vec::new(),
         actors: site_actors,
         topics,
         events: Vec::new(),
-        templates,
-        root,
+        templates: templates.clone(),
+        root: root.clone(),
         drafts_skipped: drafts.len(),
     };
     let mut pending_events = Vec::new();
@@ -244,7 +301,7 @@ fn info(title: &str, slug: &Slug) -> TargetInfo {
 
 /// Keeps the first page of each slug and reports the others, naming both
 /// files.
-fn remove_duplicate_slugs<M>(pages: &mut Vec<Page<M>>, errors: &mut Diagnostics) {
+fn remove_duplicate_slugs<M>(pages: &mut Vec<&Page<M>>, errors: &mut Diagnostics) {
     let mut seen: HashMap<Slug, std::path::PathBuf> = HashMap::new();
     pages.retain(|p| match seen.get(&p.slug) {
         Some(first) => {
@@ -262,7 +319,7 @@ fn remove_duplicate_slugs<M>(pages: &mut Vec<Page<M>>, errors: &mut Diagnostics)
 }
 
 /// Two actors answering to the same name would make mentions ambiguous.
-fn check_actor_names(actors: &[Page<ActorMeta>], errors: &mut Diagnostics) {
+fn check_actor_names(actors: &[&Page<ActorMeta>], errors: &mut Diagnostics) {
     let mut owner: HashMap<&str, usize> = HashMap::new();
     for (i, p) in actors.iter().enumerate() {
         for (key, name) in std::iter::once(("name", &p.meta.name))
@@ -322,6 +379,11 @@ struct Context<'a> {
     index: &'a SlugIndex<'a>,
     know_heading: &'a str,
     root: &'a Path,
+    cache: &'a BodyCache,
+    /// Everything a body's rendering depends on besides its own text: every
+    /// page a wikilink can reach with its title, every actor name, and the
+    /// pages that failed to load.
+    link_fingerprint: u64,
 }
 
 /// One page resolved on its own, before the site-wide passes.
@@ -398,31 +460,44 @@ impl<'a> Context<'a> {
         ids
     }
 
-    /// Renders a page's Markdown body, mapping its errors into the file.
+    /// Renders a page's Markdown body (or takes it from the cache), mapping
+    /// its errors into the file.
     fn body<M>(
         &self,
         page: &Page<M>,
         options: &MarkdownOptions,
         errors: &mut Vec<Diagnostic>,
-    ) -> (
-        Rendered,
-        Vec<(
-            PendingAnchor,
-            std::sync::Arc<crate::diagnostics::SourceFile>,
-        )>,
-    ) {
+    ) -> (Arc<Rendered>, Vec<(PendingAnchor, Arc<SourceFile>)>) {
+        let text = page.body_text();
+        let key = crate::render::fingerprint(&(
+            self.link_fingerprint,
+            // Hashed directly: serialising the text would scan it for
+            // characters to escape first.
+            xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+            options.this_page.map(|t| (t.section.folder(), t.index)),
+            options.know_heading,
+            options.autolinker.is_some(),
+        ));
+        let rendered = match self.cache.get(&page.file.path, key) {
+            Some(r) => r,
+            None => {
+                let r = Arc::new(markdown::render(text, options));
+                self.cache.put(&page.file.path, key, r.clone());
+                r
+            }
+        };
         let offset = page.body.start;
-        let mut rendered = markdown::render(page.body_text(), options);
-        for e in rendered.errors.drain(..) {
+        for e in &rendered.errors {
             errors.push(
-                Diagnostic::at(&page.file, shift(&e.range, offset), e.message)
-                    .with_help_opt(e.help),
+                Diagnostic::at(&page.file, shift(&e.range, offset), e.message.clone())
+                    .with_help_opt(e.help.clone()),
             );
         }
         let anchors = rendered
             .anchors
-            .drain(..)
-            .map(|mut a| {
+            .iter()
+            .map(|a| {
+                let mut a = a.clone();
                 a.range = shift(&a.range, offset);
                 (a, page.file.clone())
             })
@@ -597,7 +672,7 @@ fn resolve_article(
                 add_mentions_and_notes(&r, &mut actors, &mut background);
             }
             html.push_str("</ul>\n");
-            Some(html)
+            Some(Arc::from(html))
         }
         (None, _) => body.know_html.clone(),
     };
@@ -615,7 +690,8 @@ fn resolve_article(
                     &mut errors,
                     &mut anchors,
                 )
-                .html,
+                .html
+                .to_string(),
         })
         .collect();
     add_mentions_and_notes(&body, &mut actors, &mut background);
@@ -642,13 +718,13 @@ fn resolve_article(
             actors,
             background,
             know_html,
-            body_html: body.html,
+            body_html: body.html.clone(),
             image,
             corrections,
             draft: m.draft,
             latest_events: Vec::new(),
         },
-        headings: body.headings.into_iter().map(|h| h.id).collect(),
+        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
         anchors,
         errors,
         topics: m.topics.clone(),
@@ -711,7 +787,7 @@ fn resolve_note(
         event_actors.retain(|a| seen.insert(*a));
         timeline.push(PendingEvent {
             date: entry.date,
-            html: r.html,
+            html: r.html.to_string(),
             actors: event_actors,
         });
     }
@@ -729,14 +805,14 @@ fn resolve_note(
             summary,
             date: m.date,
             updated: m.updated,
-            body_html: body.html,
+            body_html: body.html.clone(),
             timeline: Vec::new(),
             actors,
             related,
             cited_by: Vec::new(),
             draft: m.draft,
         },
-        headings: body.headings.into_iter().map(|h| h.id).collect(),
+        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
         anchors,
         errors,
         topics: Vec::new(),
@@ -766,14 +842,14 @@ fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) -> Resolved<A
             image,
             links: m.links.clone(),
             summary: body.first_paragraph.clone(),
-            body_html: body.html,
+            body_html: body.html.clone(),
             related,
             articles: Vec::new(),
             notes: Vec::new(),
             events: Vec::new(),
             draft: m.draft,
         },
-        headings: body.headings.into_iter().map(|h| h.id).collect(),
+        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
         anchors,
         errors,
         topics: (),
@@ -785,7 +861,7 @@ fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) -> Resolved<A
 /// ("Niger" and "niger") would share one URL, so that is an error naming
 /// the other spelling.
 fn collect_topics(
-    pages: &[Page<ArticleMeta>],
+    pages: &[&Page<ArticleMeta>],
     articles: &mut [(Article, Vec<String>)],
     errors: &mut Diagnostics,
 ) -> Vec<Topic> {

@@ -3,6 +3,7 @@
 //! reads only this; it never sees raw front matter or files.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::load::front_matter::NamedLink;
@@ -59,8 +60,8 @@ pub struct Article {
     /// Background explainers: those in front matter, then those wikilinked.
     pub background: Vec<NoteId>,
     /// The lifted section or the `know` list, as HTML.
-    pub know_html: Option<String>,
-    pub body_html: String,
+    pub know_html: Option<Arc<str>>,
+    pub body_html: Arc<str>,
     pub image: Option<Image>,
     pub corrections: Vec<CorrectionHtml>,
     pub draft: bool,
@@ -82,7 +83,7 @@ pub struct Note {
     pub summary: String,
     pub date: Option<Date>,
     pub updated: Option<Date>,
-    pub body_html: String,
+    pub body_html: Arc<str>,
     /// Its own timeline, oldest first.
     pub timeline: Vec<EventId>,
     /// Those in front matter, then those mentioned.
@@ -106,7 +107,7 @@ pub struct Actor {
     pub country: Option<String>,
     pub image: Option<Image>,
     pub links: Vec<NamedLink>,
-    pub body_html: String,
+    pub body_html: Arc<str>,
     /// First paragraph of the profile.
     pub summary: String,
     /// Related actors, both those it names and those that name it.

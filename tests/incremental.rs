@@ -1,0 +1,78 @@
+//! The preview's incremental rebuilds must produce exactly what a fresh
+//! full build produces, after every kind of edit.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use explainer::session::{Rebuild, Session};
+use explainer::BuildOptions;
+use support::*;
+
+fn full_build(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let mut options = BuildOptions::new(root);
+    options.output = Some(out.path().join("site"));
+    explainer::build(&options)
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+    snapshot(&out.path().join("site"))
+}
+
+#[test]
+fn every_edit_matches_a_full_build() {
+    let site = Site::new(&[
+        ("site.toml", "base_url = \"https://x.example/\"\n"),
+        ("content/actors/macron.md", "+++\nname = \"Emmanuel Macron\"\nrole = \"President\"\naliases = [\"Macron\"]\n+++\nProfile.\n"),
+        ("content/actors/itte.md", "+++\nname = \"Sylvain Itte\"\nrole = \"Ambassador\"\n+++\nDiplomat.\n"),
+        ("content/notes/standoff.md", "+++\ntitle = \"The standoff\"\nactors = [\"itte\"]\n[[timeline]]\ndate = \"2023-08-25\"\ntext = \"Ultimatum for Sylvain Itte.\"\n+++\nBody.\n"),
+        ("content/notes/coup.md", "+++\ntitle = \"The coup\"\nrelated = [\"standoff\"]\n+++\nBody.\n"),
+        ("content/articles/one.md", "+++\ntitle = \"One\"\ndate = 2023-09-01\ntopics = [\"Niger\"]\nbackground = [\"standoff\"]\n+++\nMacron spoke.\n"),
+        ("content/articles/two.md", "+++\ntitle = \"Two\"\ndate = 2023-09-02\ntopics = [\"Niger\", \"France\"]\n+++\nNothing.\n"),
+    ]);
+    let root = site.root().to_path_buf();
+    let out = root.join("public");
+    let mut session = Session::new(BuildOptions::new(&root)).unwrap();
+    assert!(matches!(session.rebuild(), Rebuild::Built { .. }));
+    assert_eq!(snapshot(&out), full_build(&root));
+
+    let edits: &[(&str, Option<&str>)] = &[
+        // A body edit that adds a mention.
+        ("content/articles/two.md", Some("+++\ntitle = \"Two\"\ndate = 2023-09-02\ntopics = [\"Niger\", \"France\"]\n+++\nNow Sylvain Itte.\n")),
+        // A title and date edit that reorders lists.
+        ("content/articles/one.md", Some("+++\ntitle = \"One, renamed\"\ndate = 2023-09-05\ntopics = [\"Niger\"]\nbackground = [\"standoff\"]\n+++\nMacron spoke.\n")),
+        // An actor's role, shown on every card of it.
+        ("content/actors/itte.md", Some("+++\nname = \"Sylvain Itte\"\nrole = \"Former ambassador\"\n+++\nDiplomat.\n")),
+        // A timeline event, shown on the actor, the article sidebar and the timeline.
+        ("content/notes/standoff.md", Some("+++\ntitle = \"The standoff\"\nactors = [\"itte\"]\n[[timeline]]\ndate = \"2023-08-25\"\ntext = \"Ultimatum for Sylvain Itte and Macron.\"\n+++\nBody.\n")),
+        // A topic dropped.
+        ("content/articles/two.md", Some("+++\ntitle = \"Two\"\ndate = 2023-09-02\ntopics = [\"Niger\"]\n+++\nNow Sylvain Itte.\n")),
+        // A new page, then a deleted one.
+        ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03\nactors = [\"macron\"]\n+++\nThree.\n")),
+        ("content/notes/coup.md", None),
+        // A summary-only edit.
+        ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03\nsummary = \"A dek.\"\nactors = [\"macron\"]\n+++\nThree.\n")),
+    ];
+    for (i, (path, text)) in edits.iter().enumerate() {
+        let full = root.join(path);
+        match text {
+            Some(t) => site.write(path, t),
+            None => std::fs::remove_file(&full).unwrap(),
+        }
+        match session.rebuild_changed(&[full]) {
+            Rebuild::Built { .. } => {}
+            other => panic!("edit {i}: {other:?}"),
+        }
+        let expected = full_build(&root);
+        let got = snapshot(&out);
+        let differing: Vec<_> = expected
+            .keys()
+            .chain(got.keys())
+            .filter(|k| expected.get(*k) != got.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "edit {i} ({path}): incremental output differs in {differing:?}"
+        );
+    }
+}
