@@ -198,11 +198,16 @@ pub(crate) fn toml_error(
     error: &toml::de::Error,
     known_keys: &[&str],
 ) -> Diagnostic {
-    let span = error
-        .span()
-        .map(|s| s.start + offset..s.end + offset)
-        .unwrap_or(offset..offset);
     let message = error.message().trim().to_string();
+    let span = if message.starts_with("missing field") && offset >= 4 {
+        // A missing key has no place of its own: point at the opening fence.
+        offset - 4..offset - 1
+    } else {
+        error
+            .span()
+            .map(|s| s.start + offset..s.end + offset)
+            .unwrap_or(offset..offset)
+    };
     let help = unknown_field_help(&message, known_keys);
     Diagnostic::at(file, span, rewrite_serde_message(&message)).with_help_opt(help)
 }

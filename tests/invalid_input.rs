@@ -437,7 +437,6 @@ fn unknown_actor_in_article_actors() {
 }
 
 #[test]
-#[ignore = "bug: locate_value finds the first substring match, so an unknown slug that is part of an earlier slug is located inside that slug"]
 fn unknown_actor_that_is_part_of_a_known_slug() {
     // `actors = ["emmanuel-macron", "macron"]`: "macron" is column 31,
     // not column 21 inside "emmanuel-macron".
@@ -597,7 +596,6 @@ fn wikilink_anchor_to_a_missing_heading() {
 }
 
 #[test]
-#[ignore = "bug: with `autolink = false` headings get no text (flush_text returns before adding it), so every id is `section` and a correct `[[page#heading]]` is reported broken"]
 fn wikilink_anchor_with_autolink_off() {
     // The same as wikilink_anchor_to_a_missing_heading with autolink
     // off: the good version, linking to `#background`, must build.
@@ -636,7 +634,6 @@ fn broken_wikilink_in_front_matter_know_list() {
 }
 
 #[test]
-#[ignore = "bug: a wikilink to a page that failed to load is reported again as `broken wikilink: no page` (LinkTargets::mark_unavailable is never called)"]
 fn wikilink_to_a_page_that_failed_to_load_is_not_reported_twice() {
     // Only the note's own error: its bad date. The article's link to it
     // is not a second problem.
@@ -776,7 +773,6 @@ fn invalid_date_in_toml() {
 }
 
 #[test]
-#[ignore = "bug: in YAML front matter an invalid date is located at the start of the front matter (2:1) instead of at the value (3:7)"]
 fn invalid_date_in_yaml() {
     case("invalid-date-yaml")
         .fix("content/articles/withdrawal.md", "2023-13-45", "2023-10-10")
@@ -858,7 +854,6 @@ fn unknown_actor_kind() {
 }
 
 #[test]
-#[ignore = "bug: in TOML front matter a missing required key is located at the first key line (here 2:1, under `date`), in YAML at the opening fence (1:1)"]
 fn missing_title_of_an_article() {
     // A missing key has no place of its own: the opening fence, as for
     // YAML front matter (see missing_name_of_an_actor).
@@ -1103,7 +1098,6 @@ fn know_section_and_know_list_together() {
 }
 
 #[test]
-#[ignore = "bug: with `autolink = false` heading text is dropped (flush_text), so the know heading is never recognised: no error, and the section stays in the body"]
 fn know_section_and_know_list_together_with_autolink_off() {
     case("know-twice-autolink-off")
         .fix(
@@ -1146,7 +1140,6 @@ fn template_override_with_a_syntax_error() {
 }
 
 #[test]
-#[ignore = "bug: a template render error (unknown variable) is located at 1:1, the `{% extends %}` line, not where the variable is used"]
 fn template_override_with_an_unknown_variable() {
     // `<p>{{ page.byline }}</p>`: the variable starts at column 7 of line 4.
     case("template-unknown-variable")
@@ -1161,7 +1154,6 @@ fn template_override_with_an_unknown_variable() {
 }
 
 #[test]
-#[ignore = "bug: a template error's message starts with `= ` and embeds Tera's own excerpt, so the source line is shown twice"]
 fn template_error_message_is_one_clean_line() {
     let err = case("template-syntax-error")
         .without("templates/article.html")

@@ -103,11 +103,17 @@ pub fn parse<T: DeserializeOwned>(
                     .trim()
                     .to_string();
                 let help = unknown_field_help(&message, known_keys);
-                let at = e
-                    .location()
-                    .map(|l| offset + l.index())
-                    .unwrap_or(offset)
-                    .min(split.front_matter.end);
+                // Errors raised while converting a value (a bad date) quote
+                // the value, and YAML places them at the enclosing mapping:
+                // the value itself is the better place.
+                let quoted = quoted_value(&message)
+                    .map(|v| locate_value(&file.text, split.front_matter.clone(), "", v).start)
+                    .filter(|&i| i > split.front_matter.start);
+                let at = match (quoted, e.location()) {
+                    (Some(i), _) => i,
+                    (None, Some(l)) => (offset + l.index()).min(split.front_matter.end),
+                    (None, None) => offset,
+                };
                 let span = if message.starts_with("unknown field `") {
                     let field = message
                         .trim_start_matches("unknown field `")
@@ -130,6 +136,13 @@ pub fn parse<T: DeserializeOwned>(
             })
         }
     }
+}
+
+/// The first `"..."` quoted in an error message.
+fn quoted_value(message: &str) -> Option<&str> {
+    let start = message.find('"')? + 1;
+    let len = message[start..].find('"')?;
+    (len > 0).then(|| &message[start..start + len])
 }
 
 /// Where `key` is defined in the front matter: a TOML `key =`, `[key]`,
@@ -175,13 +188,24 @@ pub fn locate_value(
     key: &str,
     needle: &str,
 ) -> Range<usize> {
-    let key_span = locate_key(text, front_matter.clone(), key);
+    let key_span = if key.is_empty() {
+        front_matter.start..front_matter.start
+    } else {
+        locate_key(text, front_matter.clone(), key)
+    };
     if needle.is_empty() || key_span.start >= front_matter.end {
         return key_span;
     }
     let from = key_span.end.min(front_matter.end);
-    match text[from..front_matter.end].find(needle) {
-        Some(i) => from + i..from + i + needle.len(),
+    let region = &text[from..front_matter.end];
+    // Prefer a whole value: "macron" is not the tail of "emmanuel-macron".
+    let is_part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    let whole = region.match_indices(needle).find(|(i, _)| {
+        !is_part(region[..*i].chars().next_back())
+            && !is_part(region[i + needle.len()..].chars().next())
+    });
+    match whole.or_else(|| region.match_indices(needle).next()) {
+        Some((i, _)) => from + i..from + i + needle.len(),
         None => key_span,
     }
 }
@@ -477,6 +501,13 @@ mod tests {
         assert_eq!(&text[v], "b-c");
         let s = locate_key(text, fm, "sources");
         assert_eq!(&text[s], "sources");
+        let both = "+++\nactors = [\"emmanuel-macron\", \"macron\"]\n+++\n";
+        let v = locate_value(both, 4..both.len() - 4, "actors", "macron");
+        assert_eq!(
+            v.start,
+            both.rfind("macron").unwrap(),
+            "the whole value, not a tail"
+        );
         let yaml = "---\nactors:\n  - macron\n---\n";
         let v = locate_value(yaml, 4..yaml.len() - 4, "actors", "macron");
         assert_eq!(&yaml[v], "macron");

@@ -92,46 +92,61 @@ pub fn build_theme(overrides: &[TemplateFile]) -> Result<Theme, Diagnostics> {
     Ok(Theme { tera, fingerprint })
 }
 
-/// A template error with its position when Tera gives one (`--> 3:5`).
+/// A template error with its position: Tera's own for syntax errors
+/// (`--> 3:5`), or where the unknown variable is used for render errors.
 pub fn template_error(name: &str, file: Option<&TemplateFile>, e: &tera::Error) -> Diagnostic {
     let text = error_chain(e);
-    let (line, column): (usize, usize) = text
-        .split("--> ")
-        .nth(1)
-        .and_then(|rest| {
-            let mut it = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty());
-            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
-        })
-        .unwrap_or((1, 1));
-    let message = format!(
-        "template error: {}",
-        text.lines().last().unwrap_or(&text).trim()
-    );
-    let message = if text.lines().count() > 1 {
-        format!("{message}\n{text}")
-    } else {
-        message
+    let parsed_position: Option<(usize, usize)> = text.split("--> ").nth(1).and_then(|rest| {
+        let mut it = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+    });
+    // Syntax errors come as a pest excerpt whose last `= ` line is the
+    // message; render errors are one sentence per cause.
+    let detail = match text.lines().rev().find_map(|l| l.trim().strip_prefix("= ")) {
+        Some(m) => m.to_string(),
+        None => text
+            .rsplit(": ")
+            .find(|part| !part.trim().is_empty())
+            .unwrap_or(&text)
+            .trim()
+            .to_string(),
     };
-    match file {
-        Some(f) => {
-            let offset = f.file.line_start(line)
+    let message = format!("template error: {detail}");
+    let Some(f) = file else {
+        let (line, column) = parsed_position.unwrap_or((1, 1));
+        return Diagnostic::in_file(
+            &std::path::Path::new("(built-in theme) templates").join(name),
+            line,
+            column,
+            message,
+        );
+    };
+    let offset = match parsed_position {
+        Some((line, column)) => {
+            f.file.line_start(line)
                 + f.file
                     .line_text(line)
                     .char_indices()
                     .nth(column.saturating_sub(1))
                     .map(|(i, _)| i)
-                    .unwrap_or(0);
-            Diagnostic::at(&f.file, offset..offset + 1, message)
+                    .unwrap_or(0)
         }
-        None => Diagnostic::in_file(
-            &std::path::Path::new("(built-in theme) templates").join(name),
-            line,
-            column,
-            message,
-        ),
-    }
+        None => variable_in(&text)
+            .and_then(|v| f.file.text.find(v))
+            .unwrap_or(0),
+    };
+    let width = variable_in(&text)
+        .filter(|_| parsed_position.is_none())
+        .map_or(1, str::len);
+    Diagnostic::at(&f.file, offset..offset + width, message)
+}
+
+/// The variable a render error names ("Variable `page.byline` not found").
+fn variable_in(text: &str) -> Option<&str> {
+    let rest = &text[text.find("Variable `")? + "Variable `".len()..];
+    Some(&rest[..rest.find('`')?])
 }
 
 /// Tera nests the cause of an error; the person at the terminal wants all

@@ -335,6 +335,9 @@ impl<'o, 'a> Renderer<'o, 'a> {
         ) {
             return;
         }
+        if let Some(h) = &mut self.heading {
+            h.text.push_str(&text);
+        }
         let Some(linker) = self
             .options
             .autolinker
@@ -353,9 +356,6 @@ impl<'o, 'a> Renderer<'o, 'a> {
         // never turned into a link there.
         for m in linker.mentions(&text) {
             self.note_mention(m.actor);
-        }
-        if let Some(h) = &mut self.heading {
-            h.text.push_str(&text);
         }
         self.emit(Event::Text(text.into()));
     }
@@ -483,6 +483,9 @@ impl<'o, 'a> Renderer<'o, 'a> {
         if !has_label {
             let title = self.options.targets.info(target).title.clone();
             self.capture_paragraph(&title);
+            if let Some(h) = &mut self.heading {
+                h.text.push_str(&title);
+            }
             self.emit(Event::Text(title.into()));
         }
         self.links.push(LinkKind::Wiki {
@@ -719,6 +722,22 @@ mod tests {
         );
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["talks", "talks-1", "my-id", "main-1"]);
+    }
+
+    #[test]
+    fn headings_keep_their_text_without_autolinks() {
+        let t = targets();
+        let o = MarkdownOptions {
+            targets: &t,
+            autolinker: None,
+            know_heading: Some("What You Should Know"),
+            this_page: None,
+            depth: 2,
+            raw_html: true,
+        };
+        let r = render("## Who leads\n\nx\n\n## What You Should Know\n\n- k\n", &o);
+        assert_eq!(r.headings[0].id, "who-leads");
+        assert!(r.know_html.unwrap().contains("<li>k</li>"));
     }
 
     #[test]

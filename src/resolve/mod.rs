@@ -114,6 +114,9 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     for (i, p) in actors.iter().enumerate() {
         targets.insert(target(Section::Actors, i), info(&p.meta.name, &p.slug));
     }
+    for (section, slug) in unavailable {
+        targets.mark_unavailable(*section, slug);
+    }
     let draft_set: HashSet<(Section, &str)> =
         drafts.iter().map(|(s, slug)| (*s, slug.as_str())).collect();
     let index = SlugIndex {
