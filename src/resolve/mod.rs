@@ -39,9 +39,28 @@ pub const CONTENT_DEPTH: usize = 2;
 #[derive(Debug, Default)]
 pub struct BodyCache {
     entries: std::sync::Mutex<HashMap<std::path::PathBuf, (u64, std::sync::Arc<Rendered>)>>,
+    linker: std::sync::Mutex<Option<(u64, Arc<AutoLinker>)>>,
 }
 
 impl BodyCache {
+    /// The matcher for these actor names, built once while they stay the
+    /// same.
+    fn linker(&self, names: &[(usize, &str)]) -> Arc<AutoLinker> {
+        let key = crate::render::fingerprint(&names);
+        let mut slot = match self.linker.lock() {
+            Ok(slot) => slot,
+            Err(_) => return Arc::new(AutoLinker::new(names.iter().copied())),
+        };
+        match &*slot {
+            Some((k, linker)) if *k == key => linker.clone(),
+            _ => {
+                let linker = Arc::new(AutoLinker::new(names.iter().copied()));
+                *slot = Some((key, linker.clone()));
+                linker
+            }
+        }
+    }
+
     fn get(&self, path: &Path, key: u64) -> Option<std::sync::Arc<Rendered>> {
         let entries = self.entries.lock().ok()?;
         entries
@@ -143,16 +162,18 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     };
 
     check_actor_names(&actors, &mut errors);
-    let autolinker = config.autolink.then(|| {
-        AutoLinker::new(actors.iter().enumerate().flat_map(|(i, p)| {
+    // One matcher for every actor name, reused between rebuilds while the
+    // names stay the same; autolinking and event mentions share it.
+    let names: Vec<(usize, &str)> = actors
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
             std::iter::once((i, p.meta.name.as_str()))
                 .chain(p.meta.aliases.iter().map(move |a| (i, a.as_str())))
-        }))
-    });
-    let mention_finder = AutoLinker::new(actors.iter().enumerate().flat_map(|(i, p)| {
-        std::iter::once((i, p.meta.name.as_str()))
-            .chain(p.meta.aliases.iter().map(move |a| (i, a.as_str())))
-    }));
+        })
+        .collect();
+    let mention_finder = cache.linker(&names);
+    let autolinker = config.autolink.then_some(&*mention_finder);
     let link_fingerprint = crate::render::fingerprint(&(
         articles
             .iter()
@@ -173,7 +194,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     ));
     let ctx = Context {
         targets: &targets,
-        autolinker: autolinker.as_ref(),
+        autolinker,
         mention_finder: &mention_finder,
         index: &index,
         know_heading: &config.know_heading,
@@ -869,10 +890,15 @@ fn collect_topics(
     errors: &mut Diagnostics,
 ) -> Vec<Topic> {
     let mut by_slug: HashMap<String, (String, Vec<usize>, String)> = HashMap::new();
+    // Thousands of articles share a handful of topic names.
+    let mut slugs: HashMap<String, String> = HashMap::new();
     for (id, (article, names)) in articles.iter_mut().enumerate() {
         for name in names.iter() {
             let name = name.trim();
-            let slug = slugify(name);
+            let slug = slugs
+                .entry(name.to_string())
+                .or_insert_with(|| slugify(name))
+                .clone();
             if slug.is_empty() {
                 if !name.is_empty() {
                     errors.push(pages[id].error_at_key(
@@ -891,7 +917,7 @@ fn collect_topics(
                                 .error_at_key("topics", Some(name), format!("topic \"{name}\" clashes with \"{first}\" (used in {where_}): both would be topics/{slug}/"))
                                 .with_help(format!("write \"{first}\"")),
                         );
-                    } else if !list.contains(&id) {
+                    } else if list.last() != Some(&id) {
                         list.push(id);
                     }
                 }
