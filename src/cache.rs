@@ -14,7 +14,21 @@ use std::time::UNIX_EPOCH;
 use rayon::prelude::*;
 
 /// Format version: a cache written by another layout is ignored.
-const HEADER: &str = "explainer-cache 1";
+const HEADER: &str = "explainer-cache 2";
+
+/// What the last build was made from: a hash of every source file's path
+/// and bytes (and of the build's options and the program itself), with the
+/// counts its summary printed. When nothing changed, a build has nothing to
+/// do at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceRecord {
+    pub manifest: u64,
+    pub articles: usize,
+    pub explainers: usize,
+    pub actors: usize,
+    pub pages: usize,
+    pub files: usize,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {
@@ -27,6 +41,10 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct BuildCache {
     entries: HashMap<String, Entry>,
+    /// The sources of the build that wrote the cache.
+    pub sources: Option<SourceRecord>,
+    /// Whether every file the cache lists is still as written.
+    pub intact: bool,
 }
 
 impl BuildCache {
@@ -47,12 +65,18 @@ impl BuildCache {
         if lines.next() != Some(HEADER) {
             return BuildCache::default();
         }
+        let sources = lines.next().and_then(parse_sources);
         let parsed: Vec<(String, Entry)> = lines.filter_map(parse_line).collect();
-        let entries = parsed
+        let listed = parsed.len();
+        let entries: HashMap<String, Entry> = parsed
             .into_par_iter()
             .filter(|(path, entry)| stat(&output.join(path)) == Some((entry.len, entry.mtime_ns)))
             .collect();
-        BuildCache { entries }
+        BuildCache {
+            intact: entries.len() == listed,
+            entries,
+            sources,
+        }
     }
 
     /// Fingerprints by output path, for the renderer.
@@ -66,7 +90,12 @@ impl BuildCache {
     /// Records the pages of a finished build (reading their size and time
     /// back from disk) and saves the cache. Failing to save is not an
     /// error: the next build is merely a full one.
-    pub fn save(root: &Path, output: &Path, fingerprints: &[(String, u64)]) {
+    pub fn save(
+        root: &Path,
+        output: &Path,
+        fingerprints: &[(String, u64)],
+        sources: Option<SourceRecord>,
+    ) {
         let lines: Vec<String> = fingerprints
             .par_iter()
             .filter_map(|(path, fingerprint)| {
@@ -77,6 +106,13 @@ impl BuildCache {
         let mut text = String::with_capacity(lines.len() * 80);
         text.push_str(HEADER);
         text.push('\n');
+        match sources {
+            Some(r) => text.push_str(&format!(
+                "sources {:016x} {} {} {} {} {}\n",
+                r.manifest, r.articles, r.explainers, r.actors, r.pages, r.files
+            )),
+            None => text.push_str("sources -\n"),
+        }
         for l in lines {
             text.push_str(&l);
             text.push('\n');
@@ -96,6 +132,75 @@ impl BuildCache {
     pub fn clear(root: &Path, output: &Path) {
         let _ = std::fs::remove_file(Self::location(root, output));
     }
+}
+
+fn parse_sources(line: &str) -> Option<SourceRecord> {
+    let mut parts = line.strip_prefix("sources ")?.split(' ');
+    let manifest = u64::from_str_radix(parts.next()?, 16).ok()?;
+    let mut next = || parts.next()?.parse().ok();
+    Some(SourceRecord {
+        manifest,
+        articles: next()?,
+        explainers: next()?,
+        actors: next()?,
+        pages: next()?,
+        files: next()?,
+    })
+}
+
+/// A hash of everything a build reads: the bytes of every file under
+/// `content/`, `templates/` and `static/` and of `site.toml`, by path, plus
+/// `extra` (the build's options) and the identity of this program. Read in
+/// parallel; `None` when a file cannot be read (the build will say why).
+pub fn source_manifest(root: &Path, extra: &impl serde::Serialize) -> Option<u64> {
+    let mut files: Vec<PathBuf> = ["content", "templates", "static"]
+        .iter()
+        .flat_map(|dir| {
+            walkdir::WalkDir::new(root.join(dir))
+                .follow_links(true)
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path())
+        })
+        .collect();
+    files.push(root.join("site.toml"));
+    files.sort();
+    let hashes: Vec<Option<(String, u64)>> = files
+        .par_iter()
+        .map(|p| {
+            let rel = p
+                .strip_prefix(root)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .into_owned();
+            match std::fs::read(p) {
+                Ok(bytes) => Some((rel, xxhash_rust::xxh3::xxh3_64(&bytes))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some((rel, 0)),
+                Err(_) => None,
+            }
+        })
+        .collect();
+    let hashes: Option<Vec<(String, u64)>> = hashes.into_iter().collect();
+    Some(crate::render::fingerprint(&(
+        hashes?,
+        extra,
+        program_identity(),
+    )))
+}
+
+/// This program's version and executable, so a rebuilt or upgraded
+/// `explainer` never trusts pages rendered by another.
+pub fn program_identity() -> (String, u64, u128) {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok());
+    let len = exe.as_ref().map_or(0, |m| m.len());
+    let mtime = exe
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    (env!("CARGO_PKG_VERSION").to_string(), len, mtime)
 }
 
 fn parse_line(line: &str) -> Option<(String, Entry)> {
@@ -136,17 +241,27 @@ mod tests {
         std::fs::create_dir_all(out.join("a")).unwrap();
         std::fs::write(out.join("a/index.html"), "one").unwrap();
         std::fs::write(out.join("b.html"), "two").unwrap();
-        BuildCache::save(
-            &root,
-            &out,
-            &[("a/index.html".into(), 7), ("b.html".into(), 9)],
-        );
-        let f = BuildCache::load(&root, &out).fingerprints();
+        let record = SourceRecord {
+            manifest: 5,
+            articles: 1,
+            explainers: 2,
+            actors: 3,
+            pages: 4,
+            files: 5,
+        };
+        let pages = [("a/index.html".into(), 7), ("b.html".into(), 9)];
+        BuildCache::save(&root, &out, &pages, Some(record));
+        let loaded = BuildCache::load(&root, &out);
+        assert!(loaded.intact);
+        assert_eq!(loaded.sources, Some(record));
+        let f = loaded.fingerprints();
         assert_eq!(f.get("a/index.html"), Some(&7));
         assert_eq!(f.get("b.html"), Some(&9));
         std::fs::write(out.join("b.html"), "changed by hand").unwrap();
         std::fs::remove_file(out.join("a/index.html")).unwrap();
-        assert!(BuildCache::load(&root, &out).fingerprints().is_empty());
+        let loaded = BuildCache::load(&root, &out);
+        assert!(loaded.fingerprints().is_empty());
+        assert!(!loaded.intact, "a missing or edited file breaks the record");
     }
 
     #[test]

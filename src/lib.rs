@@ -219,12 +219,39 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     // The output folder is checked before anything else: a wrong
     // `--output` must never be touched, even on a site with errors.
-    let configured = config::Config::load(&options.root)
-        .map(|c| c.output_dir)
-        .unwrap_or_else(|_| config::Config::default().output_dir);
-    let output = output_dir(options, &configured);
+    let config = config::Config::load(&options.root).unwrap_or_default();
+    let output = output_dir(options, &config.output_dir);
     write::check_output_dir(&options.root, &output).map_err(BuildError::Usage)?;
     let cache = cache::BuildCache::load(&options.root, &output);
+    // Nothing to do when every source is byte-for-byte what the last build
+    // read and its output is exactly as it left it.
+    let manifest = cache::source_manifest(
+        &options.root,
+        &(
+            options.drafts,
+            &options.base_url,
+            write::absolutize(&output),
+        ),
+    );
+    if let (Some(now), Some(last)) = (manifest, cache.sources) {
+        if now == last.manifest && cache.intact && write::count_files(&output) == Some(last.files) {
+            return Ok(BuildSummary {
+                pages: last.pages,
+                articles: last.articles,
+                explainers: last.explainers,
+                actors: last.actors,
+                files: last.files,
+                drafts_skipped: 0,
+                written: 0,
+                unchanged: last.files,
+                removed: 0,
+                output,
+                elapsed: started.elapsed(),
+                base_url_defaulted: config.base_url_defaulted && options.base_url.is_none(),
+                timings: Timings::default(),
+            });
+        }
+    }
     let mut rendered = render_site(options, &cache.fingerprints())?;
     let clock = Instant::now();
     let report = write::write_output(&output, &rendered.files, &rendered.unchanged, None);
@@ -238,9 +265,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
             )));
         }
     };
-    cache::BuildCache::save(&options.root, &output, &rendered.fingerprints);
     rendered.timings.write = clock.elapsed();
-    Ok(summary(&rendered, output, report, started.elapsed()))
+    let summary = summary(&rendered, output, report, started.elapsed());
+    let record = manifest.map(|manifest| cache::SourceRecord {
+        manifest,
+        articles: summary.articles,
+        explainers: summary.explainers,
+        actors: summary.actors,
+        pages: summary.pages,
+        files: summary.files,
+    });
+    cache::BuildCache::save(
+        &options.root,
+        &summary.output,
+        &rendered.fingerprints,
+        record,
+    );
+    Ok(summary)
 }
 
 /// Checks everything a build would, writing nothing.

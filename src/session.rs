@@ -179,7 +179,12 @@ impl Session {
         if !content_only {
             // Saving reads back every file's time: worth it after a full
             // build, not after each keystroke's rebuild.
-            BuildCache::save(&self.options.root, &self.output, &rendered.fingerprints);
+            BuildCache::save(
+                &self.options.root,
+                &self.output,
+                &rendered.fingerprints,
+                None,
+            );
         }
         let pages = rendered.fingerprints.len();
         let timings = rendered.timings;

@@ -239,6 +239,22 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     Ok(true)
 }
 
+/// How many files the output holds (hidden top-level entries aside), to
+/// tell whether anything was added to it since the last build.
+pub fn count_files(output: &Path) -> Option<usize> {
+    let mut count = 0;
+    let walker = walkdir::WalkDir::new(output)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name().to_string_lossy().starts_with('.')));
+    for entry in walker {
+        if entry.ok()?.file_type().is_file() {
+            count += 1;
+        }
+    }
+    Some(count)
+}
+
 fn remove_listed(
     output: &Path,
     previous: &HashSet<String>,

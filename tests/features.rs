@@ -411,3 +411,28 @@ fn a_rebuild_renders_only_what_changed_and_repairs_the_output() {
         .out("articles/a/index.html")
         .contains("Second version."));
 }
+
+#[test]
+fn a_build_with_nothing_changed_does_nothing_but_notices_any_change() {
+    let site = Site::new(&[MACRON, NIGER, ("static/extra.txt", "one")]);
+    site.build_ok();
+    let verbose = site.run(&["build", "--verbose"]);
+    assert!(
+        stderr(&verbose).contains(" 0 written"),
+        "{}",
+        stderr(&verbose)
+    );
+    // A changed static file, a file added to the output by hand, or a
+    // different base URL each mean real work again.
+    site.write("static/extra.txt", "two");
+    site.build_ok();
+    assert_eq!(site.out("extra.txt"), "two");
+    std::fs::write(site.root().join("public/stray.html"), "x").unwrap();
+    site.build_ok();
+    assert!(!site.exists("stray.html"), "stale files never survive");
+    let out = site.run(&["build", "--base-url", "https://elsewhere.example/"]);
+    assert!(out.status.success());
+    assert!(site
+        .out("sitemap.xml")
+        .contains("https://elsewhere.example/"));
+}

@@ -86,7 +86,7 @@ pub fn build_theme(overrides: &[TemplateFile]) -> Result<Theme, Diagnostics> {
         return Err(errors);
     }
     let fingerprint = super::fingerprint(&(
-        env!("CARGO_PKG_VERSION"),
+        crate::cache::program_identity(),
         sources.iter().map(|(n, t, _)| (n, t)).collect::<Vec<_>>(),
     ));
     Ok(Theme { tera, fingerprint })
