@@ -212,13 +212,17 @@ pub fn write_output(
 
 /// Returns whether the file was written.
 fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.is_file() && meta.len() == bytes.len() as u64 && std::fs::read(path)? == bytes {
+    let existing = std::fs::metadata(path).ok();
+    match &existing {
+        Some(meta)
+            if meta.is_file()
+                && meta.len() == bytes.len() as u64
+                && std::fs::read(path)? == bytes =>
+        {
             return Ok(false);
         }
-        if meta.is_dir() {
-            std::fs::remove_dir_all(path)?;
-        }
+        Some(meta) if meta.is_dir() => std::fs::remove_dir_all(path)?,
+        _ => {}
     }
     if let Some(parent) = path.parent() {
         if parent.is_file() {
@@ -226,8 +230,13 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
         }
         std::fs::create_dir_all(parent)?;
     }
-    // Write beside the target and rename, so a reader (or a crash) never
-    // sees half a file.
+    if !existing.as_ref().is_some_and(|m| m.is_file()) {
+        // A new file: nothing to protect, so no detour through a temporary.
+        std::fs::write(path, bytes)?;
+        return Ok(true);
+    }
+    // Replace through a temporary beside the target and a rename, so a
+    // reader (a preview, a web server) never sees half a file.
     let tmp = path.with_file_name(format!(
         ".{}.tmp-explainer",
         path.file_name()

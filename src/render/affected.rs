@@ -267,6 +267,22 @@ fn neighbours(site: &Site, section: Section, slug: &str, pages: &mut HashSet<Str
             x.related
                 .iter()
                 .for_each(|&r| add(Section::Actors, site.actors[r].slug.as_str()));
+            // Its hover card is on every page that shows an event naming
+            // it: the profiles of the event's actors, and the sidebars of
+            // the articles citing the event's explainer.
+            for &e in &x.events {
+                let event = &site.events[e];
+                event
+                    .actors
+                    .iter()
+                    .for_each(|&y| add(Section::Actors, site.actors[y].slug.as_str()));
+                if let crate::resolve::EventSource::Note(n) = event.source {
+                    site.notes[n]
+                        .cited_by
+                        .iter()
+                        .for_each(|&a| add(Section::Articles, site.articles[a].slug.as_str()));
+                }
+            }
         }
     }
 }

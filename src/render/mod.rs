@@ -49,6 +49,12 @@ struct Common<'a> {
     current: &'static str,
     meta: Meta,
     stylesheet: String,
+    /// The hover cards of the actor and explainer links in the page's
+    /// text, as script-safe JSON keyed by `data-xref`; none when the page
+    /// has no such links (and then needs no script).
+    cards: Option<String>,
+    /// The hover-card script, relative to this page.
+    cards_script: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -227,6 +233,10 @@ struct Renderer<'a> {
     previous: &'a HashMap<String, u64>,
     site_view: SiteView<'a>,
     stylesheet: String,
+    cards_script: String,
+    /// Actors and notes by slug, for the hover cards of links in text.
+    actor_slugs: HashMap<&'a str, ActorId>,
+    note_slugs: HashMap<&'a str, NoteId>,
 }
 
 impl<'a> Renderer<'a> {
@@ -238,6 +248,12 @@ impl<'a> Renderer<'a> {
             .unwrap_or_default();
         let site_css = std::fs::read(site.root.join("static/style.css")).ok();
         let version = short_hash(site_css.as_deref().unwrap_or(css));
+        let js = theme::builtin_static()
+            .find(|(p, _)| p == "cards.js")
+            .map(|(_, b)| b)
+            .unwrap_or_default();
+        let site_js = std::fs::read(site.root.join("static/cards.js")).ok();
+        let js_version = short_hash(site_js.as_deref().unwrap_or(js));
         Renderer {
             site,
             theme_fingerprint,
@@ -250,6 +266,19 @@ impl<'a> Renderer<'a> {
                 base_url: &c.base_url,
             },
             stylesheet: format!("style.css?v={version}"),
+            cards_script: format!("cards.js?v={js_version}"),
+            actor_slugs: site
+                .actors
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.slug.as_str(), i))
+                .collect(),
+            note_slugs: site
+                .notes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.slug.as_str(), i))
+                .collect(),
         }
     }
 
@@ -313,7 +342,43 @@ impl<'a> Renderer<'a> {
             current,
             meta,
             stylesheet: format!("{}{}", l.root(), self.stylesheet),
+            cards: None,
+            cards_script: format!("{}{}", l.root(), self.cards_script),
         }
+    }
+
+    /// The hover cards for the actor and explainer links in a page's HTML
+    /// fragments (bodies, event texts), as JSON safe inside `<script>`.
+    /// Only the cards the page links to, so a page's size does not grow
+    /// with the site; none when it links to none.
+    fn hover_cards<'h>(&self, html: impl IntoIterator<Item = &'h str>) -> Option<String> {
+        let s = self.site;
+        let mut cards = std::collections::BTreeMap::new();
+        for target in html.into_iter().flat_map(xref_targets) {
+            if cards.contains_key(target) {
+                continue;
+            }
+            let card = match target.split_once('/') {
+                Some(("actors", slug)) => self
+                    .actor_slugs
+                    .get(slug)
+                    .map(|&i| HoverCard::actor(&s.actors[i])),
+                Some(("explainers", slug)) => self
+                    .note_slugs
+                    .get(slug)
+                    .map(|&i| HoverCard::explainer(&s.notes[i])),
+                _ => None,
+            };
+            if let Some(card) = card {
+                cards.insert(target, card);
+            }
+        }
+        if cards.is_empty() {
+            return None;
+        }
+        serde_json::to_value(&cards)
+            .ok()
+            .map(|v| script_safe_json(&v))
     }
 
     fn job(
@@ -573,10 +638,18 @@ impl<'a> Renderer<'a> {
             modified: Some(a.updated.unwrap_or(a.date).rfc3339()),
             tags: a.topics.iter().map(|&t| s.topics[t].name.clone()).collect(),
         };
+        let mut common = self.common(CONTENT_DEPTH, "articles", meta);
+        common.cards = self.hover_cards(
+            [view.body]
+                .into_iter()
+                .chain(view.know)
+                .chain(view.latest_events.iter().map(|e| e.html.as_str()))
+                .chain(view.corrections.iter().map(|c| c.html)),
+        );
         self.job(
             page_dir(Section::Articles, a.slug.as_str()) + "index.html",
             "article.html",
-            self.common(CONTENT_DEPTH, "articles", meta),
+            common,
             "article",
             &view,
         )
@@ -677,10 +750,14 @@ impl<'a> Renderer<'a> {
             modified: n.updated.or(n.date).map(|d| d.rfc3339()),
             ..Meta::default()
         };
+        let mut common = self.common(CONTENT_DEPTH, "explainers", meta);
+        common.cards = self.hover_cards(
+            std::iter::once(view.body).chain(view.timeline.iter().map(|e| e.html.as_str())),
+        );
         self.job(
             page_dir(Section::Notes, n.slug.as_str()) + "index.html",
             "explainer.html",
-            self.common(CONTENT_DEPTH, "explainers", meta),
+            common,
             "explainer",
             &view,
         )
@@ -825,10 +902,14 @@ impl<'a> Renderer<'a> {
                 .map(|i| metadata::absolute_asset(config, &i.src)),
             ..Meta::default()
         };
+        let mut common = self.common(CONTENT_DEPTH, "actors", meta);
+        common.cards = self.hover_cards(
+            std::iter::once(view.body).chain(view.events.iter().map(|e| e.html.as_str())),
+        );
         self.job(
             page_dir(Section::Actors, a.slug.as_str()) + "index.html",
             "actor.html",
-            self.common(CONTENT_DEPTH, "actors", meta),
+            common,
             "actor",
             &view,
         )
@@ -913,10 +994,16 @@ impl<'a> Renderer<'a> {
             "timeline/",
             "Every dated event in the coverage, in order.".into(),
         );
+        let mut common = self.common(1, "timeline", meta);
+        common.cards = self.hover_cards(
+            years
+                .iter()
+                .flat_map(|y| y.events.iter().map(|e| e.html.as_str())),
+        );
         self.job(
             "timeline/index.html".into(),
             "timeline.html",
-            self.common(1, "timeline", meta),
+            common,
             "years",
             &years,
         )
@@ -949,6 +1036,7 @@ impl<'a> Renderer<'a> {
             feed: prefix("feed.xml"),
         };
         common.stylesheet = prefix(&self.stylesheet);
+        common.cards_script = prefix(&self.cards_script);
         self.job("404.html".into(), "404.html", common, "not_found", &true)
     }
 

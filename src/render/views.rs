@@ -169,6 +169,57 @@ pub fn rebase(html: &str, from_depth: usize, to_depth: usize) -> String {
     html.replace(&from, &to)
 }
 
+/// What a hover card shows: an actor's name and role, or an explainer's
+/// title and summary. Keyed by the `data-xref` value of the links.
+#[derive(Serialize, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum HoverCard<'a> {
+    Actor { name: &'a str, role: &'a str },
+    Explainer { title: &'a str, summary: &'a str },
+}
+
+impl<'a> HoverCard<'a> {
+    pub fn actor(a: &'a Actor) -> Self {
+        HoverCard::Actor {
+            name: &a.name,
+            role: a
+                .role
+                .as_deref()
+                .or_else(|| a.kind.map(kind_label))
+                .unwrap_or(""),
+        }
+    }
+
+    pub fn explainer(n: &'a Note) -> Self {
+        HoverCard::Explainer {
+            title: &n.title,
+            summary: &n.summary,
+        }
+    }
+}
+
+/// An actor's kind as a one-word role, for a card of an actor without one.
+fn kind_label(kind: ActorKind) -> &'static str {
+    match kind {
+        ActorKind::Person => "Person",
+        ActorKind::Organization => "Organization",
+        ActorKind::Country => "Country",
+        ActorKind::Group => "Group",
+        ActorKind::Place => "Place",
+    }
+}
+
+/// The `data-xref` values (`actors/emmanuel-macron`) of the links in
+/// rendered HTML. Our own Markdown stage writes them, always
+/// double-quoted, so a scan is enough.
+pub fn xref_targets(html: &str) -> impl Iterator<Item = &str> {
+    const NEEDLE: &str = " data-xref=\"";
+    html.match_indices(NEEDLE).filter_map(move |(i, _)| {
+        let rest = &html[i + NEEDLE.len()..];
+        rest.find('"').map(|end| &rest[..end])
+    })
+}
+
 #[derive(Serialize)]
 pub struct LinkView<'a> {
     pub name: &'a str,
@@ -197,6 +248,16 @@ mod tests {
             "<a href=\"../actors/x/index.html\">x</a> <a href=\"https://a.org\">a</a>"
         );
         assert_eq!(rebase(html, 2, 2), html);
+    }
+
+    #[test]
+    fn xref_targets_are_read_from_links() {
+        let html = "<p><a class=\"xref xref-actor\" href=\"../../actors/x/index.html\" data-xref=\"actors/x\">X</a> \
+            and <a class=\"xref xref-note\" href=\"../../explainers/y/index.html#h\" data-xref=\"explainers/y\">Y</a> \
+            data-xref=\"not-an-attribute</p>";
+        let found: Vec<&str> = xref_targets(html).collect();
+        assert_eq!(found, ["actors/x", "explainers/y"]);
+        assert_eq!(xref_targets("no links").count(), 0);
     }
 
     #[test]
