@@ -1,0 +1,175 @@
+//! The site-wide passes after every page is resolved: topics, the dated
+//! events of every timeline, and the reverse edges (where each actor
+//! appears, what cites each note, relations made symmetric).
+
+use std::collections::{HashMap, HashSet};
+
+use super::page::PendingEvent;
+use super::{html_escape, Article, Event, EventId, EventSource, NoteId, Site, Topic, ActorId, SIDEBAR_EVENTS};
+use crate::diagnostics::Diagnostics;
+use crate::load::front_matter::ArticleMeta;
+use crate::load::Page;
+use crate::model::slugify;
+
+/// Groups articles by topic. Topics that differ only in case or accents
+/// ("Niger" and "niger") would share one URL, so that is an error naming
+/// the other spelling.
+pub(super) fn collect_topics(
+    pages: &[&Page<ArticleMeta>],
+    articles: &mut [(Article, Vec<String>)],
+    errors: &mut Diagnostics,
+) -> Vec<Topic> {
+    let mut by_slug: HashMap<String, (String, Vec<usize>, String)> = HashMap::new();
+    // Thousands of articles share a handful of topic names.
+    let mut slugs: HashMap<String, String> = HashMap::new();
+    for (id, (article, names)) in articles.iter_mut().enumerate() {
+        for name in names.iter() {
+            let name = name.trim();
+            let slug = slugs
+                .entry(name.to_string())
+                .or_insert_with(|| slugify(name))
+                .clone();
+            if slug.is_empty() {
+                if !name.is_empty() {
+                    errors.push(pages[id].error_at_key(
+                        "topics",
+                        Some(name),
+                        format!("topic \"{name}\" has no letters or digits to make a URL from"),
+                    ));
+                }
+                continue;
+            }
+            match by_slug.get_mut(&slug) {
+                Some((first, list, where_)) => {
+                    if first != name {
+                        errors.push(
+                            pages[id]
+                                .error_at_key("topics", Some(name), format!("topic \"{name}\" clashes with \"{first}\" (used in {where_}): both would be topics/{slug}/"))
+                                .with_help(format!("write \"{first}\"")),
+                        );
+                    } else if list.last() != Some(&id) {
+                        list.push(id);
+                    }
+                }
+                None => {
+                    by_slug.insert(
+                        slug.clone(),
+                        (
+                            name.to_string(),
+                            vec![id],
+                            pages[id].file.path.display().to_string(),
+                        ),
+                    );
+                }
+            }
+        }
+        article.topics.clear();
+    }
+    let mut topics: Vec<Topic> = by_slug
+        .into_iter()
+        .map(|(slug, (name, articles, _))| Topic {
+            slug,
+            name,
+            articles,
+        })
+        .collect();
+    topics.sort_by(|a, b| a.slug.cmp(&b.slug));
+    for (tid, topic) in topics.iter_mut().enumerate() {
+        topic.articles.sort();
+        for &a in &topic.articles {
+            articles[a].0.topics.push(tid);
+        }
+    }
+    topics
+}
+
+/// Gathers every dated event: note timelines and article publications,
+/// oldest first, and gives each note and actor its own events.
+pub(super) fn build_events(site: &mut Site, pending: Vec<(PendingEvent, NoteId)>) {
+    let mut events: Vec<Event> = pending
+        .into_iter()
+        .map(|(e, note)| Event {
+            date: e.date,
+            html: e.html,
+            source: EventSource::Note(note),
+            actors: e.actors,
+        })
+        .collect();
+    for (id, a) in site.articles.iter().enumerate() {
+        events.push(Event {
+            date: a.date.as_partial(),
+            html: html_escape(&a.title),
+            source: EventSource::Article(id),
+            actors: Vec::new(),
+        });
+    }
+    // Stable: within a day, timeline entries keep their written order.
+    events.sort_by_key(|e| e.date);
+    for (eid, e) in events.iter().enumerate() {
+        if let EventSource::Note(n) = e.source {
+            site.notes[n].timeline.push(eid);
+        }
+        for &a in &e.actors {
+            site.actors[a].events.push(eid);
+        }
+    }
+    site.events = events;
+    for article in &mut site.articles {
+        let mut latest: Vec<EventId> = article
+            .background
+            .iter()
+            .flat_map(|&n| site.notes[n].timeline.iter().copied())
+            .collect();
+        latest.sort_by(|a, b| {
+            site.events[*b]
+                .date
+                .cmp(&site.events[*a].date)
+                .then(b.cmp(a))
+        });
+        // Two explainers often record the same event in the same words.
+        let mut seen = HashSet::new();
+        latest.retain(|&e| seen.insert((site.events[e].date, site.events[e].html.as_str())));
+        latest.truncate(SIDEBAR_EVENTS);
+        article.latest_events = latest;
+    }
+}
+
+/// The reverse edges: where each actor appears, what cites each note, and
+/// relations made symmetric.
+pub(super) fn link_backwards(site: &mut Site) {
+    for (aid, article) in site.articles.iter().enumerate() {
+        for &actor in &article.actors {
+            site.actors[actor].articles.push(aid);
+        }
+        for &note in &article.background {
+            site.notes[note].cited_by.push(aid);
+        }
+    }
+    for (nid, note) in site.notes.iter().enumerate() {
+        for &actor in &note.actors {
+            site.actors[actor].notes.push(nid);
+        }
+    }
+    let note_pairs: Vec<(NoteId, NoteId)> = site
+        .notes
+        .iter()
+        .enumerate()
+        .flat_map(|(a, n)| n.related.iter().map(move |&b| (a, b)))
+        .collect();
+    for (a, b) in note_pairs {
+        if !site.notes[b].related.contains(&a) {
+            site.notes[b].related.push(a);
+        }
+    }
+    let actor_pairs: Vec<(ActorId, ActorId)> = site
+        .actors
+        .iter()
+        .enumerate()
+        .flat_map(|(a, x)| x.related.iter().map(move |&b| (a, b)))
+        .collect();
+    for (a, b) in actor_pairs {
+        if !site.actors[b].related.contains(&a) {
+            site.actors[b].related.push(a);
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! Resolving one page on its own: its front-matter references, URLs and
+//! image, its Markdown body (through the body cache) and the Markdown
+//! strings of its front matter. The site-wide passes come after, in
+//! `graph`.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::autolink::AutoLinker;
+use super::links::{is_script_url, LinkTargets, Target};
+use super::markdown::{self, MarkdownOptions, PendingAnchor, Rendered};
+use super::{target, Actor, Article, BodyCache, CorrectionHtml, Image, Note, CONTENT_DEPTH};
+use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
+use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta};
+use crate::load::Page;
+use crate::model::Section;
+
+pub(super) struct SlugIndex<'a> {
+    pub(super) articles: HashMap<&'a str, usize>,
+    pub(super) notes: HashMap<&'a str, usize>,
+    pub(super) actors: HashMap<&'a str, usize>,
+    pub(super) drafts: HashSet<(Section, &'a str)>,
+    pub(super) unavailable: HashSet<(Section, &'a str)>,
+}
+
+impl SlugIndex<'_> {
+    pub(super) fn of(&self, section: Section) -> &HashMap<&str, usize> {
+        match section {
+            Section::Articles => &self.articles,
+            Section::Notes => &self.notes,
+            Section::Actors => &self.actors,
+        }
+    }
+}
+
+pub(super) struct Context<'a> {
+    pub(super) targets: &'a LinkTargets,
+    pub(super) autolinker: Option<&'a AutoLinker>,
+    pub(super) mention_finder: &'a AutoLinker,
+    pub(super) index: &'a SlugIndex<'a>,
+    pub(super) know_heading: &'a str,
+    pub(super) root: &'a Path,
+    pub(super) cache: &'a BodyCache,
+    /// Everything a body's rendering depends on besides its own text: every
+    /// page a wikilink can reach with its title, every actor name, and the
+    /// pages that failed to load.
+    pub(super) link_fingerprint: u64,
+}
+
+/// One page resolved on its own, before the site-wide passes.
+pub(super) struct Resolved<T, X = ()> {
+    pub(super) value: T,
+    pub(super) headings: Vec<String>,
+    pub(super) anchors: Vec<(
+        PendingAnchor,
+        std::sync::Arc<crate::diagnostics::SourceFile>,
+    )>,
+    pub(super) errors: Vec<Diagnostic>,
+    /// Section-specific leftovers (topic names, timeline entries).
+    pub(super) topics: X,
+    pub(super) timeline: X,
+}
+
+impl<'a> Context<'a> {
+    pub(super) fn options(&self, this_page: Target, body: bool, know: bool) -> MarkdownOptions<'a> {
+        MarkdownOptions {
+            targets: self.targets,
+            autolinker: if body { self.autolinker } else { None },
+            know_heading: know.then_some(self.know_heading),
+            this_page: Some(this_page),
+            depth: CONTENT_DEPTH,
+            raw_html: body,
+        }
+    }
+
+    /// Checks a list of slugs in front matter against a section; returns
+    /// the ids of those that exist, without repeats.
+    pub(super) fn references<M>(
+        &self,
+        page: &Page<M>,
+        key: &str,
+        slugs: &[String],
+        section: Section,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<usize> {
+        let mut ids = Vec::new();
+        for slug in slugs {
+            match self.index.of(section).get(slug.as_str()) {
+                Some(&id) => {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+                // Its own load error is already reported.
+                None if self.index.unavailable.contains(&(section, slug.as_str())) => {}
+                None if self.index.drafts.contains(&(section, slug.as_str())) => errors.push(
+                    page.error_at_key(
+                        key,
+                        Some(slug),
+                        format!("{} \"{slug}\" is a draft", section.noun()),
+                    )
+                    .with_help("publish it (remove `draft = true`) or build with --drafts"),
+                ),
+                None => errors.push(
+                    page.error_at_key(
+                        key,
+                        Some(slug),
+                        format!("unknown {} \"{slug}\"", section.noun()),
+                    )
+                    .with_help_opt(
+                        did_you_mean(slug, self.targets.slugs_of(section)).or_else(|| {
+                            Some(format!(
+                                "no file content/{}/{slug}.md (or page with slug = \"{slug}\")",
+                                section.folder()
+                            ))
+                        }),
+                    ),
+                ),
+            }
+        }
+        ids
+    }
+
+    /// Renders a page's Markdown body (or takes it from the cache), mapping
+    /// its errors into the file.
+    pub(super) fn body<M>(
+        &self,
+        page: &Page<M>,
+        options: &MarkdownOptions,
+        errors: &mut Vec<Diagnostic>,
+    ) -> (Arc<Rendered>, Vec<(PendingAnchor, Arc<SourceFile>)>) {
+        let text = page.body_text();
+        let key = crate::render::fingerprint(&(
+            self.link_fingerprint,
+            // Hashed directly: serialising the text would scan it for
+            // characters to escape first.
+            xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+            options.this_page.map(|t| (t.section.folder(), t.index)),
+            options.know_heading,
+            options.autolinker.is_some(),
+        ));
+        let rendered = match self.cache.get(&page.file.path, key) {
+            Some(r) => r,
+            None => {
+                let r = Arc::new(markdown::render(text, options));
+                self.cache.put(&page.file.path, key, r.clone());
+                r
+            }
+        };
+        let offset = page.body.start;
+        for e in &rendered.errors {
+            errors.push(
+                Diagnostic::at(&page.file, shift(&e.range, offset), e.message.clone())
+                    .with_help_opt(e.help.clone()),
+            );
+        }
+        let anchors = rendered
+            .anchors
+            .iter()
+            .map(|a| {
+                let mut a = a.clone();
+                a.range = shift(&a.range, offset);
+                (a, page.file.clone())
+            })
+            .collect();
+        (rendered, anchors)
+    }
+
+    /// Renders a Markdown string from front matter, pointing its errors at
+    /// the string under `key`.
+    pub(super) fn front_matter_markdown<M>(
+        &self,
+        page: &Page<M>,
+        key: &str,
+        text: &str,
+        options: &MarkdownOptions,
+        errors: &mut Vec<Diagnostic>,
+        anchors: &mut Vec<(
+            PendingAnchor,
+            std::sync::Arc<crate::diagnostics::SourceFile>,
+        )>,
+    ) -> Rendered {
+        let mut rendered = markdown::render_inline(text, options);
+        for e in rendered.errors.drain(..) {
+            let snippet = &text[e.range.clone()];
+            errors.push(
+                page.error_at_key(key, Some(snippet), e.message)
+                    .with_help_opt(e.help),
+            );
+        }
+        for mut a in rendered.anchors.drain(..) {
+            let snippet = &text[a.range.clone()];
+            a.range = crate::load::front_matter::locate_value(
+                &page.file.text,
+                page.front_matter.clone(),
+                key,
+                snippet,
+            );
+            anchors.push((a, page.file.clone()));
+        }
+        rendered
+    }
+
+    pub(super) fn check_url<M>(&self, page: &Page<M>, key: &str, url: &str, errors: &mut Vec<Diagnostic>) {
+        if is_script_url(url) {
+            errors.push(
+                page.error_at_key(
+                    key,
+                    Some(url),
+                    format!("refused script URL \"{}\"", url.trim()),
+                )
+                .with_help("links may not use javascript:, vbscript: or data: URLs"),
+            );
+        } else if url.trim().is_empty() {
+            errors.push(page.error_at_key(key, None, "empty URL"));
+        }
+    }
+
+    pub(super) fn image<M>(
+        &self,
+        page: &Page<M>,
+        image: &Option<String>,
+        alt: &Option<String>,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<Image> {
+        let src = image.as_deref()?.trim();
+        self.check_url(page, "image", src, errors);
+        let alt = match alt.as_deref().map(str::trim) {
+            Some(a) if !a.is_empty() => a.to_string(),
+            _ => {
+                errors.push(
+                    page.error_at_key("image", None, "`image` needs an `image_alt` describing it")
+                        .with_help("add image_alt = \"...\" for readers who cannot see the image"),
+                );
+                String::new()
+            }
+        };
+        let is_remote =
+            src.starts_with("https://") || src.starts_with("http://") || src.starts_with("//");
+        let local = src.trim_start_matches('/');
+        if !is_remote && !is_script_url(src) {
+            let on_disk = self.root.join("static").join(local);
+            if local.split('/').any(|part| part == "..") || !on_disk.is_file() {
+                errors.push(
+                    page.error_at_key(
+                        "image",
+                        Some(src),
+                        format!("image \"{src}\" not found in static/"),
+                    )
+                    .with_help(format!(
+                        "put the file at static/{local} or use an absolute https:// URL"
+                    )),
+                );
+            }
+        }
+        Some(Image {
+            src: if is_remote {
+                src.to_string()
+            } else {
+                local.to_string()
+            },
+            alt,
+        })
+    }
+
+    pub(super) fn named_links<M>(
+        &self,
+        page: &Page<M>,
+        key: &str,
+        links: &[NamedLink],
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        for l in links {
+            self.check_url(page, key, &l.url, errors);
+        }
+    }
+}
+
+pub(super) fn shift(range: &Range<usize>, offset: usize) -> Range<usize> {
+    range.start + offset..range.end + offset
+}
+
+pub(super) fn resolve_article(
+    ctx: &Context,
+    id: usize,
+    page: &Page<ArticleMeta>,
+) -> Resolved<Article, Vec<String>> {
+    let m = &page.meta;
+    let mut errors = Vec::new();
+    let this = target(Section::Articles, id);
+    let mut actors = ctx.references(page, "actors", &m.actors, Section::Actors, &mut errors);
+    let mut background = ctx.references(
+        page,
+        "background",
+        &m.background,
+        Section::Notes,
+        &mut errors,
+    );
+    ctx.named_links(page, "sources", &m.sources, &mut errors);
+    let image = ctx.image(page, &m.image, &m.image_alt, &mut errors);
+
+    let (body, mut anchors) = ctx.body(page, &ctx.options(this, true, true), &mut errors);
+    let fm_options = ctx.options(this, false, false);
+    let know_html = match (&m.know, &body.know_heading_at) {
+        (Some(_), Some(at)) => {
+            errors.push(
+                Diagnostic::at(
+                    &page.file,
+                    shift(at, page.body.start),
+                    format!(
+                        "\"{}\" appears both in the body and as `know` in front matter",
+                        ctx.know_heading
+                    ),
+                )
+                .with_help("keep one: the section in the body or the `know` list"),
+            );
+            None
+        }
+        (Some(items), None) => {
+            let mut html = String::from("<ul>\n");
+            for item in items {
+                let r = ctx.front_matter_markdown(
+                    page,
+                    "know",
+                    item,
+                    &fm_options,
+                    &mut errors,
+                    &mut anchors,
+                );
+                html.push_str("<li>");
+                html.push_str(&r.html);
+                html.push_str("</li>\n");
+                add_mentions_and_notes(&r, &mut actors, &mut background);
+            }
+            html.push_str("</ul>\n");
+            Some(Arc::from(html))
+        }
+        (None, _) => body.know_html.clone(),
+    };
+    let corrections = m
+        .corrections
+        .iter()
+        .map(|c| CorrectionHtml {
+            date: c.date,
+            html: ctx
+                .front_matter_markdown(
+                    page,
+                    "corrections",
+                    &c.text,
+                    &fm_options,
+                    &mut errors,
+                    &mut anchors,
+                )
+                .html
+                .to_string(),
+        })
+        .collect();
+    add_mentions_and_notes(&body, &mut actors, &mut background);
+    let summary = match m.summary.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => s.to_string(),
+        _ => body.first_paragraph.clone(),
+    };
+    for (key, list) in [("authors", &m.authors), ("topics", &m.topics)] {
+        if list.iter().any(|s| s.trim().is_empty()) {
+            errors.push(page.error_at_key(key, None, format!("`{key}` has an empty entry")));
+        }
+    }
+    Resolved {
+        value: Article {
+            slug: page.slug.clone(),
+            source: page.file.path.clone(),
+            title: m.title.clone(),
+            date: m.date,
+            updated: m.updated,
+            summary,
+            authors: m.authors.clone(),
+            sources: m.sources.clone(),
+            topics: Vec::new(),
+            actors,
+            background,
+            know_html,
+            body_html: body.html.clone(),
+            image,
+            corrections,
+            draft: m.draft,
+            latest_events: Vec::new(),
+        },
+        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        anchors,
+        errors,
+        topics: m.topics.clone(),
+        timeline: Vec::new(),
+    }
+}
+
+pub(super) fn add_mentions_and_notes(r: &Rendered, actors: &mut Vec<usize>, notes: &mut Vec<usize>) {
+    for &a in &r.mentions {
+        if !actors.contains(&a) {
+            actors.push(a);
+        }
+    }
+    for t in &r.references {
+        if t.section == Section::Notes && !notes.contains(&t.index) {
+            notes.push(t.index);
+        }
+    }
+}
+
+/// A timeline entry of a note, rendered, waiting for the site-wide event
+/// list.
+pub(super) struct PendingEvent {
+    pub(super) date: crate::model::PartialDate,
+    pub(super) html: String,
+    pub(super) actors: Vec<usize>,
+}
+
+pub(super) fn resolve_note(
+    ctx: &Context,
+    id: usize,
+    page: &Page<NoteMeta>,
+) -> Resolved<Note, Vec<PendingEvent>> {
+    let m = &page.meta;
+    let mut errors = Vec::new();
+    let this = target(Section::Notes, id);
+    let mut actors = ctx.references(page, "actors", &m.actors, Section::Actors, &mut errors);
+    let mut related = ctx.references(page, "related", &m.related, Section::Notes, &mut errors);
+    related.retain(|&n| n != id);
+    let (body, mut anchors) = ctx.body(page, &ctx.options(this, true, false), &mut errors);
+    let fm_options = ctx.options(this, false, false);
+    let mut timeline = Vec::new();
+    for entry in &m.timeline {
+        let r = ctx.front_matter_markdown(
+            page,
+            "timeline",
+            &entry.text,
+            &fm_options,
+            &mut errors,
+            &mut anchors,
+        );
+        let mut event_actors: Vec<usize> = ctx
+            .mention_finder
+            .mentions(&entry.text)
+            .into_iter()
+            .map(|m| m.actor)
+            .collect();
+        event_actors.extend(r.mentions.iter().copied());
+        let mut seen = HashSet::new();
+        event_actors.retain(|a| seen.insert(*a));
+        timeline.push(PendingEvent {
+            date: entry.date,
+            html: r.html.to_string(),
+            actors: event_actors,
+        });
+    }
+    let mut no_notes = Vec::new();
+    add_mentions_and_notes(&body, &mut actors, &mut no_notes);
+    let summary = match m.summary.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => s.to_string(),
+        _ => body.first_paragraph.clone(),
+    };
+    Resolved {
+        value: Note {
+            slug: page.slug.clone(),
+            source: page.file.path.clone(),
+            title: m.title.clone(),
+            summary,
+            date: m.date,
+            updated: m.updated,
+            body_html: body.html.clone(),
+            timeline: Vec::new(),
+            actors,
+            related,
+            cited_by: Vec::new(),
+            draft: m.draft,
+        },
+        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        anchors,
+        errors,
+        topics: Vec::new(),
+        timeline,
+    }
+}
+
+pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) -> Resolved<Actor> {
+    let m = &page.meta;
+    let mut errors = Vec::new();
+    let this = target(Section::Actors, id);
+    let mut related = ctx.references(page, "related", &m.related, Section::Actors, &mut errors);
+    related.retain(|&a| a != id);
+    ctx.named_links(page, "links", &m.links, &mut errors);
+    let image = ctx.image(page, &m.image, &m.image_alt, &mut errors);
+    let (body, anchors) = ctx.body(page, &ctx.options(this, true, false), &mut errors);
+    Resolved {
+        value: Actor {
+            slug: page.slug.clone(),
+            source: page.file.path.clone(),
+            name: m.name.trim().to_string(),
+            kind: m.kind,
+            role: m.role.clone().filter(|r| !r.trim().is_empty()),
+            aliases: m.aliases.clone(),
+            born: m.born,
+            country: m.country.clone().filter(|c| !c.trim().is_empty()),
+            image,
+            links: m.links.clone(),
+            summary: body.first_paragraph.clone(),
+            body_html: body.html.clone(),
+            related,
+            articles: Vec::new(),
+            notes: Vec::new(),
+            events: Vec::new(),
+            draft: m.draft,
+        },
+        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        anchors,
+        errors,
+        topics: (),
+        timeline: (),
+    }
+}
