@@ -100,7 +100,7 @@ fn resolve_and_render(c: &mut Criterion) {
     let theme = theme::build_theme(&[]).unwrap_or_else(|_| panic!("theme"));
     let none = HashMap::new();
     c.bench_function("render: every page of the sample site", |b| {
-        b.iter(|| black_box(render::render(&site, &theme, &none, None).unwrap()))
+        b.iter(|| black_box(render::render(&site, &theme, &none, None, &|_| Ok(true)).unwrap()))
     });
 }
 

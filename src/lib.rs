@@ -93,8 +93,11 @@ pub struct BuildSummary {
 
 /// A site rendered in memory, not yet written.
 pub struct RenderedSite {
-    /// Files rendered this time (pages, then static files).
-    pub files: Vec<render::OutputFile>,
+    /// Files rendered (pages and static files) and taken by the sink as
+    /// new or changed.
+    pub written: Vec<String>,
+    /// Files rendered whose bytes were already in the output.
+    pub same: Vec<String>,
     /// Pages whose inputs did not change since the last build.
     pub unchanged: Vec<String>,
     /// Every page's input fingerprint, for the build cache.
@@ -112,11 +115,12 @@ pub struct Timings {
     pub write: Duration,
 }
 
-/// Loads, resolves and renders a site without touching the output. Pages
+/// Loads, resolves and renders a site, handing each file to `sink`. Pages
 /// whose input fingerprint is in `previous` are not rendered again.
 pub fn render_site(
     options: &BuildOptions,
     previous: &HashMap<String, u64>,
+    sink: &render::Sink,
 ) -> Result<RenderedSite, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
@@ -134,6 +138,7 @@ pub fn render_site(
         previous,
         &resolve::BodyCache::default(),
         |_| None,
+        sink,
     )?;
     rendered.timings.load = load_time;
     Ok(rendered)
@@ -154,6 +159,7 @@ fn finish(
     previous: &HashMap<String, u64>,
     body_cache: &resolve::BodyCache,
     choose_pages: impl FnOnce(&resolve::Site) -> Option<std::collections::HashSet<String>>,
+    sink: &render::Sink,
 ) -> Result<RenderedSite, BuildError> {
     let mut timings = Timings::default();
     if let Some(url) = &options.base_url {
@@ -185,19 +191,28 @@ fn finish(
     };
     let clock = Instant::now();
     let only = choose_pages(&site);
-    let rendered =
-        render::render(&site, &theme, previous, only.as_ref()).map_err(BuildError::Content)?;
+    let mut rendered =
+        render::render(&site, &theme, previous, only.as_ref(), sink).map_err(|e| match e {
+            render::RenderError::Templates(d) => BuildError::Content(d),
+            render::RenderError::Io(m) => BuildError::Io(m),
+        })?;
     let pages: Vec<&str> = rendered
         .fingerprints
         .iter()
         .map(|(p, _)| p.as_str())
         .collect();
     let statics = write::collect_static(&options.root, &pages).map_err(BuildError::Content)?;
+    for file in &statics {
+        match sink(file) {
+            Ok(true) => rendered.written.push(file.path.clone()),
+            Ok(false) => rendered.same.push(file.path.clone()),
+            Err(e) => return Err(BuildError::Io(format!("{}: {e}", file.path))),
+        }
+    }
     timings.render = clock.elapsed();
-    let mut files = rendered.files;
-    files.extend(statics);
     Ok(RenderedSite {
-        files,
+        written: rendered.written,
+        same: rendered.same,
         unchanged: rendered.unchanged,
         fingerprints: rendered.fingerprints,
         site,
@@ -217,6 +232,12 @@ pub fn output_dir(options: &BuildOptions, config_output: &str) -> PathBuf {
 /// before the first byte is written.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
+    if !options.root.is_dir() {
+        return Err(BuildError::Usage(format!(
+            "site folder {} does not exist",
+            options.root.display()
+        )));
+    }
     // The output folder is checked before anything else: a wrong
     // `--output` must never be touched, even on a site with errors.
     let config = config::Config::load(&options.root).unwrap_or_default();
@@ -252,10 +273,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
             });
         }
     }
-    let mut rendered = render_site(options, &cache.fingerprints())?;
+    let staging = write::Staging::new(&output)
+        .map_err(|e| BuildError::Io(format!("cannot write beside {}: {e}", output.display())))?;
+    let mut rendered = render_site(options, &cache.fingerprints(), &|f| staging.put(f))?;
     let clock = Instant::now();
-    let report = write::write_output(&output, &rendered.files, &rendered.unchanged, None);
-    let report = match report {
+    let keep: Vec<&String> = rendered.same.iter().chain(&rendered.unchanged).collect();
+    let report = match staging.commit(&rendered.written, &keep, None) {
         Ok(r) => r,
         Err(e) => {
             cache::BuildCache::clear(&options.root, &output);
@@ -287,7 +310,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
 /// Checks everything a build would, writing nothing.
 pub fn check(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
-    let rendered = render_site(options, &HashMap::new())?;
+    let rendered = render_site(options, &HashMap::new(), &|_| Ok(true))?;
     let output = output_dir(options, &rendered.site.config.output_dir);
     Ok(summary(
         &rendered,
@@ -313,7 +336,7 @@ fn summary(
         articles: s.articles.len(),
         explainers: s.notes.len(),
         actors: s.actors.len(),
-        files: rendered.files.len() + rendered.unchanged.len(),
+        files: rendered.written.len() + rendered.same.len() + rendered.unchanged.len(),
         drafts_skipped: s.drafts_skipped,
         written: report.written,
         unchanged: report.unchanged,

@@ -140,6 +140,15 @@ impl Session {
             new_digests = Some(digests);
             pages
         };
+        let staging = match write::Staging::new(&self.output) {
+            Ok(s) => s,
+            Err(e) => {
+                return Rebuild::Broken(format!(
+                    "cannot write beside {}: {e}",
+                    self.output.display()
+                ))
+            }
+        };
         let result = finish(
             &self.options,
             loaded,
@@ -147,6 +156,7 @@ impl Session {
             &self.fingerprints,
             &self.bodies,
             choose,
+            &|f| staging.put(f),
         );
         let mut rendered = match result {
             Ok(r) => r,
@@ -157,24 +167,22 @@ impl Session {
             Err(BuildError::Usage(m)) | Err(BuildError::Io(m)) => return Rebuild::Broken(m),
         };
         let known = (!self.outputs.is_empty()).then_some(&self.outputs);
-        let report =
-            match write::write_output(&self.output, &rendered.files, &rendered.unchanged, known) {
-                Ok(r) => r,
-                Err(e) => {
-                    self.fingerprints.clear();
-                    return Rebuild::Broken(format!(
-                        "cannot write to {}: {e}",
-                        self.output.display()
-                    ));
-                }
-            };
+        let keep: Vec<&String> = rendered.same.iter().chain(&rendered.unchanged).collect();
+        let report = match staging.commit(&rendered.written, &keep, known) {
+            Ok(r) => r,
+            Err(e) => {
+                self.fingerprints.clear();
+                return Rebuild::Broken(format!("cannot write to {}: {e}", self.output.display()));
+            }
+        };
         rendered.timings.load = load_time;
         self.fingerprints = rendered.fingerprints.iter().cloned().collect();
         self.outputs = rendered
-            .files
+            .written
             .iter()
-            .map(|f| f.path.clone())
-            .chain(rendered.unchanged.iter().cloned())
+            .chain(&rendered.same)
+            .chain(&rendered.unchanged)
+            .cloned()
             .collect();
         if !content_only {
             // Saving reads back every file's time: worth it after a full

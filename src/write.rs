@@ -168,84 +168,129 @@ pub fn absolutize(path: &Path) -> PathBuf {
     normal
 }
 
-/// Writes every file, skipping those already identical on disk, keeps the
-/// `unchanged` ones as they are, then removes what the build no longer
-/// produces. Hidden entries at the top of the output (`.git` of a deploy
-/// checkout) are kept.
-pub fn write_output(
-    output: &Path,
-    files: &[OutputFile],
-    unchanged: &[String],
-    previous: Option<&HashSet<String>>,
-) -> io::Result<WriteReport> {
-    std::fs::create_dir_all(output)?;
-    let results: Vec<io::Result<bool>> = files
-        .par_iter()
-        .map(|f| write_if_changed(&output.join(&f.path), &f.bytes))
-        .collect();
-    let mut report = WriteReport {
-        unchanged: unchanged.len(),
-        ..WriteReport::default()
-    };
-    for (r, f) in results.into_iter().zip(files) {
-        if r? {
-            report.written += 1;
-            report.changed.push(f.path.clone());
-        } else {
-            report.unchanged += 1;
-        }
-    }
-    let keep: HashSet<PathBuf> = files
-        .iter()
-        .map(|f| output.join(&f.path))
-        .chain(unchanged.iter().map(|p| output.join(p)))
-        .collect();
-    let removed = match previous {
-        // The last build's list says what may be stale; no need to walk.
-        Some(previous) => remove_listed(output, previous, &keep)?,
-        None => remove_stale(output, &keep)?,
-    };
-    report.removed = removed.len();
-    report.changed.extend(removed);
-    Ok(report)
+/// A build's files on their way to the output: each changed file is
+/// written, as soon as it is rendered, into a staging folder beside the
+/// output; only when the whole build succeeded are they moved into place
+/// (one rename each, or one rename of the whole folder for a first build).
+/// A failed build drops the staging folder and never touches the output,
+/// and no build holds the whole site in memory.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    committed: bool,
 }
 
-/// Returns whether the file was written.
-fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    let existing = std::fs::metadata(path).ok();
-    match &existing {
-        Some(meta)
-            if meta.is_file()
-                && meta.len() == bytes.len() as u64
-                && std::fs::read(path)? == bytes =>
-        {
-            return Ok(false);
+impl Staging {
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let output = absolutize(output);
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let parent = output.parent().unwrap_or(&output).to_path_buf();
+        let dir = parent.join(format!(".{name}.explainer-staging"));
+        // Left over from a build that was killed; the folder itself is made
+        // only when the first file is staged, so a build that fails before
+        // rendering touches nothing at all.
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
         }
-        Some(meta) if meta.is_dir() => std::fs::remove_dir_all(path)?,
-        _ => {}
+        Ok(Staging {
+            output,
+            dir,
+            committed: false,
+        })
     }
-    if let Some(parent) = path.parent() {
-        if parent.is_file() {
-            std::fs::remove_file(parent)?;
+
+    /// Stages a file unless the output already holds exactly these bytes;
+    /// returns whether it was staged.
+    pub fn put(&self, file: &OutputFile) -> io::Result<bool> {
+        let target = self.output.join(&file.path);
+        if let Ok(meta) = std::fs::metadata(&target) {
+            if meta.is_file()
+                && meta.len() == file.bytes.len() as u64
+                && std::fs::read(&target)? == file.bytes
+            {
+                return Ok(false);
+            }
+        }
+        let staged = self.dir.join(&file.path);
+        if let Some(parent) = staged.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(staged, &file.bytes)?;
+        Ok(true)
+    }
+
+    /// Moves the staged files into the output and removes every file that
+    /// is neither `written` nor in `keep`. With `previous` (the last
+    /// build's list), only those files are considered stale; otherwise the
+    /// output is walked. Hidden entries at the top of the output (`.git`
+    /// of a deploy checkout) are kept.
+    pub fn commit(
+        mut self,
+        written: &[String],
+        keep: &[&String],
+        previous: Option<&HashSet<String>>,
+    ) -> io::Result<WriteReport> {
+        self.committed = true;
+        let mut report = WriteReport {
+            written: written.len(),
+            unchanged: keep.len(),
+            ..WriteReport::default()
+        };
+        report.changed.extend(written.iter().cloned());
+        if !self.output.exists() && self.dir.exists() {
+            // A first build: the staging folder becomes the output.
+            std::fs::rename(&self.dir, &self.output)?;
+            return Ok(report);
+        }
+        std::fs::create_dir_all(&self.output)?;
+        written
+            .par_iter()
+            .map(|path| move_into_place(&self.dir.join(path), &self.output.join(path)))
+            .collect::<io::Result<()>>()?;
+        let keep: HashSet<PathBuf> = written
+            .iter()
+            .chain(keep.iter().copied())
+            .map(|p| self.output.join(p))
+            .collect();
+        let removed = match previous {
+            Some(previous) => remove_listed(&self.output, previous, &keep)?,
+            None => remove_stale(&self.output, &keep)?,
+        };
+        report.removed = removed.len();
+        report.changed.extend(removed);
+        Ok(report)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // After a failed build the staged files go; after a commit, what is
+        // left of the staging folder (its emptied sub-folders) goes too.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Replaces `target` with `staged` in one rename, clearing a folder or
+/// file that stands in the way.
+fn move_into_place(staged: &Path, target: &Path) -> io::Result<()> {
+    if target.is_dir() {
+        std::fs::remove_dir_all(target)?;
+    }
+    if let Some(parent) = target.parent() {
+        let mut ancestor = Some(parent);
+        while let Some(a) = ancestor {
+            if a.is_file() {
+                std::fs::remove_file(a)?;
+                break;
+            }
+            ancestor = a.parent();
         }
         std::fs::create_dir_all(parent)?;
     }
-    if !existing.as_ref().is_some_and(|m| m.is_file()) {
-        // A new file: nothing to protect, so no detour through a temporary.
-        std::fs::write(path, bytes)?;
-        return Ok(true);
-    }
-    // Replace through a temporary beside the target and a rename, so a
-    // reader (a preview, a web server) never sees half a file.
-    let tmp = path.with_file_name(format!(
-        ".{}.tmp-explainer",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(true)
+    std::fs::rename(staged, target)
 }
 
 /// How many files the output holds (hidden top-level entries aside), to
@@ -336,30 +381,31 @@ mod tests {
         assert!(check_output_dir(root, &root.join("public/../content")).is_err());
     }
 
+    fn write(out: &Path, files: &[(&str, &str)]) -> WriteReport {
+        let staging = Staging::new(out).unwrap();
+        let mut written = Vec::new();
+        let mut same = Vec::new();
+        for (p, b) in files {
+            let f = OutputFile {
+                path: p.to_string(),
+                bytes: b.as_bytes().to_vec(),
+            };
+            if staging.put(&f).unwrap() {
+                written.push(f.path);
+            } else {
+                same.push(f.path);
+            }
+        }
+        let keep: Vec<&String> = same.iter().collect();
+        staging.commit(&written, &keep, None).unwrap()
+    }
+
     #[test]
     fn unchanged_files_keep_their_mtime_and_stale_files_go() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let f = |p: &str, b: &str| OutputFile {
-            path: p.into(),
-            bytes: b.as_bytes().to_vec(),
-        };
-        let r = write_output(
-            &out,
-            &[f("a/index.html", "a"), f("b/index.html", "b")],
-            &[],
-            None,
-        )
-        .unwrap();
-        assert_eq!(
-            r,
-            WriteReport {
-                written: 2,
-                unchanged: 0,
-                removed: 0,
-                changed: vec!["a/index.html".into(), "b/index.html".into()],
-            }
-        );
+        let r = write(&out, &[("a/index.html", "a"), ("b/index.html", "b")]);
+        assert_eq!((r.written, r.unchanged, r.removed), (2, 0, 0));
         std::fs::create_dir_all(out.join(".git")).unwrap();
         std::fs::write(out.join(".git/HEAD"), "x").unwrap();
         let before = std::fs::metadata(out.join("a/index.html"))
@@ -367,15 +413,11 @@ mod tests {
             .modified()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let r = write_output(&out, &[f("a/index.html", "a"), f("c.txt", "c")], &[], None).unwrap();
+        let r = write(&out, &[("a/index.html", "a"), ("c.txt", "c")]);
+        assert_eq!((r.written, r.unchanged, r.removed), (1, 1, 1));
         assert_eq!(
-            r,
-            WriteReport {
-                written: 1,
-                unchanged: 1,
-                removed: 1,
-                changed: vec!["c.txt".into(), "b/index.html".into()],
-            }
+            r.changed,
+            vec!["c.txt".to_string(), "b/index.html".to_string()]
         );
         let after = std::fs::metadata(out.join("a/index.html"))
             .unwrap()
@@ -386,6 +428,31 @@ mod tests {
         assert!(
             out.join(".git/HEAD").exists(),
             "hidden top-level entries kept"
+        );
+        let staging_left = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(staging_left, 1, "only the output remains beside it");
+    }
+
+    #[test]
+    fn an_abandoned_staging_leaves_the_output_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &[("a/index.html", "old")]);
+        let staging = Staging::new(&out).unwrap();
+        let f = OutputFile {
+            path: "a/index.html".into(),
+            bytes: b"new".to_vec(),
+        };
+        assert!(staging.put(&f).unwrap());
+        drop(staging);
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "old"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "staging removed"
         );
     }
 }

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::config::Config;
 use crate::model::{ActorKind, Section};
 use crate::resolve::links::page_dir;
-use crate::resolve::{Actor, Article, Site};
+use crate::resolve::{Actor, Article, Note, Site};
 
 /// The absolute URL of an output folder (`https://site/articles/x/`).
 pub fn absolute(config: &Config, dir: &str) -> String {
@@ -68,7 +68,6 @@ pub fn news_article(site: &Site, article: &Article) -> Value {
         .iter()
         .map(|a| json!({ "@type": "Person", "name": a }))
         .collect();
-    let actor_url = |id: &usize| page_url(config, Section::Actors, site.actors[*id].slug.as_str());
     let mut v = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -80,7 +79,8 @@ pub fn news_article(site: &Site, article: &Article) -> Value {
         "url": url,
         "publisher": publisher(config),
         "inLanguage": config.language,
-        "about": article.actors.iter().map(|id| json!({ "@id": actor_url(id), "name": site.actors[*id].name })).collect::<Vec<_>>(),
+        "about": article.actors.iter().map(|&id| actor_ref(site, id)).collect::<Vec<_>>(),
+        "mentions": article.background.iter().map(|&id| note_ref(site, id)).collect::<Vec<_>>(),
         "keywords": article.topics.iter().map(|t| site.topics[*t].name.as_str()).collect::<Vec<_>>(),
     });
     if !authors.is_empty() {
@@ -90,6 +90,55 @@ pub fn news_article(site: &Site, article: &Article) -> Value {
         v["image"] = json!([absolute_asset(config, &image.src)]);
     }
     v
+}
+
+/// A background note as an explainer page, for a page's JSON-LD.
+pub fn explainer(site: &Site, note: &Note) -> Value {
+    let config = &site.config;
+    let url = page_url(config, Section::Notes, note.slug.as_str());
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": note.title,
+        "description": note.summary,
+        "url": url,
+        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+        "publisher": publisher(config),
+        "inLanguage": config.language,
+        "about": note.actors.iter().map(|&id| actor_ref(site, id)).collect::<Vec<_>>(),
+        "mentions": note.related.iter().map(|&id| note_ref(site, id)).collect::<Vec<_>>(),
+    });
+    if let Some(date) = note.date {
+        v["datePublished"] = json!(date.rfc3339());
+    }
+    if let Some(date) = note.updated.or(note.date) {
+        v["dateModified"] = json!(date.rfc3339());
+    }
+    v
+}
+
+/// An actor named by another page: its type and profile URL, which is
+/// also the `@id` of the profile's own JSON-LD.
+fn actor_ref(site: &Site, id: usize) -> Value {
+    let a = &site.actors[id];
+    let url = page_url(&site.config, Section::Actors, a.slug.as_str());
+    json!({ "@type": actor_type(a.kind), "@id": url, "name": a.name, "url": url })
+}
+
+fn note_ref(site: &Site, id: usize) -> Value {
+    let n = &site.notes[id];
+    let url = page_url(&site.config, Section::Notes, n.slug.as_str());
+    json!({ "@type": "Article", "@id": url, "headline": n.title, "url": url })
+}
+
+fn actor_type(kind: Option<ActorKind>) -> &'static str {
+    match kind {
+        Some(ActorKind::Person) => "Person",
+        Some(ActorKind::Organization) | Some(ActorKind::Group) => "Organization",
+        Some(ActorKind::Country) => "Country",
+        Some(ActorKind::Place) => "Place",
+        None => "Thing",
+    }
 }
 
 /// Bylines: the article's own, else the site's default authors.
@@ -103,16 +152,9 @@ pub fn article_authors<'a>(site: &'a Site, article: &'a Article) -> &'a [String]
 
 pub fn actor(site: &Site, actor: &Actor) -> Value {
     let config = &site.config;
-    let kind = match actor.kind {
-        Some(ActorKind::Person) => "Person",
-        Some(ActorKind::Organization) | Some(ActorKind::Group) => "Organization",
-        Some(ActorKind::Country) => "Country",
-        Some(ActorKind::Place) => "Place",
-        None => "Thing",
-    };
     let mut v = json!({
         "@context": "https://schema.org",
-        "@type": kind,
+        "@type": actor_type(actor.kind),
         "@id": page_url(config, Section::Actors, actor.slug.as_str()),
         "name": actor.name,
         "url": page_url(config, Section::Actors, actor.slug.as_str()),

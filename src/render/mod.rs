@@ -87,6 +87,8 @@ struct Meta {
     /// JSON-LD blocks, already escaped for `<script>`.
     json_ld: Vec<String>,
     image: Option<String>,
+    /// The image's `image_alt`, for `og:image:alt`.
+    image_alt: Option<String>,
     published: Option<String>,
     modified: Option<String>,
     tags: Vec<String>,
@@ -123,8 +125,10 @@ struct Job {
 /// What rendering produced.
 #[derive(Debug, Default)]
 pub struct RenderOutput {
-    /// Files rendered this time.
-    pub files: Vec<OutputFile>,
+    /// Files rendered and taken by the sink as new or changed.
+    pub written: Vec<String>,
+    /// Files rendered whose bytes the sink found already in place.
+    pub same: Vec<String>,
     /// Files whose inputs are unchanged since the last build: not rendered,
     /// and their output on disk is kept.
     pub unchanged: Vec<String>,
@@ -132,7 +136,21 @@ pub struct RenderOutput {
     pub fingerprints: Vec<(String, u64)>,
 }
 
-/// Renders every page, feed and sitemap of the site into memory. A page
+/// Where rendered files go, one at a time, as soon as each is rendered (so
+/// a large site is never held in memory). Returns whether the file is new
+/// or changed.
+pub type Sink<'s> = dyn Fn(&OutputFile) -> std::io::Result<bool> + Sync + 's;
+
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// Template problems, each located.
+    Templates(Diagnostics),
+    /// The sink could not take a file.
+    Io(String),
+}
+
+/// Renders every page, feed and sitemap of the site into `sink`. A page
 /// whose fingerprint (of its template set, its template and its view) is
 /// the one in `previous` is not rendered again.
 ///
@@ -144,7 +162,8 @@ pub fn render(
     theme: &theme::Theme,
     previous: &HashMap<String, u64>,
     only: Option<&std::collections::HashSet<String>>,
-) -> Result<RenderOutput, Diagnostics> {
+    sink: &Sink,
+) -> Result<RenderOutput, RenderError> {
     let r = Renderer::new(site, theme.fingerprint, previous);
     let mut pages = vec![
         Page::Front,
@@ -163,41 +182,66 @@ pub fn render(
     pages.extend((0..site.actors.len()).map(Page::Actor));
     pages.extend((0..site.topics.len()).map(Page::Topic));
     // Views are built inside the parallel loop: building them is a large
-    // share of the work, and each page's view is independent.
-    let results: Vec<Result<Rendered, Diagnostic>> = pages
+    // share of the work, and each page's view is independent. Each file
+    // goes to the sink as soon as it is rendered.
+    let results: Vec<Result<Outcome, Failure>> = pages
         .into_par_iter()
         .map(|page| {
             if let Some(only) = only {
                 let path = r.path_of(page);
                 if !only.contains(&path) {
                     if let Some(&fingerprint) = previous.get(&path) {
-                        return Ok(Rendered::Unchanged(path, fingerprint));
+                        return Ok(Outcome::Unchanged(path, fingerprint));
                     }
                 }
             }
-            render_job(&theme.tera, site, r.job_for(page))
+            match render_job(&theme.tera, site, r.job_for(page)) {
+                Ok(Rendered::File(f, fingerprint)) => match sink(&f) {
+                    Ok(changed) => Ok(Outcome::Rendered(f.path, fingerprint, changed)),
+                    Err(e) => Err(Failure::Io(format!("{}: {e}", f.path))),
+                },
+                Ok(Rendered::Unchanged(path, fingerprint)) => {
+                    Ok(Outcome::Unchanged(path, fingerprint))
+                }
+                Err(d) => Err(Failure::Template(d)),
+            }
         })
         .collect();
     let mut out = RenderOutput::default();
     let mut errors = Diagnostics::new();
     for r in results {
         match r {
-            Ok(Rendered::File(f, fingerprint)) => {
-                out.fingerprints.push((f.path.clone(), fingerprint));
-                out.files.push(f);
+            Ok(Outcome::Rendered(path, fingerprint, changed)) => {
+                out.fingerprints.push((path.clone(), fingerprint));
+                if changed {
+                    out.written.push(path);
+                } else {
+                    out.same.push(path);
+                }
             }
-            Ok(Rendered::Unchanged(path, fingerprint)) => {
+            Ok(Outcome::Unchanged(path, fingerprint)) => {
                 out.fingerprints.push((path.clone(), fingerprint));
                 out.unchanged.push(path);
             }
-            Err(e) => errors.push(e),
+            Err(Failure::Template(e)) => errors.push(e),
+            Err(Failure::Io(m)) => return Err(RenderError::Io(m)),
         }
     }
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(errors)
+        Err(RenderError::Templates(errors))
     }
+}
+
+enum Outcome {
+    Rendered(String, u64, bool),
+    Unchanged(String, u64),
+}
+
+enum Failure {
+    Template(Diagnostic),
+    Io(String),
 }
 
 enum Rendered {
@@ -634,6 +678,7 @@ impl<'a> Renderer<'a> {
                 .image
                 .as_ref()
                 .map(|i| metadata::absolute_asset(config, &i.src)),
+            image_alt: a.image.as_ref().map(|i| i.alt.clone()),
             published: Some(a.date.rfc3339()),
             modified: Some(a.updated.unwrap_or(a.date).rfc3339()),
             tags: a.topics.iter().map(|&t| s.topics[t].name.clone()).collect(),
@@ -728,18 +773,13 @@ impl<'a> Renderer<'a> {
         };
         let config = &s.config;
         let url = page_url(config, Section::Notes, n.slug.as_str());
-        let article_ld = serde_json::json!({
-            "@context": "https://schema.org", "@type": "Article", "headline": n.title,
-            "description": n.summary, "url": url, "mainEntityOfPage": url,
-            "about": n.actors.iter().map(|&a| serde_json::json!({"@id": page_url(config, Section::Actors, s.actors[a].slug.as_str()), "name": s.actors[a].name})).collect::<Vec<_>>(),
-        });
         let meta = Meta {
             title: self.title(&n.title),
             description: n.summary.clone(),
             canonical: url.clone(),
             og_type: "article",
             json_ld: vec![
-                script_safe_json(&article_ld),
+                script_safe_json(&metadata::explainer(s, n)),
                 script_safe_json(&metadata::breadcrumbs(&[
                     (&config.title, config.base_url.clone()),
                     ("Explainers", absolute(config, "explainers/")),
@@ -900,6 +940,7 @@ impl<'a> Renderer<'a> {
                 .image
                 .as_ref()
                 .map(|i| metadata::absolute_asset(config, &i.src)),
+            image_alt: a.image.as_ref().map(|i| i.alt.clone()),
             ..Meta::default()
         };
         let mut common = self.common(CONTENT_DEPTH, "actors", meta);
@@ -1135,21 +1176,23 @@ impl<'a> Renderer<'a> {
             loc: String,
             lastmod: Option<String>,
         }
+        // A list page changes when the newest of its pages does.
         let newest = s.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max();
+        let newest_note = s.notes.iter().filter_map(|n| n.updated.or(n.date)).max();
         let mut urls = vec![Url {
             loc: config.base_url.clone(),
-            lastmod: newest.map(|d| d.iso_day()),
+            lastmod: newest.max(newest_note).map(|d| d.iso_day()),
         }];
-        for dir in [
-            "articles/",
-            "explainers/",
-            "actors/",
-            "topics/",
-            "timeline/",
+        for (dir, lastmod) in [
+            ("articles/", newest),
+            ("explainers/", newest_note),
+            ("actors/", None),
+            ("topics/", newest),
+            ("timeline/", newest.max(newest_note)),
         ] {
             urls.push(Url {
                 loc: absolute(config, dir),
-                lastmod: None,
+                lastmod: lastmod.map(|d| d.iso_day()),
             });
         }
         urls.extend(s.articles.iter().map(|a| Url {
@@ -1164,9 +1207,16 @@ impl<'a> Renderer<'a> {
             loc: page_url(config, Section::Actors, a.slug.as_str()),
             lastmod: None,
         }));
-        urls.extend(s.topics.iter().map(|t| Url {
-            loc: absolute(config, &format!("topics/{}/", t.slug)),
-            lastmod: None,
+        urls.extend(s.topics.iter().map(|t| {
+            Url {
+                loc: absolute(config, &format!("topics/{}/", t.slug)),
+                lastmod: t
+                    .articles
+                    .iter()
+                    .map(|&a| s.articles[a].updated.unwrap_or(s.articles[a].date))
+                    .max()
+                    .map(|d| d.iso_day()),
+            }
         }));
         self.make_job("sitemap.xml".into(), "sitemap.xml", &urls, || {
             let mut context = Context::new();

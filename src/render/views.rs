@@ -261,6 +261,22 @@ mod tests {
     }
 
     #[test]
+    fn hover_cards_serialise_as_plain_objects() {
+        let actor = HoverCard::Actor {
+            name: "Niger",
+            role: kind_label(ActorKind::Country),
+        };
+        let note = HoverCard::Explainer {
+            title: "The coup",
+            summary: "How it happened.",
+        };
+        assert_eq!(
+            serde_json::to_string(&[actor, note]).unwrap(),
+            r#"[{"name":"Niger","role":"Country"},{"title":"The coup","summary":"How it happened."}]"#
+        );
+    }
+
+    #[test]
     fn assets_are_relative_unless_absolute() {
         let l = Linker { depth: 2 };
         assert_eq!(l.asset("images/a.jpg"), "../../images/a.jpg");

@@ -5,7 +5,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::page::PendingEvent;
-use super::{html_escape, Article, Event, EventId, EventSource, NoteId, Site, Topic, ActorId, SIDEBAR_EVENTS};
+use super::{
+    html_escape, ActorId, Article, Event, EventId, EventSource, NoteId, Site, Topic, SIDEBAR_EVENTS,
+};
 use crate::diagnostics::Diagnostics;
 use crate::load::front_matter::ArticleMeta;
 use crate::load::Page;

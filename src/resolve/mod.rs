@@ -17,7 +17,6 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-
 use rayon::prelude::*;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
@@ -25,11 +24,11 @@ use crate::load::front_matter::{ActorMeta, ArticleMeta, NoteMeta};
 use crate::load::{LoadedSite, Page};
 use crate::model::{slugify, Section, Slug};
 use autolink::AutoLinker;
+use graph::{build_events, collect_topics, link_backwards};
 use links::{LinkTargets, Target, TargetInfo};
 use markdown::Rendered;
-pub use site::*;
-use graph::{build_events, collect_topics, link_backwards};
 use page::{resolve_actor, resolve_article, resolve_note, Context, SlugIndex};
+pub use site::*;
 
 /// Every content page is rendered two folders below the output root
 /// (`articles/<slug>/index.html`), so links inside bodies climb two levels.
@@ -379,7 +378,6 @@ fn check_actor_names(actors: &[&Page<ActorMeta>], errors: &mut Diagnostics) {
         }
     }
 }
-
 
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

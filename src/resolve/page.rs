@@ -203,7 +203,13 @@ impl<'a> Context<'a> {
         rendered
     }
 
-    pub(super) fn check_url<M>(&self, page: &Page<M>, key: &str, url: &str, errors: &mut Vec<Diagnostic>) {
+    pub(super) fn check_url<M>(
+        &self,
+        page: &Page<M>,
+        key: &str,
+        url: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) {
         if is_script_url(url) {
             errors.push(
                 page.error_at_key(
@@ -395,7 +401,11 @@ pub(super) fn resolve_article(
     }
 }
 
-pub(super) fn add_mentions_and_notes(r: &Rendered, actors: &mut Vec<usize>, notes: &mut Vec<usize>) {
+pub(super) fn add_mentions_and_notes(
+    r: &Rendered,
+    actors: &mut Vec<usize>,
+    notes: &mut Vec<usize>,
+) {
     for &a in &r.mentions {
         if !actors.contains(&a) {
             actors.push(a);
