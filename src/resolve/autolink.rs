@@ -4,6 +4,9 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
+/// Up to how many names (actor names and aliases) a DFA is built.
+const DFA_NAMES: usize = 4_000;
+
 /// A mention: where it is in the text and which actor it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
@@ -38,9 +41,17 @@ impl AutoLinker {
         let (automaton, fallback) = if patterns.is_empty() {
             (None, None)
         } else {
-            // A DFA: bigger to build, but every page is searched with it.
+            // A DFA is the fastest to search, and every page is searched;
+            // but it grows with the names and, past a few thousand, takes
+            // seconds to build and no longer fits in cache. Then the
+            // contiguous NFA is the better trade.
+            let kind = if patterns.len() <= DFA_NAMES {
+                AhoCorasickKind::DFA
+            } else {
+                AhoCorasickKind::ContiguousNFA
+            };
             let longest = AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(kind))
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&patterns)
                 .ok();
