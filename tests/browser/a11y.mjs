@@ -1,0 +1,73 @@
+// axe-core on one page of each type, in the light and the dark colour
+// scheme, at a phone and a desktop width, and once more on an article with
+// a hover card showing. Any violation fails, with a readable report.
+//
+//   node a11y.mjs [built-site-dir]
+
+import { createRequire } from "node:module";
+import { siteDir, serve, launch, pageTypes, pageWithCards, Tally } from "./lib.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core/axe.min.js");
+// WCAG 2.0–2.2 A and AA, plus axe's best practices (landmarks, one h1,
+// headings in order).
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+
+function report(violations) {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes
+        .slice(0, 5)
+        .map((n) => `  - ${n.target.join(" ")}\n    ${n.failureSummary.replace(/\n/g, "\n    ")}`)
+        .join("\n");
+      const more = v.nodes.length > 5 ? `\n  … and ${v.nodes.length - 5} more` : "";
+      return `${v.id} (${v.impact}): ${v.help}\n  ${v.helpUrl}\n${nodes}${more}`;
+    })
+    .join("\n");
+}
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    TAGS,
+  );
+}
+
+const root = siteDir();
+const server = await serve(root);
+const browser = await launch();
+const tally = new Tally();
+try {
+  const pages = await pageTypes(root);
+  for (const colorScheme of ["light", "dark"]) {
+    for (const width of [375, 1280]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+      const page = await context.newPage();
+      for (const [name, file] of pages) {
+        await page.goto(server.url + file);
+        const { violations } = await axe(page);
+        tally.check(`${name} (${file}) ${colorScheme} ${width}px`, violations.length === 0, report(violations));
+      }
+      await context.close();
+    }
+  }
+  const withCards = await pageWithCards(root);
+  if (withCards) {
+    for (const colorScheme of ["light", "dark"]) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+      const page = await context.newPage();
+      await page.goto(server.url + withCards);
+      const link = page.locator("main a.xref[data-xref]").first();
+      await link.focus();
+      await page.locator("#xref-card").waitFor({ state: "visible", timeout: 2000 });
+      const { violations } = await axe(page);
+      tally.check(`hover card showing (${withCards}) ${colorScheme}`, violations.length === 0, report(violations));
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+tally.finish();

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The default theme checked by real validators, on the sample site and on
+# the fixture site tests/fixtures/theme-site:
+#
+#   - the Nu Html Checker (vnu.jar, from the npm package vnu-jar): no error
+#     on any page, stylesheet or SVG;
+#   - feedparser and the page metadata checks (tests/check_output.py);
+#   - axe-core in Chromium: no violation on any page type, light and dark;
+#   - hover cards in Chromium (hover, focus, Escape);
+#   - screenshots of every page type at 375 and 1280 px, light and dark,
+#     into target/screenshots/ (the fixture's in target/screenshots/theme-site/).
+#
+# Needs java, node and npm, python3 and /usr/bin/chromium (.ci/run installs
+# them); the npm packages and a Python venv it installs itself, pinned.
+# Runs every step, then fails if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=target/release/explainer
+VENV=target/validate-venv
+VNU=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
+SAMPLE=public
+FIXTURE=target/theme-site
+
+echo "== validate: build the sample site and the fixture site"
+cargo build --release --quiet || exit 1
+"$BIN" build --quiet || exit 1
+"$BIN" build --quiet --root tests/fixtures/theme-site --output "$FIXTURE" || exit 1
+
+echo "== validate: tools"
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV" || exit 1
+fi
+"$VENV/bin/pip" install --quiet --disable-pip-version-check feedparser==6.0.14 || exit 1
+if [ ! -f tests/browser/node_modules/.package-lock.json ] ||
+   [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
+  # --ignore-scripts: vnu-jar's install script would fetch a Java runtime.
+  (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund) || exit 1
+fi
+java -version 2>&1 | head -1
+/usr/bin/chromium --version 2>/dev/null || echo "no /usr/bin/chromium"
+
+passed=0
+failed=0
+failures=()
+step() {
+  local name=$1
+  shift
+  echo
+  echo "== validate: $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+vnu() {
+  local site=$1 files errors
+  mapfile -t files < <(find "$site" -type f \( -name '*.html' -o -name '*.css' -o -name '*.svg' \) | sort)
+  errors=$(java -jar "$VNU" --errors-only --also-check-css --also-check-svg --format gnu "${files[@]}" 2>&1)
+  local status=$?
+  [ -n "$errors" ] && echo "$errors"
+  echo "vnu: ${#files[@]} files, $(printf '%s' "$errors" | grep -c 'error:') errors"
+  [ $status -eq 0 ] && [ -z "$errors" ]
+}
+
+for site in "$SAMPLE" "$FIXTURE"; do
+  step "Nu Html Checker on $site" vnu "$site"
+done
+step "feed, sitemap and metadata of $SAMPLE" "$VENV/bin/python" tests/check_output.py "$SAMPLE"
+step "feed, sitemap and metadata of $FIXTURE" "$VENV/bin/python" tests/check_output.py "$FIXTURE" --logo
+for site in "$SAMPLE" "$FIXTURE"; do
+  step "axe-core on $site" node tests/browser/a11y.mjs "$site"
+  step "hover cards on $site" node tests/browser/hover.mjs "$site"
+done
+step "screenshots of $SAMPLE" node tests/browser/screenshots.mjs "$SAMPLE" target/screenshots
+step "screenshots of $FIXTURE" node tests/browser/screenshots.mjs "$FIXTURE" target/screenshots/theme-site
+
+echo
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "validate: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
