@@ -298,6 +298,21 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 self.track_raw_anchor(&html);
                 self.emit(Event::InlineHtml(html));
             }
+            // pulldown-cmark's checkbox has no label; a screen reader would
+            // announce an unnamed control.
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done {
+                    (" checked=\"\"", "Done")
+                } else {
+                    ("", "Not done")
+                };
+                self.emit(Event::InlineHtml(
+                    format!(
+                        "<input disabled=\"\" type=\"checkbox\"{checked} aria-label=\"{label}\"> "
+                    )
+                    .into(),
+                ));
+            }
             Event::SoftBreak => {
                 self.capture_paragraph(" ");
                 self.emit(Event::SoftBreak);
@@ -738,6 +753,18 @@ mod tests {
         let r = render("## Who leads\n\nx\n\n## What You Should Know\n\n- k\n", &o);
         assert_eq!(r.headings[0].id, "who-leads");
         assert!(r.know_html.unwrap().contains("<li>k</li>"));
+    }
+
+    #[test]
+    fn task_list_checkboxes_are_labelled() {
+        let r = run("- [x] sent\n- [ ] answered\n", false);
+        assert!(
+            r.html
+                .contains("type=\"checkbox\" checked=\"\" aria-label=\"Done\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("aria-label=\"Not done\">"));
     }
 
     #[test]
