@@ -64,7 +64,7 @@ def bench_size(n, runs, where, explainer, hugo, work):
     if not os.path.exists(corpus):
         subprocess.run([sys.executable, GEN, corpus, "--articles", str(n), "--formats", "explainer,hugo"],
                        check=True, stdout=subprocess.DEVNULL)
-    base = "/dev/shm" if where == "tmpfs" else work
+    base = "/dev/shm" if where == "tmpfs" and os.path.isdir("/dev/shm") else work
     out_root = tempfile.mkdtemp(prefix=f"out-{n}-", dir=base)
     hugo_out = os.path.join(out_root, "hugo")
     ex_out = os.path.join(out_root, "explainer")
