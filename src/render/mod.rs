@@ -590,6 +590,9 @@ impl<'a> Renderer<'a> {
             authors: &'a [String],
             body: &'a str,
             know: Option<&'a str>,
+            /// The same points for the copy shown after the lead on narrow
+            /// screens, with its ids made distinct.
+            know_inline: Option<String>,
             key_actors: Vec<ActorCard<'a>>,
             background: Vec<NoteCard<'a>>,
             latest_events: Vec<EventView<'a>>,
@@ -615,6 +618,10 @@ impl<'a> Renderer<'a> {
             authors: metadata::article_authors(s, a),
             body: &a.body_html,
             know: a.know_html.as_deref(),
+            know_inline: a
+                .know_html
+                .as_deref()
+                .map(|k| k.replace(" id=\"", " id=\"lead-")),
             key_actors: a
                 .actors
                 .iter()

@@ -58,7 +58,7 @@ try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
       const page = await context.newPage();
       await page.goto(server.url + withCards);
-      const link = page.locator("main a.xref[data-xref]").first();
+      const link = page.locator("main a.xref[data-xref]:visible").first();
       await link.focus();
       await page.locator("#xref-card").waitFor({ state: "visible", timeout: 2000 });
       const { violations } = await axe(page);

@@ -28,7 +28,7 @@ try {
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(server.url + file);
   const cards = JSON.parse(await page.locator("#xref-cards").textContent());
-  const link = page.locator('main a.xref-actor[data-xref]').first();
+  const link = page.locator('main a.xref-actor[data-xref]:visible').first();
   const key = await link.getAttribute("data-xref");
   const expected = cards[key];
   const card = page.locator("#xref-card");
@@ -81,7 +81,7 @@ try {
   tally.check("leaving the link hides the card", !(await card.isVisible()));
 
   // An explainer link shows title and summary, when the page has one.
-  const note = page.locator("main a.xref-note[data-xref]").first();
+  const note = page.locator("main a.xref-note[data-xref]:visible").first();
   if ((await note.count()) > 0) {
     const info = cards[await note.getAttribute("data-xref")];
     await note.focus();
@@ -97,7 +97,7 @@ try {
   const plain = await browser.newContext({ javaScriptEnabled: false });
   const p2 = await plain.newPage();
   await p2.goto(server.url + file);
-  const l2 = p2.locator("main a.xref-actor[data-xref]").first();
+  const l2 = p2.locator("main a.xref-actor[data-xref]:visible").first();
   await l2.hover();
   tally.check("without JavaScript there is no card", (await p2.locator("#xref-card").count()) === 0);
   const href = await l2.getAttribute("href");

@@ -36,7 +36,7 @@ try {
   const withCards = await pageWithCards(root);
   if (withCards) {
     await page.goto(server.url + withCards);
-    await page.locator("main a.xref-actor[data-xref]").first().hover();
+    await page.locator("main a.xref-actor[data-xref]:visible").first().hover();
     await page.waitForTimeout(100);
     await page.screenshot({ path: path.join(out, "hover-card-1280-light.png") });
     tally.ok("hover-card-1280-light.png");
