@@ -165,16 +165,42 @@ pub fn error_chain(e: &tera::Error) -> String {
 /// Escapes text for HTML and XML alike. Unlike Tera's default it leaves
 /// `/` alone, so URLs in attributes read as written.
 pub fn escape_markup(input: &str) -> String {
+    let bytes = input.as_bytes();
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    // Most values (titles, slugs, dates) need no escaping at all.
+    let Some(first) = bytes.iter().position(special) else {
+        return input.to_string();
+    };
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    out.push_str(&input[..first]);
+    let mut run = first;
+    for (i, b) in bytes.iter().enumerate().skip(first) {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[run..i]);
+        out.push_str(entity);
+        run = i + 1;
     }
+    out.push_str(&input[run..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_markup;
+
+    #[test]
+    fn escapes_markup_and_quotes_and_leaves_the_rest() {
+        assert_eq!(escape_markup("plain / text é"), "plain / text é");
+        assert_eq!(
+            escape_markup("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+    }
 }
