@@ -3,6 +3,7 @@
 //! site's content has problems (or a file could not be written), 2 on a
 //! usage error.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -28,6 +29,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (all or nothing).
     Build(BuildArgs),
+    /// Build, then serve the site with live reload, rebuilding on every edit.
+    Serve(ServeArgs),
     /// Check the site for every error a build would find, writing nothing.
     Check(CheckArgs),
     /// Create a new article, note or actor with its front matter filled in.
@@ -47,6 +50,28 @@ pub struct BuildArgs {
     /// The absolute URL the site is deployed at, overriding site.toml.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder (holding content/ and optionally site.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site (default: output_dir of site.toml, "public").
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// The address to listen on; the default lets only this computer in.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Open the site in the default browser once it is built.
+    #[arg(long)]
+    pub open: bool,
     /// Include pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
@@ -117,6 +142,7 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Build(args) => commands::build::run(args, verbosity),
+        Command::Serve(args) => commands::serve::run(args, verbosity),
         Command::Check(args) => commands::check::run(args, verbosity),
         Command::New(args) => commands::new::run(args, verbosity),
         Command::Init(args) => commands::init::run(args, verbosity),

@@ -29,6 +29,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod session;
 pub mod write;
 

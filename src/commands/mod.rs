@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod serve;
 
 use std::path::Path;
 
@@ -38,19 +39,38 @@ pub fn report_error(root: &Path, error: BuildError) -> i32 {
 /// Every diagnostic, with paths as seen from the current folder, then a
 /// count.
 pub fn print_diagnostics(root: &Path, diagnostics: Diagnostics) {
-    let list = diagnostics.into_sorted();
-    let count = list.len();
-    for mut d in list {
-        if root != Path::new(".") && root != Path::new("") {
-            d.path = root.join(&d.path);
-        }
+    let shown = shown_diagnostics(root, diagnostics);
+    for d in &shown {
         eprintln!("{d}\n");
     }
     eprintln!(
-        "error: {} {} found; nothing was written",
-        count,
-        if count == 1 { "problem" } else { "problems" }
+        "error: {} found; nothing was written",
+        problems(shown.len())
     );
+}
+
+/// Each diagnostic as printed (`path:line:column: message`, the source
+/// line, the hint), sorted, with paths as seen from the current folder.
+/// `serve` shows the same text in the terminal and in the browser.
+pub fn shown_diagnostics(root: &Path, diagnostics: Diagnostics) -> Vec<String> {
+    diagnostics
+        .into_sorted()
+        .into_iter()
+        .map(|mut d| {
+            if root != Path::new(".") && root != Path::new("") {
+                d.path = root.join(&d.path);
+            }
+            d.to_string()
+        })
+        .collect()
+}
+
+/// `1 problem`, `3 problems`.
+pub fn problems(count: usize) -> String {
+    format!(
+        "{count} {}",
+        if count == 1 { "problem" } else { "problems" }
+    )
 }
 
 /// `1150` as `1,150`.

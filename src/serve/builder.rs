@@ -1,0 +1,159 @@
+//! The preview's rebuild loop: one thread owns the build session and the
+//! watcher, turns each debounced batch of changed sources into a rebuild,
+//! prints a line (or the errors) for the terminal, and publishes the
+//! result to the shared state, from where open tabs hear of it. A failed
+//! rebuild leaves the last good output in place; the loop goes on.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::overlay;
+use super::state::Shared;
+use super::watch::{self, Batch, Message, Watcher};
+use crate::cli::Verbosity;
+use crate::commands::{problems, shown_diagnostics, thousands};
+use crate::config::Config;
+use crate::display_path;
+use crate::session::{Rebuild, Session};
+
+pub struct Builder {
+    pub session: Session,
+    /// `None` when the sources could not be watched.
+    pub watcher: Option<Watcher>,
+    pub shared: Arc<Shared>,
+    /// The site folder as the user gave it, to print paths the way
+    /// `explainer build` does.
+    pub shown_root: PathBuf,
+    pub verbosity: Verbosity,
+}
+
+impl Builder {
+    /// The first build, reading everything.
+    pub fn first_build(&mut self) {
+        let result = self.session.rebuild();
+        if let Rebuild::Built { pages, elapsed, .. } = &result {
+            if self.verbosity != Verbosity::Quiet {
+                eprintln!(
+                    "built {} pages in {:.2} s -> {}",
+                    thousands(*pages),
+                    elapsed.as_secs_f64(),
+                    display_path(self.session.output())
+                );
+            }
+        }
+        self.publish(result, None);
+    }
+
+    /// Rebuilds after every batch of changes until the server stops.
+    pub fn run(mut self, rx: Receiver<Message>) {
+        let root = self.session.root().to_path_buf();
+        while let Some(batch) = watch::next_batch(&rx, &root) {
+            if let Some(watcher) = &mut self.watcher {
+                watcher.rewatch(&batch);
+            }
+            let result = if batch.rescan {
+                self.session.rebuild()
+            } else {
+                let paths: Vec<PathBuf> = batch.paths.iter().cloned().collect();
+                self.session.rebuild_changed(&paths)
+            };
+            self.publish(result, Some(&batch));
+        }
+    }
+
+    /// Prints a rebuild's outcome and tells the open tabs.
+    fn publish(&self, result: Rebuild, batch: Option<&Batch>) {
+        match result {
+            Rebuild::Built {
+                changed, elapsed, ..
+            } => {
+                if let Some(batch) = batch {
+                    self.print_rebuilt(batch, &changed, elapsed);
+                }
+                self.shared.built(changed, self.base_path());
+            }
+            Rebuild::Failed(diagnostics) => {
+                let shown = shown_diagnostics(&self.shown_root, diagnostics);
+                for d in &shown {
+                    eprintln!("{d}\n");
+                }
+                eprintln!(
+                    "error: {} found; still serving the last good build",
+                    problems(shown.len())
+                );
+                self.shared.failed(overlay::render(&shown));
+            }
+            Rebuild::Broken(message) => {
+                eprintln!("error: {message}");
+                self.shared.failed(overlay::render(&[message]));
+            }
+        }
+    }
+
+    /// One line per rebuild: what triggered it, what changed, how long.
+    fn print_rebuilt(&self, batch: &Batch, changed: &[String], elapsed: Duration) {
+        if self.verbosity == Verbosity::Quiet {
+            return;
+        }
+        let what = match changed.len() {
+            0 => "nothing changed".to_string(),
+            1 => "1 file changed".to_string(),
+            n => format!("{} files changed", thousands(n)),
+        };
+        eprintln!(
+            "rebuilt in {:.0} ms: {what} ({})",
+            elapsed.as_secs_f64() * 1e3,
+            trigger(self.session.root(), batch)
+        );
+        if self.verbosity == Verbosity::Verbose {
+            for path in changed {
+                eprintln!("  {path}");
+            }
+        }
+    }
+
+    /// The path of `base_url`, read again after each build since
+    /// `site.toml` may have changed.
+    fn base_path(&self) -> String {
+        Config::load(self.session.root())
+            .map(|c| c.base_path().to_string())
+            .unwrap_or_else(|_| "/".into())
+    }
+}
+
+/// The changed sources of a batch, for the terminal: the first, and how
+/// many more.
+fn trigger(root: &Path, batch: &Batch) -> String {
+    if batch.rescan {
+        return "rescanned the site".into();
+    }
+    let mut paths = batch
+        .paths
+        .iter()
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string());
+    let first = paths.next().unwrap_or_default();
+    match paths.count() {
+        0 => first,
+        n => format!("{first} and {n} more"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_name_the_first_path() {
+        let root = Path::new("/site");
+        let mut batch = Batch::default();
+        batch.paths.insert(root.join("content/articles/a.md"));
+        assert_eq!(trigger(root, &batch), "content/articles/a.md");
+        batch.paths.insert(root.join("site.toml"));
+        batch.paths.insert(root.join("static/x.css"));
+        assert_eq!(trigger(root, &batch), "content/articles/a.md and 2 more");
+        batch.rescan = true;
+        assert_eq!(trigger(root, &batch), "rescanned the site");
+    }
+}

@@ -1,0 +1,786 @@
+//! `explainer serve` from the outside: the real binary on a free port
+//! against fixture sites, spoken to in raw HTTP/1.1 over TCP so that every
+//! traversal form reaches the server byte for byte. Edits, additions,
+//! renames and deletions are made on disk and the tests poll (bounded)
+//! until the served page changes.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use support::Site;
+
+/// How long a test waits for the server to start or a change to show.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+const SITE: &[(&str, &str)] = &[
+    (
+        "site.toml",
+        "title = \"Preview Test\"\nbase_url = \"https://example.org/repo/\"\n",
+    ),
+    (
+        "content/actors/ann.md",
+        "+++\nname = \"Ann Example\"\nkind = \"person\"\nrole = \"Envoy\"\n+++\nProfile of Ann.\n",
+    ),
+    (
+        "content/notes/talks.md",
+        "+++\ntitle = \"The talks\"\nsummary = \"Background to the talks.\"\n+++\nAnn Example led the talks.\n",
+    ),
+    ("content/articles/deal.md", DEAL),
+];
+
+const DEAL: &str = "+++\ntitle = \"A deal is struck\"\ndate = 2024-01-02\nbackground = [\"talks\"]\n+++\nAnn Example announced the deal.\n";
+
+/// A running `explainer serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Serves the site at `root` with `extra` arguments.
+    fn start(root: &Path, extra: &[&str]) -> Server {
+        let mut args = vec!["serve", "--root", root.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        Server::start_in(root, &args)
+    }
+
+    /// Runs `explainer ARGS --port P` in `cwd` and waits until it answers;
+    /// tries another port if the free one was taken meanwhile.
+    fn start_in(cwd: &Path, args: &[&str]) -> Server {
+        for _ in 0..3 {
+            let port = free_port();
+            let mut child = support::bin()
+                .args(args)
+                .args(["--port", &port.to_string()])
+                .current_dir(cwd)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("binary runs");
+            let log = Arc::new(Mutex::new(String::new()));
+            collect(child.stderr.take().unwrap(), log.clone());
+            let mut server = Server { child, port, log };
+            if server.wait_until_up() {
+                return server;
+            }
+            if !server.log().contains("already in use") {
+                panic!("server did not start:\n{}", server.log());
+            }
+        }
+        panic!("no free port");
+    }
+
+    fn wait_until_up(&mut self) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < PATIENCE {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                // Accepting connections only starts after the first build.
+                let reply = self.get("/__explainer/reload.js");
+                if reply.status == 200 {
+                    return true;
+                }
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        panic!("server did not answer in time:\n{}", self.log());
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.send(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.host()
+        ))
+    }
+
+    fn send(&self, raw: &str) -> Reply {
+        self.send_bytes(raw.as_bytes())
+    }
+
+    fn send_bytes(&self, raw: &[u8]) -> Reply {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(raw).unwrap();
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        Reply::parse(&bytes)
+    }
+
+    /// Polls `path` until `ok` holds, failing the test after a while.
+    fn wait_for(&self, path: &str, what: &str, ok: impl Fn(&Reply) -> bool) -> Reply {
+        let started = Instant::now();
+        loop {
+            let reply = self.get(path);
+            if ok(&reply) {
+                return reply;
+            }
+            if started.elapsed() > PATIENCE {
+                panic!(
+                    "{path} never showed {what}; last reply:\n{}\n{}\nserver log:\n{}",
+                    reply.head,
+                    reply.body,
+                    self.log()
+                );
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
+    thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = from.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            into.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    fn parse(bytes: &[u8]) -> Reply {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        Reply {
+            status,
+            head: head.to_string(),
+            body: body.to_string(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+
+    fn has(&self, text: &str) -> bool {
+        self.status == 200 && self.body.contains(text)
+    }
+}
+
+fn overlay_shown(reply: &Reply) -> bool {
+    reply.body.contains("id=\"__explainer-overlay\"")
+}
+
+/// Removes what the preview puts into a page, to compare it with the file.
+fn without_injection(body: &str) -> String {
+    let start = body.find("<script src=\"/__explainer/reload.js\"").unwrap();
+    let end = start + body[start..].find("</script>\n").unwrap() + "</script>\n".len();
+    format!("{}{}", &body[..start], &body[end..])
+}
+
+#[test]
+fn serves_the_site_as_built() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+
+    let home = server.get("/");
+    assert_eq!(home.status, 200, "{home:?}");
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(home.header("cache-control"), Some("no-store"));
+    assert!(home.body.contains("A deal is struck"));
+    // What is previewed is what is deployed: the file, plus only the script.
+    assert_eq!(without_injection(&home.body), site.out("index.html"));
+    assert!(home.body.contains("data-file=\"index.html\""));
+    assert!(!site.out("index.html").contains("__explainer"));
+    assert!(site
+        .out("articles/deal/index.html")
+        .contains("../../actors/ann/index.html"));
+
+    let article = server.get("/articles/deal/");
+    assert!(article.has("Ann Example announced the deal"), "{article:?}");
+    assert_eq!(
+        without_injection(&article.body),
+        site.out("articles/deal/index.html")
+    );
+    assert!(server
+        .get("/articles/deal/index.html")
+        .has("A deal is struck"));
+
+    let folder = server.get("/articles/deal");
+    assert_eq!(folder.status, 301, "{folder:?}");
+    assert_eq!(folder.header("location"), Some("/articles/deal/"));
+
+    let css = server.get("/style.css");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    assert!(server
+        .get("/cards.js")
+        .header("content-type")
+        .is_some_and(|t| t.ends_with("javascript; charset=utf-8")));
+    assert!(server
+        .get("/feed.xml")
+        .header("content-type")
+        .is_some_and(|t| t.ends_with("xml; charset=utf-8")));
+
+    let missing = server.get("/articles/nope/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        without_injection(&missing.body),
+        site.out("404.html"),
+        "the site's own 404 page"
+    );
+    // 404.html links start at the path of base_url; the preview answers there.
+    assert!(site.out("404.html").contains("/repo/style.css"));
+    assert_eq!(server.get("/repo/style.css").status, 200);
+
+    let head = server.send(&format!(
+        "HEAD / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.host()
+    ));
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let post = server.send(&format!(
+        "POST / HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        server.host()
+    ));
+    assert_eq!(post.status, 405);
+
+    // DNS rebinding: a foreign host name pointed at 127.0.0.1.
+    for host in [
+        "evil.example",
+        "evil.example:1111",
+        "localhost.evil.example",
+    ] {
+        let reply = server.send(&format!(
+            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ));
+        assert_eq!(reply.status, 403, "{host}");
+        assert!(!reply.body.contains("A deal is struck"));
+    }
+    let localhost = server.send(&format!(
+        "GET / HTTP/1.1\r\nHost: localhost:{}\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(localhost.status, 200);
+}
+
+const SECRET: &str = "TOP-SECRET-CONTENTS";
+
+/// Every way of naming `target` (a path outside the output, relative to
+/// the output root) that a traversal might try.
+fn traversal_forms(target: &str) -> Vec<String> {
+    let encoded = target.replace('/', "%2f");
+    let backslashed = target.replace('/', "\\");
+    vec![
+        format!("/../{target}"),
+        format!("/articles/../../{target}"),
+        format!("/%2e%2e/{target}"),
+        format!("/%2E%2E/{target}"),
+        format!("/%252e%252e/{target}"),
+        format!("/..%2f{encoded}"),
+        format!("/..%2F{target}"),
+        format!("/%2e%2e%2f{encoded}"),
+        format!("/..\\{backslashed}"),
+        format!("/%5c..%5c{}", target.replace('/', "%5c")),
+        format!("/..%5c{target}"),
+        format!("/..%255c{target}"),
+        format!("/.%2e/{target}"),
+        format!("/articles/%2e%2e/%2e%2e/{target}"),
+        format!("//../{target}"),
+    ]
+}
+
+fn assert_refused(server: &Server, path: &str) {
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.host()
+    );
+    let reply = server.send_bytes(request.as_bytes());
+    assert!(
+        reply.status != 200 && !reply.body.contains(SECRET),
+        "{path} was served:\n{reply:?}"
+    );
+}
+
+#[test]
+fn never_serves_a_file_outside_the_output() {
+    let site = Site::new(SITE);
+    site.write("secret.txt", SECRET);
+    site.write("public-leak/secret.txt", SECRET);
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("secret.txt"), SECRET).unwrap();
+    let server = Server::start(site.root(), &[]);
+
+    for target in ["secret.txt", "public-leak/secret.txt", "site.toml"] {
+        for path in traversal_forms(target) {
+            assert_refused(&server, &path);
+        }
+    }
+    // The absolute form of the request target, and a NUL.
+    assert_refused(&server, &format!("http://{}/../secret.txt", server.host()));
+    assert_refused(&server, "/index.html%00/../../secret.txt");
+    assert_eq!(server.get("/index.html%00").status, 404);
+    assert_eq!(server.get("/../public/index.html").status, 404);
+
+    #[cfg(unix)]
+    {
+        let out = site.root().join("public");
+        std::os::unix::fs::symlink(elsewhere.path().join("secret.txt"), out.join("leak.txt"))
+            .unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), out.join("leak")).unwrap();
+        std::os::unix::fs::symlink(site.root().join("public-leak"), out.join("sibling")).unwrap();
+        std::os::unix::fs::symlink(out.join("style.css"), out.join("inside.css")).unwrap();
+        assert_refused(&server, "/leak.txt");
+        assert_refused(&server, "/leak/secret.txt");
+        assert_refused(&server, "/sibling/secret.txt");
+        assert_eq!(
+            server.get("/inside.css").status,
+            200,
+            "a link within the output is served"
+        );
+    }
+    // Still serving normally afterwards.
+    assert!(server.get("/articles/deal/").has("A deal is struck"));
+}
+
+#[test]
+fn a_relative_output_folder_is_served_and_guarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    for (path, text) in SITE {
+        let p = site.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    std::fs::write(dir.path().join("secret.txt"), SECRET).unwrap();
+    std::fs::create_dir_all(dir.path().join("out-leak")).unwrap();
+    std::fs::write(dir.path().join("out-leak/secret.txt"), SECRET).unwrap();
+    let server = Server::start_in(dir.path(), &["serve", "--root", "site", "--output", "out"]);
+    assert!(dir.path().join("out/index.html").is_file());
+    assert!(server.get("/").has("A deal is struck"));
+    assert!(server.get("/articles/deal/").has("Ann Example"));
+    assert_eq!(server.get("/articles/nope/").status, 404);
+    for target in ["secret.txt", "out-leak/secret.txt", "site/site.toml"] {
+        for path in traversal_forms(target) {
+            assert_refused(&server, &path);
+        }
+    }
+    // The preview's edits land in the relative output too.
+    std::fs::write(
+        site.join("content/articles/deal.md"),
+        DEAL.replace("announced the deal", "announced the relative deal"),
+    )
+    .unwrap();
+    server.wait_for("/articles/deal/", "the edit", |r| {
+        r.has("announced the relative deal")
+    });
+}
+
+#[test]
+fn edits_additions_renames_and_deletions_show_up() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+
+    // An edit.
+    site.write(
+        "content/articles/deal.md",
+        &DEAL.replace("announced the deal", "announced the deal on Tuesday"),
+    );
+    server.wait_for("/articles/deal/", "the edit", |r| {
+        r.has("announced the deal on Tuesday")
+    });
+
+    // A new actor, mentioned by the article: a new page and a new backlink.
+    site.write(
+        "content/actors/bob.md",
+        "+++\nname = \"Bob Builder\"\nkind = \"person\"\n+++\nProfile of Bob.\n",
+    );
+    server.wait_for("/actors/bob/", "the new actor", |r| r.has("Profile of Bob"));
+    site.write(
+        "content/articles/deal.md",
+        &DEAL.replace("announced the deal", "and Bob Builder announced the deal"),
+    );
+    server.wait_for("/actors/bob/", "the backlink", |r| {
+        r.has("A deal is struck")
+    });
+
+    // An editor that saves by writing a temporary file and renaming it.
+    site.write(
+        "content/articles/.deal.md.swp",
+        &DEAL.replace("announced the deal", "announced the deal, saved by rename"),
+    );
+    std::fs::rename(
+        site.root().join("content/articles/.deal.md.swp"),
+        site.root().join("content/articles/deal.md"),
+    )
+    .unwrap();
+    server.wait_for("/articles/deal/", "the renamed-over file", |r| {
+        r.has("saved by rename")
+    });
+    assert_eq!(
+        server.get("/actors/bob/").status,
+        200,
+        "the actor itself is still there"
+    );
+
+    // A renamed file: the old page goes, the new one comes.
+    std::fs::rename(
+        site.root().join("content/actors/bob.md"),
+        site.root().join("content/actors/robert.md"),
+    )
+    .unwrap();
+    server.wait_for("/actors/robert/", "the renamed page", |r| {
+        r.has("Profile of Bob")
+    });
+    server.wait_for("/actors/bob/", "the old page gone", |r| r.status == 404);
+
+    // A deleted article: its page and its backlinks vanish.
+    assert!(server.get("/actors/ann/").has("A deal is struck"));
+    assert!(server.get("/explainers/talks/").has("A deal is struck"));
+    site.remove("content/articles/deal.md");
+    server.wait_for("/articles/deal/", "the deleted page gone", |r| {
+        r.status == 404
+    });
+    server.wait_for("/actors/ann/", "the backlink gone", |r| {
+        r.status == 200 && !r.body.contains("A deal is struck")
+    });
+    let note = server.get("/explainers/talks/");
+    assert!(note.has("The talks") && !note.body.contains("A deal is struck"));
+    assert!(!site.exists("articles/deal/index.html"));
+
+    // A template edit reaches every page.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost at sea</h1>{% endblock main %}",
+    );
+    server.wait_for("/nowhere/", "the new 404 template", |r| {
+        r.status == 404 && r.body.contains("Lost at sea")
+    });
+}
+
+#[test]
+fn a_broken_edit_shows_the_overlay_until_fixed() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    assert!(!overlay_shown(&server.get("/")));
+
+    site.write(
+        "content/articles/deal.md",
+        &DEAL.replace("[\"talks\"]", "[\"tlaks\"]"),
+    );
+    let home = server.wait_for("/", "the overlay", overlay_shown);
+    assert_eq!(home.status, 200, "the last good page, under the overlay");
+    assert!(home.body.contains("A deal is struck"));
+    assert!(home.body.contains("role=\"alert\""));
+    assert!(home
+        .body
+        .contains("content/articles/deal.md:4:16: unknown note &quot;tlaks&quot;"));
+    assert!(
+        home.body.contains("4 | background = [&quot;tlaks&quot;]"),
+        "the source line"
+    );
+    assert!(home.body.contains("did you mean &quot;talks&quot;?"));
+    // Every HTML page carries it, the 404 page too; other files do not.
+    assert!(overlay_shown(&server.get("/actors/ann/")));
+    assert!(overlay_shown(&server.get("/nowhere/")));
+    assert!(!server.get("/style.css").body.contains("__explainer"));
+    // The last good output is untouched, and never gets the overlay.
+    assert!(site.out("articles/deal/index.html").contains("The talks"));
+    assert!(!site.out("index.html").contains("__explainer"));
+    // The terminal shows the same error.
+    let log = server.log();
+    assert!(
+        log.contains("content/articles/deal.md:4:16: unknown note \"tlaks\""),
+        "{log}"
+    );
+    assert!(log.contains("still serving the last good build"), "{log}");
+
+    // A second error in another file is listed too.
+    site.write(
+        "content/actors/ann.md",
+        "+++\nname = \"Ann Example\"\nkind = \"wizard\"\n+++\n",
+    );
+    server.wait_for("/", "both errors", |r| {
+        r.body.contains("content/actors/ann.md:") && r.body.contains("problems in the site")
+    });
+
+    site.write("content/actors/ann.md", SITE[1].1);
+    site.write(
+        "content/articles/deal.md",
+        &DEAL.replace("announced", "finally announced"),
+    );
+    let fixed = server.wait_for("/articles/deal/", "the fix", |r| {
+        r.has("finally announced") && !overlay_shown(r)
+    });
+    assert!(!fixed.body.contains("tlaks"));
+    assert!(!overlay_shown(&server.get("/")));
+}
+
+#[test]
+fn a_site_broken_from_the_start_is_served_once_fixed() {
+    let site = Site::new(SITE);
+    site.write(
+        "content/articles/deal.md",
+        &DEAL.replace("title = \"A deal is struck\"\n", ""),
+    );
+    let server = Server::start(site.root(), &[]);
+    let nothing = server.get("/");
+    assert_eq!(nothing.status, 404, "nothing was ever built");
+    assert!(overlay_shown(&nothing));
+    assert!(nothing.body.contains("content/articles/deal.md:"));
+
+    site.write("content/articles/deal.md", DEAL);
+    server.wait_for("/", "the site", |r| {
+        r.has("A deal is struck") && !overlay_shown(r)
+    });
+}
+
+/// An open `/__explainer/events` stream.
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    fn open(server: &Server, origin: Option<&str>) -> (u16, Events) {
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        let origin = origin
+            .map(|o| format!("Origin: {o}\r\n"))
+            .unwrap_or_default();
+        write!(
+            stream,
+            "GET /__explainer/events HTTP/1.1\r\nHost: {}\r\n{origin}Accept: text/event-stream\r\n\r\n",
+            server.host()
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut events = Events {
+            stream,
+            seen: String::new(),
+        };
+        events.read_until("\r\n\r\n");
+        let status = Reply::parse(events.seen.as_bytes()).status;
+        (status, events)
+    }
+
+    /// Reads until `text` has been seen, and returns everything read.
+    fn read_until(&mut self, text: &str) -> String {
+        let started = Instant::now();
+        let mut buf = [0u8; 8192];
+        while !self.seen.contains(text) {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "never saw {text:?} in:\n{}",
+                self.seen
+            );
+            match self.stream.read(&mut buf) {
+                Ok(0) => panic!("stream closed before {text:?}:\n{}", self.seen),
+                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Err(_) => {} // timeout: read again
+            }
+        }
+        self.seen.clone()
+    }
+}
+
+#[test]
+fn the_reload_channel_refuses_other_origins_and_reports_changes() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+
+    for origin in [
+        "https://evil.example",
+        "http://evil.example",
+        "null",
+        &format!("http://127.0.0.1:{}", server.port + 1),
+        &format!("https://127.0.0.1:{}", server.port),
+    ] {
+        let (status, _) = Events::open(&server, Some(origin));
+        assert_eq!(status, 403, "{origin}");
+    }
+    let rebinding = server.send(
+        "GET /__explainer/events HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(rebinding.status, 403);
+
+    let own = format!("http://{}", server.host());
+    let (status, mut events) = Events::open(&server, Some(&own));
+    assert_eq!(status, 200, "{}", events.seen);
+    let head = events.read_until("event: hello");
+    assert!(head
+        .to_ascii_lowercase()
+        .contains("content-type: text/event-stream"));
+    let (status, mut quiet) = Events::open(&server, None);
+    assert_eq!(
+        status, 200,
+        "no Origin: a same-origin or non-browser client"
+    );
+    quiet.read_until("event: hello");
+
+    // An edit names the pages it changed.
+    site.write(
+        "content/articles/deal.md",
+        &DEAL.replace("announced the deal", "announced the new deal"),
+    );
+    events.read_until("\"articles/deal/index.html\"");
+    assert!(events.seen.contains("event: reload"));
+
+    // A stylesheet-only edit names only the stylesheet.
+    site.write("static/extra.css", "body { color: #111; }\n");
+    let seen = events.read_until("\"extra.css\"");
+    let last = &seen[seen.rfind("event: reload").unwrap()..];
+    assert!(last.contains("\"changed\":[\"extra.css\"]"), "{last}");
+
+    // A broken edit pushes the overlay; the fix takes it away.
+    site.write(
+        "content/articles/deal.md",
+        &DEAL.replace("2024-01-02", "2024-13-02"),
+    );
+    events.read_until("__explainer-overlay");
+    site.write("content/articles/deal.md", DEAL);
+    events.read_until("\"html\":null");
+    quiet.read_until("\"html\":null");
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let site = Site::new(SITE);
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let mut child = support::bin()
+        .args([
+            "serve",
+            "--root",
+            site.root().to_str().unwrap(),
+            "--port",
+            &port,
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_bounded(&mut child);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: port {port} on 127.0.0.1 is already in use"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: try --port "), "{stderr}");
+    assert!(!site.exists("index.html"), "nothing built");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let missing = support::bin()
+        .args(["serve", "--root", "/no/such/site/anywhere"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(support::stderr(&missing).contains("does not exist"));
+    let site = Site::new(SITE);
+    let overlapping = site.run(&[
+        "serve",
+        "--output",
+        site.root().join("content").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        overlapping.status.code(),
+        Some(2),
+        "{}",
+        support::stderr(&overlapping)
+    );
+    let bad_bind = support::bin()
+        .args(["serve", "--bind", "nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(bad_bind.status.code(), Some(2));
+}
+
+/// Waits up to `PATIENCE` for the process to exit; its exit code.
+fn wait_bounded(child: &mut Child) -> Option<i32> {
+    let started = Instant::now();
+    while started.elapsed() < PATIENCE {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    panic!("the process did not exit");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_even_with_open_tabs() {
+    let site = Site::new(SITE);
+    let mut server = Server::start(site.root(), &[]);
+    let (status, mut events) = Events::open(&server, None);
+    assert_eq!(status, 200);
+    events.read_until("event: hello");
+    let signalled = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    assert_eq!(wait_bounded(&mut server.child), Some(0), "{}", server.log());
+    thread::sleep(Duration::from_millis(50));
+    assert!(server.log().contains("stopping"), "{}", server.log());
+    assert!(!server.log().contains("internal error"));
+}
