@@ -4,7 +4,7 @@
 //!
 //!     cargo bench --bench stages
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hint::black_box;
 use std::path::Path;
 
@@ -98,7 +98,7 @@ fn resolve_and_render(c: &mut Criterion) {
     });
     let site = resolve::resolve(&loaded).unwrap();
     let theme = theme::build_theme(&[]).unwrap_or_else(|_| panic!("theme"));
-    let none = HashMap::new();
+    let none = HashMap::default();
     c.bench_function("render: every page of the sample site", |b| {
         b.iter(|| black_box(render::render(&site, &theme, &none, None, &|_| Ok(true)).unwrap()))
     });

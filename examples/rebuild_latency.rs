@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 use explainer::session::{Rebuild, Session};
 use explainer::BuildOptions;
 
+// The allocator of the binary, so the times are the preview's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let root = PathBuf::from(

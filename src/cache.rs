@@ -7,7 +7,7 @@
 //! output folder), never in the output, so it is not deployed. A missing,
 //! unreadable or outdated cache only means a full build.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 

@@ -33,7 +33,7 @@ pub mod serve;
 pub mod session;
 pub mod write;
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -116,6 +116,14 @@ pub struct Timings {
     pub write: Duration,
 }
 
+/// What a preview session keeps between rebuilds, so each redoes only
+/// what changed: rendered Markdown bodies and the compiled templates.
+#[derive(Default)]
+struct Reuse {
+    bodies: resolve::BodyCache,
+    themes: render::theme::ThemeCache,
+}
+
 /// Loads, resolves and renders a site, handing each file to `sink`. Pages
 /// whose input fingerprint is in `previous` are not rendered again.
 pub fn render_site(
@@ -137,7 +145,7 @@ pub fn render_site(
         loaded,
         errors,
         previous,
-        &resolve::BodyCache::default(),
+        &Reuse::default(),
         |_| None,
         sink,
     )?;
@@ -158,8 +166,8 @@ fn finish(
     mut loaded: load::LoadedSite,
     mut errors: Diagnostics,
     previous: &HashMap<String, u64>,
-    body_cache: &resolve::BodyCache,
-    choose_pages: impl FnOnce(&resolve::Site) -> Option<std::collections::HashSet<String>>,
+    reuse: &Reuse,
+    choose_pages: impl FnOnce(&resolve::Site) -> Option<HashSet<String>>,
     sink: &render::Sink,
 ) -> Result<RenderedSite, BuildError> {
     let mut timings = Timings::default();
@@ -172,12 +180,12 @@ fn finish(
     }
     // Templates, then content: every problem of both is reported in one run,
     // and the pages that loaded are still checked when others did not.
-    let tera = render::theme::build_theme(&loaded.templates);
+    let tera = reuse.themes.get(&loaded.templates);
     if let Err(template_errors) = &tera {
         errors.extend(template_errors.iter().cloned());
     }
     let clock = Instant::now();
-    let resolved = resolve::resolve_with(&loaded, body_cache);
+    let resolved = resolve::resolve_with(&loaded, &reuse.bodies);
     timings.resolve = clock.elapsed();
     let site = match resolved {
         Ok(site) => site,
@@ -311,7 +319,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
 /// Checks everything a build would, writing nothing.
 pub fn check(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
-    let rendered = render_site(options, &HashMap::new(), &|_| Ok(true))?;
+    let rendered = render_site(options, &HashMap::default(), &|_| Ok(true))?;
     let output = output_dir(options, &rendered.site.config.output_dir);
     Ok(summary(
         &rendered,

@@ -3,7 +3,9 @@
 //! fingerprints of every page written). A failed rebuild leaves the last
 //! good output in place and reports its errors; the session goes on.
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: these maps hold slugs and paths, never hostile keys, and
+// the default SipHash showed up in rebuild profiles.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -11,8 +13,8 @@ use crate::cache::BuildCache;
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, ContentFiles};
 use crate::render::affected::{self, SiteDigests};
-use crate::resolve::{BodyCache, Site};
-use crate::{config, finish, load_options, output_dir, write, BuildError, BuildOptions};
+use crate::resolve::Site;
+use crate::{config, finish, load_options, output_dir, write, BuildError, BuildOptions, Reuse};
 
 /// The result of one (re)build.
 #[derive(Debug)]
@@ -42,7 +44,7 @@ pub struct Session {
     content: Option<ContentFiles>,
     /// Problems of the last scan of `content/` itself (misplaced files).
     scan_errors: Diagnostics,
-    bodies: BodyCache,
+    reuse: Reuse,
     /// The last good site and its digests, to find what an edit affects.
     last: Option<(Site, SiteDigests)>,
     /// Every output path of the last good build.
@@ -66,9 +68,9 @@ impl Session {
             fingerprints,
             content: None,
             scan_errors: Diagnostics::new(),
-            bodies: BodyCache::default(),
+            reuse: Reuse::default(),
             last: None,
-            outputs: HashSet::new(),
+            outputs: HashSet::default(),
         })
     }
 
@@ -154,7 +156,7 @@ impl Session {
             loaded,
             errors,
             &self.fingerprints,
-            &self.bodies,
+            &self.reuse,
             choose,
             &|f| staging.put(f),
         );

@@ -4,7 +4,7 @@
 //! syncs move only what changed); files the build no longer produces are
 //! removed.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 

@@ -52,6 +52,14 @@ fn every_edit_matches_a_full_build() {
         ("content/notes/coup.md", None),
         // A summary-only edit.
         ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03\nsummary = \"A dek.\"\nactors = [\"macron\"]\n+++\nThree.\n")),
+        // The same instant in another offset: the shown time changes.
+        ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03T09:30:00+01:00\nsummary = \"A dek.\"\nactors = [\"macron\"]\n+++\nThree.\n")),
+        ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03T08:30:00+00:00\nsummary = \"A dek.\"\nactors = [\"macron\"]\n+++\nThree.\n")),
+        // Sources, a correction and an author: only the article shows them.
+        ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03T08:30:00+00:00\nsummary = \"A dek.\"\nauthors = [\"A. Writer\"]\nactors = [\"macron\"]\n[[sources]]\nname = \"Reuters\"\nurl = \"https://www.reuters.com/\"\n[[corrections]]\ndate = 2023-09-04\ntext = \"An earlier version misspelled a name.\"\n+++\nThree.\n")),
+        // A new alias: a body elsewhere now links the actor.
+        ("content/actors/itte.md", Some("+++\nname = \"Sylvain Itte\"\nrole = \"Former ambassador\"\naliases = [\"Itte\"]\nlinks = [{ name = \"Wikipedia\", url = \"https://en.wikipedia.org/wiki/Sylvain_Itte\" }]\n+++\nDiplomat.\n")),
+        ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03\nactors = [\"macron\"]\n+++\nThree, with Itte.\n")),
     ];
     for (i, (path, text)) in edits.iter().enumerate() {
         let full = root.join(path);

@@ -27,6 +27,9 @@ pub struct Page<M> {
     pub meta: M,
     pub front_matter: Range<usize>,
     pub body: Range<usize>,
+    /// xxh3 of the body text, hashed once when the file is read: rebuilds
+    /// look rendered bodies up by it.
+    pub body_hash: u64,
 }
 
 impl<M> Page<M> {
@@ -365,6 +368,7 @@ fn parse_page<M: DeserializeOwned>(
         slug,
         meta,
         front_matter: split.front_matter,
+        body_hash: xxhash_rust::xxh3::xxh3_64(file.text[split.body.clone()].as_bytes()),
         body: split.body,
         file,
     })

@@ -7,14 +7,19 @@
 //! however large the site is. `build` never uses this: it fingerprints
 //! every page.
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: these maps hold slugs and paths, never hostile keys, and
+// the default SipHash showed up in rebuild profiles.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use serde::Serialize;
+use std::hash::{Hash, Hasher};
 
-use super::{fingerprint, FEED_ENTRIES};
-use crate::model::Section;
+use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::FEED_ENTRIES;
+use crate::model::{Date, Section};
 use crate::resolve::links::page_dir;
-use crate::resolve::Site;
+use crate::resolve::{Image, Site};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Digest {
@@ -33,122 +38,158 @@ pub struct SiteDigests {
     topics: HashMap<String, u64>,
 }
 
-fn digest(card: &impl Serialize, relations: &impl Serialize, rest: &impl Serialize) -> Digest {
-    let card = fingerprint(card);
-    let relations = fingerprint(relations);
-    Digest {
-        card,
-        relations,
-        full: fingerprint(&(card, relations, rest)),
-    }
+/// Hashes what the digests compare, straight from the resolved site: no
+/// serialising, and every body by the hash taken when it was rendered.
+struct Hashing<'s> {
+    site: &'s Site,
+    hasher: Xxh3,
 }
 
-/// Large texts are hashed directly: serialising them would scan them for
-/// characters to escape first.
-fn raw(text: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+impl<'s> Hashing<'s> {
+    fn new(site: &'s Site) -> Self {
+        Hashing {
+            site,
+            hasher: Xxh3::new(),
+        }
+    }
+
+    fn add(&mut self, value: impl Hash) -> &mut Self {
+        value.hash(&mut self.hasher);
+        self
+    }
+
+    fn date(&mut self, date: Option<Date>) -> &mut Self {
+        // An instant's offset is shown, so it counts, not only the moment.
+        self.add(date.map(|d| {
+            (
+                d.day,
+                d.instant.map(|i| {
+                    (
+                        i.timestamp(),
+                        i.timestamp_subsec_nanos(),
+                        i.offset().local_minus_utc(),
+                    )
+                }),
+            )
+        }))
+    }
+
+    fn image(&mut self, image: Option<&Image>) -> &mut Self {
+        self.add(image.map(|i| (&i.src, &i.alt)))
+    }
+
+    fn slugs(&mut self, section: Section, ids: &[usize]) -> &mut Self {
+        self.add(ids.len());
+        for &id in ids {
+            let slug = match section {
+                Section::Articles => self.site.articles[id].slug.as_str(),
+                Section::Notes => self.site.notes[id].slug.as_str(),
+                Section::Actors => self.site.actors[id].slug.as_str(),
+            };
+            self.add(slug);
+        }
+        self
+    }
+
+    /// The hash so far; starts the next part afresh.
+    fn take(&mut self) -> u64 {
+        let value = self.hasher.finish();
+        self.hasher = Xxh3::new();
+        value
+    }
+
+    /// Closes a digest whose card and relations were taken: `full` covers
+    /// them and whatever was added since.
+    fn digest(&mut self, card: u64, relations: u64) -> Digest {
+        self.add((card, relations));
+        Digest {
+            card,
+            relations,
+            full: self.take(),
+        }
+    }
 }
 
 pub fn digests(site: &Site) -> SiteDigests {
-    let slug_a = |i: &usize| site.articles[*i].slug.as_str();
-    let slug_n = |i: &usize| site.notes[*i].slug.as_str();
-    let slug_x = |i: &usize| site.actors[*i].slug.as_str();
-    let mut d = SiteDigests::default();
-    for a in &site.articles {
-        let card = (
-            &a.title,
-            &a.summary,
-            a.date.rfc3339(),
-            a.updated.map(|u| u.rfc3339()),
-            a.image.as_ref().map(|i| (&i.src, &i.alt)),
-        );
-        let relations = (
-            a.actors.iter().map(slug_x).collect::<Vec<_>>(),
-            a.background.iter().map(slug_n).collect::<Vec<_>>(),
-            a.topics
-                .iter()
-                .map(|t| &site.topics[*t].slug)
-                .collect::<Vec<_>>(),
-        );
-        let rest = (
-            raw(&a.body_html),
-            a.know_html.as_deref().map(raw),
-            &a.authors,
-            a.sources
-                .iter()
-                .map(|s| (&s.name, &s.url))
-                .collect::<Vec<_>>(),
-            a.corrections.iter().map(|c| &c.html).collect::<Vec<_>>(),
-        );
-        d.entities.insert(
+    let articles = site.articles.par_iter().map(|a| {
+        let mut h = Hashing::new(site);
+        h.add((&a.title, &a.summary))
+            .date(Some(a.date))
+            .date(a.updated);
+        h.image(a.image.as_ref());
+        let card = h.take();
+        h.slugs(Section::Actors, &a.actors)
+            .slugs(Section::Notes, &a.background)
+            .add(
+                a.topics
+                    .iter()
+                    .map(|&t| &site.topics[t].slug)
+                    .collect::<Vec<_>>(),
+            );
+        let relations = h.take();
+        h.add((a.body_hash, &a.know_html, &a.authors));
+        for s in &a.sources {
+            h.add((&s.name, &s.url));
+        }
+        for c in &a.corrections {
+            h.add(&c.html);
+        }
+        (
             (Section::Articles, a.slug.to_string()),
-            digest(&card, &relations, &rest),
-        );
-    }
-    for n in &site.notes {
-        let timeline: Vec<_> = n
-            .timeline
-            .iter()
-            .map(|e| {
-                (
-                    site.events[*e].date.iso(),
-                    &site.events[*e].html,
-                    site.events[*e]
-                        .actors
-                        .iter()
-                        .map(slug_x)
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .collect();
-        let card = (
-            &n.title,
-            &n.summary,
-            n.date.map(|d| d.rfc3339()),
-            n.updated.map(|d| d.rfc3339()),
-            timeline,
-        );
-        let relations = (
-            n.actors.iter().map(slug_x).collect::<Vec<_>>(),
-            n.related.iter().map(slug_n).collect::<Vec<_>>(),
-            n.cited_by.iter().map(slug_a).collect::<Vec<_>>(),
-        );
-        d.entities.insert(
+            h.digest(card, relations),
+        )
+    });
+    let notes = site.notes.par_iter().map(|n| {
+        let mut h = Hashing::new(site);
+        h.add((&n.title, &n.summary)).date(n.date).date(n.updated);
+        h.add(n.timeline.len());
+        for &e in &n.timeline {
+            let event = &site.events[e];
+            h.add((event.date, &event.html))
+                .slugs(Section::Actors, &event.actors);
+        }
+        let card = h.take();
+        h.slugs(Section::Actors, &n.actors)
+            .slugs(Section::Notes, &n.related)
+            .slugs(Section::Articles, &n.cited_by);
+        let relations = h.take();
+        h.add(n.body_hash);
+        (
             (Section::Notes, n.slug.to_string()),
-            digest(&card, &relations, &raw(&n.body_html)),
-        );
-    }
-    for x in &site.actors {
-        let card = (&x.name, &x.role, x.kind.map(|k| k.as_str()));
-        let relations = (
-            x.related.iter().map(slug_x).collect::<Vec<_>>(),
-            x.articles.iter().map(slug_a).collect::<Vec<_>>(),
-            x.notes.iter().map(slug_n).collect::<Vec<_>>(),
-            x.events.len(),
-        );
-        let rest = (
-            raw(&x.body_html),
-            &x.aliases,
-            x.born.map(|b| b.iso()),
-            &x.country,
-            x.image.as_ref().map(|i| (&i.src, &i.alt)),
-            x.links
-                .iter()
-                .map(|l| (&l.name, &l.url))
-                .collect::<Vec<_>>(),
-        );
-        d.entities.insert(
+            h.digest(card, relations),
+        )
+    });
+    let actors = site.actors.par_iter().map(|x| {
+        let mut h = Hashing::new(site);
+        h.add((&x.name, &x.role, x.kind));
+        let card = h.take();
+        h.slugs(Section::Actors, &x.related)
+            .slugs(Section::Articles, &x.articles)
+            .slugs(Section::Notes, &x.notes)
+            .add(x.events.len());
+        let relations = h.take();
+        h.add((x.body_hash, &x.aliases, x.born, &x.country))
+            .image(x.image.as_ref());
+        for l in &x.links {
+            h.add((&l.name, &l.url));
+        }
+        (
             (Section::Actors, x.slug.to_string()),
-            digest(&card, &relations, &rest),
-        );
-    }
-    for t in &site.topics {
-        d.topics.insert(
-            t.slug.clone(),
-            fingerprint(&(&t.name, t.articles.iter().map(slug_a).collect::<Vec<_>>())),
-        );
-    }
-    d
+            h.digest(card, relations),
+        )
+    });
+    let mut entities = HashMap::default();
+    entities.par_extend(articles.chain(notes).chain(actors));
+    let topics = site
+        .topics
+        .iter()
+        .map(|t| {
+            let mut h = Hashing::new(site);
+            h.add(&t.name).slugs(Section::Articles, &t.articles);
+            (t.slug.clone(), h.take())
+        })
+        .collect();
+    SiteDigests { entities, topics }
 }
 
 /// The output paths of the pages that may differ between `old` and `new`.

@@ -8,7 +8,7 @@ pub mod metadata;
 pub mod theme;
 pub mod views;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -161,7 +161,7 @@ pub fn render(
     site: &Site,
     theme: &theme::Theme,
     previous: &HashMap<String, u64>,
-    only: Option<&std::collections::HashSet<String>>,
+    only: Option<&rustc_hash::FxHashSet<String>>,
     sink: &Sink,
 ) -> Result<RenderOutput, RenderError> {
     let r = Renderer::new(site, theme.fingerprint, previous);

@@ -2,6 +2,8 @@
 //! `templates/` and `static/` folders (one source of truth), and the Tera
 //! instance that lets a site's `templates/` override it file by file.
 
+use std::sync::{Arc, Mutex};
+
 use include_dir::{include_dir, Dir};
 use tera::Tera;
 
@@ -47,8 +49,45 @@ pub struct Theme {
     pub fingerprint: u64,
 }
 
+/// The last theme compiled, reused while its templates stay the same:
+/// compiling them takes longer than a preview rebuild of one article.
+#[derive(Default)]
+pub struct ThemeCache(Mutex<Option<Arc<Theme>>>);
+
+impl ThemeCache {
+    /// The theme for these overrides, compiled only if they changed.
+    pub fn get(&self, overrides: &[TemplateFile]) -> Result<Arc<Theme>, Diagnostics> {
+        let sources = sources(overrides);
+        let fingerprint = sources_fingerprint(&sources);
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(theme) = slot.as_ref().filter(|t| t.fingerprint == fingerprint) {
+            return Ok(theme.clone());
+        }
+        let theme = Arc::new(compile(&sources, fingerprint)?);
+        *slot = Some(theme.clone());
+        Ok(theme)
+    }
+}
+
+type Source<'t> = (String, String, Option<&'t TemplateFile>);
+
 /// The theme's templates with the site's own laid over them.
 pub fn build_theme(overrides: &[TemplateFile]) -> Result<Theme, Diagnostics> {
+    let sources = sources(overrides);
+    let fingerprint = sources_fingerprint(&sources);
+    compile(&sources, fingerprint)
+}
+
+fn sources_fingerprint(sources: &[Source]) -> u64 {
+    super::fingerprint(&(
+        crate::cache::program_identity(),
+        sources.iter().map(|(n, t, _)| (n, t)).collect::<Vec<_>>(),
+    ))
+}
+
+/// Every template by name: the built-in ones, each replaced by the site's
+/// file of the same name, then the site's additional ones.
+fn sources(overrides: &[TemplateFile]) -> Vec<Source<'_>> {
     let mut sources: Vec<(String, String, Option<&TemplateFile>)> = builtin_templates()
         .map(|(name, text)| (name, text.to_string(), None))
         .collect();
@@ -58,12 +97,16 @@ pub fn build_theme(overrides: &[TemplateFile]) -> Result<Theme, Diagnostics> {
             None => sources.push((t.name.clone(), t.file.text.clone(), Some(t))),
         }
     }
+    sources
+}
+
+fn compile(sources: &[Source], fingerprint: u64) -> Result<Theme, Diagnostics> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_markup);
     // Parse each template alone first so an error names its own file.
     let mut errors = Diagnostics::new();
-    for (name, text, file) in &sources {
+    for (name, text, file) in sources {
         if let Err(e) = tera::Template::new(name, None, text) {
             errors.push(template_error(name, *file, &e));
         }
@@ -85,10 +128,6 @@ pub fn build_theme(overrides: &[TemplateFile]) -> Result<Theme, Diagnostics> {
         ));
         return Err(errors);
     }
-    let fingerprint = super::fingerprint(&(
-        crate::cache::program_identity(),
-        sources.iter().map(|(n, t, _)| (n, t)).collect::<Vec<_>>(),
-    ));
     Ok(Theme { tera, fingerprint })
 }
 

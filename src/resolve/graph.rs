@@ -2,7 +2,9 @@
 //! events of every timeline, and the reverse edges (where each actor
 //! appears, what cites each note, relations made symmetric).
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: these maps hold slugs and paths, never hostile keys, and
+// the default SipHash showed up in rebuild profiles.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::page::PendingEvent;
 use super::{
@@ -21,9 +23,9 @@ pub(super) fn collect_topics(
     articles: &mut [(Article, Vec<String>)],
     errors: &mut Diagnostics,
 ) -> Vec<Topic> {
-    let mut by_slug: HashMap<String, (String, Vec<usize>, String)> = HashMap::new();
+    let mut by_slug: HashMap<String, (String, Vec<usize>, String)> = HashMap::default();
     // Thousands of articles share a handful of topic names.
-    let mut slugs: HashMap<String, String> = HashMap::new();
+    let mut slugs: HashMap<String, String> = HashMap::default();
     for (id, (article, names)) in articles.iter_mut().enumerate() {
         for name in names.iter() {
             let name = name.trim();
@@ -129,7 +131,7 @@ pub(super) fn build_events(site: &mut Site, pending: Vec<(PendingEvent, NoteId)>
                 .then(b.cmp(a))
         });
         // Two explainers often record the same event in the same words.
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         latest.retain(|&e| seen.insert((site.events[e].date, site.events[e].html.as_str())));
         latest.truncate(SIDEBAR_EVENTS);
         article.latest_events = latest;

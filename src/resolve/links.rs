@@ -1,7 +1,7 @@
 //! Link targets: what a wikilink may point at, how a page's URL is spelt
 //! relative to another page, and which URLs are refused outright.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{Section, Slug};
 
@@ -43,7 +43,7 @@ pub struct LinkTargets {
     by_slug: HashMap<String, Vec<Target>>,
     info: HashMap<Target, TargetInfo>,
     /// Pages that failed to load: links to them are not reported again.
-    unavailable: std::collections::HashSet<(Section, String)>,
+    unavailable: rustc_hash::FxHashSet<(Section, String)>,
 }
 
 /// How a wikilink destination failed to resolve.

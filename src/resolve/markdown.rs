@@ -4,7 +4,7 @@
 //! resolved, actor mentions are found and their first mention linked, and
 //! script URLs are refused.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -58,6 +58,8 @@ pub struct Heading {
 pub struct Rendered {
     /// Shared, so the resolved site and the body cache hold one copy.
     pub html: Arc<str>,
+    /// xxh3 of `html`, hashed once here so rebuilds compare bodies by it.
+    pub html_hash: u64,
     /// The lifted "What You Should Know" section, without its heading.
     pub know_html: Option<Arc<str>>,
     /// Where that heading is, to report it when front matter has `know` too.
@@ -100,9 +102,9 @@ pub fn render(text: &str, options: &MarkdownOptions) -> Rendered {
         code_block: false,
         image_depth: 0,
         paragraph: ParagraphCapture::Waiting,
-        linked: HashSet::new(),
-        mentioned: HashSet::new(),
-        referenced: HashSet::new(),
+        linked: HashSet::default(),
+        mentioned: HashSet::default(),
+        referenced: HashSet::default(),
         used_ids: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
         pending_text: None,
     };
@@ -112,6 +114,7 @@ pub fn render(text: &str, options: &MarkdownOptions) -> Rendered {
     r.flush_text();
     let mut html = String::with_capacity(text.len() + text.len() / 2);
     pulldown_cmark::html::push_html(&mut html, r.body.into_iter());
+    r.out.html_hash = xxhash_rust::xxh3::xxh3_64(html.as_bytes());
     r.out.html = html.into();
     if r.out.know_heading_at.is_some() {
         let mut know = String::new();
@@ -133,6 +136,7 @@ pub fn render_inline(text: &str, options: &MarkdownOptions) -> Rendered {
         .and_then(|s| s.strip_suffix("</p>"))
     {
         if !inner.contains("<p>") {
+            r.html_hash = xxhash_rust::xxh3::xxh3_64(inner.as_bytes());
             r.html = inner.into();
         }
     }

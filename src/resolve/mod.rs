@@ -13,7 +13,9 @@ pub mod markdown;
 mod page;
 pub mod site;
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: these maps hold slugs and paths, never hostile keys, and
+// the default SipHash showed up in rebuild profiles.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -39,7 +41,9 @@ pub const CONTENT_DEPTH: usize = 2;
 /// the set of pages and names it can link to are all unchanged.
 #[derive(Debug, Default)]
 pub struct BodyCache {
-    entries: std::sync::Mutex<HashMap<std::path::PathBuf, (u64, std::sync::Arc<Rendered>)>>,
+    /// By the file's path as bytes: hashing a `Path` splits it into
+    /// components first.
+    entries: std::sync::Mutex<HashMap<std::ffi::OsString, (u64, std::sync::Arc<Rendered>)>>,
     linker: std::sync::Mutex<Option<(u64, Arc<AutoLinker>)>>,
 }
 
@@ -65,14 +69,14 @@ impl BodyCache {
     fn get(&self, path: &Path, key: u64) -> Option<std::sync::Arc<Rendered>> {
         let entries = self.entries.lock().ok()?;
         entries
-            .get(path)
+            .get(path.as_os_str())
             .filter(|(k, _)| *k == key)
             .map(|(_, r)| r.clone())
     }
 
     fn put(&self, path: &Path, key: u64, rendered: std::sync::Arc<Rendered>) {
         if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(path.to_path_buf(), (key, rendered));
+            entries.insert(path.as_os_str().to_owned(), (key, rendered));
         }
     }
 }
@@ -110,16 +114,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             .cmp(&a.meta.date)
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    notes.sort_by(|a, b| {
-        sort_key(&a.meta.title)
-            .cmp(&sort_key(&b.meta.title))
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
-    actors.sort_by(|a, b| {
-        sort_key(&a.meta.name)
-            .cmp(&sort_key(&b.meta.name))
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    notes.sort_by_cached_key(|p| (sort_key(&p.meta.title), p.slug.clone()));
+    actors.sort_by_cached_key(|p| (sort_key(&p.meta.name), p.slug.clone()));
     remove_duplicate_slugs(&mut articles, &mut errors);
     remove_duplicate_slugs(&mut notes, &mut errors);
     remove_duplicate_slugs(&mut actors, &mut errors);
@@ -221,7 +217,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         .collect();
 
     // Anchors can be checked only now that every page's headings are known.
-    let mut headings: HashMap<Target, HashSet<&str>> = HashMap::new();
+    let mut headings: HashMap<Target, HashSet<&str>> = HashMap::default();
     for (i, r) in article_results.iter().enumerate() {
         headings.insert(
             target(Section::Articles, i),
@@ -327,7 +323,7 @@ fn info(title: &str, slug: &Slug) -> TargetInfo {
 /// Keeps the first page of each slug and reports the others, naming both
 /// files.
 fn remove_duplicate_slugs<M>(pages: &mut Vec<&Page<M>>, errors: &mut Diagnostics) {
-    let mut seen: HashMap<Slug, std::path::PathBuf> = HashMap::new();
+    let mut seen: HashMap<Slug, std::path::PathBuf> = HashMap::default();
     pages.retain(|p| match seen.get(&p.slug) {
         Some(first) => {
             errors.push(
@@ -345,7 +341,7 @@ fn remove_duplicate_slugs<M>(pages: &mut Vec<&Page<M>>, errors: &mut Diagnostics
 
 /// Two actors answering to the same name would make mentions ambiguous.
 fn check_actor_names(actors: &[&Page<ActorMeta>], errors: &mut Diagnostics) {
-    let mut owner: HashMap<&str, usize> = HashMap::new();
+    let mut owner: HashMap<&str, usize> = HashMap::default();
     for (i, p) in actors.iter().enumerate() {
         for (key, name) in std::iter::once(("name", &p.meta.name))
             .chain(p.meta.aliases.iter().map(|a| ("aliases", a)))

@@ -3,7 +3,9 @@
 //! strings of its front matter. The site-wide passes come after, in
 //! `graph`.
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: these maps hold slugs and paths, never hostile keys, and
+// the default SipHash showed up in rebuild profiles.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -134,9 +136,7 @@ impl<'a> Context<'a> {
         let text = page.body_text();
         let key = crate::render::fingerprint(&(
             self.link_fingerprint,
-            // Hashed directly: serialising the text would scan it for
-            // characters to escape first.
-            xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+            page.body_hash,
             options.this_page.map(|t| (t.section.folder(), t.index)),
             options.know_heading,
             options.autolinker.is_some(),
@@ -388,6 +388,7 @@ pub(super) fn resolve_article(
             background,
             know_html,
             body_html: body.html.clone(),
+            body_hash: body.html_hash,
             image,
             corrections,
             draft: m.draft,
@@ -456,7 +457,7 @@ pub(super) fn resolve_note(
             .map(|m| m.actor)
             .collect();
         event_actors.extend(r.mentions.iter().copied());
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         event_actors.retain(|a| seen.insert(*a));
         timeline.push(PendingEvent {
             date: entry.date,
@@ -479,6 +480,7 @@ pub(super) fn resolve_note(
             date: m.date,
             updated: m.updated,
             body_html: body.html.clone(),
+            body_hash: body.html_hash,
             timeline: Vec::new(),
             actors,
             related,
@@ -516,6 +518,7 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
             links: m.links.clone(),
             summary: body.first_paragraph.clone(),
             body_html: body.html.clone(),
+            body_hash: body.html_hash,
             related,
             articles: Vec::new(),
             notes: Vec::new(),

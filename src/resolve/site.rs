@@ -62,6 +62,8 @@ pub struct Article {
     /// The lifted section or the `know` list, as HTML.
     pub know_html: Option<Arc<str>>,
     pub body_html: Arc<str>,
+    /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
+    pub body_hash: u64,
     pub image: Option<Image>,
     pub corrections: Vec<CorrectionHtml>,
     pub draft: bool,
@@ -84,6 +86,8 @@ pub struct Note {
     pub date: Option<Date>,
     pub updated: Option<Date>,
     pub body_html: Arc<str>,
+    /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
+    pub body_hash: u64,
     /// Its own timeline, oldest first.
     pub timeline: Vec<EventId>,
     /// Those in front matter, then those mentioned.
@@ -108,6 +112,8 @@ pub struct Actor {
     pub image: Option<Image>,
     pub links: Vec<NamedLink>,
     pub body_html: Arc<str>,
+    /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
+    pub body_hash: u64,
     /// First paragraph of the profile.
     pub summary: String,
     /// Related actors, both those it names and those that name it.
