@@ -10,11 +10,18 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, EventKind, MetadataKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, MetadataKind, ModifyKind};
 use notify::{RecursiveMode, Watcher as _};
 
-/// How long the files must be quiet before a batch closes.
+/// How long the files must be quiet before a batch closes, while a file
+/// of it may still be being written: one written to (or created) and not
+/// yet closed. Platforms that do not report closing (macOS) always wait
+/// this long.
 const QUIET: Duration = Duration::from_millis(60);
+/// How long the files must be quiet when every file written was also
+/// closed: enough for the rename that follows an editor's write of a
+/// temporary file, short next to a rebuild.
+const SETTLED: Duration = Duration::from_millis(8);
 /// A batch closes after this long even if events keep coming.
 const LONGEST: Duration = Duration::from_millis(800);
 
@@ -36,6 +43,8 @@ pub struct Batch {
     pub paths: BTreeSet<PathBuf>,
     /// Events were lost (or the watcher failed): read everything again.
     pub rescan: bool,
+    /// Files written to or created and not closed yet.
+    writing: BTreeSet<PathBuf>,
 }
 
 /// The notify watcher on one site's sources.
@@ -112,7 +121,12 @@ pub fn next_batch(rx: &Receiver<Message>, root: &Path) -> Option<Batch> {
     }
     let started = Instant::now();
     while started.elapsed() < LONGEST {
-        match rx.recv_timeout(QUIET) {
+        let quiet = if batch.writing.is_empty() {
+            SETTLED
+        } else {
+            QUIET
+        };
+        match rx.recv_timeout(quiet) {
             Ok(message) => add(&mut batch, message, root)?,
             Err(RecvTimeoutError::Timeout) => break,
             Err(RecvTimeoutError::Disconnected) => return None,
@@ -131,9 +145,20 @@ fn add(batch: &mut Batch, message: Message, root: &Path) -> Option<()> {
                 batch.rescan = true;
             }
             if !ignored_kind(&event.kind) {
-                batch
-                    .paths
-                    .extend(event.paths.iter().filter_map(|p| relevant(root, p)));
+                for path in event.paths.iter().filter_map(|p| relevant(root, p)) {
+                    match event.kind {
+                        EventKind::Create(CreateKind::File)
+                        | EventKind::Modify(ModifyKind::Data(_)) => {
+                            batch.writing.insert(path.clone());
+                        }
+                        EventKind::Access(AccessKind::Close(AccessMode::Write))
+                        | EventKind::Remove(_) => {
+                            batch.writing.remove(&path);
+                        }
+                        _ => {}
+                    }
+                    batch.paths.insert(path);
+                }
             }
         }
     }
@@ -149,8 +174,8 @@ fn ignored_kind(kind: &EventKind) -> bool {
             AccessKind::Any
                 | AccessKind::Read
                 | AccessKind::Open(_)
-                | AccessKind::Close(notify::event::AccessMode::Read)
-                | AccessKind::Close(notify::event::AccessMode::Execute)
+                | AccessKind::Close(AccessMode::Read)
+                | AccessKind::Close(AccessMode::Execute)
                 | AccessKind::Other
         ) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
     )
@@ -236,6 +261,19 @@ mod tests {
         let paths: Vec<_> = batch.paths.iter().map(|p| p.to_str().unwrap()).collect();
         assert_eq!(paths, ["/site/content/articles/a.md", "/site/site.toml"]);
         assert!(!batch.rescan);
+
+        // A write closes the batch quickly only once the file is closed.
+        let data = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any));
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        tx.send(event(data, "/site/content/articles/a.md")).unwrap();
+        let open = next_batch(&rx, root).unwrap();
+        assert_eq!(open.writing.len(), 1, "still being written");
+        tx.send(event(data, "/site/content/articles/a.md")).unwrap();
+        tx.send(event(closed, "/site/content/articles/a.md"))
+            .unwrap();
+        let done = next_batch(&rx, root).unwrap();
+        assert!(done.writing.is_empty());
+        assert_eq!(done.paths.len(), 1);
 
         tx.send(Message::Fs(Err(notify::Error::generic("lost"))))
             .unwrap();
