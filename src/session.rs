@@ -198,7 +198,11 @@ impl Session {
         }
         let pages = rendered.fingerprints.len();
         let timings = rendered.timings;
-        self.last = new_digests.map(|d| (rendered.site, d));
+        let previous = std::mem::replace(&mut self.last, new_digests.map(|d| (rendered.site, d)));
+        // Freeing a large site takes milliseconds the served page need not wait for.
+        if let Some(old) = last.or(previous) {
+            std::thread::spawn(move || drop(old));
+        }
         Rebuild::Built {
             changed: report.changed,
             pages,
