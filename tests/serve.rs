@@ -495,6 +495,24 @@ fn edits_additions_renames_and_deletions_show_up() {
     assert!(note.has("The talks") && !note.body.contains("A deal is struck"));
     assert!(!site.exists("articles/deal/index.html"));
 
+    // site.toml: the new title on every page.
+    site.write(
+        "site.toml",
+        "title = \"Preview Renamed\"\nbase_url = \"https://example.org/repo/\"\n",
+    );
+    server.wait_for("/actors/ann/", "the new site title", |r| {
+        r.has("Preview Renamed")
+    });
+    // A static file added, then deleted.
+    site.write("static/files/brief.txt", "A brief.\n");
+    server.wait_for("/files/brief.txt", "the new static file", |r| {
+        r.has("A brief.")
+    });
+    site.remove("static/files/brief.txt");
+    server.wait_for("/files/brief.txt", "the static file gone", |r| {
+        r.status == 404
+    });
+
     // A template edit reaches every page.
     site.write(
         "templates/404.html",
