@@ -4,6 +4,8 @@
 //! terminal prints it. Fixed-position, announced (`role="alert"`), with a
 //! heading and a close button; it never reaches the files on disk.
 
+pub use crate::resolve::html_escape as escape;
+
 /// The element's id; `reload.js` replaces or removes it by this id.
 pub const ID: &str = "__explainer-overlay";
 
@@ -27,22 +29,6 @@ pub fn render(problems: &[String]) -> String {
 </div>
 "#
     )
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Scoped to the overlay's id so it neither takes nor gives styles to the
