@@ -34,17 +34,28 @@ pub fn absolute_asset(config: &Config, src: &str) -> String {
 /// can end or change the script element, and the JSON stays valid.
 pub fn script_safe_json(value: &Value) -> String {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    // Copied by runs between the few characters to replace, found byte by
+    // byte (U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8).
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut copied = 0;
+    for (at, &b) in bytes.iter().enumerate() {
+        let (replacement, len) = match b {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            0xE2 if bytes.get(at + 1) == Some(&0x80) => match bytes.get(at + 2) {
+                Some(0xA8) => ("\\u2028", 3),
+                Some(0xA9) => ("\\u2029", 3),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        out.push_str(&text[copied..at]);
+        out.push_str(replacement);
+        copied = at + len;
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -202,9 +213,11 @@ mod tests {
 
     #[test]
     fn json_ld_cannot_close_its_script_element() {
-        let v = json!({ "headline": "</script><script>alert(1)</script> <!-- & \u{2028}" });
+        let v = json!({ "headline": "</script><script>alert(1)</script> <!-- & \u{2028}\u{2029} \u{2027}é€" });
         let s = script_safe_json(&v);
         assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        assert!(!s.contains('\u{2028}') && !s.contains('\u{2029}'));
+        assert!(s.contains("\\u2028\\u2029 \u{2027}é€"), "{s}");
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v, "still the same JSON");
     }

@@ -4,9 +4,12 @@
 //! that fails to render leaves the output untouched.
 
 pub mod affected;
+mod fingerprint;
 pub mod metadata;
 pub mod theme;
 pub mod views;
+
+pub use fingerprint::fingerprint;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -1240,26 +1243,6 @@ impl<'a> Renderer<'a> {
             context
         })
     }
-}
-
-/// A fingerprint of serialisable inputs: they are serialised straight into
-/// a hasher, without building a JSON tree, which costs a fraction of
-/// rendering.
-pub fn fingerprint(inputs: &impl Serialize) -> u64 {
-    struct HashWriter(xxhash_rust::xxh3::Xxh3);
-    impl std::io::Write for HashWriter {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut w = HashWriter(xxhash_rust::xxh3::Xxh3::new());
-    // Serialising borrowed views into a sink cannot fail.
-    let _ = serde_json::to_writer(&mut w, inputs);
-    w.0.digest()
 }
 
 /// A short, stable fingerprint of a file, so a changed stylesheet gets a
