@@ -8,5 +8,47 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    keep_freed_memory();
     std::process::exit(explainer::cli::main());
+}
+
+/// `mi_option_purge_delay` in mimalloc.h (the same in its v2 and v3); the
+/// Rust bindings name no constant for it.
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+/// Its defaults, in milliseconds: 1000 in mimalloc v3 (the one built
+/// here), 10 in v2.
+const PURGE_DELAY_DEFAULTS: [std::os::raw::c_long; 2] = [1000, 10];
+
+/// By default mimalloc hands memory back to the system a moment after it
+/// was freed, and a build, which frees and allocates all the time, then takes it back
+/// as fresh pages the kernel must zero: about 3.4 GB zeroed in a
+/// 10,000-article build that never holds more than 300 MB. Keeping freed
+/// memory saves about 3% of the build; peak memory stays the same. Left
+/// alone if the option is not the one expected (another mimalloc) or the
+/// user set `MIMALLOC_PURGE_DELAY`.
+fn keep_freed_memory() {
+    // SAFETY: plain reads and writes of mimalloc's option table.
+    unsafe {
+        if PURGE_DELAY_DEFAULTS.contains(&libmimalloc_sys::mi_option_get(PURGE_DELAY))
+            && std::env::var_os("MIMALLOC_PURGE_DELAY").is_none()
+        {
+            libmimalloc_sys::mi_option_set(PURGE_DELAY, -1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_purge_delay_option_is_where_we_expect_it() {
+        // Another mimalloc with the options renumbered would fail here
+        // rather than have a different option changed silently.
+        let default = unsafe { libmimalloc_sys::mi_option_get(super::PURGE_DELAY) };
+        assert!(
+            super::PURGE_DELAY_DEFAULTS.contains(&default)
+                || std::env::var_os("MIMALLOC_PURGE_DELAY").is_some(),
+            "option {} is {default}",
+            super::PURGE_DELAY
+        );
+    }
 }
