@@ -180,13 +180,16 @@ fn finish(
     }
     // Templates, then content: every problem of both is reported in one run,
     // and the pages that loaded are still checked when others did not.
-    let tera = reuse.themes.get(&loaded.templates);
+    let clock = Instant::now();
+    // The templates compile on one core while the content resolves.
+    let (tera, resolved) = rayon::join(
+        || reuse.themes.get(&loaded.templates),
+        || resolve::resolve_with(&loaded, &reuse.bodies),
+    );
+    timings.resolve = clock.elapsed();
     if let Err(template_errors) = &tera {
         errors.extend(template_errors.iter().cloned());
     }
-    let clock = Instant::now();
-    let resolved = resolve::resolve_with(&loaded, &reuse.bodies);
-    timings.resolve = clock.elapsed();
     let site = match resolved {
         Ok(site) => site,
         Err(resolve_errors) => {
@@ -253,17 +256,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let output = output_dir(options, &config.output_dir);
     write::check_output_dir(&options.root, &output).map_err(BuildError::Usage)?;
     let cache = cache::BuildCache::load(&options.root, &output);
+    let manifest_now = || {
+        cache::source_manifest(
+            &options.root,
+            &(
+                options.drafts,
+                &options.base_url,
+                write::absolutize(&output),
+            ),
+        )
+    };
     // Nothing to do when every source is byte-for-byte what the last build
-    // read and its output is exactly as it left it.
-    let manifest = cache::source_manifest(
-        &options.root,
-        &(
-            options.drafts,
-            &options.base_url,
-            write::absolutize(&output),
-        ),
-    );
-    if let (Some(now), Some(last)) = (manifest, cache.sources) {
+    // read and its output is exactly as it left it. Without a record of the
+    // last build the manifest is only saved for the next one, so it is
+    // hashed alongside the build instead of before it.
+    let early_manifest = cache.sources.as_ref().map(|_| manifest_now());
+    if let (Some(now), Some(last)) = (early_manifest.flatten(), &cache.sources) {
         if now == last.manifest && cache.intact && write::count_files(&output) == Some(last.files) {
             return Ok(BuildSummary {
                 pages: last.pages,
@@ -284,7 +292,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     }
     let staging = write::Staging::new(&output)
         .map_err(|e| BuildError::Io(format!("cannot write beside {}: {e}", output.display())))?;
-    let mut rendered = render_site(options, &cache.fingerprints(), &|f| staging.put(f))?;
+    let previous = cache.fingerprints();
+    let render = || render_site(options, &previous, &|f| staging.put(f));
+    let (manifest, rendered) = match early_manifest {
+        Some(manifest) => (manifest, render()),
+        None => rayon::join(manifest_now, render),
+    };
+    let mut rendered = rendered?;
     let clock = Instant::now();
     let keep: Vec<&String> = rendered.same.iter().chain(&rendered.unchanged).collect();
     let report = match staging.commit(&rendered.written, &keep, None) {

@@ -120,75 +120,81 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     remove_duplicate_slugs(&mut notes, &mut errors);
     remove_duplicate_slugs(&mut actors, &mut errors);
 
-    let mut targets = LinkTargets::default();
-    for (i, p) in articles.iter().enumerate() {
-        targets.insert(target(Section::Articles, i), info(&p.meta.title, &p.slug));
-    }
-    for (i, p) in notes.iter().enumerate() {
-        targets.insert(target(Section::Notes, i), info(&p.meta.title, &p.slug));
-    }
-    for (i, p) in actors.iter().enumerate() {
-        targets.insert(target(Section::Actors, i), info(&p.meta.name, &p.slug));
-    }
-    for (section, slug) in unavailable {
-        targets.mark_unavailable(*section, slug);
-    }
-    let draft_set: HashSet<(Section, &str)> =
-        drafts.iter().map(|(s, slug)| (*s, slug.as_str())).collect();
-    let index = SlugIndex {
-        articles: articles
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.slug.as_str(), i))
-            .collect(),
-        notes: notes
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.slug.as_str(), i))
-            .collect(),
-        actors: actors
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.slug.as_str(), i))
-            .collect(),
-        drafts: draft_set,
-        unavailable: unavailable
-            .iter()
-            .map(|(s, slug)| (*s, slug.as_str()))
-            .collect(),
+    // The name matcher (the slowest part to build) is made on one core
+    // while the link targets and the slug index are made on the other.
+    let build_targets = || {
+        let mut targets = LinkTargets::default();
+        for (i, p) in articles.iter().enumerate() {
+            targets.insert(target(Section::Articles, i), info(&p.meta.title, &p.slug));
+        }
+        for (i, p) in notes.iter().enumerate() {
+            targets.insert(target(Section::Notes, i), info(&p.meta.title, &p.slug));
+        }
+        for (i, p) in actors.iter().enumerate() {
+            targets.insert(target(Section::Actors, i), info(&p.meta.name, &p.slug));
+        }
+        for (section, slug) in unavailable {
+            targets.mark_unavailable(*section, slug);
+        }
+        let index = SlugIndex {
+            articles: articles
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.slug.as_str(), i))
+                .collect(),
+            notes: notes
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.slug.as_str(), i))
+                .collect(),
+            actors: actors
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.slug.as_str(), i))
+                .collect(),
+            drafts: drafts.iter().map(|(s, slug)| (*s, slug.as_str())).collect(),
+            unavailable: unavailable
+                .iter()
+                .map(|(s, slug)| (*s, slug.as_str()))
+                .collect(),
+        };
+        (targets, index)
     };
-
+    let build_matcher = || {
+        // One matcher for every actor name, reused between rebuilds while
+        // the names stay the same; autolinking and event mentions share it.
+        let names: Vec<(usize, &str)> = actors
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| {
+                std::iter::once((i, p.meta.name.as_str()))
+                    .chain(p.meta.aliases.iter().map(move |a| (i, a.as_str())))
+            })
+            .collect();
+        let link_fingerprint = crate::render::fingerprint(&(
+            articles
+                .iter()
+                .map(|p| (&p.slug, &p.meta.title))
+                .collect::<Vec<_>>(),
+            notes
+                .iter()
+                .map(|p| (&p.slug, &p.meta.title))
+                .collect::<Vec<_>>(),
+            actors
+                .iter()
+                .map(|p| (&p.slug, &p.meta.name, &p.meta.aliases))
+                .collect::<Vec<_>>(),
+            unavailable
+                .iter()
+                .map(|(sec, slug)| (sec.folder(), slug))
+                .collect::<Vec<_>>(),
+        ));
+        (cache.linker(&names), link_fingerprint)
+    };
+    let ((targets, index), (mention_finder, link_fingerprint)) =
+        rayon::join(build_targets, build_matcher);
     check_actor_names(&actors, &mut errors);
-    // One matcher for every actor name, reused between rebuilds while the
-    // names stay the same; autolinking and event mentions share it.
-    let names: Vec<(usize, &str)> = actors
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| {
-            std::iter::once((i, p.meta.name.as_str()))
-                .chain(p.meta.aliases.iter().map(move |a| (i, a.as_str())))
-        })
-        .collect();
-    let mention_finder = cache.linker(&names);
     let autolinker = config.autolink.then_some(&*mention_finder);
-    let link_fingerprint = crate::render::fingerprint(&(
-        articles
-            .iter()
-            .map(|p| (&p.slug, &p.meta.title))
-            .collect::<Vec<_>>(),
-        notes
-            .iter()
-            .map(|p| (&p.slug, &p.meta.title))
-            .collect::<Vec<_>>(),
-        actors
-            .iter()
-            .map(|p| (&p.slug, &p.meta.name, &p.meta.aliases))
-            .collect::<Vec<_>>(),
-        unavailable
-            .iter()
-            .map(|(sec, slug)| (sec.folder(), slug))
-            .collect::<Vec<_>>(),
-    ));
     let ctx = Context {
         targets: &targets,
         autolinker,
