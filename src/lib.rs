@@ -267,12 +267,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         )
     };
     // Nothing to do when every source is byte-for-byte what the last build
-    // read and its output is exactly as it left it. Without a record of the
-    // last build the manifest is only saved for the next one, so it is
-    // hashed alongside the build instead of before it.
-    let early_manifest = cache.sources.as_ref().map(|_| manifest_now());
-    if let (Some(now), Some(last)) = (early_manifest.flatten(), &cache.sources) {
-        if now == last.manifest && cache.intact && write::count_files(&output) == Some(last.files) {
+    // read and its output is exactly as it left it. The cheap checks of the
+    // output come first: when they fail (no record, output removed or
+    // touched) the manifest is only saved for the next build, so it is
+    // hashed alongside this one instead of before it.
+    let output_as_left = cache.intact
+        && cache
+            .sources
+            .as_ref()
+            .is_some_and(|last| write::count_files(&output) == Some(last.files));
+    let early_manifest = output_as_left.then(manifest_now);
+    if let (Some(Some(now)), Some(last)) = (early_manifest, &cache.sources) {
+        if now == last.manifest {
             return Ok(BuildSummary {
                 pages: last.pages,
                 articles: last.articles,
