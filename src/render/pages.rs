@@ -1,0 +1,433 @@
+//! The view of each content page (front page, article, explainer, actor,
+//! 404): what its template is given. Each builder reads only precomputed
+//! lists of the resolved site, so a page costs the same however large the
+//! site grows.
+
+use super::*;
+
+impl<'a> Renderer<'a> {
+    pub(super) fn front_page(&self) -> Job {
+        let s = self.site;
+        let l = Linker { depth: 0 };
+        let mut key_actors: Vec<usize> = (0..s.actors.len()).collect();
+        key_actors.sort_by_key(|&a| {
+            std::cmp::Reverse(s.actors[a].articles.len() + s.actors[a].notes.len())
+        });
+        key_actors.truncate(FRONT_ACTORS);
+        let mut explainers: Vec<usize> = (0..s.notes.len()).collect();
+        explainers.sort_by_key(|&n| std::cmp::Reverse(s.notes[n].updated.or(s.notes[n].date)));
+        explainers.truncate(FRONT_EXPLAINERS);
+        #[derive(Serialize)]
+        struct Front<'a> {
+            lead: Option<ArticleCard<'a>>,
+            lead_actors: Vec<ActorCard<'a>>,
+            latest: Vec<ArticleCard<'a>>,
+            explainers: Vec<NoteCard<'a>>,
+            actors: Vec<ActorCard<'a>>,
+        }
+        let view = Front {
+            lead: s.articles.first().map(|a| ArticleCard::new(a, l)),
+            lead_actors: s
+                .articles
+                .first()
+                .map(|a| {
+                    a.actors
+                        .iter()
+                        .take(4)
+                        .map(|&x| ActorCard::new(&s.actors[x], l))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            latest: s
+                .articles
+                .iter()
+                .skip(1)
+                .take(FRONT_LATEST)
+                .map(|a| ArticleCard::new(a, l))
+                .collect(),
+            explainers: explainers
+                .iter()
+                .map(|&n| NoteCard::new(&s.notes[n], l))
+                .collect(),
+            actors: key_actors
+                .iter()
+                .map(|&a| ActorCard::new(&s.actors[a], l))
+                .collect(),
+        };
+        let config = &s.config;
+        let website = serde_json::json!({
+            "@context": "https://schema.org", "@type": "WebSite", "name": config.title,
+            "url": config.base_url, "description": config.description, "inLanguage": config.language,
+        });
+        let meta = Meta {
+            title: config.title.clone(),
+            description: if config.description.is_empty() {
+                config.title.clone()
+            } else {
+                config.description.clone()
+            },
+            canonical: config.base_url.clone(),
+            og_type: "website",
+            json_ld: vec![script_safe_json(&website)],
+            ..Meta::default()
+        };
+        self.job(
+            "index.html".into(),
+            "index.html",
+            self.common(0, "home", meta),
+            "front",
+            &view,
+        )
+    }
+
+    pub(super) fn article(&self, a: &Article) -> Job {
+        let s = self.site;
+        let l = Linker {
+            depth: CONTENT_DEPTH,
+        };
+        #[derive(Serialize)]
+        struct View<'a> {
+            title: &'a str,
+            summary: &'a str,
+            date_iso: String,
+            date_human: String,
+            updated_iso: Option<String>,
+            updated_human: Option<String>,
+            authors: &'a [String],
+            body: &'a str,
+            know: Option<&'a str>,
+            /// The same points for the copy shown after the lead on narrow
+            /// screens, with its ids made distinct.
+            know_inline: Option<String>,
+            key_actors: Vec<ActorCard<'a>>,
+            background: Vec<NoteCard<'a>>,
+            latest_events: Vec<EventView<'a>>,
+            sources: Vec<LinkView<'a>>,
+            corrections: Vec<CorrectionView<'a>>,
+            topics: Vec<TopicLink<'a>>,
+            image: Option<ImageView<'a>>,
+            draft: bool,
+        }
+        #[derive(Serialize)]
+        struct CorrectionView<'a> {
+            date_iso: String,
+            date_human: String,
+            html: &'a str,
+        }
+        let view = View {
+            title: &a.title,
+            summary: &a.summary,
+            date_iso: a.date.iso_day(),
+            date_human: a.date.human(),
+            updated_iso: a.updated.map(|d| d.iso_day()),
+            updated_human: a.updated.map(|d| d.human()),
+            authors: metadata::article_authors(s, a),
+            body: &a.body_html,
+            know: a.know_html.as_deref(),
+            know_inline: a
+                .know_html
+                .as_deref()
+                .map(|k| k.replace(" id=\"", " id=\"lead-")),
+            key_actors: a
+                .actors
+                .iter()
+                .map(|&x| ActorCard::new(&s.actors[x], l))
+                .collect(),
+            background: a
+                .background
+                .iter()
+                .map(|&n| NoteCard::new(&s.notes[n], l))
+                .collect(),
+            latest_events: a
+                .latest_events
+                .iter()
+                .map(|&e| EventView::new(s, &s.events[e], l))
+                .collect(),
+            sources: a
+                .sources
+                .iter()
+                .map(|x| LinkView {
+                    name: &x.name,
+                    url: &x.url,
+                })
+                .collect(),
+            corrections: a
+                .corrections
+                .iter()
+                .map(|c| CorrectionView {
+                    date_iso: c.date.iso_day(),
+                    date_human: c.date.human(),
+                    html: &c.html,
+                })
+                .collect(),
+            topics: a
+                .topics
+                .iter()
+                .map(|&t| TopicLink {
+                    name: &s.topics[t].name,
+                    href: l.dir(&format!("topics/{}/", s.topics[t].slug)),
+                    count: None,
+                })
+                .collect(),
+            image: a.image.as_ref().map(|i| ImageView::new(i, l)),
+            draft: a.draft,
+        };
+        let config = &s.config;
+        let url = page_url(config, Section::Articles, a.slug.as_str());
+        let meta = Meta {
+            title: self.title(&a.title),
+            description: a.summary.clone(),
+            canonical: url.clone(),
+            og_type: "article",
+            json_ld: vec![
+                script_safe_json(&metadata::news_article(s, a)),
+                script_safe_json(&metadata::breadcrumbs(&[
+                    (&config.title, config.base_url.clone()),
+                    ("Articles", absolute(config, "articles/")),
+                    (&a.title, url),
+                ])),
+            ],
+            image: a
+                .image
+                .as_ref()
+                .map(|i| metadata::absolute_asset(config, &i.src)),
+            image_alt: a.image.as_ref().map(|i| i.alt.clone()),
+            published: Some(a.date.rfc3339()),
+            modified: Some(a.updated.unwrap_or(a.date).rfc3339()),
+            tags: a.topics.iter().map(|&t| s.topics[t].name.clone()).collect(),
+        };
+        let mut common = self.common(CONTENT_DEPTH, "articles", meta);
+        common.cards = self.hover_cards(
+            [view.body]
+                .into_iter()
+                .chain(view.know)
+                .chain(view.latest_events.iter().map(|e| e.html.as_str()))
+                .chain(view.corrections.iter().map(|c| c.html)),
+        );
+        self.job(
+            page_dir(Section::Articles, a.slug.as_str()) + "index.html",
+            "article.html",
+            common,
+            "article",
+            &view,
+        )
+    }
+
+    pub(super) fn explainer(&self, n: &Note) -> Job {
+        let s = self.site;
+        let l = Linker {
+            depth: CONTENT_DEPTH,
+        };
+        #[derive(Serialize)]
+        struct View<'a> {
+            title: &'a str,
+            summary: &'a str,
+            date_iso: Option<String>,
+            date_human: Option<String>,
+            updated_iso: Option<String>,
+            updated_human: Option<String>,
+            body: &'a str,
+            timeline: Vec<EventView<'a>>,
+            actors: Vec<ActorCard<'a>>,
+            related: Vec<NoteCard<'a>>,
+            cited_by: Vec<ArticleCard<'a>>,
+        }
+        let mut cited: Vec<usize> = n.cited_by.clone();
+        cited.sort();
+        let view = View {
+            title: &n.title,
+            summary: &n.summary,
+            date_iso: n.date.map(|d| d.iso_day()),
+            date_human: n.date.map(|d| d.human()),
+            updated_iso: n.updated.map(|d| d.iso_day()),
+            updated_human: n.updated.map(|d| d.human()),
+            body: &n.body_html,
+            timeline: n
+                .timeline
+                .iter()
+                .map(|&e| EventView::new(s, &s.events[e], l))
+                .collect(),
+            actors: n
+                .actors
+                .iter()
+                .map(|&a| ActorCard::new(&s.actors[a], l))
+                .collect(),
+            related: n
+                .related
+                .iter()
+                .map(|&r| NoteCard::new(&s.notes[r], l))
+                .collect(),
+            cited_by: cited
+                .iter()
+                .map(|&a| ArticleCard::new(&s.articles[a], l))
+                .collect(),
+        };
+        let config = &s.config;
+        let url = page_url(config, Section::Notes, n.slug.as_str());
+        let meta = Meta {
+            title: self.title(&n.title),
+            description: n.summary.clone(),
+            canonical: url.clone(),
+            og_type: "article",
+            json_ld: vec![
+                script_safe_json(&metadata::explainer(s, n)),
+                script_safe_json(&metadata::breadcrumbs(&[
+                    (&config.title, config.base_url.clone()),
+                    ("Explainers", absolute(config, "explainers/")),
+                    (&n.title, url),
+                ])),
+            ],
+            published: n.date.map(|d| d.rfc3339()),
+            modified: n.updated.or(n.date).map(|d| d.rfc3339()),
+            ..Meta::default()
+        };
+        let mut common = self.common(CONTENT_DEPTH, "explainers", meta);
+        common.cards = self.hover_cards(
+            std::iter::once(view.body).chain(view.timeline.iter().map(|e| e.html.as_str())),
+        );
+        self.job(
+            page_dir(Section::Notes, n.slug.as_str()) + "index.html",
+            "explainer.html",
+            common,
+            "explainer",
+            &view,
+        )
+    }
+
+    pub(super) fn actor(&self, a: &Actor) -> Job {
+        let s = self.site;
+        let l = Linker {
+            depth: CONTENT_DEPTH,
+        };
+        #[derive(Serialize)]
+        struct View<'a> {
+            name: &'a str,
+            kind: Option<&'static str>,
+            role: Option<&'a str>,
+            aliases: &'a [String],
+            born_iso: Option<String>,
+            born_human: Option<String>,
+            country: Option<&'a str>,
+            image: Option<ImageView<'a>>,
+            links: Vec<LinkView<'a>>,
+            body: &'a str,
+            related: Vec<ActorCard<'a>>,
+            articles: Vec<ArticleCard<'a>>,
+            explainers: Vec<NoteCard<'a>>,
+            events: Vec<EventView<'a>>,
+        }
+        let mut articles = a.articles.clone();
+        articles.sort();
+        let view = View {
+            name: &a.name,
+            kind: a.kind.map(ActorKind::as_str),
+            role: a.role.as_deref(),
+            aliases: &a.aliases,
+            born_iso: a.born.map(|b| b.iso()),
+            born_human: a.born.map(|b| b.human()),
+            country: a.country.as_deref(),
+            image: a.image.as_ref().map(|i| ImageView::new(i, l)),
+            links: a
+                .links
+                .iter()
+                .map(|x| LinkView {
+                    name: &x.name,
+                    url: &x.url,
+                })
+                .collect(),
+            body: &a.body_html,
+            related: a
+                .related
+                .iter()
+                .map(|&r| ActorCard::new(&s.actors[r], l))
+                .collect(),
+            articles: articles
+                .iter()
+                .map(|&x| ArticleCard::new(&s.articles[x], l))
+                .collect(),
+            explainers: a
+                .notes
+                .iter()
+                .map(|&n| NoteCard::new(&s.notes[n], l))
+                .collect(),
+            events: a
+                .events
+                .iter()
+                .map(|&e| EventView::new(s, &s.events[e], l))
+                .collect(),
+        };
+        let config = &s.config;
+        let url = page_url(config, Section::Actors, a.slug.as_str());
+        let description = match (&a.role, a.summary.is_empty()) {
+            (_, false) => a.summary.clone(),
+            (Some(r), true) => format!("{}: {}", a.name, r),
+            (None, true) => a.name.clone(),
+        };
+        let meta = Meta {
+            title: self.title(&a.name),
+            description,
+            canonical: url.clone(),
+            og_type: if a.kind == Some(ActorKind::Person) {
+                "profile"
+            } else {
+                "website"
+            },
+            json_ld: vec![
+                script_safe_json(&metadata::actor(s, a)),
+                script_safe_json(&metadata::breadcrumbs(&[
+                    (&config.title, config.base_url.clone()),
+                    ("Actors", absolute(config, "actors/")),
+                    (&a.name, url),
+                ])),
+            ],
+            image: a
+                .image
+                .as_ref()
+                .map(|i| metadata::absolute_asset(config, &i.src)),
+            image_alt: a.image.as_ref().map(|i| i.alt.clone()),
+            ..Meta::default()
+        };
+        let mut common = self.common(CONTENT_DEPTH, "actors", meta);
+        common.cards = self.hover_cards(
+            std::iter::once(view.body).chain(view.events.iter().map(|e| e.html.as_str())),
+        );
+        self.job(
+            page_dir(Section::Actors, a.slug.as_str()) + "index.html",
+            "actor.html",
+            common,
+            "actor",
+            &view,
+        )
+    }
+
+    /// A host serves `404.html` at any missing URL, so its links cannot be
+    /// relative to one folder: they start from the site's base path.
+    pub(super) fn not_found(&self) -> Job {
+        let mut common = self.common(
+            0,
+            "",
+            Meta {
+                title: self.title("Page not found"),
+                description: "The page you asked for does not exist.".into(),
+                canonical: absolute(&self.site.config, "404.html"),
+                og_type: "website",
+                ..Meta::default()
+            },
+        );
+        let base = self.site.config.base_path().to_string();
+        let prefix = |href: &str| format!("{base}{href}");
+        common.root = base.clone();
+        common.nav = Nav {
+            home: prefix("index.html"),
+            articles: prefix("articles/index.html"),
+            explainers: prefix("explainers/index.html"),
+            actors: prefix("actors/index.html"),
+            topics: prefix("topics/index.html"),
+            timeline: prefix("timeline/index.html"),
+            feed: prefix("feed.xml"),
+        };
+        common.stylesheet = prefix(&self.stylesheet);
+        common.cards_script = prefix(&self.cards_script);
+        self.job("404.html".into(), "404.html", common, "not_found", &true)
+    }
+}
