@@ -27,6 +27,8 @@ pub enum Rebuild {
         elapsed: Duration,
         /// How long each stage took.
         timings: crate::Timings,
+        /// The path of the site's `base_url` (`/` or `/repo/`).
+        base_path: String,
     },
     /// The content has errors; the previous output is untouched.
     Failed(Diagnostics),
@@ -198,9 +200,10 @@ impl Session {
         }
         let pages = rendered.fingerprints.len();
         let timings = rendered.timings;
-        let previous = std::mem::replace(&mut self.last, new_digests.map(|d| (rendered.site, d)));
+        let base_path = rendered.site.config.base_path().to_string();
+        self.last = new_digests.map(|d| (rendered.site, d));
         // Freeing a large site takes milliseconds the served page need not wait for.
-        if let Some(old) = last.or(previous) {
+        if let Some(old) = last {
             std::thread::spawn(move || drop(old));
         }
         Rebuild::Built {
@@ -208,6 +211,7 @@ impl Session {
             pages,
             elapsed: started.elapsed(),
             timings,
+            base_path,
         }
     }
 }

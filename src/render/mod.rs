@@ -1,7 +1,8 @@
-//! Render: turns a resolved [`Site`] into output files in memory. Each page
-//! gets a small view built from precomputed lists (see `views`), is
-//! rendered with Tera in parallel, and nothing is written here: a build
-//! that fails to render leaves the output untouched.
+//! Render: turns a resolved [`Site`] into output files. Each page gets a
+//! small view built from precomputed lists (see `views`, `pages`,
+//! `lists`), is rendered with Tera in parallel, and goes to the caller's
+//! sink at once; nothing is written here (the build's sink stages files
+//! beside the output, so a build that fails to render leaves it untouched).
 
 pub mod affected;
 mod fingerprint;
@@ -295,18 +296,6 @@ struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     fn new(site: &'a Site, theme_fingerprint: u64, previous: &'a HashMap<String, u64>) -> Self {
         let c = &site.config;
-        let css = theme::builtin_static()
-            .find(|(p, _)| p == "style.css")
-            .map(|(_, b)| b)
-            .unwrap_or_default();
-        let site_css = std::fs::read(site.root.join("static/style.css")).ok();
-        let version = short_hash(site_css.as_deref().unwrap_or(css));
-        let js = theme::builtin_static()
-            .find(|(p, _)| p == "cards.js")
-            .map(|(_, b)| b)
-            .unwrap_or_default();
-        let site_js = std::fs::read(site.root.join("static/cards.js")).ok();
-        let js_version = short_hash(site_js.as_deref().unwrap_or(js));
         Renderer {
             site,
             theme_fingerprint,
@@ -318,8 +307,8 @@ impl<'a> Renderer<'a> {
                 know_heading: &c.know_heading,
                 base_url: &c.base_url,
             },
-            stylesheet: format!("style.css?v={version}"),
-            cards_script: format!("cards.js?v={js_version}"),
+            stylesheet: versioned(site, "style.css"),
+            cards_script: versioned(site, "cards.js"),
             actor_slugs: site
                 .actors
                 .iter()
@@ -486,6 +475,17 @@ impl<'a> Renderer<'a> {
             ..Meta::default()
         }
     }
+}
+
+/// `name?v=<hash>` for a theme asset, hashing the site's own copy in
+/// `static/` if it has one, else the built-in file.
+fn versioned(site: &Site, name: &str) -> String {
+    let own = std::fs::read(site.root.join("static").join(name)).ok();
+    let builtin = theme::builtin_static()
+        .find(|(p, _)| p == name)
+        .map(|(_, b)| b)
+        .unwrap_or_default();
+    format!("{name}?v={}", short_hash(own.as_deref().unwrap_or(builtin)))
 }
 
 /// A short, stable fingerprint of a file, so a changed stylesheet gets a

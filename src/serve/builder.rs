@@ -14,7 +14,6 @@ use super::state::Shared;
 use super::watch::{self, Batch, Message, Watcher};
 use crate::cli::Verbosity;
 use crate::commands::{problems, shown_diagnostics, thousands};
-use crate::config::Config;
 use crate::display_path;
 use crate::session::{Rebuild, Session};
 
@@ -67,12 +66,15 @@ impl Builder {
     fn publish(&self, result: Rebuild, batch: Option<&Batch>) {
         match result {
             Rebuild::Built {
-                changed, elapsed, ..
+                changed,
+                elapsed,
+                base_path,
+                ..
             } => {
                 if let Some(batch) = batch {
                     self.print_rebuilt(batch, &changed, elapsed);
                 }
-                self.shared.built(changed, self.base_path());
+                self.shared.built(changed, base_path);
             }
             Rebuild::Failed(diagnostics) => {
                 let shown = shown_diagnostics(&self.shown_root, diagnostics);
@@ -112,14 +114,6 @@ impl Builder {
                 eprintln!("  {path}");
             }
         }
-    }
-
-    /// The path of `base_url`, read again after each build since
-    /// `site.toml` may have changed.
-    fn base_path(&self) -> String {
-        Config::load(self.session.root())
-            .map(|c| c.base_path().to_string())
-            .unwrap_or_else(|_| "/".into())
     }
 }
 
