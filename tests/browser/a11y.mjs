@@ -5,7 +5,7 @@
 //   node a11y.mjs [built-site-dir]
 
 import { createRequire } from "node:module";
-import { siteDir, serve, launch, pageTypes, pageWithCards, Tally } from "./lib.mjs";
+import { siteDir, serve, launch, pageTypes, pageWithCards, visitPageTypes, Tally } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
@@ -40,18 +40,10 @@ const browser = await launch();
 const tally = new Tally();
 try {
   const pages = await pageTypes(root);
-  for (const colorScheme of ["light", "dark"]) {
-    for (const width of [375, 1280]) {
-      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
-      const page = await context.newPage();
-      for (const [name, file] of pages) {
-        await page.goto(server.url + file);
-        const { violations } = await axe(page);
-        tally.check(`${name} (${file}) ${colorScheme} ${width}px`, violations.length === 0, report(violations));
-      }
-      await context.close();
-    }
-  }
+  await visitPageTypes(browser, server.url, pages, 900, async (page, { name, file, colorScheme, width }) => {
+    const { violations } = await axe(page);
+    tally.check(`${name} (${file}) ${colorScheme} ${width}px`, violations.length === 0, report(violations));
+  });
   const withCards = await pageWithCards(root);
   if (withCards) {
     for (const colorScheme of ["light", "dark"]) {

@@ -112,6 +112,23 @@ export async function pageTypes(root) {
   return pages.filter(([, p]) => p && existsSync(path.join(root, p)));
 }
 
+/// Opens every page of `pages` (from `pageTypes`) in light and dark
+/// colour schemes at 375 and 1280 px wide, calling `visit(page, where)`
+/// with the page loaded; `where` has name, file, colorScheme and width.
+export async function visitPageTypes(browser, url, pages, height, visit) {
+  for (const colorScheme of ["light", "dark"]) {
+    for (const width of [375, 1280]) {
+      const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+      const page = await context.newPage();
+      for (const [name, file] of pages) {
+        await page.goto(url + file);
+        await visit(page, { name, file, colorScheme, width });
+      }
+      await context.close();
+    }
+  }
+}
+
 /// An article that has hover-card links in its text, or null.
 export async function pageWithCards(root) {
   for (const section of ["articles", "explainers", "actors"]) {

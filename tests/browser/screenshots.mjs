@@ -6,7 +6,7 @@
 
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { siteDir, serve, launch, pageTypes, pageWithCards, repo, Tally } from "./lib.mjs";
+import { siteDir, serve, launch, pageTypes, pageWithCards, visitPageTypes, repo, Tally } from "./lib.mjs";
 
 const root = siteDir();
 const out = path.resolve(process.argv[3] ?? path.join(repo, "target/screenshots"));
@@ -16,21 +16,13 @@ const browser = await launch();
 const tally = new Tally();
 try {
   const pages = await pageTypes(root);
-  for (const colorScheme of ["light", "dark"]) {
-    for (const width of [375, 1280]) {
-      const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme });
-      const page = await context.newPage();
-      for (const [name, file] of pages) {
-        await page.goto(server.url + file);
-        const png = path.join(out, `${name}-${width}-${colorScheme}.png`);
-        await page.screenshot({ path: png, fullPage: true });
-        // Nothing may stick out sideways at any width.
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        tally.check(`${path.basename(png)} (no sideways scroll)`, overflow <= 0, `${overflow}px too wide`);
-      }
-      await context.close();
-    }
-  }
+  await visitPageTypes(browser, server.url, pages, 800, async (page, { name, colorScheme, width }) => {
+    const png = path.join(out, `${name}-${width}-${colorScheme}.png`);
+    await page.screenshot({ path: png, fullPage: true });
+    // Nothing may stick out sideways at any width.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    tally.check(`${path.basename(png)} (no sideways scroll)`, overflow <= 0, `${overflow}px too wide`);
+  });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const withCards = await pageWithCards(root);
