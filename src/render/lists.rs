@@ -290,7 +290,7 @@ impl<'a> Renderer<'a> {
         let newest_note = s.notes.iter().filter_map(|n| n.updated.or(n.date)).max();
         let mut urls = vec![Url {
             loc: config.base_url.clone(),
-            lastmod: newest.max(newest_note).map(|d| d.iso_day()),
+            lastmod: newest.max(newest_note).map(|d| d.rfc3339()),
         }];
         for (dir, lastmod) in [
             ("articles/", newest),
@@ -301,16 +301,16 @@ impl<'a> Renderer<'a> {
         ] {
             urls.push(Url {
                 loc: absolute(config, dir),
-                lastmod: lastmod.map(|d| d.iso_day()),
+                lastmod: lastmod.map(|d| d.rfc3339()),
             });
         }
         urls.extend(s.articles.iter().map(|a| Url {
             loc: page_url(config, Section::Articles, a.slug.as_str()),
-            lastmod: Some(a.updated.unwrap_or(a.date).iso_day()),
+            lastmod: Some(a.updated.unwrap_or(a.date).rfc3339()),
         }));
         urls.extend(s.notes.iter().map(|n| Url {
             loc: page_url(config, Section::Notes, n.slug.as_str()),
-            lastmod: n.updated.or(n.date).map(|d| d.iso_day()),
+            lastmod: n.updated.or(n.date).map(|d| d.rfc3339()),
         }));
         urls.extend(s.actors.iter().map(|a| Url {
             loc: page_url(config, Section::Actors, a.slug.as_str()),
@@ -324,7 +324,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|&a| s.articles[a].updated.unwrap_or(s.articles[a].date))
                     .max()
-                    .map(|d| d.iso_day()),
+                    .map(|d| d.rfc3339()),
             }
         }));
         self.make_job("sitemap.xml".into(), "sitemap.xml", &urls, || {
