@@ -16,7 +16,10 @@ impl<'a> Renderer<'a> {
         let meta = self.list_meta(
             "Articles",
             "articles/",
-            format!("All {} articles, newest first.", cards.len()),
+            match cards.len() {
+                1 => "The one article so far.".to_string(),
+                n => format!("All {n} articles, newest first."),
+            },
         );
         self.job(
             "articles/index.html".into(),
