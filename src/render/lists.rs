@@ -207,6 +207,14 @@ impl<'a> Renderer<'a> {
             content: String,
             authors: &'a [String],
             categories: Vec<&'a str>,
+            image: Option<Enclosure>,
+        }
+        /// The lead image, as `<link rel="enclosure">` (feedparser's
+        /// `enclosures`).
+        #[derive(Serialize)]
+        struct Enclosure {
+            href: String,
+            media_type: Option<String>,
         }
         #[derive(Serialize)]
         struct Feed<'a> {
@@ -226,6 +234,22 @@ impl<'a> Renderer<'a> {
             .map(|a| {
                 let url = page_url(config, Section::Articles, a.slug.as_str());
                 let mut content = String::new();
+                let image = a.image.as_ref().map(|i| {
+                    let href = metadata::absolute_asset(config, &i.src);
+                    // The lead image opens the entry, as it opens the page.
+                    content.push_str(&format!(
+                        "<figure><img src=\"{}\" alt=\"{}\"></figure>",
+                        crate::resolve::html_escape(&href),
+                        crate::resolve::html_escape(&i.alt)
+                    ));
+                    Enclosure {
+                        media_type: mime_guess::from_path(&i.src)
+                            .first()
+                            .filter(|m| m.type_() == mime_guess::mime::IMAGE)
+                            .map(|m| m.essence_str().to_string()),
+                        href,
+                    }
+                });
                 if let Some(know) = &a.know_html {
                     content.push_str(&format!(
                         "<aside><h2>{}</h2>{}</aside>",
@@ -234,6 +258,8 @@ impl<'a> Renderer<'a> {
                     ));
                 }
                 content.push_str(&a.body_html);
+                // Many readers ignore `xml:base`: every link is absolute.
+                let content = metadata::absolute_links(&content, &url);
                 Entry {
                     id: url.clone(),
                     url,
@@ -248,6 +274,7 @@ impl<'a> Renderer<'a> {
                         .iter()
                         .map(|&t| s.topics[t].name.as_str())
                         .collect(),
+                    image,
                 }
             })
             .collect();
