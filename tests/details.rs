@@ -57,7 +57,10 @@ fn new_outside_a_site_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("is not a site folder"), "{err}");
+    assert!(
+        err.contains("error: the current folder is not a site folder"),
+        "{err}"
+    );
     assert!(
         err.contains("explainer init") && err.contains("--root"),
         "{err}"

@@ -58,10 +58,14 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
         )));
     }
     if !root.join("content").is_dir() && !root.join("site.toml").is_file() {
+        let folder = if root == Path::new(".") || root.as_os_str().is_empty() {
+            "the current folder".to_string()
+        } else {
+            root.display().to_string()
+        };
         return Err(NewError::Usage(format!(
-            "{} is not a site folder: it has no content/ folder and no site.toml\n  \
-             = help: create a site with `explainer init DIR`, or name one with `--root DIR`",
-            display_path(root)
+            "{folder} is not a site folder: it has no content/ folder and no site.toml\n  \
+             = help: create a site with `explainer init DIR`, or name one with `--root DIR`"
         )));
     }
     let section = match kind {
