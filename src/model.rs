@@ -1,9 +1,8 @@
 //! The shared vocabulary of the pipeline: sections, slugs, dates and the
 //! small value types that front matter is made of.
 
-use std::fmt;
-
 use std::cmp::Ordering;
+use std::fmt;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -183,7 +182,7 @@ impl Date {
         })
     }
 
-    /// `2023-10-10`, for `<time datetime>` and sitemaps.
+    /// `2023-10-10`: the day as the writer gave it.
     pub fn iso_day(&self) -> String {
         self.day.format("%Y-%m-%d").to_string()
     }
