@@ -107,6 +107,17 @@ pub struct RenderedSite {
     pub timings: Timings,
 }
 
+impl RenderedSite {
+    /// The HTML pages of the site (not the feed, sitemap, robots.txt or
+    /// static files): the count `build`, `check` and `serve` report.
+    pub fn pages(&self) -> usize {
+        self.fingerprints
+            .iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .count()
+    }
+}
+
 /// How long each stage took, for `--verbose` and benchmarks.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Timings {
@@ -357,11 +368,7 @@ fn summary(
 ) -> BuildSummary {
     let s = &rendered.site;
     BuildSummary {
-        pages: rendered
-            .fingerprints
-            .iter()
-            .filter(|(p, _)| p.ends_with(".html"))
-            .count(),
+        pages: rendered.pages(),
         articles: s.articles.len(),
         explainers: s.notes.len(),
         actors: s.actors.len(),

@@ -1,9 +1,10 @@
 //! The shared vocabulary of the pipeline: sections, slugs, dates and the
 //! small value types that front matter is made of.
 
+use std::cmp::Ordering;
 use std::fmt;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The three kinds of content, each a folder under `content/`.
@@ -81,12 +82,34 @@ pub fn slugify(text: &str) -> String {
     slug::slugify(text)
 }
 
-/// A publication date: a calendar day, and the exact instant when the
-/// front matter gave one (RFC 3339).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// A publication date: the calendar day the writer gave (what readers
+/// see), and the exact instant when the front matter gave one (RFC 3339).
+///
+/// Dates compare as instants ([`Date::utc`]): a day without a time is
+/// 00:00 UTC of that day, the same instant [`Date::rfc3339`] writes, so
+/// order and serialisation always agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date {
     pub day: NaiveDate,
     pub instant: Option<DateTime<FixedOffset>>,
+}
+
+impl Ord for Date {
+    /// By instant; at one instant, by the writer's day, then a date
+    /// without a time first (consistent with the derived `Eq`).
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.utc(), self.day, self.instant.is_some()).cmp(&(
+            other.utc(),
+            other.day,
+            other.instant.is_some(),
+        ))
+    }
+}
+
+impl PartialOrd for Date {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Date {
@@ -107,7 +130,17 @@ impl Date {
         })
     }
 
-    /// RFC 3339, midnight UTC when only the day is known (Atom, JSON-LD).
+    /// The instant this date stands for: the given time, or 00:00 UTC of
+    /// the day when only the day is known.
+    pub fn utc(&self) -> DateTime<Utc> {
+        match self.instant {
+            Some(i) => i.to_utc(),
+            None => self.day.and_time(chrono::NaiveTime::MIN).and_utc(),
+        }
+    }
+
+    /// RFC 3339 with the writer's offset (`2023-10-11T01:00:00+09:00`), or
+    /// midnight UTC when only the day is known (Atom, JSON-LD, sitemaps).
     pub fn rfc3339(&self) -> String {
         match self.instant {
             Some(i) => i.to_rfc3339(),
@@ -115,7 +148,41 @@ impl Date {
         }
     }
 
-    /// `2023-10-10`, for `<time datetime>` and sitemaps.
+    /// The `<time datetime>` value: the full RFC 3339 instant when a time
+    /// was given, else the day (`2023-10-10`) as written.
+    pub fn html_datetime(&self) -> String {
+        match self.instant {
+            Some(i) => i.to_rfc3339(),
+            None => self.iso_day(),
+        }
+    }
+
+    /// This date as an `updated` that follows `published`.
+    ///
+    /// A date without a time is only a day, so an `updated` on the same
+    /// day as `published` (or later) is never earlier than it: when its
+    /// midnight UTC falls before `published`, it stands for `published`'s
+    /// instant (the day shown stays the one written). `None` when it is
+    /// really earlier: an earlier day, or an earlier instant when both
+    /// give a time.
+    pub fn as_update_of(self, published: Date) -> Option<Date> {
+        if self >= published {
+            return Some(self);
+        }
+        if self.instant.is_some() && published.instant.is_some() || self.day < published.day {
+            return None;
+        }
+        Some(Date {
+            day: self.day,
+            instant: Some(
+                published
+                    .instant
+                    .unwrap_or_else(|| published.utc().fixed_offset()),
+            ),
+        })
+    }
+
+    /// `2023-10-10`: the day as the writer gave it.
     pub fn iso_day(&self) -> String {
         self.day.format("%Y-%m-%d").to_string()
     }
@@ -271,6 +338,59 @@ mod tests {
         assert!(Date::parse("2023-02-30").is_none());
         assert!(Date::parse("26/07/2023").is_none());
         assert!(Date::parse("2023-7-26").is_none());
+    }
+
+    #[test]
+    fn dates_order_as_instants_not_local_clock_times() {
+        let tokyo = Date::parse("2023-10-11T01:00:00+09:00").unwrap();
+        let utc = Date::parse("2023-10-10T20:00:00Z").unwrap();
+        let lima = Date::parse("2023-10-10T23:30:00-05:00").unwrap();
+        assert!(tokyo < utc && utc < lima);
+        assert_eq!(tokyo.human(), "October 11, 2023", "shown as written");
+        assert_eq!(lima.rfc3339(), "2023-10-10T23:30:00-05:00");
+        // A day alone is 00:00 UTC: after a Tokyo morning that was still
+        // the previous day in UTC.
+        let day = Date::parse("2023-10-11").unwrap();
+        assert!(tokyo < day && day < lima);
+        // The same instant in two offsets: `Equal` exactly when `==`
+        // (the same day written), else ordered by that day.
+        let paris = Date::parse("2023-10-10T22:00:00+02:00").unwrap();
+        assert_eq!(paris.cmp(&utc), std::cmp::Ordering::Equal);
+        assert_eq!(paris, utc);
+        let late = Date::parse("2023-10-10T23:00:00Z").unwrap();
+        let paris_next_day = Date::parse("2023-10-11T01:00:00+02:00").unwrap();
+        assert_eq!(late.utc(), paris_next_day.utc());
+        assert_ne!(late, paris_next_day);
+        assert!(late < paris_next_day);
+        let midnight = Date::parse("2023-10-11T00:00:00Z").unwrap();
+        assert_ne!(midnight.cmp(&day), std::cmp::Ordering::Equal);
+        assert!(day < midnight);
+    }
+
+    #[test]
+    fn a_date_only_update_is_never_before_its_publication() {
+        let published = Date::parse("2023-10-10T23:30:00-05:00").unwrap();
+        // Same day as written: stands for the publication instant.
+        let same_day = Date::parse("2023-10-10").unwrap();
+        let u = same_day.as_update_of(published).unwrap();
+        assert!(u >= published);
+        assert_eq!(u.human(), "October 10, 2023");
+        assert_eq!(u.rfc3339(), published.rfc3339());
+        // The next day in the writer's calendar is still taken as given
+        // when its midnight is later.
+        let later = Date::parse("2023-10-12").unwrap();
+        assert_eq!(later.as_update_of(published), Some(later));
+        // Really earlier: a day before, or an earlier time.
+        assert_eq!(
+            Date::parse("2023-10-09").unwrap().as_update_of(published),
+            None
+        );
+        let earlier = Date::parse("2023-10-10T22:00:00-05:00").unwrap();
+        assert_eq!(earlier.as_update_of(published), None);
+        // A timed update on a date-only publication's day.
+        let day = Date::parse("2023-10-11").unwrap();
+        let tokyo = Date::parse("2023-10-11T01:00:00+09:00").unwrap();
+        assert!(tokyo.as_update_of(day).unwrap() >= day);
     }
 
     #[test]

@@ -198,7 +198,7 @@ impl Session {
                 None,
             );
         }
-        let pages = rendered.fingerprints.len();
+        let pages = rendered.pages();
         let timings = rendered.timings;
         let base_path = rendered.site.config.base_path().to_string();
         self.last = new_digests.map(|d| (rendered.site, d));

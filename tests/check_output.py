@@ -13,6 +13,7 @@ import json
 import re
 import sys
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +22,11 @@ import feedparser
 FEED_ENTRIES = 50
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 W3C_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T.*)?$")
+
+
+def instant(text):
+    """An RFC 3339 string as an aware datetime, for comparing instants."""
+    return datetime.fromisoformat((text or "1970-01-01T00:00:00Z").replace("Z", "+00:00"))
 
 
 class Tally:
@@ -180,6 +186,17 @@ def check_feed(t, site, base, article_pages):
         content = e.get("content", [])
         t.check(f"{name}: full content", len(content) == 1 and content[0].get("type") == "text/html" and len(content[0].get("value", "")) > 200)
         t.check(f"{name}: author", bool(e.get("author")))
+        t.check(f"{name}: published <= updated", instant(e.get("published")) <= instant(e.get("updated")), (e.get("published"), e.get("updated")))
+    # Read as written: feedparser itself resolves links against xml:base,
+    # which many readers do not.
+    atom = "{http://www.w3.org/2005/Atom}"
+    for entry in ET.parse(site / "feed.xml").getroot().iter(atom + "entry"):
+        value = entry.findtext(atom + "content", default="")
+        relative = [u for u in re.findall(r'\b(?:href|src)="([^"]*)"', value) if not re.match(r"^[a-z][a-z0-9+.-]*:", u)]
+        t.check(f"feed entry {entry.findtext(atom + 'id')}: links in content are absolute", not relative, relative)
+    if feed.entries:
+        newest = max(instant(e.get("updated")) for e in feed.entries)
+        t.check("feed: updated is its newest entry's", instant(f.get("updated")) >= newest, (f.get("updated"), newest))
         rel = e.get("link", "")[len(base):] + "index.html"
         page = article_pages.get(rel)
         if t.check(f"{name}: links to a built article", page is not None, e.get("link")):
@@ -209,7 +226,7 @@ def check_sitemap(t, site, base, pages):
         if rel.startswith("articles/") and rel != "articles/index.html":
             page = pages[rel]
             modified = page.one("article:modified_time") or ""
-            t.check(f"sitemap: {loc} lastmod from updated or date", lastmod == modified[:10], (lastmod, modified))
+            t.check(f"sitemap: {loc} lastmod from updated or date", lastmod == modified, (lastmod, modified))
     expected = sorted(p for p in pages if p != "404.html")
     got = sorted(l[len(base):] + "index.html" for l in locs)
     t.check("sitemap: every page once", got == expected, set(expected) ^ set(got))

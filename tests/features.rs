@@ -326,7 +326,7 @@ fn check_writes_nothing() {
 
 #[test]
 fn new_creates_files_that_build() {
-    let site = Site::new(&[]);
+    let site = Site::new(&[("site.toml", "")]);
     for (kind, title, path) in [
         (
             "article",

@@ -311,6 +311,39 @@ fn serves_the_site_as_built() {
     assert_eq!(localhost.status, 200);
 }
 
+#[test]
+fn serves_a_percent_in_a_file_name_and_counts_pages_as_build_does() {
+    let site = Site::new(SITE);
+    site.write("static/100%.txt", "one hundred percent");
+    let server = Server::start(site.root(), &[]);
+    for path in ["/100%25.txt", "/100%.txt"] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, 200, "{path}: {reply:?}");
+        assert_eq!(reply.body, "one hundred percent");
+    }
+    let other = site.root().join("elsewhere");
+    let built = site.run(&["build", "--output", other.to_str().unwrap()]);
+    let built = support::stderr(&built);
+    let pages = |log: &str| {
+        let start = log.find("built ").expect("a summary line") + "built ".len();
+        log[start..]
+            .split(" in ")
+            .next()
+            .unwrap()
+            .split(" (")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        pages(&server.log()),
+        pages(&built),
+        "{}\n{built}",
+        server.log()
+    );
+    assert_eq!(pages(&built), "10 pages", "{built}");
+}
+
 const SECRET: &str = "TOP-SECRET-CONTENTS";
 
 /// Every way of naming `target` (a path outside the output, relative to

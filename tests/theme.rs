@@ -218,10 +218,10 @@ fn the_feed_has_a_category_per_topic_and_the_sitemap_dates_pages() {
     }
     let sitemap = site.out("sitemap.xml");
     for fragment in [
-        "<loc>https://x.example/news/articles/a/</loc><lastmod>2023-10-12</lastmod>",
-        "<loc>https://x.example/news/explainers/coup/</loc><lastmod>2023-08-02</lastmod>",
-        "<loc>https://x.example/news/topics/niger/</loc><lastmod>2023-10-12</lastmod>",
-        "<loc>https://x.example/news/explainers/</loc><lastmod>2023-08-02</lastmod>",
+        "<loc>https://x.example/news/articles/a/</loc><lastmod>2023-10-12T00:00:00Z</lastmod>",
+        "<loc>https://x.example/news/explainers/coup/</loc><lastmod>2023-08-02T00:00:00Z</lastmod>",
+        "<loc>https://x.example/news/topics/niger/</loc><lastmod>2023-10-12T00:00:00Z</lastmod>",
+        "<loc>https://x.example/news/explainers/</loc><lastmod>2023-08-02T00:00:00Z</lastmod>",
     ] {
         assert!(
             sitemap.contains(fragment),

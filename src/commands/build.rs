@@ -2,7 +2,7 @@
 //! one-line summary.
 
 use crate::cli::{BuildArgs, Verbosity};
-use crate::commands::{report_error, thousands};
+use crate::commands::{counted, report_error, site_counts, thousands};
 use crate::config::DEFAULT_BASE_URL;
 use crate::{build, display_path, BuildOptions};
 
@@ -22,19 +22,16 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                     );
                 }
                 eprintln!(
-                    "built {} pages ({} articles, {} explainers, {} actors) in {:.2} s -> {}",
-                    thousands(s.pages),
-                    thousands(s.articles),
-                    thousands(s.explainers),
-                    thousands(s.actors),
+                    "built {} in {:.2} s -> {}",
+                    site_counts(&s),
                     s.elapsed.as_secs_f64(),
                     display_path(&s.output),
                 );
             }
             if verbosity == Verbosity::Verbose {
                 eprintln!(
-                    "  {} files: {} written, {} unchanged, {} stale removed",
-                    thousands(s.files),
+                    "  {}: {} written, {} unchanged, {} stale removed",
+                    counted(s.files, "file", "files"),
                     thousands(s.written),
                     thousands(s.unchanged),
                     thousands(s.removed)
@@ -49,8 +46,8 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                 );
                 if s.drafts_skipped > 0 {
                     eprintln!(
-                        "  {} drafts left out (build with --drafts to include them)",
-                        s.drafts_skipped
+                        "  {} left out (build with --drafts to include them)",
+                        counted(s.drafts_skipped, "draft", "drafts")
                     );
                 }
             }

@@ -1,7 +1,7 @@
 //! `explainer check`: finds every problem a build would, writing nothing.
 
 use crate::cli::{CheckArgs, Verbosity};
-use crate::commands::{report_error, thousands};
+use crate::commands::{report_error, site_counts};
 use crate::{check, BuildOptions};
 
 pub fn run(args: CheckArgs, verbosity: Verbosity) -> i32 {
@@ -11,11 +11,8 @@ pub fn run(args: CheckArgs, verbosity: Verbosity) -> i32 {
         Ok(s) => {
             if verbosity != Verbosity::Quiet {
                 eprintln!(
-                    "ok: {} pages ({} articles, {} explainers, {} actors) checked in {:.2} s, no problems",
-                    thousands(s.pages),
-                    thousands(s.articles),
-                    thousands(s.explainers),
-                    thousands(s.actors),
+                    "ok: {} checked in {:.2} s, no problems",
+                    site_counts(&s),
                     s.elapsed.as_secs_f64()
                 );
             }

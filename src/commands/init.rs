@@ -17,7 +17,9 @@ pub fn run(args: InitArgs, verbosity: Verbosity) -> i32 {
             if verbosity != Verbosity::Quiet {
                 let d = display_path(&args.dir);
                 eprintln!("created a new site in {d}");
-                eprintln!("next: cd {d} && explainer build    (output in {d}/public)");
+                eprintln!(
+                    "next: cd {d}, write with `explainer new article \"Title\"`, preview with `explainer serve`, publish {d}/public after `explainer build`"
+                );
             }
             0
         }

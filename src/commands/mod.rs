@@ -67,9 +67,24 @@ pub fn shown_diagnostics(root: &Path, diagnostics: Diagnostics) -> Vec<String> {
 
 /// `1 problem`, `3 problems`.
 pub fn problems(count: usize) -> String {
+    counted(count, "problem", "problems")
+}
+
+/// A count with its noun in the right number: `1 article`,
+/// `1,150 articles`, `0 articles`.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// `35 pages (4 articles, 4 explainers, 13 actors)`: what a build or
+/// check covered, as both print it.
+pub fn site_counts(s: &crate::BuildSummary) -> String {
     format!(
-        "{count} {}",
-        if count == 1 { "problem" } else { "problems" }
+        "{} ({}, {}, {})",
+        counted(s.pages, "page", "pages"),
+        counted(s.articles, "article", "articles"),
+        counted(s.explainers, "explainer", "explainers"),
+        counted(s.actors, "actor", "actors"),
     )
 }
 
@@ -93,5 +108,13 @@ mod tests {
         assert_eq!(super::thousands(7), "7");
         assert_eq!(super::thousands(1150), "1,150");
         assert_eq!(super::thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(super::counted(1, "article", "articles"), "1 article");
+        assert_eq!(super::counted(0, "article", "articles"), "0 articles");
+        assert_eq!(super::counted(1150, "page", "pages"), "1,150 pages");
+        assert_eq!(super::problems(1), "1 problem");
     }
 }

@@ -38,8 +38,13 @@ pub enum NewError {
 }
 
 /// Creates the file and returns its path; never overwrites.
+///
+/// Errors: `Usage` when `root` is not a site folder (neither `content/`
+/// nor `site.toml`), or the title has no letters or digits or holds a
+/// control character; `Failed` when the file exists or cannot be written.
 pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<PathBuf, NewError> {
-    let title = title.trim();
+    let title = one_line(title)?;
+    let title = title.as_str();
     let slug = slugify(title);
     if slug.is_empty() {
         return Err(NewError::Usage(format!(
@@ -50,6 +55,17 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
         return Err(NewError::Usage(format!(
             "site folder {} does not exist",
             root.display()
+        )));
+    }
+    if !root.join("content").is_dir() && !root.join("site.toml").is_file() {
+        let folder = if root == Path::new(".") || root.as_os_str().is_empty() {
+            "the current folder".to_string()
+        } else {
+            root.display().to_string()
+        };
+        return Err(NewError::Usage(format!(
+            "{folder} is not a site folder: it has no content/ folder and no site.toml\n  \
+             = help: create a site with `explainer init DIR`, or name one with `--root DIR`"
         )));
     }
     let section = match kind {
@@ -73,7 +89,22 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
     Ok(path)
 }
 
-/// A TOML string literal, quoted and escaped.
+/// The title as one line: line breaks, tabs and runs of spaces become
+/// one space (a title is shown on one line everywhere). Other control
+/// characters are refused rather than hidden in the file.
+fn one_line(title: &str) -> Result<String, NewError> {
+    let folded = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    match folded.chars().find(|c| c.is_control()) {
+        Some(c) => Err(NewError::Usage(format!(
+            "the title contains the control character U+{:04X}; type the title without it",
+            c as u32
+        ))),
+        None => Ok(folded),
+    }
+}
+
+/// A TOML string literal, quoted and escaped (one line: the title has no
+/// line break, so no multi-line string can hold a `+++` line).
 fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
@@ -154,8 +185,33 @@ mod tests {
     }
 
     #[test]
+    fn titles_become_one_line_and_control_characters_are_refused() {
+        assert_eq!(
+            one_line("  France\r\nleaves\tNiger ").unwrap(),
+            "France leaves Niger"
+        );
+        assert!(matches!(one_line("Bell\u{7}"), Err(NewError::Usage(_))));
+        let text = template(NewKind::Note, &one_line("A\n+++\nB").unwrap(), "2026-11-28");
+        assert!(text.contains("title = \"A +++ B\"\n"), "{text}");
+    }
+
+    #[test]
+    fn refuses_a_folder_that_is_not_a_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = create(dir.path(), NewKind::Article, "A story", "2026-11-28");
+        assert!(
+            matches!(&err, Err(NewError::Usage(m)) if m.contains("explainer init")),
+            "{err:?}"
+        );
+        assert!(!dir.path().join("content").exists(), "nothing created");
+        std::fs::write(dir.path().join("site.toml"), "").unwrap();
+        assert!(create(dir.path(), NewKind::Article, "A story", "2026-11-28").is_ok());
+    }
+
+    #[test]
     fn refuses_to_overwrite_and_needs_a_slug() {
         let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
         let p = create(dir.path(), NewKind::Actor, "Sylvain Itte", "2026-11-28").unwrap();
         assert!(p.ends_with("content/actors/sylvain-itte.md"));
         assert!(matches!(

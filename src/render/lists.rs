@@ -16,7 +16,10 @@ impl<'a> Renderer<'a> {
         let meta = self.list_meta(
             "Articles",
             "articles/",
-            format!("All {} articles, newest first.", cards.len()),
+            match cards.len() {
+                1 => "The one article so far.".to_string(),
+                n => format!("All {n} articles, newest first."),
+            },
         );
         self.job(
             "articles/index.html".into(),
@@ -204,6 +207,14 @@ impl<'a> Renderer<'a> {
             content: String,
             authors: &'a [String],
             categories: Vec<&'a str>,
+            image: Option<Enclosure>,
+        }
+        /// The lead image, as `<link rel="enclosure">` (feedparser's
+        /// `enclosures`).
+        #[derive(Serialize)]
+        struct Enclosure {
+            href: String,
+            media_type: Option<String>,
         }
         #[derive(Serialize)]
         struct Feed<'a> {
@@ -223,6 +234,22 @@ impl<'a> Renderer<'a> {
             .map(|a| {
                 let url = page_url(config, Section::Articles, a.slug.as_str());
                 let mut content = String::new();
+                let image = a.image.as_ref().map(|i| {
+                    let href = metadata::absolute_asset(config, &i.src);
+                    // The lead image opens the entry, as it opens the page.
+                    content.push_str(&format!(
+                        "<figure><img src=\"{}\" alt=\"{}\"></figure>",
+                        crate::resolve::html_escape(&href),
+                        crate::resolve::html_escape(&i.alt)
+                    ));
+                    Enclosure {
+                        media_type: mime_guess::from_path(&i.src)
+                            .first()
+                            .filter(|m| m.type_() == mime_guess::mime::IMAGE)
+                            .map(|m| m.essence_str().to_string()),
+                        href,
+                    }
+                });
                 if let Some(know) = &a.know_html {
                     content.push_str(&format!(
                         "<aside><h2>{}</h2>{}</aside>",
@@ -231,6 +258,8 @@ impl<'a> Renderer<'a> {
                     ));
                 }
                 content.push_str(&a.body_html);
+                // Many readers ignore `xml:base`: every link is absolute.
+                let content = metadata::absolute_links(&content, &url);
                 Entry {
                     id: url.clone(),
                     url,
@@ -245,6 +274,7 @@ impl<'a> Renderer<'a> {
                         .iter()
                         .map(|&t| s.topics[t].name.as_str())
                         .collect(),
+                    image,
                 }
             })
             .collect();
@@ -290,7 +320,7 @@ impl<'a> Renderer<'a> {
         let newest_note = s.notes.iter().filter_map(|n| n.updated.or(n.date)).max();
         let mut urls = vec![Url {
             loc: config.base_url.clone(),
-            lastmod: newest.max(newest_note).map(|d| d.iso_day()),
+            lastmod: newest.max(newest_note).map(|d| d.rfc3339()),
         }];
         for (dir, lastmod) in [
             ("articles/", newest),
@@ -301,16 +331,16 @@ impl<'a> Renderer<'a> {
         ] {
             urls.push(Url {
                 loc: absolute(config, dir),
-                lastmod: lastmod.map(|d| d.iso_day()),
+                lastmod: lastmod.map(|d| d.rfc3339()),
             });
         }
         urls.extend(s.articles.iter().map(|a| Url {
             loc: page_url(config, Section::Articles, a.slug.as_str()),
-            lastmod: Some(a.updated.unwrap_or(a.date).iso_day()),
+            lastmod: Some(a.updated.unwrap_or(a.date).rfc3339()),
         }));
         urls.extend(s.notes.iter().map(|n| Url {
             loc: page_url(config, Section::Notes, n.slug.as_str()),
-            lastmod: n.updated.or(n.date).map(|d| d.iso_day()),
+            lastmod: n.updated.or(n.date).map(|d| d.rfc3339()),
         }));
         urls.extend(s.actors.iter().map(|a| Url {
             loc: page_url(config, Section::Actors, a.slug.as_str()),
@@ -324,7 +354,7 @@ impl<'a> Renderer<'a> {
                     .iter()
                     .map(|&a| s.articles[a].updated.unwrap_or(s.articles[a].date))
                     .max()
-                    .map(|d| d.iso_day()),
+                    .map(|d| d.rfc3339()),
             }
         }));
         self.make_job("sitemap.xml".into(), "sitemap.xml", &urls, || {

@@ -2,6 +2,7 @@
 //! JSON-LD sits inside `<script>`, so it is escaped to stay inert whatever
 //! a title or name contains.
 
+use iri_string::types::{IriAbsoluteStr, IriReferenceStr};
 use serde_json::{json, Value};
 
 use crate::config::Config;
@@ -197,6 +198,144 @@ pub fn actor(site: &Site, actor: &Actor) -> Value {
     v
 }
 
+/// `html` with every URL in an `href`, `src`, `poster` or `srcset`
+/// attribute resolved against `base` (an absolute URL), as a browser
+/// showing the page at `base` would resolve it (RFC 3986, section 5). For
+/// feed content: many readers ignore `xml:base`. Values that are not URI
+/// references (a space, say) are left as written; the text of `<script>`
+/// and `<style>` and comments are copied unchanged.
+pub fn absolute_links(html: &str, base: &str) -> String {
+    let Ok(base) = IriAbsoluteStr::new(base) else {
+        return html.to_string();
+    };
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            let end = after.find("-->").map_or(rest.len(), |e| 4 + e + 3);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        let name_len = rest[1..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len() - 1);
+        if name_len == 0 {
+            out.push('<');
+            rest = &rest[1..];
+            continue;
+        }
+        let name = rest[1..1 + name_len].to_ascii_lowercase();
+        let end = rewrite_tag(rest, 1 + name_len, base, &mut out);
+        rest = &rest[end..];
+        if name == "script" || name == "style" {
+            // Raw text: copied up to its end tag, never read as tags.
+            let close = format!("</{name}");
+            let stop = rest.to_ascii_lowercase().find(&close).unwrap_or(rest.len());
+            out.push_str(&rest[..stop]);
+            rest = &rest[stop..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Copies the start tag at the beginning of `tag` (its name ends at
+/// `from`) into `out` with its URL attributes resolved; returns the byte
+/// length of the tag.
+fn rewrite_tag(tag: &str, from: usize, base: &IriAbsoluteStr, out: &mut String) -> usize {
+    let bytes = tag.as_bytes();
+    let mut i = from;
+    out.push_str(&tag[..from]);
+    while i < bytes.len() && bytes[i] != b'>' {
+        if !bytes[i].is_ascii_alphabetic() {
+            let c = tag[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        let name_start = i;
+        while i < bytes.len() && !b" \t\n\r\x0c/>=".contains(&bytes[i]) {
+            i += 1;
+        }
+        let attr = tag[name_start..i].to_ascii_lowercase();
+        out.push_str(&tag[name_start..i]);
+        let mut j = i;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j >= bytes.len() || bytes[j] != b'=' {
+            continue;
+        }
+        j += 1;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        out.push_str(&tag[i..j]);
+        let (open, value_start) = match bytes.get(j) {
+            Some(&q @ (b'"' | b'\'')) => (Some(q as char), j + 1),
+            _ => (None, j),
+        };
+        let value_end = match open {
+            Some(q) => tag[value_start..]
+                .find(q)
+                .map_or(tag.len(), |e| value_start + e),
+            None => tag[value_start..]
+                .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                .map_or(tag.len(), |e| value_start + e),
+        };
+        let value = &tag[value_start..value_end];
+        if let Some(q) = open {
+            out.push(q);
+        }
+        match attr.as_str() {
+            "href" | "src" | "poster" => out.push_str(&resolve_reference(value, base)),
+            "srcset" => {
+                let candidates: Vec<String> = value
+                    .split(',')
+                    .map(|c| {
+                        let c = c.trim();
+                        let (url, size) = c.split_once(char::is_whitespace).unwrap_or((c, ""));
+                        let url = resolve_reference(url, base);
+                        if size.is_empty() {
+                            url
+                        } else {
+                            format!("{url} {}", size.trim())
+                        }
+                    })
+                    .collect();
+                out.push_str(&candidates.join(", "));
+            }
+            _ => out.push_str(value),
+        }
+        i = value_end;
+        if open.is_some() && i < bytes.len() {
+            out.push(bytes[i] as char);
+            i += 1;
+        }
+    }
+    if i < bytes.len() {
+        out.push('>');
+        i += 1;
+    }
+    i
+}
+
+/// One URL reference resolved against `base`, or as written when it is
+/// not one. HTML escapes (`&amp;`) are valid URI characters and stay.
+fn resolve_reference(value: &str, base: &IriAbsoluteStr) -> String {
+    let Ok(reference) = IriReferenceStr::new(value.trim()) else {
+        return value.to_string();
+    };
+    let resolved = reference.resolve_against(base);
+    match resolved.ensure_rfc3986_normalizable() {
+        Ok(()) => resolved.to_string(),
+        Err(_) => value.to_string(),
+    }
+}
+
 /// `BreadcrumbList` from the home page down to the page itself.
 pub fn breadcrumbs(trail: &[(&str, String)]) -> Value {
     let items: Vec<Value> = trail
@@ -233,5 +372,33 @@ mod tests {
             "https://x.org/news/img/a.png"
         );
         assert_eq!(absolute_asset(&c, "https://cdn/a.png"), "https://cdn/a.png");
+    }
+
+    #[test]
+    fn feed_links_become_absolute() {
+        let base = "https://x.org/news/articles/a/";
+        let html = concat!(
+            "<p><a href=\"../../actors/m/index.html\" data-xref=\"actors/m\">M</a> ",
+            "<a href=\"#fn-1\">1</a> <a href='https://other.org/x'>o</a> ",
+            "<img alt=\"a > b\" src=../../img/a.png> <a href=\"/top\">t</a> ",
+            "<img srcset=\"s.png 1x, ../l.png 2x\"> <a href=\"a b\">x</a> ",
+            "<A HREF=\"?q=1&amp;r=2\">q</A> 3 < 4 <!-- <a href=\"c\"> --></p>",
+            "<script>if (a<b) x = '<img src=\"s\">';</script><br/><p é>"
+        );
+        assert_eq!(
+            absolute_links(html, base),
+            concat!(
+                "<p><a href=\"https://x.org/news/actors/m/index.html\" data-xref=\"actors/m\">M</a> ",
+                "<a href=\"https://x.org/news/articles/a/#fn-1\">1</a> <a href='https://other.org/x'>o</a> ",
+                "<img alt=\"a > b\" src=https://x.org/news/img/a.png> <a href=\"https://x.org/top\">t</a> ",
+                "<img srcset=\"https://x.org/news/articles/a/s.png 1x, https://x.org/news/articles/l.png 2x\"> <a href=\"a b\">x</a> ",
+                "<A HREF=\"https://x.org/news/articles/a/?q=1&amp;r=2\">q</A> 3 < 4 <!-- <a href=\"c\"> --></p>",
+                "<script>if (a<b) x = '<img src=\"s\">';</script><br/><p é>"
+            )
+        );
+        assert_eq!(
+            absolute_links("<p>no tags</p>", "not a url"),
+            "<p>no tags</p>"
+        );
     }
 }

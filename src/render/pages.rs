@@ -117,9 +117,9 @@ impl<'a> Renderer<'a> {
         let view = View {
             title: &a.title,
             summary: &a.summary,
-            date_iso: a.date.iso_day(),
+            date_iso: a.date.html_datetime(),
             date_human: a.date.human(),
-            updated_iso: a.updated.map(|d| d.iso_day()),
+            updated_iso: a.updated.map(|d| d.html_datetime()),
             updated_human: a.updated.map(|d| d.human()),
             authors: metadata::article_authors(s, a),
             body: &a.body_html,
@@ -155,7 +155,7 @@ impl<'a> Renderer<'a> {
                 .corrections
                 .iter()
                 .map(|c| CorrectionView {
-                    date_iso: c.date.iso_day(),
+                    date_iso: c.date.html_datetime(),
                     date_human: c.date.human(),
                     html: &c.html,
                 })
@@ -237,9 +237,9 @@ impl<'a> Renderer<'a> {
         let view = View {
             title: &n.title,
             summary: &n.summary,
-            date_iso: n.date.map(|d| d.iso_day()),
+            date_iso: n.date.map(|d| d.html_datetime()),
             date_human: n.date.map(|d| d.human()),
-            updated_iso: n.updated.map(|d| d.iso_day()),
+            updated_iso: n.updated.map(|d| d.html_datetime()),
             updated_human: n.updated.map(|d| d.human()),
             body: &n.body_html,
             timeline: n

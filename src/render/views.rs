@@ -49,7 +49,7 @@ impl<'a> ArticleCard<'a> {
         ArticleCard {
             title: &a.title,
             summary: &a.summary,
-            date_iso: a.date.iso_day(),
+            date_iso: a.date.html_datetime(),
             date_human: a.date.human(),
             href: l.page(Section::Articles, a.slug.as_str()),
             image: a.image.as_ref().map(|i| ImageView::new(i, l)),

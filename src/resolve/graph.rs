@@ -107,8 +107,18 @@ pub(super) fn build_events(site: &mut Site, pending: Vec<(PendingEvent, NoteId)>
             actors: Vec::new(),
         });
     }
-    // Stable: within a day, timeline entries keep their written order.
-    events.sort_by_key(|e| e.date);
+    // The timeline is a calendar of the days writers gave, so it orders by
+    // that day; within a day, articles follow their instants (after the
+    // day's timeline entries, which have no time). Stable: timeline entries
+    // of one day keep their written order.
+    let articles = &site.articles;
+    events.sort_by_key(|e| {
+        let instant = match e.source {
+            EventSource::Article(a) => Some(articles[a].date.utc()),
+            EventSource::Note(_) => None,
+        };
+        (e.date, instant)
+    });
     for (eid, e) in events.iter().enumerate() {
         if let EventSource::Note(n) = e.source {
             site.notes[n].timeline.push(eid);

@@ -17,7 +17,7 @@ use super::{target, Actor, Article, BodyCache, CorrectionHtml, Image, Note, CONT
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
 use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta};
 use crate::load::Page;
-use crate::model::Section;
+use crate::model::{Date, Section};
 
 pub(super) struct SlugIndex<'a> {
     pub(super) articles: HashMap<&'a str, usize>,
@@ -368,6 +368,7 @@ pub(super) fn resolve_article(
         Some(s) if !s.is_empty() => s.to_string(),
         _ => body.first_paragraph.clone(),
     };
+    let updated = checked_update(page, m.updated, Some(m.date), &mut errors);
     for (key, list) in [("authors", &m.authors), ("topics", &m.topics)] {
         if list.iter().any(|s| s.trim().is_empty()) {
             errors.push(page.error_at_key(key, None, format!("`{key}` has an empty entry")));
@@ -379,7 +380,7 @@ pub(super) fn resolve_article(
             source: page.file.path.clone(),
             title: m.title.clone(),
             date: m.date,
-            updated: m.updated,
+            updated,
             summary,
             authors: m.authors.clone(),
             sources: m.sources.clone(),
@@ -400,6 +401,33 @@ pub(super) fn resolve_article(
         topics: m.topics.clone(),
         timeline: Vec::new(),
     }
+}
+
+/// `updated` as it follows `date` (see [`Date::as_update_of`]), or an
+/// error at `updated` when it is earlier.
+fn checked_update<M>(
+    page: &Page<M>,
+    updated: Option<Date>,
+    date: Option<Date>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Date> {
+    let (updated, date) = match (updated, date) {
+        (Some(u), Some(d)) => (u, d),
+        (u, _) => return u,
+    };
+    let checked = updated.as_update_of(date);
+    if checked.is_none() {
+        errors.push(page.error_at_key(
+            "updated",
+            None,
+            format!(
+                "`updated` ({}) is earlier than `date` ({})",
+                updated.html_datetime(),
+                date.html_datetime()
+            ),
+        ));
+    }
+    checked
 }
 
 pub(super) fn add_mentions_and_notes(
@@ -465,6 +493,7 @@ pub(super) fn resolve_note(
             actors: event_actors,
         });
     }
+    let updated = checked_update(page, m.updated, m.date, &mut errors);
     let mut no_notes = Vec::new();
     add_mentions_and_notes(&body, &mut actors, &mut no_notes);
     let summary = match m.summary.as_deref().map(str::trim) {
@@ -478,7 +507,7 @@ pub(super) fn resolve_note(
             title: m.title.clone(),
             summary,
             date: m.date,
-            updated: m.updated,
+            updated,
             body_html: body.html.clone(),
             body_hash: body.html_hash,
             timeline: Vec::new(),

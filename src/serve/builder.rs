@@ -13,7 +13,7 @@ use super::overlay;
 use super::state::Shared;
 use super::watch::{self, Batch, Message, Watcher};
 use crate::cli::Verbosity;
-use crate::commands::{problems, shown_diagnostics, thousands};
+use crate::commands::{counted, problems, shown_diagnostics};
 use crate::display_path;
 use crate::session::{Rebuild, Session};
 
@@ -35,8 +35,8 @@ impl Builder {
         if let Rebuild::Built { pages, elapsed, .. } = &result {
             if self.verbosity != Verbosity::Quiet {
                 eprintln!(
-                    "built {} pages in {:.2} s -> {}",
-                    thousands(*pages),
+                    "built {} in {:.2} s -> {}",
+                    counted(*pages, "page", "pages"),
                     elapsed.as_secs_f64(),
                     display_path(self.session.output())
                 );
@@ -101,8 +101,7 @@ impl Builder {
         }
         let what = match changed.len() {
             0 => "nothing changed".to_string(),
-            1 => "1 file changed".to_string(),
-            n => format!("{} files changed", thousands(n)),
+            n => format!("{} changed", counted(n, "file", "files")),
         };
         eprintln!(
             "rebuilt in {:.0} ms: {what} ({})",

@@ -1,8 +1,9 @@
 //! The preview's HTTP side: the routes, the `Host` check every request
 //! passes (against DNS rebinding), and serving files from the output
-//! folder. A request path is decoded once and refused if any segment is
-//! `.`, `..`, or holds a backslash, a NUL or a `%` left after decoding
-//! (double encoding); the file found is canonicalized and served only if
+//! folder. A request path is percent-decoded exactly once and refused if
+//! any segment is `.`, `..`, or holds a backslash or a NUL; what is left is
+//! a literal name (`%2e%2e` after decoding names a file called that, never
+//! `..`, so `100%.txt` is served); the file found is canonicalized and served only if
 //! it is still inside the canonical output folder, so no symlink leads
 //! out. HTML responses get the live-reload script, and the error overlay
 //! while the last rebuild failed; the files on disk never do.
@@ -149,7 +150,7 @@ fn segments(raw_path: &str) -> Option<Vec<String>> {
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
         let refused = segment == "."
             || segment == ".."
-            || segment.contains(['\\', '\0', '%'])
+            || segment.contains(['\\', '\0'])
             || (cfg!(windows) && segment.contains(':'));
         if refused {
             return None;
@@ -325,6 +326,7 @@ mod tests {
         std::fs::write(out.join("index.html"), "home").unwrap();
         std::fs::write(out.join("articles/a/index.html"), "a").unwrap();
         std::fs::write(out.join("a b.txt"), "space").unwrap();
+        std::fs::write(out.join("100%.txt"), "percent").unwrap();
         std::fs::create_dir_all(dir.path().join("public-leak")).unwrap();
         std::fs::write(dir.path().join("public-leak/secret.txt"), "x").unwrap();
         std::fs::write(dir.path().join("secret.txt"), "x").unwrap();
@@ -352,6 +354,15 @@ mod tests {
         assert_eq!(
             resolve(&out, "/a%20b.txt"),
             Resolved::File(out.join("a b.txt"))
+        );
+        // A `%` in a file's own name, encoded or sent bare.
+        let percent = Resolved::File(out.join("100%.txt"));
+        assert_eq!(resolve(&out, "/100%25.txt"), percent);
+        assert_eq!(resolve(&out, "/100%.txt"), percent);
+        assert_eq!(
+            resolve(&out, "/100%2525.txt"),
+            Resolved::NotFound,
+            "decoded once"
         );
         assert_eq!(resolve(&out, "/articles/"), Resolved::NotFound, "no index");
         assert_eq!(resolve(&out, "/nope"), Resolved::NotFound);

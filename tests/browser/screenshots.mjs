@@ -22,6 +22,19 @@ try {
     // Nothing may stick out sideways at any width.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     tally.check(`${path.basename(png)} (no sideways scroll)`, overflow <= 0, `${overflow}px too wide`);
+    // The sidebar never shows a key-points heading without its points, nor
+    // an empty box (at 375 px the points move up after the lead).
+    const emptyBox = await page.evaluate(() => {
+      const shown = (el) => el !== null && el.getClientRects().length > 0;
+      const aside = document.querySelector("aside.sidebar.know");
+      if (!shown(aside)) return "";
+      const heading = aside.querySelector(":scope > h2");
+      const points = aside.querySelector(":scope > .know-points");
+      if (points && shown(heading) && !shown(points)) return "heading shown, points hidden";
+      const content = [...aside.children].filter((c) => c !== heading && shown(c));
+      return content.length ? "" : "nothing under the heading";
+    });
+    tally.check(`${path.basename(png)} (no empty sidebar box)`, emptyBox === "", emptyBox);
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
