@@ -49,6 +49,8 @@ pub(super) struct Context<'a> {
     /// page a wikilink can reach with its title, every actor name, and the
     /// pages that failed to load.
     pub(super) link_fingerprint: u64,
+    /// The `raw_html` policy of `site.toml` for bodies.
+    pub(super) raw_html: crate::config::RawHtml,
 }
 
 /// One page resolved on its own, before the site-wide passes.
@@ -140,11 +142,14 @@ impl<'a> Context<'a> {
             options.this_page.map(|t| (t.section.folder(), t.index)),
             options.know_heading,
             options.autolinker.is_some(),
+            self.raw_html as u8,
         ));
         let rendered = match self.cache.get(&page.file.path, key) {
             Some(r) => r,
             None => {
-                let r = Arc::new(markdown::render(text, options));
+                let mut r = markdown::render(text, options);
+                super::raw_html::apply(self.raw_html, text, &mut r);
+                let r = Arc::new(r);
                 self.cache.put(&page.file.path, key, r.clone());
                 r
             }
