@@ -56,9 +56,9 @@ pub fn raw_html_ranges(text: &str) -> Vec<Range<usize>> {
 
 /// Cleans rendered body HTML with ammonia: the tags and attributes
 /// Markdown itself produces, plus common embeds (iframe, figure, video,
-/// audio, a tweet's blockquote). Scripts, styles, event handlers, forms
-/// and URLs with a scheme other than ammonia's safe list (http, https,
-/// mailto, tel, ...) are removed; `javascript:` and `data:` never pass.
+/// audio, a post's blockquote). Scripts, styles, event handlers, forms
+/// and URLs with a scheme other than http, https, mailto and tel are
+/// removed; relative URLs stay.
 pub fn sanitize(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
@@ -123,7 +123,10 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     .add_tag_attributes("td", ["style"])
     .filter_style_properties(["text-align"].into_iter().collect())
     // Links keep their own attributes; Markdown links are not changed.
-    .link_rel(None);
+    .link_rel(None)
+    // Of ammonia's default schemes (ftp, irc, magnet, sms, ...), only
+    // those a news page links to.
+    .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
     b
 });
 
@@ -167,6 +170,7 @@ mod tests {
             "<object data=\"x.swf\"></object><form action=\"https://x\"><input type=\"text\" name=\"q\"></form>",
             "<style>body{}</style><td style=\"background:url(javascript:alert(1))\">e</td>",
             "<!--<script>alert(1)</script>-->",
+            "<a href=\"ftp://x.org/\">f</a><a href=\"mailto:desk@x.org\">m</a><a href=\"../x/\">r</a>",
         );
         let clean = sanitize(hostile).to_ascii_lowercase();
         for gone in [
@@ -187,6 +191,11 @@ mod tests {
         }
         assert!(
             clean.contains("<p>a</p>") && clean.contains(">b</a>"),
+            "{clean}"
+        );
+        assert!(!clean.contains("ftp:"), "{clean}");
+        assert!(
+            clean.contains("<a href=\"mailto:desk@x.org\">m</a><a href=\"../x/\">r</a>"),
             "{clean}"
         );
     }
