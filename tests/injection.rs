@@ -127,9 +127,11 @@ fn check_html(what: &str, html: &Html, seen: &mut Seen) {
             let text: String = element.text().collect();
             match (e.attr("type"), e.attr("src")) {
                 (Some("application/ld+json"), None) => {
-                    serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|err| {
-                        panic!("{what}: JSON-LD does not parse ({err}):\n{text}")
-                    });
+                    let value =
+                        serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|err| {
+                            panic!("{what}: JSON-LD does not parse ({err}):\n{text}")
+                        });
+                    check_json_ld_urls(what, &value);
                     seen.json_ld += 1;
                 }
                 (Some("application/json"), None) => {
@@ -149,6 +151,33 @@ fn check_html(what: &str, html: &Html, seen: &mut Seen) {
                 other => panic!("{what}: a script that is not the theme's: {other:?} {text:?}"),
             }
         }
+    }
+}
+
+/// Structured data names pages and images by absolute URL: every one is
+/// http(s).
+fn check_json_ld_urls(what: &str, value: &serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if ["url", "@id", "item", "sameAs", "image", "logo"].contains(&key.as_str()) {
+                    let urls: Vec<&Value> = match v {
+                        Value::Array(list) => list.iter().collect(),
+                        v => vec![v],
+                    };
+                    for url in urls.into_iter().filter_map(Value::as_str) {
+                        assert!(
+                            url.starts_with("https://") || url.starts_with("http://"),
+                            "{what}: JSON-LD {key} {url:?} is not an http(s) URL"
+                        );
+                    }
+                }
+                check_json_ld_urls(what, v);
+            }
+        }
+        Value::Array(list) => list.iter().for_each(|v| check_json_ld_urls(what, v)),
+        _ => {}
     }
 }
 
