@@ -129,6 +129,11 @@ impl Config {
                 let file = SourceFile::new("site.toml", crate::load::normalize_text(text));
                 crate::load::characters::check_xml_characters(&file)?;
                 crate::load::characters::check_bidi_controls(&file)?;
+                crate::load::characters::check_escapes(
+                    &file,
+                    0..file.text.len(),
+                    crate::load::front_matter::Format::Toml,
+                )?;
                 Config::parse(&file)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),

@@ -451,6 +451,34 @@ fn refused_characters_are_reported_in_every_field() {
             );
             assert!(err.contains("1 problem found"), "{command}: {err}");
         }
+        std::fs::write(&path, &original).unwrap();
+
+        // The same character spelt as an escape in a quoted front-matter
+        // or site.toml string, or as a character reference in Markdown.
+        let in_body = file.ends_with(".md") && {
+            let fence = &original[..3];
+            let close = original[3..].find(&format!("\n{fence}\n")).unwrap() + 3;
+            at > close
+        };
+        let (spelling, message) = match (i % 2 == 0, in_body) {
+            (true, false) => ("\\u202E", refused[4].1),
+            (false, false) => ("\\u0007", refused[0].1),
+            (true, true) => ("&#x202E;", refused[4].1),
+            (false, true) => ("&#7;", refused[0].1),
+        };
+        let mut text = original.clone();
+        text.insert_str(at, spelling);
+        std::fs::write(&path, &text).unwrap();
+        let (line, column) = position(&text, at);
+        let expected = format!("{file}:{line}:{column}: {message}");
+        let out = run(&root, &["check"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{expected}:\n{err}");
+        assert!(
+            err.lines().any(|l| l.starts_with(&expected)),
+            "spelt {spelling}: no {expected:?} in:\n{err}"
+        );
+        assert!(err.contains("1 problem found"), "{err}");
         std::fs::write(&path, original).unwrap();
     }
     assert!(!root.join("public").exists(), "nothing written");

@@ -347,3 +347,54 @@ fn raw_html_deny_reports_each_tag_and_block() {
         ],
     );
 }
+
+#[test]
+fn escapes_and_character_references_cannot_smuggle_refused_characters() {
+    let s = site(&[
+        // A TOML escape in front matter: at the escape.
+        (
+            "content/articles/withdrawal.md",
+            "+++\ntitle = \"Report\\u202Egnp.exe\"\ndate = 2023-10-10\n+++\n\nText.\n",
+        ),
+        // A YAML escape.
+        (
+            "content/notes/coup.md",
+            "---\ntitle: \"The coup \\a\"\n---\n\nThe general.\n",
+        ),
+        // Character references in a body and in front-matter Markdown.
+        (
+            "content/articles/second.md",
+            "+++\ntitle = \"Second\"\ndate = 2023-10-11\n+++\n\nIt reads &#x202E;backwards.\n",
+        ),
+        (
+            "content/articles/third.md",
+            "+++\ntitle = \"Third\"\ndate = 2023-10-12\nknow = [\"A bell &#7; rings\"]\n+++\n\nText.\n",
+        ),
+        ("site.toml", "title = \"Sahel\"\ndescription = \"x\\u001b[31m\"\n"),
+    ]);
+    assert_refused(
+        &s,
+        &[
+            "content/articles/withdrawal.md:2:16: bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed",
+            "content/notes/coup.md:2:18: control character U+0007 is not allowed",
+            "content/articles/second.md:6:10: bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed",
+            "content/articles/third.md:4:17: control character U+0007 is not allowed",
+            "site.toml:2:17: control character U+001B is not allowed",
+        ],
+    );
+}
+
+#[test]
+fn escapes_spelt_as_text_are_not_refused() {
+    // A literal TOML string, an escaped backslash and a code span keep
+    // the spelling as text: nothing refused reaches the output.
+    let s = site(&[(
+        "content/articles/withdrawal.md",
+        "+++\ntitle = 'About \\u202E'\nsummary = \"Path C:\\\\u0007\"\ndate = 2023-10-10\n+++\n\nThe reference `&#x202E;` reverses text.\n",
+    )]);
+    s.build_ok();
+    let html = s.out("articles/withdrawal/index.html");
+    assert!(html.contains("About \\u202E"), "{html}");
+    assert!(html.contains("<code>&amp;#x202E;</code>"), "{html}");
+    assert!(!html.contains('\u{202E}') && !html.contains('\u{7}'));
+}

@@ -333,6 +333,7 @@ fn parse_page<M: DeserializeOwned>(
     slug_override: impl Fn(&M) -> Option<String>,
 ) -> Result<Page<M>, Diagnostic> {
     let split = front_matter::split(&file)?;
+    characters::check_escapes(&file, split.front_matter.clone(), split.format)?;
     let meta: M = front_matter::parse(&file, &split, keys)?;
     let (slug_text, from_key) = match slug_override(&meta) {
         Some(s) => (s, true),
