@@ -412,7 +412,7 @@ fn refused_characters_are_reported_in_every_field() {
         ('\u{7}', "control character U+0007 is not allowed"),
         ('\u{1b}', "control character U+001B is not allowed"),
         ('\u{0}', "control character U+0000 is not allowed"),
-        ('\u{FFFE}', "control character U+FFFE is not allowed"),
+        ('\u{FFFE}', "noncharacter U+FFFE is not allowed"),
         (
             '\u{202E}',
             "bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed",

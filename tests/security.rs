@@ -100,7 +100,7 @@ fn xml_illegal_characters_are_errors_wherever_they_are() {
         &[
             "content/articles/withdrawal.md:2:16: control character U+0007 is not allowed",
             "content/articles/second.md:6:22: control character U+001B is not allowed",
-            "content/notes/coup.md:6:13: control character U+FFFF is not allowed",
+            "content/notes/coup.md:6:13: noncharacter U+FFFF is not allowed",
             "content/actors/emmanuel-macron.md:2:17: control character U+0000 is not allowed",
             "site.toml:1:15: control character U+0008 is not allowed",
             "templates/404.html:1:8: control character U+000C is not allowed",

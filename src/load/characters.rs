@@ -73,9 +73,14 @@ pub fn describe(c: char) -> (String, String) {
             "delete it; right-to-left text needs no control characters (in a body, <bdi> or dir=\"rtl\" isolates a passage)".to_string(),
         )
     } else {
+        let what = if c.is_control() {
+            "control character"
+        } else {
+            "noncharacter"
+        };
         (
             format!(
-                "control character {} is not allowed: XML forbids it, so the feed and sitemap could not be read",
+                "{what} {} is not allowed: XML forbids it, so the feed and sitemap could not be read",
                 code_point(c)
             ),
             "delete it (most editors do not show it)".to_string(),
