@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use serde::Deserialize;
+use url::Url;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
 
@@ -27,6 +28,25 @@ pub struct Config {
     /// Set when `base_url` was not given, so the build can say so.
     #[serde(skip)]
     pub base_url_defaulted: bool,
+    /// `base_url` parsed, to join absolute URLs with.
+    #[serde(skip)]
+    pub base: Url,
+    /// What happens to raw HTML in Markdown bodies.
+    pub raw_html: RawHtml,
+}
+
+/// The policy for raw HTML in Markdown bodies (`raw_html` in `site.toml`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Passed through as written: the newsroom's own embeds.
+    #[default]
+    Trusted,
+    /// Cleaned with an allow-list of embed tags and attributes: no
+    /// scripts, event handlers or script URLs.
+    Sanitize,
+    /// Every raw HTML block or inline tag is an error.
+    Deny,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -60,6 +80,8 @@ impl Default for Config {
             search: SearchConfig::default(),
             publisher: Publisher::default(),
             base_url_defaulted: true,
+            base: Url::parse(DEFAULT_BASE_URL).expect("the default base URL parses"),
+            raw_html: RawHtml::Trusted,
         }
     }
 }
@@ -84,6 +106,7 @@ const KEYS: &[&str] = &[
     "enabled",
     "name",
     "logo",
+    "raw_html",
 ];
 
 impl Config {
@@ -104,6 +127,13 @@ impl Config {
                     }
                 };
                 let file = SourceFile::new("site.toml", crate::load::normalize_text(text));
+                crate::load::characters::check_xml_characters(&file)?;
+                crate::load::characters::check_bidi_controls(&file)?;
+                crate::load::characters::check_escapes(
+                    &file,
+                    0..file.text.len(),
+                    crate::load::front_matter::Format::Toml,
+                )?;
                 Config::parse(&file)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
@@ -128,18 +158,21 @@ impl Config {
             let span = crate::load::front_matter::locate_key(&file.text, 0..file.text.len(), key);
             Diagnostic::at(file, span, message)
         };
-        if !is_absolute_url(&config.base_url) {
-            return Err(at_key(
-                "base_url",
-                format!(
-                    "base_url must be an absolute http(s) URL, not \"{}\"",
-                    config.base_url
-                ),
-            )
-            .with_help("for example base_url = \"https://news.example.org/\""));
-        }
-        if !config.base_url.ends_with('/') {
-            config.base_url.push('/');
+        match parse_base_url(&config.base_url) {
+            Ok(url) => {
+                config.base_url = url.to_string();
+                config.base = url;
+            }
+            Err(message) => {
+                let span = crate::load::front_matter::locate_value(
+                    &file.text,
+                    0..file.text.len(),
+                    "base_url",
+                    &config.base_url,
+                );
+                return Err(Diagnostic::at(file, span, message)
+                    .with_help("for example base_url = \"https://news.example.org/\""));
+            }
         }
         let out = config.output_dir.trim();
         if out.is_empty() {
@@ -171,23 +204,66 @@ impl Config {
     /// The path part of `base_url` (`/` or `/repo/`), for pages such as
     /// `404.html` that a host serves at arbitrary URLs.
     pub fn base_path(&self) -> &str {
-        let after_scheme = self
-            .base_url
-            .split_once("://")
-            .map(|(_, r)| r)
-            .unwrap_or(&self.base_url);
-        after_scheme
-            .find('/')
-            .map(|i| &after_scheme[i..])
-            .unwrap_or("/")
+        self.base.path()
     }
 }
 
-fn is_absolute_url(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && url.len() > lower.find("://").unwrap_or(0) + 3
-        && !url.chars().any(|c| c.is_whitespace())
+/// Parses `base_url` with the WHATWG URL rules (the `url` crate) and
+/// refuses what cannot be the root of a site: anything but http(s), no
+/// host, a user name or password, a query string, a fragment, or an empty
+/// path segment (`//`). The path gains a trailing slash, so relative paths
+/// join under it (`https://x.org/repo` is `https://x.org/repo/`).
+///
+/// Errors are the message to show, naming the problem.
+pub fn parse_base_url(text: &str) -> Result<Url, String> {
+    // The URL parser silently drops spaces at the ends and tabs and
+    // newlines inside; a base URL has none.
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "base_url must not contain spaces or control characters: \"{}\"",
+            text.escape_debug()
+        ));
+    }
+    let mut url = Url::parse(text).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => {
+            format!("base_url must be an absolute http(s) URL, not \"{text}\"")
+        }
+        url::ParseError::EmptyHost => format!("base_url \"{text}\" has no host"),
+        e => format!("base_url \"{text}\" is not a valid URL: {e}"),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "base_url must use http or https, not \"{}:\"",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("base_url \"{text}\" has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("base_url must not contain a user name or password".into());
+    }
+    if let Some(query) = url.query() {
+        return Err(format!(
+            "base_url must not have a query string (\"?{query}\"): pages would be joined after it"
+        ));
+    }
+    if let Some(fragment) = url.fragment() {
+        return Err(format!(
+            "base_url must not have a fragment (\"#{fragment}\")"
+        ));
+    }
+    if url.path().contains("//") {
+        return Err(format!(
+            "base_url has an empty path segment (\"//\") in \"{}\"",
+            url.path()
+        ));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
 }
 
 /// Turns a TOML syntax or type error into a diagnostic pointing into the
@@ -259,6 +335,70 @@ mod tests {
         assert_eq!(c.base_url, "https://x.org/repo/");
         assert_eq!(c.base_path(), "/repo/");
         assert!(!c.base_url_defaulted);
+    }
+
+    #[test]
+    fn base_url_is_a_real_url_normalised_by_the_url_rules() {
+        let c = parse("base_url = \"HTTPS://News.Example.ORG:443/Repo\"\n").unwrap();
+        assert_eq!(c.base_url, "https://news.example.org/Repo/");
+        assert_eq!(c.base.as_str(), c.base_url);
+        assert_eq!(c.base_path(), "/Repo/");
+        let c = parse("base_url = \"http://127.0.0.1:8080\"\n").unwrap();
+        assert_eq!(
+            (c.base_url.as_str(), c.base_path()),
+            ("http://127.0.0.1:8080/", "/")
+        );
+    }
+
+    #[test]
+    fn base_url_refusals_name_the_problem_at_the_value() {
+        for (url, expected) in [
+            (
+                "https://x.org/news/?ref=feed",
+                "must not have a query string (\"?ref=feed\")",
+            ),
+            ("https://x.org/?", "must not have a query string"),
+            (
+                "https://x.org/news/#top",
+                "must not have a fragment (\"#top\")",
+            ),
+            ("https://", "has no host"),
+            ("http://:80/", "has no host"),
+            ("ftp://x.org/", "must use http or https, not \"ftp:\""),
+            ("javascript:alert(1)//", "must use http or https"),
+            ("/news/", "must be an absolute http(s) URL"),
+            ("https://x.org//news/", "empty path segment (\"//\")"),
+            ("https://x.org/a//b/", "empty path segment"),
+            ("https://user:secret@x.org/", "user name or password"),
+            ("https://x.org/a b/", "spaces or control characters"),
+            ("https://x.org/\\tb/", "spaces or control characters"),
+        ] {
+            let e = parse(&format!("title = \"T\"\nbase_url = \"{url}\"\n")).unwrap_err();
+            assert!(e.message.contains(expected), "{url}: {}", e.message);
+            assert_eq!((e.line, e.column), (2, 13), "{url}: at the value");
+        }
+    }
+
+    #[test]
+    fn raw_html_policy_is_one_of_three() {
+        assert_eq!(parse("").unwrap().raw_html, RawHtml::Trusted);
+        assert_eq!(
+            parse("raw_html = \"sanitize\"\n").unwrap().raw_html,
+            RawHtml::Sanitize
+        );
+        assert_eq!(
+            parse("raw_html = \"deny\"\n").unwrap().raw_html,
+            RawHtml::Deny
+        );
+        let e = parse("raw_html = \"strip\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 12));
+        assert!(
+            e.message.contains("trusted")
+                && e.message.contains("sanitize")
+                && e.message.contains("deny"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

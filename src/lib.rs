@@ -183,10 +183,10 @@ fn finish(
 ) -> Result<RenderedSite, BuildError> {
     let mut timings = Timings::default();
     if let Some(url) = &options.base_url {
-        let text = format!("base_url = {}", toml::Value::String(url.clone()));
-        let file = diagnostics::SourceFile::new("--base-url", text);
-        let parsed = config::Config::parse(&file).map_err(|d| BuildError::Usage(d.message))?;
-        loaded.config.base_url = parsed.base_url;
+        let parsed = config::parse_base_url(url)
+            .map_err(|m| BuildError::Usage(format!("--base-url: {m}")))?;
+        loaded.config.base_url = parsed.to_string();
+        loaded.config.base = parsed;
         loaded.config.base_url_defaulted = false;
     }
     // Templates, then content: every problem of both is reported in one run,

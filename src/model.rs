@@ -76,6 +76,26 @@ impl fmt::Display for Slug {
     }
 }
 
+/// The longest slug, a page's or a topic's, in bytes. Each slug becomes
+/// one folder name in the output, and file systems allow 255 bytes per
+/// name (ext4, APFS, XFS; NTFS 255 UTF-16 units): 200 leaves room to
+/// spare, so a name that `check` passes can always be written.
+pub const MAX_SLUG_BYTES: usize = 200;
+
+/// A shorter slug for one over [`MAX_SLUG_BYTES`]: cut at the last hyphen
+/// that fits (or at the limit when there is none), for hints.
+pub fn shorten_slug(slug: &str) -> &str {
+    if slug.len() <= MAX_SLUG_BYTES {
+        return slug;
+    }
+    // Slugs are ASCII, so any byte index is a character boundary.
+    let head = &slug[..MAX_SLUG_BYTES.min(slug.len())];
+    match head.rfind('-') {
+        Some(i) if i > 0 => &head[..i],
+        _ => head,
+    }
+}
+
 /// Turns free text (a title, a topic, a heading) into a slug:
 /// transliterated to ASCII, lowercase, words joined by hyphens.
 pub fn slugify(text: &str) -> String {

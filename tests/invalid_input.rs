@@ -833,7 +833,7 @@ fn relative_base_url_in_site_toml() {
         .error(
             "site.toml",
             2,
-            1,
+            13,
             "base_url must be an absolute http(s) URL, not \"/niger/\"",
         )
         .run();

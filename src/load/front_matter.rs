@@ -206,8 +206,30 @@ pub fn locate_value(
     });
     match whole.or_else(|| region.match_indices(needle).next()) {
         Some((i, _)) => from + i..from + i + needle.len(),
-        None => key_span,
+        None => {
+            // A value written with escapes (`"java\tscript:"`) is found by
+            // its spelling in a TOML or YAML double-quoted string.
+            let escaped = escape_like_a_quoted_string(needle);
+            match region.find(&escaped).filter(|_| escaped != needle) {
+                Some(i) => from + i..from + i + escaped.len(),
+                None => key_span,
+            }
+        }
     }
+}
+
+fn escape_like_a_quoted_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `{ name, url }`, for sources and profile links.

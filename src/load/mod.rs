@@ -4,6 +4,7 @@
 //! reads `site.toml` and the site's own templates. Nothing here knows about
 //! other pages: references are checked in `resolve`.
 
+pub mod characters;
 pub mod front_matter;
 
 use std::ops::Range;
@@ -15,7 +16,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::Config;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
-use crate::model::{slugify, Section, Slug};
+use crate::model::{slugify, Section, Slug, MAX_SLUG_BYTES};
 use front_matter::{ActorMeta, ArticleMeta, NoteMeta, ACTOR_KEYS, ARTICLE_KEYS, NOTE_KEYS};
 
 /// One content file, parsed: where it came from, its slug, its typed
@@ -297,6 +298,7 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 
 fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
     let loaded = read_source(root, path).and_then(|file| {
+        characters::check_bidi_controls(&file)?;
         let file = Arc::new(file);
         Ok(match section {
             Section::Articles => Loaded::Article(Arc::new(parse_page(
@@ -331,6 +333,7 @@ fn parse_page<M: DeserializeOwned>(
     slug_override: impl Fn(&M) -> Option<String>,
 ) -> Result<Page<M>, Diagnostic> {
     let split = front_matter::split(&file)?;
+    characters::check_escapes(&file, split.front_matter.clone(), split.format)?;
     let meta: M = front_matter::parse(&file, &split, keys)?;
     let (slug_text, from_key) = match slug_override(&meta) {
         Some(s) => (s, true),
@@ -364,6 +367,9 @@ fn parse_page<M: DeserializeOwned>(
         }
         return Err(d);
     };
+    if slug.as_str().len() > MAX_SLUG_BYTES {
+        return Err(slug_too_long(&file, &split, &slug, from_key));
+    }
     Ok(Page {
         slug,
         meta,
@@ -374,8 +380,44 @@ fn parse_page<M: DeserializeOwned>(
     })
 }
 
+/// A slug becomes a folder name in the output: one over the file
+/// system's limit would pass every other check and then fail the write.
+fn slug_too_long(
+    file: &SourceFile,
+    split: &front_matter::Split,
+    slug: &Slug,
+    from_key: bool,
+) -> Diagnostic {
+    let len = slug.as_str().len();
+    let shorter = crate::model::shorten_slug(slug.as_str());
+    let (span, what, help) = if from_key {
+        (
+            front_matter::locate_value(
+                &file.text,
+                split.front_matter.clone(),
+                "slug",
+                slug.as_str(),
+            ),
+            "slug",
+            format!("write slug = \"{shorter}\""),
+        )
+    } else {
+        (
+            0..0,
+            "the slug from the file name",
+            format!("rename the file to {shorter}.md, or set slug = \"{shorter}\""),
+        )
+    };
+    Diagnostic::at(
+        file,
+        span,
+        format!("{what} is {len} bytes long; a slug becomes a folder name and may have at most {MAX_SLUG_BYTES}"),
+    )
+    .with_help(help)
+}
+
 /// Reads a file as text: UTF-8 only, BOM removed, CRLF and lone CR turned
-/// into LF.
+/// into LF, and no character that XML forbids (see [`characters`]).
 pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let rel = relative(root, path);
     let bytes = std::fs::read(path)
@@ -384,7 +426,9 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         Ok(t) => t,
         Err(e) => return Err(invalid_utf8(&rel, e.as_bytes(), e.utf8_error())),
     };
-    Ok(SourceFile::new(rel, normalize_text(text)))
+    let file = SourceFile::new(rel, normalize_text(text));
+    characters::check_xml_characters(&file)?;
+    Ok(file)
 }
 
 /// The error for a file that is not UTF-8, at the first bad byte.

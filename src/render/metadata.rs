@@ -10,9 +10,15 @@ use crate::model::{ActorKind, Section};
 use crate::resolve::links::page_dir;
 use crate::resolve::{Actor, Article, Note, Site};
 
-/// The absolute URL of an output folder (`https://site/articles/x/`).
-pub fn absolute(config: &Config, dir: &str) -> String {
-    format!("{}{}", config.base_url, dir)
+/// The absolute URL of an output folder or file (`https://site/articles/x/`):
+/// `path`, relative to the site root, joined to `base_url` by the URL rules,
+/// so characters a URL cannot hold are percent-encoded.
+pub fn absolute(config: &Config, path: &str) -> String {
+    match config.base.join(path) {
+        Ok(url) => url.into(),
+        // Joining a relative path to an http(s) base cannot fail.
+        Err(_) => format!("{}{}", config.base_url, path),
+    }
 }
 
 pub fn page_url(config: &Config, section: Section, slug: &str) -> String {
@@ -26,6 +32,8 @@ pub fn absolute_asset(config: &Config, src: &str) -> String {
     } else if let Some(rest) = src.strip_prefix("//") {
         format!("https://{rest}")
     } else {
+        // Leading slashes would make the path host-relative and drop the
+        // path of base_url (`/repo/`); an image is always under the site.
         absolute(config, src.trim_start_matches('/'))
     }
 }
@@ -363,8 +371,10 @@ mod tests {
 
     #[test]
     fn assets_become_absolute() {
+        let base = crate::config::parse_base_url("https://x.org/news").unwrap();
         let c = Config {
-            base_url: "https://x.org/news/".into(),
+            base_url: base.to_string(),
+            base,
             ..Config::default()
         };
         assert_eq!(
@@ -372,6 +382,15 @@ mod tests {
             "https://x.org/news/img/a.png"
         );
         assert_eq!(absolute_asset(&c, "https://cdn/a.png"), "https://cdn/a.png");
+        assert_eq!(
+            absolute_asset(&c, "img/niamey at night.jpg"),
+            "https://x.org/news/img/niamey%20at%20night.jpg",
+            "joined by the URL rules"
+        );
+        assert_eq!(
+            absolute(&c, "articles/x/"),
+            "https://x.org/news/articles/x/"
+        );
     }
 
     #[test]

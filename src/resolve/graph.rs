@@ -13,7 +13,7 @@ use super::{
 use crate::diagnostics::Diagnostics;
 use crate::load::front_matter::ArticleMeta;
 use crate::load::Page;
-use crate::model::slugify;
+use crate::model::{slugify, MAX_SLUG_BYTES};
 
 /// Groups articles by topic. Topics that differ only in case or accents
 /// ("Niger" and "niger") would share one URL, so that is an error naming
@@ -41,6 +41,22 @@ pub(super) fn collect_topics(
                         format!("topic \"{name}\" has no letters or digits to make a URL from"),
                     ));
                 }
+                continue;
+            }
+            if slug.len() > MAX_SLUG_BYTES {
+                // The slug is a folder name under topics/.
+                errors.push(
+                    pages[id]
+                        .error_at_key(
+                            "topics",
+                            Some(name),
+                            format!(
+                                "topic is too long: its URL name would be {} bytes, and a folder name may have at most {MAX_SLUG_BYTES}",
+                                slug.len()
+                            ),
+                        )
+                        .with_help("use a shorter topic"),
+                );
                 continue;
             }
             match by_slug.get_mut(&slug) {

@@ -11,6 +11,7 @@ mod graph;
 pub mod links;
 pub mod markdown;
 mod page;
+pub mod raw_html;
 pub mod site;
 
 // Fx hashing: these maps hold slugs and paths, never hostile keys, and
@@ -204,6 +205,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         root,
         cache,
         link_fingerprint,
+        raw_html: config.raw_html,
     };
 
     let article_results: Vec<_> = articles

@@ -16,7 +16,7 @@ use super::markdown::{self, MarkdownOptions, PendingAnchor, Rendered};
 use super::{target, Actor, Article, BodyCache, CorrectionHtml, Image, Note, CONTENT_DEPTH};
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
 use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta};
-use crate::load::Page;
+use crate::load::{characters, Page};
 use crate::model::{Date, Section};
 
 pub(super) struct SlugIndex<'a> {
@@ -49,6 +49,8 @@ pub(super) struct Context<'a> {
     /// page a wikilink can reach with its title, every actor name, and the
     /// pages that failed to load.
     pub(super) link_fingerprint: u64,
+    /// The `raw_html` policy of `site.toml` for bodies.
+    pub(super) raw_html: crate::config::RawHtml,
 }
 
 /// One page resolved on its own, before the site-wide passes.
@@ -140,11 +142,15 @@ impl<'a> Context<'a> {
             options.this_page.map(|t| (t.section.folder(), t.index)),
             options.know_heading,
             options.autolinker.is_some(),
+            self.raw_html as u8,
         ));
         let rendered = match self.cache.get(&page.file.path, key) {
             Some(r) => r,
             None => {
-                let r = Arc::new(markdown::render(text, options));
+                let mut r = markdown::render(text, options);
+                super::raw_html::apply(self.raw_html, text, &mut r);
+                refused_references(text, &mut r);
+                let r = Arc::new(r);
                 self.cache.put(&page.file.path, key, r.clone());
                 r
             }
@@ -183,6 +189,7 @@ impl<'a> Context<'a> {
         )>,
     ) -> Rendered {
         let mut rendered = markdown::render_inline(text, options);
+        refused_references(text, &mut rendered);
         for e in rendered.errors.drain(..) {
             let snippet = &text[e.range.clone()];
             errors.push(
@@ -281,6 +288,29 @@ impl<'a> Context<'a> {
         for l in links {
             self.check_url(page, key, &l.url, errors);
         }
+    }
+}
+
+/// A numeric character reference (`&#x202E;`, `&#7;`) is decoded by the
+/// Markdown parser into a character no source may hold as such: an error
+/// at the reference. Markdown without `&#` cannot write one.
+fn refused_references(text: &str, rendered: &mut Rendered) {
+    if !text.contains("&#") {
+        return;
+    }
+    let found = characters::first_refused(&rendered.html).or_else(|| {
+        rendered
+            .know_html
+            .as_deref()
+            .and_then(characters::first_refused)
+    });
+    if let Some(c) = found {
+        let (message, help) = characters::describe(c);
+        rendered.errors.push(markdown::MarkdownError {
+            range: characters::find_reference(text, c).unwrap_or(0..0),
+            message: format!("{message} (written as a character reference)"),
+            help: Some(help),
+        });
     }
 }
 
