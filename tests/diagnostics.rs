@@ -1,0 +1,135 @@
+//! How problems are reported: every problem of a file and of a run in one
+//! go, each at its place, with the hint that helps; frames that stay
+//! aligned and escaped whatever the file holds; and output that survives a
+//! closed pipe. Each test runs the real binary on a small site.
+
+mod support;
+
+use std::process::{Command, Stdio};
+
+use support::{bin, stderr, Site};
+
+/// Every `path:line:column:` line that starts a diagnostic, in order.
+fn locations(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with("error:") && !l.is_empty())
+        .filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .filter_map(|l| {
+            let mut parts = l.splitn(4, ':');
+            let (path, line, column) = (parts.next()?, parts.next()?, parts.next()?);
+            line.parse::<usize>().ok()?;
+            column.parse::<usize>().ok()?;
+            Some(format!("{path}:{line}:{column}"))
+        })
+        .collect()
+}
+
+/// Runs `check` and asserts it fails with exactly these locations, in
+/// order; returns what it printed.
+fn check_reports(site: &Site, expected: &[&str]) -> String {
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let root = site.root().display().to_string();
+    let found: Vec<String> = locations(&err)
+        .into_iter()
+        .map(|l| l.trim_start_matches(&format!("{root}/")).to_string())
+        .collect();
+    assert_eq!(found, expected, "{err}");
+    assert!(
+        err.contains(&format!("error: {} problem", expected.len())),
+        "{err}"
+    );
+    err
+}
+
+/// The binary with stdout or stderr connected to a pipe whose reading end
+/// is already closed, so every write fails with a broken pipe.
+fn run_into_closed_pipe(site: Option<&Site>, args: &[&str], closed_stdout: bool) -> i32 {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd: Command = bin();
+    cmd.args(args);
+    if let Some(site) = site {
+        cmd.arg("--root").arg(site.root());
+    }
+    if closed_stdout {
+        cmd.stdout(writer).stderr(Stdio::piped());
+    } else {
+        cmd.stderr(writer).stdout(Stdio::piped());
+    }
+    let out = cmd.output().unwrap();
+    let other = if closed_stdout {
+        &out.stderr
+    } else {
+        &out.stdout
+    };
+    let other = String::from_utf8_lossy(other);
+    assert!(
+        !other.contains("panicked") && !other.contains("internal error"),
+        "{args:?}: {other}"
+    );
+    out.status
+        .code()
+        .unwrap_or_else(|| panic!("{args:?} was killed: {:?}", out.status))
+}
+
+const ARTICLE_OK: &str = "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\nBody.\n";
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly_with_the_commands_status() {
+    let good = Site::new(&[("content/articles/a.md", ARTICLE_OK)]);
+    let broken = Site::new(&[(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = \"2023-02-30\"\n+++\n\nSee [[nowhere]].\n",
+    )]);
+    assert_eq!(run_into_closed_pipe(None, &["--help"], true), 0);
+    assert_eq!(run_into_closed_pipe(None, &["build", "--help"], true), 0);
+    assert_eq!(run_into_closed_pipe(Some(&good), &["check"], false), 0);
+    assert_eq!(run_into_closed_pipe(Some(&good), &["build"], false), 0);
+    assert!(good.exists("index.html"), "the build still ran");
+    assert_eq!(run_into_closed_pipe(Some(&broken), &["check"], false), 1);
+    assert_eq!(run_into_closed_pipe(Some(&broken), &["build"], false), 1);
+    assert_eq!(run_into_closed_pipe(None, &["bogus-command"], false), 2);
+}
+
+#[test]
+fn control_characters_and_escape_sequences_are_printed_escaped() {
+    // A title holding a screen-clearing escape, a window-title sequence, a
+    // right-to-left override and a C1 control, in a file whose name holds
+    // an escape too; the wikilink target quotes one in the message.
+    let site = Site::new(&[
+        (
+            "content/articles/a\u{1b}[2Jb.md",
+            "+++\ntitle = \"\u{1b}[2J\u{1b}]0;pwned\u{7}T\u{202e}txt\u{9b}\"\ndate = 2023-10-10\n+++\n",
+        ),
+        (
+            "content/articles/c.md",
+            "+++\ntitle = \"C\"\ndate = 2023-10-10\n+++\n\nSee [[no\u{1b}[31mwhere]] \u{202e}.\n",
+        ),
+    ]);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let raw: Vec<char> = err
+        .chars()
+        .filter(|&c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c))
+        .collect();
+    assert!(raw.is_empty(), "raw control characters {raw:?} in:\n{err}");
+    assert!(
+        err.contains("a\\u{1b}[2Jb.md:2:10: "),
+        "the path is escaped:\n{err}"
+    );
+    assert!(
+        err.contains("2 | title = \"\\u{1b}[2J\\u{1b}]0;pwned\\u{7}T\\u{202e}txt\\u{9b}\""),
+        "the source line is escaped:\n{err}"
+    );
+    assert!(
+        err.contains("c.md:6:5: broken wikilink: no page \"no\\u{1b}[31mwhere\""),
+        "the message quoting the body is escaped:\n{err}"
+    );
+    assert!(
+        err.contains("6 | See [[no\\u{1b}[31mwhere]] \\u{202e}."),
+        "{err}"
+    );
+}
