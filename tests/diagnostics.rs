@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 
 use support::{bin, stderr, Site};
 
+#[allow(dead_code)]
 /// Every `path:line:column:` line that starts a diagnostic, in order.
 fn locations(text: &str) -> Vec<String> {
     text.lines()
@@ -24,6 +25,7 @@ fn locations(text: &str) -> Vec<String> {
         .collect()
 }
 
+#[allow(dead_code)]
 /// Runs `check` and asserts it fails with exactly these locations, in
 /// order; returns what it printed.
 fn check_reports(site: &Site, expected: &[&str]) -> String {
@@ -46,8 +48,10 @@ fn check_reports(site: &Site, expected: &[&str]) -> String {
 /// The binary with stdout or stderr connected to a pipe whose reading end
 /// is already closed, so every write fails with a broken pipe.
 fn run_into_closed_pipe(site: Option<&Site>, args: &[&str], closed_stdout: bool) -> i32 {
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
+    // The reading end belongs to a process that has already exited.
+    let mut reader = Command::new("true").stdin(Stdio::piped()).spawn().unwrap();
+    let writer = Stdio::from(reader.stdin.take().unwrap());
+    reader.wait().unwrap();
     let mut cmd: Command = bin();
     cmd.args(args);
     if let Some(site) = site {
