@@ -9,7 +9,6 @@ use std::process::{Command, Stdio};
 
 use support::{bin, stderr, Site};
 
-#[allow(dead_code)]
 /// Every `path:line:column:` line that starts a diagnostic, in order.
 fn locations(text: &str) -> Vec<String> {
     text.lines()
@@ -25,7 +24,6 @@ fn locations(text: &str) -> Vec<String> {
         .collect()
 }
 
-#[allow(dead_code)]
 /// Runs `check` and asserts it fails with exactly these locations, in
 /// order; returns what it printed.
 fn check_reports(site: &Site, expected: &[&str]) -> String {
@@ -135,5 +133,70 @@ fn control_characters_and_escape_sequences_are_printed_escaped() {
     assert!(
         err.contains("6 | See [[no\\u{1b}[31mwhere]] \\u{202e}."),
         "{err}"
+    );
+}
+
+const ACTOR: &str = "+++\nname = \"Emmanuel Macron\"\n+++\n\nPresident.\n";
+
+#[test]
+fn every_problem_of_one_file_is_reported_in_one_run() {
+    // A bad date, an unknown key and an unknown actor slug: three runs to
+    // find before, one now. The body's broken wikilink is found too.
+    let site = Site::new(&[
+        ("content/actors/emmanuel-macron.md", ACTOR),
+        (
+            "content/articles/a.md",
+            concat!(
+                "+++\n",
+                "title = \"A\"\n",
+                "date = \"2023-02-30\"\n",
+                "topcs = [\"Niger\"]\n",
+                "actors = [\"emanuel-macron\"]\n",
+                "+++\n",
+                "\n",
+                "See [[nowhere]].\n",
+            ),
+        ),
+    ]);
+    let err = check_reports(
+        &site,
+        &[
+            "content/articles/a.md:3:8",
+            "content/articles/a.md:4:1",
+            "content/articles/a.md:5:12",
+            "content/articles/a.md:8:5",
+        ],
+    );
+    assert!(err.contains("invalid date \"2023-02-30\""), "{err}");
+    assert!(err.contains("did you mean \"topics\"?"), "{err}");
+    assert!(err.contains("did you mean \"emmanuel-macron\"?"), "{err}");
+}
+
+#[test]
+fn every_problem_of_a_yaml_file_and_of_its_neighbours_in_one_run() {
+    // A missing title, a mistyped key and a number where a slug belongs in
+    // one YAML file; the page still counts as existing for the article that
+    // links to it (no "no page"), and the linking article's own problem is
+    // reported beside them.
+    let site = Site::new(&[
+        ("content/actors/emmanuel-macron.md", ACTOR),
+        (
+            "content/notes/coup.md",
+            "---\nsumary: x\nrelated:\n  - 7\nactors: [emmanuel-macron, nobody]\n---\n\nBody.\n",
+        ),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\nbackground = [\"coup\"]\nactors = [\"emmanuel-macron\", \"x\"]\n+++\n\nSee [[coup]].\n",
+        ),
+    ]);
+    check_reports(
+        &site,
+        &[
+            "content/articles/a.md:5:31",
+            "content/notes/coup.md:1:1",
+            "content/notes/coup.md:2:1",
+            "content/notes/coup.md:4:5",
+            "content/notes/coup.md:5:27",
+        ],
     );
 }

@@ -116,7 +116,11 @@ pub enum Loaded {
     Note(Arc<Page<NoteMeta>>),
     Actor(Arc<Page<ActorMeta>>),
     /// The file could not be read or parsed; the stem stands in for its slug.
-    Failed(Section, String, Diagnostic),
+    Failed(Section, String, Vec<Diagnostic>),
+    /// A page whose front matter has problems, loaded with the bad values
+    /// set aside (see [`front_matter::parse`]) so the rest of it is still
+    /// checked with the site; the problems are reported with the others.
+    Flawed(Box<Loaded>, Vec<Diagnostic>),
 }
 
 /// Every content file of a site, loaded, by path. Kept between builds by
@@ -183,15 +187,23 @@ impl ContentFiles {
             unavailable: Vec::new(),
         };
         for loaded in self.files.values() {
+            let loaded = match loaded {
+                Loaded::Flawed(page, problems) => {
+                    errors.extend(problems.iter().cloned());
+                    page
+                }
+                loaded => loaded,
+            };
             let (draft, section, slug) = match loaded {
                 Loaded::Article(p) => (p.meta.draft, Section::Articles, &p.slug),
                 Loaded::Note(p) => (p.meta.draft, Section::Notes, &p.slug),
                 Loaded::Actor(p) => (p.meta.draft, Section::Actors, &p.slug),
                 Loaded::Failed(section, stem, e) => {
-                    errors.push(e.clone());
+                    errors.extend(e.iter().cloned());
                     site.unavailable.push((*section, stem.clone()));
                     continue;
                 }
+                Loaded::Flawed(..) => continue,
             };
             if draft && !options.include_drafts {
                 site.drafts.push((section, slug.clone()));
@@ -201,7 +213,7 @@ impl ContentFiles {
                 Loaded::Article(p) => site.articles.push(p.clone()),
                 Loaded::Note(p) => site.notes.push(p.clone()),
                 Loaded::Actor(p) => site.actors.push(p.clone()),
-                Loaded::Failed(..) => {}
+                Loaded::Failed(..) | Loaded::Flawed(..) => {}
             }
         }
         (site, errors)
@@ -296,42 +308,66 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
-    let loaded = read_source(root, path).and_then(|file| {
-        let file = Arc::new(file);
-        Ok(match section {
-            Section::Articles => Loaded::Article(Arc::new(parse_page(
-                file,
-                ARTICLE_KEYS,
-                |m: &ArticleMeta| m.slug.clone(),
-            )?)),
-            Section::Notes => {
-                Loaded::Note(Arc::new(parse_page(file, NOTE_KEYS, |m: &NoteMeta| {
-                    m.slug.clone()
-                })?))
-            }
-            Section::Actors => {
-                Loaded::Actor(Arc::new(parse_page(file, ACTOR_KEYS, |m: &ActorMeta| {
-                    m.slug.clone()
-                })?))
-            }
-        })
-    });
-    loaded.unwrap_or_else(|e| {
-        let stem = path
-            .file_stem()
+    let stem = || {
+        path.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        Loaded::Failed(section, stem, e)
-    })
+            .unwrap_or_default()
+    };
+    let file = match read_source(root, path) {
+        Ok(file) => Arc::new(file),
+        Err(e) => return Loaded::Failed(section, stem(), vec![e]),
+    };
+    let (loaded, problems) = match section {
+        Section::Articles => {
+            let (page, problems) = parse_page(file, ARTICLE_KEYS, |m: &ArticleMeta| m.slug.clone());
+            (page.map(|p| Loaded::Article(Arc::new(p))), problems)
+        }
+        Section::Notes => {
+            let (page, problems) = parse_page(file, NOTE_KEYS, |m: &NoteMeta| m.slug.clone());
+            (page.map(|p| Loaded::Note(Arc::new(p))), problems)
+        }
+        Section::Actors => {
+            let (page, problems) = parse_page(file, ACTOR_KEYS, |m: &ActorMeta| m.slug.clone());
+            (page.map(|p| Loaded::Actor(Arc::new(p))), problems)
+        }
+    };
+    match loaded {
+        Some(page) if problems.is_empty() => page,
+        Some(page) => Loaded::Flawed(Box::new(page), problems),
+        None => Loaded::Failed(section, stem(), problems),
+    }
 }
 
+/// A page from its file: the page when one could be made (with stand-ins
+/// for bad values when there are problems), and the problems.
 fn parse_page<M: DeserializeOwned>(
     file: Arc<SourceFile>,
     keys: &[&str],
     slug_override: impl Fn(&M) -> Option<String>,
+) -> (Option<Page<M>>, Vec<Diagnostic>) {
+    let split = match front_matter::split(&file) {
+        Ok(s) => s,
+        Err(e) => return (None, vec![e]),
+    };
+    let (meta, mut problems) = front_matter::parse::<M>(&file, &split, keys);
+    let Some(meta) = meta else {
+        return (None, problems);
+    };
+    match page_from(file, split, meta, slug_override) {
+        Ok(page) => (Some(page), problems),
+        Err(e) => {
+            problems.push(e);
+            (None, problems)
+        }
+    }
+}
+
+fn page_from<M>(
+    file: Arc<SourceFile>,
+    split: front_matter::Split,
+    meta: M,
+    slug_override: impl Fn(&M) -> Option<String>,
 ) -> Result<Page<M>, Diagnostic> {
-    let split = front_matter::split(&file)?;
-    let meta: M = front_matter::parse(&file, &split, keys)?;
     let (slug_text, from_key) = match slug_override(&meta) {
         Some(s) => (s, true),
         None => (
