@@ -70,6 +70,24 @@ impl Default for SearchConfig {
     }
 }
 
+/// The top-level keys of `site.toml`.
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "output_dir",
+    "know_heading",
+    "autolink",
+    "authors",
+    "search",
+    "publisher",
+];
+
+/// The keys of each table of `site.toml`.
+const TABLE_KEYS: &[(&str, &[&str])] =
+    &[("search", &["enabled"]), ("publisher", &["name", "logo"])];
+
 const KEYS: &[&str] = &[
     "title",
     "description",
@@ -118,8 +136,8 @@ impl Config {
 
     /// Parses and checks the text of a `site.toml`.
     pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
-        let mut config: Config =
-            toml::from_str(&file.text).map_err(|e| toml_error(file, 0, &e, KEYS))?;
+        let mut config: Config = toml::from_str(&file.text)
+            .map_err(|e| in_its_table(file, toml_error(file, 0, &e, KEYS)))?;
         let explicit_base = toml::from_str::<toml::Table>(&file.text)
             .map(|t| t.contains_key("base_url"))
             .unwrap_or(false);
@@ -181,6 +199,43 @@ impl Config {
             .map(|i| &after_scheme[i..])
             .unwrap_or("/")
     }
+}
+
+/// An unknown key of `site.toml` that sits inside a table is named with
+/// its table, and a top-level key written after a table header is told
+/// so: TOML puts every key below `[publisher]` into that table, which is
+/// easy to miss when the key is `autolink`.
+fn in_its_table(file: &SourceFile, mut d: Diagnostic) -> Diagnostic {
+    let Some(key) = d
+        .message
+        .strip_prefix("unknown key `")
+        .and_then(|r| r.split('`').next())
+        .map(str::to_string)
+    else {
+        return d;
+    };
+    let before = &file.text[..file.line_start(d.line)];
+    let Some(table) = before.lines().rev().find_map(|l| {
+        let l = l.trim();
+        let name = l.strip_prefix('[')?.trim_start_matches('[');
+        Some(name[..name.find(']')?].trim().to_string())
+    }) else {
+        return d;
+    };
+    d.message = format!("unknown key `{key}` in the `[{table}]` table");
+    let table_keys = TABLE_KEYS
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or(&[][..], |(_, k)| *k);
+    d.help = if TOP_KEYS.contains(&key.as_str()) {
+        Some(format!(
+            "`{key}` is a top-level key, but here it sits inside the `[{table}]` table: \
+             move it above `[{table}]` (top-level keys must come before the first table)"
+        ))
+    } else {
+        did_you_mean(&key, table_keys.iter().copied())
+    };
+    d
 }
 
 fn is_absolute_url(url: &str) -> bool {
@@ -265,6 +320,41 @@ mod tests {
     fn nested_tables_refuse_unknown_keys() {
         let e = parse("[search]\nenabld = false\n").unwrap_err();
         assert_eq!(e.line, 2);
+        assert_eq!(e.message, "unknown key `enabld` in the `[search]` table");
         assert_eq!(e.help.as_deref(), Some("did you mean \"enabled\"?"));
+    }
+
+    #[test]
+    fn a_top_level_key_below_a_table_is_told_where_it_sits() {
+        for (text, line, table) in [
+            (
+                "[publisher]\nname = \"P\"\nautolink = false\n",
+                3,
+                "publisher",
+            ),
+            (
+                "title = \"x\"\n[search]\nenabled = true\n\nbase_url = \"https://x.org/\"\n",
+                5,
+                "search",
+            ),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!((e.line, e.column), (line, 1), "{text}");
+            assert!(
+                e.message.ends_with(&format!("in the `[{table}]` table")),
+                "{}",
+                e.message
+            );
+            let help = e.help.unwrap();
+            assert!(
+                help.contains(&format!("inside the `[{table}]` table")),
+                "{help}"
+            );
+            assert!(
+                help.contains("top-level keys must come before the first table"),
+                "{help}"
+            );
+            assert!(!help.contains("did you mean"), "{help}");
+        }
     }
 }

@@ -200,3 +200,79 @@ fn every_problem_of_a_yaml_file_and_of_its_neighbours_in_one_run() {
         ],
     );
 }
+
+#[test]
+fn a_wikilink_to_a_draft_says_it_is_a_draft() {
+    let site = Site::new(&[
+        (
+            "content/notes/coup.md",
+            "+++\ntitle = \"Coup\"\ndraft = true\n+++\n\nBody.\n",
+        ),
+        (
+            "content/actors/junta.md",
+            "+++\nname = \"The Junta\"\ndraft = true\n+++\n\nBody.\n",
+        ),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\nSee [[coup]] and [[actors/junta|them]] and [[notes/junta]].\n",
+        ),
+    ]);
+    let err = check_reports(
+        &site,
+        &[
+            "content/articles/a.md:6:5",
+            "content/articles/a.md:6:18",
+            "content/articles/a.md:6:44",
+        ],
+    );
+    assert!(
+        err.contains("broken wikilink: note \"coup\" is a draft"),
+        "{err}"
+    );
+    assert!(
+        err.contains("broken wikilink: actor \"actors/junta\" is a draft"),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: publish it (remove `draft = true`) or build with --drafts"),
+        "{err}"
+    );
+    // The note section holds no draft "junta": that one is no page.
+    assert!(err.contains("no page \"notes/junta\""), "{err}");
+    let out = site.run(&["check", "--drafts"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        locations(&err)
+            .iter()
+            .map(|l| l.rsplit("content/").next().unwrap().to_string())
+            .collect::<Vec<_>>(),
+        ["articles/a.md:6:44"],
+        "with --drafts only the real broken link is left:\n{err}"
+    );
+}
+
+#[test]
+fn a_top_level_key_inside_a_table_of_site_toml_is_told_so() {
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "title = \"T\"\n\n[publisher]\nname = \"P\"\nautolink = false\nlogo_url = \"x\"\n",
+        ),
+        ("content/articles/a.md", ARTICLE_OK),
+    ]);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("site.toml:5:1: unknown key `autolink` in the `[publisher]` table"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "move it above `[publisher]` (top-level keys must come before the first table)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("did you mean \"autolink\""), "{err}");
+}

@@ -136,6 +136,9 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         for (section, slug) in unavailable {
             targets.mark_unavailable(*section, slug);
         }
+        for (section, slug) in drafts {
+            targets.mark_draft(*section, slug.as_str());
+        }
         let index = SlugIndex {
             articles: articles
                 .iter()
