@@ -276,3 +276,105 @@ fn a_top_level_key_inside_a_table_of_site_toml_is_told_so() {
     );
     assert!(!err.contains("did you mean \"autolink\""), "{err}");
 }
+
+/// A site with two articles, a note and an actor, and the built-in
+/// `base.html` copied into its own `templates/` with `edit` applied to it.
+fn site_with_own_base(edit: impl Fn(&str) -> String) -> Site {
+    let base = std::fs::read_to_string(support::repo_root().join("templates/base.html")).unwrap();
+    let site = Site::new(&[
+        ("content/articles/a.md", ARTICLE_OK),
+        (
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = 2023-10-11\n+++\n\nBody.\n",
+        ),
+        ("content/notes/n.md", "+++\ntitle = \"N\"\n+++\n\nBody.\n"),
+        ("content/actors/emmanuel-macron.md", ACTOR),
+    ]);
+    site.write("templates/base.html", &edit(&base));
+    site
+}
+
+#[test]
+fn a_render_error_in_the_sites_own_base_template_is_reported_once_at_its_line() {
+    // Line 54 of base.html is the feed link of the footer: every page
+    // extends base.html, and each used to report the error as
+    // `(built-in theme) templates/<page template>:1:1`.
+    let site = site_with_own_base(|base| {
+        base.lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i + 1 == 54 {
+                    format!("{l} {{{{ site.titel }}}}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect()
+    });
+    let line54 = std::fs::read_to_string(site.root().join("templates/base.html"))
+        .unwrap()
+        .lines()
+        .nth(53)
+        .unwrap()
+        .to_string();
+    let column = line54.find("site.titel").unwrap() + 1;
+    for command in ["check", "build"] {
+        let out = site.run(&[command]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        let found = locations(&err);
+        assert_eq!(found.len(), 1, "{command}: reported once:\n{err}");
+        assert!(
+            found[0].ends_with(&format!("templates/base.html:54:{column}")),
+            "{command}:\n{err}"
+        );
+        assert!(!err.contains("built-in theme"), "{err}");
+        assert!(
+            err.contains("template error: Variable `site.titel` not found in context (rendering "),
+            "{err}"
+        );
+        assert!(err.contains("other pages)"), "{err}");
+    }
+}
+
+#[test]
+fn template_errors_point_into_the_template_at_fault() {
+    // A macro file of the site's own with a bad variable, imported by the
+    // site's own article.html; and an `extends` of a misspelt name.
+    let site = site_with_own_base(|b| b.to_string());
+    site.write(
+        "templates/cards.html",
+        "{% macro card(x) %}\n<p>{{ x.nme }}</p>\n{% endmacro card %}\n",
+    );
+    let article =
+        std::fs::read_to_string(support::repo_root().join("templates/article.html")).unwrap();
+    let article = article
+        .replacen(
+            "{% extends \"base.html\" %}",
+            "{% extends \"base.html\" %}{% import \"cards.html\" as cards %}",
+            1,
+        )
+        .replacen(
+            "{% block main %}",
+            "{% block main %}{{ cards::card(x=site) }}",
+            1,
+        );
+    site.write("templates/article.html", &article);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let found = locations(&err);
+    assert_eq!(found.len(), 1, "{err}");
+    assert!(found[0].ends_with("templates/cards.html:2:7"), "{err}");
+    assert!(err.contains("(rendering articles/"), "{err}");
+    assert!(err.contains("and 1 other pages)"), "{err}");
+
+    site.write("templates/article.html", "{% extends \"bse.html\" %}\n");
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let found = locations(&err);
+    assert_eq!(found.len(), 1, "{err}");
+    assert!(found[0].ends_with("templates/article.html:1:13"), "{err}");
+    assert!(err.contains("= help: did you mean \"base.html\"?"), "{err}");
+}
