@@ -213,7 +213,7 @@ pub fn render(
                 Ok(Rendered::Unchanged(path, fingerprint)) => {
                     Ok(Outcome::Unchanged(path, fingerprint))
                 }
-                Err((d, page)) => Err(Failure::Template(d, page)),
+                Err(failure) => Err(Failure::Template(failure)),
             }
         })
         .collect();
@@ -235,10 +235,13 @@ pub fn render(
                 out.fingerprints.push((path.clone(), fingerprint));
                 out.unchanged.push(path);
             }
-            Err(Failure::Template(d, page)) => match failed.iter_mut().find(|(f, _)| *f == d) {
-                Some((_, pages)) => pages.push(page),
-                None => failed.push((d, vec![page])),
-            },
+            Err(Failure::Template(failure)) => {
+                let (d, page) = *failure;
+                match failed.iter_mut().find(|(f, _)| *f == d) {
+                    Some((_, pages)) => pages.push(page),
+                    None => failed.push((d, vec![page])),
+                }
+            }
             Err(Failure::Io(m)) => return Err(RenderError::Io(m)),
         }
     }
@@ -268,7 +271,7 @@ enum Outcome {
 }
 
 enum Failure {
-    Template(Diagnostic, String),
+    Template(Box<(Diagnostic, String)>),
     Io(String),
 }
 
@@ -278,7 +281,7 @@ enum Rendered {
 }
 
 /// Renders one page; a template error comes with the path of the page.
-fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<Rendered, (Diagnostic, String)> {
+fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<Rendered, Box<(Diagnostic, String)>> {
     let Some(context) = job.context else {
         return Ok(Rendered::Unchanged(job.path, job.fingerprint));
     };
@@ -290,10 +293,10 @@ fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<Rendered, (Diagnosti
             },
             job.fingerprint,
         )),
-        Err(e) => Err((
+        Err(e) => Err(Box::new((
             theme::render_error(tera, &site.templates, job.template, &e),
             job.path,
-        )),
+        ))),
     }
 }
 
