@@ -263,8 +263,29 @@ pub(crate) fn toml_error(
             .map(|s| s.start + offset..s.end + offset)
             .unwrap_or(offset..offset)
     };
-    let help = unknown_field_help(&message, known_keys);
+    let help = unknown_field_help(&message, known_keys).or_else(|| quote_help(file, span.start));
     Diagnostic::at(file, span, rewrite_serde_message(&message)).with_help_opt(help)
+}
+
+/// A syntax error just after a string closed early by a quote inside it
+/// (`title = "He said "no""`, `title = 'It's'`): how to write that quote.
+fn quote_help(file: &SourceFile, at: usize) -> Option<String> {
+    let (line, column) = file.position(at);
+    let text = file.line_text(line);
+    let before: String = text.chars().take(column.saturating_sub(1)).collect();
+    let value = before.split_once('=')?.1.trim_start();
+    let quote = value.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+    // The string closed, and the error comes right after it.
+    if value.len() < 2 || !value.ends_with(quote) && !text[before.len()..].starts_with(quote) {
+        return None;
+    }
+    Some(if quote == '"' {
+        "a `\"` inside a \"...\" string ends it: write it as \\\" (\"He said \\\"no\\\"\"), \
+         or put the text in single quotes ('He said \"no\"')"
+            .to_string()
+    } else {
+        "a `'` inside a '...' string ends it: put the text in double quotes (\"It's\")".to_string()
+    })
 }
 
 /// Serde says "unknown field `titel`, expected one of ..."; the journalist
@@ -304,6 +325,24 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 1));
         assert!(e.message.contains("unknown key `titel`"), "{}", e.message);
         assert_eq!(e.help.as_deref(), Some("did you mean \"title\"?"));
+    }
+
+    #[test]
+    fn a_quote_inside_a_string_gets_a_hint() {
+        let e = parse("title = \"He said \"no\"\"\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        let help = e.help.unwrap();
+        assert!(
+            help.contains(r#"\""#) && help.contains("single quotes"),
+            "{help}"
+        );
+        let e = parse("title = 'It's'\n").unwrap_err();
+        assert!(e.help.unwrap().contains("double quotes"));
+        let e = parse("title = \"x\" y\n").unwrap_err();
+        assert_eq!(
+            e.help, None,
+            "a stray word after a whole string is another mistake"
+        );
     }
 
     #[test]

@@ -378,3 +378,70 @@ fn template_errors_point_into_the_template_at_fault() {
     assert!(found[0].ends_with("templates/article.html:1:13"), "{err}");
     assert!(err.contains("= help: did you mean \"base.html\"?"), "{err}");
 }
+
+#[test]
+fn the_hints_a_newcomer_needs_all_in_one_run() {
+    let site = Site::new(&[
+        ("static/images/x.png", "png"),
+        ("content/articles/a.md", ARTICLE_OK),
+        // A duplicate slug set by `slug =` is pointed at there.
+        (
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = 2023-10-10\nslug = \"a\"\n+++\n",
+        ),
+        // An image path written from the site root.
+        (
+            "content/articles/c.md",
+            "+++\ntitle = \"C\"\ndate = 2023-10-10\nimage = \"static/images/x.png\"\nimage_alt = \"x\"\n+++\n",
+        ),
+        (
+            "content/actors/d.md",
+            "+++\nname = \"D\"\nimage = \"/static/images/y.png\"\nimage_alt = \"y\"\n+++\n",
+        ),
+        // A quote inside a TOML string.
+        (
+            "content/articles/e.md",
+            "+++\ntitle = \"He said \"no\"\"\ndate = 2023-10-10\n+++\n",
+        ),
+        // A colon in an unquoted YAML value, and a mis-indented key.
+        (
+            "content/articles/f.md",
+            "---\ntitle: Macron: the exit\ndate: 2023-10-10\n---\n",
+        ),
+        (
+            "content/articles/g.md",
+            "---\ntitle: G\n  date: 2023-10-10\n---\n",
+        ),
+        // Hugo's and Zola's habits.
+        ("content/articles/_index.md", "+++\ntitle = \"Articles\"\n+++\n"),
+        ("content/notes/h.markdown", "+++\ntitle = \"H\"\n+++\n"),
+    ]);
+    let err = check_reports(
+        &site,
+        &[
+            "content/actors/d.md:3:10",
+            "content/articles/_index.md:1:1",
+            "content/articles/b.md:4:9",
+            "content/articles/c.md:4:10",
+            "content/articles/e.md:2:19",
+            "content/articles/f.md:2:14",
+            "content/articles/g.md:3:7",
+            "content/notes/h.markdown:1:1",
+        ],
+    );
+    for hint in [
+        "duplicate slug \"a\": also used by content/articles/a.md",
+        "change this `slug` or the other page's",
+        "drop `static/` and write \"images/x.png\"",
+        "drop `static/` and write \"images/y.png\"",
+        "write it as \\\" (\"He said \\\"no\\\"\"), or put the text in single quotes",
+        "a value holding \": \" must be quoted: title: \"Macron: the exit\"",
+        "mis-indented key `date`",
+        "`date` is indented more than `title` on the line above",
+        "`_index.md` section pages are not used here",
+        "`.markdown` files are not read: pages are `.md` files",
+        "rename it to h.md",
+    ] {
+        assert!(err.contains(hint), "missing {hint:?} in:\n{err}");
+    }
+}

@@ -153,7 +153,57 @@ fn yaml_error(
         Some(l) => (offset + l.index()).min(split.front_matter.end),
         None => offset,
     };
-    Diagnostic::at(file, at..at + 1, rewrite_serde_message(&message)).with_help_opt(help)
+    let d = Diagnostic::at(file, at..at + 1, rewrite_serde_message(&message)).with_help_opt(help);
+    if message.starts_with("mapping values are not allowed") {
+        colon_in_the_wrong_place(file, split, at, d)
+    } else {
+        d
+    }
+}
+
+/// YAML's "mapping values are not allowed in this context" has two usual
+/// causes: a `: ` inside an unquoted value (`title: Macron: the exit`),
+/// and a key indented differently from the keys beside it.
+fn colon_in_the_wrong_place(
+    file: &SourceFile,
+    split: &Split,
+    at: usize,
+    d: Diagnostic,
+) -> Diagnostic {
+    let (line, column) = file.position(at);
+    let text = file.line_text(line);
+    let before: String = text.chars().take(column.saturating_sub(1)).collect();
+    let item = before.trim_start().trim_start_matches("- ");
+    if let Some((key, value)) = item.split_once(": ") {
+        let value = format!("{}{}", value, &text[before.len()..]);
+        return d.with_help(format!(
+            "a value holding \": \" must be quoted: {key}: \"{}\"",
+            value.trim().replace('"', "\\\"")
+        ));
+    }
+    let key = item.trim();
+    let indent = text.len() - text.trim_start().len();
+    // The nearest key line above, to say what this one should line up with.
+    let above = (file.position(split.front_matter.start).0..line)
+        .rev()
+        .map(|l| file.line_text(l))
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let Some(above) = above else { return d };
+    let above_indent = above.len() - above.trim_start().len();
+    let above_key = above.trim_start().trim_start_matches("- ");
+    let above_key = above_key.split(':').next().unwrap_or(above_key).trim();
+    let mut d = d;
+    d.message =
+        format!("mis-indented key `{key}`: YAML keys of one mapping must start in the same column");
+    let how = if indent > above_indent {
+        "more"
+    } else {
+        "less"
+    };
+    d.with_help(format!(
+        "`{key}` is indented {how} than `{above_key}` on the line above: line the two up, \
+         or indent `{key}` under a key that ends with `:`"
+    ))
 }
 
 /// One step of a path into the front matter: a key or a list position.
@@ -345,11 +395,23 @@ impl<'a> Checker<'a> {
             }
             None => value_after_key(&self.file.text, key_at),
         };
-        self.problems.push(Diagnostic::at(
-            self.file,
-            at,
-            rewrite_serde_message(message),
-        ));
+        let mut d = Diagnostic::at(self.file, at, rewrite_serde_message(message));
+        // In YAML, `- Niger: coup` is a one-key table, not the text.
+        let line = self.file.line_text(d.line).trim();
+        if self.split.format == Format::Yaml
+            && message.starts_with("invalid type: map, expected a string")
+            && line.contains(": ")
+        {
+            let (prefix, text) = match line.strip_prefix("- ") {
+                Some(text) => ("- ", text),
+                None => ("", line),
+            };
+            d = d.with_help(format!(
+                "a value holding \": \" must be quoted: {prefix}\"{}\"",
+                text.replace('"', "\\\"")
+            ));
+        }
+        self.problems.push(d);
         self.set_aside(tree, path)
     }
 
@@ -1023,6 +1085,58 @@ mod tests {
         let problems = problems::<NoteMeta>(&f, NOTE_KEYS);
         let at: Vec<(usize, usize)> = places(&problems).iter().map(|(l, c, _)| (*l, *c)).collect();
         assert_eq!(at, [(4, 8), (11, 1)], "{problems:#?}");
+    }
+
+    #[test]
+    fn a_colon_in_an_unquoted_yaml_value_gets_a_quote_hint() {
+        for (text, help) in [
+            (
+                "---\ntitle: Macron: the exit\ndate: 2023-10-10\n---\n",
+                "title: \"Macron: the exit\"",
+            ),
+            (
+                "---\ntitle: x\ndate: 2023-10-10\ntopics:\n  - Niger: coup\n---\n",
+                "- \"Niger: coup\"",
+            ),
+        ] {
+            let e = problem::<ArticleMeta>(&file(text), ARTICLE_KEYS);
+            let got = e.help.unwrap_or_default();
+            assert!(
+                got.contains("must be quoted") && got.contains(help),
+                "{text:?}: {got}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_mis_indented_yaml_key_is_called_so() {
+        for (text, line, key, above) in [
+            (
+                "---\ntitle: x\n date: 2023-10-10\n---\n",
+                3,
+                "date",
+                "title",
+            ),
+            (
+                "---\ntitle: x\nsources:\n  - name: a\n     url: b\n---\n",
+                5,
+                "url",
+                "name",
+            ),
+        ] {
+            let e = problem::<ArticleMeta>(&file(text), ARTICLE_KEYS);
+            assert_eq!(e.line, line, "{text:?}");
+            assert!(
+                e.message.starts_with(&format!("mis-indented key `{key}`")),
+                "{}",
+                e.message
+            );
+            let help = e.help.unwrap();
+            assert!(
+                help.contains(&format!("indented more than `{above}`")),
+                "{help}"
+            );
+        }
     }
 
     #[test]

@@ -229,7 +229,10 @@ pub fn section_of(root: &Path, path: &Path) -> Option<Section> {
     }
     let is_md = path
         .extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        .is_some_and(|x| x.eq_ignore_ascii_case("md"))
+        && !path
+            .file_name()
+            .is_some_and(|n| n.eq_ignore_ascii_case("_index.md"));
     let section = Section::from_folder(&rel.components().next()?.as_os_str().to_string_lossy())?;
     (is_md && rel.components().count() > 1).then_some(section)
 }
@@ -274,6 +277,12 @@ fn collect_content_files(
                 .path()
                 .extension()
                 .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        if entry.file_type().is_file() {
+            if let Some(d) = foreign_habit(root, entry.path()) {
+                errors.push(d);
+                continue;
+            }
+        }
         match Section::from_folder(&first) {
             Some(section) if is_md => files.push((section, entry.path().to_path_buf())),
             Some(_) => {}
@@ -295,6 +304,41 @@ fn collect_content_files(
             None => {}
         }
     }
+}
+
+/// Markdown extensions other than `.md`, which other generators read.
+const OTHER_MARKDOWN: &[&str] = &["markdown", "mdown", "mkd", "mkdn", "mdwn"];
+
+/// A file that another generator would read as content but this one would
+/// not (Hugo's and Zola's `_index.md` section pages, `.markdown` files):
+/// an error saying what to do instead, so no page silently goes missing.
+fn foreign_habit(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let name = path.file_name()?.to_string_lossy();
+    let rel = relative(root, path);
+    if name.eq_ignore_ascii_case("_index.md") {
+        return Some(
+            Diagnostic::in_file(&rel, 1, 1, "`_index.md` section pages are not used here")
+                .with_help(
+                    "the lists of each section are made by the theme: remove this file, and \
+                     to change a list page override templates/articles.html, explainers.html or \
+                     actors.html; text for the front page goes in site.toml's `description`",
+                ),
+        );
+    }
+    let extension = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    if OTHER_MARKDOWN.contains(&extension.as_str()) {
+        let stem = path.file_stem()?.to_string_lossy();
+        return Some(
+            Diagnostic::in_file(
+                &rel,
+                1,
+                1,
+                format!("`.{extension}` files are not read: pages are `.md` files"),
+            )
+            .with_help(format!("rename it to {stem}.md")),
+        );
+    }
+    None
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

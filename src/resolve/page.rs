@@ -255,9 +255,16 @@ impl<'a> Context<'a> {
                         Some(src),
                         format!("image \"{src}\" not found in static/"),
                     )
-                    .with_help(format!(
-                        "put the file at static/{local} or use an absolute https:// URL"
-                    )),
+                    .with_help(match local.strip_prefix("static/") {
+                        // Paths are already under static/: a written
+                        // `static/` looks for static/static/.
+                        Some(rest) => format!(
+                            "image paths start inside static/: drop `static/` and write \"{rest}\""
+                        ),
+                        None => format!(
+                            "put the file at static/{local} or use an absolute https:// URL"
+                        ),
+                    }),
                 );
             }
         }
