@@ -445,3 +445,97 @@ fn the_hints_a_newcomer_needs_all_in_one_run() {
         assert!(err.contains(hint), "missing {hint:?} in:\n{err}");
     }
 }
+
+/// Runs `check` on a site inside a pseudo-terminal (util-linux `script`,
+/// part of every Debian system), so stderr is a terminal.
+fn check_in_a_terminal(site: &Site, no_color: Option<&str>) -> String {
+    let command = format!(
+        "'{}' check --root '{}'",
+        env!("CARGO_BIN_EXE_explainer"),
+        site.root().display()
+    );
+    let mut script = Command::new("script");
+    script.args(["-qec", &command, "/dev/null"]);
+    script.env_remove("NO_COLOR");
+    if let Some(v) = no_color {
+        script.env("NO_COLOR", v);
+    }
+    let out = script.output().expect("util-linux `script` runs");
+    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let site = Site::new(&[(
+        "content/articles/a.md",
+        "+++\ntitle = \"設置前にすること\"\ndate = 2023-10-10\nactors = [\"x\"]\n+++\n",
+    )]);
+    let plain = stderr(&site.run(&["check"]));
+    assert!(
+        !plain.contains('\u{1b}'),
+        "not a terminal: no styles\n{plain}"
+    );
+    let styled = check_in_a_terminal(&site, None);
+    assert!(
+        styled.contains("\u{1b}["),
+        "a terminal gets styles:\n{styled}"
+    );
+    assert!(
+        styled.contains("content/articles/a.md:4:12: unknown actor \"x\""),
+        "{styled}"
+    );
+    for value in ["1", "true"] {
+        let out = check_in_a_terminal(&site, Some(value));
+        assert!(!out.contains('\u{1b}'), "NO_COLOR={value}:\n{out}");
+        assert!(out.contains("4 | actors = [\"x\"]"), "{out}");
+    }
+}
+
+#[test]
+fn carets_line_up_after_wide_characters_and_tabs() {
+    use unicode_width::UnicodeWidthStr;
+    let lines = [
+        "## 설치 전 할 일은 [[없는-쪽]] 입니다",
+        "設置前にすること [[nowhere]]",
+        "📰🎉 [[nowhere-two]]",
+        "A\ttab, then [[nowhere-three]]",
+    ];
+    let body = lines.join("\n\n");
+    let site = Site::new(&[(
+        "content/articles/a.md",
+        &format!("+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\n{body}\n"),
+    )]);
+    let err = check_reports(
+        &site,
+        &[
+            "content/articles/a.md:6:14",
+            "content/articles/a.md:8:10",
+            "content/articles/a.md:10:4",
+            "content/articles/a.md:12:13",
+        ],
+    );
+    let shown: Vec<&str> = err.lines().collect();
+    for line in lines {
+        let link = line.find("[[").unwrap();
+        // Tabs are shown as spaces to the next multiple of four columns.
+        let mut expanded = String::new();
+        for c in line[..link].chars() {
+            if c == '\t' {
+                expanded.push(' ');
+                while expanded.width() % 4 != 0 {
+                    expanded.push(' ');
+                }
+            } else {
+                expanded.push(c);
+            }
+        }
+        let expected = expanded.width();
+        let source = shown
+            .iter()
+            .position(|l| l.contains(&line[link..]) && l.contains(" | "))
+            .unwrap_or_else(|| panic!("{line:?} not shown:\n{err}"));
+        let bar = shown[source].find(" | ").unwrap() + 3;
+        let caret = shown[source + 1].find('^').unwrap() - bar;
+        assert_eq!(caret, expected, "{line:?}:\n{err}");
+    }
+}
