@@ -206,6 +206,9 @@ fn colon_in_the_wrong_place(
     ))
 }
 
+/// The most problems reported for one front matter.
+pub const MAX_PROBLEMS: usize = 100;
+
 /// One step of a path into the front matter: a key or a list position.
 #[derive(Debug, Clone, PartialEq)]
 enum Step {
@@ -253,8 +256,10 @@ impl<'a> Checker<'a> {
         mut tree: serde_json::Value,
     ) -> (Option<T>, Vec<Diagnostic>) {
         // Each round removes a key or list entry or adds a stand-in, so the
-        // loop ends; the bound is a guard against a tree that never settles.
-        for _ in 0..10_000 {
+        // loop ends. Each round reads the whole tree again: the bound keeps
+        // a file with thousands of bad keys linear, reporting the first
+        // MAX_PROBLEMS of them.
+        for _ in 0..MAX_PROBLEMS {
             let error = match serde_path_to_error::deserialize::<_, T>(&tree) {
                 Ok(meta) => return (Some(meta), self.problems),
                 Err(e) => e,
@@ -1063,6 +1068,17 @@ mod tests {
         // and the number in a list of names each at its own place.
         assert_eq!(at, [(1, 1), (2, 7), (3, 1), (4, 1), (7, 5)], "{found:#?}");
         assert_eq!(found[0].2, "missing required key `title`");
+    }
+
+    #[test]
+    fn thousands_of_bad_keys_are_reported_up_to_a_bound() {
+        let mut text = String::from("+++\ntitle = \"x\"\ndate = 2023-10-10\n");
+        for i in 0..5_000 {
+            text.push_str(&format!("bad{i} = {i}\n"));
+        }
+        text.push_str("+++\n");
+        let problems = problems::<ArticleMeta>(&file(&text), ARTICLE_KEYS);
+        assert_eq!(problems.len(), MAX_PROBLEMS);
     }
 
     #[test]
