@@ -253,7 +253,11 @@ pub(crate) fn toml_error(
     error: &toml::de::Error,
     known_keys: &[&str],
 ) -> Diagnostic {
-    let message = error.message().trim().to_string();
+    let mut message = error.message().trim().to_string();
+    if message.starts_with("unknown field") {
+        // The list of every key drowns the one suggestion that matters.
+        message.truncate(message.find(", expected").unwrap_or(message.len()));
+    }
     let span = if message.starts_with("missing field") && offset >= 4 {
         // A missing key has no place of its own: point at the opening fence.
         offset - 4..offset - 1

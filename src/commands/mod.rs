@@ -10,7 +10,7 @@ pub mod serve;
 
 use std::path::Path;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{escape_controls, Diagnostics};
 use crate::BuildError;
 
 /// Exit status for content problems.
@@ -25,12 +25,13 @@ pub fn report_error(root: &Path, error: BuildError) -> i32 {
             print_diagnostics(root, diagnostics);
             EXIT_CONTENT
         }
+        // These quote paths, which may hold any character.
         BuildError::Usage(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape_controls(&message));
             EXIT_USAGE
         }
         BuildError::Io(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape_controls(&message));
             EXIT_CONTENT
         }
     }
