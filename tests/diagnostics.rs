@@ -425,7 +425,7 @@ fn the_hints_a_newcomer_needs_all_in_one_run() {
             "content/articles/c.md:4:10",
             "content/articles/e.md:2:19",
             "content/articles/f.md:2:14",
-            "content/articles/g.md:3:7",
+            "content/articles/g.md:3:3",
             "content/notes/h.markdown:1:1",
         ],
     );

@@ -154,56 +154,85 @@ fn yaml_error(
         None => offset,
     };
     let d = Diagnostic::at(file, at..at + 1, rewrite_serde_message(&message)).with_help_opt(help);
-    if message.starts_with("mapping values are not allowed") {
-        colon_in_the_wrong_place(file, split, at, d)
+    if message.starts_with("mapping values are not allowed")
+        || message.starts_with("did not find expected key")
+        || message.starts_with("did not find expected '-' indicator")
+    {
+        misplaced(file, split, at, d)
     } else {
         d
     }
 }
 
-/// YAML's "mapping values are not allowed in this context" has two usual
-/// causes: a `: ` inside an unquoted value (`title: Macron: the exit`),
-/// and a key indented differently from the keys beside it.
-fn colon_in_the_wrong_place(
-    file: &SourceFile,
-    split: &Split,
-    at: usize,
-    d: Diagnostic,
-) -> Diagnostic {
+/// YAML's "mapping values are not allowed in this context", "did not find
+/// expected key" and "did not find expected '-' indicator" have two usual
+/// causes: a `: ` inside an unquoted value (`title: Macron: the exit`), and
+/// a key or list item indented differently from the ones beside it.
+fn misplaced(file: &SourceFile, split: &Split, at: usize, d: Diagnostic) -> Diagnostic {
     let (line, column) = file.position(at);
     let text = file.line_text(line);
+    let (indent, key) = key_column(text);
     let before: String = text.chars().take(column.saturating_sub(1)).collect();
-    let item = before.trim_start().trim_start_matches("- ");
-    if let Some((key, value)) = item.split_once(": ") {
-        let value = format!("{}{}", value, &text[before.len()..]);
+    let value_start = before.find(": ").filter(|&i| i >= indent);
+    if let (Some(i), true) = (value_start, d.message.starts_with("mapping values")) {
+        let key = &text[indent..i];
+        let value = text[i + 2..].trim();
         return d.with_help(format!(
             "a value holding \": \" must be quoted: {key}: \"{}\"",
-            value.trim().replace('"', "\\\"")
+            value.replace('"', "\\\"")
         ));
     }
-    let key = item.trim();
-    let indent = text.len() - text.trim_start().len();
-    // The nearest key line above, to say what this one should line up with.
-    let above = (file.position(split.front_matter.start).0..line)
+    // The nearest line above holding a key or an item, to line up with.
+    let first = file.position(split.front_matter.start).0;
+    let Some(above) = (first..line)
         .rev()
         .map(|l| file.line_text(l))
-        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let Some(above) = above else { return d };
-    let above_indent = above.len() - above.trim_start().len();
-    let above_key = above.trim_start().trim_start_matches("- ");
-    let above_key = above_key.split(':').next().unwrap_or(above_key).trim();
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    else {
+        return d;
+    };
     let mut d = d;
-    d.message =
-        format!("mis-indented key `{key}`: YAML keys of one mapping must start in the same column");
+    if d.message.contains("'-' indicator") {
+        let dash = text.len() - text.trim_start().len();
+        let item_above = (first..line)
+            .rev()
+            .map(|l| file.line_text(l))
+            .find(|l| l.trim_start().starts_with("- "))
+            .unwrap_or(above);
+        let above_dash = item_above.len() - item_above.trim_start().len();
+        let how = if dash > above_dash { "more" } else { "less" };
+        d.message =
+            "mis-indented list item: the items of one list must start in the same column".into();
+        return d.with_help(format!(
+            "this `-` is indented {how} than the `-` of the item above it: line the two up"
+        ));
+    }
+    let (above_indent, above_key) = key_column(above);
+    // YAML stops at the colon; the key is what must move.
+    d.column = text[..indent].chars().count() + 1;
+    d.width = key.chars().count().max(1);
     let how = if indent > above_indent {
         "more"
     } else {
         "less"
     };
+    d.message =
+        format!("mis-indented key `{key}`: YAML keys of one mapping must start in the same column");
     d.with_help(format!(
         "`{key}` is indented {how} than `{above_key}` on the line above: line the two up, \
          or indent `{key}` under a key that ends with `:`"
     ))
+}
+
+/// Where the key of a YAML line starts (after its indentation and any
+/// `- ` list markers), and the key.
+fn key_column(line: &str) -> (usize, &str) {
+    let mut rest = line.trim_start_matches(' ');
+    while let Some(r) = rest.strip_prefix("- ") {
+        rest = r.trim_start_matches(' ');
+    }
+    let column = line.len() - rest.len();
+    (column, rest.split(':').next().unwrap_or(rest).trim())
 }
 
 /// The most problems reported for one front matter.
@@ -1153,6 +1182,33 @@ mod tests {
                 "{help}"
             );
         }
+    }
+
+    #[test]
+    fn less_indented_keys_and_list_items_are_called_mis_indented() {
+        let f = file("---\ntitle: x\ndate: 2023-10-10\nsources:\n  - name: a\n url: b\n---\n");
+        let e = problem::<ArticleMeta>(&f, ARTICLE_KEYS);
+        assert_eq!(e.line, 6);
+        assert!(
+            e.message.starts_with("mis-indented key `url`"),
+            "{}",
+            e.message
+        );
+        assert!(e.help.unwrap().contains("indented less than `name`"));
+        let f = file(
+            "---\ntitle: x\ndate: 2023-10-10\nsources:\n  - name: a\n    url: b\n   - name: c\n---\n",
+        );
+        let e = problem::<ArticleMeta>(&f, ARTICLE_KEYS);
+        assert_eq!(e.line, 7);
+        assert!(
+            e.message.starts_with("mis-indented list item"),
+            "{}",
+            e.message
+        );
+        assert!(e
+            .help
+            .unwrap()
+            .contains("indented more than the `-` of the item above"));
     }
 
     #[test]
