@@ -1188,7 +1188,11 @@ mod tests {
     fn less_indented_keys_and_list_items_are_called_mis_indented() {
         let f = file("---\ntitle: x\ndate: 2023-10-10\nsources:\n  - name: a\n url: b\n---\n");
         let e = problem::<ArticleMeta>(&f, ARTICLE_KEYS);
-        assert_eq!(e.line, 6);
+        assert_eq!(
+            (e.line, e.column, e.width),
+            (6, 2, 3),
+            "the caret is on the key"
+        );
         assert!(
             e.message.starts_with("mis-indented key `url`"),
             "{}",
