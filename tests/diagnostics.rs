@@ -412,6 +412,12 @@ fn the_hints_a_newcomer_needs_all_in_one_run() {
             "content/articles/g.md",
             "---\ntitle: G\n  date: 2023-10-10\n---\n",
         ),
+        // A list item indented deeper than the one above.
+        (
+            "content/articles/i.md",
+            "---\ntitle: I\ndate: 2023-10-10\ntopics:\n  - a\nactors:\n  - emmanuel-macron\n   - nobody\n---\n",
+        ),
+        ("content/actors/emmanuel-macron.md", ACTOR),
         // Hugo's and Zola's habits.
         ("content/articles/_index.md", "+++\ntitle = \"Articles\"\n+++\n"),
         ("content/notes/h.markdown", "+++\ntitle = \"H\"\n+++\n"),
@@ -426,6 +432,7 @@ fn the_hints_a_newcomer_needs_all_in_one_run() {
             "content/articles/e.md:2:19",
             "content/articles/f.md:2:14",
             "content/articles/g.md:3:3",
+            "content/articles/i.md:6:1",
             "content/notes/h.markdown:1:1",
         ],
     );
@@ -441,6 +448,8 @@ fn the_hints_a_newcomer_needs_all_in_one_run() {
         "`_index.md` section pages are not used here",
         "`.markdown` files are not read: pages are `.md` files",
         "rename it to h.md",
+        "unknown actor \"emmanuel-macron - nobody\"",
+        "this is two list items run together",
     ] {
         assert!(err.contains(hint), "missing {hint:?} in:\n{err}");
     }
