@@ -111,22 +111,22 @@ impl<'a> Context<'a> {
                         Some(slug),
                         format!("unknown {} \"{slug}\"", section.noun()),
                     )
-                    .with_help_opt(
+                    .with_help_opt(if slug.contains(" - ") {
+                        // YAML folds an item indented deeper than the one
+                        // above into it: `a - b`.
+                        Some(
+                            "this is two list items run together: a `-` indented more \
+                             than the item above continues that item; line them up"
+                                .to_string(),
+                        )
+                    } else {
                         did_you_mean(slug, self.targets.slugs_of(section)).or_else(|| {
-                            Some(if slug.contains(" - ") {
-                                // YAML folds an item indented deeper than
-                                // the one above into it: `a - b`.
-                                "this is two list items run together: a `-` indented \
-                                 more than the item above continues that item; line them up"
-                                    .to_string()
-                            } else {
-                                format!(
-                                    "no file content/{}/{slug}.md (or page with slug = \"{slug}\")",
-                                    section.folder()
-                                )
-                            })
-                        }),
-                    ),
+                            Some(format!(
+                                "no file content/{}/{slug}.md (or page with slug = \"{slug}\")",
+                                section.folder()
+                            ))
+                        })
+                    }),
                 ),
             }
         }
