@@ -430,6 +430,9 @@ impl<'a> Checker<'a> {
             None => value_after_key(&self.file.text, key_at),
         };
         let mut d = Diagnostic::at(self.file, at, rewrite_serde_message(message));
+        if message.contains("expected a boolean") {
+            d = d.with_help("write true or false, without quotes");
+        }
         // In YAML, `- Niger: coup` is a one-key table, not the text.
         let line = self.file.line_text(d.line).trim();
         if self.split.format == Format::Yaml
@@ -1070,6 +1073,11 @@ mod tests {
         );
         assert!(found[2].2.starts_with("invalid date \"5\""), "{found:?}");
         assert!(found[4].2.contains("unknown key `nme`"), "{found:?}");
+        let draft = problems.iter().find(|d| d.line == 6).unwrap();
+        assert_eq!(
+            draft.help.as_deref(),
+            Some("write true or false, without quotes")
+        );
         // The page is still made, with the good values, so the rest of
         // the site can check its references.
         let meta = meta.expect("stand-ins fill the bad required keys");
