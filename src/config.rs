@@ -92,6 +92,25 @@ impl Default for SearchConfig {
     }
 }
 
+/// The top-level keys of `site.toml`.
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "output_dir",
+    "know_heading",
+    "autolink",
+    "authors",
+    "search",
+    "publisher",
+    "raw_html",
+];
+
+/// The keys of each table of `site.toml`.
+const TABLE_KEYS: &[(&str, &[&str])] =
+    &[("search", &["enabled"]), ("publisher", &["name", "logo"])];
+
 const KEYS: &[&str] = &[
     "title",
     "description",
@@ -148,8 +167,8 @@ impl Config {
 
     /// Parses and checks the text of a `site.toml`.
     pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
-        let mut config: Config =
-            toml::from_str(&file.text).map_err(|e| toml_error(file, 0, &e, KEYS))?;
+        let mut config: Config = toml::from_str(&file.text)
+            .map_err(|e| in_its_table(file, toml_error(file, 0, &e, KEYS)))?;
         let explicit_base = toml::from_str::<toml::Table>(&file.text)
             .map(|t| t.contains_key("base_url"))
             .unwrap_or(false);
@@ -266,6 +285,43 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// An unknown key of `site.toml` that sits inside a table is named with
+/// its table, and a top-level key written after a table header is told
+/// so: TOML puts every key below `[publisher]` into that table, which is
+/// easy to miss when the key is `autolink`.
+fn in_its_table(file: &SourceFile, mut d: Diagnostic) -> Diagnostic {
+    let Some(key) = d
+        .message
+        .strip_prefix("unknown key `")
+        .and_then(|r| r.split('`').next())
+        .map(str::to_string)
+    else {
+        return d;
+    };
+    let before = &file.text[..file.line_start(d.line)];
+    let Some(table) = before.lines().rev().find_map(|l| {
+        let l = l.trim();
+        let name = l.strip_prefix('[')?.trim_start_matches('[');
+        Some(name[..name.find(']')?].trim().to_string())
+    }) else {
+        return d;
+    };
+    d.message = format!("unknown key `{key}` in the `[{table}]` table");
+    let table_keys = TABLE_KEYS
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or(&[][..], |(_, k)| *k);
+    d.help = if TOP_KEYS.contains(&key.as_str()) {
+        Some(format!(
+            "`{key}` is a top-level key, but here it sits inside the `[{table}]` table: \
+             move it above `[{table}]` (top-level keys must come before the first table)"
+        ))
+    } else {
+        did_you_mean(&key, table_keys.iter().copied())
+    };
+    d
+}
+
 /// Turns a TOML syntax or type error into a diagnostic pointing into the
 /// file; `offset` is where the parsed TOML text starts in the file.
 pub(crate) fn toml_error(
@@ -274,7 +330,11 @@ pub(crate) fn toml_error(
     error: &toml::de::Error,
     known_keys: &[&str],
 ) -> Diagnostic {
-    let message = error.message().trim().to_string();
+    let mut message = error.message().trim().to_string();
+    if message.starts_with("unknown field") {
+        // The list of every key drowns the one suggestion that matters.
+        message.truncate(message.find(", expected").unwrap_or(message.len()));
+    }
     let span = if message.starts_with("missing field") && offset >= 4 {
         // A missing key has no place of its own: point at the opening fence.
         offset - 4..offset - 1
@@ -284,8 +344,29 @@ pub(crate) fn toml_error(
             .map(|s| s.start + offset..s.end + offset)
             .unwrap_or(offset..offset)
     };
-    let help = unknown_field_help(&message, known_keys);
+    let help = unknown_field_help(&message, known_keys).or_else(|| quote_help(file, span.start));
     Diagnostic::at(file, span, rewrite_serde_message(&message)).with_help_opt(help)
+}
+
+/// A syntax error just after a string closed early by a quote inside it
+/// (`title = "He said "no""`, `title = 'It's'`): how to write that quote.
+fn quote_help(file: &SourceFile, at: usize) -> Option<String> {
+    let (line, column) = file.position(at);
+    let text = file.line_text(line);
+    let before: String = text.chars().take(column.saturating_sub(1)).collect();
+    let value = before.split_once('=')?.1.trim_start();
+    let quote = value.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+    // The string closed, and the error comes right after it.
+    if value.len() < 2 || !value.ends_with(quote) && !text[before.len()..].starts_with(quote) {
+        return None;
+    }
+    Some(if quote == '"' {
+        "a `\"` inside a \"...\" string ends it: write it as \\\" (\"He said \\\"no\\\"\"), \
+         or put the text in single quotes ('He said \"no\"')"
+            .to_string()
+    } else {
+        "a `'` inside a '...' string ends it: put the text in double quotes (\"It's\")".to_string()
+    })
 }
 
 /// Serde says "unknown field `titel`, expected one of ..."; the journalist
@@ -325,6 +406,24 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 1));
         assert!(e.message.contains("unknown key `titel`"), "{}", e.message);
         assert_eq!(e.help.as_deref(), Some("did you mean \"title\"?"));
+    }
+
+    #[test]
+    fn a_quote_inside_a_string_gets_a_hint() {
+        let e = parse("title = \"He said \"no\"\"\n").unwrap_err();
+        assert_eq!(e.line, 1);
+        let help = e.help.unwrap();
+        assert!(
+            help.contains(r#"\""#) && help.contains("single quotes"),
+            "{help}"
+        );
+        let e = parse("title = 'It's'\n").unwrap_err();
+        assert!(e.help.unwrap().contains("double quotes"));
+        let e = parse("title = \"x\" y\n").unwrap_err();
+        assert_eq!(
+            e.help, None,
+            "a stray word after a whole string is another mistake"
+        );
     }
 
     #[test]
@@ -405,6 +504,41 @@ mod tests {
     fn nested_tables_refuse_unknown_keys() {
         let e = parse("[search]\nenabld = false\n").unwrap_err();
         assert_eq!(e.line, 2);
+        assert_eq!(e.message, "unknown key `enabld` in the `[search]` table");
         assert_eq!(e.help.as_deref(), Some("did you mean \"enabled\"?"));
+    }
+
+    #[test]
+    fn a_top_level_key_below_a_table_is_told_where_it_sits() {
+        for (text, line, table) in [
+            (
+                "[publisher]\nname = \"P\"\nautolink = false\n",
+                3,
+                "publisher",
+            ),
+            (
+                "title = \"x\"\n[search]\nenabled = true\n\nbase_url = \"https://x.org/\"\n",
+                5,
+                "search",
+            ),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!((e.line, e.column), (line, 1), "{text}");
+            assert!(
+                e.message.ends_with(&format!("in the `[{table}]` table")),
+                "{}",
+                e.message
+            );
+            let help = e.help.unwrap();
+            assert!(
+                help.contains(&format!("inside the `[{table}]` table")),
+                "{help}"
+            );
+            assert!(
+                help.contains("top-level keys must come before the first table"),
+                "{help}"
+            );
+            assert!(!help.contains("did you mean"), "{help}");
+        }
     }
 }

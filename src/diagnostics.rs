@@ -127,42 +127,207 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    /// `path:line:column: message`, then the source line with a caret
-    /// under the problem, then the hint.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
+impl Diagnostic {
+    /// The diagnostic as printed: `path:line:column: message`, then the
+    /// source line framed by annotate-snippets with a caret under the
+    /// problem (placed by display width, so CJK text, emoji and tabs keep
+    /// it aligned), then the hint. Control characters, bidirectional
+    /// controls and line separators from the file are shown escaped
+    /// (`\u{1b}`), so a file can neither restyle the terminal nor hide or
+    /// fake a line. `color` adds terminal styles (see [`use_color`]).
+    pub fn render(&self, color: bool) -> String {
+        let first = format!(
             "{}:{}:{}: {}",
-            self.path.display(),
+            escape_controls(&self.path.display().to_string()),
             self.line,
             self.column,
-            self.message
-        )?;
+            escape_controls(&self.message)
+        );
+        let mut out = if color {
+            format!("\x1b[1m{first}\x1b[0m")
+        } else {
+            first
+        };
+        let help = self.help.as_deref().map(escape_controls);
         let gutter = self.line.to_string().len();
-        if let Some(source) = &self.source_line {
-            let shown: String = source.replace('\t', " ");
-            let pad: String = shown
-                .chars()
-                .take(self.column.saturating_sub(1))
-                .map(|c| if c.is_whitespace() { c } else { ' ' })
-                .collect();
-            write!(
-                f,
-                "\n{:gutter$} |\n{} | {}\n{:gutter$} | {}{}",
-                "",
-                self.line,
-                shown,
-                "",
-                pad,
-                "^".repeat(self.width)
-            )?;
+        match &self.source_line {
+            // annotate-snippets leaves out a blank line, caret and all.
+            Some(source) if source.trim().is_empty() => {
+                out.push_str(&format!(
+                    "\n{:gutter$} |\n{} |\n{:gutter$} | {}^",
+                    "",
+                    self.line,
+                    "",
+                    " ".repeat(self.column.saturating_sub(1))
+                ));
+                if let Some(help) = &help {
+                    out.push_str(&format!("\n{:gutter$} = help: {help}", ""));
+                }
+            }
+            Some(source) => {
+                let (shown, span) = shown_source(source, self.column, self.width);
+                let mut message = annotate_snippets::Level::Error.title("").snippet(
+                    annotate_snippets::Snippet::source(&shown)
+                        .line_start(self.line)
+                        .annotation(annotate_snippets::Level::Error.span(span)),
+                );
+                if let Some(help) = &help {
+                    message = message.footer(annotate_snippets::Level::Help.title(help));
+                }
+                let renderer = if color {
+                    annotate_snippets::Renderer::styled()
+                } else {
+                    annotate_snippets::Renderer::plain()
+                };
+                let framed = renderer.render(message).to_string();
+                // The renderer's title line is replaced by ours, and the
+                // empty gutter lines it adds after the caret are dropped:
+                // the frame keeps the shape of rustc's short form.
+                let mut lines: Vec<&str> = framed.lines().skip(1).collect();
+                let caret = lines
+                    .iter()
+                    .rposition(|l| strip_styles(l).contains('^'))
+                    .unwrap_or(0);
+                let mut i = caret + 1;
+                while i < lines.len() {
+                    if strip_styles(lines[i]).trim() == "|" {
+                        lines.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+                for line in lines {
+                    out.push('\n');
+                    out.push_str(line.trim_end());
+                }
+            }
+            None => {
+                if let Some(help) = &help {
+                    out.push_str(&format!("\n{:gutter$} = help: {help}", ""));
+                }
+            }
         }
-        if let Some(help) = &self.help {
-            write!(f, "\n{:gutter$} = help: {}", "", help)?;
-        }
-        Ok(())
+        out
     }
+}
+
+impl fmt::Display for Diagnostic {
+    /// [`Diagnostic::render`] without colour.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// Whether diagnostics printed on stderr get terminal styles: only when
+/// stderr is a terminal and `NO_COLOR` is unset or empty
+/// (<https://no-color.org>).
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Whether a character is escaped when a diagnostic prints it: C0 and C1
+/// controls and DEL (which terminals act on), the bidirectional controls
+/// of Unicode's UAX #9 (which reorder what is shown), and the line and
+/// paragraph separators (which some terminals break lines at).
+fn is_escaped(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// `text` with every character of [`is_escaped`] written as `\u{..}`
+/// (`\t`, `\n` and `\r` as themselves).
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\t' => out.push_str("\\t"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        c if is_escaped(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        c => out.push(c),
+    }
+}
+
+/// A source line as framed: tabs expanded to the next multiple of four
+/// columns, escaped characters spelt out, and the byte span that covers
+/// the `width` characters from 1-based character `column` of the original.
+fn shown_source(source: &str, column: usize, width: usize) -> (String, Range<usize>) {
+    let mut shown = String::with_capacity(source.len());
+    let first = column.saturating_sub(1);
+    let last = first + width.max(1);
+    let (mut start, mut end) = (None, None);
+    let mut display_column = 0;
+    for (i, c) in source.chars().enumerate() {
+        if i == first {
+            start = Some(shown.len());
+        }
+        if i == last {
+            end = Some(shown.len());
+        }
+        if c == '\t' {
+            let to = (display_column / 4 + 1) * 4;
+            shown.push_str(&" ".repeat(to - display_column));
+            display_column = to;
+        } else {
+            let before = shown.len();
+            if is_escaped(c) {
+                push_escaped(&mut shown, c);
+            } else {
+                shown.push(c);
+            }
+            // Only tab stops need the column; wide characters count one
+            // here, which can move a later tab stop by a column at most.
+            display_column += shown[before..].chars().count();
+        }
+    }
+    // A caret just past the end of the line (a missing value) gets a
+    // space to sit under; an empty line would not be shown at all.
+    let start = start.unwrap_or_else(|| {
+        shown.push(' ');
+        shown.len() - 1
+    });
+    let end = end.unwrap_or(shown.len()).max(start + 1);
+    if shown.len() < end {
+        shown.push(' ');
+    }
+    (shown, start..end)
+}
+
+/// `text` without the terminal styles annotate-snippets adds.
+fn strip_styles(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Every problem of a run, in a stable order (by file, then position).
@@ -258,6 +423,92 @@ mod tests {
         assert_eq!(lines[2], "2 | actors = [\"emanuel\"]");
         assert_eq!(lines[3], "  |            ^^^^^^^");
         assert_eq!(lines[4], "  = help: did you mean \"emmanuel-macron\"?");
+    }
+
+    /// The display column (0-based) of the first caret of a rendering,
+    /// and the display width of the source line up to the column wanted.
+    fn caret_under(shown: &str, wanted: &str) -> (usize, usize) {
+        use unicode_width::UnicodeWidthStr;
+        let lines: Vec<&str> = shown.lines().collect();
+        let source = lines[2];
+        let bar = source.find(" | ").unwrap() + 3;
+        let before = &source[bar..source[bar..].find(wanted).unwrap() + bar];
+        let caret_line = lines[3];
+        let caret = caret_line.find('^').unwrap() - bar;
+        (caret, before.width())
+    }
+
+    #[test]
+    fn carets_stay_under_the_problem_after_wide_characters_and_tabs() {
+        for text in [
+            "title = \"설치 전 할 일\" x = \"emanuel\"",
+            "title = \"設置前にすること\" emanuel",
+            "emoji = \"📰🎉\" emanuel",
+            "\tkey =\t\"emanuel\"",
+            "α\t日本\temanuel",
+        ] {
+            let f = SourceFile::new("a.md", format!("{text}\n"));
+            let start = f.text.find("emanuel").unwrap();
+            let shown = Diagnostic::at(&f, start..start + 7, "unknown").to_string();
+            let (caret, width) = caret_under(&shown, "emanuel");
+            assert_eq!(caret, width, "{text:?}:\n{shown}");
+            assert!(
+                shown.lines().nth(3).unwrap().ends_with("^^^^^^^"),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        let f = SourceFile::new(
+            "content/\u{1b}[2Ja.md",
+            "x = \"\u{1b}]0;owned\u{7}\u{202e}txt\u{85}\" y\n".to_string(),
+        );
+        let start = f.text.find('y').unwrap();
+        let d = Diagnostic::at(&f, start..start + 1, "bad \"\u{1b}[31m\u{0}\nred\"")
+            .with_help("not \u{9b}this\u{2066}");
+        let shown = d.to_string();
+        assert!(
+            !shown.chars().any(|c| c != '\n' && is_escaped(c)),
+            "{shown:?}"
+        );
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines[0],
+            "content/\\u{1b}[2Ja.md:1:23: bad \"\\u{1b}[31m\\u{0}\\nred\""
+        );
+        assert_eq!(
+            lines[2],
+            "1 | x = \"\\u{1b}]0;owned\\u{7}\\u{202e}txt\\u{85}\" y"
+        );
+        assert_eq!(lines[3].find('^'), lines[2].find(" y").map(|i| i + 1));
+        assert_eq!(lines[4], "  = help: not \\u{9b}this\\u{2066}");
+    }
+
+    #[test]
+    fn caret_past_the_end_of_a_line_and_on_an_empty_line() {
+        let f = SourceFile::new("a.md", "key =\n\nz\n".to_string());
+        let d = Diagnostic::at(&f, 5..5, "missing value");
+        let lines: Vec<String> = d.to_string().lines().map(str::to_string).collect();
+        assert_eq!(lines[2], "1 | key =");
+        assert_eq!(lines[3], "  |      ^");
+        let d = Diagnostic::at(&f, 6..6, "empty");
+        let lines: Vec<String> = d.to_string().lines().map(str::to_string).collect();
+        assert_eq!(lines[0], "a.md:2:1: empty");
+        assert_eq!(lines[2], "2 |");
+        assert_eq!(lines[3], "  | ^");
+    }
+
+    #[test]
+    fn colour_only_adds_styles() {
+        let f = SourceFile::new("a.md", "actors = [\"x\"]\n".to_string());
+        let d = Diagnostic::at(&f, 11..12, "unknown actor").with_help("hint");
+        let styled = d.render(true);
+        assert!(styled.contains('\x1b'));
+        let plain: Vec<String> = styled.lines().map(strip_styles).collect();
+        let expected: Vec<String> = d.render(false).lines().map(str::to_string).collect();
+        assert_eq!(plain, expected);
     }
 
     #[test]

@@ -20,6 +20,27 @@
 //! println!("{} pages", summary.pages);
 //! ```
 
+// Printing to a closed pipe (`explainer check 2>&1 | head -1`) must not
+// panic: std's `eprintln!` and `println!` do on a failed write, and the
+// panic message then fails too and aborts the process. Within this crate
+// these two stand in for std's (a `macro_rules!` defined before the
+// modules shadows the prelude's), write the same text, and let a closed
+// pipe end the output quietly while the command goes on to its exit
+// status.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+#[allow(unused_macros)]
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 pub mod cache;
 pub mod cli;
 pub mod commands;

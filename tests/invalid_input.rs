@@ -1195,6 +1195,12 @@ fn every_error_of_a_site_is_reported_in_one_run() {
             "https://example.org/",
         )
         .fix("content/articles/ambassador.md", "2023-09-31", "2023-09-27")
+        .fix("content/articles/ambassador.md", "topcs", "topics")
+        .fix(
+            "content/articles/ambassador.md",
+            "[\"sylvain-ite\"]",
+            "[\"sylvain-itte\"]",
+        )
         .fix("content/actors/sylvain-itte.md", ", \"niger\"", "")
         .fix(
             "content/actors/sylvain-itte.md",
@@ -1230,6 +1236,21 @@ fn every_error_of_a_site_is_reported_in_one_run() {
             8,
             "invalid date \"2023-09-31\"",
         )
+        // The same file's other problems, found in the same run.
+        .error(
+            "content/articles/ambassador.md",
+            4,
+            1,
+            "unknown key `topcs`",
+        )
+        .help("did you mean \"topics\"?")
+        .error(
+            "content/articles/ambassador.md",
+            5,
+            12,
+            "unknown actor \"sylvain-ite\"",
+        )
+        .help("did you mean \"sylvain-itte\"?")
         .error(
             "content/actors/sylvain-itte.md",
             5,
@@ -1251,7 +1272,7 @@ fn every_error_of_a_site_is_reported_in_one_run() {
         .error("templates/actor.html", 5, 1, "template error")
         .run();
     assert!(
-        err.contains("error: 9 problems found; nothing was written"),
+        err.contains("error: 11 problems found; nothing was written"),
         "{err}"
     );
 }

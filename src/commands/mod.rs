@@ -10,7 +10,7 @@ pub mod serve;
 
 use std::path::Path;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{escape_controls, Diagnostics};
 use crate::BuildError;
 
 /// Exit status for content problems.
@@ -25,12 +25,13 @@ pub fn report_error(root: &Path, error: BuildError) -> i32 {
             print_diagnostics(root, diagnostics);
             EXIT_CONTENT
         }
+        // These quote paths, which may hold any character.
         BuildError::Usage(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape_controls(&message));
             EXIT_USAGE
         }
         BuildError::Io(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape_controls(&message));
             EXIT_CONTENT
         }
     }
@@ -39,9 +40,10 @@ pub fn report_error(root: &Path, error: BuildError) -> i32 {
 /// Every diagnostic, with paths as seen from the current folder, then a
 /// count.
 pub fn print_diagnostics(root: &Path, diagnostics: Diagnostics) {
-    let shown = shown_diagnostics(root, diagnostics);
+    let color = crate::diagnostics::use_color();
+    let shown = located(root, diagnostics);
     for d in &shown {
-        eprintln!("{d}\n");
+        eprintln!("{}\n", d.render(color));
     }
     eprintln!(
         "error: {} found; nothing was written",
@@ -53,6 +55,14 @@ pub fn print_diagnostics(root: &Path, diagnostics: Diagnostics) {
 /// line, the hint), sorted, with paths as seen from the current folder.
 /// `serve` shows the same text in the terminal and in the browser.
 pub fn shown_diagnostics(root: &Path, diagnostics: Diagnostics) -> Vec<String> {
+    located(root, diagnostics)
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
+}
+
+/// The diagnostics sorted, with paths as seen from the current folder.
+fn located(root: &Path, diagnostics: Diagnostics) -> Vec<crate::diagnostics::Diagnostic> {
     diagnostics
         .into_sorted()
         .into_iter()
@@ -60,7 +70,7 @@ pub fn shown_diagnostics(root: &Path, diagnostics: Diagnostics) -> Vec<String> {
             if root != Path::new(".") && root != Path::new("") {
                 d.path = root.join(&d.path);
             }
-            d.to_string()
+            d
         })
         .collect()
 }

@@ -9,7 +9,7 @@ use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use crate::config::{rewrite_serde_message, toml_error, unknown_field_help};
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{closest, Diagnostic, SourceFile};
 use crate::model::{ActorKind, Date, PartialDate};
 
 /// Which syntax the front matter is written in.
@@ -74,18 +74,43 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
 }
 
 /// Parses the front matter into `T`, reporting syntax errors, unknown keys,
-/// missing keys and wrong types at their place in the file.
+/// missing keys and wrong types at their place in the file: every problem
+/// of the front matter at once, not only the first.
+///
+/// The text is first read as an untyped tree (a syntax error stops there:
+/// nothing after it can be trusted). Then `T` is taken from the tree again
+/// and again: each time a key fails, its problem is recorded and the key
+/// is set aside (an entry of a list of tables as a whole), so the next
+/// attempt finds the next problem. A required key that is missing or set
+/// aside gets a stand-in value (the file name for `title` and `name`,
+/// 1970-01-01 for `date`) so the page can still be checked with the rest
+/// of the site. Returns the metadata when one could be made, and the
+/// problems; metadata with problems holds stand-ins and must not be
+/// published.
 pub fn parse<T: DeserializeOwned>(
     file: &SourceFile,
     split: &Split,
     known_keys: &[&str],
-) -> Result<T, Diagnostic> {
+) -> (Option<T>, Vec<Diagnostic>) {
     let fm_text = &file.text[split.front_matter.clone()];
     let offset = split.front_matter.start;
-    match split.format {
-        Format::Toml => {
-            toml::from_str(fm_text).map_err(|e| toml_error(file, offset, &e, known_keys))
-        }
+    // Most files have no problem: read them straight into `T`, and take the
+    // slower path that finds every problem only when that fails.
+    let direct = match split.format {
+        Format::Toml => toml::from_str::<T>(fm_text).ok(),
+        Format::Yaml if !fm_text.trim().is_empty() => serde_yaml_ng::from_str::<T>(fm_text).ok(),
+        Format::Yaml => None,
+    };
+    if let Some(meta) = direct {
+        return (Some(meta), Vec::new());
+    }
+    let tree: Result<serde_json::Value, Diagnostic> = match split.format {
+        Format::Toml => toml::from_str::<toml::Table>(fm_text)
+            .map_err(|e| toml_error(file, offset, &e, known_keys))
+            .and_then(|t| {
+                serde_json::to_value(t)
+                    .map_err(|e| Diagnostic::at(file, offset..offset, e.to_string()))
+            }),
         Format::Yaml => {
             // An empty YAML document is null; treat it as an empty mapping so
             // the message is about the missing key, not about null.
@@ -94,47 +119,532 @@ pub fn parse<T: DeserializeOwned>(
             } else {
                 fm_text
             };
-            serde_yaml_ng::from_str(source).map_err(|e| {
-                let message = e.to_string();
-                let message = message
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or(&message)
-                    .trim()
-                    .to_string();
-                let help = unknown_field_help(&message, known_keys);
-                // Errors raised while converting a value (a bad date) quote
-                // the value, and YAML places them at the enclosing mapping:
-                // the value itself is the better place.
-                let quoted = quoted_value(&message)
-                    .map(|v| locate_value(&file.text, split.front_matter.clone(), "", v).start)
-                    .filter(|&i| i > split.front_matter.start);
-                let at = match (quoted, e.location()) {
-                    (Some(i), _) => i,
-                    (None, Some(l)) => (offset + l.index()).min(split.front_matter.end),
-                    (None, None) => offset,
-                };
-                let span = if message.starts_with("unknown field `") {
-                    let field = message
-                        .trim_start_matches("unknown field `")
-                        .split('`')
-                        .next()
-                        .unwrap_or("");
-                    let s = locate_key(&file.text, split.front_matter.clone(), field);
-                    if s.is_empty() {
-                        at..at + 1
-                    } else {
-                        s
-                    }
-                } else if message.starts_with("missing field") {
-                    split.front_matter.start.saturating_sub(4)
-                        ..split.front_matter.start.saturating_sub(1)
-                } else {
-                    at..at + 1
-                };
-                Diagnostic::at(file, span, rewrite_serde_message(&message)).with_help_opt(help)
-            })
+            serde_yaml_ng::from_str::<serde_yaml_ng::Value>(source)
+                .map_err(|e| yaml_error(file, split, &e, known_keys))
+                .and_then(|v| {
+                    serde_json::to_value(v)
+                        .map_err(|e| Diagnostic::at(file, offset..offset, e.to_string()))
+                })
         }
+    };
+    match tree {
+        Ok(tree) => Checker::new(file, split, known_keys).run(tree),
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// A YAML syntax error at its place.
+fn yaml_error(
+    file: &SourceFile,
+    split: &Split,
+    e: &serde_yaml_ng::Error,
+    known_keys: &[&str],
+) -> Diagnostic {
+    let offset = split.front_matter.start;
+    let message = e.to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .trim()
+        .to_string();
+    let help = unknown_field_help(&message, known_keys);
+    let at = match e.location() {
+        Some(l) => (offset + l.index()).min(split.front_matter.end),
+        None => offset,
+    };
+    let d = Diagnostic::at(file, at..at + 1, rewrite_serde_message(&message)).with_help_opt(help);
+    if message.starts_with("mapping values are not allowed")
+        || message.starts_with("did not find expected key")
+        || message.starts_with("did not find expected '-' indicator")
+    {
+        misplaced(file, split, at, d)
+    } else {
+        d
+    }
+}
+
+/// YAML's "mapping values are not allowed in this context", "did not find
+/// expected key" and "did not find expected '-' indicator" have two usual
+/// causes: a `: ` inside an unquoted value (`title: Macron: the exit`), and
+/// a key or list item indented differently from the ones beside it.
+fn misplaced(file: &SourceFile, split: &Split, at: usize, d: Diagnostic) -> Diagnostic {
+    let (line, column) = file.position(at);
+    let text = file.line_text(line);
+    let (indent, key) = key_column(text);
+    let before: String = text.chars().take(column.saturating_sub(1)).collect();
+    let value_start = before.find(": ").filter(|&i| i >= indent);
+    if let (Some(i), true) = (value_start, d.message.starts_with("mapping values")) {
+        let key = &text[indent..i];
+        let value = text[i + 2..].trim();
+        return d.with_help(format!(
+            "a value holding \": \" must be quoted: {key}: \"{}\"",
+            value.replace('"', "\\\"")
+        ));
+    }
+    // The nearest line above holding a key or an item, to line up with.
+    let first = file.position(split.front_matter.start).0;
+    let Some(above) = (first..line)
+        .rev()
+        .map(|l| file.line_text(l))
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    else {
+        return d;
+    };
+    let mut d = d;
+    if d.message.contains("'-' indicator") {
+        let dash = text.len() - text.trim_start().len();
+        let item_above = (first..line)
+            .rev()
+            .map(|l| file.line_text(l))
+            .find(|l| l.trim_start().starts_with("- "))
+            .unwrap_or(above);
+        let above_dash = item_above.len() - item_above.trim_start().len();
+        let how = if dash > above_dash { "more" } else { "less" };
+        d.message =
+            "mis-indented list item: the items of one list must start in the same column".into();
+        return d.with_help(format!(
+            "this `-` is indented {how} than the `-` of the item above it: line the two up"
+        ));
+    }
+    let (above_indent, above_key) = key_column(above);
+    // YAML stops at the colon; the key is what must move.
+    d.column = text[..indent].chars().count() + 1;
+    d.width = key.chars().count().max(1);
+    let how = if indent > above_indent {
+        "more"
+    } else {
+        "less"
+    };
+    d.message =
+        format!("mis-indented key `{key}`: YAML keys of one mapping must start in the same column");
+    d.with_help(format!(
+        "`{key}` is indented {how} than `{above_key}` on the line above: line the two up, \
+         or indent `{key}` under a key that ends with `:`"
+    ))
+}
+
+/// Where the key of a YAML line starts (after its indentation and any
+/// `- ` list markers), and the key.
+fn key_column(line: &str) -> (usize, &str) {
+    let mut rest = line.trim_start_matches(' ');
+    while let Some(r) = rest.strip_prefix("- ") {
+        rest = r.trim_start_matches(' ');
+    }
+    let column = line.len() - rest.len();
+    (column, rest.split(':').next().unwrap_or(rest).trim())
+}
+
+/// The most problems reported for one front matter.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// One step of a path into the front matter: a key or a list position.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Takes `T` from the tree of a front matter, setting aside each key that
+/// fails (see [`parse`]).
+struct Checker<'a> {
+    file: &'a SourceFile,
+    split: &'a Split,
+    known_keys: &'a [&'a str],
+    problems: Vec<Diagnostic>,
+    /// Top-level keys whose value was set aside after its problem was
+    /// reported: their absence is not reported again.
+    set_aside: Vec<String>,
+    /// Top-level keys given a stand-in value.
+    stand_ins: Vec<String>,
+    /// Keys suggested for an unknown key (by the path of their table, as
+    /// in the file): `titel` already says that `title` is missing.
+    suggested: Vec<(Vec<Step>, String)>,
+    /// For each list (by path), the original positions of the entries set
+    /// aside, so later problems in the same list still point at the right
+    /// entry.
+    removed: Vec<(Vec<Step>, Vec<usize>)>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(file: &'a SourceFile, split: &'a Split, known_keys: &'a [&'a str]) -> Self {
+        Checker {
+            file,
+            split,
+            known_keys,
+            problems: Vec::new(),
+            set_aside: Vec::new(),
+            stand_ins: Vec::new(),
+            suggested: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
+
+    fn run<T: DeserializeOwned>(
+        mut self,
+        mut tree: serde_json::Value,
+    ) -> (Option<T>, Vec<Diagnostic>) {
+        // Each round removes a key or list entry or adds a stand-in, so the
+        // loop ends. Each round reads the whole tree again: the bound keeps
+        // a file with thousands of bad keys linear, reporting the first
+        // MAX_PROBLEMS of them.
+        for _ in 0..MAX_PROBLEMS {
+            let error = match serde_path_to_error::deserialize::<_, T>(&tree) {
+                Ok(meta) => return (Some(meta), self.problems),
+                Err(e) => e,
+            };
+            let path = self.original_path(error.path());
+            let message = error.inner().to_string();
+            let fixed = if let Some(key) = backticked(&message, "unknown field `") {
+                // The path names the unknown key itself.
+                let mut path = path;
+                if path.last() == Some(&Step::Key(key.to_string())) {
+                    path.pop();
+                }
+                self.unknown_key(&path, key, &message);
+                remove(
+                    &mut tree,
+                    &path_with(&self.current_path(&path), Step::Key(key.to_string())),
+                )
+            } else if let Some(key) = backticked(&message, "missing field `") {
+                self.missing_key(&mut tree, &path, key, &message)
+            } else {
+                self.bad_value(&mut tree, &path, &message)
+            };
+            if !fixed {
+                return (None, self.problems);
+            }
+        }
+        (None, self.problems)
+    }
+
+    fn unknown_key(&mut self, parent: &[Step], key: &str, message: &str) {
+        let at = self.locate(&path_with(parent, Step::Key(key.to_string())));
+        let message = message.split(", expected").next().unwrap_or(message);
+        let help = unknown_field_help(message, self.known_keys);
+        if let Some(near) = closest(key, self.known_keys.iter().copied()) {
+            self.suggested.push((parent.to_vec(), near.to_string()));
+        }
+        self.problems.push(
+            Diagnostic::at(self.file, at, rewrite_serde_message(message)).with_help_opt(help),
+        );
+    }
+
+    /// A required key is absent: reported unless its value was set aside
+    /// after a problem of its own, then given a stand-in (at the top
+    /// level) or its list entry set aside.
+    fn missing_key(
+        &mut self,
+        tree: &mut serde_json::Value,
+        parent: &[Step],
+        key: &str,
+        message: &str,
+    ) -> bool {
+        let suggested = self
+            .suggested
+            .iter()
+            .any(|(p, k)| p.as_slice() == parent && k == key);
+        if parent.is_empty() {
+            if self.stand_ins.iter().any(|k| k == key) {
+                return false;
+            }
+            if !suggested && !self.set_aside.iter().any(|k| k == key) {
+                // A missing key has no place of its own: point at the
+                // opening fence.
+                let fence = self.split.front_matter.start.saturating_sub(4);
+                self.problems.push(Diagnostic::at(
+                    self.file,
+                    fence..fence + 3,
+                    rewrite_serde_message(message),
+                ));
+            }
+            self.stand_ins.push(key.to_string());
+            let stem = self
+                .file
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let value = if key.contains("date") {
+                "1970-01-01".to_string()
+            } else {
+                stem
+            };
+            match tree {
+                serde_json::Value::Object(map) => {
+                    map.insert(key.to_string(), serde_json::Value::String(value));
+                    true
+                }
+                _ => false,
+            }
+        } else {
+            let at = self.locate(parent);
+            let within = parent
+                .iter()
+                .rev()
+                .find_map(|s| match s {
+                    Step::Key(k) => Some(k.as_str()),
+                    Step::Index(_) => None,
+                })
+                .unwrap_or("");
+            if !suggested {
+                self.problems.push(Diagnostic::at(
+                    self.file,
+                    at,
+                    format!(
+                        "{} in an entry of `{within}`",
+                        rewrite_serde_message(message)
+                    ),
+                ));
+            }
+            self.set_aside(tree, parent)
+        }
+    }
+
+    /// A value of the wrong type or form: reported at the value, then set
+    /// aside.
+    fn bad_value(&mut self, tree: &mut serde_json::Value, path: &[Step], message: &str) -> bool {
+        if path.is_empty() {
+            let start = self.split.front_matter.start;
+            self.problems.push(Diagnostic::at(
+                self.file,
+                start..start + 1,
+                format!(
+                    "front matter must be a table of keys: {}",
+                    rewrite_serde_message(message)
+                ),
+            ));
+            return false;
+        }
+        let key_at = self.locate(path);
+        let at = match quoted_value(message) {
+            Some(v) => {
+                let v = locate_value(
+                    &self.file.text,
+                    key_at.start..self.split.front_matter.end,
+                    "",
+                    v,
+                );
+                with_quotes(&self.file.text, v)
+            }
+            None => value_after_key(&self.file.text, key_at),
+        };
+        let mut d = Diagnostic::at(self.file, at, rewrite_serde_message(message));
+        if message.contains("expected a boolean") {
+            d = d.with_help("write true or false, without quotes");
+        }
+        // In YAML, `- Niger: coup` is a one-key table, not the text.
+        let line = self.file.line_text(d.line).trim();
+        if self.split.format == Format::Yaml
+            && message.starts_with("invalid type: map, expected a string")
+            && line.contains(": ")
+        {
+            let (prefix, text) = match line.strip_prefix("- ") {
+                Some(text) => ("- ", text),
+                None => ("", line),
+            };
+            d = d.with_help(format!(
+                "a value holding \": \" must be quoted: {prefix}\"{}\"",
+                text.replace('"', "\\\"")
+            ));
+        }
+        self.problems.push(d);
+        self.set_aside(tree, path)
+    }
+
+    /// Removes the value at `path`: a top-level key, or the whole list
+    /// entry a nested value sits in (a table of a list may have required
+    /// keys of its own, which no stand-in could fill sensibly).
+    fn set_aside(&mut self, tree: &mut serde_json::Value, path: &[Step]) -> bool {
+        let target: Vec<Step> = match path.iter().rposition(|s| matches!(s, Step::Index(_))) {
+            Some(i) if path.len() > 1 => path[..=i].to_vec(),
+            _ => path.to_vec(),
+        };
+        if let [Step::Key(k)] = target.as_slice() {
+            self.set_aside.push(k.clone());
+        }
+        let current = self.current_path(&target);
+        if let Some(Step::Index(original)) = target.last() {
+            let list = target[..target.len() - 1].to_vec();
+            match self.removed.iter_mut().find(|(p, _)| *p == list) {
+                Some((_, r)) => r.push(*original),
+                None => self.removed.push((list, vec![*original])),
+            }
+        }
+        remove(tree, &current)
+    }
+
+    /// A path as serde reports it (positions in the lists as they are
+    /// now) turned into positions in the file's own lists.
+    fn original_path(&self, path: &serde_path_to_error::Path) -> Vec<Step> {
+        let mut out: Vec<Step> = Vec::new();
+        for segment in path.iter() {
+            match segment {
+                serde_path_to_error::Segment::Map { key } => out.push(Step::Key(key.clone())),
+                serde_path_to_error::Segment::Seq { index } => {
+                    let mut original = *index;
+                    if let Some((_, removed)) = self.removed.iter().find(|(p, _)| *p == out) {
+                        let mut sorted = removed.clone();
+                        sorted.sort_unstable();
+                        for r in sorted {
+                            if r <= original {
+                                original += 1;
+                            }
+                        }
+                    }
+                    out.push(Step::Index(original));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The inverse of [`Self::original_path`].
+    fn current_path(&self, path: &[Step]) -> Vec<Step> {
+        let mut out = Vec::new();
+        for (i, step) in path.iter().enumerate() {
+            match step {
+                Step::Index(original) => {
+                    let before = self
+                        .removed
+                        .iter()
+                        .find(|(p, _)| p.as_slice() == &path[..i])
+                        .map_or(0, |(_, r)| r.iter().filter(|&&r| r < *original).count());
+                    out.push(Step::Index(original - before));
+                }
+                step => out.push(step.clone()),
+            }
+        }
+        out
+    }
+
+    /// Where a path points in the file: a key, found after the keys and
+    /// list entries that lead to it.
+    fn locate(&self, path: &[Step]) -> Range<usize> {
+        let text = &self.file.text;
+        let fm = self.split.front_matter.clone();
+        let mut from = fm.start;
+        let fence = fm.start.saturating_sub(4);
+        let mut span = fence..fence + 3;
+        let mut last_key = "";
+        for step in path {
+            match step {
+                Step::Key(k) => {
+                    let found = locate_key(text, from..fm.end, k);
+                    if found.start >= from {
+                        from = found.start;
+                        span = found;
+                    }
+                    last_key = k;
+                }
+                Step::Index(i) => {
+                    if let Some(entry) = list_entry(text, from..fm.end, last_key, *i) {
+                        span = entry.clone();
+                        from = entry.start;
+                    }
+                }
+            }
+        }
+        span
+    }
+}
+
+/// Where the `index`th entry (from 0) of a list starting at `from` is: a
+/// TOML `[[key]]` header, or a YAML `- ` item.
+fn list_entry(text: &str, region: Range<usize>, key: &str, index: usize) -> Option<Range<usize>> {
+    let header = format!("[[{key}]]");
+    let mut starts = Vec::new();
+    let mut yaml_items = Vec::new();
+    let mut pos = text[..region.start].rfind('\n').map_or(0, |i| i + 1);
+    while pos < region.end {
+        let end = text[pos..region.end]
+            .find('\n')
+            .map_or(region.end, |i| pos + i);
+        let line = &text[pos..end];
+        let trimmed = line.trim_start();
+        let at = pos + line.len() - trimmed.len();
+        if trimmed.trim_end() == header {
+            starts.push(at..at + header.len());
+        } else if trimmed.starts_with("- ") || trimmed == "-" {
+            yaml_items.push(at..at + 1);
+        }
+        pos = end + 1;
+    }
+    if starts.is_empty() {
+        yaml_items.get(index).cloned()
+    } else {
+        starts.get(index).cloned()
+    }
+}
+
+/// The value written after a key (`key = value` or `key: value`), up to the
+/// end of its line; the key itself when the value is on later lines.
+fn value_after_key(text: &str, key: Range<usize>) -> Range<usize> {
+    let line_end = text[key.end..]
+        .find('\n')
+        .map_or(text.len(), |i| key.end + i);
+    let rest = &text[key.end..line_end];
+    let value = rest
+        .trim_start()
+        .trim_start_matches(['=', ':'])
+        .trim_start();
+    let value = value.trim_end();
+    if value.is_empty() || key.start == key.end {
+        return key;
+    }
+    let start = line_end - rest.trim_end().len() + (rest.trim_end().len() - value.len());
+    start..start + value.len()
+}
+
+/// A span widened to take in the quotes around it, if it has them.
+fn with_quotes(text: &str, span: Range<usize>) -> Range<usize> {
+    let before = text[..span.start].chars().next_back();
+    let after = text[span.end..].chars().next();
+    match (before, after) {
+        (Some(q @ ('"' | '\'')), Some(q2)) if q == q2 => span.start - 1..span.end + 1,
+        _ => span,
+    }
+}
+
+/// The text between `prefix` and the next backtick in `message`.
+fn backticked<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    let rest = &message[message.find(prefix)? + prefix.len()..];
+    Some(&rest[..rest.find('`')?])
+}
+
+fn path_with(path: &[Step], step: Step) -> Vec<Step> {
+    let mut p = path.to_vec();
+    p.push(step);
+    p
+}
+
+/// Removes the value at `path` from the tree; false when there is none.
+fn remove(tree: &mut serde_json::Value, path: &[Step]) -> bool {
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut node = tree;
+    for step in parents {
+        node = match (step, node) {
+            (Step::Key(k), serde_json::Value::Object(m)) => match m.get_mut(k) {
+                Some(n) => n,
+                None => return false,
+            },
+            (Step::Index(i), serde_json::Value::Array(a)) => match a.get_mut(*i) {
+                Some(n) => n,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, node) {
+        (Step::Key(k), serde_json::Value::Object(m)) => m.remove(k).is_some(),
+        (Step::Index(i), serde_json::Value::Array(a)) if *i < a.len() => {
+            a.remove(*i);
+            true
+        }
+        _ => false,
     }
 }
 
@@ -440,6 +950,29 @@ mod tests {
         SourceFile::new("content/articles/a.md", text.to_string())
     }
 
+    /// The metadata of a front matter without problems.
+    fn ok<T: DeserializeOwned>(f: &SourceFile, keys: &[&str]) -> T {
+        let s = split(f).unwrap();
+        let (meta, problems) = parse::<T>(f, &s, keys);
+        assert!(problems.is_empty(), "{problems:?}");
+        meta.unwrap()
+    }
+
+    /// The problems of a front matter.
+    fn problems<T: DeserializeOwned>(f: &SourceFile, keys: &[&str]) -> Vec<Diagnostic> {
+        let s = split(f).unwrap();
+        let (_, problems) = parse::<T>(f, &s, keys);
+        assert!(!problems.is_empty());
+        problems
+    }
+
+    /// The only problem of a front matter.
+    fn problem<T: DeserializeOwned>(f: &SourceFile, keys: &[&str]) -> Diagnostic {
+        let mut p = problems::<T>(f, keys);
+        assert_eq!(p.len(), 1, "{p:?}");
+        p.remove(0)
+    }
+
     #[test]
     fn splits_toml_and_yaml() {
         let f = file("+++\ntitle = \"x\"\n+++\nbody\n");
@@ -467,8 +1000,7 @@ mod tests {
         let f = file(
             "+++\ntitle = \"x\"\ndate = 2023-07-26\nupdated = \"2023-07-27T10:00:00Z\"\n+++\n",
         );
-        let s = split(&f).unwrap();
-        let m: ArticleMeta = parse(&f, &s, ARTICLE_KEYS).unwrap();
+        let m: ArticleMeta = ok(&f, ARTICLE_KEYS);
         assert_eq!(m.date.iso_day(), "2023-07-26");
         assert_eq!(m.updated.unwrap().iso_day(), "2023-07-27");
     }
@@ -476,8 +1008,7 @@ mod tests {
     #[test]
     fn invalid_date_points_at_the_value() {
         let f = file("+++\ntitle = \"x\"\ndate = \"2023-13-45\"\n+++\n");
-        let s = split(&f).unwrap();
-        let e = parse::<ArticleMeta>(&f, &s, ARTICLE_KEYS).unwrap_err();
+        let e = problem::<ArticleMeta>(&f, ARTICLE_KEYS);
         assert_eq!(e.line, 3);
         assert!(e.message.contains("invalid date"), "{}", e.message);
     }
@@ -485,8 +1016,7 @@ mod tests {
     #[test]
     fn yaml_unknown_key_points_at_the_key_with_a_hint() {
         let f = file("---\ntitle: x\ndate: 2023-07-26\ntopcs: [a]\n---\n");
-        let s = split(&f).unwrap();
-        let e = parse::<ArticleMeta>(&f, &s, ARTICLE_KEYS).unwrap_err();
+        let e = problem::<ArticleMeta>(&f, ARTICLE_KEYS);
         assert_eq!((e.line, e.column), (4, 1));
         assert!(e.message.contains("unknown key `topcs`"), "{}", e.message);
         assert_eq!(e.help.as_deref(), Some("did you mean \"topics\"?"));
@@ -495,21 +1025,224 @@ mod tests {
     #[test]
     fn missing_required_key_is_named() {
         let f = file("+++\ntitle = \"x\"\n+++\n");
-        let s = split(&f).unwrap();
-        let e = parse::<ArticleMeta>(&f, &s, ARTICLE_KEYS).unwrap_err();
+        let e = problem::<ArticleMeta>(&f, ARTICLE_KEYS);
         assert!(
             e.message.contains("missing required key `date`"),
             "{}",
             e.message
         );
         let f = file("---\ntitle: x\n---\n");
-        let s = split(&f).unwrap();
-        let e = parse::<ArticleMeta>(&f, &s, ARTICLE_KEYS).unwrap_err();
+        let e = problem::<ArticleMeta>(&f, ARTICLE_KEYS);
         assert!(
             e.message.contains("missing required key `date`"),
             "{}",
             e.message
         );
+    }
+
+    fn places(problems: &[Diagnostic]) -> Vec<(usize, usize, String)> {
+        let mut p: Vec<_> = problems
+            .iter()
+            .map(|d| (d.line, d.column, d.message.clone()))
+            .collect();
+        p.sort();
+        p
+    }
+
+    #[test]
+    fn every_problem_of_a_toml_front_matter_in_one_run() {
+        let f = file(concat!(
+            "+++\n",
+            "title = \"x\"\n",
+            "date = \"2023-02-30\"\n",
+            "topcs = [\"a\"]\n",
+            "updated = 5\n",
+            "draft = \"yes\"\n",
+            "actors = [\"macron\"]\n",
+            "[[sources]]\n",
+            "name = \"A\"\n",
+            "url = \"https://a.example\"\n",
+            "[[sources]]\n",
+            "nme = \"B\"\n",
+            "url = \"https://b.example\"\n",
+            "[[corrections]]\n",
+            "date = \"2023-13-01\"\n",
+            "text = \"t\"\n",
+            "+++\n",
+        ));
+        let s = split(&f).unwrap();
+        let (meta, problems) = parse::<ArticleMeta>(&f, &s, ARTICLE_KEYS);
+        let found = places(&problems);
+        let at: Vec<(usize, usize)> = found.iter().map(|(l, c, _)| (*l, *c)).collect();
+        assert_eq!(
+            at,
+            [(3, 8), (4, 1), (5, 11), (6, 9), (12, 1), (15, 8)],
+            "{found:#?}"
+        );
+        assert!(
+            found[0].2.starts_with("invalid date \"2023-02-30\""),
+            "{found:?}"
+        );
+        assert_eq!(found[1].2, "unknown key `topcs`");
+        assert_eq!(
+            problems
+                .iter()
+                .find(|d| d.line == 4)
+                .unwrap()
+                .help
+                .as_deref(),
+            Some("did you mean \"topics\"?")
+        );
+        assert!(found[2].2.starts_with("invalid date \"5\""), "{found:?}");
+        assert!(found[4].2.contains("unknown key `nme`"), "{found:?}");
+        let draft = problems.iter().find(|d| d.line == 6).unwrap();
+        assert_eq!(
+            draft.help.as_deref(),
+            Some("write true or false, without quotes")
+        );
+        // The page is still made, with the good values, so the rest of
+        // the site can check its references.
+        let meta = meta.expect("stand-ins fill the bad required keys");
+        assert_eq!(meta.actors, ["macron"]);
+        assert_eq!(meta.sources.len(), 1);
+        assert_eq!(meta.date.iso_day(), "1970-01-01");
+    }
+
+    #[test]
+    fn every_problem_of_a_yaml_front_matter_in_one_run() {
+        let f = file(concat!(
+            "---\n",
+            "date: 2023-02-30\n",
+            "sumary: s\n",
+            "timeline: []\n",
+            "actors:\n",
+            "  - macron\n",
+            "  - 7\n",
+            "---\n",
+        ));
+        let problems = problems::<ArticleMeta>(&f, ARTICLE_KEYS);
+        let found = places(&problems);
+        let at: Vec<(usize, usize)> = found.iter().map(|(l, c, _)| (*l, *c)).collect();
+        // The missing title at the fence; the bad date, two unknown keys
+        // and the number in a list of names each at its own place.
+        assert_eq!(at, [(1, 1), (2, 7), (3, 1), (4, 1), (7, 5)], "{found:#?}");
+        assert_eq!(found[0].2, "missing required key `title`");
+    }
+
+    #[test]
+    fn thousands_of_bad_keys_are_reported_up_to_a_bound() {
+        let mut text = String::from("+++\ntitle = \"x\"\ndate = 2023-10-10\n");
+        for i in 0..5_000 {
+            text.push_str(&format!("bad{i} = {i}\n"));
+        }
+        text.push_str("+++\n");
+        let problems = problems::<ArticleMeta>(&file(&text), ARTICLE_KEYS);
+        assert_eq!(problems.len(), MAX_PROBLEMS);
+    }
+
+    #[test]
+    fn a_bad_required_value_is_not_also_reported_missing() {
+        let f = file("+++\ntitle = 5\ndate = \"nope\"\n+++\n");
+        let problems = problems::<ArticleMeta>(&f, ARTICLE_KEYS);
+        assert_eq!(places(&problems).len(), 2, "{problems:#?}");
+        assert!(problems.iter().all(|d| !d.message.contains("missing")));
+    }
+
+    #[test]
+    fn a_later_problem_in_a_list_points_at_its_own_entry() {
+        let f = file(concat!(
+            "+++\ntitle = \"x\"\n",
+            "[[timeline]]\ndate = \"2023-99\"\ntext = \"a\"\n",
+            "[[timeline]]\ndate = \"2023\"\ntext = \"b\"\n",
+            "[[timeline]]\ndate = \"2023\"\ntxt = \"c\"\n",
+            "+++\n",
+        ));
+        let problems = problems::<NoteMeta>(&f, NOTE_KEYS);
+        let at: Vec<(usize, usize)> = places(&problems).iter().map(|(l, c, _)| (*l, *c)).collect();
+        assert_eq!(at, [(4, 8), (11, 1)], "{problems:#?}");
+    }
+
+    #[test]
+    fn a_colon_in_an_unquoted_yaml_value_gets_a_quote_hint() {
+        for (text, help) in [
+            (
+                "---\ntitle: Macron: the exit\ndate: 2023-10-10\n---\n",
+                "title: \"Macron: the exit\"",
+            ),
+            (
+                "---\ntitle: x\ndate: 2023-10-10\ntopics:\n  - Niger: coup\n---\n",
+                "- \"Niger: coup\"",
+            ),
+        ] {
+            let e = problem::<ArticleMeta>(&file(text), ARTICLE_KEYS);
+            let got = e.help.unwrap_or_default();
+            assert!(
+                got.contains("must be quoted") && got.contains(help),
+                "{text:?}: {got}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_mis_indented_yaml_key_is_called_so() {
+        for (text, line, key, above) in [
+            (
+                "---\ntitle: x\n date: 2023-10-10\n---\n",
+                3,
+                "date",
+                "title",
+            ),
+            (
+                "---\ntitle: x\nsources:\n  - name: a\n     url: b\n---\n",
+                5,
+                "url",
+                "name",
+            ),
+        ] {
+            let e = problem::<ArticleMeta>(&file(text), ARTICLE_KEYS);
+            assert_eq!(e.line, line, "{text:?}");
+            assert!(
+                e.message.starts_with(&format!("mis-indented key `{key}`")),
+                "{}",
+                e.message
+            );
+            let help = e.help.unwrap();
+            assert!(
+                help.contains(&format!("indented more than `{above}`")),
+                "{help}"
+            );
+        }
+    }
+
+    #[test]
+    fn less_indented_keys_and_list_items_are_called_mis_indented() {
+        let f = file("---\ntitle: x\ndate: 2023-10-10\nsources:\n  - name: a\n url: b\n---\n");
+        let e = problem::<ArticleMeta>(&f, ARTICLE_KEYS);
+        assert_eq!(
+            (e.line, e.column, e.width),
+            (6, 2, 3),
+            "the caret is on the key"
+        );
+        assert!(
+            e.message.starts_with("mis-indented key `url`"),
+            "{}",
+            e.message
+        );
+        assert!(e.help.unwrap().contains("indented less than `name`"));
+        let f = file(
+            "---\ntitle: x\ndate: 2023-10-10\nsources:\n  - name: a\n    url: b\n   - name: c\n---\n",
+        );
+        let e = problem::<ArticleMeta>(&f, ARTICLE_KEYS);
+        assert_eq!(e.line, 7);
+        assert!(
+            e.message.starts_with("mis-indented list item"),
+            "{}",
+            e.message
+        );
+        assert!(e
+            .help
+            .unwrap()
+            .contains("indented more than the `-` of the item above"));
     }
 
     #[test]

@@ -117,7 +117,11 @@ pub enum Loaded {
     Note(Arc<Page<NoteMeta>>),
     Actor(Arc<Page<ActorMeta>>),
     /// The file could not be read or parsed; the stem stands in for its slug.
-    Failed(Section, String, Diagnostic),
+    Failed(Section, String, Vec<Diagnostic>),
+    /// A page whose front matter has problems, loaded with the bad values
+    /// set aside (see [`front_matter::parse`]) so the rest of it is still
+    /// checked with the site; the problems are reported with the others.
+    Flawed(Box<Loaded>, Vec<Diagnostic>),
 }
 
 /// Every content file of a site, loaded, by path. Kept between builds by
@@ -184,15 +188,23 @@ impl ContentFiles {
             unavailable: Vec::new(),
         };
         for loaded in self.files.values() {
+            let loaded = match loaded {
+                Loaded::Flawed(page, problems) => {
+                    errors.extend(problems.iter().cloned());
+                    page
+                }
+                loaded => loaded,
+            };
             let (draft, section, slug) = match loaded {
                 Loaded::Article(p) => (p.meta.draft, Section::Articles, &p.slug),
                 Loaded::Note(p) => (p.meta.draft, Section::Notes, &p.slug),
                 Loaded::Actor(p) => (p.meta.draft, Section::Actors, &p.slug),
                 Loaded::Failed(section, stem, e) => {
-                    errors.push(e.clone());
+                    errors.extend(e.iter().cloned());
                     site.unavailable.push((*section, stem.clone()));
                     continue;
                 }
+                Loaded::Flawed(..) => continue,
             };
             if draft && !options.include_drafts {
                 site.drafts.push((section, slug.clone()));
@@ -202,7 +214,7 @@ impl ContentFiles {
                 Loaded::Article(p) => site.articles.push(p.clone()),
                 Loaded::Note(p) => site.notes.push(p.clone()),
                 Loaded::Actor(p) => site.actors.push(p.clone()),
-                Loaded::Failed(..) => {}
+                Loaded::Failed(..) | Loaded::Flawed(..) => {}
             }
         }
         (site, errors)
@@ -218,7 +230,10 @@ pub fn section_of(root: &Path, path: &Path) -> Option<Section> {
     }
     let is_md = path
         .extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        .is_some_and(|x| x.eq_ignore_ascii_case("md"))
+        && !path
+            .file_name()
+            .is_some_and(|n| n.eq_ignore_ascii_case("_index.md"));
     let section = Section::from_folder(&rel.components().next()?.as_os_str().to_string_lossy())?;
     (is_md && rel.components().count() > 1).then_some(section)
 }
@@ -263,6 +278,12 @@ fn collect_content_files(
                 .path()
                 .extension()
                 .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        if entry.file_type().is_file() {
+            if let Some(d) = foreign_habit(root, entry.path()) {
+                errors.push(d);
+                continue;
+            }
+        }
         match Section::from_folder(&first) {
             Some(section) if is_md => files.push((section, entry.path().to_path_buf())),
             Some(_) => {}
@@ -286,6 +307,41 @@ fn collect_content_files(
     }
 }
 
+/// Markdown extensions other than `.md`, which other generators read.
+const OTHER_MARKDOWN: &[&str] = &["markdown", "mdown", "mkd", "mkdn", "mdwn"];
+
+/// A file that another generator would read as content but this one would
+/// not (Hugo's and Zola's `_index.md` section pages, `.markdown` files):
+/// an error saying what to do instead, so no page silently goes missing.
+fn foreign_habit(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let name = path.file_name()?.to_string_lossy();
+    let rel = relative(root, path);
+    if name.eq_ignore_ascii_case("_index.md") {
+        return Some(
+            Diagnostic::in_file(&rel, 1, 1, "`_index.md` section pages are not used here")
+                .with_help(
+                    "the lists of each section are made by the theme: remove this file, and \
+                     to change a list page override templates/articles.html, explainers.html or \
+                     actors.html; text for the front page goes in site.toml's `description`",
+                ),
+        );
+    }
+    let extension = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    if OTHER_MARKDOWN.contains(&extension.as_str()) {
+        let stem = path.file_stem()?.to_string_lossy();
+        return Some(
+            Diagnostic::in_file(
+                &rel,
+                1,
+                1,
+                format!("`.{extension}` files are not read: pages are `.md` files"),
+            )
+            .with_help(format!("rename it to {stem}.md")),
+        );
+    }
+    None
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     (name.starts_with('.') && name != "." && name != "..") || name.ends_with('~')
@@ -297,44 +353,72 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
-    let loaded = read_source(root, path).and_then(|file| {
-        characters::check_bidi_controls(&file)?;
-        let file = Arc::new(file);
-        Ok(match section {
-            Section::Articles => Loaded::Article(Arc::new(parse_page(
-                file,
-                ARTICLE_KEYS,
-                |m: &ArticleMeta| m.slug.clone(),
-            )?)),
-            Section::Notes => {
-                Loaded::Note(Arc::new(parse_page(file, NOTE_KEYS, |m: &NoteMeta| {
-                    m.slug.clone()
-                })?))
-            }
-            Section::Actors => {
-                Loaded::Actor(Arc::new(parse_page(file, ACTOR_KEYS, |m: &ActorMeta| {
-                    m.slug.clone()
-                })?))
-            }
-        })
-    });
-    loaded.unwrap_or_else(|e| {
-        let stem = path
-            .file_stem()
+    let stem = || {
+        path.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        Loaded::Failed(section, stem, e)
-    })
+            .unwrap_or_default()
+    };
+    let file = match read_source(root, path).and_then(|file| {
+        characters::check_bidi_controls(&file)?;
+        Ok(file)
+    }) {
+        Ok(file) => Arc::new(file),
+        Err(e) => return Loaded::Failed(section, stem(), vec![e]),
+    };
+    let (loaded, problems) = match section {
+        Section::Articles => {
+            let (page, problems) = parse_page(file, ARTICLE_KEYS, |m: &ArticleMeta| m.slug.clone());
+            (page.map(|p| Loaded::Article(Arc::new(p))), problems)
+        }
+        Section::Notes => {
+            let (page, problems) = parse_page(file, NOTE_KEYS, |m: &NoteMeta| m.slug.clone());
+            (page.map(|p| Loaded::Note(Arc::new(p))), problems)
+        }
+        Section::Actors => {
+            let (page, problems) = parse_page(file, ACTOR_KEYS, |m: &ActorMeta| m.slug.clone());
+            (page.map(|p| Loaded::Actor(Arc::new(p))), problems)
+        }
+    };
+    match loaded {
+        Some(page) if problems.is_empty() => page,
+        Some(page) => Loaded::Flawed(Box::new(page), problems),
+        None => Loaded::Failed(section, stem(), problems),
+    }
 }
 
+/// A page from its file: the page when one could be made (with stand-ins
+/// for bad values when there are problems), and the problems.
 fn parse_page<M: DeserializeOwned>(
     file: Arc<SourceFile>,
     keys: &[&str],
     slug_override: impl Fn(&M) -> Option<String>,
+) -> (Option<Page<M>>, Vec<Diagnostic>) {
+    let split = match front_matter::split(&file).and_then(|split| {
+        characters::check_escapes(&file, split.front_matter.clone(), split.format)?;
+        Ok(split)
+    }) {
+        Ok(s) => s,
+        Err(e) => return (None, vec![e]),
+    };
+    let (meta, mut problems) = front_matter::parse::<M>(&file, &split, keys);
+    let Some(meta) = meta else {
+        return (None, problems);
+    };
+    match page_from(file, split, meta, slug_override) {
+        Ok(page) => (Some(page), problems),
+        Err(e) => {
+            problems.push(e);
+            (None, problems)
+        }
+    }
+}
+
+fn page_from<M>(
+    file: Arc<SourceFile>,
+    split: front_matter::Split,
+    meta: M,
+    slug_override: impl Fn(&M) -> Option<String>,
 ) -> Result<Page<M>, Diagnostic> {
-    let split = front_matter::split(&file)?;
-    characters::check_escapes(&file, split.front_matter.clone(), split.format)?;
-    let meta: M = front_matter::parse(&file, &split, keys)?;
     let (slug_text, from_key) = match slug_override(&meta) {
         Some(s) => (s, true),
         None => (

@@ -213,12 +213,14 @@ pub fn render(
                 Ok(Rendered::Unchanged(path, fingerprint)) => {
                     Ok(Outcome::Unchanged(path, fingerprint))
                 }
-                Err(d) => Err(Failure::Template(d)),
+                Err(failure) => Err(Failure::Template(failure)),
             }
         })
         .collect();
     let mut out = RenderOutput::default();
-    let mut errors = Diagnostics::new();
+    // One template fault fails every page using the template: it is
+    // reported once, naming the first page and how many others.
+    let mut failed: Vec<(Diagnostic, Vec<String>)> = Vec::new();
     for r in results {
         match r {
             Ok(Outcome::Rendered(path, fingerprint, changed)) => {
@@ -233,15 +235,34 @@ pub fn render(
                 out.fingerprints.push((path.clone(), fingerprint));
                 out.unchanged.push(path);
             }
-            Err(Failure::Template(e)) => errors.push(e),
+            Err(Failure::Template(failure)) => {
+                let (d, page) = *failure;
+                match failed.iter_mut().find(|(f, _)| *f == d) {
+                    Some((_, pages)) => pages.push(page),
+                    None => failed.push((d, vec![page])),
+                }
+            }
             Err(Failure::Io(m)) => return Err(RenderError::Io(m)),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(RenderError::Templates(errors))
+    if failed.is_empty() {
+        return Ok(out);
     }
+    let mut errors = Diagnostics::new();
+    for (mut d, mut pages) in failed {
+        pages.sort();
+        d.message = match pages.len() {
+            1 => format!("{} (rendering {})", d.message, pages[0]),
+            n => format!(
+                "{} (rendering {} and {} other pages)",
+                d.message,
+                pages[0],
+                n - 1
+            ),
+        };
+        errors.push(d);
+    }
+    Err(RenderError::Templates(errors))
 }
 
 enum Outcome {
@@ -250,7 +271,7 @@ enum Outcome {
 }
 
 enum Failure {
-    Template(Diagnostic),
+    Template(Box<(Diagnostic, String)>),
     Io(String),
 }
 
@@ -259,7 +280,8 @@ enum Rendered {
     Unchanged(String, u64),
 }
 
-fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<Rendered, Diagnostic> {
+/// Renders one page; a template error comes with the path of the page.
+fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<Rendered, Box<(Diagnostic, String)>> {
     let Some(context) = job.context else {
         return Ok(Rendered::Unchanged(job.path, job.fingerprint));
     };
@@ -271,12 +293,10 @@ fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<Rendered, Diagnostic
             },
             job.fingerprint,
         )),
-        Err(e) => {
-            let file = site.templates.iter().find(|t| t.name == job.template);
-            let mut d = theme::template_error(job.template, file, &e);
-            d.message = format!("{} (rendering {})", d.message, job.path);
-            Err(d)
-        }
+        Err(e) => Err(Box::new((
+            theme::render_error(tera, &site.templates, job.template, &e),
+            job.path,
+        ))),
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use include_dir::{include_dir, Dir};
 use tera::Tera;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::load::TemplateFile;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -120,15 +120,40 @@ fn compile(sources: &[Source], fingerprint: u64) -> Result<Theme, Diagnostics> {
         .collect();
     if let Err(e) = tera.add_raw_templates(pairs) {
         let mut errors = Diagnostics::new();
-        errors.push(Diagnostic::in_file(
-            std::path::Path::new("templates"),
-            1,
-            1,
-            error_chain(&e),
-        ));
+        errors.push(link_error(sources, &e));
         return Err(errors);
     }
     Ok(Theme { tera, fingerprint })
+}
+
+/// An error linking the templates together ("Template 'article.html' is
+/// inheriting from 'bse.html', which doesn't exist"): placed where the
+/// first template names the missing one, with the nearest existing name.
+fn link_error(sources: &[Source], e: &tera::Error) -> Diagnostic {
+    let text = error_chain(e);
+    let message = format!("template error: {text}");
+    let quoted: Vec<&str> = text.split(['\'', '`']).skip(1).step_by(2).collect();
+    let (Some(referrer), Some(missing)) = (quoted.first(), quoted.get(1)) else {
+        return Diagnostic::in_file(std::path::Path::new("templates"), 1, 1, message);
+    };
+    let help = crate::diagnostics::did_you_mean(missing, sources.iter().map(|s| s.0.as_str()));
+    match sources.iter().find(|s| s.0 == *referrer) {
+        Some((_, _, Some(f))) => {
+            let at = f
+                .file
+                .text
+                .find(&format!("\"{missing}\""))
+                .map_or(0, |i| i + 1);
+            Diagnostic::at(&f.file, at..at + missing.len(), message).with_help_opt(help)
+        }
+        _ => Diagnostic::in_file(
+            &std::path::Path::new("(built-in theme) templates").join(referrer),
+            1,
+            1,
+            message,
+        )
+        .with_help_opt(help),
+    }
 }
 
 /// A template error with its position: Tera's own for syntax errors
@@ -180,6 +205,126 @@ pub fn template_error(name: &str, file: Option<&TemplateFile>, e: &tera::Error) 
         .filter(|_| parsed_position.is_none())
         .map_or(1, str::len);
     Diagnostic::at(&f.file, offset..offset + width, message)
+}
+
+/// A render error at the template line that caused it. Tera names the
+/// template being rendered (`actor.html`) even when the fault is in a
+/// template it extends (`base.html`), includes or imports macros from;
+/// its error chain says which one ("error happened in 'base.html'",
+/// "error while rendering macro `m::card`"), and the name the error quotes
+/// (a variable, filter, test or function) is looked for there first, then
+/// in the rest of the templates involved, the site's own before the
+/// built-in ones.
+pub fn render_error(
+    tera: &Tera,
+    overrides: &[TemplateFile],
+    template: &str,
+    e: &tera::Error,
+) -> Diagnostic {
+    let text = error_chain(e);
+    let mut within = between(&text, "(error happened in '", "'")
+        .unwrap_or(template)
+        .to_string();
+    if let Some(namespace) = between(&text, "error while rendering macro `", "::") {
+        let importers = [within.as_str(), template];
+        let file = importers.iter().find_map(|name| {
+            tera.templates.get(*name).and_then(|t| {
+                t.imported_macro_files
+                    .iter()
+                    .find(|(_, ns)| ns == namespace)
+                    .map(|(file, _)| file.clone())
+            })
+        });
+        if let Some(file) = file {
+            within = file;
+        }
+    }
+    let needle = variable_in(&text)
+        .or_else(|| between(&text, "Template '[", "]'").and_then(|names| names.split(", ").next()))
+        .or_else(|| between(&text, "Filter '", "'"))
+        .or_else(|| between(&text, "Test '", "'"))
+        .or_else(|| between(&text, "Function '", "'"));
+    let sources = sources(overrides);
+    let mut order: Vec<&str> = vec![within.as_str(), template];
+    if let Some(t) = tera.templates.get(template) {
+        order.extend(t.parents.iter().map(String::as_str));
+        order.extend(t.imported_macro_files.iter().map(|(f, _)| f.as_str()));
+    }
+    order.extend(
+        sources
+            .iter()
+            .filter(|s| s.2.is_some())
+            .map(|s| s.0.as_str()),
+    );
+    order.extend(
+        sources
+            .iter()
+            .filter(|s| s.2.is_none())
+            .map(|s| s.0.as_str()),
+    );
+    let found = needle.and_then(|needle| {
+        order.iter().find_map(|name| {
+            let (_, source, file) = sources.iter().find(|s| s.0 == *name)?;
+            let at = find_word(source, needle)?;
+            Some((*name, source, *file, at..at + needle.len()))
+        })
+    });
+    // "Variable `x` not found in context while rendering 'actor.html'":
+    // the template named last is the one rendered, not the one at fault.
+    let detail = text
+        .rsplit(": ")
+        .find(|part| !part.trim().is_empty())
+        .unwrap_or(&text)
+        .trim();
+    let detail = detail
+        .split(" while rendering '")
+        .next()
+        .unwrap_or(detail)
+        .trim_end_matches('.');
+    let message = format!("template error: {detail}");
+    let (name, source, file, span) = match found {
+        Some(f) => f,
+        None => match sources.iter().find(|s| s.0 == within) {
+            Some((name, source, file)) => (name.as_str(), source, *file, 0..0),
+            None => return Diagnostic::in_file(std::path::Path::new("templates"), 1, 1, message),
+        },
+    };
+    match file {
+        Some(f) => Diagnostic::at(&f.file, span, message),
+        None => {
+            let builtin = SourceFile::new(
+                std::path::Path::new("(built-in theme) templates").join(name),
+                source.clone(),
+            );
+            let mut d = Diagnostic::at(&builtin, span, message);
+            // The built-in theme's text is not the user's to read.
+            d.source_line = None;
+            d
+        }
+    }
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'t>(text: &'t str, start: &str, end: &str) -> Option<&'t str> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// Where `word` first appears in `text` inside a `{{ }}` or `{% %}` tag,
+/// not as part of a longer name.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let is_name = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    let in_tag = |i: usize| {
+        let before = &text[..i];
+        let open = before.rfind("{{").max(before.rfind("{%"));
+        let close = before.rfind("}}").max(before.rfind("%}"));
+        open.is_some() && open > close
+    };
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        !is_name(text[..i].chars().next_back())
+            && !is_name(text[i + word.len()..].chars().next())
+            && in_tag(i)
+    })
 }
 
 /// The variable a render error names ("Variable `page.byline` not found").

@@ -44,6 +44,8 @@ pub struct LinkTargets {
     info: HashMap<Target, TargetInfo>,
     /// Pages that failed to load: links to them are not reported again.
     unavailable: rustc_hash::FxHashSet<(Section, String)>,
+    /// Drafts left out of this build, so a link to one can say so.
+    drafts: rustc_hash::FxHashSet<(Section, String)>,
 }
 
 /// How a wikilink destination failed to resolve.
@@ -55,6 +57,8 @@ pub enum WikiError {
     Ambiguous(Vec<Section>),
     /// The page exists but failed to load; its own error says why.
     Unavailable,
+    /// The page is a draft left out of this build.
+    Draft(Section),
 }
 
 impl LinkTargets {
@@ -68,6 +72,10 @@ impl LinkTargets {
 
     pub fn mark_unavailable(&mut self, section: Section, slug: &str) {
         self.unavailable.insert((section, slug.to_string()));
+    }
+
+    pub fn mark_draft(&mut self, section: Section, slug: &str) {
+        self.drafts.insert((section, slug.to_string()));
     }
 
     pub fn info(&self, target: Target) -> &TargetInfo {
@@ -102,9 +110,15 @@ impl LinkTargets {
         match candidates.as_slice() {
             [one] => Ok(*one),
             [] if failed => Err(WikiError::Unavailable),
-            [] => Err(WikiError::Unknown {
-                help: self.suggest(section, slug),
-            }),
+            [] => match Section::ALL.into_iter().find(|s| {
+                section.is_none_or(|want| want == *s)
+                    && self.drafts.contains(&(*s, slug.to_string()))
+            }) {
+                Some(s) => Err(WikiError::Draft(s)),
+                None => Err(WikiError::Unknown {
+                    help: self.suggest(section, slug),
+                }),
+            },
             many => Err(WikiError::Ambiguous(
                 many.iter().map(|t| t.section).collect(),
             )),

@@ -450,6 +450,10 @@ impl<'o, 'a> Renderer<'o, 'a> {
             Err(WikiError::Unknown { help }) => {
                 Some((format!("broken wikilink: no page \"{page}\""), help))
             }
+            Err(WikiError::Draft(section)) => Some((
+                format!("broken wikilink: {} \"{page}\" is a draft", section.noun()),
+                Some("publish it (remove `draft = true`) or build with --drafts".to_string()),
+            )),
             Err(WikiError::Ambiguous(sections)) => Some((
                 format!("ambiguous wikilink: \"{page}\" is the slug of more than one page"),
                 Some(format!(

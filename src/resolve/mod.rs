@@ -137,6 +137,9 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         for (section, slug) in unavailable {
             targets.mark_unavailable(*section, slug);
         }
+        for (section, slug) in drafts {
+            targets.mark_draft(*section, slug.as_str());
+        }
         let index = SlugIndex {
             articles: articles
                 .iter()
@@ -334,10 +337,27 @@ fn remove_duplicate_slugs<M>(pages: &mut Vec<&Page<M>>, errors: &mut Diagnostics
     let mut seen: HashMap<Slug, std::path::PathBuf> = HashMap::default();
     pages.retain(|p| match seen.get(&p.slug) {
         Some(first) => {
-            errors.push(
-                Diagnostic::at(&p.file, 0..0, format!("duplicate slug \"{}\": also used by {}", p.slug, first.display()))
-                    .with_help("slugs must be unique within a section: rename one file or set `slug` in its front matter"),
+            let message = format!(
+                "duplicate slug \"{}\": also used by {}",
+                p.slug,
+                first.display()
             );
+            // A slug set by `slug =` is pointed at there; one taken from
+            // the file name at the top of the file.
+            let key = crate::load::front_matter::locate_key(
+                &p.file.text,
+                p.front_matter.clone(),
+                "slug",
+            );
+            let d = if p.file.text.get(key) == Some("slug") {
+                p.error_at_key("slug", Some(p.slug.as_str()), message).with_help(
+                    "slugs must be unique within a section: change this `slug` or the other page's",
+                )
+            } else {
+                Diagnostic::at(&p.file, 0..0, message)
+                    .with_help("slugs must be unique within a section: rename one file or set `slug` in its front matter")
+            };
+            errors.push(d);
             false
         }
         None => {

@@ -113,14 +113,22 @@ impl<'a> Context<'a> {
                         Some(slug),
                         format!("unknown {} \"{slug}\"", section.noun()),
                     )
-                    .with_help_opt(
+                    .with_help_opt(if slug.contains(" - ") {
+                        // YAML folds an item indented deeper than the one
+                        // above into it: `a - b`.
+                        Some(
+                            "this is two list items run together: a `-` indented more \
+                             than the item above continues that item; line them up"
+                                .to_string(),
+                        )
+                    } else {
                         did_you_mean(slug, self.targets.slugs_of(section)).or_else(|| {
                             Some(format!(
                                 "no file content/{}/{slug}.md (or page with slug = \"{slug}\")",
                                 section.folder()
                             ))
-                        }),
-                    ),
+                        })
+                    }),
                 ),
             }
         }
@@ -262,9 +270,16 @@ impl<'a> Context<'a> {
                         Some(src),
                         format!("image \"{src}\" not found in static/"),
                     )
-                    .with_help(format!(
-                        "put the file at static/{local} or use an absolute https:// URL"
-                    )),
+                    .with_help(match local.strip_prefix("static/") {
+                        // Paths are already under static/: a written
+                        // `static/` looks for static/static/.
+                        Some(rest) => format!(
+                            "image paths start inside static/: drop `static/` and write \"{rest}\""
+                        ),
+                        None => format!(
+                            "put the file at static/{local} or use an absolute https:// URL"
+                        ),
+                    }),
                 );
             }
         }

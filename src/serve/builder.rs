@@ -88,7 +88,7 @@ impl Builder {
                 self.shared.failed(overlay::render(&shown));
             }
             Rebuild::Broken(message) => {
-                eprintln!("error: {message}");
+                eprintln!("error: {}", crate::diagnostics::escape_controls(&message));
                 self.shared.failed(overlay::render(&[message]));
             }
         }
@@ -106,11 +106,11 @@ impl Builder {
         eprintln!(
             "rebuilt in {:.0} ms: {what} ({})",
             elapsed.as_secs_f64() * 1e3,
-            trigger(self.session.root(), batch)
+            crate::diagnostics::escape_controls(&trigger(self.session.root(), batch))
         );
         if self.verbosity == Verbosity::Verbose {
             for path in changed {
-                eprintln!("  {path}");
+                eprintln!("  {}", crate::diagnostics::escape_controls(path));
             }
         }
     }

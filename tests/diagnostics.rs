@@ -1,0 +1,550 @@
+//! How problems are reported: every problem of a file and of a run in one
+//! go, each at its place, with the hint that helps; frames that stay
+//! aligned and escaped whatever the file holds; and output that survives a
+//! closed pipe. Each test runs the real binary on a small site.
+
+mod support;
+
+use std::process::{Command, Stdio};
+
+use support::{bin, stderr, Site};
+
+/// Every `path:line:column:` line that starts a diagnostic, in order.
+fn locations(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with("error:") && !l.is_empty())
+        .filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .filter_map(|l| {
+            let mut parts = l.splitn(4, ':');
+            let (path, line, column) = (parts.next()?, parts.next()?, parts.next()?);
+            line.parse::<usize>().ok()?;
+            column.parse::<usize>().ok()?;
+            Some(format!("{path}:{line}:{column}"))
+        })
+        .collect()
+}
+
+/// Runs `check` and asserts it fails with exactly these locations, in
+/// order; returns what it printed.
+fn check_reports(site: &Site, expected: &[&str]) -> String {
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let root = site.root().display().to_string();
+    let found: Vec<String> = locations(&err)
+        .into_iter()
+        .map(|l| l.trim_start_matches(&format!("{root}/")).to_string())
+        .collect();
+    assert_eq!(found, expected, "{err}");
+    assert!(
+        err.contains(&format!("error: {} problem", expected.len())),
+        "{err}"
+    );
+    err
+}
+
+/// The binary with stdout or stderr connected to a pipe whose reading end
+/// is already closed, so every write fails with a broken pipe.
+fn run_into_closed_pipe(site: Option<&Site>, args: &[&str], closed_stdout: bool) -> i32 {
+    // The reading end belongs to a process that has already exited.
+    let mut reader = Command::new("true").stdin(Stdio::piped()).spawn().unwrap();
+    let writer = Stdio::from(reader.stdin.take().unwrap());
+    reader.wait().unwrap();
+    let mut cmd: Command = bin();
+    cmd.args(args);
+    if let Some(site) = site {
+        cmd.arg("--root").arg(site.root());
+    }
+    if closed_stdout {
+        cmd.stdout(writer).stderr(Stdio::piped());
+    } else {
+        cmd.stderr(writer).stdout(Stdio::piped());
+    }
+    let out = cmd.output().unwrap();
+    let other = if closed_stdout {
+        &out.stderr
+    } else {
+        &out.stdout
+    };
+    let other = String::from_utf8_lossy(other);
+    assert!(
+        !other.contains("panicked") && !other.contains("internal error"),
+        "{args:?}: {other}"
+    );
+    out.status
+        .code()
+        .unwrap_or_else(|| panic!("{args:?} was killed: {:?}", out.status))
+}
+
+const ARTICLE_OK: &str = "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\nBody.\n";
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly_with_the_commands_status() {
+    let good = Site::new(&[("content/articles/a.md", ARTICLE_OK)]);
+    let broken = Site::new(&[(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = \"2023-02-30\"\n+++\n\nSee [[nowhere]].\n",
+    )]);
+    assert_eq!(run_into_closed_pipe(None, &["--help"], true), 0);
+    assert_eq!(run_into_closed_pipe(None, &["build", "--help"], true), 0);
+    assert_eq!(run_into_closed_pipe(Some(&good), &["check"], false), 0);
+    assert_eq!(run_into_closed_pipe(Some(&good), &["build"], false), 0);
+    assert!(good.exists("index.html"), "the build still ran");
+    assert_eq!(run_into_closed_pipe(Some(&broken), &["check"], false), 1);
+    assert_eq!(run_into_closed_pipe(Some(&broken), &["build"], false), 1);
+    assert_eq!(run_into_closed_pipe(None, &["bogus-command"], false), 2);
+}
+
+#[test]
+fn control_characters_and_escape_sequences_are_printed_escaped() {
+    // A title holding a screen-clearing escape, a window-title sequence, a
+    // right-to-left override and a C1 control, in a file whose name holds
+    // an escape too; the wikilink target quotes one in the message.
+    let site = Site::new(&[
+        (
+            "content/articles/a\u{1b}[2Jb.md",
+            "+++\ntitle = \"\u{1b}[2J\u{1b}]0;pwned\u{7}T\u{202e}txt\u{9b}\"\ndate = 2023-10-10\n+++\n",
+        ),
+        (
+            "content/articles/c.md",
+            "+++\ntitle = \"C\"\ndate = 2023-10-10\n+++\n\nSee [[no\u{1b}[31mwhere]] \u{202e}.\n",
+        ),
+    ]);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let raw: Vec<char> = err
+        .chars()
+        .filter(|&c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c))
+        .collect();
+    assert!(raw.is_empty(), "raw control characters {raw:?} in:\n{err}");
+    assert!(
+        err.contains("a\\u{1b}[2Jb.md:2:10: "),
+        "the path is escaped:\n{err}"
+    );
+    assert!(
+        err.contains("2 | title = \"\\u{1b}[2J\\u{1b}]0;pwned\\u{7}T\\u{202e}txt\\u{9b}\""),
+        "the source line is escaped:\n{err}"
+    );
+    assert!(
+        err.contains("c.md:6:5: broken wikilink: no page \"no\\u{1b}[31mwhere\""),
+        "the message quoting the body is escaped:\n{err}"
+    );
+    assert!(
+        err.contains("6 | See [[no\\u{1b}[31mwhere]] \\u{202e}."),
+        "{err}"
+    );
+}
+
+const ACTOR: &str = "+++\nname = \"Emmanuel Macron\"\n+++\n\nPresident.\n";
+
+#[test]
+fn every_problem_of_one_file_is_reported_in_one_run() {
+    // A bad date, an unknown key and an unknown actor slug: three runs to
+    // find before, one now. The body's broken wikilink is found too.
+    let site = Site::new(&[
+        ("content/actors/emmanuel-macron.md", ACTOR),
+        (
+            "content/articles/a.md",
+            concat!(
+                "+++\n",
+                "title = \"A\"\n",
+                "date = \"2023-02-30\"\n",
+                "topcs = [\"Niger\"]\n",
+                "actors = [\"emanuel-macron\"]\n",
+                "+++\n",
+                "\n",
+                "See [[nowhere]].\n",
+            ),
+        ),
+    ]);
+    let err = check_reports(
+        &site,
+        &[
+            "content/articles/a.md:3:8",
+            "content/articles/a.md:4:1",
+            "content/articles/a.md:5:12",
+            "content/articles/a.md:8:5",
+        ],
+    );
+    assert!(err.contains("invalid date \"2023-02-30\""), "{err}");
+    assert!(err.contains("did you mean \"topics\"?"), "{err}");
+    assert!(err.contains("did you mean \"emmanuel-macron\"?"), "{err}");
+}
+
+#[test]
+fn every_problem_of_a_yaml_file_and_of_its_neighbours_in_one_run() {
+    // A missing title, a mistyped key and a number where a slug belongs in
+    // one YAML file; the page still counts as existing for the article that
+    // links to it (no "no page"), and the linking article's own problem is
+    // reported beside them.
+    let site = Site::new(&[
+        ("content/actors/emmanuel-macron.md", ACTOR),
+        (
+            "content/notes/coup.md",
+            "---\nsumary: x\nrelated:\n  - 7\nactors: [emmanuel-macron, nobody]\n---\n\nBody.\n",
+        ),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\nbackground = [\"coup\"]\nactors = [\"emmanuel-macron\", \"x\"]\n+++\n\nSee [[coup]].\n",
+        ),
+    ]);
+    check_reports(
+        &site,
+        &[
+            "content/articles/a.md:5:31",
+            "content/notes/coup.md:1:1",
+            "content/notes/coup.md:2:1",
+            "content/notes/coup.md:4:5",
+            "content/notes/coup.md:5:27",
+        ],
+    );
+}
+
+#[test]
+fn a_wikilink_to_a_draft_says_it_is_a_draft() {
+    let site = Site::new(&[
+        (
+            "content/notes/coup.md",
+            "+++\ntitle = \"Coup\"\ndraft = true\n+++\n\nBody.\n",
+        ),
+        (
+            "content/actors/junta.md",
+            "+++\nname = \"The Junta\"\ndraft = true\n+++\n\nBody.\n",
+        ),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\nSee [[coup]] and [[actors/junta|them]] and [[notes/junta]].\n",
+        ),
+    ]);
+    let err = check_reports(
+        &site,
+        &[
+            "content/articles/a.md:6:5",
+            "content/articles/a.md:6:18",
+            "content/articles/a.md:6:44",
+        ],
+    );
+    assert!(
+        err.contains("broken wikilink: note \"coup\" is a draft"),
+        "{err}"
+    );
+    assert!(
+        err.contains("broken wikilink: actor \"actors/junta\" is a draft"),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: publish it (remove `draft = true`) or build with --drafts"),
+        "{err}"
+    );
+    // The note section holds no draft "junta": that one is no page.
+    assert!(err.contains("no page \"notes/junta\""), "{err}");
+    let out = site.run(&["check", "--drafts"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        locations(&err)
+            .iter()
+            .map(|l| l.rsplit("content/").next().unwrap().to_string())
+            .collect::<Vec<_>>(),
+        ["articles/a.md:6:44"],
+        "with --drafts only the real broken link is left:\n{err}"
+    );
+}
+
+#[test]
+fn a_top_level_key_inside_a_table_of_site_toml_is_told_so() {
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "title = \"T\"\n\n[publisher]\nname = \"P\"\nautolink = false\nlogo_url = \"x\"\n",
+        ),
+        ("content/articles/a.md", ARTICLE_OK),
+    ]);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("site.toml:5:1: unknown key `autolink` in the `[publisher]` table"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "move it above `[publisher]` (top-level keys must come before the first table)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("did you mean \"autolink\""), "{err}");
+}
+
+/// A site with two articles, a note and an actor, and the built-in
+/// `base.html` copied into its own `templates/` with `edit` applied to it.
+fn site_with_own_base(edit: impl Fn(&str) -> String) -> Site {
+    let base = std::fs::read_to_string(support::repo_root().join("templates/base.html")).unwrap();
+    let site = Site::new(&[
+        ("content/articles/a.md", ARTICLE_OK),
+        (
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = 2023-10-11\n+++\n\nBody.\n",
+        ),
+        ("content/notes/n.md", "+++\ntitle = \"N\"\n+++\n\nBody.\n"),
+        ("content/actors/emmanuel-macron.md", ACTOR),
+    ]);
+    site.write("templates/base.html", &edit(&base));
+    site
+}
+
+#[test]
+fn a_render_error_in_the_sites_own_base_template_is_reported_once_at_its_line() {
+    // Line 54 of base.html is the feed link of the footer: every page
+    // extends base.html, and each used to report the error as
+    // `(built-in theme) templates/<page template>:1:1`.
+    let site = site_with_own_base(|base| {
+        base.lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i + 1 == 54 {
+                    format!("{l} {{{{ site.titel }}}}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect()
+    });
+    let line54 = std::fs::read_to_string(site.root().join("templates/base.html"))
+        .unwrap()
+        .lines()
+        .nth(53)
+        .unwrap()
+        .to_string();
+    let column = line54.find("site.titel").unwrap() + 1;
+    for command in ["check", "build"] {
+        let out = site.run(&[command]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        let found = locations(&err);
+        assert_eq!(found.len(), 1, "{command}: reported once:\n{err}");
+        assert!(
+            found[0].ends_with(&format!("templates/base.html:54:{column}")),
+            "{command}:\n{err}"
+        );
+        assert!(!err.contains("built-in theme"), "{err}");
+        assert!(
+            err.contains("template error: Variable `site.titel` not found in context (rendering "),
+            "{err}"
+        );
+        assert!(err.contains("other pages)"), "{err}");
+    }
+}
+
+#[test]
+fn template_errors_point_into_the_template_at_fault() {
+    // A macro file of the site's own with a bad variable, imported by the
+    // site's own article.html; and an `extends` of a misspelt name.
+    let site = site_with_own_base(|b| b.to_string());
+    site.write(
+        "templates/cards.html",
+        "{% macro card(x) %}\n<p>{{ x.nme }}</p>\n{% endmacro card %}\n",
+    );
+    let article =
+        std::fs::read_to_string(support::repo_root().join("templates/article.html")).unwrap();
+    let article = article
+        .replacen(
+            "{% extends \"base.html\" %}",
+            "{% extends \"base.html\" %}{% import \"cards.html\" as cards %}",
+            1,
+        )
+        .replacen(
+            "{% block main %}",
+            "{% block main %}{{ cards::card(x=site) }}",
+            1,
+        );
+    site.write("templates/article.html", &article);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let found = locations(&err);
+    assert_eq!(found.len(), 1, "{err}");
+    assert!(found[0].ends_with("templates/cards.html:2:7"), "{err}");
+    assert!(err.contains("(rendering articles/"), "{err}");
+    assert!(err.contains("and 1 other pages)"), "{err}");
+
+    site.write("templates/article.html", "{% extends \"bse.html\" %}\n");
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let found = locations(&err);
+    assert_eq!(found.len(), 1, "{err}");
+    assert!(found[0].ends_with("templates/article.html:1:13"), "{err}");
+    assert!(err.contains("= help: did you mean \"base.html\"?"), "{err}");
+}
+
+#[test]
+fn the_hints_a_newcomer_needs_all_in_one_run() {
+    let site = Site::new(&[
+        ("static/images/x.png", "png"),
+        ("content/articles/a.md", ARTICLE_OK),
+        // A duplicate slug set by `slug =` is pointed at there.
+        (
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = 2023-10-10\nslug = \"a\"\n+++\n",
+        ),
+        // An image path written from the site root.
+        (
+            "content/articles/c.md",
+            "+++\ntitle = \"C\"\ndate = 2023-10-10\nimage = \"static/images/x.png\"\nimage_alt = \"x\"\n+++\n",
+        ),
+        (
+            "content/actors/d.md",
+            "+++\nname = \"D\"\nimage = \"/static/images/y.png\"\nimage_alt = \"y\"\n+++\n",
+        ),
+        // A quote inside a TOML string.
+        (
+            "content/articles/e.md",
+            "+++\ntitle = \"He said \"no\"\"\ndate = 2023-10-10\n+++\n",
+        ),
+        // A colon in an unquoted YAML value, and a mis-indented key.
+        (
+            "content/articles/f.md",
+            "---\ntitle: Macron: the exit\ndate: 2023-10-10\n---\n",
+        ),
+        (
+            "content/articles/g.md",
+            "---\ntitle: G\n  date: 2023-10-10\n---\n",
+        ),
+        // A list item indented deeper than the one above.
+        (
+            "content/articles/i.md",
+            "---\ntitle: I\ndate: 2023-10-10\ntopics:\n  - a\nactors:\n  - emmanuel-macron\n   - nobody\n---\n",
+        ),
+        ("content/actors/emmanuel-macron.md", ACTOR),
+        // Hugo's and Zola's habits.
+        ("content/articles/_index.md", "+++\ntitle = \"Articles\"\n+++\n"),
+        ("content/notes/h.markdown", "+++\ntitle = \"H\"\n+++\n"),
+    ]);
+    let err = check_reports(
+        &site,
+        &[
+            "content/actors/d.md:3:10",
+            "content/articles/_index.md:1:1",
+            "content/articles/b.md:4:9",
+            "content/articles/c.md:4:10",
+            "content/articles/e.md:2:19",
+            "content/articles/f.md:2:14",
+            "content/articles/g.md:3:3",
+            "content/articles/i.md:6:1",
+            "content/notes/h.markdown:1:1",
+        ],
+    );
+    for hint in [
+        "duplicate slug \"a\": also used by content/articles/a.md",
+        "change this `slug` or the other page's",
+        "drop `static/` and write \"images/x.png\"",
+        "drop `static/` and write \"images/y.png\"",
+        "write it as \\\" (\"He said \\\"no\\\"\"), or put the text in single quotes",
+        "a value holding \": \" must be quoted: title: \"Macron: the exit\"",
+        "mis-indented key `date`",
+        "`date` is indented more than `title` on the line above",
+        "`_index.md` section pages are not used here",
+        "`.markdown` files are not read: pages are `.md` files",
+        "rename it to h.md",
+        "unknown actor \"emmanuel-macron - nobody\"",
+        "this is two list items run together",
+    ] {
+        assert!(err.contains(hint), "missing {hint:?} in:\n{err}");
+    }
+}
+
+/// Runs `check` on a site inside a pseudo-terminal (util-linux `script`,
+/// part of every Debian system), so stderr is a terminal.
+fn check_in_a_terminal(site: &Site, no_color: Option<&str>) -> String {
+    let command = format!(
+        "'{}' check --root '{}'",
+        env!("CARGO_BIN_EXE_explainer"),
+        site.root().display()
+    );
+    let mut script = Command::new("script");
+    script.args(["-qec", &command, "/dev/null"]);
+    script.env_remove("NO_COLOR");
+    if let Some(v) = no_color {
+        script.env("NO_COLOR", v);
+    }
+    let out = script.output().expect("util-linux `script` runs");
+    String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n")
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let site = Site::new(&[(
+        "content/articles/a.md",
+        "+++\ntitle = \"設置前にすること\"\ndate = 2023-10-10\nactors = [\"x\"]\n+++\n",
+    )]);
+    let plain = stderr(&site.run(&["check"]));
+    assert!(
+        !plain.contains('\u{1b}'),
+        "not a terminal: no styles\n{plain}"
+    );
+    let styled = check_in_a_terminal(&site, None);
+    assert!(
+        styled.contains("\u{1b}["),
+        "a terminal gets styles:\n{styled}"
+    );
+    assert!(
+        styled.contains("content/articles/a.md:4:12: unknown actor \"x\""),
+        "{styled}"
+    );
+    for value in ["1", "true"] {
+        let out = check_in_a_terminal(&site, Some(value));
+        assert!(!out.contains('\u{1b}'), "NO_COLOR={value}:\n{out}");
+        assert!(out.contains("4 | actors = [\"x\"]"), "{out}");
+    }
+}
+
+#[test]
+fn carets_line_up_after_wide_characters_and_tabs() {
+    use unicode_width::UnicodeWidthStr;
+    let lines = [
+        "## 설치 전 할 일은 [[없는-쪽]] 입니다",
+        "設置前にすること [[nowhere]]",
+        "📰🎉 [[nowhere-two]]",
+        "A\ttab, then [[nowhere-three]]",
+    ];
+    let body = lines.join("\n\n");
+    let site = Site::new(&[(
+        "content/articles/a.md",
+        &format!("+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\n{body}\n"),
+    )]);
+    let err = check_reports(
+        &site,
+        &[
+            "content/articles/a.md:6:14",
+            "content/articles/a.md:8:10",
+            "content/articles/a.md:10:4",
+            "content/articles/a.md:12:13",
+        ],
+    );
+    let shown: Vec<&str> = err.lines().collect();
+    for line in lines {
+        let link = line.find("[[").unwrap();
+        // Tabs are shown as spaces to the next multiple of four columns.
+        let mut expanded = String::new();
+        for c in line[..link].chars() {
+            if c == '\t' {
+                expanded.push(' ');
+                while expanded.width() % 4 != 0 {
+                    expanded.push(' ');
+                }
+            } else {
+                expanded.push(c);
+            }
+        }
+        let expected = expanded.width();
+        let source = shown
+            .iter()
+            .position(|l| l.contains(&line[link..]) && l.contains(" | "))
+            .unwrap_or_else(|| panic!("{line:?} not shown:\n{err}"));
+        let bar = shown[source].find(" | ").unwrap() + 3;
+        let caret = shown[source + 1].find('^').unwrap() - bar;
+        assert_eq!(caret, expected, "{line:?}:\n{err}");
+    }
+}
