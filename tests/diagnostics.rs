@@ -107,7 +107,9 @@ fn control_characters_and_escape_sequences_are_printed_escaped() {
         ),
         (
             "content/articles/c.md",
-            "+++\ntitle = \"C\"\ndate = 2023-10-10\n+++\n\nSee [[no\u{1b}[31mwhere]] \u{202e}.\n",
+            // C1 controls are legal XML, so this one reaches the resolve
+            // stage and is quoted in its message.
+            "+++\ntitle = \"C\"\ndate = 2023-10-10\n+++\n\nSee [[no\u{9b}[31mwhere]].\n",
         ),
     ]);
     let out = site.run(&["check"]);
@@ -127,11 +129,11 @@ fn control_characters_and_escape_sequences_are_printed_escaped() {
         "the source line is escaped:\n{err}"
     );
     assert!(
-        err.contains("c.md:6:5: broken wikilink: no page \"no\\u{1b}[31mwhere\""),
+        err.contains("c.md:6:5: broken wikilink: no page \"no\\u{9b}[31mwhere\""),
         "the message quoting the body is escaped:\n{err}"
     );
     assert!(
-        err.contains("6 | See [[no\\u{1b}[31mwhere]] \\u{202e}."),
+        err.contains("6 | See [[no\\u{9b}[31mwhere]]."),
         "{err}"
     );
 }
