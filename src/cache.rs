@@ -79,6 +79,13 @@ impl BuildCache {
         }
     }
 
+    /// The output paths recorded and still exactly as written: files an
+    /// earlier build wrote (the upgrade path for outputs of versions that
+    /// kept no manifest in the output).
+    pub fn paths(&self) -> Vec<String> {
+        self.entries.keys().cloned().collect()
+    }
+
     /// Fingerprints by output path, for the renderer.
     pub fn fingerprints(&self) -> HashMap<String, u64> {
         self.entries
