@@ -40,27 +40,27 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
     let dir = root.join("static");
     if dir.is_dir() {
         let generated: HashSet<&str> = generated.iter().copied().collect();
-        for entry in walkdir::WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    errors.push(Diagnostic::in_file(
-                        Path::new("static"),
-                        1,
-                        1,
-                        format!("cannot read static files: {e}"),
-                    ));
-                    continue;
-                }
-            };
+        // Hidden files are copied too (`.well-known/`, `.nojekyll`).
+        let (entries, walk_errors) = crate::load::walk_site_folder(root, &dir, false);
+        errors.extend(walk_errors);
+        for entry in entries {
             if !entry.file_type().is_file() {
                 continue;
             }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             let path = rel.to_string_lossy().replace('\\', "/");
+            if path == MANIFEST {
+                errors.push(
+                    Diagnostic::in_file(
+                        &Path::new("static").join(rel),
+                        1,
+                        1,
+                        format!("static file would replace the output's {MANIFEST}, the list of files explainer wrote"),
+                    )
+                    .with_help("rename or remove the static file"),
+                );
+                continue;
+            }
             if generated.contains(path.as_str()) {
                 errors.push(
                     Diagnostic::in_file(

@@ -11,8 +11,14 @@ use std::process::Output;
 
 use support::*;
 
-const ANN: (&str, &str) = ("content/actors/ann.md", "+++\nname = \"Ann\"\n+++\nProfile.\n");
-const BOB: (&str, &str) = ("content/actors/bob.md", "+++\nname = \"Bob\"\n+++\nProfile.\n");
+const ANN: (&str, &str) = (
+    "content/actors/ann.md",
+    "+++\nname = \"Ann\"\n+++\nProfile.\n",
+);
+const BOB: (&str, &str) = (
+    "content/actors/bob.md",
+    "+++\nname = \"Bob\"\n+++\nProfile.\n",
+);
 
 /// Runs the binary in `cwd` with `HOME` set to `home`.
 fn run_in(cwd: &Path, home: &Path, args: &[&str]) -> Output {
@@ -61,7 +67,13 @@ fn a_folder_holding_unrelated_files_is_refused_untouched() {
     assert!(message.contains("empty folder"), "{message}");
     assert_eq!(before, snapshot(target.path()), "every byte intact");
     // The preview refuses it too, before listening.
-    let out = site.run(&["serve", "--port", "0", "--output", out_dir.to_str().unwrap()]);
+    let out = site.run(&[
+        "serve",
+        "--port",
+        "0",
+        "--output",
+        out_dir.to_str().unwrap(),
+    ]);
     assert_refused(&out, "serve", "explainer did not write");
     assert_eq!(before, snapshot(target.path()));
 }
@@ -150,7 +162,11 @@ fn a_folder_given_through_site_toml_is_checked_the_same() {
     ] {
         write(toml);
         let before = snapshot(tmp.path());
-        let out = run_in(tmp.path(), &home, &["build", "--root", "cloned", "--take-over"]);
+        let out = run_in(
+            tmp.path(),
+            &home,
+            &["build", "--root", "cloned", "--take-over"],
+        );
         assert_refused(&out, toml, expect);
         assert_eq!(before, snapshot(tmp.path()), "{toml}");
     }
@@ -225,7 +241,10 @@ fn an_output_recorded_only_in_the_build_cache_is_recognised_as_ours() {
     site.remove(BOB.0);
     let out = site.build();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(!site.exists("actors/bob"), "stale page of the cache removed");
+    assert!(
+        !site.exists("actors/bob"),
+        "stale page of the cache removed"
+    );
     assert!(site.exists(".explainer-manifest"), "recorded from now on");
     // Without cache and manifest, the folder is no longer known.
     std::fs::remove_file(site.root().join("public/.explainer-manifest")).unwrap();
