@@ -802,3 +802,56 @@ fn ctrl_c_stops_cleanly_even_with_open_tabs() {
     assert!(server.log().contains("stopping"), "{}", server.log());
     assert!(!server.log().contains("internal error"));
 }
+
+#[cfg(unix)]
+#[test]
+fn an_edit_through_a_symlinked_file_shows_up() {
+    const LINKED: &str = "+++\ntitle = \"Linked story\"\ndate = 2024-01-03\n+++\nFirst text.\n";
+    let site = Site::new(SITE);
+    site.write("shared/linked.md", LINKED);
+    std::os::unix::fs::symlink(
+        "../../shared/linked.md",
+        site.root().join("content/articles/linked.md"),
+    )
+    .unwrap();
+    let server = Server::start(site.root(), &[]);
+    server.wait_for("/articles/linked/", "the linked article", |r| {
+        r.has("First text.")
+    });
+
+    // Written in place through the link's target.
+    site.write("shared/linked.md", &LINKED.replace("First", "Second"));
+    server.wait_for("/articles/linked/", "the edit of the target", |r| {
+        r.has("Second text.")
+    });
+
+    // Saved by rename next to the target.
+    site.write("shared/.linked.md.tmp", &LINKED.replace("First", "Third"));
+    std::fs::rename(
+        site.root().join("shared/.linked.md.tmp"),
+        site.root().join("shared/linked.md"),
+    )
+    .unwrap();
+    server.wait_for("/articles/linked/", "the target saved by rename", |r| {
+        r.has("Third text.")
+    });
+
+    // A link made while serving is watched as well.
+    site.write(
+        "shared/later.md",
+        "+++\ntitle = \"Later story\"\ndate = 2024-01-04\n+++\nLater text.\n",
+    );
+    std::os::unix::fs::symlink(
+        "../../shared/later.md",
+        site.root().join("content/articles/later.md"),
+    )
+    .unwrap();
+    server.wait_for("/articles/later/", "the new link", |r| r.has("Later text."));
+    site.write(
+        "shared/later.md",
+        "+++\ntitle = \"Later story\"\ndate = 2024-01-04\n+++\nLater text, edited.\n",
+    );
+    server.wait_for("/articles/later/", "the edit behind the new link", |r| {
+        r.has("Later text, edited.")
+    });
+}
