@@ -123,6 +123,9 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
             output.display()
         ));
     }
+    if std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return refuse("it is a symbolic link to a folder that does not exist");
+    }
     if out
         .components()
         .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))

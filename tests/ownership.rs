@@ -303,3 +303,29 @@ fn home_root_git_and_the_site_are_refused_in_every_spelling() {
     }
     assert_eq!(before, snapshot(&base), "nothing anywhere was touched");
 }
+
+#[test]
+fn no_static_file_may_take_the_manifest_s_place() {
+    let site = Site::new(&[
+        ANN,
+        ("static/.explainer-manifest", "explainer-manifest 1\n"),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("static/.explainer-manifest:1:1: static file would replace"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_dangling_link_is_refused() {
+    let site = Site::new(&[ANN]);
+    let gone = tempfile::tempdir().unwrap().path().join("gone");
+    std::os::unix::fs::symlink(&gone, site.root().join("public")).unwrap();
+    let out = site.build();
+    assert_refused(&out, "dangling link", "does not exist");
+    assert!(!gone.exists());
+}
