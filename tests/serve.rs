@@ -814,9 +814,19 @@ fn an_edit_through_a_symlinked_file_shows_up() {
         site.root().join("content/articles/linked.md"),
     )
     .unwrap();
+    // A link to a file the recursive watch sees already.
+    std::os::unix::fs::symlink("talks.md", site.root().join("content/notes/talks-copy.md"))
+        .unwrap();
     let server = Server::start(site.root(), &[]);
     server.wait_for("/articles/linked/", "the linked article", |r| {
         r.has("First text.")
+    });
+    site.write(
+        "content/notes/talks.md",
+        "+++\ntitle = \"The talks\"\n+++\nThe talks went on.\n",
+    );
+    server.wait_for("/explainers/talks-copy/", "the edit behind a link", |r| {
+        r.has("The talks went on.")
     });
 
     // Written in place through the link's target.

@@ -132,6 +132,8 @@ impl Watcher {
             return;
         };
         let mut links: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+        // Folders the recursive watches already see (linked ones included).
+        let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
         for folder in FOLDERS {
             let dir = self.root.join(folder);
             if !dir.is_dir() {
@@ -139,6 +141,10 @@ impl Watcher {
             }
             let (entries, _) = crate::load::walk_site_folder(&self.root, &dir, false);
             for e in entries {
+                if e.file_type().is_dir() {
+                    covered.extend(e.path().canonicalize().ok());
+                    continue;
+                }
                 if !(e.path_is_symlink() && e.file_type().is_file()) {
                     continue;
                 }
@@ -149,14 +155,10 @@ impl Watcher {
                 }
             }
         }
-        let covered: Vec<PathBuf> = FOLDERS
-            .iter()
-            .filter_map(|f| site.join(f).canonicalize().ok())
-            .collect();
         let dirs: BTreeSet<PathBuf> = links
             .keys()
             .filter_map(|t| t.parent())
-            .filter(|d| *d != site && !covered.iter().any(|c| d.starts_with(c)))
+            .filter(|d| *d != site && !covered.contains(*d))
             .map(Path::to_path_buf)
             .collect();
         for d in self.link_dirs.difference(&dirs) {
