@@ -235,6 +235,34 @@ mod tests {
     }
 
     #[test]
+    fn a_preview_removes_only_its_own_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "content/actors/a.md", "+++\nname = \"Ann\"\n+++\n");
+        write(root, "content/actors/b.md", "+++\nname = \"Bob\"\n+++\n");
+        write(root, "public/thesis.pdf", "mine");
+        assert!(Session::new(BuildOptions::new(root)).is_err(), "not ours");
+        let mut options = BuildOptions::new(root);
+        options.take_over = true;
+        let mut s = Session::new(options).unwrap();
+        assert!(matches!(s.rebuild(), Rebuild::Built { .. }));
+        write(root, "public/actors/notes.txt", "mine too");
+        std::fs::remove_file(root.join("content/actors/b.md")).unwrap();
+        let Rebuild::Built { changed, .. } = s.rebuild() else {
+            panic!("rebuild failed")
+        };
+        assert!(changed.contains(&"actors/b/index.html".to_string()));
+        assert!(!root.join("public/actors/b").exists());
+        assert_eq!(
+            std::fs::read_to_string(root.join("public/thesis.pdf")).unwrap(),
+            "mine"
+        );
+        assert!(root.join("public/actors/notes.txt").is_file());
+        // A new session finds the folder recorded as ours.
+        assert!(Session::new(BuildOptions::new(root)).is_ok());
+    }
+
+    #[test]
     fn rebuilds_report_what_changed_and_survive_errors() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
