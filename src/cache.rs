@@ -79,6 +79,13 @@ impl BuildCache {
         }
     }
 
+    /// The output paths recorded and still exactly as written: files an
+    /// earlier build wrote (the upgrade path for outputs of versions that
+    /// kept no manifest in the output).
+    pub fn paths(&self) -> Vec<String> {
+        self.entries.keys().cloned().collect()
+    }
+
     /// Fingerprints by output path, for the renderer.
     pub fn fingerprints(&self) -> HashMap<String, u64> {
         self.entries
@@ -153,17 +160,25 @@ fn parse_sources(line: &str) -> Option<SourceRecord> {
 /// `extra` (the build's options) and the identity of this program. Read in
 /// parallel; `None` when a file cannot be read (the build will say why).
 pub fn source_manifest(root: &Path, extra: &impl serde::Serialize) -> Option<u64> {
-    let mut files: Vec<PathBuf> = ["content", "templates", "static"]
-        .iter()
-        .flat_map(|dir| {
-            walkdir::WalkDir::new(root.join(dir))
-                .follow_links(true)
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in ["content", "templates", "static"] {
+        let dir = root.join(dir);
+        if !dir.exists() {
+            continue;
+        }
+        // A link out of the site or a loop is never read; the build
+        // reports it, so there is no record to match.
+        let (entries, errors) = crate::load::walk_site_folder(root, &dir, false);
+        if !errors.is_empty() {
+            return None;
+        }
+        files.extend(
+            entries
                 .into_iter()
-                .flatten()
                 .filter(|e| e.file_type().is_file())
-                .map(|e| e.into_path())
-        })
-        .collect();
+                .map(|e| e.into_path()),
+        );
+    }
     files.push(root.join("site.toml"));
     files.sort();
     let hashes: Vec<Option<(String, u64)>> = files

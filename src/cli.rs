@@ -53,6 +53,12 @@ pub struct BuildArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Write into an existing output folder that holds files explainer
+    /// did not write. They are kept: a build only ever removes files it
+    /// wrote itself (listed in .explainer-manifest in the output). Without
+    /// this flag such a folder is refused.
+    #[arg(long)]
+    pub take_over: bool,
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +81,12 @@ pub struct ServeArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Write into an existing output folder that holds files explainer
+    /// did not write. They are kept: a build only ever removes files it
+    /// wrote itself (listed in .explainer-manifest in the output). Without
+    /// this flag such a folder is refused.
+    #[arg(long)]
+    pub take_over: bool,
 }
 
 #[derive(Debug, Args)]

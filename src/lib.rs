@@ -69,6 +69,9 @@ pub struct BuildOptions {
     /// Overrides `base_url` of `site.toml`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Write into an existing output folder that holds files this tool did
+    /// not write (they are kept; see [`write::claim_output`]).
+    pub take_over: bool,
 }
 
 impl BuildOptions {
@@ -78,6 +81,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
+            take_over: false,
         }
     }
 }
@@ -283,11 +287,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         )));
     }
     // The output folder is checked before anything else: a wrong
-    // `--output` must never be touched, even on a site with errors.
+    // `--output` (or `output_dir`) must never be touched, even on a site
+    // with errors.
     let config = config::Config::load(&options.root).unwrap_or_default();
     let output = output_dir(options, &config.output_dir);
     write::check_output_dir(&options.root, &output).map_err(BuildError::Usage)?;
     let cache = cache::BuildCache::load(&options.root, &output);
+    let owned = write::claim_output(&options.root, &output, options.take_over, || cache.paths())
+        .map_err(BuildError::Usage)?;
     let manifest_now = || {
         cache::source_manifest(
             &options.root,
@@ -307,7 +314,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         && cache
             .sources
             .as_ref()
-            .is_some_and(|last| write::count_files(&output) == Some(last.files));
+            .is_some_and(|last| owned.len() == last.files && write::all_present(&output, &owned));
     let early_manifest = output_as_left.then(manifest_now);
     if let (Some(Some(now)), Some(last)) = (early_manifest, &cache.sources) {
         if now == last.manifest {
@@ -339,9 +346,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let mut rendered = rendered?;
     let clock = Instant::now();
     let keep: Vec<&String> = rendered.same.iter().chain(&rendered.unchanged).collect();
-    let report = match staging.commit(&rendered.written, &keep, None) {
+    let report = match staging.commit(&rendered.written, &keep, &owned) {
         Ok(r) => r,
-        Err(e) => {
+        Err(write::CommitError::Refused(message)) => return Err(BuildError::Usage(message)),
+        Err(write::CommitError::Io(e)) => {
             cache::BuildCache::clear(&options.root, &output);
             return Err(BuildError::Io(format!(
                 "cannot write to {}: {e}",

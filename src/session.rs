@@ -49,12 +49,14 @@ pub struct Session {
     reuse: Reuse,
     /// The last good site and its digests, to find what an edit affects.
     last: Option<(Site, SiteDigests)>,
-    /// Every output path of the last good build.
-    outputs: HashSet<String>,
+    /// Every file of the output that a build wrote (its manifest): the
+    /// only files a rebuild may remove.
+    owned: HashSet<String>,
 }
 
 impl Session {
-    /// Prepares a session; refuses an output folder that overlaps the site.
+    /// Prepares a session; refuses an output folder that overlaps the site,
+    /// or that holds files no build wrote (unless `options.take_over`).
     pub fn new(mut options: BuildOptions) -> Result<Session, String> {
         // Watchers report absolute paths; compare them with an absolute root.
         options.root = write::absolutize(&options.root);
@@ -63,7 +65,10 @@ impl Session {
             .unwrap_or_else(|_| config::Config::default().output_dir);
         let output = output_dir(&options, &configured);
         write::check_output_dir(&options.root, &output)?;
-        let fingerprints = BuildCache::load(&options.root, &output).fingerprints();
+        let cache = BuildCache::load(&options.root, &output);
+        let owned =
+            write::claim_output(&options.root, &output, options.take_over, || cache.paths())?;
+        let fingerprints = cache.fingerprints();
         Ok(Session {
             options,
             output,
@@ -72,7 +77,7 @@ impl Session {
             scan_errors: Diagnostics::new(),
             reuse: Reuse::default(),
             last: None,
-            outputs: HashSet::default(),
+            owned,
         })
     }
 
@@ -170,24 +175,27 @@ impl Session {
             }
             Err(BuildError::Usage(m)) | Err(BuildError::Io(m)) => return Rebuild::Broken(m),
         };
-        let known = (!self.outputs.is_empty()).then_some(&self.outputs);
         let keep: Vec<&String> = rendered.same.iter().chain(&rendered.unchanged).collect();
-        let report = match staging.commit(&rendered.written, &keep, known) {
+        let produced = rendered
+            .written
+            .iter()
+            .chain(&rendered.same)
+            .chain(&rendered.unchanged)
+            .cloned();
+        let report = match staging.commit(&rendered.written, &keep, &self.owned) {
             Ok(r) => r,
-            Err(e) => {
+            Err(write::CommitError::Refused(m)) => return Rebuild::Broken(m),
+            Err(write::CommitError::Io(e)) => {
                 self.fingerprints.clear();
+                // Whatever got written is ours; the manifest on disk says
+                // so too.
+                self.owned.extend(produced);
                 return Rebuild::Broken(format!("cannot write to {}: {e}", self.output.display()));
             }
         };
         rendered.timings.load = load_time;
         self.fingerprints = rendered.fingerprints.iter().cloned().collect();
-        self.outputs = rendered
-            .written
-            .iter()
-            .chain(&rendered.same)
-            .chain(&rendered.unchanged)
-            .cloned()
-            .collect();
+        self.owned = produced.collect();
         if !content_only {
             // Saving reads back every file's time: worth it after a full
             // build, not after each keystroke's rebuild.
@@ -224,6 +232,34 @@ mod tests {
         let p = root.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn a_preview_removes_only_its_own_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "content/actors/a.md", "+++\nname = \"Ann\"\n+++\n");
+        write(root, "content/actors/b.md", "+++\nname = \"Bob\"\n+++\n");
+        write(root, "public/thesis.pdf", "mine");
+        assert!(Session::new(BuildOptions::new(root)).is_err(), "not ours");
+        let mut options = BuildOptions::new(root);
+        options.take_over = true;
+        let mut s = Session::new(options).unwrap();
+        assert!(matches!(s.rebuild(), Rebuild::Built { .. }));
+        write(root, "public/actors/notes.txt", "mine too");
+        std::fs::remove_file(root.join("content/actors/b.md")).unwrap();
+        let Rebuild::Built { changed, .. } = s.rebuild() else {
+            panic!("rebuild failed")
+        };
+        assert!(changed.contains(&"actors/b/index.html".to_string()));
+        assert!(!root.join("public/actors/b").exists());
+        assert_eq!(
+            std::fs::read_to_string(root.join("public/thesis.pdf")).unwrap(),
+            "mine"
+        );
+        assert!(root.join("public/actors/notes.txt").is_file());
+        // A new session finds the folder recorded as ours.
+        assert!(Session::new(BuildOptions::new(root)).is_ok());
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! Write: puts rendered files on disk. Only called once everything has
 //! rendered, so a failed build never touches the output. Files whose bytes
 //! did not change are left alone (their modification time too, so deploy
-//! syncs move only what changed); files the build no longer produces are
-//! removed.
+//! syncs move only what changed). The output folder is owned, not assumed:
+//! every build records the files it wrote in a manifest at the output
+//! root, and only files recorded there (and no longer produced) are ever
+//! removed; a folder holding anything else is refused unless taken over.
 
 use rustc_hash::FxHashSet as HashSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -37,27 +40,27 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
     let dir = root.join("static");
     if dir.is_dir() {
         let generated: HashSet<&str> = generated.iter().copied().collect();
-        for entry in walkdir::WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    errors.push(Diagnostic::in_file(
-                        Path::new("static"),
-                        1,
-                        1,
-                        format!("cannot read static files: {e}"),
-                    ));
-                    continue;
-                }
-            };
+        // Hidden files are copied too (`.well-known/`, `.nojekyll`).
+        let (entries, walk_errors) = crate::load::walk_site_folder(root, &dir, false);
+        errors.extend(walk_errors);
+        for entry in entries {
             if !entry.file_type().is_file() {
                 continue;
             }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             let path = rel.to_string_lossy().replace('\\', "/");
+            if path == MANIFEST {
+                errors.push(
+                    Diagnostic::in_file(
+                        &Path::new("static").join(rel),
+                        1,
+                        1,
+                        format!("static file would replace the output's {MANIFEST}, the list of files explainer wrote"),
+                    )
+                    .with_help("rename or remove the static file"),
+                );
+                continue;
+            }
             if generated.contains(path.as_str()) {
                 errors.push(
                     Diagnostic::in_file(
@@ -93,40 +96,184 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
     }
 }
 
-/// Refuses an output folder that is, contains or lies inside the site's
-/// own sources: writing there (and removing stale files) would destroy
-/// them.
+/// The file at the output root that lists every file the builds of this
+/// tool wrote there: the only files a later build may remove. It is
+/// deployed with the site, harmlessly: it names only files that are
+/// published beside it.
+pub const MANIFEST: &str = ".explainer-manifest";
+const MANIFEST_HEADER: &str = "explainer-manifest 1";
+
+/// Refuses an output folder that a build must never write into or remove
+/// files from, whatever it holds and however it is spelt (relative,
+/// through a symlink, with a trailing slash): one inside a `.git` folder,
+/// the file-system root, the home folder or a folder holding it, and one
+/// that is, contains or lies inside the site's own sources or cache.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     let root = absolutize(root);
     let out = absolutize(output);
+    let refuse = |why: &str| {
+        Err(format!(
+            "refusing to use {} as the output folder: {why}",
+            output.display()
+        ))
+    };
     if out.is_file() {
         return Err(format!(
             "output {} is a file, not a folder",
             output.display()
         ));
     }
-    if out == root || root.starts_with(&out) {
-        return Err(format!(
-            "refusing to use {} as the output folder: it contains the site itself (every file there not produced by the build would be removed)",
-            output.display()
-        ));
+    if std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return refuse("it is a symbolic link to a folder that does not exist");
     }
-    for source in ["content", "templates", "static"] {
+    if out
+        .components()
+        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
+    {
+        return refuse("it is a Git repository's own .git folder, or inside one");
+    }
+    if out.parent().is_none() {
+        return refuse("it is the root of the file system");
+    }
+    if let Some(home) = home_dir() {
+        if out == home {
+            return refuse("it is your home folder");
+        }
+        if home.starts_with(&out) {
+            return refuse("it contains your home folder");
+        }
+    }
+    if out == root || root.starts_with(&out) {
+        return refuse("it contains the site itself");
+    }
+    for source in ["content", "templates", "static", ".explainer-cache"] {
         let dir = root.join(source);
         if out.starts_with(&dir) || dir.starts_with(&out) {
-            return Err(format!(
-                "refusing to use {} as the output folder: it overlaps the site's {source}/ folder",
-                output.display()
-            ));
+            return refuse(&format!("it overlaps the site's {source}/ folder"));
         }
     }
     if root.join("site.toml").starts_with(&out) {
-        return Err(format!(
-            "refusing to use {} as the output folder: it holds site.toml",
-            output.display()
-        ));
+        return refuse("it holds site.toml");
     }
     Ok(())
+}
+
+/// The user's home folder, canonical.
+fn home_dir() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            #[allow(deprecated)] // fine on every platform since Rust 1.85
+            std::env::home_dir()
+        })?;
+    Some(absolutize(&home))
+}
+
+/// Decides whether a build may use `output`, before anything is touched,
+/// and returns the files there that earlier builds wrote (relative,
+/// `/`-separated): the only ones it may remove.
+///
+/// The folder is ours when it does not exist or is empty, when it holds a
+/// [`MANIFEST`] (written by every build), or when the build cache of the
+/// site records pages still in it exactly as written (an output of a
+/// version that kept no manifest; `recorded` lists them). Anything else is
+/// someone else's folder: refused unless `take_over` says to write there
+/// anyway, and even then only files a build wrote are ever removed.
+/// [`check_output_dir`] is applied first, and `take_over` never overrides it.
+pub fn claim_output(
+    root: &Path,
+    output: &Path,
+    take_over: bool,
+    recorded: impl FnOnce() -> Vec<String>,
+) -> Result<HashSet<String>, String> {
+    check_output_dir(root, output)?;
+    let out = absolutize(output);
+    if !out.exists() {
+        return Ok(HashSet::default());
+    }
+    if let Some(owned) = read_manifest(&out) {
+        return Ok(owned);
+    }
+    let owned: HashSet<String> = recorded().into_iter().filter(|p| valid_entry(p)).collect();
+    if !owned.is_empty() {
+        return Ok(owned);
+    }
+    let mut entries: Vec<String> = std::fs::read_dir(&out)
+        .map_err(|e| format!("cannot read the output folder {}: {e}", output.display()))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if entries.is_empty() || take_over {
+        return Ok(HashSet::default());
+    }
+    entries.sort();
+    let more = entries.len().saturating_sub(3);
+    let mut named = entries[..entries.len().min(3)].join(", ");
+    if more > 0 {
+        named.push_str(&format!(" and {more} more"));
+    }
+    Err(format!(
+        "refusing to build into {}: it holds files that explainer did not write ({named}); nothing was touched\n  \
+         = help: build into a new or empty folder, or pass --take-over to write the site into this folder \
+         (explainer then only ever removes files it wrote itself)",
+        output.display()
+    ))
+}
+
+/// The files listed in the manifest of `output`, or `None` when it has
+/// none (or not one of ours). Entries that a build could not have
+/// written (absolute, `..`, inside `.git`) are dropped, so no manifest can
+/// make a build remove anything outside its own files.
+pub fn read_manifest(output: &Path) -> Option<HashSet<String>> {
+    let path = output.join(MANIFEST);
+    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    if lines.next() != Some(MANIFEST_HEADER) {
+        return None;
+    }
+    Some(
+        lines
+            .filter_map(|l| {
+                percent_encoding::percent_decode_str(l)
+                    .decode_utf8()
+                    .ok()
+                    .map(|p| p.into_owned())
+            })
+            .filter(|p| valid_entry(p))
+            .collect(),
+    )
+}
+
+/// Whether a manifest entry names a file a build could have written.
+fn valid_entry(path: &str) -> bool {
+    !path.is_empty()
+        && path != MANIFEST
+        && !path.starts_with('/')
+        && !path.contains(['\\', '\0'])
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != ".." && !s.eq_ignore_ascii_case(".git"))
+}
+
+/// Characters escaped in manifest lines: controls (a file name may hold a
+/// newline) and `%` itself.
+const MANIFEST_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b'%');
+
+fn manifest_text(files: &HashSet<String>) -> String {
+    let mut sorted: Vec<&String> = files.iter().collect();
+    sorted.sort();
+    let mut text = String::with_capacity(sorted.len() * 40 + 32);
+    text.push_str(MANIFEST_HEADER);
+    text.push('\n');
+    for p in sorted {
+        text.extend(percent_encoding::utf8_percent_encode(p, MANIFEST_ESCAPES));
+        text.push('\n');
+    }
+    text
 }
 
 /// An absolute, normalised path without touching the parts that do not
@@ -173,11 +320,59 @@ pub fn absolutize(path: &Path) -> PathBuf {
 /// output; only when the whole build succeeded are they moved into place
 /// (one rename each, or one rename of the whole folder for a first build).
 /// A failed build drops the staging folder and never touches the output,
-/// and no build holds the whole site in memory.
+/// and no build holds the whole site in memory. Nothing is ever read,
+/// written or removed through a symlink found inside the output.
 pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Folders of the output already seen to be real folders (no symlink
+    /// on the way from the output root).
+    real_dirs: Mutex<HashSet<PathBuf>>,
+}
+
+/// Why a commit did not happen or did not finish.
+#[derive(Debug)]
+pub enum CommitError {
+    /// The output holds something the build must not write through or
+    /// replace (a symlink, a file or folder that is not the build's own);
+    /// nothing was touched.
+    Refused(String),
+    /// The file system failed part-way.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for CommitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommitError::Refused(m) => f.write_str(m),
+            CommitError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<io::Error> for CommitError {
+    fn from(e: io::Error) -> Self {
+        CommitError::Io(e)
+    }
+}
+
+/// What stands at a path of the output.
+enum Found {
+    Nothing,
+    File,
+    Dir,
+    Link,
+}
+
+fn found(path: &Path) -> io::Result<Found> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Ok(Found::Link),
+        Ok(m) if m.is_dir() => Ok(Found::Dir),
+        Ok(_) => Ok(Found::File),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Found::Nothing),
+        Err(e) => Err(e),
+    }
 }
 
 impl Staging {
@@ -192,13 +387,18 @@ impl Staging {
         // Left over from a build that was killed; the folder itself is made
         // only when the first file is staged, so a build that fails before
         // rendering touches nothing at all.
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            if matches!(found(&dir)?, Found::Dir) {
+                std::fs::remove_dir_all(&dir)?;
+            } else {
+                std::fs::remove_file(&dir)?;
+            }
         }
         Ok(Staging {
             output,
             dir,
             committed: false,
+            real_dirs: Mutex::new(HashSet::default()),
         })
     }
 
@@ -206,11 +406,13 @@ impl Staging {
     /// returns whether it was staged.
     pub fn put(&self, file: &OutputFile) -> io::Result<bool> {
         let target = self.output.join(&file.path);
-        if let Ok(meta) = std::fs::metadata(&target) {
-            if meta.is_file()
-                && meta.len() == file.bytes.len() as u64
-                && std::fs::read(&target)? == file.bytes
-            {
+        // Compared only when it is a plain file reached without a symlink:
+        // anything else is staged, and the commit says what is wrong.
+        let plain = matches!(found(&target)?, Found::File)
+            && target.parent().is_some_and(|p| self.is_real_dir(p));
+        if plain {
+            let meta = std::fs::symlink_metadata(&target)?;
+            if meta.len() == file.bytes.len() as u64 && std::fs::read(&target)? == file.bytes {
                 return Ok(false);
             }
         }
@@ -222,46 +424,209 @@ impl Staging {
         Ok(true)
     }
 
-    /// Moves the staged files into the output and removes every file that
-    /// is neither `written` nor in `keep`. With `previous` (the last
-    /// build's list), only those files are considered stale; otherwise the
-    /// output is walked. Hidden entries at the top of the output (`.git`
-    /// of a deploy checkout) are kept.
+    /// Whether `dir` (inside the output, or the output itself) is a real
+    /// folder and no folder between it and the output root is a symlink.
+    fn is_real_dir(&self, dir: &Path) -> bool {
+        if dir == self.output {
+            return true;
+        }
+        if let Ok(known) = self.real_dirs.lock() {
+            if known.contains(dir) {
+                return true;
+            }
+        }
+        let real = dir.starts_with(&self.output)
+            && matches!(found(dir), Ok(Found::Dir))
+            && dir.parent().is_some_and(|p| self.is_real_dir(p));
+        if real {
+            if let Ok(mut known) = self.real_dirs.lock() {
+                known.insert(dir.to_path_buf());
+            }
+        }
+        real
+    }
+
+    /// Moves the staged files into the output, records every file of this
+    /// build (`written` and `keep`) in the output's manifest, and removes
+    /// the files of `owned` (what earlier builds wrote, from
+    /// [`claim_output`]) that this build no longer produces. No other file
+    /// is ever removed.
+    ///
+    /// First every target is checked: a symlink on the way to it, or a
+    /// file or folder in its place that no build wrote, refuses the whole
+    /// commit before anything is touched.
     pub fn commit(
         mut self,
         written: &[String],
         keep: &[&String],
-        previous: Option<&HashSet<String>>,
-    ) -> io::Result<WriteReport> {
+        owned: &HashSet<String>,
+    ) -> Result<WriteReport, CommitError> {
         self.committed = true;
+        let produced: HashSet<String> = written
+            .iter()
+            .chain(keep.iter().copied())
+            .cloned()
+            .collect();
+        let stale: Vec<&String> = owned.iter().filter(|p| !produced.contains(*p)).collect();
+        let stale_set: HashSet<&str> = stale.iter().map(|s| s.as_str()).collect();
         let mut report = WriteReport {
             written: written.len(),
             unchanged: keep.len(),
             ..WriteReport::default()
         };
         report.changed.extend(written.iter().cloned());
-        if !self.output.exists() && self.dir.exists() {
-            // A first build: the staging folder becomes the output.
+        let output_exists = std::fs::symlink_metadata(&self.output).is_ok();
+        if output_exists {
+            self.check_targets(written, &stale_set)?;
+        }
+        if !output_exists {
+            // A first build: the staging folder, manifest included,
+            // becomes the output.
+            std::fs::create_dir_all(&self.dir)?;
+            std::fs::write(self.dir.join(MANIFEST), manifest_text(&produced))?;
             std::fs::rename(&self.dir, &self.output)?;
             return Ok(report);
         }
-        std::fs::create_dir_all(&self.output)?;
+        // While files move, the manifest lists both the old and the new
+        // ones, so a commit cut short leaves nothing of ours unrecorded.
+        let all: HashSet<String> = owned.union(&produced).cloned().collect();
+        if all != *owned || !self.output.join(MANIFEST).is_file() {
+            self.write_manifest(&all)?;
+        }
+        let removed = self.remove_stale(&stale)?;
         written
             .par_iter()
             .map(|path| move_into_place(&self.dir.join(path), &self.output.join(path)))
             .collect::<io::Result<()>>()?;
-        let keep: HashSet<PathBuf> = written
-            .iter()
-            .chain(keep.iter().copied())
-            .map(|p| self.output.join(p))
-            .collect();
-        let removed = match previous {
-            Some(previous) => remove_listed(&self.output, previous, &keep)?,
-            None => remove_stale(&self.output, &keep)?,
-        };
+        if all != produced {
+            self.write_manifest(&produced)?;
+        }
         report.removed = removed.len();
         report.changed.extend(removed);
         Ok(report)
+    }
+
+    /// Refuses a commit that would write through a symlink inside the
+    /// output, or replace a file or folder no build wrote (other than by a
+    /// file of the same name).
+    fn check_targets(&self, written: &[String], stale: &HashSet<&str>) -> Result<(), CommitError> {
+        let mut real: HashSet<PathBuf> = HashSet::default();
+        let refuse = |path: &Path, why: &str| {
+            Err(CommitError::Refused(format!(
+                "cannot write {}: {why}; nothing was touched",
+                path.display()
+            )))
+        };
+        for rel in written {
+            let mut at = self.output.clone();
+            let parts: Vec<&str> = rel.split('/').collect();
+            for (i, part) in parts.iter().enumerate() {
+                at.push(part);
+                let last = i + 1 == parts.len();
+                if !last && real.contains(&at) {
+                    continue;
+                }
+                let here = parts[..=i].join("/");
+                match found(&at)? {
+                    Found::Nothing => break,
+                    Found::Link => {
+                        let target = std::fs::read_link(&at)
+                            .map(|t| format!(" (to {})", t.display()))
+                            .unwrap_or_default();
+                        return refuse(
+                            &at,
+                            &format!(
+                                "{} is a symbolic link{target}, and explainer never writes through links inside the output\n  = help: remove the link, or build into another folder",
+                                at.display()
+                            ),
+                        );
+                    }
+                    Found::Dir if !last => {
+                        real.insert(at.clone());
+                    }
+                    Found::File if last => {}
+                    Found::File if stale.contains(here.as_str()) => break,
+                    Found::Dir if self.only_stale_files(&at, &here, stale) => break,
+                    Found::File | Found::Dir => {
+                        return refuse(
+                            &at,
+                            &format!(
+                                "{} stands in its way and was not written by explainer\n  = help: move it away, or build into another folder",
+                                at.display()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the folder `dir` (`rel` in the output) holds nothing but
+    /// files a build wrote and this one removes.
+    fn only_stale_files(&self, dir: &Path, rel: &str, stale: &HashSet<&str>) -> bool {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .all(|e| match e {
+                Ok(e) if e.file_type().is_dir() => true,
+                Ok(e) if e.file_type().is_file() => e
+                    .path()
+                    .strip_prefix(dir)
+                    .map(|p| {
+                        let p = p.to_string_lossy().replace('\\', "/");
+                        stale.contains(format!("{rel}/{p}").as_str())
+                    })
+                    .unwrap_or(false),
+                _ => false,
+            })
+    }
+
+    /// Writes the manifest: staged beside the output, then renamed in.
+    fn write_manifest(&self, files: &HashSet<String>) -> io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let tmp = self.dir.join(MANIFEST);
+        std::fs::write(&tmp, manifest_text(files))?;
+        let target = self.output.join(MANIFEST);
+        if matches!(found(&target)?, Found::Dir) {
+            return Err(io::Error::other(format!(
+                "{} is a folder",
+                target.display()
+            )));
+        }
+        std::fs::rename(tmp, target)
+    }
+
+    /// Removes the files of earlier builds that this one no longer
+    /// produces, then the folders they leave empty. A path that now leads
+    /// through a symlink, or is no longer a plain file, is left alone.
+    fn remove_stale(&self, stale: &[&String]) -> io::Result<Vec<String>> {
+        let mut removed = Vec::new();
+        for path in stale {
+            let full = self.output.join(path);
+            let reachable = full.parent().is_some_and(|p| self.is_real_dir(p));
+            if !reachable || !matches!(found(&full)?, Found::File) {
+                continue;
+            }
+            match std::fs::remove_file(&full) {
+                Ok(()) => removed.push((*path).clone()),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            // Folders left empty go too, up to the output root.
+            let mut dir = full.parent();
+            while let Some(d) = dir.filter(|d| *d != self.output) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                if let Ok(mut known) = self.real_dirs.lock() {
+                    known.remove(d);
+                }
+                dir = d.parent();
+            }
+        }
+        removed.sort();
+        Ok(removed)
     }
 }
 
@@ -273,95 +638,22 @@ impl Drop for Staging {
     }
 }
 
-/// Replaces `target` with `staged` in one rename, clearing a folder or
-/// file that stands in the way.
+/// Moves `staged` to `target` in one rename (the commit has checked that
+/// nothing but a file of the same name, or a stale file or folder of an
+/// earlier build, already removed, stands there).
 fn move_into_place(staged: &Path, target: &Path) -> io::Result<()> {
-    if target.is_dir() {
-        std::fs::remove_dir_all(target)?;
-    }
     if let Some(parent) = target.parent() {
-        let mut ancestor = Some(parent);
-        while let Some(a) = ancestor {
-            if a.is_file() {
-                std::fs::remove_file(a)?;
-                break;
-            }
-            ancestor = a.parent();
-        }
         std::fs::create_dir_all(parent)?;
     }
     std::fs::rename(staged, target)
 }
 
-/// How many files the output holds (hidden top-level entries aside), to
-/// tell whether anything was added to it since the last build.
-pub fn count_files(output: &Path) -> Option<usize> {
-    let mut count = 0;
-    let walker = walkdir::WalkDir::new(output)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && e.file_name().to_string_lossy().starts_with('.')));
-    for entry in walker {
-        if entry.ok()?.file_type().is_file() {
-            count += 1;
-        }
-    }
-    Some(count)
-}
-
-fn remove_listed(
-    output: &Path,
-    previous: &HashSet<String>,
-    keep: &HashSet<PathBuf>,
-) -> io::Result<Vec<String>> {
-    let mut removed = Vec::new();
-    for path in previous {
-        let full = output.join(path);
-        if keep.contains(&full) {
-            continue;
-        }
-        match std::fs::remove_file(&full) {
-            Ok(()) => removed.push(path.clone()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
-        // Folders left empty go too, up to the output root.
-        let mut dir = full.parent();
-        while let Some(d) = dir.filter(|d| *d != output) {
-            if std::fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    Ok(removed)
-}
-
-fn remove_stale(output: &Path, keep: &HashSet<PathBuf>) -> io::Result<Vec<String>> {
-    let mut removed = Vec::new();
-    let mut dirs = Vec::new();
-    let walker = walkdir::WalkDir::new(output)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && e.file_name().to_string_lossy().starts_with('.')));
-    for entry in walker {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.file_type().is_dir() {
-            dirs.push(entry.path().to_path_buf());
-        } else if !keep.contains(entry.path()) {
-            std::fs::remove_file(entry.path())?;
-            let rel = entry.path().strip_prefix(output).unwrap_or(entry.path());
-            removed.push(rel.to_string_lossy().replace('\\', "/"));
-        }
-    }
-    // Deepest first, so a folder emptied of stale folders goes too.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs {
-        if std::fs::read_dir(&d)?.next().is_none() {
-            std::fs::remove_dir(&d)?;
-        }
-    }
-    Ok(removed)
+/// Whether the output still holds every file `owned` lists, as plain
+/// files: a file of the last build deleted by hand means a real build.
+pub fn all_present(output: &Path, owned: &HashSet<String>) -> bool {
+    owned
+        .par_iter()
+        .all(|p| matches!(found(&output.join(p)), Ok(Found::File)))
 }
 
 #[cfg(test)]
@@ -373,15 +665,29 @@ mod tests {
         let site = tempfile::tempdir().unwrap();
         let root = site.path();
         std::fs::create_dir_all(root.join("content/articles")).unwrap();
-        for bad in [".", "content", "content/x", "templates", "static", ".."] {
+        for bad in [
+            ".",
+            "content",
+            "content/x",
+            "templates",
+            "static",
+            "..",
+            ".explainer-cache",
+            ".git",
+            ".git/",
+            "x/.git/y",
+            "x/.GIT",
+        ] {
             assert!(check_output_dir(root, &root.join(bad)).is_err(), "{bad}");
         }
         assert!(check_output_dir(root, &root.join("public")).is_ok());
         assert!(check_output_dir(root, &root.join("public/../out")).is_ok());
         assert!(check_output_dir(root, &root.join("public/../content")).is_err());
+        assert!(check_output_dir(root, Path::new("/")).is_err());
     }
 
-    fn write(out: &Path, files: &[(&str, &str)]) -> WriteReport {
+    fn write_owned(out: &Path, files: &[(&str, &str)]) -> WriteReport {
+        let owned = read_manifest(&absolutize(out)).unwrap_or_default();
         let staging = Staging::new(out).unwrap();
         let mut written = Vec::new();
         let mut same = Vec::new();
@@ -397,23 +703,26 @@ mod tests {
             }
         }
         let keep: Vec<&String> = same.iter().collect();
-        staging.commit(&written, &keep, None).unwrap()
+        staging.commit(&written, &keep, &owned).unwrap()
     }
 
     #[test]
-    fn unchanged_files_keep_their_mtime_and_stale_files_go() {
+    fn unchanged_files_keep_their_mtime_and_only_our_stale_files_go() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let r = write(&out, &[("a/index.html", "a"), ("b/index.html", "b")]);
+        let r = write_owned(&out, &[("a/index.html", "a"), ("b/index.html", "b")]);
         assert_eq!((r.written, r.unchanged, r.removed), (2, 0, 0));
+        assert!(out.join(MANIFEST).is_file());
         std::fs::create_dir_all(out.join(".git")).unwrap();
         std::fs::write(out.join(".git/HEAD"), "x").unwrap();
+        std::fs::write(out.join("b/notes.txt"), "mine").unwrap();
+        std::fs::write(out.join("mine.txt"), "mine").unwrap();
         let before = std::fs::metadata(out.join("a/index.html"))
             .unwrap()
             .modified()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let r = write(&out, &[("a/index.html", "a"), ("c.txt", "c")]);
+        let r = write_owned(&out, &[("a/index.html", "a"), ("c.txt", "c")]);
         assert_eq!((r.written, r.unchanged, r.removed), (1, 1, 1));
         assert_eq!(
             r.changed,
@@ -424,20 +733,112 @@ mod tests {
             .modified()
             .unwrap();
         assert_eq!(before, after);
-        assert!(!out.join("b").exists(), "empty stale folder removed");
-        assert!(
-            out.join(".git/HEAD").exists(),
-            "hidden top-level entries kept"
+        assert!(!out.join("b/index.html").exists(), "our stale file removed");
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/notes.txt")).unwrap(),
+            "mine"
         );
+        assert_eq!(
+            std::fs::read_to_string(out.join("mine.txt")).unwrap(),
+            "mine"
+        );
+        assert!(out.join(".git/HEAD").exists());
+        let listed = read_manifest(&out).unwrap();
+        let mut listed: Vec<_> = listed.into_iter().collect();
+        listed.sort();
+        assert_eq!(listed, ["a/index.html", "c.txt"]);
+        // An emptied folder of ours goes.
+        write_owned(&out, &[("a/index.html", "a")]);
+        assert!(!out.join("c.txt").exists());
         let staging_left = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(staging_left, 1, "only the output remains beside it");
+    }
+
+    #[test]
+    fn manifest_entries_are_escaped_and_never_lead_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let files: HashSet<String> = ["a\nb.txt", "50%.txt", "x/y.html"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        std::fs::write(out.join(MANIFEST), manifest_text(&files)).unwrap();
+        assert_eq!(read_manifest(out).unwrap(), files);
+        let hostile = format!(
+            "{MANIFEST_HEADER}\n../thesis.pdf\n/etc/passwd\n.git/config\na/../../b\na//b\nok.html\n"
+        );
+        std::fs::write(out.join(MANIFEST), hostile).unwrap();
+        let read: Vec<String> = read_manifest(out).unwrap().into_iter().collect();
+        assert_eq!(read, ["ok.html"]);
+        std::fs::write(out.join(MANIFEST), "something else\nok.html\n").unwrap();
+        assert!(read_manifest(out).is_none());
+    }
+
+    #[test]
+    fn claims_only_new_empty_recorded_or_taken_over_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        let out = dir.path().join("out");
+        let none = Vec::new;
+        assert!(claim_output(&root, &out, false, none).unwrap().is_empty());
+        std::fs::create_dir_all(&out).unwrap();
+        assert!(claim_output(&root, &out, false, none).unwrap().is_empty());
+        std::fs::write(out.join("thesis.pdf"), "x").unwrap();
+        let err = claim_output(&root, &out, false, none).unwrap_err();
+        assert!(
+            err.contains("thesis.pdf") && err.contains("--take-over"),
+            "{err}"
+        );
+        assert!(claim_output(&root, &out, true, none).unwrap().is_empty());
+        let recorded = || vec!["index.html".to_string(), "../x".to_string()];
+        let owned = claim_output(&root, &out, false, recorded).unwrap();
+        assert_eq!(owned.into_iter().collect::<Vec<_>>(), ["index.html"]);
+        assert!(claim_output(&root, &out.join(".git"), true, none).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_writes_or_removes_through_a_symlink_in_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("index.html"), "theirs").unwrap();
+        write_owned(&out, &[("a/index.html", "a"), ("b/index.html", "b")]);
+        std::fs::remove_dir_all(out.join("a")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("a")).unwrap();
+        let owned = read_manifest(&out).unwrap();
+        let staging = Staging::new(&out).unwrap();
+        let f = OutputFile {
+            path: "a/index.html".into(),
+            bytes: b"theirs".to_vec(),
+        };
+        assert!(staging.put(&f).unwrap(), "not compared through the link");
+        let written = vec![f.path.clone()];
+        let Err(CommitError::Refused(message)) = staging.commit(&written, &[], &owned) else {
+            panic!("wrote through a symlink")
+        };
+        assert!(message.contains("symbolic link"), "{message}");
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+            "theirs"
+        );
+        assert!(out.join("b/index.html").exists(), "nothing touched");
+        // Stale removal does not follow it either.
+        let staging = Staging::new(&out).unwrap();
+        staging.commit(&[], &[], &owned).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+            "theirs"
+        );
     }
 
     #[test]
     fn an_abandoned_staging_leaves_the_output_untouched() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&out, &[("a/index.html", "old")]);
+        write_owned(&out, &[("a/index.html", "old")]);
         let staging = Staging::new(&out).unwrap();
         let f = OutputFile {
             path: "a/index.html".into(),

@@ -422,14 +422,17 @@ fn a_build_with_nothing_changed_does_nothing_but_notices_any_change() {
         "{}",
         stderr(&verbose)
     );
-    // A changed static file, a file added to the output by hand, or a
-    // different base URL each mean real work again.
+    // A changed static file, a file of the build deleted from the output,
+    // or a different base URL each mean real work again; a file added to
+    // the output by hand is not the build's, and stays.
     site.write("static/extra.txt", "two");
     site.build_ok();
     assert_eq!(site.out("extra.txt"), "two");
+    std::fs::remove_file(site.root().join("public/extra.txt")).unwrap();
     std::fs::write(site.root().join("public/stray.html"), "x").unwrap();
     site.build_ok();
-    assert!(!site.exists("stray.html"), "stale files never survive");
+    assert_eq!(site.out("extra.txt"), "two", "deleted files come back");
+    assert_eq!(site.out("stray.html"), "x", "files of others are kept");
     let out = site.run(&["build", "--base-url", "https://elsewhere.example/"]);
     assert!(out.status.success());
     assert!(site

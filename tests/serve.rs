@@ -835,3 +835,175 @@ fn ctrl_c_stops_cleanly_even_with_open_tabs() {
     assert!(server.log().contains("stopping"), "{}", server.log());
     assert!(!server.log().contains("internal error"));
 }
+
+#[cfg(unix)]
+#[test]
+fn an_edit_through_a_symlinked_file_shows_up() {
+    const LINKED: &str = "+++\ntitle = \"Linked story\"\ndate = 2024-01-03\n+++\nFirst text.\n";
+    let site = Site::new(SITE);
+    site.write("shared/linked.md", LINKED);
+    std::os::unix::fs::symlink(
+        "../../shared/linked.md",
+        site.root().join("content/articles/linked.md"),
+    )
+    .unwrap();
+    // A link to a file the recursive watch sees already.
+    std::os::unix::fs::symlink("talks.md", site.root().join("content/notes/talks-copy.md"))
+        .unwrap();
+    let server = Server::start(site.root(), &[]);
+    server.wait_for("/articles/linked/", "the linked article", |r| {
+        r.has("First text.")
+    });
+    site.write(
+        "content/notes/talks.md",
+        "+++\ntitle = \"The talks\"\n+++\nThe talks went on.\n",
+    );
+    server.wait_for("/explainers/talks-copy/", "the edit behind a link", |r| {
+        r.has("The talks went on.")
+    });
+
+    // Written in place through the link's target.
+    site.write("shared/linked.md", &LINKED.replace("First", "Second"));
+    server.wait_for("/articles/linked/", "the edit of the target", |r| {
+        r.has("Second text.")
+    });
+
+    // Saved by rename next to the target.
+    site.write("shared/.linked.md.tmp", &LINKED.replace("First", "Third"));
+    std::fs::rename(
+        site.root().join("shared/.linked.md.tmp"),
+        site.root().join("shared/linked.md"),
+    )
+    .unwrap();
+    server.wait_for("/articles/linked/", "the target saved by rename", |r| {
+        r.has("Third text.")
+    });
+
+    // A link made while serving is watched as well.
+    site.write(
+        "shared/later.md",
+        "+++\ntitle = \"Later story\"\ndate = 2024-01-04\n+++\nLater text.\n",
+    );
+    std::os::unix::fs::symlink(
+        "../../shared/later.md",
+        site.root().join("content/articles/later.md"),
+    )
+    .unwrap();
+    server.wait_for("/articles/later/", "the new link", |r| r.has("Later text."));
+    site.write(
+        "shared/later.md",
+        "+++\ntitle = \"Later story\"\ndate = 2024-01-04\n+++\nLater text, edited.\n",
+    );
+    server.wait_for("/articles/later/", "the edit behind the new link", |r| {
+        r.has("Later text, edited.")
+    });
+}
+
+#[test]
+fn an_absolute_form_request_uri_is_checked_like_host() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    let local = server.host();
+    for uri in [
+        "http://evil.example/".to_string(),
+        format!("http://evil.example:{}/", server.port),
+        "http://localhost.evil.example/index.html".to_string(),
+        format!("http://user@{local}/"),
+    ] {
+        let reply = server.send(&format!(
+            "GET {uri} HTTP/1.1\r\nHost: {local}\r\nConnection: close\r\n\r\n"
+        ));
+        assert_eq!(reply.status, 403, "{uri}: {}", reply.head);
+    }
+    let reply = server.send(&format!(
+        "GET http://{local}/articles/deal/ HTTP/1.1\r\nHost: {local}\r\nConnection: close\r\n\r\n"
+    ));
+    assert!(reply.has("A deal is struck"), "{}", reply.head);
+    let reply = server.send(&format!(
+        "GET http://localhost:{}/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(reply.status, 403, "the Host header is still checked");
+}
+
+#[test]
+fn idle_and_slow_clients_do_not_hold_the_server() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    // More idle connections than the server serves at once (128)...
+    let idle: Vec<TcpStream> = (0..140)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).expect("connect"))
+        .collect();
+    // ...and clients that send their headers a byte at a time.
+    let port = server.port;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let slow: Vec<_> = (0..4)
+        .map(|_| {
+            let stop = stop.clone();
+            thread::spawn(move || {
+                let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+                    return;
+                };
+                for b in b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+                    .iter()
+                    .cycle()
+                {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed)
+                        || s.write_all(&[*b]).is_err()
+                    {
+                        return;
+                    }
+                    thread::sleep(Duration::from_millis(300));
+                }
+            })
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /articles/deal/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.host()
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    let elapsed = started.elapsed();
+    let reply = Reply::parse(&bytes);
+    println!("a request behind 140 idle and 4 slow clients took {elapsed:?}");
+    assert!(
+        reply.has("A deal is struck"),
+        "{}\n{}",
+        reply.head,
+        server.log()
+    );
+    // The header timeout is 5 s: the idle connections held every slot for
+    // at most that long.
+    assert!(elapsed < Duration::from_secs(12), "took {elapsed:?}");
+    // The idle connections were closed by the server.
+    let mut first = &idle[0];
+    first
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut buf = [0u8; 512];
+    assert!(
+        first.read(&mut buf).is_ok(),
+        "an idle connection is closed (or answered 408), not left open"
+    );
+    // So were the slow ones, however steadily they kept sending (those
+    // queued behind the idle ones get their own 5 s once accepted).
+    let waiting = Instant::now();
+    while !slow.iter().all(|t| t.is_finished()) && waiting.elapsed() < Duration::from_secs(20) {
+        thread::sleep(Duration::from_millis(50));
+    }
+    let cut_off = slow.iter().all(|t| t.is_finished());
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for t in slow {
+        let _ = t.join();
+    }
+    assert!(cut_off, "a client sending headers slowly is cut off");
+}

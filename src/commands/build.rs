@@ -12,6 +12,7 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
+        take_over: args.take_over,
     };
     match build(&options) {
         Ok(s) => {

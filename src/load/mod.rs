@@ -155,6 +155,15 @@ impl ContentFiles {
         let Some(section) = section_of(root, path) else {
             return false;
         };
+        // A link (or a folder on the way) may lead out of the site: only a
+        // full scan says so properly.
+        let leads_out = root
+            .canonicalize()
+            .ok()
+            .and_then(|site| link_out_of_site(&site, root, path));
+        if leads_out.is_some() {
+            return false;
+        }
         if path.is_file() {
             self.files
                 .insert(path.to_path_buf(), load_page(root, section, path));
@@ -247,25 +256,9 @@ fn collect_content_files(
     files: &mut Vec<(Section, PathBuf)>,
     errors: &mut Diagnostics,
 ) {
-    let walker = walkdir::WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().unwrap_or(content_dir);
-                errors.push(Diagnostic::in_file(
-                    &relative(root, path),
-                    1,
-                    1,
-                    format!("cannot read: {e}"),
-                ));
-                continue;
-            }
-        };
+    let (entries, walk_errors) = walk_site_folder(root, content_dir, true);
+    errors.extend(walk_errors);
+    for entry in entries {
         let rel_to_content = entry
             .path()
             .strip_prefix(content_dir)
@@ -345,6 +338,88 @@ fn foreign_habit(root: &Path, path: &Path) -> Option<Diagnostic> {
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     (name.starts_with('.') && name != "." && name != "..") || name.ends_with('~')
+}
+
+/// Walks `dir`, a folder of the site at `root`, sorted by name, following
+/// symlinks only while they stay inside the site: a link whose target
+/// resolves outside it is an error naming the link and its target, and
+/// nothing behind it is read (a folder behind it is not listed either).
+/// Loops are errors too (walkdir detects them). With `skip_hidden`,
+/// hidden files and editor backups are left out.
+pub fn walk_site_folder(
+    root: &Path,
+    dir: &Path,
+    skip_hidden: bool,
+) -> (Vec<walkdir::DirEntry>, Diagnostics) {
+    let mut entries = Vec::new();
+    let mut errors = Diagnostics::new();
+    let Ok(site) = root.canonicalize() else {
+        return (entries, errors);
+    };
+    if let Some(d) = link_out_of_site(&site, root, dir) {
+        errors.push(d);
+        return (entries, errors);
+    }
+    let outside = std::cell::RefCell::new(Vec::new());
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if skip_hidden && e.depth() > 0 && is_hidden(e.file_name()) {
+                return false;
+            }
+            match e
+                .path_is_symlink()
+                .then(|| link_out_of_site(&site, root, e.path()))
+            {
+                Some(Some(d)) => {
+                    outside.borrow_mut().push(d);
+                    false
+                }
+                _ => true,
+            }
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) => entries.push(e),
+            Err(e) => {
+                let path = e.path().unwrap_or(dir);
+                errors.push(Diagnostic::in_file(
+                    &relative(root, path),
+                    1,
+                    1,
+                    format!("cannot read: {e}"),
+                ));
+            }
+        }
+    }
+    errors.extend(outside.into_inner());
+    (entries, errors)
+}
+
+/// The error for `path` when it is a symlink (or lies behind one) whose
+/// target resolves outside the site, whose canonical root is `site`. This
+/// is not a setting: `site.toml` travels with the content it would open.
+pub fn link_out_of_site(site: &Path, root: &Path, path: &Path) -> Option<Diagnostic> {
+    let target = path.canonicalize().ok()?;
+    if target.starts_with(site) {
+        return None;
+    }
+    let rel = relative(root, path);
+    Some(
+        Diagnostic::in_file(
+            &rel,
+            1,
+            1,
+            format!(
+                "{} is a symbolic link to {}, outside the site folder; it is not read",
+                rel.display(),
+                target.display()
+            ),
+        )
+        .with_help("explainer reads nothing outside the site folder: copy the file into the site, or link to a place inside it"),
+    )
 }
 
 /// `path` relative to the site root, for messages.
@@ -561,12 +636,9 @@ fn load_templates(root: &Path, errors: &mut Diagnostics) -> Vec<TemplateFile> {
     if !dir.is_dir() {
         return templates;
     }
-    let walker = walkdir::WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name()));
-    for entry in walker.flatten() {
+    let (entries, walk_errors) = walk_site_folder(root, &dir, true);
+    errors.extend(walk_errors);
+    for entry in entries {
         if !entry.file_type().is_file() {
             continue;
         }

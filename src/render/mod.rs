@@ -500,7 +500,14 @@ impl<'a> Renderer<'a> {
 /// `name?v=<hash>` for a theme asset, hashing the site's own copy in
 /// `static/` if it has one, else the built-in file.
 fn versioned(site: &Site, name: &str) -> String {
-    let own = std::fs::read(site.root.join("static").join(name)).ok();
+    let path = site.root.join("static").join(name);
+    // Never read through a link out of the site (the build refuses it).
+    let inside = site
+        .root
+        .canonicalize()
+        .ok()
+        .is_some_and(|root| crate::load::link_out_of_site(&root, &site.root, &path).is_none());
+    let own = inside.then(|| std::fs::read(&path).ok()).flatten();
     let builtin = theme::builtin_static()
         .find(|(p, _)| p == name)
         .map(|(_, b)| b)

@@ -1,9 +1,10 @@
 //! The preview's HTTP side: the routes, the `Host` check every request
-//! passes (against DNS rebinding), and serving files from the output
-//! folder. A request path is percent-decoded exactly once and refused if
-//! any segment is `.`, `..`, or holds a backslash or a NUL; what is left is
-//! a literal name (`%2e%2e` after decoding names a file called that, never
-//! `..`, so `100%.txt` is served); the file found is canonicalized and served only if
+//! passes (against DNS rebinding; the host of an absolute-form URI too),
+//! and serving files from the output folder. A request path is
+//! percent-decoded exactly once and refused if any segment is `.`, `..`,
+//! or holds a backslash or a NUL; what is left is a literal name (`%2e%2e`
+//! after decoding names a file called that, never `..`, so `100%.txt` is
+//! served); the file found is canonicalized and served only if
 //! it is still inside the canonical output folder, so no symlink leads
 //! out. HTML responses get the live-reload script, and the error overlay
 //! while the last rebuild failed; the files on disk never do.
@@ -40,9 +41,16 @@ pub fn router(shared: Arc<Shared>) -> Router {
 /// Refuses a request whose `Host` is not this server's: a web page on
 /// another site that points its own host name at 127.0.0.1 (DNS
 /// rebinding) must not read the preview.
+/// A request in absolute form (`GET http://host/ HTTP/1.1`) names its
+/// host in the URI, which takes the place of `Host` (RFC 9112, 3.2.2), so
+/// that host is checked the same way.
 async fn check_host(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let uri_host_ok = request
+        .uri()
+        .authority()
+        .is_none_or(|a| host_allowed(a.as_str(), shared.bound));
     match request_host(request.headers()) {
-        Some(host) if host_allowed(host, shared.bound) => next.run(request).await,
+        Some(host) if uri_host_ok && host_allowed(host, shared.bound) => next.run(request).await,
         _ => forbidden("this preview server only answers to localhost"),
     }
 }

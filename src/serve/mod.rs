@@ -28,6 +28,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
+
 use crate::cli::Verbosity;
 use crate::session::Session;
 use crate::{display_path, write, BuildOptions};
@@ -153,6 +155,17 @@ fn print_banner(options: &ServeOptions, shared: &Shared, url: &str) {
     eprintln!("watching content/, templates/, static/ and site.toml for changes");
 }
 
+/// How long a client has to send a request's headers, counted from when
+/// the connection is accepted or ready for its next request: a client that
+/// connects and sends nothing, or sends its headers a byte at a time
+/// (slowloris), is cut off after this.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connections served at once. Further ones wait in the listen queue until
+/// one closes; with [`HEADER_TIMEOUT`] that is never long. Each open tab
+/// holds one (its reload channel), so this leaves room for many.
+const MAX_CONNECTIONS: usize = 128;
+
 /// Runs the HTTP server until Ctrl-C (or SIGTERM), then stops it.
 fn run_server(
     listener: TcpListener,
@@ -168,12 +181,13 @@ fn run_server(
     runtime.block_on(async move {
         listener.set_nonblocking(true).map_err(failed)?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(failed)?;
-        let mut stopping = stop.subscribe();
-        let server =
-            axum::serve(listener, http::router(shared)).with_graceful_shutdown(async move {
-                let _ = stopping.wait_for(|s| *s).await;
-            });
-        let mut server = tokio::spawn(async move { server.await });
+        let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+        let mut server = tokio::spawn(accept(
+            listener,
+            http::router(shared),
+            slots.clone(),
+            stop.subscribe(),
+        ));
         if let Some(url) = open {
             open_browser(url);
         }
@@ -188,11 +202,77 @@ fn run_server(
             stop_signal().await;
             std::process::exit(130);
         });
-        match tokio::time::timeout(GRACE, server).await {
-            Ok(result) => finished(result).map_err(failed),
-            Err(_) => Ok(()),
-        }
+        // Open connections finish their response (reload channels end on
+        // `stop`); each holds a slot until it closes.
+        let all = MAX_CONNECTIONS as u32;
+        let _ = tokio::time::timeout(GRACE, slots.acquire_many(all)).await;
+        Ok(())
     })
+}
+
+/// Accepts connections while a slot is free and serves each on its own
+/// task with hyper's HTTP/1 (header read timeout on) until `stopping`.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    slots: Arc<Semaphore>,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.map_err(std::io::Error::other)?,
+            () = stopped(&mut stopping) => return Ok(()),
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // A connection that failed before it was accepted is
+                    // not the server's problem; running out of file
+                    // descriptors passes once others close.
+                    if !is_connection_error(&e) {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    continue;
+                }
+            },
+            () = stopped(&mut stopping) => return Ok(()),
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let mut stopping = stopping.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT);
+            let connection =
+                builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            let mut closing = false;
+            loop {
+                tokio::select! {
+                    _ = connection.as_mut() => break,
+                    () = stopped(&mut stopping), if !closing => {
+                        connection.as_mut().graceful_shutdown();
+                        closing = true;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Resolves once the server is stopping.
+async fn stopped(stopping: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|s| *s).await;
+}
+
+fn is_connection_error(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::ConnectionRefused | ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset
+    )
 }
 
 fn finished(result: Result<std::io::Result<()>, tokio::task::JoinError>) -> std::io::Result<()> {

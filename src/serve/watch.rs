@@ -4,10 +4,16 @@
 //! been quiet for a moment, so an editor's save-by-rename, or a `git
 //! checkout` touching fifty files, becomes one rebuild. A batch names the
 //! changed paths, so the session can reload only those files.
+//!
+//! A symlinked file inside the sources is edited where its target lives,
+//! which the watch on the link's folder never sees: the folder of each
+//! such target (inside the site) is watched too, and an event on a target
+//! is reported as an event on every link to it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, MetadataKind, ModifyKind};
@@ -47,23 +53,37 @@ pub struct Batch {
     writing: BTreeSet<PathBuf>,
 }
 
+/// Symlinked source files by the canonical path of their target.
+type Links = Arc<Mutex<HashMap<PathBuf, Vec<PathBuf>>>>;
+
 /// The notify watcher on one site's sources.
 pub struct Watcher {
     root: PathBuf,
     inner: notify::RecommendedWatcher,
+    links: Links,
+    /// Folders watched only because a link's target is there.
+    link_dirs: BTreeSet<PathBuf>,
 }
 
 impl Watcher {
     /// Starts watching the site at `root` (absolute), sending every event
     /// to `tx`.
     pub fn start(root: &Path, tx: Sender<Message>) -> Result<Watcher, String> {
-        let inner = notify::recommended_watcher(move |event| {
+        let links = Links::default();
+        let targets = links.clone();
+        let inner = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            let event = event.map(|mut e| {
+                add_link_paths(&targets, &mut e);
+                e
+            });
             let _ = tx.send(Message::Fs(event));
         })
         .map_err(|e| format!("cannot watch the site for changes: {e}"))?;
         let mut watcher = Watcher {
             root: root.to_path_buf(),
             inner,
+            links,
+            link_dirs: BTreeSet::new(),
         };
         // The root itself, not recursively: site.toml, and source folders
         // that are created or removed later.
@@ -74,6 +94,7 @@ impl Watcher {
         for folder in FOLDERS {
             watcher.watch_folder(folder)?;
         }
+        watcher.watch_links();
         Ok(watcher)
     }
 
@@ -88,6 +109,70 @@ impl Watcher {
                 }
             }
         }
+        // Links come and go with files that are links, folders, or gone;
+        // a plain file's edit (the common case) needs no new scan.
+        let structural = batch.rescan
+            || batch
+                .paths
+                .iter()
+                .any(|p| match std::fs::symlink_metadata(p) {
+                    Ok(m) => !m.is_file(),
+                    Err(_) => true,
+                });
+        if structural {
+            self.watch_links();
+        }
+    }
+
+    /// Finds the symlinked files of the sources whose target is inside the
+    /// site, and watches the folder of each target that no other watch
+    /// covers (links out of the site are build errors, never watched).
+    fn watch_links(&mut self) {
+        let Ok(site) = self.root.canonicalize() else {
+            return;
+        };
+        let mut links: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+        // Folders the recursive watches already see (linked ones included).
+        let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
+        for folder in FOLDERS {
+            let dir = self.root.join(folder);
+            if !dir.is_dir() {
+                continue;
+            }
+            let (entries, _) = crate::load::walk_site_folder(&self.root, &dir, false);
+            for e in entries {
+                if e.file_type().is_dir() {
+                    covered.extend(e.path().canonicalize().ok());
+                    continue;
+                }
+                if !(e.path_is_symlink() && e.file_type().is_file()) {
+                    continue;
+                }
+                if let Ok(target) = e.path().canonicalize() {
+                    if target.starts_with(&site) {
+                        links.entry(target).or_default().push(e.into_path());
+                    }
+                }
+            }
+        }
+        let dirs: BTreeSet<PathBuf> = links
+            .keys()
+            .filter_map(|t| t.parent())
+            .filter(|d| *d != site && !covered.contains(*d))
+            .map(Path::to_path_buf)
+            .collect();
+        for d in self.link_dirs.difference(&dirs) {
+            let _ = self.inner.unwatch(d);
+        }
+        for d in dirs.difference(&self.link_dirs) {
+            if let Err(e) = self.inner.watch(d, RecursiveMode::NonRecursive) {
+                eprintln!("warning: {}", watch_error(d, e));
+            }
+        }
+        self.link_dirs = dirs;
+        if let Ok(mut map) = self.links.lock() {
+            *map = links;
+        }
     }
 
     fn watch_folder(&mut self, folder: &str) -> Result<(), String> {
@@ -99,6 +184,27 @@ impl Watcher {
             .watch(&dir, RecursiveMode::Recursive)
             .map_err(|e| watch_error(&dir, e))
     }
+}
+
+/// Adds to `event` every link whose target it names.
+fn add_link_paths(links: &Links, event: &mut notify::Event) {
+    let Ok(links) = links.lock() else { return };
+    if links.is_empty() {
+        return;
+    }
+    let mut extra = Vec::new();
+    for path in &event.paths {
+        // The target itself may be gone (a save by rename): its folder
+        // is canonical all the same.
+        let canonical = path
+            .canonicalize()
+            .ok()
+            .or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)));
+        if let Some(found) = canonical.and_then(|c| links.get(&c)) {
+            extra.extend(found.iter().cloned());
+        }
+    }
+    event.paths.extend(extra);
 }
 
 fn watch_error(path: &Path, e: notify::Error) -> String {
