@@ -1,11 +1,26 @@
 //! Finds mentions of actors (by `name` or `aliases`) in running text with
 //! one Aho-Corasick automaton over every name of every actor, so the cost
 //! per page does not grow with the number of actors.
+//!
+//! Names match as whole words only. Rather than checking word boundaries
+//! after a match (which, when the longest name at a place is not a whole
+//! word, means searching again from the next character: quadratic on
+//! nested aliases), both the names and the text are spelt in a form where
+//! every word is framed by a marker byte that UTF-8 never uses. A name can
+//! then only match where whole words match, and one leftmost-longest
+//! search over the text finds every mention. The same spelling collapses
+//! any run of white space (a soft line break included) into one space and
+//! puts every word in Unicode normal form C, so a name hard-wrapped across
+//! two lines, or typed in decomposed form, is still found.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Up to how many names (actor names and aliases) a DFA is built.
 const DFA_NAMES: usize = 4_000;
+
+/// Frames every word in the searched form: never part of UTF-8 text.
+const MARK: u8 = 0xFF;
 
 /// A mention: where it is in the text and which actor it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,31 +30,43 @@ pub struct Mention {
     pub actor: usize,
 }
 
+/// Reusable buffers for [`AutoLinker::find`], so a body with many text runs
+/// allocates them once.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// The text in searched form.
+    framed: Vec<u8>,
+    /// Per marker in `framed`: its position there and the byte offset of
+    /// the word boundary in the original text. Sorted by both.
+    marks: Vec<(usize, usize)>,
+}
+
 /// Matches actor names in text: whole words only, longest name first.
 #[derive(Debug)]
 pub struct AutoLinker {
     automaton: Option<AhoCorasick>,
-    /// Every name, for overlapping search in the rare case where the
-    /// longest name at a position is not a whole word.
-    fallback: Option<AhoCorasick>,
-    longest_name: usize,
     actor_of_pattern: Vec<usize>,
 }
 
 impl AutoLinker {
-    /// `names` holds, per actor id, its name and aliases.
+    /// `names` holds, per actor id, its name and aliases. Leading and
+    /// trailing punctuation of a name is not part of what is matched, and a
+    /// name without any letter or digit is never matched.
     pub fn new<'a>(names: impl IntoIterator<Item = (usize, &'a str)>) -> AutoLinker {
         let mut patterns = Vec::new();
         let mut actor_of_pattern = Vec::new();
+        let mut scratch = Scratch::default();
         for (actor, name) in names {
-            let name = name.trim();
-            if !name.is_empty() {
-                patterns.push(name.to_string());
-                actor_of_pattern.push(actor);
+            let name = name.trim_matches(|c: char| !is_word_char(c));
+            if name.is_empty() {
+                continue;
             }
+            scratch.frame(name);
+            patterns.push(std::mem::take(&mut scratch.framed));
+            actor_of_pattern.push(actor);
         }
-        let (automaton, fallback) = if patterns.is_empty() {
-            (None, None)
+        let automaton = if patterns.is_empty() {
+            None
         } else {
             // A DFA is the fastest to search, and every page is searched;
             // but it grows with the names and, past a few thousand, takes
@@ -50,84 +77,103 @@ impl AutoLinker {
             } else {
                 AhoCorasickKind::ContiguousNFA
             };
-            let longest = AhoCorasick::builder()
+            AhoCorasick::builder()
                 .kind(Some(kind))
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(&patterns)
-                .ok();
-            let all = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .ok();
-            (longest, all)
+                .ok()
         };
         AutoLinker {
-            longest_name: patterns.iter().map(String::len).max().unwrap_or(0),
             automaton,
-            fallback,
             actor_of_pattern,
         }
     }
 
-    /// Every whole-word mention in `text`, left to right. Where the longest
-    /// name at a position is not a whole word ("Macronism"), the search goes
-    /// on from the next character so a shorter whole-word name can still
-    /// match.
+    /// Every whole-word mention in `text`, left to right; where names
+    /// overlap, the leftmost and then the longest wins.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
         let mut found = Vec::new();
-        let Some(ac) = &self.automaton else {
-            return found;
-        };
-        let mut pos = 0;
-        while pos < text.len() {
-            let Some(m) = ac.find(Input::new(text).span(pos..text.len())) else {
-                break;
-            };
-            let whole_word = if is_word_boundary(text, m.start(), m.end()) {
-                Some((m.end(), m.pattern().as_usize()))
-            } else {
-                self.shorter_whole_word_at(text, m.start())
-            };
-            match whole_word {
-                Some((end, pattern)) => {
-                    found.push(Mention {
-                        start: m.start(),
-                        end,
-                        actor: self.actor_of_pattern[pattern],
-                    });
-                    pos = end;
-                }
-                None => {
-                    pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
-                }
-            }
-        }
+        self.find(text, &mut Scratch::default(), &mut found);
         found
     }
-}
 
-impl AutoLinker {
-    /// The longest name starting exactly at `start` that is a whole word.
-    fn shorter_whole_word_at(&self, text: &str, start: usize) -> Option<(usize, usize)> {
-        let all = self.fallback.as_ref()?;
-        let end = (start + self.longest_name).min(text.len());
-        let input = Input::new(text).span(start..end);
-        all.try_find_overlapping_iter(input)
-            .ok()?
-            .filter(|m| m.start() == start && is_word_boundary(text, m.start(), m.end()))
-            .max_by_key(|m| m.end())
-            .map(|m| (m.end(), m.pattern().as_usize()))
+    /// [`AutoLinker::mentions`] into `out` (cleared first), with buffers
+    /// reused from earlier calls. Time is linear in `text` plus, per
+    /// mention, the length of the longest name sharing its beginning.
+    pub fn find(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Mention>) {
+        out.clear();
+        let Some(ac) = &self.automaton else {
+            return;
+        };
+        scratch.frame(text);
+        let marks = &scratch.marks;
+        // A match starts and ends on a marker, so both map back exactly.
+        let offset = |at: usize| {
+            marks
+                .binary_search_by_key(&at, |&(framed, _)| framed)
+                .map(|i| marks[i].1)
+        };
+        for m in ac.find_iter(&scratch.framed) {
+            if let (Ok(start), Ok(end)) = (offset(m.start()), offset(m.end() - 1)) {
+                out.push(Mention {
+                    start,
+                    end,
+                    actor: self.actor_of_pattern[m.pattern().as_usize()],
+                });
+            }
+        }
     }
 }
 
-fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+impl Scratch {
+    /// Spells `text` in searched form: a marker before and after every
+    /// word, white space runs as one space, words in NFC.
+    fn frame(&mut self, text: &str) {
+        self.framed.clear();
+        self.marks.clear();
+        self.framed.reserve(text.len() + text.len() / 4);
+        let mut rest = text.char_indices().peekable();
+        let mut buf = [0u8; 4];
+        while let Some((i, c)) = rest.next() {
+            if is_word_char(c) {
+                let mut end = i + c.len_utf8();
+                let mut ascii = c.is_ascii();
+                while let Some(&(j, d)) = rest.peek() {
+                    if !is_word_char(d) {
+                        break;
+                    }
+                    ascii &= d.is_ascii();
+                    end = j + d.len_utf8();
+                    rest.next();
+                }
+                let word = &text[i..end];
+                self.marks.push((self.framed.len(), i));
+                self.framed.push(MARK);
+                if ascii || is_nfc_quick(word.chars()) == IsNormalized::Yes {
+                    self.framed.extend_from_slice(word.as_bytes());
+                } else {
+                    for d in word.nfc() {
+                        self.framed
+                            .extend_from_slice(d.encode_utf8(&mut buf).as_bytes());
+                    }
+                }
+                self.marks.push((self.framed.len(), end));
+                self.framed.push(MARK);
+            } else if c.is_whitespace() {
+                while rest.next_if(|&(_, d)| d.is_whitespace()).is_some() {}
+                self.framed.push(b' ');
+            } else {
+                self.framed
+                    .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
 }
 
+/// Letters, digits, `_` and combining marks: a decomposed `é` is one
+/// word with its base letter.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c)
 }
 
 #[cfg(test)]
@@ -180,5 +226,54 @@ mod tests {
     #[test]
     fn no_actors_no_mentions() {
         assert!(AutoLinker::new([]).mentions("anything").is_empty());
+    }
+
+    #[test]
+    fn a_name_wrapped_across_lines_or_spaced_twice_still_matches() {
+        let l = AutoLinker::new([(0, "Macky Sall")]);
+        let text = "President Macky\nSall and Macky  \t Sall";
+        let found = l.mentions(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(&text[found[0].start..found[0].end], "Macky\nSall");
+        assert_eq!(&text[found[1].start..found[1].end], "Macky  \t Sall");
+    }
+
+    #[test]
+    fn decomposed_spellings_match_a_composed_name() {
+        let l = AutoLinker::new([(0, "Jos\u{e9}"), (1, "Jose")]);
+        let text = "Jose\u{301} met Jose.";
+        let found: Vec<_> = l
+            .mentions(text)
+            .into_iter()
+            .map(|m| (&text[m.start..m.end], m.actor))
+            .collect();
+        assert_eq!(found, vec![("Jose\u{301}", 0), ("Jose", 1)]);
+    }
+
+    #[test]
+    fn nested_aliases_take_the_longest_whole_words() {
+        let names: Vec<String> = (1..=5)
+            .map(|n| (0..n).map(|i| format!("W{i}")).collect::<Vec<_>>().join(" "))
+            .collect();
+        let l = AutoLinker::new(names.iter().map(|n| (0, n.as_str())));
+        let text = "W0 W1 W2x W0 W1 W2 W3 W4 W5";
+        let found: Vec<_> = l
+            .mentions(text)
+            .into_iter()
+            .map(|m| &text[m.start..m.end])
+            .collect();
+        assert_eq!(found, vec!["W0 W1", "W0 W1 W2 W3 W4"]);
+    }
+
+    #[test]
+    fn surrounding_punctuation_of_a_name_is_not_required() {
+        let l = AutoLinker::new([(0, "(U.N.)"), (1, "!!")]);
+        let text = "the U.N. said !!";
+        let found: Vec<_> = l
+            .mentions(text)
+            .into_iter()
+            .map(|m| &text[m.start..m.end])
+            .collect();
+        assert_eq!(found, vec!["U.N"]);
     }
 }
