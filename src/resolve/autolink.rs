@@ -253,7 +253,12 @@ mod tests {
     #[test]
     fn nested_aliases_take_the_longest_whole_words() {
         let names: Vec<String> = (1..=5)
-            .map(|n| (0..n).map(|i| format!("W{i}")).collect::<Vec<_>>().join(" "))
+            .map(|n| {
+                (0..n)
+                    .map(|i| format!("W{i}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect();
         let l = AutoLinker::new(names.iter().map(|n| (0, n.as_str())));
         let text = "W0 W1 W2x W0 W1 W2 W3 W4 W5";
