@@ -226,6 +226,71 @@ fn push_footnotes(html: &mut String, mut footnotes: Vec<Footnote>) {
     html.push_str("</section>\n");
 }
 
+/// The headings of one page, to resolve `[[page#anchor]]` in the forms a
+/// writer types: the id itself, the heading's text (any case, spaces or
+/// hyphens, percent-encoded as copied from an address bar), or the
+/// ASCII-transliterated id older versions gave (`seolci-jeon-hal-il`).
+/// Built once per linked page; each lookup is a few hash probes.
+pub struct AnchorIndex<'h> {
+    headings: &'h [Heading],
+    ids: HashSet<&'h str>,
+    /// `heading_id` of each heading's text, to its final id (the first
+    /// heading wins, as it keeps the unsuffixed id).
+    by_text: HashMap<String, &'h str>,
+    by_legacy: HashMap<String, &'h str>,
+}
+
+impl<'h> AnchorIndex<'h> {
+    pub fn new(headings: &'h [Heading]) -> AnchorIndex<'h> {
+        let mut index = AnchorIndex {
+            headings,
+            ids: headings.iter().map(|h| h.id.as_str()).collect(),
+            by_text: HashMap::default(),
+            by_legacy: HashMap::default(),
+        };
+        for h in headings {
+            index.by_text.entry(heading_id(&h.text)).or_insert(&h.id);
+            index
+                .by_legacy
+                .entry(crate::model::slugify(&h.text))
+                .or_insert(&h.id);
+        }
+        index
+    }
+
+    /// The final id of the heading `written` names, if any.
+    pub fn find(&self, written: &str) -> Option<&'h str> {
+        if let Some(id) = self.ids.get(written) {
+            return Some(id);
+        }
+        let decoded = percent_encoding::percent_decode_str(written).decode_utf8_lossy();
+        let wanted = heading_id(&decoded);
+        if wanted.is_empty() {
+            return None;
+        }
+        self.ids
+            .get(wanted.as_str())
+            .copied()
+            .or_else(|| self.by_text.get(&wanted).copied())
+            .or_else(|| {
+                self.by_legacy
+                    .get(&crate::model::slugify(&decoded))
+                    .copied()
+            })
+    }
+
+    /// A did-you-mean naming the closest heading id, for an anchor that
+    /// [`AnchorIndex::find`] did not resolve.
+    pub fn suggest(&self, written: &str) -> Option<String> {
+        let decoded = percent_encoding::percent_decode_str(written).decode_utf8_lossy();
+        let wanted = match heading_id(&decoded) {
+            w if w.is_empty() => decoded.to_string(),
+            w => w,
+        };
+        crate::diagnostics::did_you_mean(&wanted, self.headings.iter().map(|h| h.id.as_str()))
+    }
+}
+
 /// Renders a short Markdown string from front matter (a `know` item, a
 /// timeline event): raw HTML is shown as text, and a lone paragraph loses
 /// its `<p>` so the text sits inline in a list item.
@@ -1178,5 +1243,34 @@ mod tests {
     fn first_paragraph_is_capped() {
         let r = run(&"word ".repeat(10_000), false);
         assert!(r.first_paragraph.len() <= FIRST_PARAGRAPH_BYTES);
+    }
+
+    #[test]
+    fn anchors_resolve_in_the_forms_a_writer_types() {
+        let r = run(
+            "## 설치 전 할 일\n\n## Xref cards\n\n## Macron's plan\n\n## Custom {#My_Id}\n",
+            false,
+        );
+        let index = AnchorIndex::new(&r.headings);
+        for (written, id) in [
+            ("설치-전-할-일", "설치-전-할-일"),
+            ("설치 전 할 일", "설치-전-할-일"),
+            (
+                "%EC%84%A4%EC%B9%98-%EC%A0%84-%ED%95%A0-%EC%9D%BC",
+                "설치-전-할-일",
+            ),
+            ("seolci-jeon-hal-il", "설치-전-할-일"),
+            ("xref-cards", "xref-cards-1"),
+            ("Xref Cards", "xref-cards-1"),
+            ("macron-s-plan", "macrons-plan"),
+            ("My_Id", "My_Id"),
+        ] {
+            assert_eq!(index.find(written), Some(id), "{written}");
+        }
+        assert_eq!(index.find("설치-후"), None);
+        assert_eq!(
+            index.suggest("설치-전-할").as_deref(),
+            Some("did you mean \"설치-전-할-일\"?")
+        );
     }
 }

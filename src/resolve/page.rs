@@ -54,7 +54,7 @@ pub(super) struct Context<'a> {
 /// One page resolved on its own, before the site-wide passes.
 pub(super) struct Resolved<T, X = ()> {
     pub(super) value: T,
-    pub(super) headings: Vec<String>,
+    pub(super) headings: Vec<markdown::Heading>,
     pub(super) anchors: Vec<(
         PendingAnchor,
         std::sync::Arc<crate::diagnostics::SourceFile>,
@@ -394,7 +394,7 @@ pub(super) fn resolve_article(
             draft: m.draft,
             latest_events: Vec::new(),
         },
-        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        headings: body.headings.clone(),
         anchors,
         errors,
         topics: m.topics.clone(),
@@ -487,7 +487,7 @@ pub(super) fn resolve_note(
             cited_by: Vec::new(),
             draft: m.draft,
         },
-        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        headings: body.headings.clone(),
         anchors,
         errors,
         topics: Vec::new(),
@@ -525,7 +525,7 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
             events: Vec::new(),
             draft: m.draft,
         },
-        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        headings: body.headings.clone(),
         anchors,
         errors,
         topics: (),
