@@ -17,7 +17,7 @@ use super::{target, Actor, Article, BodyCache, CorrectionHtml, Image, Note, CONT
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
 use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta};
 use crate::load::Page;
-use crate::model::Section;
+use crate::model::{excerpt, Section, SUMMARY_CHARS};
 
 pub(super) struct SlugIndex<'a> {
     pub(super) articles: HashMap<&'a str, usize>,
@@ -364,10 +364,7 @@ pub(super) fn resolve_article(
         })
         .collect();
     add_mentions_and_notes(&body, &mut actors, &mut background);
-    let summary = match m.summary.as_deref().map(str::trim) {
-        Some(s) if !s.is_empty() => s.to_string(),
-        _ => body.first_paragraph.clone(),
-    };
+    let (summary, summary_derived) = summary(m.summary.as_deref(), &body);
     for (key, list) in [("authors", &m.authors), ("topics", &m.topics)] {
         if list.iter().any(|s| s.trim().is_empty()) {
             errors.push(page.error_at_key(key, None, format!("`{key}` has an empty entry")));
@@ -381,6 +378,7 @@ pub(super) fn resolve_article(
             date: m.date,
             updated: m.updated,
             summary,
+            summary_derived,
             authors: m.authors.clone(),
             sources: m.sources.clone(),
             topics: Vec::new(),
@@ -399,6 +397,15 @@ pub(super) fn resolve_article(
         errors,
         topics: m.topics.clone(),
         timeline: Vec::new(),
+    }
+}
+
+/// The summary a page shows in lists and metadata, and whether it was
+/// derived from the body rather than written.
+fn summary(written: Option<&str>, body: &Rendered) -> (String, bool) {
+    match written.map(str::trim) {
+        Some(s) if !s.is_empty() => (s.to_string(), false),
+        _ => (excerpt(&body.first_paragraph, SUMMARY_CHARS), true),
     }
 }
 
@@ -467,16 +474,14 @@ pub(super) fn resolve_note(
     }
     let mut no_notes = Vec::new();
     add_mentions_and_notes(&body, &mut actors, &mut no_notes);
-    let summary = match m.summary.as_deref().map(str::trim) {
-        Some(s) if !s.is_empty() => s.to_string(),
-        _ => body.first_paragraph.clone(),
-    };
+    let (summary, summary_derived) = summary(m.summary.as_deref(), &body);
     Resolved {
         value: Note {
             slug: page.slug.clone(),
             source: page.file.path.clone(),
             title: m.title.clone(),
             summary,
+            summary_derived,
             date: m.date,
             updated: m.updated,
             body_html: body.html.clone(),
@@ -516,7 +521,7 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
             country: m.country.clone().filter(|c| !c.trim().is_empty()),
             image,
             links: m.links.clone(),
-            summary: body.first_paragraph.clone(),
+            summary: excerpt(&body.first_paragraph, SUMMARY_CHARS),
             body_html: body.html.clone(),
             body_hash: body.html_hash,
             related,
