@@ -131,7 +131,10 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             targets.insert(target(Section::Notes, i), info(&p.meta.title, &p.slug));
         }
         for (i, p) in actors.iter().enumerate() {
-            targets.insert(target(Section::Actors, i), info(&p.meta.name, &p.slug));
+            targets.insert(
+                target(Section::Actors, i),
+                info(&nfc(&p.meta.name), &p.slug),
+            );
         }
         for (section, slug) in unavailable {
             targets.mark_unavailable(*section, slug);
@@ -424,8 +427,11 @@ fn remove_duplicate_slugs<M>(pages: &mut Vec<&Page<M>>, errors: &mut Diagnostics
 }
 
 /// Two actors answering to the same name would make mentions ambiguous.
+/// Names are compared in Unicode normal form C, so a composed `José` and a
+/// decomposed `José`, which look the same and match the same mentions,
+/// are one name.
 fn check_actor_names(actors: &[&Page<ActorMeta>], errors: &mut Diagnostics) {
-    let mut owner: HashMap<&str, usize> = HashMap::default();
+    let mut owner: HashMap<std::borrow::Cow<str>, (usize, &str)> = HashMap::default();
     for (i, p) in actors.iter().enumerate() {
         for (key, name) in std::iter::once(("name", &p.meta.name))
             .chain(p.meta.aliases.iter().map(|a| ("aliases", a)))
@@ -435,27 +441,44 @@ fn check_actor_names(actors: &[&Page<ActorMeta>], errors: &mut Diagnostics) {
                 errors.push(p.error_at_key(key, None, "an actor's name or alias may not be empty"));
                 continue;
             }
-            match owner.get(name) {
-                Some(&j) if j != i => errors.push(
-                    p.error_at_key(
-                        key,
-                        Some(name),
-                        format!(
-                            "\"{name}\" is also a name or alias of actor \"{}\" ({})",
-                            actors[j].slug,
-                            actors[j].file.path.display()
+            match owner.get(&nfc(name)) {
+                Some(&(j, first)) if j != i => {
+                    let spelling = if first == name {
+                        String::new()
+                    } else {
+                        format!(" (spelt \"{first}\" there, with other Unicode code points)")
+                    };
+                    errors.push(
+                        p.error_at_key(
+                            key,
+                            Some(name),
+                            format!(
+                                "\"{name}\" is also a name or alias of actor \"{}\" ({}){spelling}",
+                                actors[j].slug,
+                                actors[j].file.path.display()
+                            ),
+                        )
+                        .with_help(
+                            "each name and alias must point at one actor, so mentions can be linked",
                         ),
                     )
-                    .with_help(
-                        "each name and alias must point at one actor, so mentions can be linked",
-                    ),
-                ),
+                }
                 Some(_) => {}
                 None => {
-                    owner.insert(name, i);
+                    owner.insert(nfc(name), (i, name));
                 }
             }
         }
+    }
+}
+
+/// `text` in Unicode normal form C, borrowed when it already is.
+pub(crate) fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
     }
 }
 

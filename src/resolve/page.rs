@@ -513,10 +513,14 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
         value: Actor {
             slug: page.slug.clone(),
             source: page.file.path.clone(),
-            name: m.name.trim().to_string(),
+            name: super::nfc(m.name.trim()).into_owned(),
             kind: m.kind,
             role: m.role.clone().filter(|r| !r.trim().is_empty()),
-            aliases: m.aliases.clone(),
+            aliases: m
+                .aliases
+                .iter()
+                .map(|a| super::nfc(a).into_owned())
+                .collect(),
             born: m.born,
             country: m.country.clone().filter(|c| !c.trim().is_empty()),
             image,

@@ -66,6 +66,14 @@ impl Site {
         out
     }
 
+    /// Builds, fails the test if the build fails, and checks the output
+    /// with [`assert_site_integrity`].
+    pub fn build_checked(&self) -> Output {
+        let out = self.build_ok();
+        assert_site_integrity(&self.root().join("public"));
+        out
+    }
+
     pub fn out(&self, path: &str) -> String {
         let p = self.root().join("public").join(path);
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
@@ -178,6 +186,38 @@ pub fn broken_links(out: &Path) -> (Vec<String>, usize) {
         }
     }
     (broken, checked)
+}
+
+/// Checks what every built site must hold, on every HTML page under `out`:
+/// each `id` occurs once on its page, and every relative link resolves,
+/// fragments included (same-page `#x` and `page/index.html#x` name an id
+/// of the page they point at). Panics listing every problem found.
+pub fn assert_site_integrity(out: &Path) {
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        pages += 1;
+        let html = std::fs::read_to_string(path).unwrap();
+        let mut seen = HashSet::new();
+        for id in attribute_values(&html, "id") {
+            if !seen.insert(id) {
+                problems.push(format!("{}: duplicate id \"{id}\"", path.display()));
+            }
+        }
+    }
+    assert!(pages > 0, "no HTML page under {}", out.display());
+    problems.extend(broken_links(out).0);
+    assert!(
+        problems.is_empty(),
+        "{} problems in {}:\n{}",
+        problems.len(),
+        out.display(),
+        problems.join("\n")
+    );
 }
 
 fn normalize(p: &Path) -> PathBuf {
