@@ -138,6 +138,8 @@ pub fn ids(html: &str) -> HashSet<String> {
 pub fn broken_links(out: &Path) -> (Vec<String>, usize) {
     let mut broken = Vec::new();
     let mut checked = 0;
+    // Ids per page, read once however many links point at it.
+    let mut ids_of: std::collections::HashMap<PathBuf, HashSet<String>> = Default::default();
     for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
         let path = entry.path();
         if path.extension().is_none_or(|e| e != "html") || path.file_name().unwrap() == "404.html" {
@@ -177,8 +179,10 @@ pub fn broken_links(out: &Path) -> (Vec<String>, usize) {
             }
             if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
                 if target.extension().is_some_and(|e| e == "html") {
-                    let target_html = std::fs::read_to_string(&target).unwrap();
-                    if !ids(&target_html).contains(&fragment) {
+                    let known = ids_of
+                        .entry(target.clone())
+                        .or_insert_with(|| ids(&std::fs::read_to_string(&target).unwrap()));
+                    if !known.contains(&fragment) {
                         broken.push(format!("{}: {link} -> no id #{fragment}", path.display()));
                     }
                 }
