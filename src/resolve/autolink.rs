@@ -12,6 +12,11 @@
 //! any run of white space (a soft line break included) into one space and
 //! puts every word in Unicode normal form C, so a name hard-wrapped across
 //! two lines, or typed in decomposed form, is still found.
+//!
+//! Most text is ASCII with single spaces, and there the framed form would
+//! only add markers: such text is searched as it is, with names spelt the
+//! same way, and framed only if a match turns out not to be whole words.
+//! Both ways give the same mentions; each is linear.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
@@ -44,7 +49,11 @@ pub struct Scratch {
 /// Matches actor names in text: whole words only, longest name first.
 #[derive(Debug)]
 pub struct AutoLinker {
+    /// Over the framed names.
     automaton: Option<AhoCorasick>,
+    /// Over the names with single spaces, for text that needs no framing;
+    /// same pattern ids.
+    plain: Option<AhoCorasick>,
     actor_of_pattern: Vec<usize>,
 }
 
@@ -54,6 +63,7 @@ impl AutoLinker {
     /// name without any letter or digit is never matched.
     pub fn new<'a>(names: impl IntoIterator<Item = (usize, &'a str)>) -> AutoLinker {
         let mut patterns = Vec::new();
+        let mut plain_patterns = Vec::new();
         let mut actor_of_pattern = Vec::new();
         let mut scratch = Scratch::default();
         for (actor, name) in names {
@@ -63,11 +73,18 @@ impl AutoLinker {
             }
             scratch.frame(name);
             patterns.push(std::mem::take(&mut scratch.framed));
+            plain_patterns.push(
+                name.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .into_bytes(),
+            );
             actor_of_pattern.push(actor);
         }
-        let automaton = if patterns.is_empty() {
-            None
-        } else {
+        let build = |patterns: &[_]| {
+            if patterns.is_empty() {
+                return None;
+            }
             // A DFA is the fastest to search, and every page is searched;
             // but it grows with the names and, past a few thousand, takes
             // seconds to build and no longer fits in cache. Then the
@@ -80,11 +97,12 @@ impl AutoLinker {
             AhoCorasick::builder()
                 .kind(Some(kind))
                 .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns)
+                .build(patterns)
                 .ok()
         };
         AutoLinker {
-            automaton,
+            automaton: build(&patterns),
+            plain: build(&plain_patterns),
             actor_of_pattern,
         }
     }
@@ -102,6 +120,15 @@ impl AutoLinker {
     /// mention, the length of the longest name sharing its beginning.
     pub fn find(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Mention>) {
         out.clear();
+        if needs_no_framing(text) && self.find_plain(text, out) {
+            return;
+        }
+        out.clear();
+        self.find_framed(text, scratch, out);
+    }
+
+    /// The framed search, whatever the text.
+    fn find_framed(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Mention>) {
         let Some(ac) = &self.automaton else {
             return;
         };
@@ -125,49 +152,131 @@ impl AutoLinker {
     }
 }
 
+impl AutoLinker {
+    /// Searches ASCII text with single spaces as it is. False, with `out`
+    /// incomplete, as soon as a match is not whole words: only the framed
+    /// search can then find the shorter name that is.
+    fn find_plain(&self, text: &str, out: &mut Vec<Mention>) -> bool {
+        let Some(ac) = &self.plain else {
+            return false;
+        };
+        for m in ac.find_iter(text) {
+            if !is_word_boundary(text, m.start(), m.end()) {
+                return false;
+            }
+            out.push(Mention {
+                start: m.start(),
+                end: m.end(),
+                actor: self.actor_of_pattern[m.pattern().as_usize()],
+            });
+        }
+        true
+    }
+}
+
+/// ASCII without line breaks, tabs or double spaces: framing it would
+/// change nothing but add the markers. (Vectorised scans.)
+fn needs_no_framing(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.is_ascii()
+        && memchr::memchr3(b'\n', b'\t', b'\r', bytes).is_none()
+        && memchr::memchr2(0x0b, 0x0c, bytes).is_none()
+        && memchr::memmem::find(bytes, b"  ").is_none()
+}
+
+/// Whether `text[start..end]` is whole words: no word character touches
+/// it on either side.
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+}
+
 impl Scratch {
     /// Spells `text` in searched form: a marker before and after every
-    /// word, white space runs as one space, words in NFC.
+    /// word, white space runs as one space, words in NFC. ASCII, the
+    /// common case, is classified byte by byte without decoding.
     fn frame(&mut self, text: &str) {
         self.framed.clear();
         self.marks.clear();
         self.framed.reserve(text.len() + text.len() / 4);
-        let mut rest = text.char_indices().peekable();
-        let mut buf = [0u8; 4];
-        while let Some((i, c)) = rest.next() {
-            if is_word_char(c) {
-                let mut end = i + c.len_utf8();
-                let mut ascii = c.is_ascii();
-                while let Some(&(j, d)) = rest.peek() {
-                    if !is_word_char(d) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (c, len) = if b < 0x80 {
+                (b as char, 1)
+            } else {
+                let c = text[i..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                (c, c.len_utf8())
+            };
+            if is_word_byte(b) || (b >= 0x80 && is_word_char(c)) {
+                let start = i;
+                let mut ascii = b < 0x80;
+                i += len;
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    if is_word_byte(b) {
+                        i += 1;
+                    } else if b >= 0x80 {
+                        let c = text[i..]
+                            .chars()
+                            .next()
+                            .unwrap_or(char::REPLACEMENT_CHARACTER);
+                        if !is_word_char(c) {
+                            break;
+                        }
+                        ascii = false;
+                        i += c.len_utf8();
+                    } else {
                         break;
                     }
-                    ascii &= d.is_ascii();
-                    end = j + d.len_utf8();
-                    rest.next();
                 }
-                let word = &text[i..end];
-                self.marks.push((self.framed.len(), i));
-                self.framed.push(MARK);
-                if ascii || is_nfc_quick(word.chars()) == IsNormalized::Yes {
-                    self.framed.extend_from_slice(word.as_bytes());
-                } else {
-                    for d in word.nfc() {
-                        self.framed
-                            .extend_from_slice(d.encode_utf8(&mut buf).as_bytes());
-                    }
-                }
-                self.marks.push((self.framed.len(), end));
-                self.framed.push(MARK);
+                self.push_word(&text[start..i], start, ascii);
             } else if c.is_whitespace() {
-                while rest.next_if(|&(_, d)| d.is_whitespace()).is_some() {}
+                i += len;
+                while i < bytes.len() {
+                    let c = if bytes[i] < 0x80 {
+                        bytes[i] as char
+                    } else {
+                        text[i..].chars().next().unwrap_or('x')
+                    };
+                    if !c.is_whitespace() {
+                        break;
+                    }
+                    i += c.len_utf8();
+                }
                 self.framed.push(b' ');
             } else {
+                self.framed.extend_from_slice(&bytes[i..i + len]);
+                i += len;
+            }
+        }
+    }
+
+    fn push_word(&mut self, word: &str, start: usize, ascii: bool) {
+        self.marks.push((self.framed.len(), start));
+        self.framed.push(MARK);
+        if ascii || is_nfc_quick(word.chars()) == IsNormalized::Yes {
+            self.framed.extend_from_slice(word.as_bytes());
+        } else {
+            let mut buf = [0u8; 4];
+            for c in word.nfc() {
                 self.framed
                     .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             }
         }
+        self.marks.push((self.framed.len(), start + word.len()));
+        self.framed.push(MARK);
     }
+}
+
+/// An ASCII letter, digit or `_`.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Letters, digits, `_` and combining marks: a decomposed `é` is one
@@ -280,5 +389,32 @@ mod tests {
             .map(|m| &text[m.start..m.end])
             .collect();
         assert_eq!(found, vec!["U.N"]);
+    }
+
+    #[test]
+    fn plain_and_framed_searches_agree() {
+        let l = AutoLinker::new([
+            (0, "Emmanuel Macron"),
+            (0, "Macron"),
+            (1, "Niger"),
+            (2, "Niger Delta"),
+            (3, "U.N."),
+        ]);
+        for text in [
+            "Emmanuel Macron and Macron in Niger.",
+            "the Niger Delta, the Niger Deltas, Nigeria, (Niger)",
+            "U.N. and U.N.O and xU.N",
+            "Macronism Emmanuel_Macron Emmanuel Macron_",
+            "",
+        ] {
+            let mut plain = Vec::new();
+            let complete = l.find_plain(text, &mut plain);
+            let mut framed = Vec::new();
+            l.find_framed(text, &mut Scratch::default(), &mut framed);
+            if complete {
+                assert_eq!(plain, framed, "{text}");
+            }
+            assert_eq!(l.mentions(text), framed, "{text}");
+        }
     }
 }
