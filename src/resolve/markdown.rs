@@ -849,7 +849,8 @@ impl<'o, 'a> Renderer<'o, 'a> {
         let twin = self.in_know.is_some() && self.in_footnote.is_none();
         let used = &self.used_ids;
         let free = |id: &str| {
-            !used.contains(id) && !(twin && used.contains(&format!("{KNOW_INLINE_PREFIX}{id}")))
+            let taken_twice = twin && used.contains(&format!("{KNOW_INLINE_PREFIX}{id}"));
+            !used.contains(id) && !taken_twice
         };
         let id = if free(&base) {
             base

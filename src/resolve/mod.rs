@@ -310,6 +310,10 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     Ok(site)
 }
 
+/// A wikilink anchor waiting for the linked page's headings, with the file
+/// it is written in.
+type FileAnchor = (markdown::PendingAnchor, Arc<crate::diagnostics::SourceFile>);
+
 /// What a wikilink's fragment was written as and the heading id it
 /// resolved to, when they differ: `(written, final)` with the link's
 /// `data-xref` value, so only that link's fragment is rewritten.
@@ -321,8 +325,7 @@ type AnchorFix = (String, String);
 /// heading's final id.
 fn check_anchors<'r>(
     targets: &LinkTargets,
-    anchors_by_section: [Vec<&'r Vec<(markdown::PendingAnchor, Arc<crate::diagnostics::SourceFile>)>>;
-        3],
+    anchors_by_section: [Vec<&'r Vec<FileAnchor>>; 3],
     headings_of: impl Fn(Target) -> &'r Vec<markdown::Heading>,
     errors: &mut Diagnostics,
 ) -> Vec<((Section, usize), Vec<AnchorFix>)> {
