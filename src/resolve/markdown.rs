@@ -92,7 +92,8 @@ pub fn parser_options() -> Options {
 /// for [`crate::model::excerpt`] to cut a few hundred characters from.
 pub const FIRST_PARAGRAPH_BYTES: usize = 4096;
 
-/// Ids the theme's templates use on pages that show a body; a heading or
+/// Ids the theme's templates (and `static/cards.js`, which adds the
+/// `xref-card` element) use on pages that show a body; a heading or
 /// footnote never takes one of them (a test checks the list against
 /// `templates/`).
 pub const RESERVED_IDS: &[&str] = &[
@@ -121,6 +122,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "site-nav",
     "sources-heading",
     "timeline-heading",
+    "xref-card",
     "xref-cards",
 ];
 
@@ -1114,7 +1116,7 @@ mod tests {
     #[test]
     fn headings_never_take_an_id_of_the_theme() {
         let r = run(
-            "## Xref cards\n\n## Know heading\n\n## Timeline heading\n\n## Main\n",
+            "## Xref cards\n\n## Know heading\n\n## Timeline heading\n\n## Main\n\n## Xref card\n",
             false,
         );
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
@@ -1124,24 +1126,34 @@ mod tests {
                 "xref-cards-1",
                 "know-heading-1",
                 "timeline-heading-1",
-                "main-1"
+                "main-1",
+                "xref-card-1"
             ]
         );
     }
 
-    /// Every literal id in the theme's templates is reserved.
+    /// Every literal id in the theme's templates, and every id its
+    /// scripts give an element, is reserved.
     #[test]
     fn reserved_ids_cover_the_templates() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            for id in ids_of(&text) {
-                if !id.contains("{{") {
-                    assert!(RESERVED_IDS.contains(&id), "{id} in {}", path.display());
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut checked = 0;
+        for (folder, marker) in [("templates", " id=\""), ("static", ".id = \"")] {
+            for entry in std::fs::read_dir(format!("{root}/{folder}")).unwrap() {
+                let path = entry.unwrap().path();
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                for rest in text.split(marker).skip(1) {
+                    let id = &rest[..rest.find('"').unwrap()];
+                    if !id.contains("{{") {
+                        checked += 1;
+                        assert!(RESERVED_IDS.contains(&id), "{id} in {}", path.display());
+                    }
                 }
             }
         }
+        assert!(checked > 20, "only {checked} ids found");
     }
 
     #[test]
