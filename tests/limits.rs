@@ -66,7 +66,7 @@ fn a_20_mb_article() {
             "+++\nname = \"Niger\"\n+++\n\nCountry.\n".into(),
         ),
     ]);
-    within("20 MB article", 60, || site.build_checked());
+    within("20 MB article", 120, || site.build_checked());
     let list = site.out("articles/index.html");
     assert!(list.len() < 100_000, "the list carries an excerpt only");
 }

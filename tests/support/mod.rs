@@ -140,6 +140,8 @@ pub fn broken_links(out: &Path) -> (Vec<String>, usize) {
     let mut checked = 0;
     // Ids per page, read once however many links point at it.
     let mut ids_of: std::collections::HashMap<PathBuf, HashSet<String>> = Default::default();
+    // Most pages link to the same list pages and assets.
+    let mut files: std::collections::HashMap<PathBuf, bool> = Default::default();
     for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
         let path = entry.path();
         if path.extension().is_none_or(|e| e != "html") || path.file_name().unwrap() == "404.html" {
@@ -169,7 +171,10 @@ pub fn broken_links(out: &Path) -> (Vec<String>, usize) {
                 path.parent().unwrap().join(&file_part)
             };
             let target = normalize(&target);
-            if !target.starts_with(out) || !target.is_file() {
+            let is_file = *files
+                .entry(target.clone())
+                .or_insert_with(|| target.is_file());
+            if !target.starts_with(out) || !is_file {
                 broken.push(format!(
                     "{}: {link} -> missing {}",
                     path.display(),
