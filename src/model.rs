@@ -96,6 +96,37 @@ pub fn shorten_slug(slug: &str) -> &str {
     }
 }
 
+/// How many characters a derived summary or a meta description keeps.
+pub const SUMMARY_CHARS: usize = 300;
+
+/// `text` with white space runs as single spaces, cut to at most
+/// `max_chars` characters at a word boundary and ended with `…` when it
+/// was cut (a single longer word is cut inside). Lists and meta tags show
+/// summaries on every page, so their size must not follow the body's.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars * 4));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        let sep = usize::from(!out.is_empty());
+        if chars + sep + len > max_chars {
+            if out.is_empty() {
+                out.extend(word.chars().take(max_chars.saturating_sub(1)));
+            }
+            let kept = out.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ')');
+            out.truncate(kept.len());
+            out.push('…');
+            return out;
+        }
+        if sep == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        chars += sep + len;
+    }
+    out
+}
+
 /// Turns free text (a title, a topic, a heading) into a slug:
 /// transliterated to ASCII, lowercase, words joined by hyphens.
 pub fn slugify(text: &str) -> String {
@@ -423,5 +454,19 @@ mod tests {
         assert_eq!(d.iso(), "2023-07-26");
         assert!(PartialDate::parse("2014-13").is_none());
         assert!(PartialDate::parse("soon").is_none());
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word_with_an_ellipsis() {
+        assert_eq!(excerpt("  short\n text ", 300), "short text");
+        assert_eq!(excerpt("one two three", 9), "one two…");
+        assert_eq!(excerpt("one two, three", 9), "one two…");
+        assert_eq!(excerpt("abcdefghij", 5), "abcd…");
+        let long = "mot ".repeat(100_000);
+        let e = excerpt(&long, SUMMARY_CHARS);
+        assert!(
+            e.chars().count() <= SUMMARY_CHARS && e.ends_with("mot…"),
+            "{e}"
+        );
     }
 }

@@ -171,6 +171,11 @@ fn every_relative_link_resolves() {
 }
 
 #[test]
+fn every_page_has_unique_ids_and_resolving_fragments() {
+    assert_site_integrity(built());
+}
+
+#[test]
 fn absolute_urls_use_base_url() {
     let base = "https://sahel-explained.example.org/";
     let feed = page("feed.xml");

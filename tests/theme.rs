@@ -46,6 +46,26 @@ fn site() -> Site {
     site
 }
 
+#[test]
+fn the_theme_fixture_site_has_unique_ids_and_resolving_fragments() {
+    let out = tempfile::tempdir().unwrap();
+    let built = bin()
+        .arg("build")
+        .arg("--root")
+        .arg(repo_root().join("tests/fixtures/theme-site"))
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert_site_integrity(&out.path().join("public"));
+}
+
+#[test]
+fn the_theme_test_site_has_unique_ids_and_resolving_fragments() {
+    site().build_checked();
+}
+
 /// The text of the first `<script>` with this opening tag.
 fn script<'a>(html: &'a str, open: &str) -> Option<&'a str> {
     let start = html.find(open)? + open.len();

@@ -17,7 +17,7 @@ use super::{target, Actor, Article, BodyCache, CorrectionHtml, Image, Note, CONT
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
 use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta};
 use crate::load::{characters, Page};
-use crate::model::{Date, Section};
+use crate::model::{excerpt, Date, Section, SUMMARY_CHARS};
 
 pub(super) struct SlugIndex<'a> {
     pub(super) articles: HashMap<&'a str, usize>,
@@ -56,7 +56,7 @@ pub(super) struct Context<'a> {
 /// One page resolved on its own, before the site-wide passes.
 pub(super) struct Resolved<T, X = ()> {
     pub(super) value: T,
-    pub(super) headings: Vec<String>,
+    pub(super) headings: Vec<markdown::Heading>,
     pub(super) anchors: Vec<(
         PendingAnchor,
         std::sync::Arc<crate::diagnostics::SourceFile>,
@@ -409,10 +409,7 @@ pub(super) fn resolve_article(
         })
         .collect();
     add_mentions_and_notes(&body, &mut actors, &mut background);
-    let summary = match m.summary.as_deref().map(str::trim) {
-        Some(s) if !s.is_empty() => s.to_string(),
-        _ => body.first_paragraph.clone(),
-    };
+    let (summary, summary_derived) = summary(m.summary.as_deref(), &body);
     let updated = checked_update(page, m.updated, Some(m.date), &mut errors);
     for (key, list) in [("authors", &m.authors), ("topics", &m.topics)] {
         if list.iter().any(|s| s.trim().is_empty()) {
@@ -427,6 +424,7 @@ pub(super) fn resolve_article(
             date: m.date,
             updated,
             summary,
+            summary_derived,
             authors: m.authors.clone(),
             sources: m.sources.clone(),
             topics: Vec::new(),
@@ -440,7 +438,7 @@ pub(super) fn resolve_article(
             draft: m.draft,
             latest_events: Vec::new(),
         },
-        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        headings: body.headings.clone(),
         anchors,
         errors,
         topics: m.topics.clone(),
@@ -473,6 +471,15 @@ fn checked_update<M>(
         ));
     }
     checked
+}
+
+/// The summary a page shows in lists and metadata, and whether it was
+/// derived from the body rather than written.
+fn summary(written: Option<&str>, body: &Rendered) -> (String, bool) {
+    match written.map(str::trim) {
+        Some(s) if !s.is_empty() => (s.to_string(), false),
+        _ => (excerpt(&body.first_paragraph, SUMMARY_CHARS), true),
+    }
 }
 
 pub(super) fn add_mentions_and_notes(
@@ -541,16 +548,14 @@ pub(super) fn resolve_note(
     let updated = checked_update(page, m.updated, m.date, &mut errors);
     let mut no_notes = Vec::new();
     add_mentions_and_notes(&body, &mut actors, &mut no_notes);
-    let summary = match m.summary.as_deref().map(str::trim) {
-        Some(s) if !s.is_empty() => s.to_string(),
-        _ => body.first_paragraph.clone(),
-    };
+    let (summary, summary_derived) = summary(m.summary.as_deref(), &body);
     Resolved {
         value: Note {
             slug: page.slug.clone(),
             source: page.file.path.clone(),
             title: m.title.clone(),
             summary,
+            summary_derived,
             date: m.date,
             updated,
             body_html: body.html.clone(),
@@ -561,7 +566,7 @@ pub(super) fn resolve_note(
             cited_by: Vec::new(),
             draft: m.draft,
         },
-        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        headings: body.headings.clone(),
         anchors,
         errors,
         topics: Vec::new(),
@@ -582,15 +587,19 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
         value: Actor {
             slug: page.slug.clone(),
             source: page.file.path.clone(),
-            name: m.name.trim().to_string(),
+            name: super::nfc(m.name.trim()).into_owned(),
             kind: m.kind,
             role: m.role.clone().filter(|r| !r.trim().is_empty()),
-            aliases: m.aliases.clone(),
+            aliases: m
+                .aliases
+                .iter()
+                .map(|a| super::nfc(a).into_owned())
+                .collect(),
             born: m.born,
             country: m.country.clone().filter(|c| !c.trim().is_empty()),
             image,
             links: m.links.clone(),
-            summary: body.first_paragraph.clone(),
+            summary: excerpt(&body.first_paragraph, SUMMARY_CHARS),
             body_html: body.html.clone(),
             body_hash: body.html_hash,
             related,
@@ -599,7 +608,7 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
             events: Vec::new(),
             draft: m.draft,
         },
-        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        headings: body.headings.clone(),
         anchors,
         errors,
         topics: (),
