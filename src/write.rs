@@ -158,6 +158,43 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Where `explainer serve` builds unless `--output` names a folder: inside
+/// the build cache, so a preview (drafts included) never touches the
+/// deploy folder and is never deployed.
+pub const PREVIEW_DIR: &str = ".explainer-cache/serve";
+
+/// The preview's own folder of the site at `root`.
+pub fn preview_dir(root: &Path) -> PathBuf {
+    root.join(PREVIEW_DIR)
+}
+
+/// Claims the preview folder, which is ours by construction: no one else
+/// writes inside `.explainer-cache/`. Returns the files earlier previews
+/// wrote there (its manifest). A folder without a manifest (a preview
+/// killed before its first commit, a cache edited by hand) is emptied.
+/// Refused only when the cache or the folder is a symlink, which a build
+/// never writes through.
+pub fn claim_preview(root: &Path) -> Result<HashSet<String>, String> {
+    let dir = preview_dir(root);
+    for path in [root.join(".explainer-cache"), dir.clone()] {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
+            return Err(format!(
+                "{} is not a folder (a symbolic link?); explainer never writes through one\n  = help: remove it; it is rebuilt on the next run",
+                path.display()
+            ));
+        }
+    }
+    if !dir.exists() {
+        return Ok(HashSet::default());
+    }
+    if let Some(owned) = read_manifest(&dir) {
+        return Ok(owned);
+    }
+    std::fs::remove_dir_all(&dir)
+        .map_err(|e| format!("cannot empty the preview folder {}: {e}", dir.display()))?;
+    Ok(HashSet::default())
+}
+
 /// The user's home folder, canonical.
 fn home_dir() -> Option<PathBuf> {
     let home = std::env::var_os("HOME")
