@@ -27,8 +27,12 @@ pub struct WriteReport {
     pub changed: Vec<String>,
 }
 
-/// The theme's static files with the site's own `static/` laid over them.
-/// A static file may not take the place of a generated page.
+/// The theme's static files and the generated `_headers`, with the site's
+/// own `static/` laid over them (so `static/_headers`, `_redirects`,
+/// `CNAME`, `.nojekyll` are published untouched); then the theme's
+/// stylesheet and script get their hashed names
+/// ([`theme::HASHED_ASSETS`]). A static file may not take the place of a
+/// generated page.
 pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files: Vec<OutputFile> = theme::builtin_static()
         .map(|(path, bytes)| OutputFile {
@@ -36,6 +40,10 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
             bytes: bytes.to_vec(),
         })
         .collect();
+    files.push(OutputFile {
+        path: "_headers".into(),
+        bytes: theme::HEADERS.as_bytes().to_vec(),
+    });
     let mut errors = Diagnostics::new();
     let dir = root.join("static");
     if dir.is_dir() {
@@ -90,6 +98,13 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
         }
     }
     if errors.is_empty() {
+        // Renamed once the site's own copies are laid over the theme's,
+        // so the hash is of the bytes published.
+        for f in &mut files {
+            if theme::HASHED_ASSETS.contains(&f.path.as_str()) {
+                f.path = theme::hashed_name(&f.path, &f.bytes);
+            }
+        }
         Ok(files)
     } else {
         Err(errors)

@@ -268,11 +268,16 @@ fn serves_the_site_as_built() {
     assert_eq!(folder.status, 301, "{folder:?}");
     assert_eq!(folder.header("location"), Some("/articles/deal/"));
 
-    let css = server.get("/style.css");
+    let preview_dir = site.root().join(PREVIEW);
+    let stylesheet = support::hashed_asset(&preview_dir, "style.css");
+    let css = server.get(&format!("/{stylesheet}"));
     assert_eq!(css.status, 200);
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
     assert!(server
-        .get("/cards.js")
+        .get(&format!(
+            "/{}",
+            support::hashed_asset(&preview_dir, "cards.js")
+        ))
         .header("content-type")
         .is_some_and(|t| t.ends_with("javascript; charset=utf-8")));
     assert!(server
@@ -288,8 +293,8 @@ fn serves_the_site_as_built() {
         "the site's own 404 page"
     );
     // 404.html links start at the path of base_url; the preview answers there.
-    assert!(preview(&site, "404.html").contains("/repo/style.css"));
-    assert_eq!(server.get("/repo/style.css").status, 200);
+    assert!(preview(&site, "404.html").contains(&format!("/repo/{stylesheet}")));
+    assert_eq!(server.get(&format!("/repo/{stylesheet}")).status, 200);
 
     let head = server.send(&format!(
         "HEAD / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
@@ -420,12 +425,12 @@ fn never_serves_a_file_outside_the_output() {
             .unwrap();
         std::os::unix::fs::symlink(elsewhere.path(), out.join("leak")).unwrap();
         std::os::unix::fs::symlink(site.root().join("public-leak"), out.join("sibling")).unwrap();
-        std::os::unix::fs::symlink(out.join("style.css"), out.join("inside.css")).unwrap();
+        std::os::unix::fs::symlink(out.join("index.html"), out.join("inside.html")).unwrap();
         assert_refused(&server, "/leak.txt");
         assert_refused(&server, "/leak/secret.txt");
         assert_refused(&server, "/sibling/secret.txt");
         assert_eq!(
-            server.get("/inside.css").status,
+            server.get("/inside.html").status,
             200,
             "a link within the output is served"
         );
@@ -592,7 +597,11 @@ fn a_broken_edit_shows_the_overlay_until_fixed() {
     // Every HTML page carries it, the 404 page too; other files do not.
     assert!(overlay_shown(&server.get("/actors/ann/")));
     assert!(overlay_shown(&server.get("/nowhere/")));
-    assert!(!server.get("/style.css").body.contains("__explainer"));
+    let stylesheet = support::hashed_asset(&site.root().join(PREVIEW), "style.css");
+    assert!(!server
+        .get(&format!("/{stylesheet}"))
+        .body
+        .contains("__explainer"));
     // The last good output is untouched, and never gets the overlay.
     assert!(preview(&site, "articles/deal/index.html").contains("The talks"));
     assert!(!preview(&site, "index.html").contains("__explainer"));
