@@ -57,8 +57,8 @@ fn every_page_type_is_built() {
     ] {
         assert!(built().join(path).is_file(), "{path} missing");
     }
-    hashed_asset(&built(), "style.css");
-    hashed_asset(&built(), "cards.js");
+    hashed_asset(built(), "style.css");
+    hashed_asset(built(), "cards.js");
 }
 
 #[test]
