@@ -38,7 +38,9 @@ fn tool(name: &str, package: &str) -> Option<PathBuf> {
             !ci,
             "{name} is not installed, and CI requires it (apt-get install {package})"
         );
-        eprintln!("skipped: {name} is not installed (apt-get install {package}); CI runs this check");
+        eprintln!(
+            "skipped: {name} is not installed (apt-get install {package}); CI runs this check"
+        );
     }
     found
 }
@@ -72,13 +74,18 @@ fn the_github_pages_workflow_uses_the_official_actions_and_the_pages_url() {
     let steps = build["steps"].as_sequence().unwrap();
     let configure = steps
         .iter()
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.contains("configure-pages")))
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.contains("configure-pages"))
+        })
         .unwrap();
     let id = configure["id"].as_str().expect("configure-pages has an id");
     let run: Vec<&Value> = steps.iter().filter(|s| s["run"].is_string()).collect();
-    assert!(run
-        .iter()
-        .any(|s| s["run"].as_str().unwrap().contains("cargo install --locked")));
+    assert!(run.iter().any(|s| s["run"]
+        .as_str()
+        .unwrap()
+        .contains("cargo install --locked")));
     let build_step = run
         .iter()
         .find(|s| s["run"].as_str().unwrap().contains("explainer build"))
@@ -106,10 +113,16 @@ fn netlify_toml_builds_with_the_site_url_and_publishes_public() {
     assert_eq!(build["publish"].as_str(), Some("public"));
     let command = build["command"].as_str().unwrap();
     assert!(command.contains("cargo install --locked"), "{command}");
-    assert!(command.contains("explainer build --base-url \"$URL\""), "{command}");
+    assert!(
+        command.contains("explainer build --base-url \"$URL\""),
+        "{command}"
+    );
     for context in ["deploy-preview", "branch-deploy"] {
         let command = config["context"][context]["command"].as_str().unwrap();
-        assert!(command.contains("--base-url \"$DEPLOY_PRIME_URL\""), "{command}");
+        assert!(
+            command.contains("--base-url \"$DEPLOY_PRIME_URL\""),
+            "{command}"
+        );
     }
 }
 
@@ -123,7 +136,9 @@ fn the_gitlab_pages_job_publishes_public_with_the_pages_url() {
         .iter()
         .map(|s| s.as_str().unwrap())
         .collect();
-    assert!(script.iter().any(|s| s.starts_with("cargo install --locked")));
+    assert!(script
+        .iter()
+        .any(|s| s.starts_with("cargo install --locked")));
     assert!(script.contains(&"explainer build --base-url \"$CI_PAGES_URL\""));
     let paths = pages["artifacts"]["paths"].as_sequence().unwrap();
     assert_eq!(paths, &[Value::from("public")]);
@@ -228,7 +243,11 @@ fn the_nginx_server_block_passes_nginx_t_and_serves_the_promised_headers() {
             p = p.display()
         )
     };
-    std::fs::write(p.join("shipped.conf"), wrapper(&repo_root().join("deploy/nginx.conf"))).unwrap();
+    std::fs::write(
+        p.join("shipped.conf"),
+        wrapper(&repo_root().join("deploy/nginx.conf")),
+    )
+    .unwrap();
     let test = Command::new(&nginx)
         .arg("-t")
         .arg("-p")
@@ -270,18 +289,27 @@ fn the_nginx_server_block_passes_nginx_t_and_serves_the_promised_headers() {
             "nginx exited: {}",
             std::fs::read_to_string(p.join("error.log")).unwrap_or_default()
         );
-        assert!(started.elapsed() < Duration::from_secs(20), "nginx did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "nginx did not start"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let result = std::panic::catch_unwind(|| {
         let short = "Cache-Control: public, max-age=0, must-revalidate";
         let long = "Cache-Control: public, max-age=31536000, immutable";
         let (head, body) = get(port, "/articles/deal/");
-        assert!(head.starts_with("HTTP/1.1 200") && head.contains(short), "{head}");
+        assert!(
+            head.starts_with("HTTP/1.1 200") && head.contains(short),
+            "{head}"
+        );
         assert!(body.contains("A deal"));
         let css = hashed_asset(&public, "style.css");
         let (head, _) = get(port, &format!("/{css}"));
-        assert!(head.starts_with("HTTP/1.1 200") && head.contains(long), "{head}");
+        assert!(
+            head.starts_with("HTTP/1.1 200") && head.contains(long),
+            "{head}"
+        );
         assert!(!head.contains(short), "{head}");
         let js = hashed_asset(&public, "cards.js");
         assert!(get(port, &format!("/{js}")).0.contains(long));

@@ -421,6 +421,25 @@ mod tests {
     use super::escape_markup;
 
     #[test]
+    fn hashed_names_follow_the_bytes() {
+        let a = super::hashed_name("style.css", b"body{}");
+        assert_eq!(a, super::hashed_name("style.css", b"body{}"), "stable");
+        assert_ne!(a, super::hashed_name("style.css", b"body{ }"));
+        let hash = a
+            .strip_prefix("style.")
+            .unwrap()
+            .strip_suffix(".css")
+            .unwrap();
+        assert!(
+            hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{a}"
+        );
+        // The value is fixed across versions and platforms: a deploy's
+        // cached name must not change without its content changing.
+        assert_eq!(super::hashed_name("cards.js", b""), "cards.84222325.js");
+    }
+
+    #[test]
     fn escapes_markup_and_quotes_and_leaves_the_rest() {
         assert_eq!(escape_markup("plain / text é"), "plain / text é");
         assert_eq!(
