@@ -251,7 +251,7 @@ fn unescape(s: &str) -> String {
 /// Crawls from `start` (and the missing page `missing`), following every
 /// reference on the server's own host. Returns the broken references and
 /// those outside `prefix`, and how many URLs were fetched.
-fn crawl(port: u16, prefix: &str, starts: &[&str]) -> (Vec<String>, Vec<String>, usize) {
+fn crawl(port: u16, prefix: &str, starts: &[&str]) -> (Vec<String>, Vec<String>, BTreeSet<String>) {
     let origin = Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut queue: VecDeque<(String, String)> = VecDeque::new();
@@ -303,7 +303,7 @@ fn crawl(port: u16, prefix: &str, starts: &[&str]) -> (Vec<String>, Vec<String>,
             queue.push_back((url.path().to_string(), path.clone()));
         }
     }
-    (broken, outside, seen.len())
+    (broken, outside, seen)
 }
 
 /// Builds the site at `root` into `output` for `base_url`.
@@ -320,8 +320,11 @@ fn build(root: &Path, output: &Path, base_url: &str) -> String {
     stderr(&out)
 }
 
-fn check_site(nginx_bin: &Path, root: &Path, name: &str) {
+/// Checks the site at `root` under `/repo/` and at a root; returns the
+/// URLs requested under `/repo/`.
+fn check_site(nginx_bin: &Path, root: &Path, name: &str) -> BTreeSet<String> {
     let dir = tempfile::tempdir().unwrap();
+    let mut under_repo = BTreeSet::new();
     for (location, prefix) in [("/repo/", "/repo/"), ("/", "/")] {
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}{prefix}");
@@ -336,7 +339,8 @@ fn check_site(nginx_bin: &Path, root: &Path, name: &str) {
         let server = Nginx::start(nginx_bin, &output, location, port);
         let missing = format!("{prefix}no-such-page/");
         let robots = format!("{prefix}robots.txt");
-        let (broken, outside, fetched) = crawl(port, prefix, &[prefix, &missing, &robots]);
+        let (broken, outside, seen) = crawl(port, prefix, &[prefix, &missing, &robots]);
+        let fetched = seen.len();
         assert!(
             broken.is_empty(),
             "{name} at {prefix}: broken references:\n{}",
@@ -347,6 +351,14 @@ fn check_site(nginx_bin: &Path, root: &Path, name: &str) {
             "{name} at {prefix}: references outside {prefix}:\n{}",
             outside.join("\n")
         );
+        // Reached through absolute URLs only: robots.txt's Sitemap line,
+        // the feed link, canonical folder URLs (from pages and sitemap).
+        for must in ["sitemap.xml", "feed.xml", "articles/", "actors/"] {
+            assert!(
+                seen.contains(&format!("{prefix}{must}")),
+                "{name}: {prefix}{must} never requested"
+            );
+        }
         let files = snapshot(&output).len();
         // Pages, the feed, the sitemap, the stylesheet, the script, images.
         assert!(
@@ -357,7 +369,11 @@ fn check_site(nginx_bin: &Path, root: &Path, name: &str) {
         assert!(requests.len() >= fetched, "{} logged", requests.len());
         let strays: Vec<_> = requests.iter().filter(|r| !r.starts_with(prefix)).collect();
         assert!(strays.is_empty(), "nginx saw {strays:?}");
+        if prefix == "/repo/" {
+            under_repo = seen;
+        }
     }
+    under_repo
 }
 
 #[test]
@@ -369,11 +385,17 @@ fn the_sample_site_works_under_a_sub_path_and_at_the_root_of_a_real_server() {
 #[test]
 fn the_theme_fixture_with_images_and_a_logo_works_under_a_sub_path() {
     let Some(nginx) = nginx() else { return };
-    check_site(
+    let seen = check_site(
         &nginx,
         &repo_root().join("tests/fixtures/theme-site"),
         "theme-site",
     );
+    // Images: lead images, the publisher's logo (JSON-LD), og:image.
+    let images = seen
+        .iter()
+        .filter(|u| u.ends_with(".svg") || u.ends_with(".jpg"))
+        .count();
+    assert!(images >= 2, "{seen:?}");
 }
 
 #[test]
