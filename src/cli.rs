@@ -66,7 +66,8 @@ pub struct ServeArgs {
     /// The site folder (holding content/ and optionally site.toml).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Where to write the site (default: output_dir of site.toml, "public").
+    /// Where to build the preview (default: .explainer-cache/serve, never
+    /// the deploy folder).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     /// The address to listen on; the default lets only this computer in.

@@ -114,6 +114,10 @@ pub struct BuildSummary {
     /// Set when `site.toml` gave no `base_url`, so absolute URLs use a
     /// local placeholder.
     pub base_url_defaulted: bool,
+    /// The site's `base_url` as the build used it.
+    pub base_url: String,
+    /// Its path (`/` or `/repo/`).
+    pub base_path: String,
     pub timings: Timings,
 }
 
@@ -318,6 +322,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let early_manifest = output_as_left.then(manifest_now);
     if let (Some(Some(now)), Some(last)) = (early_manifest, &cache.sources) {
         if now == last.manifest {
+            // The manifest covers `--base-url`, so it parsed last time.
+            let base = options
+                .base_url
+                .as_deref()
+                .and_then(|u| config::parse_base_url(u).ok())
+                .unwrap_or_else(|| config.base.clone());
             return Ok(BuildSummary {
                 pages: last.pages,
                 articles: last.articles,
@@ -331,6 +341,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
                 output,
                 elapsed: started.elapsed(),
                 base_url_defaulted: config.base_url_defaulted && options.base_url.is_none(),
+                base_url: base.to_string(),
+                base_path: base.path().to_string(),
                 timings: Timings::default(),
             });
         }
@@ -409,6 +421,8 @@ fn summary(
         output,
         elapsed,
         base_url_defaulted: s.config.base_url_defaulted,
+        base_url: s.config.base_url.clone(),
+        base_path: s.config.base_path().to_string(),
         timings: rendered.timings,
     }
 }

@@ -27,8 +27,12 @@ pub struct WriteReport {
     pub changed: Vec<String>,
 }
 
-/// The theme's static files with the site's own `static/` laid over them.
-/// A static file may not take the place of a generated page.
+/// The theme's static files and the generated `_headers`, with the site's
+/// own `static/` laid over them (so `static/_headers`, `_redirects`,
+/// `CNAME`, `.nojekyll` are published untouched); then the theme's
+/// stylesheet and script get their hashed names
+/// ([`theme::HASHED_ASSETS`]). A static file may not take the place of a
+/// generated page.
 pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files: Vec<OutputFile> = theme::builtin_static()
         .map(|(path, bytes)| OutputFile {
@@ -36,6 +40,10 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
             bytes: bytes.to_vec(),
         })
         .collect();
+    files.push(OutputFile {
+        path: "_headers".into(),
+        bytes: theme::HEADERS.as_bytes().to_vec(),
+    });
     let mut errors = Diagnostics::new();
     let dir = root.join("static");
     if dir.is_dir() {
@@ -90,6 +98,13 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
         }
     }
     if errors.is_empty() {
+        // Renamed once the site's own copies are laid over the theme's,
+        // so the hash is of the bytes published.
+        for f in &mut files {
+            if theme::HASHED_ASSETS.contains(&f.path.as_str()) {
+                f.path = theme::hashed_name(&f.path, &f.bytes);
+            }
+        }
         Ok(files)
     } else {
         Err(errors)
@@ -156,6 +171,43 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
         return refuse("it holds site.toml");
     }
     Ok(())
+}
+
+/// Where `explainer serve` builds unless `--output` names a folder: inside
+/// the build cache, so a preview (drafts included) never touches the
+/// deploy folder and is never deployed.
+pub const PREVIEW_DIR: &str = ".explainer-cache/serve";
+
+/// The preview's own folder of the site at `root`.
+pub fn preview_dir(root: &Path) -> PathBuf {
+    root.join(PREVIEW_DIR)
+}
+
+/// Claims the preview folder, which is ours by construction: no one else
+/// writes inside `.explainer-cache/`. Returns the files earlier previews
+/// wrote there (its manifest). A folder without a manifest (a preview
+/// killed before its first commit, a cache edited by hand) is emptied.
+/// Refused only when the cache or the folder is a symlink, which a build
+/// never writes through.
+pub fn claim_preview(root: &Path) -> Result<HashSet<String>, String> {
+    let dir = preview_dir(root);
+    for path in [root.join(".explainer-cache"), dir.clone()] {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
+            return Err(format!(
+                "{} is not a folder (a symbolic link?); explainer never writes through one\n  = help: remove it; it is rebuilt on the next run",
+                path.display()
+            ));
+        }
+    }
+    if !dir.exists() {
+        return Ok(HashSet::default());
+    }
+    if let Some(owned) = read_manifest(&dir) {
+        return Ok(owned);
+    }
+    std::fs::remove_dir_all(&dir)
+        .map_err(|e| format!("cannot empty the preview folder {}: {e}", dir.display()))?;
+    Ok(HashSet::default())
 }
 
 /// The user's home folder, canonical.

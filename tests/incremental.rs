@@ -31,8 +31,8 @@ fn every_edit_matches_a_full_build() {
         ("content/articles/two.md", "+++\ntitle = \"Two\"\ndate = 2023-09-02\ntopics = [\"Niger\", \"France\"]\n+++\nNothing.\n"),
     ]);
     let root = site.root().to_path_buf();
-    let out = root.join("public");
     let mut session = Session::new(BuildOptions::new(&root)).unwrap();
+    let out = session.output().to_path_buf();
     assert!(matches!(session.rebuild(), Rebuild::Built { .. }));
     assert_eq!(snapshot(&out), full_build(&root));
 

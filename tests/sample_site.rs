@@ -53,10 +53,12 @@ fn every_page_type_is_built() {
         "sitemap.xml",
         "robots.txt",
         "404.html",
-        "style.css",
+        "_headers",
     ] {
         assert!(built().join(path).is_file(), "{path} missing");
     }
+    hashed_asset(built(), "style.css");
+    hashed_asset(built(), "cards.js");
 }
 
 #[test]

@@ -222,6 +222,19 @@ fn without_injection(body: &str) -> String {
     format!("{}{}", &body[..start], &body[end..])
 }
 
+/// The preview's own folder: `serve` builds there, never into `public/`.
+const PREVIEW: &str = ".explainer-cache/serve";
+
+/// A file the preview built.
+fn preview(site: &Site, path: &str) -> String {
+    let p = site.root().join(PREVIEW).join(path);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn preview_exists(site: &Site, path: &str) -> bool {
+    site.root().join(PREVIEW).join(path).exists()
+}
+
 #[test]
 fn serves_the_site_as_built() {
     let site = Site::new(SITE);
@@ -236,18 +249,16 @@ fn serves_the_site_as_built() {
     assert_eq!(home.header("cache-control"), Some("no-store"));
     assert!(home.body.contains("A deal is struck"));
     // What is previewed is what is deployed: the file, plus only the script.
-    assert_eq!(without_injection(&home.body), site.out("index.html"));
+    assert_eq!(without_injection(&home.body), preview(&site, "index.html"));
     assert!(home.body.contains("data-file=\"index.html\""));
-    assert!(!site.out("index.html").contains("__explainer"));
-    assert!(site
-        .out("articles/deal/index.html")
-        .contains("../../actors/ann/index.html"));
+    assert!(!preview(&site, "index.html").contains("__explainer"));
+    assert!(preview(&site, "articles/deal/index.html").contains("../../actors/ann/index.html"));
 
     let article = server.get("/articles/deal/");
     assert!(article.has("Ann Example announced the deal"), "{article:?}");
     assert_eq!(
         without_injection(&article.body),
-        site.out("articles/deal/index.html")
+        preview(&site, "articles/deal/index.html")
     );
     assert!(server
         .get("/articles/deal/index.html")
@@ -257,11 +268,16 @@ fn serves_the_site_as_built() {
     assert_eq!(folder.status, 301, "{folder:?}");
     assert_eq!(folder.header("location"), Some("/articles/deal/"));
 
-    let css = server.get("/style.css");
+    let preview_dir = site.root().join(PREVIEW);
+    let stylesheet = support::hashed_asset(&preview_dir, "style.css");
+    let css = server.get(&format!("/{stylesheet}"));
     assert_eq!(css.status, 200);
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
     assert!(server
-        .get("/cards.js")
+        .get(&format!(
+            "/{}",
+            support::hashed_asset(&preview_dir, "cards.js")
+        ))
         .header("content-type")
         .is_some_and(|t| t.ends_with("javascript; charset=utf-8")));
     assert!(server
@@ -273,12 +289,12 @@ fn serves_the_site_as_built() {
     assert_eq!(missing.status, 404);
     assert_eq!(
         without_injection(&missing.body),
-        site.out("404.html"),
+        preview(&site, "404.html"),
         "the site's own 404 page"
     );
     // 404.html links start at the path of base_url; the preview answers there.
-    assert!(site.out("404.html").contains("/repo/style.css"));
-    assert_eq!(server.get("/repo/style.css").status, 200);
+    assert!(preview(&site, "404.html").contains(&format!("/repo/{stylesheet}")));
+    assert_eq!(server.get(&format!("/repo/{stylesheet}")).status, 200);
 
     let head = server.send(&format!(
         "HEAD / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
@@ -404,17 +420,17 @@ fn never_serves_a_file_outside_the_output() {
 
     #[cfg(unix)]
     {
-        let out = site.root().join("public");
+        let out = site.root().join(".explainer-cache/serve");
         std::os::unix::fs::symlink(elsewhere.path().join("secret.txt"), out.join("leak.txt"))
             .unwrap();
         std::os::unix::fs::symlink(elsewhere.path(), out.join("leak")).unwrap();
         std::os::unix::fs::symlink(site.root().join("public-leak"), out.join("sibling")).unwrap();
-        std::os::unix::fs::symlink(out.join("style.css"), out.join("inside.css")).unwrap();
+        std::os::unix::fs::symlink(out.join("index.html"), out.join("inside.html")).unwrap();
         assert_refused(&server, "/leak.txt");
         assert_refused(&server, "/leak/secret.txt");
         assert_refused(&server, "/sibling/secret.txt");
         assert_eq!(
-            server.get("/inside.css").status,
+            server.get("/inside.html").status,
             200,
             "a link within the output is served"
         );
@@ -526,7 +542,7 @@ fn edits_additions_renames_and_deletions_show_up() {
     });
     let note = server.get("/explainers/talks/");
     assert!(note.has("The talks") && !note.body.contains("A deal is struck"));
-    assert!(!site.exists("articles/deal/index.html"));
+    assert!(!preview_exists(&site, "articles/deal/index.html"));
 
     // site.toml: the new title on every page.
     site.write(
@@ -581,10 +597,14 @@ fn a_broken_edit_shows_the_overlay_until_fixed() {
     // Every HTML page carries it, the 404 page too; other files do not.
     assert!(overlay_shown(&server.get("/actors/ann/")));
     assert!(overlay_shown(&server.get("/nowhere/")));
-    assert!(!server.get("/style.css").body.contains("__explainer"));
+    let stylesheet = support::hashed_asset(&site.root().join(PREVIEW), "style.css");
+    assert!(!server
+        .get(&format!("/{stylesheet}"))
+        .body
+        .contains("__explainer"));
     // The last good output is untouched, and never gets the overlay.
-    assert!(site.out("articles/deal/index.html").contains("The talks"));
-    assert!(!site.out("index.html").contains("__explainer"));
+    assert!(preview(&site, "articles/deal/index.html").contains("The talks"));
+    assert!(!preview(&site, "index.html").contains("__explainer"));
     // The terminal shows the same error.
     let log = server.log();
     assert!(
@@ -774,7 +794,7 @@ fn a_busy_port_is_a_clear_error() {
         "{stderr}"
     );
     assert!(stderr.contains("help: try --port "), "{stderr}");
-    assert!(!site.exists("index.html"), "nothing built");
+    assert!(!preview_exists(&site, "index.html"), "nothing built");
 }
 
 #[test]
@@ -1006,4 +1026,57 @@ fn idle_and_slow_clients_do_not_hold_the_server() {
         let _ = t.join();
     }
     assert!(cut_off, "a client sending headers slowly is cut off");
+}
+
+/// Every file of a folder with its bytes and modification time.
+fn snapshot_with_times(
+    dir: &Path,
+) -> std::collections::BTreeMap<std::path::PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    support::snapshot(dir)
+        .into_iter()
+        .map(|(path, bytes)| {
+            let time = std::fs::metadata(dir.join(&path))
+                .unwrap()
+                .modified()
+                .unwrap();
+            (path, (bytes, time))
+        })
+        .collect()
+}
+
+#[test]
+fn a_preview_with_drafts_leaves_the_deploy_folder_as_built() {
+    let site = Site::new(SITE);
+    site.write(
+        "content/articles/secret-plan.md",
+        "+++\ntitle = \"An unpublished scoop\"\ndate = 2024-01-03\ndraft = true\n+++\nNot yet.\n",
+    );
+    site.build_ok();
+    let public = site.root().join("public");
+    let before = snapshot_with_times(&public);
+    assert!(!before.is_empty());
+    let server = Server::start(site.root(), &["--drafts"]);
+    assert!(server
+        .get("/articles/secret-plan/")
+        .has("An unpublished scoop"));
+    assert!(
+        server.log().contains(".explainer-cache/serve"),
+        "{}",
+        server.log()
+    );
+    // An edit rebuilds the preview, never the deploy folder.
+    site.write(
+        "content/articles/deal.md",
+        &DEAL.replace("announced the deal", "announced the previewed deal"),
+    );
+    server.wait_for("/articles/deal/", "the edit", |r| {
+        r.has("announced the previewed deal")
+    });
+    drop(server);
+    assert_eq!(
+        before,
+        snapshot_with_times(&public),
+        "public/ byte-identical, times too"
+    );
+    assert!(!site.out("index.html").contains("unpublished scoop"));
 }

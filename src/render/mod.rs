@@ -497,8 +497,10 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// `name?v=<hash>` for a theme asset, hashing the site's own copy in
-/// `static/` if it has one, else the built-in file.
+/// The published name of a theme asset (`style.3f9a1c2b.css`, see
+/// [`theme::hashed_name`]), hashing the site's own copy in `static/` if it
+/// has one, else the built-in file: the same bytes `write::collect_static`
+/// publishes under that name.
 fn versioned(site: &Site, name: &str) -> String {
     let path = site.root.join("static").join(name);
     // Never read through a link out of the site (the build refuses it).
@@ -512,7 +514,7 @@ fn versioned(site: &Site, name: &str) -> String {
         .find(|(p, _)| p == name)
         .map(|(_, b)| b)
         .unwrap_or_default();
-    format!("{name}?v={}", short_hash(own.as_deref().unwrap_or(builtin)))
+    theme::hashed_name(name, own.as_deref().unwrap_or(builtin))
 }
 
 /// A short, stable fingerprint of a file, so a changed stylesheet gets a

@@ -18,6 +18,47 @@ pub fn builtin_templates() -> impl Iterator<Item = (String, &'static str)> {
     walk(&TEMPLATES).filter_map(|f| Some((path_name(f.path()), f.contents_utf8()?)))
 }
 
+/// The theme's assets published under content-hashed names
+/// (`style.3f9a1c2b.css`), built-in or replaced by the site's own file of
+/// the same name in `static/`: a changed file gets a new URL, so hosts may
+/// let browsers and CDNs keep them for a year (see [`HEADERS`]).
+pub const HASHED_ASSETS: &[&str] = &["style.css", "cards.js"];
+
+/// The published name of a hashed asset: the 8 hex digits of
+/// [`super::short_hash`] of its bytes before the extension
+/// (`style.css` -> `style.3f9a1c2b.css`).
+pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let hash = super::short_hash(bytes);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
+    }
+}
+
+/// The `_headers` file written at the output root (the syntax of Netlify
+/// and Cloudflare Pages; a site's own `static/_headers` replaces it):
+/// pages are revalidated on every visit, hashed assets kept for a year.
+/// Both hosts join the values of every rule a path matches, so no path is
+/// matched by two rules; paths are from the root of the deployed folder,
+/// which both hosts serve at the root of the domain.
+pub const HEADERS: &str = "\
+# Cache rules for Netlify and Cloudflare Pages, written by explainer.
+# Pages, the feed and the sitemap: revalidated on every visit.
+/
+  Cache-Control: public, max-age=0, must-revalidate
+/*/
+  Cache-Control: public, max-age=0, must-revalidate
+/*.html
+  Cache-Control: public, max-age=0, must-revalidate
+/*.xml
+  Cache-Control: public, max-age=0, must-revalidate
+# Stylesheet and script: their names change with their content.
+/style.*.css
+  Cache-Control: public, max-age=31536000, immutable
+/cards.*.js
+  Cache-Control: public, max-age=31536000, immutable
+";
+
 /// Every built-in static file: output path and bytes.
 pub fn builtin_static() -> impl Iterator<Item = (String, &'static [u8])> {
     walk(&STATIC).map(|f| (path_name(f.path()), f.contents()))
@@ -378,6 +419,25 @@ pub fn escape_markup(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::escape_markup;
+
+    #[test]
+    fn hashed_names_follow_the_bytes() {
+        let a = super::hashed_name("style.css", b"body{}");
+        assert_eq!(a, super::hashed_name("style.css", b"body{}"), "stable");
+        assert_ne!(a, super::hashed_name("style.css", b"body{ }"));
+        let hash = a
+            .strip_prefix("style.")
+            .unwrap()
+            .strip_suffix(".css")
+            .unwrap();
+        assert!(
+            hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{a}"
+        );
+        // The value is fixed across versions and platforms: a deploy's
+        // cached name must not change without its content changing.
+        assert_eq!(super::hashed_name("cards.js", b""), "cards.84222325.js");
+    }
 
     #[test]
     fn escapes_markup_and_quotes_and_leaves_the_rest() {

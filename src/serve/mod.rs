@@ -1,5 +1,6 @@
-//! `explainer serve`, the live preview: builds the site into its output
-//! folder, serves that folder over HTTP on loopback, watches the sources
+//! `explainer serve`, the live preview: builds the site into its own
+//! folder in the build cache (`.explainer-cache/serve/`, never the deploy
+//! folder), serves it over HTTP on loopback, watches the sources
 //! and rebuilds on every edit, and tells open tabs to reload (or to show
 //! the errors of a broken edit over the last good page).
 //!

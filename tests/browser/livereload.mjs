@@ -84,9 +84,10 @@ try {
   await page.waitForTimeout(500);
   tally.check("an edit elsewhere does not reload this page", await marked(before), log);
 
-  // A stylesheet edit. The theme's pages name their stylesheet with a
-  // version (`style.css?v=...`), so editing it changes every page and they
-  // reload; a stylesheet linked without one is swapped in place.
+  // A stylesheet edit. The theme's pages name their stylesheet by the hash
+  // of its content (`style.3f9a1c2b.css`), so editing it changes every page
+  // and they reload; a stylesheet linked under a plain name is swapped in
+  // place.
   await writeFile(path.join(site, "static/extra.css"), "main { outline: 0 none; }\n");
   for (let i = 0; i < 100 && !(await fetch(base + "extra.css")).ok; i++) await page.waitForTimeout(50);
   await page.evaluate(() => {
@@ -104,7 +105,9 @@ try {
     .then(() => true, () => false);
   tally.check("a stylesheet edit applies without any action", swapped, log);
   tally.check("the stylesheet was swapped, not the page reloaded", await marked(before));
-  const builtin = await fetch(base + "style.css").then((r) => r.text());
+  const hashed = await page.evaluate(() => document.querySelector('link[rel="stylesheet"]').href);
+  tally.check("the theme's stylesheet has a hashed name", /\/style\.[0-9a-f]{8}\.css$/.test(hashed), hashed);
+  const builtin = await fetch(hashed).then((r) => r.text());
   await writeFile(path.join(site, "static/style.css"), `${builtin}\nbody { outline: 5px solid rgb(4, 5, 6); }\n`);
   tally.check(
     "an edit to the theme's stylesheet shows without any action",

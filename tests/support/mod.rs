@@ -242,3 +242,23 @@ fn normalize(p: &Path) -> PathBuf {
     }
     out
 }
+
+/// The published name of a hashed theme asset in the output `dir`
+/// (`style.css` -> `style.3f9a1c2b.css`): exactly one must exist, and the
+/// plain name must not.
+pub fn hashed_asset(dir: &Path, name: &str) -> String {
+    let (stem, ext) = name.rsplit_once('.').unwrap();
+    let found: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.strip_prefix(&format!("{stem}."))
+                .and_then(|r| r.strip_suffix(&format!(".{ext}")))
+                .is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{name} in {}: {found:?}", dir.display());
+    assert!(!dir.join(name).exists(), "{name} published unhashed");
+    found.into_iter().next().unwrap()
+}
