@@ -25,6 +25,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostics;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod load;
 pub mod model;
 pub mod render;

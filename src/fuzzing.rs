@@ -1,0 +1,52 @@
+//! Thin entry points for the fuzz targets in `fuzz/` and the property tests
+//! in `tests/properties.rs`: the loader's per-file parsing without a file
+//! system, and the rule that every diagnostic points inside its file. Not
+//! a stable API, so hidden from the documentation.
+
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::load;
+use crate::model::Section;
+
+/// Parses one content file of `section` held in memory exactly as the
+/// loader parses a file read from `path` (relative to the site root, e.g.
+/// `content/articles/a.md`): BOM and CRLF normalised, front matter split
+/// off, parsed into the section's typed metadata, slug checked.
+///
+/// Errors: the loader's diagnostic for the first problem of the file.
+pub fn parse_page(section: Section, path: &Path, text: &str) -> Result<(), Diagnostic> {
+    let file = SourceFile::new(path, load::normalize_text(text.to_string()));
+    load::parse_section_page(section, file).map(|_| ())
+}
+
+/// Checks that `d` points inside the file whose bytes on disk are `bytes`:
+/// `1 <= line <= L` where `L` is the number of lines (a text with `n` line
+/// breaks has `n + 1` lines, the last one possibly empty: the end of the
+/// file), and `1 <= column <= C + 1` where `C` is that line's length in
+/// characters. Lines and columns are those of the text as the loader sees
+/// it: invalid UTF-8 decoded lossily, BOM removed, CRLF and CR turned
+/// into LF.
+///
+/// Errors: a sentence saying which bound `d` breaks.
+pub fn check_position(d: &Diagnostic, bytes: &[u8]) -> Result<(), String> {
+    let text = load::normalize_text(String::from_utf8_lossy(bytes).into_owned());
+    let lines: Vec<&str> = text.split('\n').collect();
+    let at = format!("{}:{}:{}", d.path.display(), d.line, d.column);
+    if d.line == 0 || d.line > lines.len() {
+        return Err(format!(
+            "{at}: line {} outside the file's {} lines ({})",
+            d.line,
+            lines.len(),
+            d.message
+        ));
+    }
+    let length = lines[d.line - 1].chars().count();
+    if d.column == 0 || d.column > length + 1 {
+        return Err(format!(
+            "{at}: column {} outside line {} of {length} characters ({})",
+            d.column, d.line, d.message
+        ));
+    }
+    Ok(())
+}
