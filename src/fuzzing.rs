@@ -3,11 +3,37 @@
 //! system, and the rule that every diagnostic points inside its file. Not
 //! a stable API, so hidden from the documentation.
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::load;
 use crate::model::Section;
+use crate::render::theme::ThemeCache;
+use crate::{BuildError, BuildOptions, Reuse};
+
+thread_local! {
+    /// The compiled default theme, kept between calls of `check_site`.
+    static THEMES: RefCell<ThemeCache> = RefCell::new(ThemeCache::default());
+}
+
+/// Checks a site as [`crate::check`] does (load, resolve, render in
+/// memory, write nothing), but keeps the compiled theme between calls on
+/// the same thread: compiling the templates costs far more than checking
+/// a small site, and they are not what a fuzzer varies. Every other stage
+/// starts afresh each call.
+///
+/// Errors: as `check`.
+pub fn check_site(options: &BuildOptions) -> Result<(), BuildError> {
+    let reuse = Reuse {
+        bodies: Default::default(),
+        themes: THEMES.with(|t| t.take()),
+    };
+    let previous = Default::default();
+    let result = crate::render_site_reusing(options, &previous, &reuse, &|_| Ok(true));
+    THEMES.with(|t| t.replace(reuse.themes));
+    result.map(|_| ())
+}
 
 /// Parses one content file of `section` held in memory exactly as the
 /// loader parses a file read from `path` (relative to the site root, e.g.

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use arbitrary::Arbitrary;
-use explainer::fuzzing::check_position;
-use explainer::{build, check, BuildError, BuildOptions};
+use explainer::fuzzing::{check_position, check_site};
+use explainer::{build, BuildError, BuildOptions};
 use libfuzzer_sys::fuzz_target;
 
 /// File stems: valid slugs shared by several sections (so wikilinks can be
@@ -240,10 +240,7 @@ fn site_toml(input: &Input) -> String {
     out
 }
 
-fn check_diagnostics(
-    result: &Result<explainer::BuildSummary, BuildError>,
-    files: &BTreeMap<PathBuf, Vec<u8>>,
-) {
+fn check_diagnostics<T>(result: &Result<T, BuildError>, files: &BTreeMap<PathBuf, Vec<u8>>) {
     if let Err(BuildError::Content(diagnostics)) = result {
         for d in diagnostics.iter() {
             if let Some(bytes) = files.get(&d.path) {
@@ -277,9 +274,11 @@ fuzz_target!(|input: Input| {
     }
     let mut options = BuildOptions::new(&root);
     options.drafts = input.drafts;
-    let checked = check(&options);
+    let checked = check_site(&options);
     check_diagnostics(&checked, &files);
-    if input.build {
+    // A build compiles the theme again, which is slow: only for sites
+    // that passed the check.
+    if input.build && checked.is_ok() {
         options.output = Some(dir.path().join("public"));
         // A build may still fail where check passed (a name too long for
         // the file system): issue 9 makes check catch that; until then
