@@ -31,6 +31,9 @@ if [ ${#targets[@]} -eq 0 ]; then
   mapfile -t targets < <(cargo fuzz list)
 fi
 
+# Not --locked (cargo fuzz has no such flag, and the lock here also
+# follows the main crate's dependencies: one added there is added here on
+# the next build, every other pin kept).
 start=$(date +%s)
 for target in "${targets[@]}"; do
   cargo fuzz build "${flags[@]}" "$target"

@@ -69,7 +69,12 @@ struct File {
     section: u8,
     stem: u8,
     yaml: bool,
-    fields: Vec<(u8, Value)>,
+    /// The section's required keys (`title` and `date`, or `name`) come
+    /// first, so most pages load and the later stages are reached.
+    required: Option<(String, u8)>,
+    /// A key and its value; when `typed`, the key is one of the section's
+    /// that takes a value of this type, otherwise any key at all.
+    fields: Vec<(u8, Value, bool)>,
     /// Appended to the front matter as is.
     extra: Option<String>,
     body: Vec<Chunk>,
@@ -133,20 +138,74 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-fn front_matter(file: &File) -> String {
+/// A key of `section` taking values like `value`, with the keys of its
+/// rows for an array of tables.
+fn typed_key(
+    section: &str,
+    value: &Value,
+    k: u8,
+) -> Option<(&'static str, &'static [&'static str])> {
+    let keys: &[&str] = match (section, value) {
+        ("articles", Value::Text(_)) => &["title", "summary", "image_alt", "slug"],
+        ("notes", Value::Text(_)) => &["title", "summary", "slug"],
+        ("actors", Value::Text(_)) => &["name", "role", "country", "kind", "slug"],
+        ("actors", Value::Date(_)) => &["born"],
+        (_, Value::Date(_)) => &["date", "updated"],
+        ("articles", Value::Stems(_)) => &["actors", "background"],
+        ("notes", Value::Stems(_)) => &["actors", "related"],
+        ("actors", Value::Stems(_)) => &["related"],
+        ("articles", Value::List(_)) => &["authors", "topics", "know"],
+        ("actors", Value::List(_)) => &["aliases"],
+        (_, Value::Bool(_)) => &["draft"],
+        ("articles", Value::Tables(_)) => &["sources", "corrections"],
+        ("notes", Value::Tables(_)) => &["timeline"],
+        ("actors", Value::Tables(_)) => &["links"],
+        _ => return None,
+    };
+    let key = pick(keys, k);
+    let row: &[&str] = match key {
+        "sources" | "links" => &["name", "url"],
+        "corrections" | "timeline" => &["date", "text"],
+        _ => &[],
+    };
+    Some((key, row))
+}
+
+fn front_matter(file: &File, section: &str) -> String {
     let mut out = String::new();
     let mut tables = String::new();
-    for (key, value) in &file.fields {
-        let key = pick(KEYS, *key);
+    if let Some((name, date)) = &file.required {
+        let sep = if file.yaml { ":" } else { " =" };
+        if section == "actors" {
+            out.push_str(&format!("name{sep} {}\n", quote(name)));
+        } else {
+            out.push_str(&format!("title{sep} {}\n", quote(name)));
+        }
+        if section == "articles" {
+            out.push_str(&format!("date{sep} {}\n", quote(pick(DATES, *date))));
+        }
+    }
+    for (k, value, typed) in &file.fields {
+        let (key, row_keys) = typed_key(section, value, *k)
+            .filter(|_| *typed)
+            .unwrap_or((pick(KEYS, *k), &[]));
+        // A row's key and value: typed rows take the keys they need, and
+        // a date where a date goes.
+        let cell = |i: usize, k: u8, v: &str| match row_keys.get(i % row_keys.len().max(1)) {
+            Some(&"date") => ("date", quote(pick(DATES, k))),
+            Some(&key) => (key, quote(v)),
+            None => (pick(KEYS, k), quote(v)),
+        };
         match value {
             Value::Tables(rows) if file.yaml => {
                 out.push_str(&format!("{key}:\n"));
                 for row in rows {
                     let mut first = true;
-                    for (k, v) in row {
+                    for (i, (k, v)) in row.iter().enumerate() {
                         let lead = if first { "  - " } else { "    " };
                         first = false;
-                        out.push_str(&format!("{lead}{}: {}\n", pick(KEYS, *k), quote(v)));
+                        let (k, v) = cell(i, *k, v);
+                        out.push_str(&format!("{lead}{k}: {v}\n"));
                     }
                     if first {
                         out.push_str("  - {}\n");
@@ -156,8 +215,9 @@ fn front_matter(file: &File) -> String {
             Value::Tables(rows) => {
                 for row in rows {
                     tables.push_str(&format!("\n[[{key}]]\n"));
-                    for (k, v) in row {
-                        tables.push_str(&format!("{} = {}\n", pick(KEYS, *k), quote(v)));
+                    for (i, (k, v)) in row.iter().enumerate() {
+                        let (k, v) = cell(i, *k, v);
+                        tables.push_str(&format!("{k} = {v}\n"));
                     }
                 }
             }
@@ -218,12 +278,17 @@ fn body(file: &File) -> String {
     out
 }
 
-fn file_bytes(file: &File) -> Vec<u8> {
+fn file_bytes(file: &File, section: &str) -> Vec<u8> {
     if let Some(raw) = &file.raw {
         return raw.clone();
     }
     let fence = if file.yaml { "---" } else { "+++" };
-    format!("{fence}\n{}{fence}\n{}", front_matter(file), body(file)).into_bytes()
+    format!(
+        "{fence}\n{}{fence}\n{}",
+        front_matter(file, section),
+        body(file)
+    )
+    .into_bytes()
 }
 
 fn site_toml(input: &Input) -> String {
@@ -265,7 +330,7 @@ fuzz_target!(|input: Input| {
         let path = PathBuf::from("content")
             .join(section)
             .join(format!("{}.md", pick(STEMS, file.stem)));
-        files.insert(path, file_bytes(file));
+        files.insert(path, file_bytes(file, section));
     }
     for (path, bytes) in &files {
         let p = root.join(path);
