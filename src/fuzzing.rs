@@ -1,7 +1,8 @@
 //! Thin entry points for the fuzz targets in `fuzz/` and the property tests
 //! in `tests/properties.rs`: the loader's per-file parsing without a file
-//! system, and the rule that every diagnostic points inside its file. Not
-//! a stable API, so hidden from the documentation.
+//! system, a check that keeps the compiled theme between calls, and the
+//! rule that every diagnostic points inside its file. Not a stable API,
+//! so hidden from the documentation.
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -75,4 +76,37 @@ pub fn check_position(d: &Diagnostic, bytes: &[u8]) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: usize, column: usize) -> Diagnostic {
+        Diagnostic::in_file(Path::new("a.md"), line, column, "x")
+    }
+
+    #[test]
+    fn positions_inside_the_file_pass_and_others_fail() {
+        let bytes = b"\xef\xbb\xbfab\r\ncde\rf\n";
+        // "ab", "cde", "f" and the empty line at the end of the file.
+        for (line, column) in [(1, 1), (1, 3), (2, 4), (3, 2), (4, 1)] {
+            assert_eq!(check_position(&at(line, column), bytes), Ok(()));
+        }
+        for (line, column) in [(0, 1), (1, 0), (1, 4), (2, 5), (3, 3), (5, 1)] {
+            assert!(check_position(&at(line, column), bytes).is_err());
+        }
+    }
+
+    #[test]
+    fn pages_parse_from_memory_with_the_loaders_errors() {
+        let path = Path::new("content/articles/a.md");
+        let page = "+++\ntitle = \"T\"\ndate = \"2023-07-26\"\n+++\nBody\n";
+        assert!(parse_page(Section::Articles, path, page).is_ok());
+        let e = parse_page(Section::Actors, path, page).unwrap_err();
+        // An actor has neither `title` nor `date`; `date` is reported.
+        assert!(e.message.contains("unknown key `date`"), "{}", e.message);
+        assert_eq!((e.line, e.column), (3, 1));
+        assert_eq!(check_position(&e, page.as_bytes()), Ok(()));
+    }
 }
