@@ -5,8 +5,9 @@
 #   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
 #
 # Needs only rustup's stable toolchain: cargo-fuzz is installed at a
-# pinned version if missing, and RUSTC_BOOTSTRAP=1 lets the stable
-# compiler accept the nightly-only flags cargo-fuzz passes (-Z...).
+# pinned version if missing (and g++ from apt if there is no C++
+# compiler), and RUSTC_BOOTSTRAP=1 lets the stable compiler accept the
+# nightly-only flags cargo-fuzz passes (-Z...).
 # A crash stops the run with exit status 1 and leaves the input in
 # fuzz/artifacts/TARGET/; replay it with
 #   RUSTC_BOOTSTRAP=1 cargo fuzz run -s none -a TARGET fuzz/artifacts/TARGET/crash-...
@@ -17,13 +18,18 @@ seconds=${1:-40}
 shift || true
 cargo_fuzz_version=0.13.2
 
+# libfuzzer-sys compiles libFuzzer's C++ sources.
+if ! command -v c++ >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq g++ >/dev/null
+fi
 if ! cargo fuzz --version 2>/dev/null | grep -qF "$cargo_fuzz_version"; then
   cargo install --locked cargo-fuzz --version "$cargo_fuzz_version"
 fi
 export RUSTC_BOOTSTRAP=1
-# No sanitizer: the code under test is safe Rust, and ASan would double
-# both the build and the run time for nothing. Debug assertions stay on,
-# so an integer overflow is a crash too.
+# No sanitizer: the code under test is safe Rust, and ASan would slow
+# both the build and the runs. Debug assertions stay on, so an integer
+# overflow is a crash too.
 flags=(--sanitizer none --debug-assertions)
 
 targets=("$@")
