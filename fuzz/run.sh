@@ -10,7 +10,8 @@
 # nightly-only flags cargo-fuzz passes (-Z...).
 # A crash stops the run with exit status 1 and leaves the input in
 # fuzz/artifacts/TARGET/; replay it with
-#   RUSTC_BOOTSTRAP=1 cargo fuzz run -s none -a TARGET fuzz/artifacts/TARGET/crash-...
+#   RUSTC_BOOTSTRAP=1 cargo fuzz run -s none -a --codegen-units 16 TARGET \
+#     fuzz/artifacts/TARGET/crash-...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +30,9 @@ fi
 export RUSTC_BOOTSTRAP=1
 # No sanitizer: the code under test is safe Rust, and ASan would slow
 # both the build and the runs. Debug assertions stay on, so an integer
-# overflow is a crash too.
-flags=(--sanitizer none --debug-assertions)
+# overflow is a crash too. 16 codegen units instead of 1 cut the build's
+# wall time nearly in half on 2 cores for slightly slower runs.
+flags=(--sanitizer none --debug-assertions --codegen-units 16)
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
