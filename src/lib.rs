@@ -46,6 +46,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostics;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -171,6 +173,16 @@ pub fn render_site(
     previous: &HashMap<String, u64>,
     sink: &render::Sink,
 ) -> Result<RenderedSite, BuildError> {
+    render_site_reusing(options, previous, &Reuse::default(), sink)
+}
+
+/// `render_site` with what earlier renders left in `reuse`.
+fn render_site_reusing(
+    options: &BuildOptions,
+    previous: &HashMap<String, u64>,
+    reuse: &Reuse,
+    sink: &render::Sink,
+) -> Result<RenderedSite, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "site folder {} does not exist",
@@ -180,15 +192,7 @@ pub fn render_site(
     let clock = Instant::now();
     let (loaded, errors) = load::load(&options.root, &load_options(options));
     let load_time = clock.elapsed();
-    let mut rendered = finish(
-        options,
-        loaded,
-        errors,
-        previous,
-        &Reuse::default(),
-        |_| None,
-        sink,
-    )?;
+    let mut rendered = finish(options, loaded, errors, previous, reuse, |_| None, sink)?;
     rendered.timings.load = load_time;
     Ok(rendered)
 }

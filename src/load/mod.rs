@@ -428,18 +428,27 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
-    let stem = || {
-        path.file_stem()
+    let loaded = read_source(root, path)
+        .map_err(|e| vec![e])
+        .and_then(|file| parse_section_page(section, file));
+    loaded.unwrap_or_else(|problems| {
+        let stem = path
+            .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let file = match read_source(root, path).and_then(|file| {
-        characters::check_bidi_controls(&file)?;
-        Ok(file)
-    }) {
-        Ok(file) => Arc::new(file),
-        Err(e) => return Loaded::Failed(section, stem(), vec![e]),
-    };
+            .unwrap_or_default();
+        Loaded::Failed(section, stem, problems)
+    })
+}
+
+/// Parses a file already read as a page of `section`: the page (a
+/// `Loaded::Flawed` when its front matter has problems that left a page to
+/// check), or every problem when no page could be made.
+pub(crate) fn parse_section_page(
+    section: Section,
+    file: SourceFile,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    characters::check_bidi_controls(&file).map_err(|e| vec![e])?;
+    let file = Arc::new(file);
     let (loaded, problems) = match section {
         Section::Articles => {
             let (page, problems) = parse_page(file, ARTICLE_KEYS, |m: &ArticleMeta| m.slug.clone());
@@ -455,9 +464,9 @@ fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
         }
     };
     match loaded {
-        Some(page) if problems.is_empty() => page,
-        Some(page) => Loaded::Flawed(Box::new(page), problems),
-        None => Loaded::Failed(section, stem(), problems),
+        Some(page) if problems.is_empty() => Ok(page),
+        Some(page) => Ok(Loaded::Flawed(Box::new(page), problems)),
+        None => Err(problems),
     }
 }
 
@@ -593,7 +602,10 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
 /// The error for a file that is not UTF-8, at the first bad byte.
 pub fn invalid_utf8(rel: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
     let valid = &bytes[..error.valid_up_to()];
-    let valid = std::str::from_utf8(valid).unwrap_or("");
+    // Counted in the text as every other diagnostic sees it: a lone CR is
+    // a line break and a BOM is not a column.
+    let valid = normalize_text(std::str::from_utf8(valid).unwrap_or("").to_string());
+    let valid = valid.as_str();
     let line = valid.matches('\n').count() + 1;
     let line_start = valid.rfind('\n').map(|i| i + 1).unwrap_or(0);
     let column = valid[line_start..].chars().count() + 1;
@@ -675,5 +687,21 @@ mod tests {
         let d = invalid_utf8(Path::new("x.md"), &bytes, err.utf8_error());
         assert_eq!((d.line, d.column), (2, 3));
         assert!(d.message.contains("0xFF"));
+    }
+
+    /// Found by the property tests: a lone CR before the bad byte is a
+    /// line break for every other diagnostic, and a BOM is no column, so
+    /// the position must count them the same way.
+    #[test]
+    fn invalid_utf8_counts_lines_as_the_loader_does() {
+        let bytes = b"\xef\xbb\xbf+++\r\n+++\n\r\x80".to_vec();
+        let err = String::from_utf8(bytes.clone()).unwrap_err();
+        let d = invalid_utf8(Path::new("x.md"), &bytes, err.utf8_error());
+        assert_eq!((d.line, d.column), (4, 1));
+        assert_eq!(d.source_line.as_deref(), Some(""));
+        let bytes = b"\xef\xbb\xbfab\xff".to_vec();
+        let err = String::from_utf8(bytes.clone()).unwrap_err();
+        let d = invalid_utf8(Path::new("x.md"), &bytes, err.utf8_error());
+        assert_eq!((d.line, d.column), (1, 3));
     }
 }
