@@ -7,6 +7,8 @@ pub mod check;
 pub mod init;
 pub mod new;
 pub mod serve;
+pub mod shell;
+pub mod theme;
 
 use std::path::Path;
 
