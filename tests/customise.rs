@@ -261,7 +261,23 @@ fn templates_md_documents_every_template_and_variable() {
 fn templates_md_names_no_variable_that_is_gone() {
     // A documented path under one of the page variables that no context
     // has is a field renamed or removed without the reference following.
+    // The fixtures leave some optional objects null everywhere (an
+    // article card's image on the front page): their fields count when
+    // the object is there and documented as "or null".
     let doc = std::fs::read_to_string(repo_root().join("TEMPLATES.md")).unwrap();
+    let rows: Vec<(&str, &str)> = doc
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .filter_map(|l| {
+            let mut cells = l.split('|').skip(1);
+            let path = cells.next()?.trim().trim_matches('`');
+            Some((path, cells.next()?.trim()))
+        })
+        .collect();
+    let nullable = |path: &str| {
+        rows.iter()
+            .any(|(p, t)| *p == path && t.contains("or null"))
+    };
     let all: BTreeSet<String> = documented_views()
         .into_iter()
         .flat_map(|(_, paths)| paths)
@@ -270,12 +286,20 @@ fn templates_md_names_no_variable_that_is_gone() {
         .iter()
         .map(|p| p.split(['.', '[']).next().unwrap())
         .collect();
-    let stale: Vec<&str> = doc
-        .lines()
-        .filter(|l| l.starts_with("| `"))
-        .filter_map(|l| l.split('`').nth(1))
+    let templates: BTreeSet<String> = std::fs::read_dir(repo_root().join("templates"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let stale: Vec<&str> = rows
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| !templates.contains(*p))
         .filter(|p| roots.contains(p.split(['.', '[']).next().unwrap()))
-        .filter(|p| !p.starts_with("extra.") && !all.contains(*p))
+        .filter(|p| !all.contains(*p))
+        .filter(|p| {
+            !p.rsplit_once('.')
+                .is_some_and(|(parent, _)| all.contains(parent) && nullable(parent))
+        })
         .collect();
     assert!(
         stale.is_empty(),
