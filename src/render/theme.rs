@@ -428,6 +428,42 @@ pub fn escape_markup(input: &str) -> String {
 mod tests {
     use super::escape_markup;
 
+    /// The embedded theme is the one on disk: build.rs makes Cargo rebuild
+    /// when `templates/` or `static/` change, which include_dir alone
+    /// cannot on stable Rust.
+    #[test]
+    fn the_embedded_theme_is_the_one_on_disk() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let on_disk = |folder: &str| -> Vec<(String, Vec<u8>)> {
+            let mut files: Vec<_> = walkdir::WalkDir::new(root.join(folder))
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    let name = e.path().strip_prefix(root.join(folder)).unwrap();
+                    (super::path_name(name), std::fs::read(e.path()).unwrap())
+                })
+                .filter(|(name, _)| !name.split('/').any(|part| part.starts_with('.')))
+                .collect();
+            files.sort();
+            files
+        };
+        let templates: Vec<_> = super::builtin_templates()
+            .map(|(name, text)| (name, text.as_bytes().to_vec()))
+            .collect();
+        let statics: Vec<_> = super::builtin_static()
+            .map(|(name, bytes)| (name, bytes.to_vec()))
+            .collect();
+        assert!(
+            templates == on_disk("templates"),
+            "templates/ is stale in the binary"
+        );
+        assert!(
+            statics == on_disk("static"),
+            "static/ is stale in the binary"
+        );
+    }
+
     #[test]
     fn escapes_markup_and_quotes_and_leaves_the_rest() {
         assert_eq!(escape_markup("plain / text é"), "plain / text é");
