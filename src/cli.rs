@@ -144,7 +144,8 @@ pub struct NewArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The folder to create (must not exist, or be empty).
+    /// The folder to create (must not exist, or be empty), from the current
+    /// folder: `--root` does not apply.
     pub dir: PathBuf,
 }
 
