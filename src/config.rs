@@ -33,6 +33,9 @@ pub struct Config {
     pub base: Url,
     /// What happens to raw HTML in Markdown bodies.
     pub raw_html: RawHtml,
+    /// The site's own values for its templates (`[extra]`, any TOML),
+    /// which every template sees as `extra`.
+    pub extra: toml::Table,
 }
 
 /// The policy for raw HTML in Markdown bodies (`raw_html` in `site.toml`).
@@ -82,6 +85,7 @@ impl Default for Config {
             base_url_defaulted: true,
             base: Url::parse(DEFAULT_BASE_URL).expect("the default base URL parses"),
             raw_html: RawHtml::Trusted,
+            extra: toml::Table::new(),
         }
     }
 }
@@ -105,6 +109,7 @@ const TOP_KEYS: &[&str] = &[
     "search",
     "publisher",
     "raw_html",
+    "extra",
 ];
 
 /// The keys of each table of `site.toml`.
@@ -126,6 +131,7 @@ const KEYS: &[&str] = &[
     "name",
     "logo",
     "raw_html",
+    "extra",
 ];
 
 impl Config {
@@ -218,6 +224,31 @@ impl Config {
             ));
         }
         Ok(config)
+    }
+
+    /// `[extra]` as templates see it: TOML dates and times become their
+    /// RFC 3339 text (`2024-05-01`, `2024-05-01T09:30:00+02:00`) instead
+    /// of the TOML crate's private wrapper object.
+    pub fn extra_for_templates(&self) -> serde_json::Value {
+        fn convert(value: &toml::Value) -> serde_json::Value {
+            match value {
+                toml::Value::String(s) => s.clone().into(),
+                toml::Value::Integer(i) => (*i).into(),
+                toml::Value::Float(f) => (*f).into(),
+                toml::Value::Boolean(b) => (*b).into(),
+                toml::Value::Datetime(d) => d.to_string().into(),
+                toml::Value::Array(items) => items.iter().map(convert).collect(),
+                toml::Value::Table(table) => table_to_json(table),
+            }
+        }
+        fn table_to_json(table: &toml::Table) -> serde_json::Value {
+            table
+                .iter()
+                .map(|(k, v)| (k.clone(), convert(v)))
+                .collect::<serde_json::Map<_, _>>()
+                .into()
+        }
+        table_to_json(&self.extra)
     }
 
     /// The path part of `base_url` (`/` or `/repo/`), for pages such as

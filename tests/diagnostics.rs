@@ -530,7 +530,7 @@ fn carets_line_up_after_wide_characters_and_tabs() {
         for c in line[..link].chars() {
             if c == '\t' {
                 expanded.push(' ');
-                while expanded.width() % 4 != 0 {
+                while !expanded.width().is_multiple_of(4) {
                     expanded.push(' ');
                 }
             } else {

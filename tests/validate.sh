@@ -25,7 +25,7 @@ SAMPLE=public
 FIXTURE=target/theme-site
 
 echo "== validate: build the sample site and the fixture site"
-cargo build --release --quiet || exit 1
+cargo build --release --locked --quiet || exit 1
 "$BIN" build --quiet || exit 1
 "$BIN" build --quiet --root tests/fixtures/theme-site --output "$FIXTURE" || exit 1
 

@@ -7,6 +7,8 @@ pub mod check;
 pub mod init;
 pub mod new;
 pub mod serve;
+pub mod shell;
+pub mod theme;
 
 use std::path::Path;
 
@@ -103,7 +105,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

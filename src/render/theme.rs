@@ -83,6 +83,55 @@ fn path_name(p: &std::path::Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
+/// Why [`export_theme`] wrote nothing.
+#[derive(Debug)]
+pub enum ExportError {
+    /// These files exist already (and `force` was not given).
+    Exists(Vec<std::path::PathBuf>),
+    /// The file system failed; the message names the path.
+    Io(String),
+}
+
+/// Copies the built-in theme into `dir`: every template into
+/// `dir/templates/` and every static file into `dir/static/`, exactly the
+/// bytes the binary uses, so a site built with the copy is byte-identical
+/// to one built with the built-in theme. Returns the files written, in
+/// order.
+///
+/// Errors: `Exists` lists every file already there, and nothing is
+/// written, unless `force`, which replaces them (a symlink is replaced by
+/// the file, never written through).
+pub fn export_theme(
+    dir: &std::path::Path,
+    force: bool,
+) -> Result<Vec<std::path::PathBuf>, ExportError> {
+    let files: Vec<(std::path::PathBuf, &[u8])> = builtin_templates()
+        .map(|(name, text)| (dir.join("templates").join(name), text.as_bytes()))
+        .chain(builtin_static().map(|(name, bytes)| (dir.join("static").join(name), bytes)))
+        .collect();
+    let existing: Vec<_> = files
+        .iter()
+        .filter(|(path, _)| path.symlink_metadata().is_ok())
+        .map(|(path, _)| path.clone())
+        .collect();
+    if !existing.is_empty() && !force {
+        return Err(ExportError::Exists(existing));
+    }
+    let io = |path: &std::path::Path, e: std::io::Error| {
+        ExportError::Io(format!("cannot write {}: {e}", path.display()))
+    };
+    for (path, bytes) in &files {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        if existing.contains(path) {
+            std::fs::remove_file(path).map_err(|e| io(path, e))?;
+        }
+        std::fs::write(path, bytes).map_err(|e| io(path, e))?;
+    }
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
 /// The compiled templates, and a fingerprint of their sources so pages are
 /// rendered again when any template changes.
 pub struct Theme {
@@ -419,6 +468,42 @@ pub fn escape_markup(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::escape_markup;
+
+    /// The embedded theme is the one on disk: build.rs makes Cargo rebuild
+    /// when `templates/` or `static/` change, which include_dir alone
+    /// cannot on stable Rust.
+    #[test]
+    fn the_embedded_theme_is_the_one_on_disk() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let on_disk = |folder: &str| -> Vec<(String, Vec<u8>)> {
+            let mut files: Vec<_> = walkdir::WalkDir::new(root.join(folder))
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    let name = e.path().strip_prefix(root.join(folder)).unwrap();
+                    (super::path_name(name), std::fs::read(e.path()).unwrap())
+                })
+                .filter(|(name, _)| !name.split('/').any(|part| part.starts_with('.')))
+                .collect();
+            files.sort();
+            files
+        };
+        let templates: Vec<_> = super::builtin_templates()
+            .map(|(name, text)| (name, text.as_bytes().to_vec()))
+            .collect();
+        let statics: Vec<_> = super::builtin_static()
+            .map(|(name, bytes)| (name, bytes.to_vec()))
+            .collect();
+        assert!(
+            templates == on_disk("templates"),
+            "templates/ is stale in the binary"
+        );
+        assert!(
+            statics == on_disk("static"),
+            "static/ is stale in the binary"
+        );
+    }
 
     #[test]
     fn hashed_names_follow_the_bytes() {
