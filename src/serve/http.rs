@@ -43,8 +43,27 @@ pub fn router(shared: Arc<Shared>) -> Router {
 /// rebinding) must not read the preview.
 /// A request in absolute form (`GET http://host/ HTTP/1.1`) names its
 /// host in the URI, which takes the place of `Host` (RFC 9112, 3.2.2), so
-/// that host is checked the same way.
+/// that host is checked the same way. A request with more than one `Host`
+/// header is answered 400, as RFC 9112, 3.2 requires: which of them a
+/// proxy or the browser acted on cannot be told.
 async fn check_host(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    if request
+        .headers()
+        .get_all(header::HOST)
+        .iter()
+        .nth(1)
+        .is_some()
+    {
+        return (
+            StatusCode::BAD_REQUEST,
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            "400 Bad Request: more than one Host header\n",
+        )
+            .into_response();
+    }
     let uri_host_ok = request
         .uri()
         .authority()
