@@ -1080,3 +1080,214 @@ fn a_preview_with_drafts_leaves_the_deploy_folder_as_built() {
     );
     assert!(!site.out("index.html").contains("unpublished scoop"));
 }
+
+/// A request (`raw`, sent on a new connection) and the reply's head;
+/// the connection stays open.
+fn send_keeping_open(server: &Server, raw: &str) -> (TcpStream, Reply) {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    stream.write_all(raw.as_bytes()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+        }
+    }
+    (stream, Reply::parse(&seen))
+}
+
+/// Reads until the server closes `stream` (or `limit` passes); returns the
+/// bytes read and whether it was closed.
+fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (usize, bool) {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let started = Instant::now();
+    let mut total = 0;
+    let mut buf = vec![0u8; 1 << 16];
+    while started.elapsed() < limit {
+        match stream.read(&mut buf) {
+            Ok(0) => return (total, true),
+            Ok(n) => total += n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return (total, true), // reset
+        }
+    }
+    (total, false)
+}
+
+/// A page request on a new connection, timed.
+fn timed_get(server: &Server, path: &str) -> (Reply, Duration) {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.host()
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    (Reply::parse(&bytes), started.elapsed())
+}
+
+#[test]
+fn open_reload_streams_never_starve_page_requests() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    // More streams than the server serves connections at once (128): each
+    // a full, valid request for the live-reload channel, kept open.
+    let streams: Vec<(TcpStream, Reply)> = (0..140)
+        .map(|_| {
+            send_keeping_open(
+                &server,
+                &format!(
+                    "GET /__explainer/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+                    server.host()
+                ),
+            )
+        })
+        .collect();
+    let open = streams.iter().filter(|(_, r)| r.status == 200).count();
+    let refused: Vec<&Reply> = streams
+        .iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.status == 503)
+        .collect();
+    println!(
+        "140 reload streams asked for: {open} open, {} refused",
+        refused.len()
+    );
+    assert_eq!(open, 32, "at most 32 streams are open at once");
+    assert_eq!(refused.len(), 140 - 32, "the rest get 503");
+    assert_eq!(refused[0].header("Retry-After"), Some("10"));
+
+    // Pages are served at once while every stream stays open.
+    let (reply, elapsed) = timed_get(&server, "/articles/deal/");
+    println!("a page request beside 32 open streams took {elapsed:?}");
+    assert!(
+        reply.has("A deal is struck"),
+        "{}\n{}",
+        reply.head,
+        server.log()
+    );
+    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+
+    // A stream that closes frees its place for the next tab.
+    drop(streams);
+    let started = Instant::now();
+    loop {
+        let (status, mut events) = Events::open(&server, None);
+        if status == 200 {
+            events.read_until("event: hello");
+            break;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "closed streams never freed their places"
+        );
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn unread_downloads_are_cut_off() {
+    // 20 MB, as large as a video a site might carry.
+    const SIZE: usize = 20 << 20;
+    let site = Site::new(SITE);
+    site.write_bytes("static/big.bin", &vec![7u8; SIZE]);
+    let server = Server::start(site.root(), &[]);
+    let request = format!("GET /big.bin HTTP/1.1\r\nHost: {}\r\n\r\n", server.host());
+    let attack = Instant::now();
+    // More downloads than the server serves connections at once (128),
+    // none ever read. A small receive buffer, set before connecting, keeps
+    // the kernel from taking in the whole file on the client's behalf.
+    let mut downloads: Vec<TcpStream> = (0..140)
+        .map(|_| {
+            let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+                .expect("socket");
+            socket.set_recv_buffer_size(4096).unwrap();
+            let to = std::net::SocketAddr::from(([127, 0, 0, 1], server.port));
+            socket.connect(&to.into()).expect("connect");
+            let mut s = TcpStream::from(socket);
+            s.write_all(request.as_bytes()).unwrap();
+            s
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(500));
+    // The write timeout is 10 s: the stalled downloads held every place
+    // for about that long, then the page was served.
+    let (reply, elapsed) = timed_get(&server, "/articles/deal/");
+    println!("a page request behind 140 unread 20 MB downloads took {elapsed:?}");
+    assert!(
+        reply.has("A deal is struck"),
+        "{}\n{}",
+        reply.head,
+        server.log()
+    );
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+    // The first download was cut off 10 s after its writes stalled:
+    // reading it then gets what the socket buffers held, then the end,
+    // never the whole file.
+    thread::sleep(Duration::from_secs(14).saturating_sub(attack.elapsed()));
+    let (read, closed) = read_until_closed(&mut downloads[0], Duration::from_secs(20));
+    println!("an unread download got {read} of {SIZE} bytes before it was cut off");
+    assert!(closed, "a stalled download is closed by the server");
+    assert!(read < SIZE, "the stalled download was not sent whole");
+    // A client that reads gets the whole file.
+    let (reply, elapsed) = timed_get(&server, "/big.bin");
+    println!("a 20 MB download that was read took {elapsed:?}");
+    assert_eq!(reply.status, 200, "{}", reply.head);
+    assert_eq!(reply.header("Content-Length"), Some(&*SIZE.to_string()));
+    drop(downloads);
+}
+
+#[test]
+fn a_kept_alive_connection_left_idle_is_closed() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    let (mut stream, reply) = send_keeping_open(
+        &server,
+        &format!(
+            "GET /__explainer/reload.js HTTP/1.1\r\nHost: {}\r\n\r\n",
+            server.host()
+        ),
+    );
+    assert_eq!(reply.status, 200);
+    let started = Instant::now();
+    let (_, closed) = read_until_closed(&mut stream, Duration::from_secs(20));
+    let elapsed = started.elapsed();
+    println!("an idle kept-alive connection was closed after {elapsed:?}");
+    assert!(closed, "an idle kept-alive connection is closed");
+    assert!(elapsed < Duration::from_secs(12), "took {elapsed:?}");
+}
+
+#[test]
+fn more_than_one_host_header_is_refused() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    let local = server.host();
+    for hosts in [
+        format!("Host: {local}\r\nHost: evil.example"),
+        format!("Host: evil.example\r\nHost: {local}"),
+        format!("Host: {local}\r\nHost: {local}"),
+    ] {
+        let reply = server.send(&format!(
+            "GET /articles/deal/ HTTP/1.1\r\n{hosts}\r\nConnection: close\r\n\r\n"
+        ));
+        assert_eq!(reply.status, 400, "{hosts:?}: {}", reply.head);
+        assert!(!reply.body.contains("A deal is struck"));
+    }
+    assert!(server.get("/articles/deal/").has("A deal is struck"));
+}

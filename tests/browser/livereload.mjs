@@ -3,13 +3,14 @@
 // edited on disk. The page must follow without any action: an edit to the
 // article reloads it; an edit to a page it does not show leaves it alone;
 // a stylesheet edit swaps the stylesheet without a reload; a broken edit
-// puts the error overlay over the page, and the fix takes it away.
+// puts the error overlay over the page, and the fix takes it away; a tab
+// refused a channel (all are taken) follows again once one is free.
 //
 //   node livereload.mjs [site-dir] [explainer-binary]
 
 import { spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, writeFile, rm, mkdir } from "node:fs/promises";
-import { createServer } from "node:net";
+import { createServer, connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { repo, launch, Tally } from "./lib.mjs";
@@ -165,6 +166,40 @@ try {
       .waitFor({ state: "detached", timeout: 15000 })
       .then(() => true, () => false),
   );
+
+  // Every live-reload channel taken (the server allows 32): a new tab is
+  // refused one (503), and asks again until it gets one.
+  const held = [];
+  for (let i = 0; i < 40; i++) {
+    const socket = connect(port, "127.0.0.1");
+    const status = await new Promise((resolve) => {
+      let head = "";
+      socket.on("data", (d) => {
+        head += d;
+        if (head.includes("\r\n")) resolve(head.split(" ")[1]);
+      });
+      socket.on("error", () => resolve("error"));
+      socket.write(`GET /__explainer/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+    });
+    held.push(socket);
+    if (status !== "200") break;
+  }
+  tally.check("the server refuses a channel when all are taken", held.length < 40, `${held.length} open`);
+  const late = await context.newPage();
+  late.on("pageerror", (e) => errors.push(String(e)));
+  await late.goto(base + article + "/");
+  await late.waitForTimeout(1000);
+  for (const socket of held) socket.destroy();
+  const lateSentence = `Seen by a tab that was refused a channel, ${Date.now()}.`;
+  await writeFile(file, `${original}\n${lateSentence}\n`);
+  tally.check(
+    "a tab refused a channel follows edits once one is free",
+    await late
+      .waitForFunction((t) => document.body.innerText.includes(t), lateSentence, { timeout: 30000 })
+      .then(() => true, () => false),
+    log,
+  );
+  await writeFile(file, original);
   tally.check("no script errors", errors.length === 0, errors.join("\n"));
 } catch (e) {
   tally.fail("live reload", `${e.stack ?? e}\nserver log:\n${log}`);
