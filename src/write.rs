@@ -137,11 +137,23 @@ pub fn shown(path: &Path) -> String {
 /// published beside it.
 pub const MANIFEST: &str = ".explainer-manifest";
 const MANIFEST_HEADER: &str = "explainer-manifest 1";
-/// The manifest's second line names the site that wrote the output (its
-/// canonical root, percent-escaped), so one site never takes another's
-/// output for its own. Manifests of versions before it have no such line
-/// and are taken as the building site's (the line is added then).
+/// The manifest's second line names the site that wrote the output by
+/// [`site_id`], so one site never takes another's output for its own.
+/// Manifests of versions before it have no such line and are taken as
+/// the building site's (the line is added then).
 const MANIFEST_SITE: &str = "# explainer site: ";
+
+/// The identity of the site whose canonical root is `site`, as its
+/// manifests record it: a digest of the path (xxh3, 128 bits, hex), not
+/// the path itself, since the manifest is deployed with the site and a
+/// path names the people and folders of the machine that built it. A
+/// site folder that moves is another site until taken over once.
+pub fn site_id(site: &Path) -> String {
+    format!(
+        "{:032x}",
+        xxhash_rust::xxh3::xxh3_128(site.as_os_str().as_encoded_bytes())
+    )
+}
 
 /// Refuses an output folder that a build must never write into or remove
 /// files from, whatever it holds and however it is spelt (relative,
@@ -317,17 +329,18 @@ pub fn claim_output(
     let site = absolutize(root);
     if let Some(manifest) = read_manifest(&out) {
         match manifest.site {
-            Some(other) if other != site => {
+            Some(other) if other != site_id(&site) => {
                 if take_over {
                     // Its files are the other site's: kept, never removed.
                     return Ok(HashSet::default());
                 }
                 return Err(format!(
-                    "refusing to build into {}: it is the output of another site, {}; nothing was touched\n  \
+                    "refusing to build into {}: it is the output of another site (its manifest names site {other}, \
+                     a site in another folder; this one is {}); nothing was touched\n  \
                      = help: build into a new or empty folder, or pass --take-over to write this site there \
                      (the other site's files are kept; a site folder that was moved needs it once too)",
                     shown(output),
-                    shown(&other)
+                    site_id(&site)
                 ));
             }
             _ => return Ok(manifest.files),
@@ -364,9 +377,9 @@ pub fn claim_output(
 pub struct Manifest {
     /// The files a build wrote there.
     pub files: HashSet<String>,
-    /// The canonical root of the site that wrote them; `None` in a
-    /// manifest written before the site was recorded.
-    pub site: Option<PathBuf>,
+    /// The [`site_id`] of the site that wrote them; `None` in a manifest
+    /// written before the site was recorded.
+    pub site: Option<String>,
 }
 
 /// The manifest of `output`, or `None` when it has none (or not one of
@@ -391,8 +404,7 @@ pub fn read_manifest(output: &Path) -> Option<Manifest> {
     };
     let site = lines
         .next_if(|l| l.starts_with(MANIFEST_SITE))
-        .and_then(|l| decode(&l[MANIFEST_SITE.len()..]))
-        .map(PathBuf::from);
+        .map(|l| l[MANIFEST_SITE.len()..].to_string());
     let files = lines
         .filter_map(decode)
         .filter(|p| valid_entry(p))
@@ -416,10 +428,7 @@ pub fn manifest_names(output: &Path, site: &Path) -> bool {
 }
 
 fn site_line(site: &Path) -> String {
-    format!(
-        "{MANIFEST_SITE}{}\n",
-        percent_encoding::utf8_percent_encode(&site.to_string_lossy(), MANIFEST_ESCAPES)
-    )
+    format!("{MANIFEST_SITE}{}\n", site_id(site))
 }
 
 /// Whether a manifest entry names a file a build could have written.
@@ -1018,7 +1027,7 @@ mod tests {
         std::fs::write(out.join(MANIFEST), manifest_text(out, &files)).unwrap();
         let read = read_manifest(out).unwrap();
         assert_eq!(read.files, files);
-        assert_eq!(read.site.as_deref(), Some(out));
+        assert_eq!(read.site, Some(site_id(out)));
         let hostile = format!(
             "{MANIFEST_HEADER}\n../thesis.pdf\n/etc/passwd\n.git/config\na/../../b\na//b\nok.html\n"
         );
@@ -1166,13 +1175,13 @@ mod tests {
             .commit(&[f.path.clone()], &[], &HashSet::default())
             .unwrap();
         let manifest = read_manifest(&out).unwrap();
-        assert_eq!(manifest.site, Some(absolutize(&a)));
+        assert_eq!(manifest.site, Some(site_id(&absolutize(&a))));
         assert!(manifest_names(&out, &absolutize(&a)));
         let none = Vec::new;
         assert_eq!(claim_output(&a, &out, false, none).unwrap().len(), 1);
         let err = claim_output(&b, &out, false, none).unwrap_err();
         assert!(
-            err.contains("another site") && err.contains("--take-over") && err.contains("/a"),
+            err.contains("another site") && err.contains("--take-over"),
             "{err}"
         );
         // Taken over, the other site's files are not this one's to remove.
