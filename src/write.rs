@@ -1172,7 +1172,7 @@ mod tests {
         };
         staging.put(&f).unwrap();
         staging
-            .commit(&[f.path.clone()], &[], &HashSet::default())
+            .commit(std::slice::from_ref(&f.path), &[], &HashSet::default())
             .unwrap();
         let manifest = read_manifest(&out).unwrap();
         assert_eq!(manifest.site, Some(site_id(&absolutize(&a))));

@@ -179,7 +179,7 @@ fn output_dir_outside_the_site_is_an_error_at_its_line() {
     std::fs::create_dir_all(base.join("empty")).unwrap();
     std::fs::create_dir_all(root.join("content/actors")).unwrap();
     std::fs::write(root.join(ANN.0), ANN.1).unwrap();
-    std::os::unix::fs::symlink(&base.join("empty"), root.join("linked")).unwrap();
+    std::os::unix::fs::symlink(base.join("empty"), root.join("linked")).unwrap();
     let home = base.join("home");
     for output_dir in [
         "../elsewhere",
