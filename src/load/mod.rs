@@ -360,8 +360,11 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// symlinks only while they stay inside the site: a link whose target
 /// resolves outside it is an error naming the link and its target, and
 /// nothing behind it is read (a folder behind it is not listed either).
-/// Loops are errors too (walkdir detects them). With `skip_hidden`,
-/// hidden files and editor backups are left out.
+/// Loops are errors too (walkdir detects them), and so are dangling
+/// links, named with their target. With `skip_hidden`, hidden files and
+/// editor backups are left out; without it (`static/`, published as it
+/// is), Git's own data and names with control or bidirectional
+/// characters are errors (see [`refused_name`]).
 pub fn walk_site_folder(
     root: &Path,
     dir: &Path,
@@ -385,7 +388,10 @@ pub fn walk_site_folder(
             if skip_hidden && e.depth() > 0 && is_hidden(e.file_name()) {
                 return false;
             }
-            if e.depth() > 0 {
+            // Hidden files are read only from `static/`, whose names are
+            // published as they are; content and template names are
+            // checked as slugs and template names.
+            if !skip_hidden && e.depth() > 0 {
                 if let Some(d) = refused_name(root, e.path()) {
                     outside.borrow_mut().push(d);
                     return false;
