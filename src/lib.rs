@@ -178,7 +178,7 @@ pub fn render_site(
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "site folder {} does not exist",
-            options.root.display()
+            write::shown(&options.root)
         )));
     }
     let clock = Instant::now();
@@ -292,7 +292,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "site folder {} does not exist",
-            options.root.display()
+            write::shown(&options.root)
         )));
     }
     // The output folder is checked before anything else: a wrong

@@ -753,9 +753,9 @@ impl Staging {
     /// file of the same name).
     fn check_targets(&self, written: &[String], stale: &HashSet<&str>) -> Result<(), CommitError> {
         let mut real: HashSet<PathBuf> = HashSet::default();
-        let refuse = |path: &Path, why: &str| {
+        let refuse = |path: &Path, why: &str, help: &str| {
             Err(CommitError::Refused(format!(
-                "cannot write {}: {why}; nothing was touched",
+                "cannot write {}: {why}; nothing was touched\n  = help: {help}",
                 shown(path)
             )))
         };
@@ -778,9 +778,10 @@ impl Staging {
                         return refuse(
                             &at,
                             &format!(
-                                "{} is a symbolic link{target}, and explainer never writes through links inside the output\n  = help: remove the link, or build into another folder",
+                                "{} is a symbolic link{target}, and explainer never writes through links inside the output",
                                 shown(&at)
                             ),
+                            "remove the link, or build into another folder",
                         );
                     }
                     Found::Dir if !last => {
@@ -802,9 +803,10 @@ impl Staging {
                         return refuse(
                             &at,
                             &format!(
-                                "{} stands in its way and was not written by explainer\n  = help: move it away, or build into another folder",
+                                "{} stands in its way and was not written by explainer",
                                 shown(&at)
                             ),
+                            "move it away, or build into another folder",
                         );
                     }
                 }

@@ -127,6 +127,11 @@ fn a_symlinked_subfolder_inside_the_output_is_never_written_through() {
     let out = site.build();
     assert_refused(&out, "symlinked subfolder", "symbolic link");
     assert!(stderr(&out).contains("public/actors"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("inside the output; nothing was touched\n  = help: remove the link"),
+        "real line breaks: {:?}",
+        stderr(&out)
+    );
     assert_eq!(outside, snapshot(elsewhere.path()), "nothing written out");
     assert_eq!(inside, snapshot(&public), "nothing touched at all");
     // Removing a page does not remove through the link either.
