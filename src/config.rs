@@ -36,6 +36,11 @@ pub struct Config {
     /// The site's own values for its templates (`[extra]`, any TOML),
     /// which every template sees as `extra`.
     pub extra: toml::Table,
+    /// The error for an `output_dir` that resolves outside the site
+    /// folder, reported unless `--output` overrides it (see
+    /// [`Config::load`]).
+    #[serde(skip)]
+    pub output_dir_outside: Option<Diagnostic>,
 }
 
 /// The policy for raw HTML in Markdown bodies (`raw_html` in `site.toml`).
@@ -86,6 +91,7 @@ impl Default for Config {
             base: Url::parse(DEFAULT_BASE_URL).expect("the default base URL parses"),
             raw_html: RawHtml::Trusted,
             extra: toml::Table::new(),
+            output_dir_outside: None,
         }
     }
 }
@@ -137,9 +143,31 @@ const KEYS: &[&str] = &[
 impl Config {
     /// Reads `site.toml` from the site root; a missing file means all
     /// defaults.
+    ///
+    /// `site.toml` travels with the content, so it is not trusted with
+    /// paths: a `site.toml` that is a symbolic link out of the site is
+    /// refused unread, and an `output_dir` that resolves (after `..` and
+    /// symbolic links) outside the site folder is recorded in
+    /// `output_dir_outside`: a folder outside needs `--output` on the
+    /// command line.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join("site.toml");
-        match std::fs::read(&path) {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            let site = crate::write::absolutize(root);
+            if let Some(d) = crate::load::link_out_of_site(&site, root, &path) {
+                return Err(d);
+            }
+        }
+        let mut config = Config::read(&path)?;
+        let out = crate::write::absolutize(&root.join(&config.output_dir));
+        if !out.starts_with(crate::write::absolutize(root)) {
+            config.output_dir_outside = Some(outside_site(root, &config.output_dir, &out));
+        }
+        Ok(config)
+    }
+
+    fn read(path: &Path) -> Result<Config, Diagnostic> {
+        match std::fs::read(path) {
             Ok(bytes) => {
                 let text = match String::from_utf8(bytes) {
                     Ok(t) => t,
@@ -203,6 +231,20 @@ impl Config {
         if out.is_empty() {
             return Err(at_key("output_dir", "output_dir must not be empty".into()));
         }
+        if out == "~" || out.starts_with("~/") || out.starts_with("~\\") {
+            let span = crate::load::front_matter::locate_value(
+                &file.text,
+                0..file.text.len(),
+                "output_dir",
+                &config.output_dir,
+            );
+            return Err(Diagnostic::at(
+                file,
+                span,
+                "output_dir starts with `~`, which is not expanded: it would be a folder named `~` inside the site",
+            )
+            .with_help("write a path inside the site, such as output_dir = \"public\"; for a folder elsewhere pass --output on the command line"));
+        }
         if config.know_heading.trim().is_empty() {
             return Err(at_key(
                 "know_heading",
@@ -256,6 +298,33 @@ impl Config {
     pub fn base_path(&self) -> &str {
         self.base.path()
     }
+}
+
+/// The error for an `output_dir` that resolves to `out`, outside the site
+/// at `root`: at its value in `site.toml`.
+fn outside_site(root: &Path, output_dir: &str, out: &Path) -> Diagnostic {
+    let text = std::fs::read_to_string(root.join("site.toml"))
+        .map(crate::load::normalize_text)
+        .unwrap_or_default();
+    let file = SourceFile::new("site.toml", text);
+    let span = crate::load::front_matter::locate_value(
+        &file.text,
+        0..file.text.len(),
+        "output_dir",
+        output_dir,
+    );
+    Diagnostic::at(
+        &file,
+        span,
+        format!(
+            "output_dir \"{output_dir}\" is outside the site folder (it is {}): site.toml travels with the content, so it may only name a folder inside the site",
+            out.display()
+        ),
+    )
+    .with_help(format!(
+        "to build into a folder outside the site, pass it on the command line: explainer build --output {}",
+        out.display()
+    ))
 }
 
 /// Parses `base_url` with the WHATWG URL rules (the `url` crate) and

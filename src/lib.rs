@@ -111,6 +111,10 @@ pub struct BuildSummary {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
+    /// The files written and removed (`/`-separated, relative to the
+    /// output, sorted), for `--verbose`.
+    pub written_files: Vec<String>,
+    pub removed_files: Vec<String>,
     pub output: PathBuf,
     pub elapsed: Duration,
     /// Set when `site.toml` gave no `base_url`, so absolute URLs use a
@@ -186,7 +190,7 @@ fn render_site_reusing(
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "site folder {} does not exist",
-            options.root.display()
+            write::shown(&options.root)
         )));
     }
     let clock = Instant::now();
@@ -200,6 +204,7 @@ fn render_site_reusing(
 fn load_options(options: &BuildOptions) -> load::LoadOptions {
     load::LoadOptions {
         include_drafts: options.drafts,
+        output_given: options.output.is_some(),
     }
 }
 
@@ -291,13 +296,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "site folder {} does not exist",
-            options.root.display()
+            write::shown(&options.root)
         )));
     }
     // The output folder is checked before anything else: a wrong
     // `--output` (or `output_dir`) must never be touched, even on a site
     // with errors.
     let config = config::Config::load(&options.root).unwrap_or_default();
+    if let (None, Some(outside)) = (&options.output, &config.output_dir_outside) {
+        // A folder outside the site named by site.toml is never claimed
+        // nor staged beside: the error is reported with every other
+        // problem of the site.
+        return Err(
+            match render_site(options, &HashMap::default(), &|_| Ok(true)) {
+                Err(e) => e,
+                Ok(_) => {
+                    let mut errors = Diagnostics::new();
+                    errors.push(outside.clone());
+                    BuildError::Content(errors)
+                }
+            },
+        );
+    }
     let output = output_dir(options, &config.output_dir);
     write::check_output_dir(&options.root, &output).map_err(BuildError::Usage)?;
     let cache = cache::BuildCache::load(&options.root, &output);
@@ -319,6 +339,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // touched) the manifest is only saved for the next build, so it is
     // hashed alongside this one instead of before it.
     let output_as_left = cache.intact
+        && write::manifest_names(&output, &write::absolutize(&options.root))
         && cache
             .sources
             .as_ref()
@@ -342,6 +363,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
                 written: 0,
                 unchanged: last.files,
                 removed: 0,
+                written_files: Vec::new(),
+                removed_files: Vec::new(),
                 output,
                 elapsed: started.elapsed(),
                 base_url_defaulted: config.base_url_defaulted && options.base_url.is_none(),
@@ -351,8 +374,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
             });
         }
     }
-    let staging = write::Staging::new(&output)
-        .map_err(|e| BuildError::Io(format!("cannot write beside {}: {e}", output.display())))?;
+    let staging = write::Staging::new(&output, &options.root).map_err(|e| {
+        BuildError::Io(format!(
+            "cannot write beside {}: {e}",
+            write::shown(&output)
+        ))
+    })?;
     let previous = cache.fingerprints();
     let render = || render_site(options, &previous, &|f| staging.put(f));
     let (manifest, rendered) = match early_manifest {
@@ -369,7 +396,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
             cache::BuildCache::clear(&options.root, &output);
             return Err(BuildError::Io(format!(
                 "cannot write to {}: {e}",
-                output.display()
+                write::shown(&output)
             )));
         }
     };
@@ -422,6 +449,12 @@ fn summary(
         written: report.written,
         unchanged: report.unchanged,
         removed: report.removed,
+        written_files: {
+            let mut written = report.changed[..report.written.min(report.changed.len())].to_vec();
+            written.sort();
+            written
+        },
+        removed_files: report.removed_files,
         output,
         elapsed,
         base_url_defaulted: s.config.base_url_defaulted,

@@ -149,7 +149,8 @@ impl Session {
         };
         let mut errors = self.scan_errors.clone();
         let load_started = Instant::now();
-        let (config, templates) = load::load_settings(&root, &mut errors);
+        let (config, templates) =
+            load::load_settings(&root, &load_options(&self.options), &mut errors);
         let (loaded, file_errors) =
             content.assemble(&root, config, templates, &load_options(&self.options));
         errors.extend(file_errors);
@@ -164,12 +165,12 @@ impl Session {
             new_digests = Some(digests);
             pages
         };
-        let staging = match write::Staging::new(&self.output) {
+        let staging = match write::Staging::new(&self.output, &root) {
             Ok(s) => s,
             Err(e) => {
                 return Rebuild::Broken(format!(
                     "cannot write beside {}: {e}",
-                    self.output.display()
+                    write::shown(&self.output)
                 ))
             }
         };

@@ -4,6 +4,7 @@
 use crate::cli::{BuildArgs, Verbosity};
 use crate::commands::{counted, report_error, site_counts, thousands};
 use crate::config::DEFAULT_BASE_URL;
+use crate::diagnostics::escape_controls;
 use crate::BuildSummary;
 use crate::{build, display_path, BuildOptions};
 
@@ -43,6 +44,14 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                     t.render.as_secs_f64() * 1e3,
                     t.write.as_secs_f64() * 1e3
                 );
+                // Every file the build wrote or removed, so a deploy
+                // knows exactly what changed.
+                for (what, files) in [("written", &s.written_files), ("removed", &s.removed_files)]
+                {
+                    for file in files.iter() {
+                        eprintln!("  {what} {}", escape_controls(file));
+                    }
+                }
                 if s.drafts_skipped > 0 {
                     eprintln!(
                         "  {} left out (build with --drafts to include them)",

@@ -27,16 +27,27 @@ pub fn report_error(root: &Path, error: BuildError) -> i32 {
             print_diagnostics(root, diagnostics);
             EXIT_CONTENT
         }
-        // These quote paths, which may hold any character.
         BuildError::Usage(message) => {
-            eprintln!("error: {}", escape_controls(&message));
+            eprintln!("error: {}", shown_message(&message));
             EXIT_USAGE
         }
         BuildError::Io(message) => {
-            eprintln!("error: {}", escape_controls(&message));
+            eprintln!("error: {}", shown_message(&message));
             EXIT_CONTENT
         }
     }
+}
+
+/// A message of several lines (the error, then `= help:` lines) as
+/// printed: its line breaks kept, any other control character spelt out.
+/// Paths quoted in it have their own line breaks spelt out already (see
+/// [`crate::write::shown`]).
+fn shown_message(message: &str) -> String {
+    message
+        .split('\n')
+        .map(escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Every diagnostic, with paths as seen from the current folder, then a

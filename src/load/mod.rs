@@ -83,6 +83,9 @@ pub struct LoadedSite {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub include_drafts: bool,
+    /// The output folder was given on the command line, so `output_dir`
+    /// of `site.toml` is not used (nor checked against the site folder).
+    pub output_given: bool,
 }
 
 /// Reads the whole site, collecting every problem instead of stopping at
@@ -91,7 +94,7 @@ pub struct LoadOptions {
 pub fn load(root: &Path, options: &LoadOptions) -> (LoadedSite, Diagnostics) {
     let mut content = ContentFiles::default();
     let mut errors = content.scan(root);
-    let (config, templates) = load_settings(root, &mut errors);
+    let (config, templates) = load_settings(root, options, &mut errors);
     let (site, file_errors) = content.assemble(root, config, templates, options);
     errors.extend(file_errors);
     (site, errors)
@@ -99,9 +102,22 @@ pub fn load(root: &Path, options: &LoadOptions) -> (LoadedSite, Diagnostics) {
 
 /// `site.toml` (defaults when it is broken, with its error reported) and
 /// the site's own templates.
-pub fn load_settings(root: &Path, errors: &mut Diagnostics) -> (Config, Vec<TemplateFile>) {
+pub fn load_settings(
+    root: &Path,
+    options: &LoadOptions,
+    errors: &mut Diagnostics,
+) -> (Config, Vec<TemplateFile>) {
     let config = match Config::load(root) {
-        Ok(c) => c,
+        Ok(c) => {
+            if let Some(outside) = c
+                .output_dir_outside
+                .as_ref()
+                .filter(|_| !options.output_given)
+            {
+                errors.push(outside.clone());
+            }
+            c
+        }
         Err(e) => {
             errors.push(e);
             Config::default()
@@ -344,8 +360,11 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// symlinks only while they stay inside the site: a link whose target
 /// resolves outside it is an error naming the link and its target, and
 /// nothing behind it is read (a folder behind it is not listed either).
-/// Loops are errors too (walkdir detects them). With `skip_hidden`,
-/// hidden files and editor backups are left out.
+/// Loops are errors too (walkdir detects them), and so are dangling
+/// links, named with their target. With `skip_hidden`, hidden files and
+/// editor backups are left out; without it (`static/`, published as it
+/// is), Git's own data and names with control or bidirectional
+/// characters are errors (see [`refused_name`]).
 pub fn walk_site_folder(
     root: &Path,
     dir: &Path,
@@ -369,6 +388,15 @@ pub fn walk_site_folder(
             if skip_hidden && e.depth() > 0 && is_hidden(e.file_name()) {
                 return false;
             }
+            // Hidden files are read only from `static/`, whose names are
+            // published as they are; content and template names are
+            // checked as slugs and template names.
+            if !skip_hidden && e.depth() > 0 {
+                if let Some(d) = refused_name(root, e.path()) {
+                    outside.borrow_mut().push(d);
+                    return false;
+                }
+            }
             match e
                 .path_is_symlink()
                 .then(|| link_out_of_site(&site, root, e.path()))
@@ -385,12 +413,10 @@ pub fn walk_site_folder(
             Ok(e) => entries.push(e),
             Err(e) => {
                 let path = e.path().unwrap_or(dir);
-                errors.push(Diagnostic::in_file(
-                    &relative(root, path),
-                    1,
-                    1,
-                    format!("cannot read: {e}"),
-                ));
+                // A dangling link is named with its target.
+                errors.push(link_out_of_site(&site, root, path).unwrap_or_else(|| {
+                    Diagnostic::in_file(&relative(root, path), 1, 1, format!("cannot read: {e}"))
+                }));
             }
         }
     }
@@ -398,15 +424,92 @@ pub fn walk_site_folder(
     (entries, errors)
 }
 
-/// The error for `path` when it is a symlink (or lies behind one) whose
-/// target resolves outside the site, whose canonical root is `site`. This
-/// is not a setting: `site.toml` travels with the content it would open.
-pub fn link_out_of_site(site: &Path, root: &Path, path: &Path) -> Option<Diagnostic> {
-    let target = path.canonicalize().ok()?;
-    if target.starts_with(site) {
-        return None;
-    }
+/// The error for a name found in a walk of the site that is never read
+/// nor published: Git's own folder or file (`.git`, a submodule's `.git`
+/// file: publishing one into an output that is a Git checkout would
+/// write its configuration, hooks included), and a name holding control
+/// or bidirectional characters, or not UTF-8, which would be published
+/// under another name or garble a terminal.
+fn refused_name(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let name = path.file_name()?;
     let rel = relative(root, path);
+    let shown = crate::write::shown(&rel);
+    let (message, help) = if crate::write::is_git_name(name) {
+        (
+            format!("{shown} is Git's own data (a .git folder or file); it is never published"),
+            "move the site's Git data out of static/: Git's files are never copied into an output",
+        )
+    } else if let Some(c) = name.to_str().and_then(|n| {
+        n.chars()
+            .find(|&c| c.is_control() || characters::is_bidi_control(c))
+    }) {
+        (
+            format!(
+                "the file name {shown} holds the {} {}; it is not published",
+                if c.is_control() {
+                    "control character"
+                } else {
+                    "bidirectional control"
+                },
+                format_args!("U+{:04X}", c as u32)
+            ),
+            "rename the file",
+        )
+    } else if name.to_str().is_none() {
+        (
+            format!("the file name {shown} is not valid UTF-8; it is not published"),
+            "rename the file",
+        )
+    } else {
+        return None;
+    };
+    Some(Diagnostic::in_file(&rel, 1, 1, message).with_help(help))
+}
+
+/// The error for `path` when it is a symlink (or lies behind one) whose
+/// target resolves outside the site, whose canonical root is `site`, or
+/// into a `.git` folder; and for a dangling link, named with its target.
+/// This is not a setting: `site.toml` travels with the content it would
+/// open.
+pub fn link_out_of_site(site: &Path, root: &Path, path: &Path) -> Option<Diagnostic> {
+    let rel = relative(root, path);
+    let Ok(target) = path.canonicalize() else {
+        let to = std::fs::read_link(path).ok()?;
+        return Some(
+            Diagnostic::in_file(
+                &rel,
+                1,
+                1,
+                format!(
+                    "{} is a symbolic link to {}, which does not exist",
+                    rel.display(),
+                    to.display()
+                ),
+            )
+            .with_help("remove the link, or point it at a file inside the site"),
+        );
+    };
+    if let Ok(inside) = target.strip_prefix(site) {
+        if !inside
+            .components()
+            .any(|c| crate::write::is_git_name(c.as_os_str()))
+        {
+            return None;
+        }
+        return Some(
+            Diagnostic::in_file(
+                &rel,
+                1,
+                1,
+                format!(
+                    "{} is a symbolic link to {}, inside a .git folder; it is not read",
+                    rel.display(),
+                    target.display()
+                ),
+            )
+            .with_help("Git's own files are never published: remove the link"),
+        );
+    }
     Some(
         Diagnostic::in_file(
             &rel,
