@@ -172,6 +172,53 @@ fn every_problem_of_one_file_is_reported_in_one_run() {
 }
 
 #[test]
+fn a_syntax_error_in_front_matter_does_not_hide_the_files_other_problems() {
+    // An unquoted impossible date is a TOML syntax error; a duplicate key
+    // another. The unknown key, the unknown actor slug, the multi-line
+    // list after the duplicate and the body's wikilink are still checked.
+    let site = Site::new(&[
+        ("content/actors/emmanuel-macron.md", ACTOR),
+        (
+            "content/articles/a.md",
+            concat!(
+                "+++\n",
+                "title = \"A\"\n",
+                "date = 2023-99-10\n",
+                "topcs = [\"Niger\"]\n",
+                "title = \"B\"\n",
+                "actors = [\n",
+                "  \"emanuel-macron\",\n",
+                "]\n",
+                "+++\n",
+                "\n",
+                "See [[nowhere]].\n",
+            ),
+        ),
+        (
+            "content/notes/n.md",
+            "---\ntitle: N\nsumary: x\ntitle: again\n---\n\nSee [[elsewhere]].\n",
+        ),
+    ]);
+    let err = check_reports(
+        &site,
+        &[
+            "content/articles/a.md:3:8",
+            "content/articles/a.md:4:1",
+            "content/articles/a.md:5:1",
+            "content/articles/a.md:7:4",
+            "content/articles/a.md:11:5",
+            "content/notes/n.md:3:1",
+            "content/notes/n.md:4:1",
+            "content/notes/n.md:7:5",
+        ],
+    );
+    assert!(err.contains("did you mean \"topics\"?"), "{err}");
+    assert!(err.contains("did you mean \"emmanuel-macron\"?"), "{err}");
+    // The blanked-out date is not reported again as missing.
+    assert!(!err.contains("missing"), "{err}");
+}
+
+#[test]
 fn every_problem_of_a_yaml_file_and_of_its_neighbours_in_one_run() {
     // A missing title, a mistyped key and a number where a slug belongs in
     // one YAML file; the page still counts as existing for the article that
