@@ -219,6 +219,48 @@ fn a_syntax_error_in_front_matter_does_not_hide_the_files_other_problems() {
 }
 
 #[test]
+fn each_refused_character_and_each_name_too_long_is_reported() {
+    // Raw control and bidi characters: each one, and a raw one does not
+    // hide a character reference writing another further down.
+    let mut many = String::from("+++\ntitle = \"M\"\ndate = 2023-10-10\n+++\n\n");
+    many.push_str(&"\u{1}".repeat(25));
+    many.push('\n');
+    let long_slug = "a".repeat(250);
+    let long_topic = "word ".repeat(50);
+    let site = Site::new(&[
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\u{7}\"\ndate = 2023-10-10\n+++\n\nOne \u{202E}two.\n\nThree &#x1; four.\n",
+        ),
+        ("content/articles/m.md", &many),
+        (
+            "content/articles/l.md",
+            &format!(
+                "+++\ntitle = \"L\"\ndate = 2023-10-10\nslug = \"{long_slug}\"\ntopics = [\"{}\"]\n+++\n",
+                long_topic.trim()
+            ),
+        ),
+    ]);
+    // A link out of the site in static/ is reported beside content errors.
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", site.root().join("static/passwd")).unwrap();
+    let mut expected = vec![
+        "content/articles/a.md:2:11".to_string(),
+        "content/articles/a.md:6:5".to_string(),
+        "content/articles/a.md:8:7".to_string(),
+        "content/articles/l.md:4:9".to_string(),
+        "content/articles/l.md:5:12".to_string(),
+    ];
+    expected.extend((1..=20).map(|c| format!("content/articles/m.md:6:{c}")));
+    expected.push("static/passwd:1:1".to_string());
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    let err = check_reports(&site, &expected);
+    assert!(err.contains("5 more such characters in this file"), "{err}");
+    assert!(err.contains("(written as a character reference)"), "{err}");
+    assert!(err.contains("topic is too long"), "{err}");
+}
+
+#[test]
 fn every_problem_of_a_yaml_file_and_of_its_neighbours_in_one_run() {
     // A missing title, a mistyped key and a number where a slug belongs in
     // one YAML file; the page still counts as existing for the article that

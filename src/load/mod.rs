@@ -433,14 +433,13 @@ fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
-    let file = match read_source(root, path).and_then(|file| {
-        characters::check_bidi_controls(&file)?;
-        Ok(file)
-    }) {
-        Ok(file) => Arc::new(file),
+    // Each refused character is reported; the page is then read with
+    // stand-ins in their place so that the rest of it is still checked.
+    let (file, refused) = match read_page_source(root, path) {
+        Ok((file, refused)) => (Arc::new(file), refused),
         Err(e) => return Loaded::Failed(section, stem(), vec![e]),
     };
-    let (loaded, problems) = match section {
+    let (loaded, mut problems) = match section {
         Section::Articles => {
             let (page, problems) = parse_page(file, ARTICLE_KEYS, |m: &ArticleMeta| m.slug.clone());
             (page.map(|p| Loaded::Article(Arc::new(p))), problems)
@@ -454,6 +453,9 @@ fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
             (page.map(|p| Loaded::Actor(Arc::new(p))), problems)
         }
     };
+    if !refused.is_empty() {
+        problems.splice(0..0, refused);
+    }
     match loaded {
         Some(page) if problems.is_empty() => page,
         Some(page) => Loaded::Flawed(Box::new(page), problems),
@@ -480,7 +482,10 @@ fn parse_page<M: DeserializeOwned>(
         return (None, problems);
     };
     match page_from(file, split, meta, slug_override) {
-        Ok(page) => (Some(page), problems),
+        Ok((page, slug_problem)) => {
+            problems.extend(slug_problem);
+            (Some(page), problems)
+        }
         Err(e) => {
             problems.push(e);
             (None, problems)
@@ -488,12 +493,14 @@ fn parse_page<M: DeserializeOwned>(
     }
 }
 
+/// The page of a file; a problem with its slug that the page could still
+/// be made despite (under a stand-in slug) comes with it.
 fn page_from<M>(
     file: Arc<SourceFile>,
     split: front_matter::Split,
     meta: M,
     slug_override: impl Fn(&M) -> Option<String>,
-) -> Result<Page<M>, Diagnostic> {
+) -> Result<(Page<M>, Option<Diagnostic>), Diagnostic> {
     let (slug_text, from_key) = match slug_override(&meta) {
         Some(s) => (s, true),
         None => (
@@ -526,17 +533,27 @@ fn page_from<M>(
         }
         return Err(d);
     };
-    if slug.as_str().len() > MAX_SLUG_BYTES {
-        return Err(slug_too_long(&file, &split, &slug, from_key));
-    }
-    Ok(Page {
+    // A slug too long for a folder name is reported, and the page checked
+    // further under the shorter slug the help suggests, so the file's other
+    // problems (a topic too long as well) are found in the same run.
+    let (slug, too_long) = if slug.as_str().len() > MAX_SLUG_BYTES {
+        let d = slug_too_long(&file, &split, &slug, from_key);
+        match Slug::parse(&crate::model::shorten_slug(slug.as_str())) {
+            Some(shorter) => (shorter, Some(d)),
+            None => return Err(d),
+        }
+    } else {
+        (slug, None)
+    };
+    let page = Page {
         slug,
         meta,
         front_matter: split.front_matter,
         body_hash: xxhash_rust::xxh3::xxh3_64(file.text[split.body.clone()].as_bytes()),
         body: split.body,
         file,
-    })
+    };
+    Ok((page, too_long))
 }
 
 /// A slug becomes a folder name in the output: one over the file
@@ -588,6 +605,29 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let file = SourceFile::new(rel, normalize_text(text));
     characters::check_xml_characters(&file)?;
     Ok(file)
+}
+
+/// Reads a content file as [`read_source`] does, but reports each
+/// XML-illegal character and bidirectional control (up to
+/// [`characters::MAX_REPORTED`]) instead of stopping at the first: the
+/// file comes back with a stand-in of the same length in place of each
+/// (see [`characters::replace_refused`]) so that it can still be checked,
+/// never published, with its problems.
+fn read_page_source(root: &Path, path: &Path) -> Result<(SourceFile, Vec<Diagnostic>), Diagnostic> {
+    let rel = relative(root, path);
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::in_file(&rel, 1, 1, format!("cannot read file: {e}")))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return Err(invalid_utf8(&rel, e.as_bytes(), e.utf8_error())),
+    };
+    let file = SourceFile::new(rel, normalize_text(text));
+    let refused = characters::each_refused(&file, characters::is_refused);
+    if refused.is_empty() {
+        return Ok((file, refused));
+    }
+    let text = characters::replace_refused(&file.text);
+    Ok((SourceFile::new(file.path, text), refused))
 }
 
 /// The error for a file that is not UTF-8, at the first bad byte.

@@ -308,21 +308,28 @@ impl<'a> Context<'a> {
 
 /// A numeric character reference (`&#x202E;`, `&#7;`) is decoded by the
 /// Markdown parser into a character no source may hold as such: an error
-/// at the reference. Markdown without `&#` cannot write one.
+/// at each such reference (up to [`characters::MAX_REPORTED`]). Markdown
+/// without `&#` cannot write one.
 fn refused_references(text: &str, rendered: &mut Rendered) {
     if !text.contains("&#") {
         return;
     }
-    let found = characters::first_refused(&rendered.html).or_else(|| {
-        rendered
-            .know_html
-            .as_deref()
-            .and_then(characters::first_refused)
-    });
-    if let Some(c) = found {
+    // The characters the rendered page really holds: a reference inside a
+    // code span stays text and writes nothing.
+    let mut found: Vec<char> = characters::each_refused_in(&rendered.html);
+    if let Some(know) = rendered.know_html.as_deref() {
+        found.extend(characters::each_refused_in(know));
+    }
+    if found.is_empty() {
+        return;
+    }
+    let references = characters::references(text)
+        .filter(|(_, c)| found.contains(c))
+        .take(characters::MAX_REPORTED);
+    for (range, c) in references {
         let (message, help) = characters::describe(c);
         rendered.errors.push(markdown::MarkdownError {
-            range: characters::find_reference(text, c).unwrap_or(0..0),
+            range,
             message: format!("{message} (written as a character reference)"),
             help: Some(help),
         });
