@@ -4,11 +4,12 @@
 //!   U+0020, and never U+FFFE or U+FFFF (the `Char` production of the XML
 //!   1.0 specification, section 2.2). One of them anywhere in a page ends
 //!   up in `feed.xml` (which then does not parse) or in HTML (where it is a
-//!   parse error), so every source file is refused at the first one.
+//!   parse error), so each one is an error: every one of a content file
+//!   (up to [`MAX_REPORTED`]), the first one of `site.toml` or a template.
 //! - **Bidirectional overrides and isolates** (U+202A–U+202E, U+2066–U+2069,
 //!   Unicode Standard Annex #9): invisible, and they reverse how the text
 //!   after them reads, in a browser tab, a list of titles or a meta tag.
-//!   Content files and `site.toml` are refused at the first one; Unicode's
+//!   Content files and `site.toml` are refused the same way; Unicode's
 //!   implicit ordering and the marks U+200E/U+200F are enough for
 //!   right-to-left names, and a body can use `<bdi>` or `dir="rtl"`.
 //!
