@@ -442,11 +442,15 @@ fn summary(
     }
 }
 
-/// A path for messages: relative to the current folder where possible.
+/// A path for messages: relative to the current folder where possible,
+/// with control and bidirectional characters escaped (a folder name can
+/// hold a terminal escape sequence).
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
+    let shown = path
+        .strip_prefix(&cwd)
         .unwrap_or(path)
         .display()
-        .to_string()
+        .to_string();
+    diagnostics::escape_controls(&shown).into_owned()
 }
