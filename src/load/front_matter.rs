@@ -770,7 +770,7 @@ fn list_entry(text: &str, region: Range<usize>, key: &str, index: usize) -> Opti
 
 /// The value written after a key (`key = value` or `key: value`), up to the
 /// end of its line; the key itself when the value is on later lines.
-fn value_after_key(text: &str, key: Range<usize>) -> Range<usize> {
+pub(crate) fn value_after_key(text: &str, key: Range<usize>) -> Range<usize> {
     let line_end = text[key.end..]
         .find('\n')
         .map_or(text.len(), |i| key.end + i);

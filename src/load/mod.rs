@@ -53,6 +53,15 @@ impl<M> Page<M> {
         };
         Diagnostic::at(&self.file, span, message)
     }
+
+    /// A diagnostic pointing at the whole value written after a top-level
+    /// front-matter key, as spelt (quotes included); at the key when the
+    /// value cannot be found.
+    pub fn error_at_value(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let key = front_matter::locate_key(&self.file.text, self.front_matter.clone(), key);
+        let span = front_matter::value_after_key(&self.file.text, key);
+        Diagnostic::at(&self.file, span, message)
+    }
 }
 
 /// A template file from the site's own `templates/` folder.

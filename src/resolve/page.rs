@@ -467,9 +467,8 @@ fn checked_update<M>(
     };
     let checked = updated.as_update_of(date);
     if checked.is_none() {
-        errors.push(page.error_at_key(
+        errors.push(page.error_at_value(
             "updated",
-            None,
             format!(
                 "`updated` ({}) is earlier than `date` ({})",
                 updated.html_datetime(),
