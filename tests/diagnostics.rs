@@ -261,6 +261,46 @@ fn each_refused_character_and_each_name_too_long_is_reported() {
 }
 
 #[test]
+fn an_image_path_out_of_static_or_on_this_computer_is_told_so() {
+    let site = Site::new(&[
+        ("pic.png", "png"),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\nimage = \"../../outside/x.png\"\nimage_alt = \"x\"\n+++\n",
+        ),
+    ]);
+    let absolute = site.root().join("pic.png").display().to_string();
+    site.write(
+        "content/articles/b.md",
+        &format!(
+            "+++\ntitle = \"B\"\ndate = 2023-10-10\nimage = \"{absolute}\"\nimage_alt = \"x\"\n+++\n"
+        ),
+    );
+    let err = check_reports(
+        &site,
+        &["content/articles/a.md:4:10", "content/articles/b.md:4:10"],
+    );
+    assert!(
+        err.contains(
+            "image \"../../outside/x.png\" leaves static/: an image path may not contain `..`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "copy the file into static/ (e.g. static/images/x.png) and write \"images/x.png\""
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("static/../"), "{err}");
+    assert!(
+        err.contains("a leading `/` means static/, not this computer's root"),
+        "{err}"
+    );
+    assert!(err.contains("write \"images/pic.png\""), "{err}");
+}
+
+#[test]
 fn every_problem_of_a_yaml_file_and_of_its_neighbours_in_one_run() {
     // A missing title, a mistyped key and a number where a slug belongs in
     // one YAML file; the page still counts as existing for the article that

@@ -263,7 +263,22 @@ impl<'a> Context<'a> {
         let local = src.trim_start_matches('/');
         if !is_remote && !is_script_url(src) {
             let on_disk = self.root.join("static").join(local);
-            if local.split('/').any(|part| part == "..") || !on_disk.is_file() {
+            let file_name = local.rsplit(['/', '\\']).next().unwrap_or(local);
+            if local.split(['/', '\\']).any(|part| part == "..") {
+                // A path out of static/ is never published, wherever it
+                // leads: say so, not "put the file at static/../x".
+                errors.push(
+                    page.error_at_key(
+                        "image",
+                        Some(src),
+                        format!("image \"{src}\" leaves static/: an image path may not contain `..`"),
+                    )
+                    .with_help(format!(
+                        "copy the file into static/ (e.g. static/images/{file_name}) and write \"images/{file_name}\", \
+                         or use an absolute https:// URL"
+                    )),
+                );
+            } else if !on_disk.is_file() {
                 errors.push(
                     page.error_at_key(
                         "image",
@@ -275,6 +290,12 @@ impl<'a> Context<'a> {
                         // `static/` looks for static/static/.
                         Some(rest) => format!(
                             "image paths start inside static/: drop `static/` and write \"{rest}\""
+                        ),
+                        // `/home/me/x.png`: a path on this computer, not
+                        // in the site.
+                        None if src.starts_with('/') && Path::new(src).is_file() => format!(
+                            "a leading `/` means static/, not this computer's root: copy the file \
+                             into static/ (e.g. static/images/{file_name}) and write \"images/{file_name}\""
                         ),
                         None => format!(
                             "put the file at static/{local} or use an absolute https:// URL"
