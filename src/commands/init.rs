@@ -32,13 +32,13 @@ pub fn run(args: InitArgs, verbosity: Verbosity) -> i32 {
 
 pub fn init(dir: &Path, today: &str) -> Result<(), (i32, String)> {
     if dir.is_file() {
-        return Err((EXIT_USAGE, format!("{} is a file", display_path(&dir))));
+        return Err((EXIT_USAGE, format!("{} is a file", display_path(dir))));
     }
     if dir.is_dir() {
         let mut entries = std::fs::read_dir(dir).map_err(|e| {
             (
                 EXIT_CONTENT,
-                format!("cannot read {}: {e}", display_path(&dir)),
+                format!("cannot read {}: {e}", display_path(dir)),
             )
         })?;
         if entries.next().is_some() {
@@ -46,7 +46,7 @@ pub fn init(dir: &Path, today: &str) -> Result<(), (i32, String)> {
                 EXIT_USAGE,
                 format!(
                     "{} is not empty; init only creates new sites",
-                    display_path(&dir)
+                    display_path(dir)
                 ),
             ));
         }
@@ -147,7 +147,7 @@ coverage. Each one gets a profile listing every story it appears in.
             std::fs::create_dir_all(parent).map_err(|e| {
                 (
                     EXIT_CONTENT,
-                    format!("cannot create {}: {e}", display_path(&parent)),
+                    format!("cannot create {}: {e}", display_path(parent)),
                 )
             })?;
         }

@@ -55,14 +55,14 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
     if !root.is_dir() {
         return Err(NewError::Usage(format!(
             "site folder {} does not exist",
-            display_path(&root)
+            display_path(root)
         )));
     }
     if !root.join("content").is_dir() && !root.join("site.toml").is_file() {
         let folder = if root == Path::new(".") || root.as_os_str().is_empty() {
             "the current folder".to_string()
         } else {
-            display_path(&root).to_string()
+            display_path(root)
         };
         return Err(NewError::Usage(format!(
             "{folder} is not a site folder: it has no content/ folder and no site.toml\n  \

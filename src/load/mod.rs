@@ -547,7 +547,7 @@ fn page_from<M>(
     // problems (a topic too long as well) are found in the same run.
     let (slug, too_long) = if slug.as_str().len() > MAX_SLUG_BYTES {
         let d = slug_too_long(&file, &split, &slug, from_key);
-        match Slug::parse(&crate::model::shorten_slug(slug.as_str())) {
+        match Slug::parse(crate::model::shorten_slug(slug.as_str())) {
             Some(shorter) => (shorter, Some(d)),
             None => return Err(d),
         }
