@@ -251,6 +251,8 @@ fn base_url_flag_errors_are_usage_errors() {
         ("https://x.org/a//b/", "empty path segment"),
         ("x.org", "must be an absolute http(s) URL"),
         ("javascript:alert(1)", "must use http or https"),
+        ("https:///path", "has no host"),
+        ("https:ex.org", "must be written as scheme://host"),
     ] {
         let out = run_in(&s, &["build", "--base-url", url]);
         let err = stderr(&out);
