@@ -356,7 +356,16 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
             url.scheme()
         ));
     }
-    if url.host_str().is_none_or(str::is_empty) {
+    // The WHATWG rules repair `https:ex.org` into `https://ex.org/` and
+    // read `https:///path` as the host `path`: a base URL must say what it
+    // means, so the text itself must be `scheme://host`.
+    let Some((_, rest)) = text.split_once("://") else {
+        return Err(format!(
+            "base_url \"{text}\" must be written as scheme://host, like \"https://news.example.org/\""
+        ));
+    };
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+    if authority.is_empty() || url.host_str().is_none_or(str::is_empty) {
         return Err(format!("base_url \"{text}\" has no host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -563,6 +572,12 @@ mod tests {
             ),
             ("https://", "has no host"),
             ("http://:80/", "has no host"),
+            // The URL rules would take `path` as the host, and repair the
+            // missing slashes: the text must say `scheme://host` itself.
+            ("https:///path", "has no host"),
+            ("https:ex.org", "must be written as scheme://host"),
+            ("https:/ex.org/", "must be written as scheme://host"),
+            ("https:\\\\ex.org/", "must be written as scheme://host"),
             ("ftp://x.org/", "must use http or https, not \"ftp:\""),
             ("javascript:alert(1)//", "must use http or https"),
             ("/news/", "must be an absolute http(s) URL"),
@@ -576,6 +591,10 @@ mod tests {
             assert!(e.message.contains(expected), "{url}: {}", e.message);
             assert_eq!((e.line, e.column), (2, 13), "{url}: at the value");
         }
+        // `--base-url` goes through the same rule.
+        assert!(parse_base_url("https:///path").is_err());
+        assert!(parse_base_url("https:ex.org").is_err());
+        assert!(parse_base_url("https://ex.org").is_ok());
     }
 
     #[test]

@@ -243,12 +243,16 @@ fn finish(
         Ok(site) => site,
         Err(resolve_errors) => {
             errors.extend(resolve_errors);
+            static_problems(options, &mut errors);
             return Err(BuildError::Content(errors));
         }
     };
     let theme = match tera {
         Ok(theme) if errors.is_empty() => theme,
-        _ => return Err(BuildError::Content(errors)),
+        _ => {
+            static_problems(options, &mut errors);
+            return Err(BuildError::Content(errors));
+        }
     };
     let clock = Instant::now();
     let only = choose_pages(&site);
@@ -279,6 +283,17 @@ fn finish(
         site,
         timings,
     })
+}
+
+/// On a run that already failed, the problems of `static/` (a link out of
+/// the site, an unreadable file) are reported with the others, so that a
+/// content error does not hide them. Whether a static file takes a page's
+/// place is only known once the pages are rendered, so is not checked
+/// here.
+fn static_problems(options: &BuildOptions, errors: &mut Diagnostics) {
+    if let Err(problems) = write::collect_static(&options.root, &[]) {
+        errors.extend(problems.iter().cloned());
+    }
 }
 
 /// The output folder a build writes to.
@@ -464,11 +479,15 @@ fn summary(
     }
 }
 
-/// A path for messages: relative to the current folder where possible.
+/// A path for messages: relative to the current folder where possible,
+/// with control and bidirectional characters escaped (a folder name can
+/// hold a terminal escape sequence).
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
+    let shown = path
+        .strip_prefix(&cwd)
         .unwrap_or(path)
         .display()
-        .to_string()
+        .to_string();
+    diagnostics::escape_controls(&shown).into_owned()
 }

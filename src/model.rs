@@ -200,11 +200,14 @@ impl Date {
     }
 
     /// The `<time datetime>` value: the full RFC 3339 instant when a time
-    /// was given, else the day (`2023-10-10`) as written.
+    /// was given, else the day (`2023-10-10`) as written. A day-only
+    /// `updated` that stands for a later instant (see
+    /// [`Self::as_update_of`]) keeps its day here, so the machine-readable
+    /// date agrees with the day shown; the instant still orders it.
     pub fn html_datetime(&self) -> String {
         match self.instant {
-            Some(i) => i.to_rfc3339(),
-            None => self.iso_day(),
+            Some(i) if i.date_naive() == self.day => i.to_rfc3339(),
+            _ => self.iso_day(),
         }
     }
 
@@ -442,6 +445,14 @@ mod tests {
         let day = Date::parse("2023-10-11").unwrap();
         let tokyo = Date::parse("2023-10-11T01:00:00+09:00").unwrap();
         assert!(tokyo.as_update_of(day).unwrap() >= day);
+        // The next day, whose midnight UTC is before the publication
+        // instant: ordered by that instant, shown and marked up as the day.
+        let next = Date::parse("2023-10-11").unwrap();
+        let u = next.as_update_of(published).unwrap();
+        assert!(u >= published);
+        assert_eq!(u.human(), "October 11, 2023");
+        assert_eq!(u.html_datetime(), "2023-10-11");
+        assert_eq!(published.html_datetime(), "2023-10-10T23:30:00-05:00");
     }
 
     #[test]

@@ -53,6 +53,15 @@ impl<M> Page<M> {
         };
         Diagnostic::at(&self.file, span, message)
     }
+
+    /// A diagnostic pointing at the whole value written after a top-level
+    /// front-matter key, as spelt (quotes included); at the key when the
+    /// value cannot be found.
+    pub fn error_at_value(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let key = front_matter::locate_key(&self.file.text, self.front_matter.clone(), key);
+        let span = front_matter::value_after_key(&self.file.text, key);
+        Diagnostic::at(&self.file, span, message)
+    }
 }
 
 /// A template file from the site's own `templates/` folder.
@@ -531,7 +540,7 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
-    let loaded = read_source(root, path)
+    let loaded = read_text(root, path)
         .map_err(|e| vec![e])
         .and_then(|file| parse_section_page(section, file));
     loaded.unwrap_or_else(|problems| {
@@ -546,13 +555,25 @@ fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
 /// Parses a file already read as a page of `section`: the page (a
 /// `Loaded::Flawed` when its front matter has problems that left a page to
 /// check), or every problem when no page could be made.
+///
+/// Each XML-illegal character and bidirectional control (up to
+/// [`characters::MAX_REPORTED`]) is reported; the page is then read with a
+/// stand-in of the same length in place of each (see
+/// [`characters::replace_refused`]) so that the rest of it is still
+/// checked, never published, with its problems.
 pub(crate) fn parse_section_page(
     section: Section,
     file: SourceFile,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    characters::check_bidi_controls(&file).map_err(|e| vec![e])?;
+    let refused = characters::each_refused(&file, characters::is_refused);
+    let file = if refused.is_empty() {
+        file
+    } else {
+        let text = characters::replace_refused(&file.text);
+        SourceFile::new(file.path, text)
+    };
     let file = Arc::new(file);
-    let (loaded, problems) = match section {
+    let (loaded, mut problems) = match section {
         Section::Articles => {
             let (page, problems) = parse_page(file, ARTICLE_KEYS, |m: &ArticleMeta| m.slug.clone());
             (page.map(|p| Loaded::Article(Arc::new(p))), problems)
@@ -566,6 +587,9 @@ pub(crate) fn parse_section_page(
             (page.map(|p| Loaded::Actor(Arc::new(p))), problems)
         }
     };
+    if !refused.is_empty() {
+        problems.splice(0..0, refused);
+    }
     match loaded {
         Some(page) if problems.is_empty() => Ok(page),
         Some(page) => Ok(Loaded::Flawed(Box::new(page), problems)),
@@ -592,7 +616,10 @@ fn parse_page<M: DeserializeOwned>(
         return (None, problems);
     };
     match page_from(file, split, meta, slug_override) {
-        Ok(page) => (Some(page), problems),
+        Ok((page, slug_problem)) => {
+            problems.extend(slug_problem);
+            (Some(page), problems)
+        }
         Err(e) => {
             problems.push(e);
             (None, problems)
@@ -600,12 +627,14 @@ fn parse_page<M: DeserializeOwned>(
     }
 }
 
+/// The page of a file; a problem with its slug that the page could still
+/// be made despite (under a stand-in slug) comes with it.
 fn page_from<M>(
     file: Arc<SourceFile>,
     split: front_matter::Split,
     meta: M,
     slug_override: impl Fn(&M) -> Option<String>,
-) -> Result<Page<M>, Diagnostic> {
+) -> Result<(Page<M>, Option<Diagnostic>), Diagnostic> {
     let (slug_text, from_key) = match slug_override(&meta) {
         Some(s) => (s, true),
         None => (
@@ -638,17 +667,27 @@ fn page_from<M>(
         }
         return Err(d);
     };
-    if slug.as_str().len() > MAX_SLUG_BYTES {
-        return Err(slug_too_long(&file, &split, &slug, from_key));
-    }
-    Ok(Page {
+    // A slug too long for a folder name is reported, and the page checked
+    // further under the shorter slug the help suggests, so the file's other
+    // problems (a topic too long as well) are found in the same run.
+    let (slug, too_long) = if slug.as_str().len() > MAX_SLUG_BYTES {
+        let d = slug_too_long(&file, &split, &slug, from_key);
+        match Slug::parse(crate::model::shorten_slug(slug.as_str())) {
+            Some(shorter) => (shorter, Some(d)),
+            None => return Err(d),
+        }
+    } else {
+        (slug, None)
+    };
+    let page = Page {
         slug,
         meta,
         front_matter: split.front_matter,
         body_hash: xxhash_rust::xxh3::xxh3_64(file.text[split.body.clone()].as_bytes()),
         body: split.body,
         file,
-    })
+    };
+    Ok((page, too_long))
 }
 
 /// A slug becomes a folder name in the output: one over the file
@@ -690,6 +729,15 @@ fn slug_too_long(
 /// Reads a file as text: UTF-8 only, BOM removed, CRLF and lone CR turned
 /// into LF, and no character that XML forbids (see [`characters`]).
 pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let file = read_text(root, path)?;
+    characters::check_xml_characters(&file)?;
+    Ok(file)
+}
+
+/// A file's text as every stage sees it (UTF-8, BOM removed, CRLF and CR
+/// turned into LF), with its path relative to the site root; characters
+/// are not checked yet.
+fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let rel = relative(root, path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::in_file(&rel, 1, 1, format!("cannot read file: {e}")))?;
@@ -697,9 +745,7 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         Ok(t) => t,
         Err(e) => return Err(invalid_utf8(&rel, e.as_bytes(), e.utf8_error())),
     };
-    let file = SourceFile::new(rel, normalize_text(text));
-    characters::check_xml_characters(&file)?;
-    Ok(file)
+    Ok(SourceFile::new(rel, normalize_text(text)))
 }
 
 /// The error for a file that is not UTF-8, at the first bad byte.

@@ -263,7 +263,22 @@ impl<'a> Context<'a> {
         let local = src.trim_start_matches('/');
         if !is_remote && !is_script_url(src) {
             let on_disk = self.root.join("static").join(local);
-            if local.split('/').any(|part| part == "..") || !on_disk.is_file() {
+            let file_name = local.rsplit(['/', '\\']).next().unwrap_or(local);
+            if local.split(['/', '\\']).any(|part| part == "..") {
+                // A path out of static/ is never published, wherever it
+                // leads: say so, not "put the file at static/../x".
+                errors.push(
+                    page.error_at_key(
+                        "image",
+                        Some(src),
+                        format!("image \"{src}\" leaves static/: an image path may not contain `..`"),
+                    )
+                    .with_help(format!(
+                        "copy the file into static/ (e.g. static/images/{file_name}) and write \"images/{file_name}\", \
+                         or use an absolute https:// URL"
+                    )),
+                );
+            } else if !on_disk.is_file() {
                 errors.push(
                     page.error_at_key(
                         "image",
@@ -275,6 +290,12 @@ impl<'a> Context<'a> {
                         // `static/` looks for static/static/.
                         Some(rest) => format!(
                             "image paths start inside static/: drop `static/` and write \"{rest}\""
+                        ),
+                        // `/home/me/x.png`: a path on this computer, not
+                        // in the site.
+                        None if src.starts_with('/') && Path::new(src).is_file() => format!(
+                            "a leading `/` means static/, not this computer's root: copy the file \
+                             into static/ (e.g. static/images/{file_name}) and write \"images/{file_name}\""
                         ),
                         None => format!(
                             "put the file at static/{local} or use an absolute https:// URL"
@@ -308,21 +329,28 @@ impl<'a> Context<'a> {
 
 /// A numeric character reference (`&#x202E;`, `&#7;`) is decoded by the
 /// Markdown parser into a character no source may hold as such: an error
-/// at the reference. Markdown without `&#` cannot write one.
+/// at each such reference (up to [`characters::MAX_REPORTED`]). Markdown
+/// without `&#` cannot write one.
 fn refused_references(text: &str, rendered: &mut Rendered) {
     if !text.contains("&#") {
         return;
     }
-    let found = characters::first_refused(&rendered.html).or_else(|| {
-        rendered
-            .know_html
-            .as_deref()
-            .and_then(characters::first_refused)
-    });
-    if let Some(c) = found {
+    // The characters the rendered page really holds: a reference inside a
+    // code span stays text and writes nothing.
+    let mut found: Vec<char> = characters::each_refused_in(&rendered.html);
+    if let Some(know) = rendered.know_html.as_deref() {
+        found.extend(characters::each_refused_in(know));
+    }
+    if found.is_empty() {
+        return;
+    }
+    let references = characters::references(text)
+        .filter(|(_, c)| found.contains(c))
+        .take(characters::MAX_REPORTED);
+    for (range, c) in references {
         let (message, help) = characters::describe(c);
         rendered.errors.push(markdown::MarkdownError {
-            range: characters::find_reference(text, c).unwrap_or(0..0),
+            range,
             message: format!("{message} (written as a character reference)"),
             help: Some(help),
         });
@@ -460,9 +488,8 @@ fn checked_update<M>(
     };
     let checked = updated.as_update_of(date);
     if checked.is_none() {
-        errors.push(page.error_at_key(
+        errors.push(page.error_at_value(
             "updated",
-            None,
             format!(
                 "`updated` ({}) is earlier than `date` ({})",
                 updated.html_datetime(),
