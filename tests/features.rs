@@ -382,6 +382,13 @@ fn init_makes_a_site_that_builds() {
     let out = bin().args(["build", "--root"]).arg(&site).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(site.join("public/actors/jane-doe/index.html").is_file());
+    // No placeholder address passes for a real one: until the writer sets
+    // base_url, the build says so.
+    assert!(
+        stderr(&out).contains("site.toml sets no base_url"),
+        "{}",
+        stderr(&out)
+    );
     let again = bin().arg("init").arg(&site).output().unwrap();
     assert_eq!(again.status.code(), Some(2), "refuses a non-empty folder");
 }
