@@ -160,6 +160,15 @@ fn footnotes_below_the_know_section_stay_with_the_body_numbered_once() {
         "{sidebar}"
     );
     assert!(body.contains("href=\"#fn-one\" id=\"fnref-one\">1</a>"));
+    // The note of a key point links back to both copies of the points (the
+    // sidebar's, shown on wide screens, and the one after the lead, shown
+    // on narrow ones); `build_checked` has checked that both resolve.
+    assert!(
+        body.contains("class=\"fn-back-wide\" href=\"#fnref-two\"")
+            && body.contains("class=\"fn-back-narrow\" href=\"#lead-fnref-two\""),
+        "{body}"
+    );
+    assert!(html.contains("id=\"lead-fnref-two\""), "{html}");
 }
 
 // 6. Names split across a line break.

@@ -215,6 +215,10 @@ fn push_footnotes(html: &mut String, mut footnotes: Vec<Footnote>) {
             next
         });
         let label = match &f.first_ref {
+            Some(r) if f.first_ref_in_know => format!(
+                "<a class=\"fn-back-wide\" href=\"#{r}\">{number}</a><a class=\"fn-back-narrow\" href=\"#{KNOW_INLINE_PREFIX}{r}\">{number}</a>",
+                r = escape_attr(r)
+            ),
             Some(r) => format!("<a href=\"#{}\">{number}</a>", escape_attr(r)),
             None => number.to_string(),
         };
@@ -340,6 +344,12 @@ struct Footnote<'a> {
     id: String,
     /// The id of its first reference, which the note links back to.
     first_ref: Option<String>,
+    /// Whether that reference sits in the lifted "What You Should Know"
+    /// section, which the page shows twice: in the sidebar on wide
+    /// screens and, with ids prefixed by [`KNOW_INLINE_PREFIX`], after the
+    /// lead on narrow ones. The note then links back to both, each shown
+    /// only at the widths where its target is.
+    first_ref_in_know: bool,
     /// Given at the first reference, so notes are numbered in reading
     /// order once per page.
     number: Option<usize>,
@@ -565,6 +575,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
         self.footnotes.push(Footnote {
             id,
             first_ref: None,
+            first_ref_in_know: false,
             number: None,
             defined: false,
             events: Vec::new(),
@@ -589,7 +600,11 @@ impl<'o, 'a> Renderer<'o, 'a> {
             escape_attr(&self.footnotes[i].id),
             escape_attr(&ref_id)
         );
-        self.footnotes[i].first_ref.get_or_insert(ref_id);
+        if self.footnotes[i].first_ref.is_none() {
+            self.footnotes[i].first_ref = Some(ref_id);
+            self.footnotes[i].first_ref_in_know =
+                self.in_know.is_some() && self.in_footnote.is_none();
+        }
         self.capture_paragraph(&number.to_string());
         self.emit(Event::InlineHtml(html.into()));
     }
@@ -1213,9 +1228,12 @@ mod tests {
         );
         assert!(r.html.contains("First note") && r.html.contains("Second note"));
         assert!(r.html.contains("<a href=\"#fn-a\" id=\"fnref-a\">1</a>"));
+        // The key points are shown twice (the sidebar on wide screens, a
+        // `lead-` copy after the lead on narrow ones): the note links back
+        // to each, and the stylesheet shows the one whose target is shown.
         assert!(
             r.html.contains(
-                "id=\"fn-b\"><sup class=\"footnote-definition-label\"><a href=\"#fnref-b\">2</a>"
+                "id=\"fn-b\"><sup class=\"footnote-definition-label\"><a class=\"fn-back-wide\" href=\"#fnref-b\">2</a><a class=\"fn-back-narrow\" href=\"#lead-fnref-b\">2</a>"
             ),
             "{}",
             r.html
