@@ -122,23 +122,12 @@ const TOP_KEYS: &[&str] = &[
 const TABLE_KEYS: &[(&str, &[&str])] =
     &[("search", &["enabled"]), ("publisher", &["name", "logo"])];
 
-const KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "output_dir",
-    "know_heading",
-    "autolink",
-    "authors",
-    "search",
-    "publisher",
-    "enabled",
-    "name",
-    "logo",
-    "raw_html",
-    "extra",
-];
+/// Every key of `site.toml`, at the top level or in a table, for
+/// did-you-mean on a parse error.
+fn every_key() -> Vec<&'static str> {
+    let tables = TABLE_KEYS.iter().flat_map(|(_, keys)| keys.iter());
+    TOP_KEYS.iter().chain(tables).copied().collect()
+}
 
 impl Config {
     /// Reads `site.toml` from the site root; a missing file means all
@@ -202,7 +191,7 @@ impl Config {
     /// Parses and checks the text of a `site.toml`.
     pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
         let mut config: Config = toml::from_str(&file.text)
-            .map_err(|e| in_its_table(file, toml_error(file, 0, &e, KEYS)))?;
+            .map_err(|e| in_its_table(file, toml_error(file, 0, &e, &every_key())))?;
         let explicit_base = toml::from_str::<toml::Table>(&file.text)
             .map(|t| t.contains_key("base_url"))
             .unwrap_or(false);
