@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::Site;
+use support::{free_port, Site};
 
 /// How long a test waits for the server to start or a change to show.
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -166,14 +166,6 @@ fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
                 .push_str(&String::from_utf8_lossy(&buf[..n]));
         }
     });
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[derive(Debug)]

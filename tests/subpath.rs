@@ -17,7 +17,7 @@ mod support;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -41,14 +41,6 @@ fn nginx() -> Option<PathBuf> {
         eprintln!("skipped: nginx is not installed (apt-get install nginx); CI runs this test");
     }
     found
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A running nginx serving `output` at `location` (`/repo/` or `/`) on a

@@ -262,3 +262,13 @@ pub fn hashed_asset(dir: &Path, name: &str) -> String {
     assert!(!dir.join(name).exists(), "{name} published unhashed");
     found.into_iter().next().unwrap()
 }
+
+/// A port free on loopback now (the listener is dropped at once, so a
+/// server started right after can bind it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
