@@ -61,6 +61,9 @@ struct Common<'a> {
     cards: Option<String>,
     /// The hover-card script, relative to this page.
     cards_script: String,
+    /// The click-to-load embed script, relative to this page, when the
+    /// page's body has an embed (else none, and no script is loaded).
+    embeds_script: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -330,6 +333,7 @@ struct Renderer<'a> {
     site_view: SiteView<'a>,
     stylesheet: String,
     cards_script: String,
+    embeds_script: String,
     /// `[extra]` of site.toml, given to every template as `extra`.
     extra: serde_json::Value,
     /// Actors and notes by slug, for the hover cards of links in text.
@@ -353,6 +357,7 @@ impl<'a> Renderer<'a> {
             },
             stylesheet: versioned(site, "style.css"),
             cards_script: versioned(site, "cards.js"),
+            embeds_script: versioned(site, "embeds.js"),
             extra: c.extra_for_templates(),
             actor_slugs: site
                 .actors
@@ -431,7 +436,15 @@ impl<'a> Renderer<'a> {
             stylesheet: format!("{}{}", l.root(), self.stylesheet),
             cards: None,
             cards_script: format!("{}{}", l.root(), self.cards_script),
+            embeds_script: None,
         }
+    }
+
+    /// The embed script for a page whose body is `html`, when the body has
+    /// a click-to-load embed.
+    fn embeds_script(&self, depth: usize, html: &str) -> Option<String> {
+        html.contains("data-embed-frame=")
+            .then(|| format!("{}{}", Linker { depth }.root(), self.embeds_script))
     }
 
     /// The hover cards for the actor and explainer links in a page's HTML

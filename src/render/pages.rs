@@ -202,6 +202,7 @@ impl<'a> Renderer<'a> {
             tags: a.topics.iter().map(|&t| s.topics[t].name.clone()).collect(),
         };
         let mut common = self.common(CONTENT_DEPTH, "articles", meta);
+        common.embeds_script = self.embeds_script(CONTENT_DEPTH, view.body);
         common.cards = self.hover_cards(
             [view.body]
                 .into_iter()
@@ -291,6 +292,7 @@ impl<'a> Renderer<'a> {
             ..Meta::default()
         };
         let mut common = self.common(CONTENT_DEPTH, "explainers", meta);
+        common.embeds_script = self.embeds_script(CONTENT_DEPTH, view.body);
         common.cards = self.hover_cards(
             std::iter::once(view.body).chain(view.timeline.iter().map(|e| e.html.as_str())),
         );
@@ -397,6 +399,7 @@ impl<'a> Renderer<'a> {
             ..Meta::default()
         };
         let mut common = self.common(CONTENT_DEPTH, "actors", meta);
+        common.embeds_script = self.embeds_script(CONTENT_DEPTH, view.body);
         common.cards = self.hover_cards(
             std::iter::once(view.body).chain(view.events.iter().map(|e| e.html.as_str())),
         );

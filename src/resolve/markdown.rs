@@ -75,6 +75,8 @@ pub struct Rendered {
     pub references: Vec<Target>,
     pub anchors: Vec<PendingAnchor>,
     pub errors: Vec<MarkdownError>,
+    /// The shortcode calls and embeds of the body, in order.
+    pub shortcodes: Vec<super::shortcodes::Invocation>,
 }
 
 /// The Markdown dialect: CommonMark plus GFM tables, footnotes,

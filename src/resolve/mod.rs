@@ -7,11 +7,13 @@
 //! system except to check that a local image exists.
 
 pub mod autolink;
+pub mod embeds;
 mod graph;
 pub mod links;
 pub mod markdown;
 mod page;
 pub mod raw_html;
+pub mod shortcodes;
 pub mod site;
 
 // Fx hashing: these maps hold slugs and paths, never hostile keys, and
@@ -201,6 +203,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     let ((targets, index), (mention_finder, link_fingerprint)) =
         rayon::join(build_targets, build_matcher);
     check_actor_names(&actors, &mut errors);
+    let (shortcodes, shortcode_errors) = shortcodes::Shortcodes::load(templates);
+    errors.extend(shortcode_errors);
     let autolinker = config.autolink.then_some(&*mention_finder);
     let ctx = Context {
         targets: &targets,
@@ -212,6 +216,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         cache,
         link_fingerprint,
         raw_html: config.raw_html,
+        shortcodes: &shortcodes,
     };
 
     let mut article_results: Vec<_> = articles

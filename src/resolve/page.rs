@@ -51,6 +51,8 @@ pub(super) struct Context<'a> {
     pub(super) link_fingerprint: u64,
     /// The `raw_html` policy of `site.toml` for bodies.
     pub(super) raw_html: crate::config::RawHtml,
+    /// The shortcode templates bodies may call.
+    pub(super) shortcodes: &'a super::shortcodes::Shortcodes,
 }
 
 /// One page resolved on its own, before the site-wide passes.
@@ -151,14 +153,12 @@ impl<'a> Context<'a> {
             options.know_heading,
             options.autolinker.is_some(),
             self.raw_html as u8,
+            self.shortcodes.fingerprint,
         ));
         let rendered = match self.cache.get(&page.file.path, key) {
             Some(r) => r,
             None => {
-                let mut r = markdown::render(text, options);
-                super::raw_html::apply(self.raw_html, text, &mut r);
-                refused_references(text, &mut r);
-                let r = Arc::new(r);
+                let r = Arc::new(render_body(text, options, self.raw_html, self.shortcodes));
                 self.cache.put(&page.file.path, key, r.clone());
                 r
             }
@@ -357,6 +357,35 @@ fn refused_references(text: &str, rendered: &mut Rendered) {
     }
 }
 
+/// Renders a body: shortcodes and embeds expanded, the Markdown pass, the
+/// `raw_html` policy, then the shortcodes' HTML put in place. Errors and
+/// anchors are at byte ranges of `text`.
+fn render_body(
+    text: &str,
+    options: &MarkdownOptions,
+    raw_html: crate::config::RawHtml,
+    shortcodes: &super::shortcodes::Shortcodes,
+) -> Rendered {
+    let expanded = super::shortcodes::expand(text, shortcodes);
+    let mut r = markdown::render(&expanded.text, options);
+    let before = r.errors.len();
+    super::raw_html::apply(raw_html, &expanded.text, &mut r);
+    // What a `.md` shortcode's template writes is the theme's or the site's
+    // template output, not raw HTML the writer typed: `deny` is about the
+    // latter.
+    let written: Vec<_> = r
+        .errors
+        .drain(before..)
+        .filter(|e| !expanded.is_generated(&e.range))
+        .collect();
+    r.errors.extend(written);
+    refused_references(&expanded.text, &mut r);
+    expanded.finish(&mut r);
+    r.errors.extend(expanded.errors);
+    r.shortcodes = expanded.invocations;
+    r
+}
+
 pub(super) fn shift(range: &Range<usize>, offset: usize) -> Range<usize> {
     range.start + offset..range.end + offset
 }
@@ -461,6 +490,7 @@ pub(super) fn resolve_article(
             know_html,
             body_html: body.html.clone(),
             body_hash: body.html_hash,
+            shortcodes: body.shortcodes.clone(),
             image,
             corrections,
             draft: m.draft,
@@ -587,6 +617,7 @@ pub(super) fn resolve_note(
             updated,
             body_html: body.html.clone(),
             body_hash: body.html_hash,
+            shortcodes: body.shortcodes.clone(),
             timeline: Vec::new(),
             actors,
             related,
@@ -629,6 +660,7 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
             summary: excerpt(&body.first_paragraph, SUMMARY_CHARS),
             body_html: body.html.clone(),
             body_hash: body.html_hash,
+            shortcodes: body.shortcodes.clone(),
             related,
             articles: Vec::new(),
             notes: Vec::new(),

@@ -67,6 +67,9 @@ pub struct Article {
     pub body_html: Arc<str>,
     /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
     pub body_hash: u64,
+    /// The body's shortcode calls and embeds, with their arguments and
+    /// places (byte offsets into the body).
+    pub shortcodes: Vec<crate::resolve::shortcodes::Invocation>,
     pub image: Option<Image>,
     pub corrections: Vec<CorrectionHtml>,
     pub draft: bool,
@@ -94,6 +97,9 @@ pub struct Note {
     pub body_html: Arc<str>,
     /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
     pub body_hash: u64,
+    /// The body's shortcode calls and embeds, with their arguments and
+    /// places (byte offsets into the body).
+    pub shortcodes: Vec<crate::resolve::shortcodes::Invocation>,
     /// Its own timeline, oldest first.
     pub timeline: Vec<EventId>,
     /// Those in front matter, then those mentioned.
@@ -120,6 +126,9 @@ pub struct Actor {
     pub body_html: Arc<str>,
     /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
     pub body_hash: u64,
+    /// The body's shortcode calls and embeds, with their arguments and
+    /// places (byte offsets into the body).
+    pub shortcodes: Vec<crate::resolve::shortcodes::Invocation>,
     /// An excerpt of the profile's first paragraph.
     pub summary: String,
     /// Related actors, both those it names and those that name it.
