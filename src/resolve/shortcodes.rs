@@ -1044,7 +1044,10 @@ impl Expander<'_> {
                 .as_deref()
                 .map(|o| o.split(MARK).collect::<Vec<_>>())
             {
-                Some(parts) if parts.len() == 2 => (parts[0].to_string(), parts[1].to_string()),
+                Some(parts) if parts.len() == 2 => (
+                    format!("{}\n", parts[0].trim_end()),
+                    format!("{}\n", parts[1].trim_start()),
+                ),
                 Some(parts) => {
                     self.error(
                         call.name_range.clone(),
@@ -1245,7 +1248,11 @@ impl Expander<'_> {
                 Ok(embed) => context.insert("embed", &embed),
                 Err(message) => {
                     self.error(
-                        inv.arg_ranges.values().next().cloned().unwrap_or(at),
+                        ["url", "id", "provider"]
+                            .iter()
+                            .find_map(|k| inv.arg_ranges.get(*k))
+                            .cloned()
+                            .unwrap_or(at),
                         message,
                         Some(
                             "give url=\"https://...\" of a known provider, or provider and id"
@@ -1259,11 +1266,13 @@ impl Expander<'_> {
         let name = self.shortcodes.template_name(&inv.name);
         match self.shortcodes.tera.render(&name, &context) {
             Ok(output) => {
+                // Tera keeps the line break after the header comment.
+                let output = output.trim_matches('\n').to_string();
                 let output_kind = self.shortcodes.declaration(&inv.name).map(|d| d.output);
                 if output_kind == Some(Output::Markdown) {
                     // Spliced where the call was: its own line breaks at the
                     // ends would split the paragraph around it.
-                    return Some(output.trim_matches('\n').to_string());
+                    return Some(output);
                 }
                 if output_kind == Some(Output::Html) {
                     if let Some(problem) = script_in_html(&output) {
