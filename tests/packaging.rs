@@ -44,10 +44,14 @@ fn the_package_holds_the_theme_and_the_build_script() {
         "src/main.rs".into(),
         "src/serve/reload.js".into(),
     ];
+    // Every file of the theme, those in sub-folders (shortcodes/) too.
     for folder in ["templates", "static"] {
-        for entry in std::fs::read_dir(repo_root().join(folder)).unwrap() {
-            let name = entry.unwrap().file_name();
-            needed.push(format!("{folder}/{}", name.to_string_lossy()));
+        for entry in walkdir::WalkDir::new(repo_root().join(folder)) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let name = entry.path().strip_prefix(repo_root()).unwrap();
+                needed.push(name.to_string_lossy().replace('\\', "/"));
+            }
         }
     }
     for file in &needed {
