@@ -7,6 +7,8 @@
 #   - feedparser and the page metadata checks (tests/check_output.py);
 #   - axe-core in Chromium: no violation on any page type, light and dark;
 #   - hover cards in Chromium (hover, focus, Escape);
+#   - click-to-load embeds in Chromium: no request to another host before
+#     the click, the frame after it (tests/browser/embeds.mjs);
 #   - live reload of `explainer serve` in Chromium, on a copy of the sample
 #     site edited on disk (tests/browser/livereload.mjs);
 #   - screenshots of every page type at 375 and 1280 px, light and dark,
@@ -77,6 +79,8 @@ for site in "$SAMPLE" "$FIXTURE"; do
   step "axe-core on $site" node tests/browser/a11y.mjs "$site"
   step "hover cards on $site" node tests/browser/hover.mjs "$site"
 done
+step "click-to-load embeds on $SAMPLE" node tests/browser/embeds.mjs "$SAMPLE"
+step "click-to-load embeds on $FIXTURE" node tests/browser/embeds.mjs "$FIXTURE"
 step "live reload of explainer serve" node tests/browser/livereload.mjs . "$BIN"
 step "screenshots of $SAMPLE" node tests/browser/screenshots.mjs "$SAMPLE" target/screenshots
 step "screenshots of $FIXTURE" node tests/browser/screenshots.mjs "$FIXTURE" target/screenshots/theme-site

@@ -108,6 +108,7 @@ export async function pageTypes(root) {
     ["topic", await firstPage(root, "topics")],
     ["timeline", "timeline/index.html"],
     ["404", "404.html"],
+    ["embeds", await pageWith(root, "data-embed-frame=")],
   ];
   return pages.filter(([, p]) => p && existsSync(path.join(root, p)));
 }
@@ -131,13 +132,19 @@ export async function visitPageTypes(browser, url, pages, height, visit) {
 
 /// An article that has hover-card links in its text, or null.
 export async function pageWithCards(root) {
+  return pageWith(root, 'id="xref-cards"');
+}
+
+/// The first article, explainer or actor page whose HTML holds `text`
+/// (an embed placeholder, hover-card data), or null.
+export async function pageWith(root, text) {
   for (const section of ["articles", "explainers", "actors"]) {
     const dir = path.join(root, section);
     if (!existsSync(dir)) continue;
     for (const name of (await readdir(dir)).sort()) {
       const file = path.join(dir, name, "index.html");
       if (!existsSync(file)) continue;
-      if ((await readFile(file, "utf8")).includes('id="xref-cards"')) return `${section}/${name}/index.html`;
+      if ((await readFile(file, "utf8")).includes(text)) return `${section}/${name}/index.html`;
     }
   }
   return null;
