@@ -197,7 +197,7 @@ pub fn from_url(address: &str) -> Option<Embed> {
                 format!("https://w.soundcloud.com/player/?url={target}&auto_play=false"),
             )
         }
-        ("open.spotify.com", [rest @ ..]) => {
+        ("open.spotify.com", rest) => {
             let rest = match rest {
                 [locale, rest @ ..] if locale.starts_with("intl-") => rest,
                 rest => rest,
