@@ -445,7 +445,8 @@ fn a_render_error_in_the_sites_own_base_template_is_reported_once_at_its_line() 
         .nth(53)
         .unwrap()
         .to_string();
-    let column = line54.find("site.titel").unwrap() + 1;
+    // Columns count characters: the line may hold a non-ASCII one (—).
+    let column = line54[..line54.find("site.titel").unwrap()].chars().count() + 1;
     for command in ["check", "build"] {
         let out = site.run(&[command]);
         let err = stderr(&out);

@@ -408,3 +408,38 @@ fn a_bad_shortcode_header_is_an_error_at_the_template() {
         "{err}"
     );
 }
+
+#[test]
+fn the_resolved_page_keeps_each_call_with_its_arguments_and_place() {
+    let body = "Intro.\n\n{% callout(kind=\"warning\") %}\nCareful.\n{% end %}\n\nhttps://vimeo.com/76979871\n\n{{ youtube(id=\"dQw4w9WgXcQ\") }}\n";
+    let s = site(&[article("a", body)]);
+    let rendered = explainer::render_site(
+        &explainer::BuildOptions::new(s.root()),
+        &Default::default(),
+        &|_| Ok(true),
+    )
+    .unwrap_or_else(|_| panic!("the site renders"));
+    let calls = &rendered.site.articles[0].shortcodes;
+    // Ranges are in the body: the file after its front matter's last line.
+    let body = format!("\n{body}");
+    let names: Vec<&str> = calls.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["callout", "embed", "youtube"]);
+    use explainer::resolve::shortcodes::Value;
+    assert_eq!(calls[0].args["kind"], Value::String("warning".into()));
+    assert_eq!(
+        calls[0].args["title"],
+        Value::String(String::new()),
+        "defaults filled in"
+    );
+    assert_eq!(calls[0].body.as_deref(), Some("\nCareful.\n"));
+    assert_eq!(
+        &body[calls[0].range.clone()],
+        "{% callout(kind=\"warning\") %}\nCareful.\n{% end %}"
+    );
+    assert_eq!(
+        calls[1].args["url"],
+        Value::String("https://vimeo.com/76979871".into())
+    );
+    assert_eq!(&body[calls[1].range.clone()], "https://vimeo.com/76979871");
+    assert_eq!(&body[calls[2].arg_ranges["id"].clone()], "\"dQw4w9WgXcQ\"");
+}

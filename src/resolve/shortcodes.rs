@@ -570,6 +570,20 @@ fn scan_markdown(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     (code, urls)
 }
 
+/// Whether a line may be a URL alone in its paragraph: after indentation
+/// and list or quote markers it starts with a URL. Most bodies have none,
+/// and are then not parsed a second time.
+fn has_url_line(text: &str) -> bool {
+    text.lines().any(|line| {
+        let rest = line.trim_start_matches(|c: char| {
+            c.is_whitespace()
+                || c.is_ascii_digit()
+                || matches!(c, '>' | '-' | '*' | '+' | '.' | ')')
+        });
+        rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("<http")
+    })
+}
+
 /// A call as parsed, before it is checked against its declaration.
 struct Call {
     name: String,
@@ -788,7 +802,7 @@ struct Open {
 /// at byte ranges of `text`.
 pub fn expand(text: &str, shortcodes: &Shortcodes) -> Expanded {
     let mut out = Expanded::default();
-    if !text.contains("{{") && !text.contains("{%") && !text.contains("http") {
+    if !text.contains("{{") && !text.contains("{%") && !has_url_line(text) {
         out.text = text.to_string();
         return out;
     }
@@ -1589,6 +1603,16 @@ mod tests {
         assert_eq!(inv.body.as_deref(), Some("\nBe **careful**.\n"));
         assert_eq!(&text[inv.range.clone()], &text[3..text.len() - 1]);
         assert!(e.text.contains("Be **careful**."));
+    }
+
+    #[test]
+    fn only_bodies_with_a_url_line_are_parsed_for_embeds() {
+        assert!(has_url_line("a\n\nhttps://vimeo.com/1\n"));
+        assert!(has_url_line("> - <https://vimeo.com/1>\n"));
+        assert!(has_url_line("1. http://vimeo.com/1"));
+        assert!(!has_url_line(
+            "See [a link](https://vimeo.com/1) and https://x.com/a.\n"
+        ));
     }
 
     #[test]

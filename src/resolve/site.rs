@@ -68,7 +68,8 @@ pub struct Article {
     /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
     pub body_hash: u64,
     /// The body's shortcode calls and embeds, with their arguments and
-    /// places (byte offsets into the body).
+    /// places (byte offsets into the body: the file after the line that
+    /// closes its front matter).
     pub shortcodes: Vec<crate::resolve::shortcodes::Invocation>,
     pub image: Option<Image>,
     pub corrections: Vec<CorrectionHtml>,
@@ -98,7 +99,8 @@ pub struct Note {
     /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
     pub body_hash: u64,
     /// The body's shortcode calls and embeds, with their arguments and
-    /// places (byte offsets into the body).
+    /// places (byte offsets into the body: the file after the line that
+    /// closes its front matter).
     pub shortcodes: Vec<crate::resolve::shortcodes::Invocation>,
     /// Its own timeline, oldest first.
     pub timeline: Vec<EventId>,
@@ -127,7 +129,8 @@ pub struct Actor {
     /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
     pub body_hash: u64,
     /// The body's shortcode calls and embeds, with their arguments and
-    /// places (byte offsets into the body).
+    /// places (byte offsets into the body: the file after the line that
+    /// closes its front matter).
     pub shortcodes: Vec<crate::resolve::shortcodes::Invocation>,
     /// An excerpt of the profile's first paragraph.
     pub summary: String,
