@@ -237,10 +237,15 @@ fn a_site_shortcode_with_declared_arguments() {
             "{#- shortcode\n[args]\nvalue = { type = \"integer\", required = true }\nlabel = { type = \"string\", default = \"people\" }\nbig = { type = \"bool\", default = false }\n-#}\n<span class=\"stat{% if big %} big{% endif %}\">{{ value }} {{ label }}</span>".into(),
         ),
         (
+            // Replaces the built-in callout.html.
+            "templates/shortcodes/callout.md".into(),
+            "{#- shortcode\nbody = \"required\"\n-#}\n**Site callout:** {{ body | trim }}".into(),
+        ),
+        (
             "templates/shortcodes/aside.md".into(),
             "{#- shortcode\nbody = \"optional\"\n-#}\n*{{ body | trim }}* [[b]]".into(),
         ),
-        article("a", "At least {{ stat(value=120, big=true) }} fled, and {{ stat(value=3, label=\"<towns>\") }}.\n\n{% aside() %}\nBy the way\n{% end %}\n\nCode: `{{ stat(value=1) }}` and {{/* stat(value=2) */}}.\n"),
+        article("a", "At least {{ stat(value=120, big=true) }} fled, and {{ stat(value=3, label=\"<towns>\") }}.\n\n{% aside() %}\nBy the way\n{% end %}\n\n{% callout() %}\nmine\n{% end %}\n\nCode: `{{ stat(value=1) }}` and {{/* stat(value=2) */}}.\n"),
         article("b", "B.\n"),
     ]);
     site.build_checked();
@@ -249,6 +254,10 @@ fn a_site_shortcode_with_declared_arguments() {
     assert!(body.contains("At least <span class=\"stat big\">120 people</span> fled, and <span class=\"stat\">3 &lt;towns&gt;</span>."), "{body}");
     // A `.md` shortcode's output is Markdown of the page: its wikilink resolves.
     assert!(body.contains("<em>By the way</em> <a class=\"xref xref-article\" href=\"../../articles/b/index.html\""), "{body}");
+    assert!(
+        body.contains("<p><strong>Site callout:</strong> mine</p>"),
+        "{body}"
+    );
     assert!(body.contains("<code>{{ stat(value=1) }}</code>"), "{body}");
     assert!(body.contains("and {{ stat(value=2) }}."), "{body}");
 }

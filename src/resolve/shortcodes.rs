@@ -308,7 +308,19 @@ impl Shortcodes {
                 .map(|(n, t)| (n, (t.to_string(), None)))
                 .collect();
         for t in overrides {
-            if t.name.starts_with("shortcodes/") {
+            if let Some(rest) = t.name.strip_prefix("shortcodes/") {
+                // The site's shortcode replaces the built-in one of its
+                // name, whichever output either has.
+                let stem = rest.rsplit_once('.').map_or(rest, |(stem, _)| stem);
+                for ext in ["html", "md"] {
+                    let builtin = format!("shortcodes/{stem}.{ext}");
+                    if sources
+                        .get(&builtin)
+                        .is_some_and(|(_, file)| file.is_none())
+                    {
+                        sources.remove(&builtin);
+                    }
+                }
                 sources.insert(t.name.clone(), (t.file.text.clone(), Some(t)));
             }
         }
