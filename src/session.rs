@@ -159,9 +159,12 @@ impl Session {
         let mut new_digests = None;
         let choose = |site: &Site| {
             let digests = affected::digests(site);
-            let pages = last.as_ref().map(|(old, old_digests)| {
-                affected::affected_pages(old, old_digests, site, &digests)
-            });
+            let pages = last
+                .as_ref()
+                .filter(|(old, _)| !affected::menus_changed(old, site))
+                .map(|(old, old_digests)| {
+                    affected::affected_pages(old, old_digests, site, &digests)
+                });
             new_digests = Some(digests);
             pages
         };

@@ -65,6 +65,17 @@ fn every_edit_matches_a_full_build() {
         ("content/notes/standoff.md", Some("+++\ntitle = \"The standoff\"\nactors = [\"itte\"]\n[[timeline]]\ndate = \"2023-08-25\"\ntext = \"Ultimatum for Sylvain Itte.\"\n+++\n## Xref cards\n\nBody.\n")),
         ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03\nactors = [\"macron\"]\n+++\nThree, see [[standoff#Xref cards]].\n")),
         ("content/notes/standoff.md", Some("+++\ntitle = \"The standoff\"\nactors = [\"itte\"]\n[[timeline]]\ndate = \"2023-08-25\"\ntext = \"Ultimatum for Sylvain Itte.\"\n+++\n## Xref cards {#cards}\n\nBody.\n")),
+        // Standalone pages: new in the header menu (on every page), retitled,
+        // moved to the footer, reordered, a body edit, then deleted.
+        ("content/pages/about.md", Some("+++\ntitle = \"About\"\nmenu = \"header\"\n+++\nWe cover [[three]].\n")),
+        ("content/pages/about.md", Some("+++\ntitle = \"About us\"\nmenu = \"header\"\n+++\nWe cover [[three]].\n")),
+        ("content/pages/ethics.md", Some("+++\ntitle = \"Ethics\"\nmenu = \"footer\"\nmenu_order = 2\n+++\nRules.\n")),
+        ("content/pages/about.md", Some("+++\ntitle = \"About us\"\nmenu = \"footer\"\nmenu_order = 3\n+++\nWe cover [[three]].\n")),
+        ("content/pages/about.md", Some("+++\ntitle = \"About us\"\nmenu = \"footer\"\nmenu_order = 1\n+++\nWe cover [[three]].\n")),
+        ("content/pages/ethics.md", Some("+++\ntitle = \"Ethics\"\nmenu = \"footer\"\nmenu_order = 2\n+++\nNew rules.\n")),
+        // The article a page links to is renamed: the page's body follows.
+        ("content/articles/three.md", Some("+++\ntitle = \"Three, again\"\ndate = 2023-09-03\nactors = [\"macron\"]\n+++\nThree, see [[standoff#Xref cards]].\n")),
+        ("content/pages/about.md", None),
     ];
     for (i, (path, text)) in edits.iter().enumerate() {
         let full = root.join(path);

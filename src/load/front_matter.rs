@@ -1083,6 +1083,52 @@ pub const ACTOR_KEYS: &[&str] = &[
     "url",
 ];
 
+/// Front matter of `content/pages/**.md` (standalone pages: About,
+/// Corrections policy).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Which site menu links to the page; none by default.
+    #[serde(default)]
+    pub menu: MenuPlace,
+    /// Its place in that menu: lower comes first, then by title.
+    #[serde(default)]
+    pub menu_order: i64,
+}
+
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "menu",
+    "menu_order",
+];
+
+/// Where a standalone page is linked from on every page: `menu = "header"`
+/// (the section navigation), `"footer"` or `"none"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MenuPlace {
+    Header,
+    Footer,
+    #[default]
+    None,
+}
+
 /// Reads a date from a string, or from TOML's native date value
 /// (`date = 2023-07-26` without quotes), which the TOML deserializer hands
 /// over as a one-entry map.

@@ -17,7 +17,9 @@ use serde::de::DeserializeOwned;
 use crate::config::Config;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::model::{slugify, Section, Slug, MAX_SLUG_BYTES};
-use front_matter::{ActorMeta, ArticleMeta, NoteMeta, ACTOR_KEYS, ARTICLE_KEYS, NOTE_KEYS};
+use front_matter::{
+    ActorMeta, ArticleMeta, NoteMeta, PageMeta, ACTOR_KEYS, ARTICLE_KEYS, NOTE_KEYS, PAGE_KEYS,
+};
 
 /// One content file, parsed: where it came from, its slug, its typed
 /// front matter and where its body starts.
@@ -80,6 +82,8 @@ pub struct LoadedSite {
     pub articles: Vec<Arc<Page<ArticleMeta>>>,
     pub notes: Vec<Arc<Page<NoteMeta>>>,
     pub actors: Vec<Arc<Page<ActorMeta>>>,
+    /// Standalone pages (`content/pages/`).
+    pub pages: Vec<Arc<Page<PageMeta>>>,
     pub templates: Vec<TemplateFile>,
     /// Drafts left out of this build, so a reference to one can say so.
     pub drafts: Vec<(Section, Slug)>,
@@ -141,6 +145,7 @@ pub enum Loaded {
     Article(Arc<Page<ArticleMeta>>),
     Note(Arc<Page<NoteMeta>>),
     Actor(Arc<Page<ActorMeta>>),
+    Standalone(Arc<Page<PageMeta>>),
     /// The file could not be read or parsed; the stem stands in for its slug.
     Failed(Section, String, Vec<Diagnostic>),
     /// A page whose front matter has problems, loaded with the bad values
@@ -217,6 +222,7 @@ impl ContentFiles {
             articles: Vec::new(),
             notes: Vec::new(),
             actors: Vec::new(),
+            pages: Vec::new(),
             templates,
             drafts: Vec::new(),
             unavailable: Vec::new(),
@@ -233,6 +239,7 @@ impl ContentFiles {
                 Loaded::Article(p) => (p.meta.draft, Section::Articles, &p.slug),
                 Loaded::Note(p) => (p.meta.draft, Section::Notes, &p.slug),
                 Loaded::Actor(p) => (p.meta.draft, Section::Actors, &p.slug),
+                Loaded::Standalone(p) => (p.meta.draft, Section::Pages, &p.slug),
                 Loaded::Failed(section, stem, e) => {
                     errors.extend(e.iter().cloned());
                     site.unavailable.push((*section, stem.clone()));
@@ -248,6 +255,7 @@ impl ContentFiles {
                 Loaded::Article(p) => site.articles.push(p.clone()),
                 Loaded::Note(p) => site.notes.push(p.clone()),
                 Loaded::Actor(p) => site.actors.push(p.clone()),
+                Loaded::Standalone(p) => site.pages.push(p.clone()),
                 Loaded::Failed(..) | Loaded::Flawed(..) => {}
             }
         }
@@ -308,7 +316,7 @@ fn collect_content_files(
             None if entry.depth() == 1 && (entry.file_type().is_dir() || is_md) => {
                 let folders = Section::ALL.map(|s| s.folder());
                 let help = did_you_mean(&first, folders).unwrap_or_else(|| {
-                    "pages live in content/articles, content/notes or content/actors".into()
+                    "pages live in content/articles, content/notes, content/actors or content/pages".into()
                 });
                 errors.push(
                     Diagnostic::in_file(
@@ -585,6 +593,10 @@ pub(crate) fn parse_section_page(
         Section::Actors => {
             let (page, problems) = parse_page(file, ACTOR_KEYS, |m: &ActorMeta| m.slug.clone());
             (page.map(|p| Loaded::Actor(Arc::new(p))), problems)
+        }
+        Section::Pages => {
+            let (page, problems) = parse_page(file, PAGE_KEYS, |m: &PageMeta| m.slug.clone());
+            (page.map(|p| Loaded::Standalone(Arc::new(p))), problems)
         }
     };
     if !refused.is_empty() {

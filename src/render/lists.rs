@@ -230,6 +230,7 @@ impl<'a> Renderer<'a> {
         let entries: Vec<Entry> = s
             .articles
             .iter()
+            .filter(|a| a.is_public())
             .take(FEED_ENTRIES)
             .map(|a| {
                 let url = page_url(config, Section::Articles, a.slug.as_str());
@@ -334,17 +335,23 @@ impl<'a> Renderer<'a> {
                 lastmod: lastmod.map(|d| d.rfc3339()),
             });
         }
-        urls.extend(s.articles.iter().map(|a| Url {
+        // Drafts and scheduled articles, built only on request for a
+        // preview, are never announced to search engines.
+        urls.extend(s.articles.iter().filter(|a| a.is_public()).map(|a| Url {
             loc: page_url(config, Section::Articles, a.slug.as_str()),
             lastmod: Some(a.updated.unwrap_or(a.date).rfc3339()),
         }));
-        urls.extend(s.notes.iter().map(|n| Url {
+        urls.extend(s.notes.iter().filter(|n| !n.draft).map(|n| Url {
             loc: page_url(config, Section::Notes, n.slug.as_str()),
             lastmod: n.updated.or(n.date).map(|d| d.rfc3339()),
         }));
-        urls.extend(s.actors.iter().map(|a| Url {
+        urls.extend(s.actors.iter().filter(|a| !a.draft).map(|a| Url {
             loc: page_url(config, Section::Actors, a.slug.as_str()),
             lastmod: None,
+        }));
+        urls.extend(s.pages.iter().filter(|p| !p.draft).map(|p| Url {
+            loc: page_url(config, Section::Pages, p.slug.as_str()),
+            lastmod: p.updated.or(p.date).map(|d| d.rfc3339()),
         }));
         urls.extend(s.topics.iter().map(|t| {
             Url {

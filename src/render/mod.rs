@@ -24,7 +24,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ActorKind, Section};
 use crate::resolve::links::page_dir;
 use crate::resolve::{
-    Actor, ActorId, Article, ArticleId, Note, NoteId, Site, Topic, TopicId, CONTENT_DEPTH,
+    Actor, ActorId, Article, ArticleId, Note, NoteId, Site, StandalonePage, Topic, TopicId,
+    CONTENT_DEPTH,
 };
 use metadata::{absolute, page_url, script_safe_json};
 use views::*;
@@ -61,6 +62,68 @@ struct Common<'a> {
     cards: Option<String>,
     /// The hover-card script, relative to this page.
     cards_script: String,
+    /// The standalone pages linked from the header and the footer.
+    menus: MenuView,
+    /// The site's icons found in `static/`, as `<link>` attributes.
+    icons: Vec<IconLink>,
+}
+
+/// The header and footer menus of one page, with links relative to it.
+#[derive(Serialize, Default)]
+struct MenuView {
+    header: Vec<MenuLink>,
+    footer: Vec<MenuLink>,
+}
+
+#[derive(Serialize)]
+struct MenuLink {
+    title: String,
+    href: String,
+    /// The link leads to the page being shown (`aria-current="page"`).
+    current: bool,
+}
+
+/// A site icon: `<link rel="{{ rel }}" href="{{ href }}" type=...>`.
+#[derive(Serialize, Clone)]
+struct IconLink {
+    rel: &'static str,
+    href: String,
+    media_type: &'static str,
+}
+
+/// The icons a site may put in `static/`, linked from every page when
+/// present: `(file name, rel, media type)`.
+pub const SITE_ICONS: [(&str, &str, &str); 3] = [
+    ("favicon.ico", "icon", "image/x-icon"),
+    ("favicon.svg", "icon", "image/svg+xml"),
+    ("apple-touch-icon.png", "apple-touch-icon", "image/png"),
+];
+
+/// One standalone page in a menu, by slug and title, in menu order.
+#[derive(Debug, PartialEq, Eq, Clone)]
+pub(crate) struct MenuEntry {
+    pub slug: String,
+    pub title: String,
+}
+
+/// The header and the footer menus of a site: its standalone pages with
+/// `menu = "header"` or `"footer"`, by `menu_order`, then title, then slug.
+pub(crate) fn menus(site: &Site) -> (Vec<MenuEntry>, Vec<MenuEntry>) {
+    let of = |place: crate::load::front_matter::MenuPlace| {
+        let mut pages: Vec<_> = site.pages.iter().filter(|p| p.menu == place).collect();
+        pages.sort_by(|a, b| {
+            (a.menu_order, &a.title, &a.slug).cmp(&(b.menu_order, &b.title, &b.slug))
+        });
+        pages
+            .into_iter()
+            .map(|p| MenuEntry {
+                slug: p.slug.to_string(),
+                title: p.title.clone(),
+            })
+            .collect()
+    };
+    use crate::load::front_matter::MenuPlace;
+    (of(MenuPlace::Header), of(MenuPlace::Footer))
 }
 
 #[derive(Serialize, Clone)]
@@ -117,6 +180,7 @@ enum Page {
     Feed,
     Sitemap,
     Robots,
+    Standalone(usize),
 }
 
 /// A page with its context, ready for Tera; no context when its
@@ -268,6 +332,7 @@ fn all_pages(site: &Site) -> Vec<Page> {
     pages.extend((0..site.actors.len()).map(Page::Actor));
     pages.extend((0..site.notes.len()).map(Page::Explainer));
     pages.extend((0..site.articles.len()).map(Page::Article));
+    pages.extend((0..site.pages.len()).map(Page::Standalone));
     pages
 }
 
@@ -332,6 +397,10 @@ struct Renderer<'a> {
     cards_script: String,
     /// `[extra]` of site.toml, given to every template as `extra`.
     extra: serde_json::Value,
+    /// The header and footer menus.
+    menus: (Vec<MenuEntry>, Vec<MenuEntry>),
+    /// The icons of `static/`, as (path under the output root, rel, type).
+    icons: Vec<(&'static str, &'static str, &'static str)>,
     /// Actors and notes by slug, for the hover cards of links in text.
     actor_slugs: HashMap<&'a str, ActorId>,
     note_slugs: HashMap<&'a str, NoteId>,
@@ -354,6 +423,8 @@ impl<'a> Renderer<'a> {
             stylesheet: versioned(site, "style.css"),
             cards_script: versioned(site, "cards.js"),
             extra: c.extra_for_templates(),
+            menus: menus(site),
+            icons: site_icons(site),
             actor_slugs: site
                 .actors
                 .iter()
@@ -389,6 +460,9 @@ impl<'a> Renderer<'a> {
             Page::Feed => "feed.xml".into(),
             Page::Sitemap => "sitemap.xml".into(),
             Page::Robots => "robots.txt".into(),
+            Page::Standalone(i) => {
+                page_dir(Section::Pages, s.pages[i].slug.as_str()) + "index.html"
+            }
         }
     }
 
@@ -409,6 +483,7 @@ impl<'a> Renderer<'a> {
             Page::Feed => self.feed(),
             Page::Sitemap => self.sitemap(),
             Page::Robots => self.robots(),
+            Page::Standalone(i) => self.standalone(&s.pages[i]),
         }
     }
 
@@ -431,7 +506,39 @@ impl<'a> Renderer<'a> {
             stylesheet: format!("{}{}", l.root(), self.stylesheet),
             cards: None,
             cards_script: format!("{}{}", l.root(), self.cards_script),
+            menus: self.menu_view(|dir| l.dir(dir)),
+            icons: self.icon_links(&l.root()),
         }
+    }
+
+    /// The menus with each link spelt by `href` (from an output folder).
+    fn menu_view(&self, href: impl Fn(&str) -> String) -> MenuView {
+        let links = |entries: &[MenuEntry]| {
+            entries
+                .iter()
+                .map(|e| MenuLink {
+                    title: e.title.clone(),
+                    href: href(&page_dir(Section::Pages, &e.slug)),
+                    current: false,
+                })
+                .collect()
+        };
+        MenuView {
+            header: links(&self.menus.0),
+            footer: links(&self.menus.1),
+        }
+    }
+
+    /// The icon links, each path after `prefix` (the way to the root).
+    fn icon_links(&self, prefix: &str) -> Vec<IconLink> {
+        self.icons
+            .iter()
+            .map(|&(name, rel, media_type)| IconLink {
+                rel,
+                href: format!("{prefix}{name}"),
+                media_type,
+            })
+            .collect()
     }
 
     /// The hover cards for the actor and explainer links in a page's HTML
@@ -545,6 +652,21 @@ fn versioned(site: &Site, name: &str) -> String {
         .map(|(_, b)| b)
         .unwrap_or_default();
     theme::hashed_name(name, own.as_deref().unwrap_or(builtin))
+}
+
+/// The icons of [`SITE_ICONS`] present in the site's `static/` folder
+/// (never through a link out of the site, which the build refuses).
+fn site_icons(site: &Site) -> Vec<(&'static str, &'static str, &'static str)> {
+    let Ok(root) = site.root.canonicalize() else {
+        return Vec::new();
+    };
+    SITE_ICONS
+        .into_iter()
+        .filter(|(name, _, _)| {
+            let path = site.root.join("static").join(name);
+            path.is_file() && crate::load::link_out_of_site(&root, &site.root, &path).is_none()
+        })
+        .collect()
 }
 
 /// A short, stable fingerprint of a file, so a changed stylesheet gets a

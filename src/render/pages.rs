@@ -437,6 +437,70 @@ impl<'a> Renderer<'a> {
         };
         common.stylesheet = prefix(&self.stylesheet);
         common.cards_script = prefix(&self.cards_script);
+        common.menus = self.menu_view(|dir| prefix(&format!("{dir}index.html")));
+        common.icons = self.icon_links(&base);
         self.job("404.html".into(), "404.html", common, "not_found", &true)
+    }
+
+    pub(super) fn standalone(&self, p: &StandalonePage) -> Job {
+        /// A standalone page sits one folder below the root.
+        const DEPTH: usize = 1;
+        #[derive(Serialize)]
+        struct View<'a> {
+            title: &'a str,
+            summary: &'a str,
+            /// The summary when it was written, not derived from the body.
+            dek: Option<&'a str>,
+            date_iso: Option<String>,
+            date_human: Option<String>,
+            updated_iso: Option<String>,
+            updated_human: Option<String>,
+            body: String,
+            draft: bool,
+        }
+        let view = View {
+            title: &p.title,
+            summary: &p.summary,
+            dek: (!p.summary_derived).then_some(p.summary.as_str()),
+            date_iso: p.date.map(|d| d.html_datetime()),
+            date_human: p.date.map(|d| d.human()),
+            updated_iso: p.updated.map(|d| d.html_datetime()),
+            updated_human: p.updated.map(|d| d.human()),
+            body: rebase(&p.body_html, CONTENT_DEPTH, DEPTH),
+            draft: p.draft,
+        };
+        let config = &self.site.config;
+        let url = page_url(config, Section::Pages, p.slug.as_str());
+        let meta = Meta {
+            title: self.title(&p.title),
+            description: excerpt(&p.summary, SUMMARY_CHARS),
+            canonical: url.clone(),
+            og_type: "website",
+            json_ld: vec![script_safe_json(&metadata::breadcrumbs(&[
+                (&config.title, config.base_url.clone()),
+                (&p.title, url),
+            ]))],
+            published: p.date.map(|d| d.rfc3339()),
+            modified: p.updated.or(p.date).map(|d| d.rfc3339()),
+            ..Meta::default()
+        };
+        let mut common = self.common(DEPTH, "", meta);
+        let own = Linker { depth: DEPTH }.page(Section::Pages, p.slug.as_str());
+        for link in common
+            .menus
+            .header
+            .iter_mut()
+            .chain(&mut common.menus.footer)
+        {
+            link.current = link.href == own;
+        }
+        common.cards = self.hover_cards(std::iter::once(view.body.as_str()));
+        self.job(
+            page_dir(Section::Pages, p.slug.as_str()) + "index.html",
+            "page.html",
+            common,
+            "page",
+            &view,
+        )
     }
 }

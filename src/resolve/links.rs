@@ -13,10 +13,27 @@ pub struct Target {
 }
 
 /// The output folder of a page, relative to the output root
-/// (`actors/emmanuel-macron/`).
+/// (`actors/emmanuel-macron/`, `about/` for a standalone page).
 pub fn page_dir(section: Section, slug: &str) -> String {
-    format!("{}/{}/", section.output_folder(), slug)
+    match section {
+        Section::Pages => format!("{slug}/"),
+        _ => format!("{}/{}/", section.output_folder(), slug),
+    }
 }
+
+/// The folders the site itself publishes at the output root (sections,
+/// lists, and those of search and author pages), which no standalone page
+/// may take as its slug.
+pub const ROOT_FOLDERS: &[&str] = &[
+    "actors",
+    "articles",
+    "authors",
+    "explainers",
+    "pagefind",
+    "search",
+    "topics",
+    "timeline",
+];
 
 /// A link from a page `depth` folders below the output root to a folder
 /// of the site. Links name `index.html` explicitly so the output works at

@@ -23,14 +23,14 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::front_matter::{ActorMeta, ArticleMeta, NoteMeta};
+use crate::load::front_matter::{ActorMeta, ArticleMeta, NoteMeta, PageMeta};
 use crate::load::{LoadedSite, Page};
 use crate::model::{slugify, Section, Slug};
 use autolink::AutoLinker;
 use graph::{build_events, collect_topics, link_backwards};
 use links::{LinkTargets, Target, TargetInfo};
 use markdown::Rendered;
-use page::{resolve_actor, resolve_article, resolve_note, Context, SlugIndex};
+use page::{resolve_actor, resolve_article, resolve_note, resolve_page, Context, SlugIndex};
 pub use site::*;
 
 /// Every content page is rendered two folders below the output root
@@ -100,6 +100,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         articles,
         notes,
         actors,
+        pages,
         templates,
         drafts,
         unavailable,
@@ -107,6 +108,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     let mut articles: Vec<&Page<ArticleMeta>> = articles.iter().map(|p| &**p).collect();
     let mut notes: Vec<&Page<NoteMeta>> = notes.iter().map(|p| &**p).collect();
     let mut actors: Vec<&Page<ActorMeta>> = actors.iter().map(|p| &**p).collect();
+    let mut pages: Vec<&Page<PageMeta>> = pages.iter().map(|p| &**p).collect();
 
     // Stable order first, so ids are positions in the final lists.
     articles.sort_by(|a, b| {
@@ -120,6 +122,9 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     remove_duplicate_slugs(&mut articles, &mut errors);
     remove_duplicate_slugs(&mut notes, &mut errors);
     remove_duplicate_slugs(&mut actors, &mut errors);
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    remove_duplicate_slugs(&mut pages, &mut errors);
+    remove_reserved_page_slugs(&mut pages, &mut errors);
 
     // The name matcher (the slowest part to build) is made on one core
     // while the link targets and the slug index are made on the other.
@@ -155,6 +160,11 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 .map(|(i, p)| (p.slug.as_str(), i))
                 .collect(),
             actors: actors
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.slug.as_str(), i))
+                .collect(),
+            pages: pages
                 .iter()
                 .enumerate()
                 .map(|(i, p)| (p.slug.as_str(), i))
@@ -229,6 +239,11 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         .enumerate()
         .map(|(i, p)| resolve_actor(&ctx, i, p))
         .collect();
+    let mut page_results: Vec<_> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| resolve_page(&ctx, i, p))
+        .collect();
 
     // Anchors can be checked only now that every page's headings are known.
     let fixes = check_anchors(
@@ -237,11 +252,13 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             article_results.iter().map(|r| &r.anchors).collect(),
             note_results.iter().map(|r| &r.anchors).collect(),
             actor_results.iter().map(|r| &r.anchors).collect(),
+            page_results.iter().map(|r| &r.anchors).collect(),
         ],
         |t| match t.section {
             Section::Articles => &article_results[t.index].headings,
             Section::Notes => &note_results[t.index].headings,
             Section::Actors => &actor_results[t.index].headings,
+            Section::Pages => &page_results[t.index].headings,
         },
         &mut errors,
     );
@@ -268,6 +285,10 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 let a = &mut actor_results[index].value;
                 fix_anchors(&mut a.body_html, &mut a.body_hash, &fixes);
             }
+            Section::Pages => {
+                let p = &mut page_results[index].value;
+                fix_anchors(&mut p.body_html, &mut p.body_hash, &fixes);
+            }
         }
     }
 
@@ -286,6 +307,11 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         errors.extend(r.errors);
         site_actors.push(r.value);
     }
+    let mut site_pages = Vec::with_capacity(pages.len());
+    for r in page_results {
+        errors.extend(r.errors);
+        site_pages.push(r.value);
+    }
 
     let topics = collect_topics(&articles, &mut site_articles, &mut errors);
     if !errors.is_empty() {
@@ -298,6 +324,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         notes: Vec::new(),
         actors: site_actors,
         topics,
+        pages: site_pages,
         events: Vec::new(),
         templates: templates.clone(),
         root: root.clone(),
@@ -330,14 +357,13 @@ type AnchorFix = (String, String);
 /// heading's final id.
 fn check_anchors<'r>(
     targets: &LinkTargets,
-    anchors_by_section: [Vec<&'r Vec<FileAnchor>>; 3],
+    anchors_by_section: [Vec<&'r Vec<FileAnchor>>; 4],
     headings_of: impl Fn(Target) -> &'r Vec<markdown::Heading>,
     errors: &mut Diagnostics,
 ) -> Vec<((Section, usize), Vec<AnchorFix>)> {
     let mut indexes: HashMap<Target, markdown::AnchorIndex> = HashMap::default();
     let mut fixes = Vec::new();
-    let sections = [Section::Articles, Section::Notes, Section::Actors];
-    for (section, pages) in sections.into_iter().zip(anchors_by_section) {
+    for (section, pages) in Section::ALL.into_iter().zip(anchors_by_section) {
         for (index, anchors) in pages.into_iter().enumerate() {
             let mut page_fixes = Vec::new();
             for (anchor, file) in anchors {
@@ -417,6 +443,35 @@ fn info(title: &str, slug: &Slug) -> TargetInfo {
 
 /// Keeps the first page of each slug and reports the others, naming both
 /// files.
+/// Standalone pages share the output root with the site's own folders:
+/// a page slug that names one would overwrite it (or be overwritten), so
+/// it is an error and the page is left out.
+fn remove_reserved_page_slugs(pages: &mut Vec<&Page<PageMeta>>, errors: &mut Diagnostics) {
+    pages.retain(|p| {
+        if !links::ROOT_FOLDERS.contains(&p.slug.as_str()) {
+            return true;
+        }
+        let message = format!(
+            "page slug \"{}\" is taken: the site publishes its own {}/ there",
+            p.slug, p.slug
+        );
+        let key =
+            crate::load::front_matter::locate_key(&p.file.text, p.front_matter.clone(), "slug");
+        let d = if p.file.text.get(key) == Some("slug") {
+            p.error_at_key("slug", Some(p.slug.as_str()), message)
+        } else {
+            Diagnostic::at(&p.file, 0..0, message)
+        };
+        errors.push(d.with_help(format!(
+            "standalone pages are published at the site root; choose another slug, \
+             e.g. `slug = \"{}-page\"` (reserved: {})",
+            p.slug,
+            links::ROOT_FOLDERS.join(", ")
+        )));
+        false
+    });
+}
+
 fn remove_duplicate_slugs<M>(pages: &mut Vec<&Page<M>>, errors: &mut Diagnostics) {
     let mut seen: HashMap<Slug, std::path::PathBuf> = HashMap::default();
     pages.retain(|p| match seen.get(&p.slug) {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::load::front_matter::NamedLink;
+use crate::load::front_matter::{MenuPlace, NamedLink};
 use crate::load::TemplateFile;
 use crate::model::{ActorKind, Date, PartialDate, Slug};
 
@@ -27,6 +27,8 @@ pub struct Site {
     pub actors: Vec<Actor>,
     /// By name.
     pub topics: Vec<Topic>,
+    /// Standalone pages, by slug.
+    pub pages: Vec<StandalonePage>,
     /// Every dated event, oldest first.
     pub events: Vec<Event>,
     /// The site's own templates, overriding the built-in ones.
@@ -70,8 +72,18 @@ pub struct Article {
     pub image: Option<Image>,
     pub corrections: Vec<CorrectionHtml>,
     pub draft: bool,
+    /// Dated in the future, built only because `--future` was given.
+    pub scheduled: bool,
     /// The most recent events of its background explainers, newest first.
     pub latest_events: Vec<EventId>,
+}
+
+impl Article {
+    /// Neither a draft nor scheduled: it may go in the feed, the sitemap
+    /// and the search index.
+    pub fn is_public(&self) -> bool {
+        !self.draft && !self.scheduled
+    }
 }
 
 #[derive(Debug)]
@@ -130,6 +142,29 @@ pub struct Actor {
     pub notes: Vec<NoteId>,
     /// Timeline events that mention it, oldest first.
     pub events: Vec<EventId>,
+    pub draft: bool,
+}
+
+/// A standalone page (`content/pages/`), published at `<slug>/`.
+#[derive(Debug)]
+pub struct StandalonePage {
+    pub slug: Slug,
+    pub source: PathBuf,
+    pub title: String,
+    /// Front matter `summary`, else an excerpt of the first paragraph.
+    pub summary: String,
+    /// See [`Article::summary_derived`].
+    pub summary_derived: bool,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    /// Rendered for a page [`super::CONTENT_DEPTH`] folders deep, like
+    /// every body; the page itself sits one folder deep, so render rebases
+    /// it.
+    pub body_html: Arc<str>,
+    /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
+    pub body_hash: u64,
+    pub menu: MenuPlace,
+    pub menu_order: i64,
     pub draft: bool,
 }
 
