@@ -193,6 +193,18 @@ impl Date {
         })
     }
 
+    /// Whether a page with this date is still to come at `now` (the
+    /// build's clock, with its local offset): a date with a time is due
+    /// from that instant, a date alone from that day on the build
+    /// machine's calendar (so a day written in the newsroom's time zone is
+    /// due all that day, not from midnight UTC).
+    pub fn is_after(&self, now: DateTime<FixedOffset>) -> bool {
+        match self.instant {
+            Some(i) => i > now,
+            None => self.day > now.date_naive(),
+        }
+    }
+
     /// The instant this date stands for: the given time, or 00:00 UTC of
     /// the day when only the day is known.
     pub fn utc(&self) -> DateTime<Utc> {

@@ -87,6 +87,13 @@ pub struct LoadedSite {
     pub templates: Vec<TemplateFile>,
     /// Drafts left out of this build, so a reference to one can say so.
     pub drafts: Vec<(Section, Slug)>,
+    /// Articles dated after the build's clock, left out of this build
+    /// (without `--future`), with their dates.
+    pub held_back: Vec<(Slug, crate::model::Date)>,
+    /// Articles dated after the build's clock, built because `--future`
+    /// was given: they are marked "Scheduled" and stay out of the feed and
+    /// the sitemap.
+    pub scheduled: Vec<Slug>,
     /// Pages that failed to load (by section and file stem). Their errors
     /// are already reported; references to them are not reported again.
     pub unavailable: Vec<(Section, String)>,
@@ -96,6 +103,10 @@ pub struct LoadedSite {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub include_drafts: bool,
+    /// Build articles dated after `now` too (`--future`).
+    pub include_future: bool,
+    /// The build's clock, with the local offset; `None` reads it.
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// The output folder was given on the command line, so `output_dir`
     /// of `site.toml` is not used (nor checked against the site folder).
     pub output_given: bool,
@@ -225,8 +236,13 @@ impl ContentFiles {
             pages: Vec::new(),
             templates,
             drafts: Vec::new(),
+            held_back: Vec::new(),
+            scheduled: Vec::new(),
             unavailable: Vec::new(),
         };
+        let now = options
+            .now
+            .unwrap_or_else(|| chrono::Local::now().fixed_offset());
         for loaded in self.files.values() {
             let loaded = match loaded {
                 Loaded::Flawed(page, problems) => {
@@ -250,6 +266,15 @@ impl ContentFiles {
             if draft && !options.include_drafts {
                 site.drafts.push((section, slug.clone()));
                 continue;
+            }
+            if let Loaded::Article(p) = loaded {
+                if p.meta.date.is_after(now) {
+                    if !options.include_future {
+                        site.held_back.push((slug.clone(), p.meta.date));
+                        continue;
+                    }
+                    site.scheduled.push(slug.clone());
+                }
             }
             match loaded {
                 Loaded::Article(p) => site.articles.push(p.clone()),

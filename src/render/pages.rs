@@ -111,6 +111,8 @@ impl<'a> Renderer<'a> {
             topics: Vec<TopicLink<'a>>,
             image: Option<ImageView<'a>>,
             draft: bool,
+            /// Dated in the future, built under `--future`.
+            scheduled: bool,
         }
         #[derive(Serialize)]
         struct CorrectionView<'a> {
@@ -176,6 +178,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             image: a.image.as_ref().map(|i| ImageView::new(i, l)),
             draft: a.draft,
+            scheduled: a.scheduled,
         };
         let config = &s.config;
         let url = page_url(config, Section::Articles, a.slug.as_str());
@@ -239,6 +242,7 @@ impl<'a> Renderer<'a> {
             actors: Vec<ActorCard<'a>>,
             related: Vec<NoteCard<'a>>,
             cited_by: Vec<ArticleCard<'a>>,
+            draft: bool,
         }
         let mut cited: Vec<usize> = n.cited_by.clone();
         cited.sort();
@@ -270,6 +274,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|&a| ArticleCard::new(&s.articles[a], l))
                 .collect(),
+            draft: n.draft,
         };
         let config = &s.config;
         let url = page_url(config, Section::Notes, n.slug.as_str());
@@ -324,6 +329,7 @@ impl<'a> Renderer<'a> {
             articles: Vec<ArticleCard<'a>>,
             explainers: Vec<NoteCard<'a>>,
             events: Vec<EventView<'a>>,
+            draft: bool,
         }
         let mut articles = a.articles.clone();
         articles.sort();
@@ -364,6 +370,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|&e| EventView::new(s, &s.events[e], l))
                 .collect(),
+            draft: a.draft,
         };
         let config = &s.config;
         let url = page_url(config, Section::Actors, a.slug.as_str());

@@ -63,6 +63,8 @@ pub struct LinkTargets {
     unavailable: rustc_hash::FxHashSet<(Section, String)>,
     /// Drafts left out of this build, so a link to one can say so.
     drafts: rustc_hash::FxHashSet<(Section, String)>,
+    /// Articles dated in the future, left out of this build.
+    held_back: rustc_hash::FxHashSet<String>,
 }
 
 /// How a wikilink destination failed to resolve.
@@ -76,6 +78,8 @@ pub enum WikiError {
     Unavailable,
     /// The page is a draft left out of this build.
     Draft(Section),
+    /// The article is dated in the future and left out of this build.
+    HeldBack,
 }
 
 impl LinkTargets {
@@ -93,6 +97,10 @@ impl LinkTargets {
 
     pub fn mark_draft(&mut self, section: Section, slug: &str) {
         self.drafts.insert((section, slug.to_string()));
+    }
+
+    pub fn mark_held_back(&mut self, slug: &str) {
+        self.held_back.insert(slug.to_string());
     }
 
     pub fn info(&self, target: Target) -> &TargetInfo {
@@ -127,6 +135,11 @@ impl LinkTargets {
         match candidates.as_slice() {
             [one] => Ok(*one),
             [] if failed => Err(WikiError::Unavailable),
+            [] if section.is_none_or(|s| s == Section::Articles)
+                && self.held_back.contains(slug) =>
+            {
+                Err(WikiError::HeldBack)
+            }
             [] => match Section::ALL.into_iter().find(|s| {
                 section.is_none_or(|want| want == *s)
                     && self.drafts.contains(&(*s, slug.to_string()))

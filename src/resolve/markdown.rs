@@ -728,6 +728,13 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 format!("broken wikilink: {} \"{page}\" is a draft", section.noun()),
                 Some("publish it (remove `draft = true`) or build with --drafts".to_string()),
             )),
+            Err(WikiError::HeldBack) => Some((
+                format!("broken wikilink: article \"{page}\" is dated in the future"),
+                Some(
+                    "it is published from its date: link to it then, or build with --future"
+                        .to_string(),
+                ),
+            )),
             Err(WikiError::Ambiguous(sections)) => Some((
                 format!("ambiguous wikilink: \"{page}\" is the slug of more than one page"),
                 Some(format!(

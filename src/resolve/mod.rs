@@ -103,6 +103,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         pages,
         templates,
         drafts,
+        held_back,
+        scheduled,
         unavailable,
     } = loaded;
     let mut articles: Vec<&Page<ArticleMeta>> = articles.iter().map(|p| &**p).collect();
@@ -148,6 +150,9 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         for (section, slug) in drafts {
             targets.mark_draft(*section, slug.as_str());
         }
+        for (slug, _) in held_back {
+            targets.mark_held_back(slug.as_str());
+        }
         let index = SlugIndex {
             articles: articles
                 .iter()
@@ -170,6 +175,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 .map(|(i, p)| (p.slug.as_str(), i))
                 .collect(),
             drafts: drafts.iter().map(|(s, slug)| (*s, slug.as_str())).collect(),
+            scheduled: scheduled.iter().map(Slug::as_str).collect(),
             unavailable: unavailable
                 .iter()
                 .map(|(s, slug)| (*s, slug.as_str()))
@@ -329,6 +335,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         templates: templates.clone(),
         root: root.clone(),
         drafts_skipped: drafts.len(),
+        held_back: held_back.len(),
+        next_due: held_back.iter().map(|(_, d)| *d).min(),
     };
     let mut pending_events = Vec::new();
     for (note_id, (note, timeline)) in site_notes.into_iter().enumerate() {

@@ -27,6 +27,8 @@ pub(super) struct SlugIndex<'a> {
     pub(super) actors: HashMap<&'a str, usize>,
     pub(super) pages: HashMap<&'a str, usize>,
     pub(super) drafts: HashSet<(Section, &'a str)>,
+    /// Articles dated in the future built under `--future`.
+    pub(super) scheduled: HashSet<&'a str>,
     pub(super) unavailable: HashSet<(Section, &'a str)>,
 }
 
@@ -468,7 +470,7 @@ pub(super) fn resolve_article(
             image,
             corrections,
             draft: m.draft,
-            scheduled: false,
+            scheduled: ctx.index.scheduled.contains(page.slug.as_str()),
             latest_events: Vec::new(),
         },
         headings: body.headings.clone(),
