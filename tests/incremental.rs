@@ -75,6 +75,13 @@ fn every_edit_matches_a_full_build() {
         ("content/pages/ethics.md", Some("+++\ntitle = \"Ethics\"\nmenu = \"footer\"\nmenu_order = 2\n+++\nNew rules.\n")),
         // The article a page links to is renamed: the page's body follows.
         ("content/articles/three.md", Some("+++\ntitle = \"Three, again\"\ndate = 2023-09-03\nactors = [\"macron\"]\n+++\nThree, see [[standoff#Xref cards]].\n")),
+        // Aliases: added, the page retitled (its redirect page says the
+        // title), one alias renamed, all removed.
+        ("content/pages/about.md", Some("+++\ntitle = \"About us\"\nmenu = \"footer\"\naliases = [\"about-us\", \"articles/2020/about\"]\n+++\nWe cover [[three]].\n")),
+        ("content/articles/one.md", Some("+++\ntitle = \"One, renamed\"\ndate = 2023-09-05\ntopics = [\"Niger\"]\nbackground = [\"standoff\"]\naliases = [\"one-old\"]\n+++\nMacron spoke.\n")),
+        ("content/articles/one.md", Some("+++\ntitle = \"One, again\"\ndate = 2023-09-05\ntopics = [\"Niger\"]\nbackground = [\"standoff\"]\naliases = [\"one-older\"]\n+++\nMacron spoke.\n")),
+        ("content/pages/about.md", Some("+++\ntitle = \"About\"\nmenu = \"footer\"\n+++\nWe cover [[three]].\n")),
+        ("content/articles/one.md", Some("+++\ntitle = \"One, again\"\ndate = 2023-09-05\ntopics = [\"Niger\"]\nbackground = [\"standoff\"]\n+++\nMacron spoke.\n")),
         ("content/pages/about.md", None),
     ];
     for (i, (path, text)) in edits.iter().enumerate() {

@@ -988,6 +988,9 @@ pub struct ArticleMeta {
     pub draft: bool,
     #[serde(default)]
     pub slug: Option<String>,
+    /// Old URLs of the page, each redirected to it (see `resolve::redirects`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 pub const ARTICLE_KEYS: &[&str] = &[
@@ -1006,6 +1009,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "corrections",
     "draft",
     "slug",
+    "aliases",
     "name",
     "url",
     "text",
@@ -1032,10 +1036,14 @@ pub struct NoteMeta {
     pub draft: bool,
     #[serde(default)]
     pub slug: Option<String>,
+    /// Old URLs of the page, each redirected to it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 pub const NOTE_KEYS: &[&str] = &[
-    "title", "summary", "date", "updated", "actors", "related", "timeline", "draft", "slug", "text",
+    "title", "summary", "date", "updated", "actors", "related", "timeline", "draft", "slug",
+    "aliases", "text",
 ];
 
 /// Front matter of `content/actors/**.md`.
@@ -1065,6 +1073,10 @@ pub struct ActorMeta {
     pub draft: bool,
     #[serde(default)]
     pub slug: Option<String>,
+    /// Old URLs of the profile, each redirected to it (`aliases` are the
+    /// other names an actor goes by).
+    #[serde(default)]
+    pub url_aliases: Vec<String>,
 }
 
 pub const ACTOR_KEYS: &[&str] = &[
@@ -1080,6 +1092,7 @@ pub const ACTOR_KEYS: &[&str] = &[
     "related",
     "draft",
     "slug",
+    "url_aliases",
     "url",
 ];
 
@@ -1105,6 +1118,9 @@ pub struct PageMeta {
     /// Its place in that menu: lower comes first, then by title.
     #[serde(default)]
     pub menu_order: i64,
+    /// Old URLs of the page, each redirected to it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 pub const PAGE_KEYS: &[&str] = &[
@@ -1116,6 +1132,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "slug",
     "menu",
     "menu_order",
+    "aliases",
 ];
 
 /// Where a standalone page is linked from on every page: `menu = "header"`

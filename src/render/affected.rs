@@ -223,6 +223,10 @@ pub fn affected_pages(
     .into_iter()
     .map(String::from)
     .collect();
+    // Redirects are few and tiny, and follow their page's title and
+    // slug: always rendered again.
+    pages.insert("_redirects".into());
+    pages.extend(new.redirects.iter().map(|r| r.from.clone()));
     let keys: HashSet<&(Section, String)> = old_digests
         .entities
         .keys()

@@ -379,4 +379,43 @@ impl<'a> Renderer<'a> {
             context
         })
     }
+
+    /// The page written at an old URL: a meta refresh to the page, its
+    /// canonical URL and `noindex`, with a link for readers whose browser
+    /// does not follow the refresh. Relative, so it works under any path.
+    pub(super) fn redirect(&self, r: &crate::resolve::redirects::Redirect) -> Job {
+        #[derive(Serialize)]
+        struct View<'a> {
+            title: &'a str,
+            href: String,
+            canonical: String,
+        }
+        let depth = r.from.matches('/').count();
+        let view = View {
+            title: &r.title,
+            href: Linker { depth }.dir(&r.to),
+            canonical: absolute(&self.site.config, &r.to),
+        };
+        let site = &self.site_view;
+        self.make_job(r.from.clone(), "redirect.html", &(site, &view), || {
+            let mut context = Context::new();
+            context.insert("site", site);
+            context.insert("redirect", &view);
+            context
+        })
+    }
+
+    /// `_redirects` for Netlify and Cloudflare Pages: the site's own
+    /// `static/_redirects` first, then a rule per alias.
+    pub(super) fn redirects_file(&self) -> Job {
+        let s = self.site;
+        let own = static_text(s, "_redirects");
+        let text =
+            crate::resolve::redirects::netlify_redirects(&s.redirects, s.config.base_path(), &own);
+        self.make_job("_redirects".into(), "_redirects", &text, || {
+            let mut context = Context::new();
+            context.insert("rules", &text);
+            context
+        })
+    }
 }

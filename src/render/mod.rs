@@ -181,6 +181,10 @@ enum Page {
     Sitemap,
     Robots,
     Standalone(usize),
+    /// The page at an old URL that leads to its page now.
+    Redirect(usize),
+    /// `_redirects`, when the site has redirects.
+    Redirects,
 }
 
 /// A page with its context, ready for Tera; no context when its
@@ -333,6 +337,10 @@ fn all_pages(site: &Site) -> Vec<Page> {
     pages.extend((0..site.notes.len()).map(Page::Explainer));
     pages.extend((0..site.articles.len()).map(Page::Article));
     pages.extend((0..site.pages.len()).map(Page::Standalone));
+    pages.extend((0..site.redirects.len()).map(Page::Redirect));
+    if !site.redirects.is_empty() {
+        pages.push(Page::Redirects);
+    }
     pages
 }
 
@@ -463,6 +471,8 @@ impl<'a> Renderer<'a> {
             Page::Standalone(i) => {
                 page_dir(Section::Pages, s.pages[i].slug.as_str()) + "index.html"
             }
+            Page::Redirect(i) => s.redirects[i].from.clone(),
+            Page::Redirects => "_redirects".into(),
         }
     }
 
@@ -484,6 +494,8 @@ impl<'a> Renderer<'a> {
             Page::Sitemap => self.sitemap(),
             Page::Robots => self.robots(),
             Page::Standalone(i) => self.standalone(&s.pages[i]),
+            Page::Redirect(i) => self.redirect(&s.redirects[i]),
+            Page::Redirects => self.redirects_file(),
         }
     }
 
@@ -639,14 +651,7 @@ impl<'a> Renderer<'a> {
 /// has one, else the built-in file: the same bytes `write::collect_static`
 /// publishes under that name.
 fn versioned(site: &Site, name: &str) -> String {
-    let path = site.root.join("static").join(name);
-    // Never read through a link out of the site (the build refuses it).
-    let inside = site
-        .root
-        .canonicalize()
-        .ok()
-        .is_some_and(|root| crate::load::link_out_of_site(&root, &site.root, &path).is_none());
-    let own = inside.then(|| std::fs::read(&path).ok()).flatten();
+    let own = static_bytes(site, name);
     let builtin = theme::builtin_static()
         .find(|(p, _)| p == name)
         .map(|(_, b)| b)
@@ -667,6 +672,25 @@ fn site_icons(site: &Site) -> Vec<(&'static str, &'static str, &'static str)> {
             path.is_file() && crate::load::link_out_of_site(&root, &site.root, &path).is_none()
         })
         .collect()
+}
+
+/// The site's own `static/<name>`, if it has one (never read through a
+/// link out of the site, which the build refuses).
+fn static_bytes(site: &Site, name: &str) -> Option<Vec<u8>> {
+    let path = site.root.join("static").join(name);
+    let inside = site
+        .root
+        .canonicalize()
+        .ok()
+        .is_some_and(|root| crate::load::link_out_of_site(&root, &site.root, &path).is_none());
+    inside.then(|| std::fs::read(&path).ok()).flatten()
+}
+
+/// [`static_bytes`] as text (empty when absent; invalid UTF-8 replaced).
+fn static_text(site: &Site, name: &str) -> String {
+    static_bytes(site, name)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
 }
 
 /// A short, stable fingerprint of a file, so a changed stylesheet gets a

@@ -12,6 +12,7 @@ pub mod links;
 pub mod markdown;
 mod page;
 pub mod raw_html;
+pub mod redirects;
 pub mod site;
 
 // Fx hashing: these maps hold slugs and paths, never hostile keys, and
@@ -320,6 +321,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     }
 
     let topics = collect_topics(&articles, &mut site_articles, &mut errors);
+    let redirects = collect_redirects(&articles, &notes, &actors, &pages, &topics, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -331,6 +333,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         actors: site_actors,
         topics,
         pages: site_pages,
+        redirects,
         events: Vec::new(),
         templates: templates.clone(),
         root: root.clone(),
@@ -451,6 +454,70 @@ fn info(title: &str, slug: &Slug) -> TargetInfo {
 
 /// Keeps the first page of each slug and reports the others, naming both
 /// files.
+/// Every page's aliases as redirects, each checked (see [`redirects`]).
+fn collect_redirects(
+    articles: &[&Page<ArticleMeta>],
+    notes: &[&Page<NoteMeta>],
+    actors: &[&Page<ActorMeta>],
+    pages: &[&Page<PageMeta>],
+    topics: &[Topic],
+    errors: &mut Diagnostics,
+) -> Vec<redirects::Redirect> {
+    use redirects::{Aliases, Collector};
+    fn entries<'p, M>(
+        section: Section,
+        list: &'p [&'p Page<M>],
+    ) -> impl Iterator<Item = (Section, &'p str, &'p Path)> + 'p {
+        list.iter()
+            .map(move |p| (section, p.slug.as_str(), p.file.path.as_path()))
+    }
+    let mut collector = Collector::new(
+        entries(Section::Articles, articles)
+            .chain(entries(Section::Notes, notes))
+            .chain(entries(Section::Actors, actors))
+            .chain(entries(Section::Pages, pages)),
+        topics.iter().map(|t| t.slug.as_str()),
+    );
+    for page in articles {
+        collector.add(Aliases {
+            page: *page,
+            section: Section::Articles,
+            key: "aliases",
+            aliases: &page.meta.aliases,
+            title: &page.meta.title,
+        });
+    }
+    for page in notes {
+        collector.add(Aliases {
+            page: *page,
+            section: Section::Notes,
+            key: "aliases",
+            aliases: &page.meta.aliases,
+            title: &page.meta.title,
+        });
+    }
+    for page in actors {
+        collector.add(Aliases {
+            page: *page,
+            section: Section::Actors,
+            key: "url_aliases",
+            aliases: &page.meta.url_aliases,
+            title: &page.meta.name,
+        });
+    }
+    for page in pages {
+        collector.add(Aliases {
+            page: *page,
+            section: Section::Pages,
+            key: "aliases",
+            aliases: &page.meta.aliases,
+            title: &page.meta.title,
+        });
+    }
+    errors.extend(collector.errors);
+    collector.redirects
+}
+
 /// Standalone pages share the output root with the site's own folders:
 /// a page slug that names one would overwrite it (or be overwritten), so
 /// it is an error and the page is left out.

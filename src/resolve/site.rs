@@ -29,6 +29,8 @@ pub struct Site {
     pub topics: Vec<Topic>,
     /// Standalone pages, by slug.
     pub pages: Vec<StandalonePage>,
+    /// Old URLs (`aliases`) and the pages they lead to, in page order.
+    pub redirects: Vec<super::redirects::Redirect>,
     /// Every dated event, oldest first.
     pub events: Vec<Event>,
     /// The site's own templates, overriding the built-in ones.
