@@ -83,6 +83,13 @@ fn every_edit_matches_a_full_build() {
         ("content/pages/about.md", Some("+++\ntitle = \"About\"\nmenu = \"footer\"\n+++\nWe cover [[three]].\n")),
         ("content/articles/one.md", Some("+++\ntitle = \"One, again\"\ndate = 2023-09-05\ntopics = [\"Niger\"]\nbackground = [\"standoff\"]\n+++\nMacron spoke.\n")),
         ("content/pages/about.md", None),
+        // A country: named, then given a profile (the name becomes a
+        // link), then renamed away; a sort name.
+        ("content/actors/itte.md", Some("+++\nname = \"Sylvain Itte\"\nkind = \"person\"\ncountry = \"France\"\nsort_name = \"Itte\"\n+++\nDiplomat.\n")),
+        ("content/actors/france.md", Some("+++\nname = \"France\"\nkind = \"country\"\n+++\nA country.\n")),
+        ("content/actors/france.md", Some("+++\nname = \"French Republic\"\nkind = \"country\"\n+++\nA country.\n")),
+        ("content/actors/itte.md", Some("+++\nname = \"Sylvain Itte\"\nkind = \"person\"\ncountry = \"French Republic\"\nsort_name = \"Aaa\"\n+++\nDiplomat.\n")),
+        ("content/actors/france.md", None),
     ];
     for (i, (path, text)) in edits.iter().enumerate() {
         let full = root.join(path);

@@ -1077,6 +1077,10 @@ pub struct ActorMeta {
     /// other names an actor goes by).
     #[serde(default)]
     pub url_aliases: Vec<String>,
+    /// What a person is sorted by (`"Gaulle, Charles de"`); by default
+    /// the last word of the name.
+    #[serde(default)]
+    pub sort_name: Option<String>,
 }
 
 pub const ACTOR_KEYS: &[&str] = &[
@@ -1093,6 +1097,7 @@ pub const ACTOR_KEYS: &[&str] = &[
     "draft",
     "slug",
     "url_aliases",
+    "sort_name",
     "url",
 ];
 

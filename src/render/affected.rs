@@ -170,6 +170,7 @@ pub fn digests(site: &Site) -> SiteDigests {
             .add(x.events.len());
         let relations = h.take();
         h.add((x.body_hash, &x.aliases, x.born, &x.country))
+            .add(x.country_actor.map(|c| site.actors[c].slug.as_str()))
             .image(x.image.as_ref());
         for l in &x.links {
             h.add((&l.name, &l.url));

@@ -59,19 +59,39 @@ impl<'a> Renderer<'a> {
         struct Group<'a> {
             label: &'static str,
             id: &'static str,
-            actors: Vec<ActorCard<'a>>,
+            actors: Vec<IndexCard<'a>>,
         }
+        /// An actor card with the profile's image.
+        #[derive(Serialize)]
+        struct IndexCard<'a> {
+            #[serde(flatten)]
+            card: ActorCard<'a>,
+            image: Option<ImageView<'a>>,
+        }
+        let card = |a: &'a Actor| IndexCard {
+            card: ActorCard::new(a, l),
+            image: a.image.as_ref().map(|i| ImageView::new(i, l)),
+        };
         let mut groups: Vec<Group> = ActorKind::ALL
             .iter()
-            .map(|k| Group {
-                label: k.plural_label(),
-                id: k.as_str(),
-                actors: s
-                    .actors
-                    .iter()
-                    .filter(|a| a.kind == Some(*k))
-                    .map(|a| ActorCard::new(a, l))
-                    .collect(),
+            .map(|k| {
+                let mut actors: Vec<&Actor> =
+                    s.actors.iter().filter(|a| a.kind == Some(*k)).collect();
+                // People by family name (`sort_name`); the rest by name,
+                // the order of `site.actors`.
+                if *k == ActorKind::Person {
+                    actors.sort_by_cached_key(|a| {
+                        (
+                            crate::model::slugify(&a.sort_name),
+                            crate::model::slugify(&a.name),
+                        )
+                    });
+                }
+                Group {
+                    label: k.plural_label(),
+                    id: k.as_str(),
+                    actors: actors.into_iter().map(card).collect(),
+                }
             })
             .collect();
         groups.push(Group {
@@ -81,7 +101,7 @@ impl<'a> Renderer<'a> {
                 .actors
                 .iter()
                 .filter(|a| a.kind.is_none())
-                .map(|a| ActorCard::new(a, l))
+                .map(card)
                 .collect(),
         });
         groups.retain(|g| !g.actors.is_empty());

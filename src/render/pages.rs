@@ -322,6 +322,9 @@ impl<'a> Renderer<'a> {
             born_iso: Option<String>,
             born_human: Option<String>,
             country: Option<&'a str>,
+            /// The country's profile, when the site has a country actor
+            /// of that name.
+            country_href: Option<String>,
             image: Option<ImageView<'a>>,
             links: Vec<LinkView<'a>>,
             body: &'a str,
@@ -341,6 +344,9 @@ impl<'a> Renderer<'a> {
             born_iso: a.born.map(|b| b.iso()),
             born_human: a.born.map(|b| b.human()),
             country: a.country.as_deref(),
+            country_href: a
+                .country_actor
+                .map(|c| l.page(Section::Actors, s.actors[c].slug.as_str())),
             image: a.image.as_ref().map(|i| ImageView::new(i, l)),
             links: a
                 .links

@@ -28,7 +28,7 @@ use crate::load::front_matter::{ActorMeta, ArticleMeta, NoteMeta, PageMeta};
 use crate::load::{LoadedSite, Page};
 use crate::model::{slugify, Section, Slug};
 use autolink::AutoLinker;
-use graph::{build_events, collect_topics, link_backwards};
+use graph::{build_events, collect_topics, link_backwards, link_countries};
 use links::{LinkTargets, Target, TargetInfo};
 use markdown::Rendered;
 use page::{resolve_actor, resolve_article, resolve_note, resolve_page, Context, SlugIndex};
@@ -350,6 +350,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     }
     build_events(&mut site, pending_events);
     link_backwards(&mut site);
+    link_countries(&mut site);
     Ok(site)
 }
 

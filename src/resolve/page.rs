@@ -631,6 +631,8 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
                 .collect(),
             born: m.born,
             country: m.country.clone().filter(|c| !c.trim().is_empty()),
+            country_actor: None,
+            sort_name: sort_name(m),
             image,
             links: m.links.clone(),
             summary: excerpt(&body.first_paragraph, SUMMARY_CHARS),
@@ -681,5 +683,14 @@ pub(super) fn resolve_page(
         errors,
         topics: (),
         timeline: (),
+    }
+}
+
+/// `sort_name`, else the last word of the name (`Emmanuel Macron` ->
+/// `Macron`), the usual order of an index of people.
+fn sort_name(m: &ActorMeta) -> String {
+    match m.sort_name.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => super::nfc(s).into_owned(),
+        _ => super::nfc(m.name.split_whitespace().last().unwrap_or(&m.name)).into_owned(),
     }
 }

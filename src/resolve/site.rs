@@ -133,6 +133,12 @@ pub struct Actor {
     pub aliases: Vec<String>,
     pub born: Option<PartialDate>,
     pub country: Option<String>,
+    /// The country actor whose name (or one of whose aliases) `country`
+    /// is, when the site has one.
+    pub country_actor: Option<ActorId>,
+    /// What a person is sorted by: `sort_name`, else the last word of the
+    /// name.
+    pub sort_name: String,
     pub image: Option<Image>,
     pub links: Vec<NamedLink>,
     pub body_html: Arc<str>,
