@@ -15,7 +15,7 @@ const NIGER: (&str, &str) = (
 );
 const ABOUT: (&str, &str) = (
     "content/pages/about.md",
-    "+++\ntitle = \"About us\"\nsummary = \"Who we are.\"\ndate = 2023-01-05\nupdated = 2023-06-01\nmenu = \"header\"\n+++\n\nWe explain [[actors/niger]] and [[articles/a]].\n\n## Contact\n\nWrite to us.\n",
+    "+++\ntitle = \"About us\"\nsummary = \"Who we are.\"\ndate = 2023-01-05\nupdated = 2023-06-01\nmenu = \"header\"\n+++\n\nWe explain [[actors/niger]] and [[articles/a]]. Read our [[ethics]] and [[pages/press#logos|logos]].\n\n## Contact\n\nWrite to us.\n",
 );
 const CORRECTIONS: (&str, &str) = (
     "content/pages/policies/corrections.md",
@@ -27,7 +27,7 @@ const ETHICS: (&str, &str) = (
 );
 const UNLISTED: (&str, &str) = (
     "content/pages/press.md",
-    "+++\ntitle = \"Press kit\"\n+++\n\nLogos.\n",
+    "+++\ntitle = \"Press kit\"\n+++\n\n## Logos\n\nLogos.\n",
 );
 
 fn site() -> Site {
@@ -60,6 +60,25 @@ fn pages_are_published_at_the_root_with_relative_links() {
         .out("corrections/index.html")
         .contains("We correct errors."));
     assert!(site.out("press/index.html").contains("Logos."));
+}
+
+#[test]
+fn a_wikilink_to_a_missing_page_heading_is_an_error() {
+    let site = Site::new(&[
+        ARTICLE,
+        NIGER,
+        ETHICS,
+        (
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = 2023-10-11\n+++\n\nSee [[pages/ethics#nowhere]] and [[pages/nothing]].\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("content/articles/b.md:6:5:"), "{err}");
+    assert!(err.contains("nowhere"), "{err}");
+    assert!(err.contains("no page \"pages/nothing\""), "{err}");
 }
 
 #[test]
@@ -130,23 +149,23 @@ fn pages_are_in_the_sitemap_but_not_in_the_feed_or_lists() {
 fn draft_pages_are_left_out_unless_asked_for() {
     let site = site();
     site.write(
-        "content/pages/ethics.md",
-        "+++\ntitle = \"Ethics\"\nmenu = \"footer\"\ndraft = true\n+++\n\nOur code.\n",
+        "content/pages/policies/corrections.md",
+        "+++\ntitle = \"Corrections policy\"\nmenu = \"footer\"\ndraft = true\n+++\n\nWe correct errors.\n",
     );
     site.build_checked();
-    assert!(!site.root().join("public/ethics").exists());
-    assert!(!site.out("index.html").contains(">Ethics<"));
+    assert!(!site.root().join("public/corrections").exists());
+    assert!(!site.out("index.html").contains(">Corrections policy<"));
     let drafts = site.root().join("drafts");
     let out = site.run(&["build", "--drafts", "--output", drafts.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let ethics = std::fs::read_to_string(site.root().join("drafts/ethics/index.html")).unwrap();
+    let page = std::fs::read_to_string(site.root().join("drafts/corrections/index.html")).unwrap();
     assert!(
-        ethics.contains("<p class=\"status-badge\">Draft</p>"),
-        "{ethics}"
+        page.contains("<p class=\"status-badge\">Draft</p>"),
+        "{page}"
     );
     let sitemap = std::fs::read_to_string(site.root().join("drafts/sitemap.xml")).unwrap();
     assert!(
-        !sitemap.contains("/ethics/"),
+        !sitemap.contains("/corrections/"),
         "drafts stay out of the sitemap: {sitemap}"
     );
 }

@@ -21,6 +21,15 @@ pub fn page_dir(section: Section, slug: &str) -> String {
     }
 }
 
+/// The `data-xref` of a link to a page (`actors/emmanuel-macron`,
+/// `pages/about`), which hover cards and anchor fixes look up.
+pub fn xref(section: Section, slug: &str) -> String {
+    match section {
+        Section::Pages => format!("pages/{slug}"),
+        _ => format!("{}/{slug}", section.output_folder()),
+    }
+}
+
 /// The folders the site itself publishes at the output root (sections,
 /// lists, and those of search and author pages), which no standalone page
 /// may take as its slug.

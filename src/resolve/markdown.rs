@@ -697,11 +697,10 @@ impl<'o, 'a> Renderer<'o, 'a> {
         let slug = self.options.targets.info(target).slug.as_str();
         let href = relative_href(self.options.depth, &page_dir(target.section, slug));
         format!(
-            "<a class=\"xref xref-{}\" href=\"{}\" data-xref=\"{}/{}\">",
+            "<a class=\"xref xref-{}\" href=\"{}\" data-xref=\"{}\">",
             target.section.noun(),
             href,
-            target.section.output_folder(),
-            slug
+            super::links::xref(target.section, slug)
         )
     }
 

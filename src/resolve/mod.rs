@@ -145,6 +145,9 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 info(&nfc(&p.meta.name), &p.slug),
             );
         }
+        for (i, p) in pages.iter().enumerate() {
+            targets.insert(target(Section::Pages, i), info(&p.meta.title, &p.slug));
+        }
         for (section, slug) in unavailable {
             targets.mark_unavailable(*section, slug);
         }
@@ -207,6 +210,10 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             actors
                 .iter()
                 .map(|p| (&p.slug, &p.meta.name, &p.meta.aliases))
+                .collect::<Vec<_>>(),
+            pages
+                .iter()
+                .map(|p| (&p.slug, &p.meta.title))
                 .collect::<Vec<_>>(),
             unavailable
                 .iter()
@@ -387,9 +394,8 @@ fn check_anchors<'r>(
                     Some(id) if id == anchor.anchor => {}
                     Some(id) => {
                         let xref = format!(
-                            "\" data-xref=\"{}/{}\"",
-                            anchor.target.section.output_folder(),
-                            info.slug
+                            "\" data-xref=\"{}\"",
+                            links::xref(anchor.target.section, info.slug.as_str())
                         );
                         page_fixes.push((
                             format!("#{}{xref}", html_escape(&anchor.anchor)),
