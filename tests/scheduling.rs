@@ -93,11 +93,21 @@ fn under_future_and_drafts_pages_are_badged_and_kept_out_of_feed_and_sitemap() {
         .contains("<p class=\"status-badge\">Draft</p>"));
     let feed = site.out("feed.xml");
     assert!(feed.contains("Past story"), "{feed}");
+    // The feed's and the sitemap's dates are those of the public articles.
+    assert!(
+        feed.contains("<updated>2023-10-10T00:00:00Z</updated>"),
+        "{feed}"
+    );
+    assert!(!feed.contains("2999") && !feed.contains("3000-"), "{feed}");
     for hidden in ["Soon story", "Later story", "Draft story"] {
         assert!(!feed.contains(hidden), "{hidden} in the feed");
     }
     let sitemap = site.out("sitemap.xml");
     assert!(sitemap.contains("/articles/past/"), "{sitemap}");
+    assert!(
+        !sitemap.contains("2999") && !sitemap.contains("3000-"),
+        "{sitemap}"
+    );
     for hidden in [
         "/articles/soon/",
         "/articles/later/",

@@ -302,6 +302,7 @@ impl<'a> Renderer<'a> {
         let updated = s
             .articles
             .iter()
+            .filter(|a| a.is_public())
             .map(|a| a.updated.unwrap_or(a.date))
             .max()
             .map(|d| d.rfc3339())
@@ -337,7 +338,12 @@ impl<'a> Renderer<'a> {
             lastmod: Option<String>,
         }
         // A list page changes when the newest of its pages does.
-        let newest = s.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max();
+        let newest = s
+            .articles
+            .iter()
+            .filter(|a| a.is_public())
+            .map(|a| a.updated.unwrap_or(a.date))
+            .max();
         let newest_note = s.notes.iter().filter_map(|n| n.updated.or(n.date)).max();
         let mut urls = vec![Url {
             loc: config.base_url.clone(),
@@ -369,7 +375,7 @@ impl<'a> Renderer<'a> {
             loc: page_url(config, Section::Actors, a.slug.as_str()),
             lastmod: None,
         }));
-        urls.extend(s.pages.iter().filter(|p| !p.draft).map(|p| Url {
+        urls.extend(s.pages.iter().filter(|p| p.is_public()).map(|p| Url {
             loc: page_url(config, Section::Pages, p.slug.as_str()),
             lastmod: p.updated.or(p.date).map(|d| d.rfc3339()),
         }));

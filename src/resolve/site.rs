@@ -180,6 +180,13 @@ pub struct StandalonePage {
     pub draft: bool,
 }
 
+impl StandalonePage {
+    /// Not a draft: it may go in the sitemap and the search index.
+    pub fn is_public(&self) -> bool {
+        !self.draft
+    }
+}
+
 #[derive(Debug)]
 pub struct Topic {
     pub slug: String,
