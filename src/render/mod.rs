@@ -84,7 +84,7 @@ struct MenuLink {
 }
 
 /// A site icon: `<link rel="{{ rel }}" href="{{ href }}" type=...>`.
-#[derive(Serialize, Clone)]
+#[derive(Serialize)]
 struct IconLink {
     rel: &'static str,
     href: String,
@@ -109,7 +109,8 @@ pub(crate) struct MenuEntry {
 /// The header and the footer menus of a site: its standalone pages with
 /// `menu = "header"` or `"footer"`, by `menu_order`, then title, then slug.
 pub(crate) fn menus(site: &Site) -> (Vec<MenuEntry>, Vec<MenuEntry>) {
-    let of = |place: crate::load::front_matter::MenuPlace| {
+    use crate::load::front_matter::MenuPlace;
+    let of = |place: MenuPlace| {
         let mut pages: Vec<_> = site.pages.iter().filter(|p| p.menu == place).collect();
         pages.sort_by(|a, b| {
             (a.menu_order, &a.title, &a.slug).cmp(&(b.menu_order, &b.title, &b.slug))
@@ -122,7 +123,6 @@ pub(crate) fn menus(site: &Site) -> (Vec<MenuEntry>, Vec<MenuEntry>) {
             })
             .collect()
     };
-    use crate::load::front_matter::MenuPlace;
     (of(MenuPlace::Header), of(MenuPlace::Footer))
 }
 
@@ -407,7 +407,7 @@ struct Renderer<'a> {
     extra: serde_json::Value,
     /// The header and footer menus.
     menus: (Vec<MenuEntry>, Vec<MenuEntry>),
-    /// The icons of `static/`, as (path under the output root, rel, type).
+    /// The icons present in `static/`, as in [`SITE_ICONS`].
     icons: Vec<(&'static str, &'static str, &'static str)>,
     /// Actors and notes by slug, for the hover cards of links in text.
     actor_slugs: HashMap<&'a str, ActorId>,
