@@ -68,6 +68,10 @@ pub struct BuildArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles dated in the future (marked "Scheduled", and
+    /// left out of the feed and the sitemap).
+    #[arg(short = 'F', long, visible_alias = "buildFuture")]
+    pub future: bool,
     /// Write into an existing output folder that holds files explainer
     /// did not write. They are kept: a build only ever removes files it
     /// wrote itself (listed in .explainer-manifest in the output). Without
@@ -107,6 +111,10 @@ pub struct ServeArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles dated in the future (marked "Scheduled", and
+    /// left out of the feed and the sitemap).
+    #[arg(short = 'F', long, visible_alias = "buildFuture")]
+    pub future: bool,
     /// Write into an existing output folder that holds files explainer
     /// did not write. They are kept: a build only ever removes files it
     /// wrote itself (listed in .explainer-manifest in the output). Without
@@ -123,6 +131,9 @@ pub struct CheckArgs {
     /// Check pages marked `draft = true` too.
     #[arg(long)]
     pub drafts: bool,
+    /// Check articles dated in the future too.
+    #[arg(short = 'F', long)]
+    pub future: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,6 +141,8 @@ pub enum NewKind {
     Article,
     Note,
     Actor,
+    /// A standalone page (About, Corrections policy).
+    Page,
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,8 @@ pub struct BuildOptions {
     /// Overrides `base_url` of `site.toml`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Build articles dated in the future too (`--future`).
+    pub future: bool,
     /// Write into an existing output folder that holds files this tool did
     /// not write (they are kept; see [`write::claim_output`]).
     pub take_over: bool,
@@ -83,6 +85,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
+            future: false,
             take_over: false,
         }
     }
@@ -108,6 +111,10 @@ pub struct BuildSummary {
     pub actors: usize,
     pub files: usize,
     pub drafts_skipped: usize,
+    /// Articles dated in the future left out (without `--future`).
+    pub held_back: usize,
+    /// When the first of them falls due.
+    pub next_due: Option<model::Date>,
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
@@ -204,6 +211,8 @@ fn render_site_reusing(
 fn load_options(options: &BuildOptions) -> load::LoadOptions {
     load::LoadOptions {
         include_drafts: options.drafts,
+        include_future: options.future,
+        now: None,
         output_given: options.output.is_some(),
     }
 }
@@ -343,6 +352,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
             &options.root,
             &(
                 options.drafts,
+                options.future,
                 &options.base_url,
                 write::absolutize(&output),
             ),
@@ -375,6 +385,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
                 actors: last.actors,
                 files: last.files,
                 drafts_skipped: 0,
+                held_back: 0,
+                next_due: None,
                 written: 0,
                 unchanged: last.files,
                 removed: 0,
@@ -417,14 +429,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     };
     rendered.timings.write = clock.elapsed();
     let summary = summary(&rendered, output, report, started.elapsed());
-    let record = manifest.map(|manifest| cache::SourceRecord {
-        manifest,
-        articles: summary.articles,
-        explainers: summary.explainers,
-        actors: summary.actors,
-        pages: summary.pages,
-        files: summary.files,
-    });
+    // A site with articles dated in the future changes with the clock, not
+    // only with its sources: without a record, the next build never
+    // takes the unchanged-sources shortcut (page fingerprints still spare
+    // the unchanged pages).
+    let timeless =
+        rendered.site.held_back == 0 && rendered.site.articles.iter().all(|a| !a.scheduled);
+    let record = manifest
+        .filter(|_| timeless)
+        .map(|manifest| cache::SourceRecord {
+            manifest,
+            articles: summary.articles,
+            explainers: summary.explainers,
+            actors: summary.actors,
+            pages: summary.pages,
+            files: summary.files,
+        });
     cache::BuildCache::save(
         &options.root,
         &summary.output,
@@ -461,6 +481,8 @@ fn summary(
         actors: s.actors.len(),
         files: rendered.written.len() + rendered.same.len() + rendered.unchanged.len(),
         drafts_skipped: s.drafts_skipped,
+        held_back: s.held_back,
+        next_due: s.next_due,
         written: report.written,
         unchanged: report.unchanged,
         removed: report.removed,

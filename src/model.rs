@@ -7,16 +7,24 @@ use std::fmt;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The three kinds of content, each a folder under `content/`.
+/// The kinds of content, each a folder under `content/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Section {
     Articles,
     Notes,
     Actors,
+    /// Standalone pages (About, Corrections policy), published at the
+    /// output root as `<slug>/`.
+    Pages,
 }
 
 impl Section {
-    pub const ALL: [Section; 3] = [Section::Articles, Section::Notes, Section::Actors];
+    pub const ALL: [Section; 4] = [
+        Section::Articles,
+        Section::Notes,
+        Section::Actors,
+        Section::Pages,
+    ];
 
     /// The folder name under `content/`, also used in `[[notes/slug]]`.
     pub fn folder(self) -> &'static str {
@@ -24,15 +32,18 @@ impl Section {
             Section::Articles => "articles",
             Section::Notes => "notes",
             Section::Actors => "actors",
+            Section::Pages => "pages",
         }
     }
 
-    /// The folder name in the output (notes become explainers).
+    /// The folder name in the output (notes become explainers; standalone
+    /// pages have none: they sit at the root).
     pub fn output_folder(self) -> &'static str {
         match self {
             Section::Articles => "articles",
             Section::Notes => "explainers",
             Section::Actors => "actors",
+            Section::Pages => "",
         }
     }
 
@@ -46,6 +57,7 @@ impl Section {
             Section::Articles => "article",
             Section::Notes => "note",
             Section::Actors => "actor",
+            Section::Pages => "page",
         }
     }
 }
@@ -179,6 +191,18 @@ impl Date {
             day: instant.date_naive(),
             instant: Some(instant),
         })
+    }
+
+    /// Whether a page with this date is still to come at `now` (the
+    /// build's clock, with its local offset): a date with a time is due
+    /// from that instant, a date alone from that day on the build
+    /// machine's calendar (so a day written in the newsroom's time zone is
+    /// due all that day, not from midnight UTC).
+    pub fn is_after(&self, now: DateTime<FixedOffset>) -> bool {
+        match self.instant {
+            Some(i) => i > now,
+            None => self.day > now.date_naive(),
+        }
     }
 
     /// The instant this date stands for: the given time, or 00:00 UTC of

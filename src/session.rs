@@ -29,6 +29,8 @@ pub enum Rebuild {
         timings: crate::Timings,
         /// The path of the site's `base_url` (`/` or `/repo/`).
         base_path: String,
+        /// Articles dated in the future left out, and when the first is due.
+        held_back: (usize, Option<crate::model::Date>),
     },
     /// The content has errors; the previous output is untouched.
     Failed(Diagnostics),
@@ -159,9 +161,12 @@ impl Session {
         let mut new_digests = None;
         let choose = |site: &Site| {
             let digests = affected::digests(site);
-            let pages = last.as_ref().map(|(old, old_digests)| {
-                affected::affected_pages(old, old_digests, site, &digests)
-            });
+            let pages = last
+                .as_ref()
+                .filter(|(old, _)| !affected::menus_changed(old, site))
+                .map(|(old, old_digests)| {
+                    affected::affected_pages(old, old_digests, site, &digests)
+                });
             new_digests = Some(digests);
             pages
         };
@@ -225,6 +230,7 @@ impl Session {
         let pages = rendered.pages();
         let timings = rendered.timings;
         let base_path = rendered.site.config.base_path().to_string();
+        let held_back = (rendered.site.held_back, rendered.site.next_due);
         self.last = new_digests.map(|d| (rendered.site, d));
         // Freeing a large site takes milliseconds the served page need not wait for.
         if let Some(old) = last {
@@ -236,6 +242,7 @@ impl Session {
             elapsed: started.elapsed(),
             timings,
             base_path,
+            held_back,
         }
     }
 }

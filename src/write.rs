@@ -72,6 +72,11 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
                 );
                 continue;
             }
+            // The generated `_redirects` (of `aliases`) already starts
+            // with the site's own rules.
+            if path == "_redirects" && generated.contains(path.as_str()) {
+                continue;
+            }
             if generated.contains(path.as_str()) {
                 errors.push(
                     Diagnostic::in_file(

@@ -68,7 +68,7 @@ class Page(HTMLParser):
         elif tag == "title":
             self._in, self._buf = "title", []
         elif tag == "meta":
-            key = a.get("property") or a.get("name")
+            key = a.get("property") or a.get("name") or a.get("http-equiv")
             if key:
                 self.meta.setdefault(key, []).append(a.get("content", ""))
         elif tag == "link":
@@ -102,6 +102,22 @@ class Page(HTMLParser):
     def one(self, key):
         values = self.meta.get(key, [])
         return values[0] if len(values) == 1 else None
+
+
+def is_redirect(page):
+    return page.one("robots") == "noindex" and page.one("refresh") is not None
+
+
+def check_redirect(t, rel, page, base):
+    """A page at an old URL (`aliases`): a relative refresh, the target's
+    absolute canonical URL and noindex."""
+    where = rel
+    t.check(f"{where}: lang", bool(page.lang))
+    t.check(f"{where}: one non-empty <title>", len(page.titles) == 1 and page.titles[0].strip())
+    target = (page.one("refresh") or "").partition("url=")[2]
+    t.check(f"{where}: refresh to a relative URL", target and "://" not in target, target)
+    canonical = (page.links.get("canonical") or [""])[0]
+    t.check(f"{where}: absolute canonical URL", canonical.startswith(base), canonical)
 
 
 def check_page(t, site, rel, page, base, logo):
@@ -245,8 +261,12 @@ def main():
         pages[rel] = Page(path.read_text(encoding="utf-8"))
     base = (pages["index.html"].links.get("canonical") or [""])[0]
     t.check("front page canonical is the base URL", base.startswith("http") and base.endswith("/"), base)
-    for rel, page in pages.items():
-        check_page(t, site, rel, page, base, logo)
+    for rel, page in list(pages.items()):
+        if is_redirect(page):
+            check_redirect(t, rel, page, base)
+            del pages[rel]
+        else:
+            check_page(t, site, rel, page, base, logo)
     articles = {r: p for r, p in pages.items() if r.startswith("articles/") and r != "articles/index.html"}
     check_feed(t, site, base, articles)
     check_sitemap(t, site, base, pages)

@@ -363,7 +363,17 @@ fn new_creates_files_that_build() {
     )
     .unwrap();
     assert!(article.contains(&format!("date = {today}")));
+    assert!(article.contains("\ndraft = true\n"), "new files are drafts");
     site.build_ok();
+    assert!(
+        !site
+            .root()
+            .join("public/articles/france-begins-withdrawal")
+            .exists(),
+        "a draft is not published"
+    );
+    let out = site.run(&["build", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     let html = site.out("articles/france-begins-withdrawal/index.html");
     assert!(
         html.contains("The first thing a reader needs to know."),

@@ -65,6 +65,31 @@ fn every_edit_matches_a_full_build() {
         ("content/notes/standoff.md", Some("+++\ntitle = \"The standoff\"\nactors = [\"itte\"]\n[[timeline]]\ndate = \"2023-08-25\"\ntext = \"Ultimatum for Sylvain Itte.\"\n+++\n## Xref cards\n\nBody.\n")),
         ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03\nactors = [\"macron\"]\n+++\nThree, see [[standoff#Xref cards]].\n")),
         ("content/notes/standoff.md", Some("+++\ntitle = \"The standoff\"\nactors = [\"itte\"]\n[[timeline]]\ndate = \"2023-08-25\"\ntext = \"Ultimatum for Sylvain Itte.\"\n+++\n## Xref cards {#cards}\n\nBody.\n")),
+        // Standalone pages: new in the header menu (on every page), retitled,
+        // moved to the footer, reordered, a body edit, then deleted.
+        ("content/pages/about.md", Some("+++\ntitle = \"About\"\nmenu = \"header\"\n+++\nWe cover [[three]].\n")),
+        ("content/pages/about.md", Some("+++\ntitle = \"About us\"\nmenu = \"header\"\n+++\nWe cover [[three]].\n")),
+        ("content/pages/ethics.md", Some("+++\ntitle = \"Ethics\"\nmenu = \"footer\"\nmenu_order = 2\n+++\nRules.\n")),
+        ("content/pages/about.md", Some("+++\ntitle = \"About us\"\nmenu = \"footer\"\nmenu_order = 3\n+++\nWe cover [[three]].\n")),
+        ("content/pages/about.md", Some("+++\ntitle = \"About us\"\nmenu = \"footer\"\nmenu_order = 1\n+++\nWe cover [[three]].\n")),
+        ("content/pages/ethics.md", Some("+++\ntitle = \"Ethics\"\nmenu = \"footer\"\nmenu_order = 2\n+++\nNew rules.\n")),
+        // The article a page links to is renamed: the page's body follows.
+        ("content/articles/three.md", Some("+++\ntitle = \"Three, again\"\ndate = 2023-09-03\nactors = [\"macron\"]\n+++\nThree, see [[standoff#Xref cards]].\n")),
+        // Aliases: added, the page retitled (its redirect page says the
+        // title), one alias renamed, all removed.
+        ("content/pages/about.md", Some("+++\ntitle = \"About us\"\nmenu = \"footer\"\naliases = [\"about-us\", \"articles/2020/about\"]\n+++\nWe cover [[three]].\n")),
+        ("content/articles/one.md", Some("+++\ntitle = \"One, renamed\"\ndate = 2023-09-05\ntopics = [\"Niger\"]\nbackground = [\"standoff\"]\naliases = [\"one-old\"]\n+++\nMacron spoke.\n")),
+        ("content/articles/one.md", Some("+++\ntitle = \"One, again\"\ndate = 2023-09-05\ntopics = [\"Niger\"]\nbackground = [\"standoff\"]\naliases = [\"one-older\"]\n+++\nMacron spoke.\n")),
+        ("content/pages/about.md", Some("+++\ntitle = \"About\"\nmenu = \"footer\"\n+++\nWe cover [[three]].\n")),
+        ("content/articles/one.md", Some("+++\ntitle = \"One, again\"\ndate = 2023-09-05\ntopics = [\"Niger\"]\nbackground = [\"standoff\"]\n+++\nMacron spoke.\n")),
+        ("content/pages/about.md", None),
+        // A country: named, then given a profile (the name becomes a
+        // link), then renamed away; a sort name.
+        ("content/actors/itte.md", Some("+++\nname = \"Sylvain Itte\"\nkind = \"person\"\ncountry = \"France\"\nsort_name = \"Itte\"\n+++\nDiplomat.\n")),
+        ("content/actors/france.md", Some("+++\nname = \"France\"\nkind = \"country\"\n+++\nA country.\n")),
+        ("content/actors/france.md", Some("+++\nname = \"French Republic\"\nkind = \"country\"\n+++\nA country.\n")),
+        ("content/actors/itte.md", Some("+++\nname = \"Sylvain Itte\"\nkind = \"person\"\ncountry = \"French Republic\"\nsort_name = \"Aaa\"\n+++\nDiplomat.\n")),
+        ("content/actors/france.md", None),
     ];
     for (i, (path, text)) in edits.iter().enumerate() {
         let full = root.join(path);

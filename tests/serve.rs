@@ -1283,3 +1283,26 @@ fn more_than_one_host_header_is_refused() {
     }
     assert!(server.get("/articles/deal/").has("A deal is struck"));
 }
+
+#[test]
+fn the_preview_holds_back_future_articles_unless_asked() {
+    let site = Site::new(SITE);
+    site.write(
+        "content/articles/embargo.md",
+        "+++\ntitle = \"An embargoed story\"\ndate = 2999-03-04\n+++\nNot yet.\n",
+    );
+    let server = Server::start(site.root(), &[]);
+    assert_eq!(server.get("/articles/embargo/").status, 404);
+    server.wait_for("/", "the log", |_| server.log().contains("held back"));
+    assert!(
+        server
+            .log()
+            .contains("1 article dated in the future held back; the next is due 2999-03-04"),
+        "{}",
+        server.log()
+    );
+    drop(server);
+    let server = Server::start(site.root(), &["--future"]);
+    let page = server.get("/articles/embargo/");
+    assert!(page.has("<p class=\"status-badge\">Scheduled</p>"));
+}

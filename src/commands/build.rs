@@ -14,6 +14,7 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
+        future: args.future,
         take_over: args.take_over,
     };
     match build(&options) {
@@ -31,6 +32,17 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                     display_path(&s.output),
                     file_counts(&s),
                 );
+                if let (n @ 1.., Some(next)) = (s.held_back, s.next_due) {
+                    eprintln!(
+                        "{} held back; the next is due {} (build with --future to include them)",
+                        counted(
+                            n,
+                            "article dated in the future",
+                            "articles dated in the future"
+                        ),
+                        next.rfc3339()
+                    );
+                }
                 if let Some(warning) = robots_warning(&s) {
                     eprintln!("{warning}");
                 }

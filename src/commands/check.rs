@@ -7,6 +7,7 @@ use crate::{check, BuildOptions};
 pub fn run(args: CheckArgs, verbosity: Verbosity) -> i32 {
     let mut options = BuildOptions::new(args.root.clone());
     options.drafts = args.drafts;
+    options.future = args.future;
     match check(&options) {
         Ok(s) => {
             if verbosity != Verbosity::Quiet {

@@ -30,6 +30,11 @@ pub fn run(args: InitArgs, verbosity: Verbosity) -> i32 {
     }
 }
 
+/// The icon a new site starts with (replace `static/favicon.svg`): a
+/// speech mark on a dark blue square, legible at 16 px.
+const DEFAULT_ICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d3557"/><path d="M9 9h14a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-7l-5 4v-4H9a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2z" fill="#fff"/></svg>
+"##;
+
 pub fn init(dir: &Path, today: &str) -> Result<(), (i32, String)> {
     if dir.is_file() {
         return Err((EXIT_USAGE, format!("{} is a file", display_path(dir))));
@@ -73,7 +78,7 @@ pub fn init(dir: &Path, today: &str) -> Result<(), (i32, String)> {
         .filter(|n| !n.is_empty() && n != "." && n != "..")
         .unwrap_or_else(|| "My explainers".into());
     let title = toml::Value::String(name).to_string();
-    let files: [(&str, String); 5] = [
+    let files: [(&str, String); 7] = [
         (
             "site.toml",
             format!(
@@ -140,6 +145,21 @@ coverage. Each one gets a profile listing every story it appears in.
 "#
             .to_string(),
         ),
+        (
+            "content/pages/about.md",
+            r#"+++
+title = "About"
+summary = "Who writes this site, and how."
+menu = "footer"
++++
+
+Standalone pages live in `content/pages/` and are published at the
+site's root (this one at `about/`). `menu = "header"` or `"footer"` links
+a page from every page of the site.
+"#
+            .to_string(),
+        ),
+        ("static/favicon.svg", DEFAULT_ICON.to_string()),
     ];
     for (path, text) in files {
         let target = dir.join(path);

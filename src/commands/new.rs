@@ -1,5 +1,6 @@
-//! `explainer new article|note|actor "Title"`: writes a new content file
-//! with its front matter filled in and today's date, ready to build.
+//! `explainer new article|note|actor|page "Title"`: writes a new content
+//! file with its front matter filled in and today's date, as a draft
+//! (`draft = true`), so nothing half-written is published by accident.
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +18,10 @@ pub fn run(args: NewArgs, verbosity: Verbosity) -> i32 {
     match create(&args.root, args.kind, &args.title, &today) {
         Ok(path) => {
             if verbosity != Verbosity::Quiet {
-                eprintln!("created {}", display_path(&path));
+                eprintln!(
+                    "created {} as a draft: preview it with `explainer serve --drafts`, publish it by removing `draft = true`",
+                    display_path(&path)
+                );
             }
             0
         }
@@ -73,6 +77,7 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
         NewKind::Article => "articles",
         NewKind::Note => "notes",
         NewKind::Actor => "actors",
+        NewKind::Page => "pages",
     };
     let dir = root.join("content").join(section);
     let path = dir.join(format!("{slug}.md"));
@@ -129,7 +134,7 @@ fn template(kind: NewKind, title: &str, today: &str) -> String {
             r#"+++
 title = {t}
 date = {today}
-# summary = "One sentence for lists, feeds and search results."
+{DRAFT}# summary = "One sentence for lists, feeds and search results."
 authors = []
 topics = []
 # Actor and note slugs, e.g. ["emmanuel-macron"]; actors named in the
@@ -152,7 +157,7 @@ Write the lead paragraph here.
             r#"+++
 title = {t}
 date = {today}
-# summary = "One sentence on what this explainer covers."
+{DRAFT}# summary = "One sentence on what this explainer covers."
 actors = []
 related = []
 # [[timeline]]
@@ -166,7 +171,7 @@ Explain the background here.
         NewKind::Actor => format!(
             r#"+++
 name = {t}
-# person, organization, country, group or place
+{DRAFT}# person, organization, country, group or place
 kind = "person"
 # role = "One line, e.g. President of France"
 # Other names the text may use; each is linked to this profile.
@@ -180,12 +185,43 @@ related = []
 Write the profile here.
 "#
         ),
+        NewKind::Page => format!(
+            r#"+++
+title = {t}
+{DRAFT}# summary = "One sentence for search results and link previews."
+# Linked from every page: "header", "footer" or "none".
+menu = "none"
++++
+
+Write the page here.
+"#
+        ),
     }
 }
+
+/// The first lines of every new file: it is built only with `--drafts`
+/// until the writer removes them.
+const DRAFT: &str =
+    "# A draft: built only with --drafts. Remove this line to publish.\ndraft = true\n";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_new_file_is_a_draft_that_parses() {
+        for kind in [
+            NewKind::Article,
+            NewKind::Note,
+            NewKind::Actor,
+            NewKind::Page,
+        ] {
+            let text = template(kind, "A title", "2026-11-28");
+            let front = text.split("+++").nth(1).unwrap();
+            let table: toml::Table = toml::from_str(front).unwrap();
+            assert_eq!(table["draft"], toml::Value::Boolean(true), "{kind:?}");
+        }
+    }
 
     #[test]
     fn titles_are_quoted_safely() {

@@ -13,6 +13,7 @@ pub fn run(args: ServeArgs, verbosity: Verbosity) -> i32 {
             output: args.output,
             base_url: None,
             drafts: args.drafts,
+            future: args.future,
             take_over: args.take_over,
         },
         bind: args.bind,

@@ -988,6 +988,9 @@ pub struct ArticleMeta {
     pub draft: bool,
     #[serde(default)]
     pub slug: Option<String>,
+    /// Old URLs of the page, each redirected to it (see `resolve::redirects`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 pub const ARTICLE_KEYS: &[&str] = &[
@@ -1006,6 +1009,7 @@ pub const ARTICLE_KEYS: &[&str] = &[
     "corrections",
     "draft",
     "slug",
+    "aliases",
     "name",
     "url",
     "text",
@@ -1032,10 +1036,14 @@ pub struct NoteMeta {
     pub draft: bool,
     #[serde(default)]
     pub slug: Option<String>,
+    /// Old URLs of the page, each redirected to it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 pub const NOTE_KEYS: &[&str] = &[
-    "title", "summary", "date", "updated", "actors", "related", "timeline", "draft", "slug", "text",
+    "title", "summary", "date", "updated", "actors", "related", "timeline", "draft", "slug",
+    "aliases", "text",
 ];
 
 /// Front matter of `content/actors/**.md`.
@@ -1065,6 +1073,14 @@ pub struct ActorMeta {
     pub draft: bool,
     #[serde(default)]
     pub slug: Option<String>,
+    /// Old URLs of the profile, each redirected to it (`aliases` are the
+    /// other names an actor goes by).
+    #[serde(default)]
+    pub url_aliases: Vec<String>,
+    /// What a person is sorted by (`"Gaulle, Charles de"`); by default
+    /// the last word of the name.
+    #[serde(default)]
+    pub sort_name: Option<String>,
 }
 
 pub const ACTOR_KEYS: &[&str] = &[
@@ -1080,8 +1096,60 @@ pub const ACTOR_KEYS: &[&str] = &[
     "related",
     "draft",
     "slug",
+    "url_aliases",
+    "sort_name",
     "url",
 ];
+
+/// Front matter of `content/pages/**.md` (standalone pages: About,
+/// Corrections policy).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Which site menu links to the page; none by default.
+    #[serde(default)]
+    pub menu: MenuPlace,
+    /// Its place in that menu: lower comes first, then by title.
+    #[serde(default)]
+    pub menu_order: i64,
+    /// Old URLs of the page, each redirected to it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "menu",
+    "menu_order",
+    "aliases",
+];
+
+/// Where a standalone page is linked from on every page: `menu = "header"`
+/// (the section navigation), `"footer"` or `"none"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MenuPlace {
+    Header,
+    Footer,
+    #[default]
+    None,
+}
 
 /// Reads a date from a string, or from TOML's native date value
 /// (`date = 2023-07-26` without quotes), which the TOML deserializer hands

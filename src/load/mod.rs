@@ -17,7 +17,9 @@ use serde::de::DeserializeOwned;
 use crate::config::Config;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::model::{slugify, Section, Slug, MAX_SLUG_BYTES};
-use front_matter::{ActorMeta, ArticleMeta, NoteMeta, ACTOR_KEYS, ARTICLE_KEYS, NOTE_KEYS};
+use front_matter::{
+    ActorMeta, ArticleMeta, NoteMeta, PageMeta, ACTOR_KEYS, ARTICLE_KEYS, NOTE_KEYS, PAGE_KEYS,
+};
 
 /// One content file, parsed: where it came from, its slug, its typed
 /// front matter and where its body starts.
@@ -80,9 +82,18 @@ pub struct LoadedSite {
     pub articles: Vec<Arc<Page<ArticleMeta>>>,
     pub notes: Vec<Arc<Page<NoteMeta>>>,
     pub actors: Vec<Arc<Page<ActorMeta>>>,
+    /// Standalone pages (`content/pages/`).
+    pub pages: Vec<Arc<Page<PageMeta>>>,
     pub templates: Vec<TemplateFile>,
     /// Drafts left out of this build, so a reference to one can say so.
     pub drafts: Vec<(Section, Slug)>,
+    /// Articles dated after the build's clock, left out of this build
+    /// (without `--future`), with their dates.
+    pub held_back: Vec<(Slug, crate::model::Date)>,
+    /// Articles dated after the build's clock, built because `--future`
+    /// was given: they are marked "Scheduled" and stay out of the feed and
+    /// the sitemap.
+    pub scheduled: Vec<Slug>,
     /// Pages that failed to load (by section and file stem). Their errors
     /// are already reported; references to them are not reported again.
     pub unavailable: Vec<(Section, String)>,
@@ -92,6 +103,10 @@ pub struct LoadedSite {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub include_drafts: bool,
+    /// Build articles dated after `now` too (`--future`).
+    pub include_future: bool,
+    /// The build's clock, with the local offset; `None` reads it.
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// The output folder was given on the command line, so `output_dir`
     /// of `site.toml` is not used (nor checked against the site folder).
     pub output_given: bool,
@@ -141,6 +156,7 @@ pub enum Loaded {
     Article(Arc<Page<ArticleMeta>>),
     Note(Arc<Page<NoteMeta>>),
     Actor(Arc<Page<ActorMeta>>),
+    Standalone(Arc<Page<PageMeta>>),
     /// The file could not be read or parsed; the stem stands in for its slug.
     Failed(Section, String, Vec<Diagnostic>),
     /// A page whose front matter has problems, loaded with the bad values
@@ -217,10 +233,16 @@ impl ContentFiles {
             articles: Vec::new(),
             notes: Vec::new(),
             actors: Vec::new(),
+            pages: Vec::new(),
             templates,
             drafts: Vec::new(),
+            held_back: Vec::new(),
+            scheduled: Vec::new(),
             unavailable: Vec::new(),
         };
+        let now = options
+            .now
+            .unwrap_or_else(|| chrono::Local::now().fixed_offset());
         for loaded in self.files.values() {
             let loaded = match loaded {
                 Loaded::Flawed(page, problems) => {
@@ -233,6 +255,7 @@ impl ContentFiles {
                 Loaded::Article(p) => (p.meta.draft, Section::Articles, &p.slug),
                 Loaded::Note(p) => (p.meta.draft, Section::Notes, &p.slug),
                 Loaded::Actor(p) => (p.meta.draft, Section::Actors, &p.slug),
+                Loaded::Standalone(p) => (p.meta.draft, Section::Pages, &p.slug),
                 Loaded::Failed(section, stem, e) => {
                     errors.extend(e.iter().cloned());
                     site.unavailable.push((*section, stem.clone()));
@@ -244,10 +267,20 @@ impl ContentFiles {
                 site.drafts.push((section, slug.clone()));
                 continue;
             }
+            if let Loaded::Article(p) = loaded {
+                if p.meta.date.is_after(now) {
+                    if !options.include_future {
+                        site.held_back.push((slug.clone(), p.meta.date));
+                        continue;
+                    }
+                    site.scheduled.push(slug.clone());
+                }
+            }
             match loaded {
                 Loaded::Article(p) => site.articles.push(p.clone()),
                 Loaded::Note(p) => site.notes.push(p.clone()),
                 Loaded::Actor(p) => site.actors.push(p.clone()),
+                Loaded::Standalone(p) => site.pages.push(p.clone()),
                 Loaded::Failed(..) | Loaded::Flawed(..) => {}
             }
         }
@@ -308,7 +341,7 @@ fn collect_content_files(
             None if entry.depth() == 1 && (entry.file_type().is_dir() || is_md) => {
                 let folders = Section::ALL.map(|s| s.folder());
                 let help = did_you_mean(&first, folders).unwrap_or_else(|| {
-                    "pages live in content/articles, content/notes or content/actors".into()
+                    "pages live in content/articles, content/notes, content/actors or content/pages".into()
                 });
                 errors.push(
                     Diagnostic::in_file(
@@ -585,6 +618,10 @@ pub(crate) fn parse_section_page(
         Section::Actors => {
             let (page, problems) = parse_page(file, ACTOR_KEYS, |m: &ActorMeta| m.slug.clone());
             (page.map(|p| Loaded::Actor(Arc::new(p))), problems)
+        }
+        Section::Pages => {
+            let (page, problems) = parse_page(file, PAGE_KEYS, |m: &PageMeta| m.slug.clone());
+            (page.map(|p| Loaded::Standalone(Arc::new(p))), problems)
         }
     };
     if !refused.is_empty() {

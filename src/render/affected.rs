@@ -85,6 +85,7 @@ impl<'s> Hashing<'s> {
                 Section::Articles => self.site.articles[id].slug.as_str(),
                 Section::Notes => self.site.notes[id].slug.as_str(),
                 Section::Actors => self.site.actors[id].slug.as_str(),
+                Section::Pages => self.site.pages[id].slug.as_str(),
             };
             self.add(slug);
         }
@@ -169,6 +170,7 @@ pub fn digests(site: &Site) -> SiteDigests {
             .add(x.events.len());
         let relations = h.take();
         h.add((x.body_hash, &x.aliases, x.born, &x.country))
+            .add(x.country_actor.map(|c| site.actors[c].slug.as_str()))
             .image(x.image.as_ref());
         for l in &x.links {
             h.add((&l.name, &l.url));
@@ -178,8 +180,19 @@ pub fn digests(site: &Site) -> SiteDigests {
             h.digest(card, relations),
         )
     });
+    let pages = site.pages.par_iter().map(|p| {
+        let mut h = Hashing::new(site);
+        h.add((&p.title, &p.summary)).date(p.date).date(p.updated);
+        let card = h.take();
+        let relations = h.take();
+        h.add((p.body_hash, p.draft));
+        (
+            (Section::Pages, p.slug.to_string()),
+            h.digest(card, relations),
+        )
+    });
     let mut entities = HashMap::default();
-    entities.par_extend(articles.chain(notes).chain(actors));
+    entities.par_extend(articles.chain(notes).chain(actors).chain(pages));
     let topics = site
         .topics
         .iter()
@@ -211,6 +224,10 @@ pub fn affected_pages(
     .into_iter()
     .map(String::from)
     .collect();
+    // Redirects are few and tiny, and follow their page's title and
+    // slug: always rendered again.
+    pages.insert("_redirects".into());
+    pages.extend(new.redirects.iter().map(|r| r.from.clone()));
     let keys: HashSet<&(Section, String)> = old_digests
         .entities
         .keys()
@@ -248,9 +265,16 @@ pub fn affected_pages(
     pages
 }
 
+/// Whether the header or footer menu differs between two sites: both are
+/// on every page, so every page must be rendered again.
+pub fn menus_changed(old: &Site, new: &Site) -> bool {
+    super::menus(old) != super::menus(new)
+}
+
 fn in_feed(site: &Site, slug: &str) -> bool {
     site.articles
         .iter()
+        .filter(|a| a.is_public())
         .take(FEED_ENTRIES)
         .any(|a| a.slug.as_str() == slug)
 }
@@ -295,6 +319,9 @@ fn neighbours(site: &Site, section: Section, slug: &str, pages: &mut HashSet<Str
                     .for_each(|&x| add(Section::Actors, site.actors[x].slug.as_str()));
             }
         }
+        // A standalone page is linked only from the menus, which are on
+        // every page: a change to them is `menus_changed`.
+        Section::Pages => {}
         Section::Actors => {
             let Some(x) = site.actors.iter().find(|x| x.slug.as_str() == slug) else {
                 return;

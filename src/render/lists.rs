@@ -59,19 +59,39 @@ impl<'a> Renderer<'a> {
         struct Group<'a> {
             label: &'static str,
             id: &'static str,
-            actors: Vec<ActorCard<'a>>,
+            actors: Vec<IndexCard<'a>>,
         }
+        /// An actor card with the profile's image.
+        #[derive(Serialize)]
+        struct IndexCard<'a> {
+            #[serde(flatten)]
+            card: ActorCard<'a>,
+            image: Option<ImageView<'a>>,
+        }
+        let card = |a: &'a Actor| IndexCard {
+            card: ActorCard::new(a, l),
+            image: a.image.as_ref().map(|i| ImageView::new(i, l)),
+        };
         let mut groups: Vec<Group> = ActorKind::ALL
             .iter()
-            .map(|k| Group {
-                label: k.plural_label(),
-                id: k.as_str(),
-                actors: s
-                    .actors
-                    .iter()
-                    .filter(|a| a.kind == Some(*k))
-                    .map(|a| ActorCard::new(a, l))
-                    .collect(),
+            .map(|k| {
+                let mut actors: Vec<&Actor> =
+                    s.actors.iter().filter(|a| a.kind == Some(*k)).collect();
+                // People by family name (`sort_name`); the rest by name,
+                // the order of `site.actors`.
+                if *k == ActorKind::Person {
+                    actors.sort_by_cached_key(|a| {
+                        (
+                            crate::model::slugify(&a.sort_name),
+                            crate::model::slugify(&a.name),
+                        )
+                    });
+                }
+                Group {
+                    label: k.plural_label(),
+                    id: k.as_str(),
+                    actors: actors.into_iter().map(card).collect(),
+                }
             })
             .collect();
         groups.push(Group {
@@ -81,7 +101,7 @@ impl<'a> Renderer<'a> {
                 .actors
                 .iter()
                 .filter(|a| a.kind.is_none())
-                .map(|a| ActorCard::new(a, l))
+                .map(card)
                 .collect(),
         });
         groups.retain(|g| !g.actors.is_empty());
@@ -230,6 +250,7 @@ impl<'a> Renderer<'a> {
         let entries: Vec<Entry> = s
             .articles
             .iter()
+            .filter(|a| a.is_public())
             .take(FEED_ENTRIES)
             .map(|a| {
                 let url = page_url(config, Section::Articles, a.slug.as_str());
@@ -281,6 +302,7 @@ impl<'a> Renderer<'a> {
         let updated = s
             .articles
             .iter()
+            .filter(|a| a.is_public())
             .map(|a| a.updated.unwrap_or(a.date))
             .max()
             .map(|d| d.rfc3339())
@@ -316,7 +338,12 @@ impl<'a> Renderer<'a> {
             lastmod: Option<String>,
         }
         // A list page changes when the newest of its pages does.
-        let newest = s.articles.iter().map(|a| a.updated.unwrap_or(a.date)).max();
+        let newest = s
+            .articles
+            .iter()
+            .filter(|a| a.is_public())
+            .map(|a| a.updated.unwrap_or(a.date))
+            .max();
         let newest_note = s.notes.iter().filter_map(|n| n.updated.or(n.date)).max();
         let mut urls = vec![Url {
             loc: config.base_url.clone(),
@@ -334,17 +361,23 @@ impl<'a> Renderer<'a> {
                 lastmod: lastmod.map(|d| d.rfc3339()),
             });
         }
-        urls.extend(s.articles.iter().map(|a| Url {
+        // Drafts and scheduled articles, built only on request for a
+        // preview, are never announced to search engines.
+        urls.extend(s.articles.iter().filter(|a| a.is_public()).map(|a| Url {
             loc: page_url(config, Section::Articles, a.slug.as_str()),
             lastmod: Some(a.updated.unwrap_or(a.date).rfc3339()),
         }));
-        urls.extend(s.notes.iter().map(|n| Url {
+        urls.extend(s.notes.iter().filter(|n| !n.draft).map(|n| Url {
             loc: page_url(config, Section::Notes, n.slug.as_str()),
             lastmod: n.updated.or(n.date).map(|d| d.rfc3339()),
         }));
-        urls.extend(s.actors.iter().map(|a| Url {
+        urls.extend(s.actors.iter().filter(|a| !a.draft).map(|a| Url {
             loc: page_url(config, Section::Actors, a.slug.as_str()),
             lastmod: None,
+        }));
+        urls.extend(s.pages.iter().filter(|p| p.is_public()).map(|p| Url {
+            loc: page_url(config, Section::Pages, p.slug.as_str()),
+            lastmod: p.updated.or(p.date).map(|d| d.rfc3339()),
         }));
         urls.extend(s.topics.iter().map(|t| {
             Url {
@@ -369,6 +402,45 @@ impl<'a> Renderer<'a> {
         self.make_job("robots.txt".into(), "robots.txt", &url, || {
             let mut context = Context::new();
             context.insert("sitemap_url", &url);
+            context
+        })
+    }
+
+    /// The page written at an old URL: a meta refresh to the page, its
+    /// canonical URL and `noindex`, with a link for readers whose browser
+    /// does not follow the refresh. Relative, so it works under any path.
+    pub(super) fn redirect(&self, r: &crate::resolve::redirects::Redirect) -> Job {
+        #[derive(Serialize)]
+        struct View<'a> {
+            title: &'a str,
+            href: String,
+            canonical: String,
+        }
+        let depth = r.from.matches('/').count();
+        let view = View {
+            title: &r.title,
+            href: Linker { depth }.dir(&r.to),
+            canonical: absolute(&self.site.config, &r.to),
+        };
+        let site = &self.site_view;
+        self.make_job(r.from.clone(), "redirect.html", &(site, &view), || {
+            let mut context = Context::new();
+            context.insert("site", site);
+            context.insert("redirect", &view);
+            context
+        })
+    }
+
+    /// `_redirects` for Netlify and Cloudflare Pages: the site's own
+    /// `static/_redirects` first, then a rule per alias.
+    pub(super) fn redirects_file(&self) -> Job {
+        let s = self.site;
+        let own = static_text(s, "_redirects");
+        let text =
+            crate::resolve::redirects::netlify_redirects(&s.redirects, s.config.base_path(), &own);
+        self.make_job("_redirects".into(), "_redirects", &text, || {
+            let mut context = Context::new();
+            context.insert("rules", &text);
             context
         })
     }

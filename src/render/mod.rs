@@ -24,7 +24,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ActorKind, Section};
 use crate::resolve::links::page_dir;
 use crate::resolve::{
-    Actor, ActorId, Article, ArticleId, Note, NoteId, Site, Topic, TopicId, CONTENT_DEPTH,
+    Actor, ActorId, Article, ArticleId, Note, NoteId, Site, StandalonePage, Topic, TopicId,
+    CONTENT_DEPTH,
 };
 use metadata::{absolute, page_url, script_safe_json};
 use views::*;
@@ -64,6 +65,68 @@ struct Common<'a> {
     /// The click-to-load embed script, relative to this page, when the
     /// page's body has an embed (else none, and no script is loaded).
     embeds_script: Option<String>,
+    /// The standalone pages linked from the header and the footer.
+    menus: MenuView,
+    /// The site's icons found in `static/`, as `<link>` attributes.
+    icons: Vec<IconLink>,
+}
+
+/// The header and footer menus of one page, with links relative to it.
+#[derive(Serialize, Default)]
+struct MenuView {
+    header: Vec<MenuLink>,
+    footer: Vec<MenuLink>,
+}
+
+#[derive(Serialize)]
+struct MenuLink {
+    title: String,
+    href: String,
+    /// The link leads to the page being shown (`aria-current="page"`).
+    current: bool,
+}
+
+/// A site icon: `<link rel="{{ rel }}" href="{{ href }}" type=...>`.
+#[derive(Serialize)]
+struct IconLink {
+    rel: &'static str,
+    href: String,
+    media_type: &'static str,
+}
+
+/// The icons a site may put in `static/`, linked from every page when
+/// present: `(file name, rel, media type)`.
+pub const SITE_ICONS: [(&str, &str, &str); 3] = [
+    ("favicon.ico", "icon", "image/x-icon"),
+    ("favicon.svg", "icon", "image/svg+xml"),
+    ("apple-touch-icon.png", "apple-touch-icon", "image/png"),
+];
+
+/// One standalone page in a menu, by slug and title, in menu order.
+#[derive(Debug, PartialEq, Eq, Clone)]
+pub(crate) struct MenuEntry {
+    pub slug: String,
+    pub title: String,
+}
+
+/// The header and the footer menus of a site: its standalone pages with
+/// `menu = "header"` or `"footer"`, by `menu_order`, then title, then slug.
+pub(crate) fn menus(site: &Site) -> (Vec<MenuEntry>, Vec<MenuEntry>) {
+    use crate::load::front_matter::MenuPlace;
+    let of = |place: MenuPlace| {
+        let mut pages: Vec<_> = site.pages.iter().filter(|p| p.menu == place).collect();
+        pages.sort_by(|a, b| {
+            (a.menu_order, &a.title, &a.slug).cmp(&(b.menu_order, &b.title, &b.slug))
+        });
+        pages
+            .into_iter()
+            .map(|p| MenuEntry {
+                slug: p.slug.to_string(),
+                title: p.title.clone(),
+            })
+            .collect()
+    };
+    (of(MenuPlace::Header), of(MenuPlace::Footer))
 }
 
 #[derive(Serialize, Clone)]
@@ -120,6 +183,11 @@ enum Page {
     Feed,
     Sitemap,
     Robots,
+    Standalone(usize),
+    /// The page at an old URL that leads to its page now.
+    Redirect(usize),
+    /// `_redirects`, when the site has redirects.
+    Redirects,
 }
 
 /// A page with its context, ready for Tera; no context when its
@@ -271,6 +339,11 @@ fn all_pages(site: &Site) -> Vec<Page> {
     pages.extend((0..site.actors.len()).map(Page::Actor));
     pages.extend((0..site.notes.len()).map(Page::Explainer));
     pages.extend((0..site.articles.len()).map(Page::Article));
+    pages.extend((0..site.pages.len()).map(Page::Standalone));
+    pages.extend((0..site.redirects.len()).map(Page::Redirect));
+    if !site.redirects.is_empty() {
+        pages.push(Page::Redirects);
+    }
     pages
 }
 
@@ -336,6 +409,10 @@ struct Renderer<'a> {
     embeds_script: String,
     /// `[extra]` of site.toml, given to every template as `extra`.
     extra: serde_json::Value,
+    /// The header and footer menus.
+    menus: (Vec<MenuEntry>, Vec<MenuEntry>),
+    /// The icons present in `static/`, as in [`SITE_ICONS`].
+    icons: Vec<(&'static str, &'static str, &'static str)>,
     /// Actors and notes by slug, for the hover cards of links in text.
     actor_slugs: HashMap<&'a str, ActorId>,
     note_slugs: HashMap<&'a str, NoteId>,
@@ -359,6 +436,8 @@ impl<'a> Renderer<'a> {
             cards_script: versioned(site, "cards.js"),
             embeds_script: versioned(site, "embeds.js"),
             extra: c.extra_for_templates(),
+            menus: menus(site),
+            icons: site_icons(site),
             actor_slugs: site
                 .actors
                 .iter()
@@ -394,6 +473,11 @@ impl<'a> Renderer<'a> {
             Page::Feed => "feed.xml".into(),
             Page::Sitemap => "sitemap.xml".into(),
             Page::Robots => "robots.txt".into(),
+            Page::Standalone(i) => {
+                page_dir(Section::Pages, s.pages[i].slug.as_str()) + "index.html"
+            }
+            Page::Redirect(i) => s.redirects[i].from.clone(),
+            Page::Redirects => "_redirects".into(),
         }
     }
 
@@ -414,6 +498,9 @@ impl<'a> Renderer<'a> {
             Page::Feed => self.feed(),
             Page::Sitemap => self.sitemap(),
             Page::Robots => self.robots(),
+            Page::Standalone(i) => self.standalone(&s.pages[i]),
+            Page::Redirect(i) => self.redirect(&s.redirects[i]),
+            Page::Redirects => self.redirects_file(),
         }
     }
 
@@ -437,6 +524,8 @@ impl<'a> Renderer<'a> {
             cards: None,
             cards_script: format!("{}{}", l.root(), self.cards_script),
             embeds_script: None,
+            menus: self.menu_view(|dir| l.dir(dir)),
+            icons: self.icon_links(&l.root()),
         }
     }
 
@@ -445,6 +534,36 @@ impl<'a> Renderer<'a> {
     fn embeds_script(&self, depth: usize, html: &str) -> Option<String> {
         html.contains("data-embed-frame=")
             .then(|| format!("{}{}", Linker { depth }.root(), self.embeds_script))
+    }
+
+    /// The menus with each link spelt by `href` (from an output folder).
+    fn menu_view(&self, href: impl Fn(&str) -> String) -> MenuView {
+        let links = |entries: &[MenuEntry]| {
+            entries
+                .iter()
+                .map(|e| MenuLink {
+                    title: e.title.clone(),
+                    href: href(&page_dir(Section::Pages, &e.slug)),
+                    current: false,
+                })
+                .collect()
+        };
+        MenuView {
+            header: links(&self.menus.0),
+            footer: links(&self.menus.1),
+        }
+    }
+
+    /// The icon links, each path after `prefix` (the way to the root).
+    fn icon_links(&self, prefix: &str) -> Vec<IconLink> {
+        self.icons
+            .iter()
+            .map(|&(name, rel, media_type)| IconLink {
+                rel,
+                href: format!("{prefix}{name}"),
+                media_type,
+            })
+            .collect()
     }
 
     /// The hover cards for the actor and explainer links in a page's HTML
@@ -545,19 +664,46 @@ impl<'a> Renderer<'a> {
 /// has one, else the built-in file: the same bytes `write::collect_static`
 /// publishes under that name.
 fn versioned(site: &Site, name: &str) -> String {
-    let path = site.root.join("static").join(name);
-    // Never read through a link out of the site (the build refuses it).
-    let inside = site
-        .root
-        .canonicalize()
-        .ok()
-        .is_some_and(|root| crate::load::link_out_of_site(&root, &site.root, &path).is_none());
-    let own = inside.then(|| std::fs::read(&path).ok()).flatten();
+    let own = static_bytes(site, name);
     let builtin = theme::builtin_static()
         .find(|(p, _)| p == name)
         .map(|(_, b)| b)
         .unwrap_or_default();
     theme::hashed_name(name, own.as_deref().unwrap_or(builtin))
+}
+
+/// The icons of [`SITE_ICONS`] present in the site's `static/` folder
+/// (never through a link out of the site, which the build refuses).
+fn site_icons(site: &Site) -> Vec<(&'static str, &'static str, &'static str)> {
+    let Ok(root) = site.root.canonicalize() else {
+        return Vec::new();
+    };
+    SITE_ICONS
+        .into_iter()
+        .filter(|(name, _, _)| {
+            let path = site.root.join("static").join(name);
+            path.is_file() && crate::load::link_out_of_site(&root, &site.root, &path).is_none()
+        })
+        .collect()
+}
+
+/// The site's own `static/<name>`, if it has one (never read through a
+/// link out of the site, which the build refuses).
+fn static_bytes(site: &Site, name: &str) -> Option<Vec<u8>> {
+    let path = site.root.join("static").join(name);
+    let inside = site
+        .root
+        .canonicalize()
+        .ok()
+        .is_some_and(|root| crate::load::link_out_of_site(&root, &site.root, &path).is_none());
+    inside.then(|| std::fs::read(&path).ok()).flatten()
+}
+
+/// [`static_bytes`] as text (empty when absent; invalid UTF-8 replaced).
+fn static_text(site: &Site, name: &str) -> String {
+    static_bytes(site, name)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
 }
 
 /// A short, stable fingerprint of a file, so a changed stylesheet gets a

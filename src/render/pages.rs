@@ -111,6 +111,8 @@ impl<'a> Renderer<'a> {
             topics: Vec<TopicLink<'a>>,
             image: Option<ImageView<'a>>,
             draft: bool,
+            /// Dated in the future, built under `--future`.
+            scheduled: bool,
         }
         #[derive(Serialize)]
         struct CorrectionView<'a> {
@@ -176,6 +178,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             image: a.image.as_ref().map(|i| ImageView::new(i, l)),
             draft: a.draft,
+            scheduled: a.scheduled,
         };
         let config = &s.config;
         let url = page_url(config, Section::Articles, a.slug.as_str());
@@ -240,6 +243,7 @@ impl<'a> Renderer<'a> {
             actors: Vec<ActorCard<'a>>,
             related: Vec<NoteCard<'a>>,
             cited_by: Vec<ArticleCard<'a>>,
+            draft: bool,
         }
         let mut cited: Vec<usize> = n.cited_by.clone();
         cited.sort();
@@ -271,6 +275,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|&a| ArticleCard::new(&s.articles[a], l))
                 .collect(),
+            draft: n.draft,
         };
         let config = &s.config;
         let url = page_url(config, Section::Notes, n.slug.as_str());
@@ -319,6 +324,9 @@ impl<'a> Renderer<'a> {
             born_iso: Option<String>,
             born_human: Option<String>,
             country: Option<&'a str>,
+            /// The country's profile, when the site has a country actor
+            /// of that name.
+            country_href: Option<String>,
             image: Option<ImageView<'a>>,
             links: Vec<LinkView<'a>>,
             body: &'a str,
@@ -326,6 +334,7 @@ impl<'a> Renderer<'a> {
             articles: Vec<ArticleCard<'a>>,
             explainers: Vec<NoteCard<'a>>,
             events: Vec<EventView<'a>>,
+            draft: bool,
         }
         let mut articles = a.articles.clone();
         articles.sort();
@@ -337,6 +346,9 @@ impl<'a> Renderer<'a> {
             born_iso: a.born.map(|b| b.iso()),
             born_human: a.born.map(|b| b.human()),
             country: a.country.as_deref(),
+            country_href: a
+                .country_actor
+                .map(|c| l.page(Section::Actors, s.actors[c].slug.as_str())),
             image: a.image.as_ref().map(|i| ImageView::new(i, l)),
             links: a
                 .links
@@ -366,6 +378,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|&e| EventView::new(s, &s.events[e], l))
                 .collect(),
+            draft: a.draft,
         };
         let config = &s.config;
         let url = page_url(config, Section::Actors, a.slug.as_str());
@@ -440,6 +453,71 @@ impl<'a> Renderer<'a> {
         };
         common.stylesheet = prefix(&self.stylesheet);
         common.cards_script = prefix(&self.cards_script);
+        common.menus = self.menu_view(|dir| prefix(&format!("{dir}index.html")));
+        common.icons = self.icon_links(&base);
         self.job("404.html".into(), "404.html", common, "not_found", &true)
+    }
+
+    pub(super) fn standalone(&self, p: &StandalonePage) -> Job {
+        /// A standalone page sits one folder below the root.
+        const DEPTH: usize = 1;
+        #[derive(Serialize)]
+        struct View<'a> {
+            title: &'a str,
+            summary: &'a str,
+            /// The summary when it was written, not derived from the body.
+            dek: Option<&'a str>,
+            date_iso: Option<String>,
+            date_human: Option<String>,
+            updated_iso: Option<String>,
+            updated_human: Option<String>,
+            body: String,
+            draft: bool,
+        }
+        let view = View {
+            title: &p.title,
+            summary: &p.summary,
+            dek: (!p.summary_derived).then_some(p.summary.as_str()),
+            date_iso: p.date.map(|d| d.html_datetime()),
+            date_human: p.date.map(|d| d.human()),
+            updated_iso: p.updated.map(|d| d.html_datetime()),
+            updated_human: p.updated.map(|d| d.human()),
+            body: rebase(&p.body_html, CONTENT_DEPTH, DEPTH),
+            draft: p.draft,
+        };
+        let config = &self.site.config;
+        let url = page_url(config, Section::Pages, p.slug.as_str());
+        let meta = Meta {
+            title: self.title(&p.title),
+            description: excerpt(&p.summary, SUMMARY_CHARS),
+            canonical: url.clone(),
+            og_type: "website",
+            json_ld: vec![script_safe_json(&metadata::breadcrumbs(&[
+                (&config.title, config.base_url.clone()),
+                (&p.title, url),
+            ]))],
+            published: p.date.map(|d| d.rfc3339()),
+            modified: p.updated.or(p.date).map(|d| d.rfc3339()),
+            ..Meta::default()
+        };
+        let mut common = self.common(DEPTH, "", meta);
+        let own = Linker { depth: DEPTH }.page(Section::Pages, p.slug.as_str());
+        for link in common
+            .menus
+            .header
+            .iter_mut()
+            .chain(&mut common.menus.footer)
+        {
+            link.current = link.href == own;
+        }
+        common.cards = self.hover_cards(std::iter::once(view.body.as_str()));
+        common.embeds_script = self.embeds_script(DEPTH, &view.body);
+        self.job(
+            page_dir(Section::Pages, p.slug.as_str()) + "index.html",
+            "page.html",
+            common,
+            "page",
+            &view,
+        )
     }
 }

@@ -203,3 +203,24 @@ pub(super) fn link_backwards(site: &mut Site) {
         }
     }
 }
+
+/// Links each actor's `country` to the country actor of that name (or
+/// alias), compared without regard to case, when the site has one.
+pub(super) fn link_countries(site: &mut Site) {
+    let mut countries: HashMap<String, usize> = HashMap::default();
+    for (i, a) in site.actors.iter().enumerate() {
+        if a.kind == Some(crate::model::ActorKind::Country) {
+            for name in std::iter::once(&a.name).chain(&a.aliases) {
+                countries.entry(name.trim().to_lowercase()).or_insert(i);
+            }
+        }
+    }
+    for (i, a) in site.actors.iter_mut().enumerate() {
+        a.country_actor = a
+            .country
+            .as_ref()
+            .and_then(|c| countries.get(&super::nfc(c.trim()).to_lowercase()))
+            .copied()
+            .filter(|&c| c != i);
+    }
+}

@@ -13,10 +13,36 @@ pub struct Target {
 }
 
 /// The output folder of a page, relative to the output root
-/// (`actors/emmanuel-macron/`).
+/// (`actors/emmanuel-macron/`, `about/` for a standalone page).
 pub fn page_dir(section: Section, slug: &str) -> String {
-    format!("{}/{}/", section.output_folder(), slug)
+    match section {
+        Section::Pages => format!("{slug}/"),
+        _ => format!("{}/{}/", section.output_folder(), slug),
+    }
 }
+
+/// The `data-xref` of a link to a page (`actors/emmanuel-macron`,
+/// `pages/about`), which hover cards and anchor fixes look up.
+pub fn xref(section: Section, slug: &str) -> String {
+    match section {
+        Section::Pages => format!("pages/{slug}"),
+        _ => format!("{}/{slug}", section.output_folder()),
+    }
+}
+
+/// The folders the site itself publishes at the output root (sections,
+/// lists, and those of search and author pages), which no standalone page
+/// may take as its slug.
+pub const ROOT_FOLDERS: &[&str] = &[
+    "actors",
+    "articles",
+    "authors",
+    "explainers",
+    "pagefind",
+    "search",
+    "topics",
+    "timeline",
+];
 
 /// A link from a page `depth` folders below the output root to a folder
 /// of the site. Links name `index.html` explicitly so the output works at
@@ -46,6 +72,8 @@ pub struct LinkTargets {
     unavailable: rustc_hash::FxHashSet<(Section, String)>,
     /// Drafts left out of this build, so a link to one can say so.
     drafts: rustc_hash::FxHashSet<(Section, String)>,
+    /// Articles dated in the future, left out of this build.
+    held_back: rustc_hash::FxHashSet<String>,
 }
 
 /// How a wikilink destination failed to resolve.
@@ -59,6 +87,8 @@ pub enum WikiError {
     Unavailable,
     /// The page is a draft left out of this build.
     Draft(Section),
+    /// The article is dated in the future and left out of this build.
+    HeldBack,
 }
 
 impl LinkTargets {
@@ -76,6 +106,10 @@ impl LinkTargets {
 
     pub fn mark_draft(&mut self, section: Section, slug: &str) {
         self.drafts.insert((section, slug.to_string()));
+    }
+
+    pub fn mark_held_back(&mut self, slug: &str) {
+        self.held_back.insert(slug.to_string());
     }
 
     pub fn info(&self, target: Target) -> &TargetInfo {
@@ -110,6 +144,11 @@ impl LinkTargets {
         match candidates.as_slice() {
             [one] => Ok(*one),
             [] if failed => Err(WikiError::Unavailable),
+            [] if section.is_none_or(|s| s == Section::Articles)
+                && self.held_back.contains(slug) =>
+            {
+                Err(WikiError::HeldBack)
+            }
             [] => match Section::ALL.into_iter().find(|s| {
                 section.is_none_or(|want| want == *s)
                     && self.drafts.contains(&(*s, slug.to_string()))

@@ -699,11 +699,10 @@ impl<'o, 'a> Renderer<'o, 'a> {
         let slug = self.options.targets.info(target).slug.as_str();
         let href = relative_href(self.options.depth, &page_dir(target.section, slug));
         format!(
-            "<a class=\"xref xref-{}\" href=\"{}\" data-xref=\"{}/{}\">",
+            "<a class=\"xref xref-{}\" href=\"{}\" data-xref=\"{}\">",
             target.section.noun(),
             href,
-            target.section.output_folder(),
-            slug
+            super::links::xref(target.section, slug)
         )
     }
 
@@ -729,6 +728,13 @@ impl<'o, 'a> Renderer<'o, 'a> {
             Err(WikiError::Draft(section)) => Some((
                 format!("broken wikilink: {} \"{page}\" is a draft", section.noun()),
                 Some("publish it (remove `draft = true`) or build with --drafts".to_string()),
+            )),
+            Err(WikiError::HeldBack) => Some((
+                format!("broken wikilink: article \"{page}\" is dated in the future"),
+                Some(
+                    "it is published from its date: link to it then, or build with --future"
+                        .to_string(),
+                ),
             )),
             Err(WikiError::Ambiguous(sections)) => Some((
                 format!("ambiguous wikilink: \"{page}\" is the slug of more than one page"),

@@ -13,6 +13,7 @@ pub mod links;
 pub mod markdown;
 mod page;
 pub mod raw_html;
+pub mod redirects;
 pub mod shortcodes;
 pub mod site;
 
@@ -25,14 +26,14 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::front_matter::{ActorMeta, ArticleMeta, NoteMeta};
+use crate::load::front_matter::{ActorMeta, ArticleMeta, NoteMeta, PageMeta};
 use crate::load::{LoadedSite, Page};
 use crate::model::{slugify, Section, Slug};
 use autolink::AutoLinker;
-use graph::{build_events, collect_topics, link_backwards};
+use graph::{build_events, collect_topics, link_backwards, link_countries};
 use links::{LinkTargets, Target, TargetInfo};
 use markdown::Rendered;
-use page::{resolve_actor, resolve_article, resolve_note, Context, SlugIndex};
+use page::{resolve_actor, resolve_article, resolve_note, resolve_page, Context, SlugIndex};
 pub use site::*;
 
 /// Every content page is rendered two folders below the output root
@@ -102,13 +103,17 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         articles,
         notes,
         actors,
+        pages,
         templates,
         drafts,
+        held_back,
+        scheduled,
         unavailable,
     } = loaded;
     let mut articles: Vec<&Page<ArticleMeta>> = articles.iter().map(|p| &**p).collect();
     let mut notes: Vec<&Page<NoteMeta>> = notes.iter().map(|p| &**p).collect();
     let mut actors: Vec<&Page<ActorMeta>> = actors.iter().map(|p| &**p).collect();
+    let mut pages: Vec<&Page<PageMeta>> = pages.iter().map(|p| &**p).collect();
 
     // Stable order first, so ids are positions in the final lists.
     articles.sort_by(|a, b| {
@@ -122,6 +127,9 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     remove_duplicate_slugs(&mut articles, &mut errors);
     remove_duplicate_slugs(&mut notes, &mut errors);
     remove_duplicate_slugs(&mut actors, &mut errors);
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    remove_duplicate_slugs(&mut pages, &mut errors);
+    remove_reserved_page_slugs(&mut pages, &mut errors);
 
     // The name matcher (the slowest part to build) is made on one core
     // while the link targets and the slug index are made on the other.
@@ -139,11 +147,17 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 info(&nfc(&p.meta.name), &p.slug),
             );
         }
+        for (i, p) in pages.iter().enumerate() {
+            targets.insert(target(Section::Pages, i), info(&p.meta.title, &p.slug));
+        }
         for (section, slug) in unavailable {
             targets.mark_unavailable(*section, slug);
         }
         for (section, slug) in drafts {
             targets.mark_draft(*section, slug.as_str());
+        }
+        for (slug, _) in held_back {
+            targets.mark_held_back(slug.as_str());
         }
         let index = SlugIndex {
             articles: articles
@@ -161,7 +175,13 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 .enumerate()
                 .map(|(i, p)| (p.slug.as_str(), i))
                 .collect(),
+            pages: pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.slug.as_str(), i))
+                .collect(),
             drafts: drafts.iter().map(|(s, slug)| (*s, slug.as_str())).collect(),
+            scheduled: scheduled.iter().map(Slug::as_str).collect(),
             unavailable: unavailable
                 .iter()
                 .map(|(s, slug)| (*s, slug.as_str()))
@@ -192,6 +212,10 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             actors
                 .iter()
                 .map(|p| (&p.slug, &p.meta.name, &p.meta.aliases))
+                .collect::<Vec<_>>(),
+            pages
+                .iter()
+                .map(|p| (&p.slug, &p.meta.title))
                 .collect::<Vec<_>>(),
             unavailable
                 .iter()
@@ -234,6 +258,11 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         .enumerate()
         .map(|(i, p)| resolve_actor(&ctx, i, p))
         .collect();
+    let mut page_results: Vec<_> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| resolve_page(&ctx, i, p))
+        .collect();
 
     // Anchors can be checked only now that every page's headings are known.
     let fixes = check_anchors(
@@ -242,11 +271,13 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             article_results.iter().map(|r| &r.anchors).collect(),
             note_results.iter().map(|r| &r.anchors).collect(),
             actor_results.iter().map(|r| &r.anchors).collect(),
+            page_results.iter().map(|r| &r.anchors).collect(),
         ],
         |t| match t.section {
             Section::Articles => &article_results[t.index].headings,
             Section::Notes => &note_results[t.index].headings,
             Section::Actors => &actor_results[t.index].headings,
+            Section::Pages => &page_results[t.index].headings,
         },
         &mut errors,
     );
@@ -273,6 +304,10 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 let a = &mut actor_results[index].value;
                 fix_anchors(&mut a.body_html, &mut a.body_hash, &fixes);
             }
+            Section::Pages => {
+                let p = &mut page_results[index].value;
+                fix_anchors(&mut p.body_html, &mut p.body_hash, &fixes);
+            }
         }
     }
 
@@ -291,8 +326,14 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         errors.extend(r.errors);
         site_actors.push(r.value);
     }
+    let mut site_pages = Vec::with_capacity(pages.len());
+    for r in page_results {
+        errors.extend(r.errors);
+        site_pages.push(r.value);
+    }
 
     let topics = collect_topics(&articles, &mut site_articles, &mut errors);
+    let redirects = collect_redirects(&articles, &notes, &actors, &pages, &topics, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -303,10 +344,14 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         notes: Vec::new(),
         actors: site_actors,
         topics,
+        pages: site_pages,
+        redirects,
         events: Vec::new(),
         templates: templates.clone(),
         root: root.clone(),
         drafts_skipped: drafts.len(),
+        held_back: held_back.len(),
+        next_due: held_back.iter().map(|(_, d)| *d).min(),
     };
     let mut pending_events = Vec::new();
     for (note_id, (note, timeline)) in site_notes.into_iter().enumerate() {
@@ -317,6 +362,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     }
     build_events(&mut site, pending_events);
     link_backwards(&mut site);
+    link_countries(&mut site);
     Ok(site)
 }
 
@@ -335,14 +381,13 @@ type AnchorFix = (String, String);
 /// heading's final id.
 fn check_anchors<'r>(
     targets: &LinkTargets,
-    anchors_by_section: [Vec<&'r Vec<FileAnchor>>; 3],
+    anchors_by_section: [Vec<&'r Vec<FileAnchor>>; 4],
     headings_of: impl Fn(Target) -> &'r Vec<markdown::Heading>,
     errors: &mut Diagnostics,
 ) -> Vec<((Section, usize), Vec<AnchorFix>)> {
     let mut indexes: HashMap<Target, markdown::AnchorIndex> = HashMap::default();
     let mut fixes = Vec::new();
-    let sections = [Section::Articles, Section::Notes, Section::Actors];
-    for (section, pages) in sections.into_iter().zip(anchors_by_section) {
+    for (section, pages) in Section::ALL.into_iter().zip(anchors_by_section) {
         for (index, anchors) in pages.into_iter().enumerate() {
             let mut page_fixes = Vec::new();
             for (anchor, file) in anchors {
@@ -354,9 +399,8 @@ fn check_anchors<'r>(
                     Some(id) if id == anchor.anchor => {}
                     Some(id) => {
                         let xref = format!(
-                            "\" data-xref=\"{}/{}\"",
-                            anchor.target.section.output_folder(),
-                            info.slug
+                            "\" data-xref=\"{}\"",
+                            links::xref(anchor.target.section, info.slug.as_str())
                         );
                         page_fixes.push((
                             format!("#{}{xref}", html_escape(&anchor.anchor)),
@@ -422,6 +466,99 @@ fn info(title: &str, slug: &Slug) -> TargetInfo {
 
 /// Keeps the first page of each slug and reports the others, naming both
 /// files.
+/// Every page's aliases as redirects, each checked (see [`redirects`]).
+fn collect_redirects(
+    articles: &[&Page<ArticleMeta>],
+    notes: &[&Page<NoteMeta>],
+    actors: &[&Page<ActorMeta>],
+    pages: &[&Page<PageMeta>],
+    topics: &[Topic],
+    errors: &mut Diagnostics,
+) -> Vec<redirects::Redirect> {
+    use redirects::{Aliases, Collector};
+    fn entries<'p, M>(
+        section: Section,
+        list: &'p [&'p Page<M>],
+    ) -> impl Iterator<Item = (Section, &'p str, &'p Path)> + 'p {
+        list.iter()
+            .map(move |p| (section, p.slug.as_str(), p.file.path.as_path()))
+    }
+    let mut collector = Collector::new(
+        entries(Section::Articles, articles)
+            .chain(entries(Section::Notes, notes))
+            .chain(entries(Section::Actors, actors))
+            .chain(entries(Section::Pages, pages)),
+        topics.iter().map(|t| t.slug.as_str()),
+    );
+    for page in articles {
+        collector.add(Aliases {
+            page: *page,
+            section: Section::Articles,
+            key: "aliases",
+            aliases: &page.meta.aliases,
+            title: &page.meta.title,
+        });
+    }
+    for page in notes {
+        collector.add(Aliases {
+            page: *page,
+            section: Section::Notes,
+            key: "aliases",
+            aliases: &page.meta.aliases,
+            title: &page.meta.title,
+        });
+    }
+    for page in actors {
+        collector.add(Aliases {
+            page: *page,
+            section: Section::Actors,
+            key: "url_aliases",
+            aliases: &page.meta.url_aliases,
+            title: &page.meta.name,
+        });
+    }
+    for page in pages {
+        collector.add(Aliases {
+            page: *page,
+            section: Section::Pages,
+            key: "aliases",
+            aliases: &page.meta.aliases,
+            title: &page.meta.title,
+        });
+    }
+    errors.extend(collector.errors);
+    collector.redirects
+}
+
+/// Standalone pages share the output root with the site's own folders:
+/// a page slug that names one would overwrite it (or be overwritten), so
+/// it is an error and the page is left out.
+fn remove_reserved_page_slugs(pages: &mut Vec<&Page<PageMeta>>, errors: &mut Diagnostics) {
+    pages.retain(|p| {
+        if !links::ROOT_FOLDERS.contains(&p.slug.as_str()) {
+            return true;
+        }
+        let message = format!(
+            "page slug \"{}\" is taken: the site publishes its own {}/ there",
+            p.slug, p.slug
+        );
+        let key =
+            crate::load::front_matter::locate_key(&p.file.text, p.front_matter.clone(), "slug");
+        let d = if p.file.text.get(key) == Some("slug") {
+            p.error_at_key("slug", Some(p.slug.as_str()), message)
+        } else {
+            Diagnostic::at(&p.file, 0..0, message)
+        };
+        errors.push(d.with_help(format!(
+            "standalone pages are published at the site root; choose another slug, \
+             e.g. `slug = \"{}-page\"` (reserved: {})",
+            p.slug,
+            links::ROOT_FOLDERS.join(", ")
+        )));
+        false
+    });
+}
+
 fn remove_duplicate_slugs<M>(pages: &mut Vec<&Page<M>>, errors: &mut Diagnostics) {
     let mut seen: HashMap<Slug, std::path::PathBuf> = HashMap::default();
     pages.retain(|p| match seen.get(&p.slug) {

@@ -13,9 +13,11 @@ use std::sync::Arc;
 use super::autolink::AutoLinker;
 use super::links::{is_script_url, LinkTargets, Target};
 use super::markdown::{self, MarkdownOptions, PendingAnchor, Rendered};
-use super::{target, Actor, Article, BodyCache, CorrectionHtml, Image, Note, CONTENT_DEPTH};
+use super::{
+    target, Actor, Article, BodyCache, CorrectionHtml, Image, Note, StandalonePage, CONTENT_DEPTH,
+};
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
-use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta};
+use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta, PageMeta};
 use crate::load::{characters, Page};
 use crate::model::{excerpt, Date, Section, SUMMARY_CHARS};
 
@@ -23,7 +25,10 @@ pub(super) struct SlugIndex<'a> {
     pub(super) articles: HashMap<&'a str, usize>,
     pub(super) notes: HashMap<&'a str, usize>,
     pub(super) actors: HashMap<&'a str, usize>,
+    pub(super) pages: HashMap<&'a str, usize>,
     pub(super) drafts: HashSet<(Section, &'a str)>,
+    /// Articles dated in the future built under `--future`.
+    pub(super) scheduled: HashSet<&'a str>,
     pub(super) unavailable: HashSet<(Section, &'a str)>,
 }
 
@@ -33,6 +38,7 @@ impl SlugIndex<'_> {
             Section::Articles => &self.articles,
             Section::Notes => &self.notes,
             Section::Actors => &self.actors,
+            Section::Pages => &self.pages,
         }
     }
 }
@@ -494,6 +500,7 @@ pub(super) fn resolve_article(
             image,
             corrections,
             draft: m.draft,
+            scheduled: ctx.index.scheduled.contains(page.slug.as_str()),
             latest_events: Vec::new(),
         },
         headings: body.headings.clone(),
@@ -655,6 +662,8 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
                 .collect(),
             born: m.born,
             country: m.country.clone().filter(|c| !c.trim().is_empty()),
+            country_actor: None,
+            sort_name: sort_name(m),
             image,
             links: m.links.clone(),
             summary: excerpt(&body.first_paragraph, SUMMARY_CHARS),
@@ -672,5 +681,49 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
         errors,
         topics: (),
         timeline: (),
+    }
+}
+
+pub(super) fn resolve_page(
+    ctx: &Context,
+    id: usize,
+    page: &Page<PageMeta>,
+) -> Resolved<StandalonePage> {
+    let m = &page.meta;
+    let mut errors = Vec::new();
+    let this = target(Section::Pages, id);
+    let (body, anchors) = ctx.body(page, &ctx.options(this, true, false), &mut errors);
+    let updated = checked_update(page, m.updated, m.date, &mut errors);
+    let (summary, summary_derived) = summary(m.summary.as_deref(), &body);
+    Resolved {
+        value: StandalonePage {
+            slug: page.slug.clone(),
+            source: page.file.path.clone(),
+            title: m.title.clone(),
+            summary,
+            summary_derived,
+            date: m.date,
+            updated,
+            body_html: body.html.clone(),
+            body_hash: body.html_hash,
+            menu: m.menu,
+            menu_order: m.menu_order,
+            draft: m.draft,
+            shortcodes: body.shortcodes.clone(),
+        },
+        headings: body.headings.clone(),
+        anchors,
+        errors,
+        topics: (),
+        timeline: (),
+    }
+}
+
+/// `sort_name`, else the last word of the name (`Emmanuel Macron` ->
+/// `Macron`), the usual order of an index of people.
+fn sort_name(m: &ActorMeta) -> String {
+    match m.sort_name.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => super::nfc(s).into_owned(),
+        _ => super::nfc(m.name.split_whitespace().last().unwrap_or(&m.name)).into_owned(),
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::load::front_matter::NamedLink;
+use crate::load::front_matter::{MenuPlace, NamedLink};
 use crate::load::TemplateFile;
 use crate::model::{ActorKind, Date, PartialDate, Slug};
 
@@ -27,12 +27,20 @@ pub struct Site {
     pub actors: Vec<Actor>,
     /// By name.
     pub topics: Vec<Topic>,
+    /// Standalone pages, by slug.
+    pub pages: Vec<StandalonePage>,
+    /// Old URLs (`aliases`) and the pages they lead to, in page order.
+    pub redirects: Vec<super::redirects::Redirect>,
     /// Every dated event, oldest first.
     pub events: Vec<Event>,
     /// The site's own templates, overriding the built-in ones.
     pub templates: Vec<TemplateFile>,
     pub root: PathBuf,
     pub drafts_skipped: usize,
+    /// Articles dated in the future left out of this build.
+    pub held_back: usize,
+    /// The date of the first of them to fall due.
+    pub next_due: Option<Date>,
 }
 
 /// An image with its required description.
@@ -74,8 +82,18 @@ pub struct Article {
     pub image: Option<Image>,
     pub corrections: Vec<CorrectionHtml>,
     pub draft: bool,
+    /// Dated in the future, built only because `--future` was given.
+    pub scheduled: bool,
     /// The most recent events of its background explainers, newest first.
     pub latest_events: Vec<EventId>,
+}
+
+impl Article {
+    /// Neither a draft nor scheduled: it may go in the feed, the sitemap
+    /// and the search index.
+    pub fn is_public(&self) -> bool {
+        !self.draft && !self.scheduled
+    }
 }
 
 #[derive(Debug)]
@@ -123,6 +141,12 @@ pub struct Actor {
     pub aliases: Vec<String>,
     pub born: Option<PartialDate>,
     pub country: Option<String>,
+    /// The country actor whose name (or one of whose aliases) `country`
+    /// is, when the site has one.
+    pub country_actor: Option<ActorId>,
+    /// What a person is sorted by: `sort_name`, else the last word of the
+    /// name.
+    pub sort_name: String,
     pub image: Option<Image>,
     pub links: Vec<NamedLink>,
     pub body_html: Arc<str>,
@@ -143,6 +167,38 @@ pub struct Actor {
     /// Timeline events that mention it, oldest first.
     pub events: Vec<EventId>,
     pub draft: bool,
+}
+
+/// A standalone page (`content/pages/`), published at `<slug>/`.
+#[derive(Debug)]
+pub struct StandalonePage {
+    pub slug: Slug,
+    pub source: PathBuf,
+    pub title: String,
+    /// Front matter `summary`, else an excerpt of the first paragraph.
+    pub summary: String,
+    /// See [`Article::summary_derived`].
+    pub summary_derived: bool,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    /// Rendered for a page [`super::CONTENT_DEPTH`] folders deep, like
+    /// every body; the page itself sits one folder deep, so render rebases
+    /// it.
+    pub body_html: Arc<str>,
+    /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
+    pub body_hash: u64,
+    pub menu: MenuPlace,
+    pub menu_order: i64,
+    pub draft: bool,
+    /// The shortcode calls of the body, in order.
+    pub shortcodes: Vec<crate::resolve::shortcodes::Invocation>,
+}
+
+impl StandalonePage {
+    /// Not a draft: it may go in the sitemap and the search index.
+    pub fn is_public(&self) -> bool {
+        !self.draft
+    }
 }
 
 #[derive(Debug)]

@@ -32,7 +32,13 @@ impl Builder {
     /// The first build, reading everything.
     pub fn first_build(&mut self) {
         let result = self.session.rebuild();
-        if let Rebuild::Built { pages, elapsed, .. } = &result {
+        if let Rebuild::Built {
+            pages,
+            elapsed,
+            held_back,
+            ..
+        } = &result
+        {
             if self.verbosity != Verbosity::Quiet {
                 eprintln!(
                     "built {} in {:.2} s -> {}",
@@ -40,6 +46,17 @@ impl Builder {
                     elapsed.as_secs_f64(),
                     display_path(self.session.output())
                 );
+                if let (n @ 1.., Some(next)) = *held_back {
+                    eprintln!(
+                        "{} held back; the next is due {} (serve with --future to preview them)",
+                        counted(
+                            n,
+                            "article dated in the future",
+                            "articles dated in the future"
+                        ),
+                        next.rfc3339()
+                    );
+                }
             }
         }
         self.publish(result, None);

@@ -94,6 +94,22 @@ async function firstPage(root, section) {
   return entries.length ? `${section}/${entries[0]}/index.html` : null;
 }
 
+/// The first standalone page (a folder at the output root that is not a
+/// section and not a redirect), or null.
+async function standalonePage(root) {
+  const sections = new Set(["articles", "explainers", "actors", "topics", "timeline", "search", "authors", "pagefind"]);
+  const entries = (await readdir(root, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && !sections.has(e.name))
+    .map((e) => `${e.name}/index.html`)
+    .filter((p) => existsSync(path.join(root, p)))
+    .sort();
+  for (const p of entries) {
+    const html = await readFile(path.join(root, p), "utf8");
+    if (!html.includes('content="noindex"')) return p;
+  }
+  return null;
+}
+
 /// One page of each type, as [name, path under the output root].
 export async function pageTypes(root) {
   const pages = [
@@ -109,6 +125,7 @@ export async function pageTypes(root) {
     ["timeline", "timeline/index.html"],
     ["404", "404.html"],
     ["embeds", await pageWith(root, "data-embed-frame=")],
+    ["page", await standalonePage(root)],
   ];
   return pages.filter(([, p]) => p && existsSync(path.join(root, p)));
 }

@@ -1,0 +1,327 @@
+//! Redirects from old URLs: every `aliases` entry of a page's front matter
+//! (`url_aliases` for actors, whose `aliases` are names) becomes an output
+//! file at the old URL that sends readers on to the page. Checked here:
+//! an alias is a plain path inside the output (no `..`, no hidden or
+//! `.git` folder, no URL), and it may take neither a page's place nor
+//! another alias's.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::links::{page_dir, ROOT_FOLDERS};
+use crate::diagnostics::Diagnostic;
+use crate::load::Page;
+use crate::model::{Section, MAX_SLUG_BYTES};
+
+/// One old URL and the page it now leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// The file written at the old URL, relative to the output root
+    /// (`articles/old-slug/index.html`, or `2023/story.html` as given).
+    pub from: String,
+    /// The page's folder, relative to the output root (`articles/new/`).
+    pub to: String,
+    /// The page's title, for the link on the redirect page.
+    pub title: String,
+}
+
+/// The files of the output root that are not pages of a section.
+const ROOT_FILES: &[&str] = &[
+    "index.html",
+    "404.html",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "_headers",
+    "_redirects",
+];
+
+/// One page's aliases, as read from its front matter: where they point
+/// and the page to point the errors at.
+pub(super) struct Aliases<'a, M> {
+    pub(super) page: &'a Page<M>,
+    pub(super) section: Section,
+    /// The front-matter key they are under.
+    pub(super) key: &'static str,
+    pub(super) aliases: &'a [String],
+    pub(super) title: &'a str,
+}
+
+/// Who owns an output path already: a sentence for messages, and
+/// whether it is another alias.
+struct Owner {
+    what: String,
+    alias: bool,
+}
+
+/// Collects the redirects of every page, reporting each bad or colliding
+/// alias at its place in the front matter. `pages` lists every published
+/// page's output folder with its source (for messages), `topics` the
+/// topic slugs.
+pub(super) struct Collector {
+    taken: HashMap<String, Owner>,
+    pub(super) redirects: Vec<Redirect>,
+    pub(super) errors: Vec<Diagnostic>,
+}
+
+impl Collector {
+    pub(super) fn new<'p>(
+        pages: impl IntoIterator<Item = (Section, &'p str, &'p std::path::Path)>,
+        topics: impl IntoIterator<Item = &'p str>,
+    ) -> Self {
+        let mut taken = HashMap::default();
+        for file in ROOT_FILES {
+            taken.insert(
+                file.to_string(),
+                Owner {
+                    what: format!("the site's own {file}"),
+                    alias: false,
+                },
+            );
+        }
+        for folder in ROOT_FOLDERS {
+            taken.insert(
+                format!("{folder}/index.html"),
+                Owner {
+                    what: format!("the site's own {folder}/ page"),
+                    alias: false,
+                },
+            );
+        }
+        for (section, slug, source) in pages {
+            taken.insert(
+                format!("{}index.html", page_dir(section, slug)),
+                Owner {
+                    what: format!("the {} {}", section.noun(), source.display()),
+                    alias: false,
+                },
+            );
+        }
+        for topic in topics {
+            taken.insert(
+                format!("topics/{topic}/index.html"),
+                Owner {
+                    what: format!("the topic page topics/{topic}/"),
+                    alias: false,
+                },
+            );
+        }
+        Collector {
+            taken,
+            redirects: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub(super) fn add<M>(&mut self, a: Aliases<M>) {
+        let slug = a.page.slug.as_str();
+        let to = page_dir(a.section, slug);
+        for alias in a.aliases {
+            let at = |message: String| a.page.error_at_key(a.key, Some(alias), message);
+            let from = match alias_path(alias, a.section) {
+                Ok(from) => from,
+                Err((message, help)) => {
+                    self.errors.push(at(message).with_help(help));
+                    continue;
+                }
+            };
+            if let Some(owner) = self.taken.get(&from) {
+                let help = if owner.alias {
+                    "one old URL can lead to one page only: keep this alias on one of them"
+                        .to_string()
+                } else if from == format!("{to}index.html") {
+                    "an alias is an old URL of the page; this is its URL now: remove it".to_string()
+                } else {
+                    "an alias may not take the place of a page: remove it or write another old URL"
+                        .to_string()
+                };
+                self.errors.push(
+                    at(format!("alias \"{alias}\" is the URL of {}", owner.what)).with_help(help),
+                );
+                continue;
+            }
+            let here = at(String::new());
+            self.taken.insert(
+                from.clone(),
+                Owner {
+                    what: format!(
+                        "another alias, at {}:{}:{}",
+                        here.path.display(),
+                        here.line,
+                        here.column
+                    ),
+                    alias: true,
+                },
+            );
+            self.redirects.push(Redirect {
+                from,
+                to: to.clone(),
+                title: a.title.to_string(),
+            });
+        }
+    }
+}
+
+/// The output file an alias names: a single segment (`old-slug`) is an
+/// old slug of the page's own section (`articles/old-slug/index.html`;
+/// at the root for standalone pages); a path with a `/` starts at the
+/// site's root (`articles/2023/old-path` or `/2023/old-path/`). A path
+/// ending in `.html` is that file; any other is a folder, served by its
+/// `index.html`. Errors: the message and a hint.
+pub fn alias_path(alias: &str, section: Section) -> Result<String, (String, String)> {
+    let bad = |why: &str, help: &str| Err((format!("alias \"{alias}\" {why}"), help.to_string()));
+    let trimmed = alias.trim();
+    if trimmed.contains("://") || trimmed.starts_with("//") {
+        return bad(
+            "is a URL",
+            "an alias is a path on this site, such as \"articles/2023/old-slug\"",
+        );
+    }
+    let path = trimmed.trim_matches('/');
+    if path.is_empty() {
+        return bad(
+            "names the site's front page",
+            "write the old path of this page, such as \"articles/2023/old-slug\"",
+        );
+    }
+    for segment in path.split('/') {
+        if segment.is_empty() {
+            return bad(
+                "has an empty folder (`//`)",
+                "write each folder once: \"a/b\"",
+            );
+        }
+        if segment == "." || segment == ".." {
+            return bad(
+                "climbs with `.` or `..`",
+                "an alias is a path from the site's root, inside the site",
+            );
+        }
+        if segment.starts_with('.') || crate::write::is_git_name(segment.as_ref()) {
+            return bad(
+                "names a hidden folder or file",
+                "aliases cannot start a folder or file with `.` (`.git` included)",
+            );
+        }
+        if segment.len() > MAX_SLUG_BYTES {
+            return bad(
+                &format!("has a folder name over {MAX_SLUG_BYTES} bytes"),
+                "shorten it",
+            );
+        }
+        if let Some(c) = segment
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')))
+        {
+            return bad(
+                &format!("holds {c:?}"),
+                "an alias is made of letters, digits, `-`, `_`, `.` and `~`, with `/` between folders",
+            );
+        }
+    }
+    if let Some(first) = ROOT_FILES.iter().find(|f| {
+        path.split('/').next() == Some(**f) && (path.contains('/') || !path.ends_with(".html"))
+    }) {
+        return bad(
+            &format!("goes through the file {first}"),
+            "write the old path of this page, such as \"articles/2023/old-slug\"",
+        );
+    }
+    let rooted = trimmed.starts_with('/') || path.contains('/');
+    let mut from = if rooted || section == Section::Pages {
+        path.to_string()
+    } else {
+        format!("{}/{path}", section.output_folder())
+    };
+    if !from.to_ascii_lowercase().ends_with(".html") {
+        from.push_str("/index.html");
+    }
+    Ok(from)
+}
+
+/// The `_redirects` file of Netlify and Cloudflare Pages: one
+/// `from to 301` line per redirect, both paths under `base_path` (the
+/// path of `base_url`, `/` or `/repo/`), after the site's own rules
+/// (`own`, from `static/_redirects`), since the first rule that matches
+/// wins.
+pub fn netlify_redirects(redirects: &[Redirect], base_path: &str, own: &str) -> String {
+    let mut out = String::from(own);
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    for r in redirects {
+        let from = r.from.strip_suffix("index.html").unwrap_or(&r.from);
+        out.push_str(&format!("{base_path}{from} {base_path}{} 301\n", r.to));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_become_output_files() {
+        let ok = |a, s| alias_path(a, s).unwrap();
+        assert_eq!(
+            ok("old-slug", Section::Articles),
+            "articles/old-slug/index.html"
+        );
+        assert_eq!(
+            ok("old-slug", Section::Notes),
+            "explainers/old-slug/index.html"
+        );
+        assert_eq!(ok("old-slug", Section::Pages), "old-slug/index.html");
+        assert_eq!(ok("/old-slug/", Section::Articles), "old-slug/index.html");
+        assert_eq!(
+            ok("articles/2023/old-path", Section::Notes),
+            "articles/2023/old-path/index.html"
+        );
+        assert_eq!(
+            ok("/2023/10/story.html", Section::Articles),
+            "2023/10/story.html"
+        );
+    }
+
+    #[test]
+    fn aliases_stay_inside_the_output() {
+        for bad in [
+            "",
+            "/",
+            "../outside",
+            "a/../../b",
+            "./x",
+            ".git/hooks",
+            "a/.GIT/config",
+            "a/git~1/x",
+            ".well-known",
+            "https://example.org/x",
+            "//example.org/x",
+            "a//b",
+            "a b",
+            "a\\b",
+            "a?b",
+            "a%2e",
+            "feed.xml",
+            "_headers/x",
+            "ünïcode",
+        ] {
+            assert!(
+                alias_path(bad, Section::Articles).is_err(),
+                "{bad:?} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn netlify_rules_respect_the_base_path() {
+        let r = [Redirect {
+            from: "articles/old/index.html".into(),
+            to: "articles/new/".into(),
+            title: "New".into(),
+        }];
+        assert_eq!(
+            netlify_redirects(&r, "/repo/", "/x /y 302"),
+            "/x /y 302\n/repo/articles/old/ /repo/articles/new/ 301\n"
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! Redirects from `aliases`: a page at each old URL and `_redirects`,
+//! with every bad or colliding alias a located error.
+
+mod support;
+
+use support::*;
+
+const NEW: (&str, &str) = (
+    "content/articles/new-slug.md",
+    "+++\ntitle = \"The story\"\ndate = 2023-10-10\naliases = [\"old-slug\", \"articles/2023/old-path\", \"/2023/10/story.html\"]\n+++\n\nBody.\n",
+);
+const NOTE: (&str, &str) = (
+    "content/notes/coup.md",
+    "+++\ntitle = \"The coup\"\naliases = [\"july-coup\"]\n+++\n\nBody.\n",
+);
+const ACTOR: (&str, &str) = (
+    "content/actors/niger.md",
+    "+++\nname = \"Niger\"\nkind = \"country\"\naliases = [\"Republic of Niger\"]\nurl_aliases = [\"actors/republic-of-niger\"]\n+++\n\nA country.\n",
+);
+const PAGE: (&str, &str) = (
+    "content/pages/about.md",
+    "+++\ntitle = \"About\"\naliases = [\"about-us\", \"pages/about\"]\n+++\n\nUs.\n",
+);
+
+#[test]
+fn each_alias_gets_a_relative_redirect_page() {
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "base_url = \"https://news.example.org/desk/\"\n",
+        ),
+        NEW,
+        NOTE,
+        ACTOR,
+        PAGE,
+    ]);
+    site.build_checked();
+    let old = site.out("articles/old-slug/index.html");
+    assert!(
+        old.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=../../articles/new-slug/index.html\">"
+        ),
+        "{old}"
+    );
+    assert!(
+        old.contains(
+            "<link rel=\"canonical\" href=\"https://news.example.org/desk/articles/new-slug/\">"
+        ),
+        "{old}"
+    );
+    assert!(
+        old.contains("<meta name=\"robots\" content=\"noindex\">"),
+        "{old}"
+    );
+    assert!(old.contains("<a href=\"../../articles/new-slug/index.html\">The story</a>"));
+    let deep = site.out("articles/2023/old-path/index.html");
+    assert!(
+        deep.contains("url=../../../articles/new-slug/index.html\""),
+        "{deep}"
+    );
+    let file = site.out("2023/10/story.html");
+    assert!(
+        file.contains("url=../../articles/new-slug/index.html\""),
+        "{file}"
+    );
+    assert!(site
+        .out("explainers/july-coup/index.html")
+        .contains("url=../../explainers/coup/index.html\""));
+    assert!(site
+        .out("actors/republic-of-niger/index.html")
+        .contains("url=../../actors/niger/index.html\""));
+    assert!(site
+        .out("about-us/index.html")
+        .contains("url=../about/index.html\""));
+    assert!(site
+        .out("pages/about/index.html")
+        .contains("url=../../about/index.html\""));
+    // Old URLs are not announced.
+    let sitemap = site.out("sitemap.xml");
+    assert!(
+        !sitemap.contains("old-slug") && !sitemap.contains("about-us"),
+        "{sitemap}"
+    );
+}
+
+#[test]
+fn redirects_file_uses_the_base_path_after_the_sites_own_rules() {
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "base_url = \"https://news.example.org/desk/\"\n",
+        ),
+        ("static/_redirects", "/desk/feed /desk/feed.xml 301"),
+        NEW,
+        PAGE,
+    ]);
+    site.build_checked();
+    assert_eq!(
+        site.out("_redirects"),
+        "/desk/feed /desk/feed.xml 301\n\
+         /desk/articles/old-slug/ /desk/articles/new-slug/ 301\n\
+         /desk/articles/2023/old-path/ /desk/articles/new-slug/ 301\n\
+         /desk/2023/10/story.html /desk/articles/new-slug/ 301\n\
+         /desk/about-us/ /desk/about/ 301\n\
+         /desk/pages/about/ /desk/about/ 301\n"
+    );
+}
+
+#[test]
+fn without_aliases_the_sites_own_redirects_are_copied_as_they_are() {
+    let site = Site::new(&[
+        ("static/_redirects", "/a /b 302\n"),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\nx\n",
+        ),
+    ]);
+    site.build_checked();
+    assert_eq!(site.out("_redirects"), "/a /b 302\n");
+    let bare = Site::new(&[(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\nx\n",
+    )]);
+    bare.build_checked();
+    assert!(!bare.root().join("public/_redirects").exists());
+}
+
+#[test]
+fn an_alias_that_takes_a_pages_place_names_both() {
+    let site = Site::new(&[
+        NEW,
+        NOTE,
+        (
+            "content/articles/other.md",
+            "+++\ntitle = \"Other\"\ndate = 2023-10-11\naliases = [\"new-slug\", \"explainers/coup\", \"/topics\"]\n+++\n\nx\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/articles/other.md:4:13: alias \"new-slug\" is the URL of the article content/articles/new-slug.md"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/articles/other.md:4:25: alias \"explainers/coup\" is the URL of the note content/notes/coup.md"),
+        "{err}"
+    );
+    assert!(
+        err.contains("alias \"/topics\" is the URL of the site's own topics/ page"),
+        "{err}"
+    );
+    assert!(!site.root().join("public").exists(), "nothing written");
+}
+
+#[test]
+fn two_aliases_at_one_url_name_both() {
+    let site = Site::new(&[
+        NEW,
+        (
+            "content/notes/n.md",
+            "+++\ntitle = \"N\"\naliases = [\"/articles/2023/old-path/\"]\n+++\n\nx\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("keep this alias on one of them"), "{err}");
+    assert!(
+        err.contains(
+            "content/notes/n.md:3:13: alias \"/articles/2023/old-path/\" is the URL of another alias, at content/articles/new-slug.md:4:25"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_alias_cannot_leave_the_output_or_reach_git() {
+    for (alias, why) in [
+        ("../../outside", "climbs with `.` or `..`"),
+        (".git/hooks/pre-commit", "names a hidden folder or file"),
+        ("a/.GIT/x", "names a hidden folder or file"),
+        ("https://example.org/x", "is a URL"),
+        ("old slug", "holds ' '"),
+        ("/", "names the site's front page"),
+    ] {
+        let text = format!(
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\naliases = [{}]\n+++\n\nx\n",
+            toml_string(alias)
+        );
+        let site = Site::new(&[("content/articles/a.md", &text)]);
+        let out = site.build();
+        assert_eq!(out.status.code(), Some(1), "{alias}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("content/articles/a.md:4:13:"),
+            "{alias}: {err}"
+        );
+        assert!(err.contains(why), "{alias}: {err}");
+        assert!(!site.root().join("public").exists());
+        assert!(!site.root().parent().unwrap().join("outside").exists());
+    }
+}
+
+#[test]
+fn a_static_file_at_an_alias_is_an_error() {
+    let site = Site::new(&[NEW, ("static/articles/old-slug/index.html", "<p>old</p>")]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains("static file would replace the generated page articles/old-slug/index.html"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
