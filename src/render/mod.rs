@@ -9,6 +9,7 @@ mod fingerprint;
 mod lists;
 pub mod metadata;
 mod pages;
+pub mod paginate;
 pub mod theme;
 pub mod views;
 
@@ -27,6 +28,7 @@ use crate::resolve::{
     Actor, ActorId, Article, ArticleId, Note, NoteId, Site, Topic, TopicId, CONTENT_DEPTH,
 };
 use metadata::{absolute, page_url, script_safe_json};
+use paginate::{page_count, page_folder, page_range, Pager};
 use views::*;
 
 /// One file of the finished site: a path under the output root (always
@@ -61,6 +63,9 @@ struct Common<'a> {
     cards: Option<String>,
     /// The hover-card script, relative to this page.
     cards_script: String,
+    /// This page's place in a list split into pages; none on a page that
+    /// is not part of one, or when the list fits on one page.
+    pager: Option<Pager>,
 }
 
 #[derive(Serialize, Clone)]
@@ -100,22 +105,26 @@ struct Meta {
     tags: Vec<String>,
 }
 
-/// Every output file the site has.
+/// Every output file the site has. The `usize` after a list is its page
+/// number, from 1.
 #[derive(Debug, Clone, Copy)]
 enum Page {
     Front,
-    Archive,
+    Archive(usize),
     Article(ArticleId),
-    ExplainersIndex,
+    ExplainersIndex(usize),
     Explainer(NoteId),
     ActorsIndex,
-    Actor(ActorId),
+    Actor(ActorId, usize),
     TopicsIndex,
-    Topic(TopicId),
-    Timeline,
+    Topic(TopicId, usize),
+    Timeline(usize),
+    /// One year of the timeline: its index in [`event_years`], and the page.
+    TimelineYear(usize, usize),
     NotFound,
     Feed,
-    Sitemap,
+    /// `sitemap.xml` (0), or its part `sitemap-N.xml` when it is an index.
+    Sitemap(usize),
     Robots,
 }
 
@@ -252,23 +261,50 @@ fn all_pages(site: &Site) -> Vec<Page> {
     // a list of thousands of articles rendered last would leave the other
     // cores idle while it finishes (a topic page at the end of the queue
     // cost a 10,000-article build 120 ms on one core).
+    let per_page = site.config.paginate;
+    let pages_of = |len: usize| 1..=page_count(len, per_page);
     let mut pages = vec![
         Page::Front,
-        Page::Archive,
-        Page::ExplainersIndex,
         Page::ActorsIndex,
         Page::TopicsIndex,
-        Page::Timeline,
         Page::NotFound,
         Page::Feed,
-        Page::Sitemap,
         Page::Robots,
     ];
-    pages.extend((0..site.topics.len()).map(Page::Topic));
-    pages.extend((0..site.actors.len()).map(Page::Actor));
+    pages.extend((0..=lists::sitemap_parts(site)).map(Page::Sitemap));
+    pages.extend(pages_of(site.articles.len()).map(Page::Archive));
+    pages.extend(pages_of(site.notes.len()).map(Page::ExplainersIndex));
+    pages.extend(pages_of(site.events.len()).map(Page::Timeline));
+    for (y, (_, events)) in event_years(site).iter().enumerate() {
+        pages.extend(pages_of(events.len()).map(|n| Page::TimelineYear(y, n)));
+    }
+    for (i, t) in site.topics.iter().enumerate() {
+        pages.extend(pages_of(t.articles.len()).map(|n| Page::Topic(i, n)));
+    }
+    for (i, a) in site.actors.iter().enumerate() {
+        pages.extend(pages_of(a.articles.len()).map(|n| Page::Actor(i, n)));
+    }
     pages.extend((0..site.notes.len()).map(Page::Explainer));
     pages.extend((0..site.articles.len()).map(Page::Article));
     pages
+}
+
+/// The years of the timeline, oldest first, each with the range of its
+/// events in `site.events` (which is in date order).
+pub(crate) fn event_years(site: &Site) -> Vec<(i32, std::ops::Range<usize>)> {
+    let mut years: Vec<(i32, std::ops::Range<usize>)> = Vec::new();
+    for (i, e) in site.events.iter().enumerate() {
+        match years.last_mut() {
+            Some((year, range)) if *year == e.date.year => range.end = i + 1,
+            _ => years.push((e.date.year, i..i + 1)),
+        }
+    }
+    years
+}
+
+/// The folder of a year of the timeline (`timeline/2023/`).
+pub(crate) fn year_folder(year: i32) -> String {
+    format!("timeline/{year:04}/")
 }
 
 /// Every output file's template and the context it receives, as JSON
@@ -335,6 +371,21 @@ struct Renderer<'a> {
     /// Actors and notes by slug, for the hover cards of links in text.
     actor_slugs: HashMap<&'a str, ActorId>,
     note_slugs: HashMap<&'a str, NoteId>,
+    /// The timeline's years (see [`event_years`]).
+    years: Vec<(i32, std::ops::Range<usize>)>,
+    /// The sitemap's entries, made once for all its parts.
+    sitemap: std::sync::OnceLock<Vec<lists::SitemapUrl>>,
+}
+
+/// One page of a paginated list: what its builder needs to know.
+struct ListPage {
+    /// The page's folder (`articles/page/2/`) and output path.
+    folder: String,
+    path: String,
+    /// The items of the list on this page.
+    range: std::ops::Range<usize>,
+    linker: Linker,
+    pager: Option<Pager>,
 }
 
 impl<'a> Renderer<'a> {
@@ -366,28 +417,70 @@ impl<'a> Renderer<'a> {
                 .enumerate()
                 .map(|(i, n)| (n.slug.as_str(), i))
                 .collect(),
+            years: event_years(site),
+            sitemap: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Page `number` of the list of `len` items at the folder `dir`
+    /// (`articles/`, `topics/niger/`): its folder, its items and its pager.
+    /// Every paginated list goes through here, so each gets the same URLs
+    /// and navigation.
+    fn list_page(&self, dir: &str, len: usize, number: usize) -> ListPage {
+        let per_page = self.site.config.paginate;
+        let total = page_count(len, per_page);
+        let folder = page_folder(dir, number);
+        let linker = Linker {
+            depth: folder.matches('/').count(),
+        };
+        ListPage {
+            path: format!("{folder}index.html"),
+            range: page_range(len, per_page, number),
+            pager: Pager::new(dir, number, total, linker),
+            folder,
+            linker,
+        }
+    }
+
+    /// The common context of a page of a list: the pager, and its own
+    /// canonical URL and title (`Articles, page 2 of 7`) after page 1.
+    fn list_common(
+        &self,
+        page: &ListPage,
+        current: &'static str,
+        name: &str,
+        mut meta: Meta,
+    ) -> Common<'a> {
+        if let Some(pager) = page.pager.as_ref().filter(|p| p.number > 1) {
+            meta.canonical = absolute(&self.site.config, &page.folder);
+            meta.title = self.title(&format!("{name}, page {} of {}", pager.number, pager.total));
+        }
+        let mut common = self.common(page.linker.depth, current, meta);
+        common.pager = page.pager.clone();
+        common
     }
 
     /// The output path of a page, without building it.
     fn path_of(&self, page: Page) -> String {
         let s = self.site;
+        let paged = |dir: &str, n: usize| page_folder(dir, n) + "index.html";
         match page {
             Page::Front => "index.html".into(),
-            Page::Archive => "articles/index.html".into(),
+            Page::Archive(n) => paged("articles/", n),
             Page::Article(i) => {
                 page_dir(Section::Articles, s.articles[i].slug.as_str()) + "index.html"
             }
-            Page::ExplainersIndex => "explainers/index.html".into(),
+            Page::ExplainersIndex(n) => paged("explainers/", n),
             Page::Explainer(i) => page_dir(Section::Notes, s.notes[i].slug.as_str()) + "index.html",
             Page::ActorsIndex => "actors/index.html".into(),
-            Page::Actor(i) => page_dir(Section::Actors, s.actors[i].slug.as_str()) + "index.html",
+            Page::Actor(i, n) => paged(&page_dir(Section::Actors, s.actors[i].slug.as_str()), n),
             Page::TopicsIndex => "topics/index.html".into(),
-            Page::Topic(i) => format!("topics/{}/index.html", s.topics[i].slug),
-            Page::Timeline => "timeline/index.html".into(),
+            Page::Topic(i, n) => paged(&format!("topics/{}/", s.topics[i].slug), n),
+            Page::Timeline(n) => paged("timeline/", n),
+            Page::TimelineYear(y, n) => paged(&year_folder(self.years[y].0), n),
             Page::NotFound => "404.html".into(),
             Page::Feed => "feed.xml".into(),
-            Page::Sitemap => "sitemap.xml".into(),
+            Page::Sitemap(part) => lists::sitemap_file(part),
             Page::Robots => "robots.txt".into(),
         }
     }
@@ -396,18 +489,19 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         match page {
             Page::Front => self.front_page(),
-            Page::Archive => self.archive(),
+            Page::Archive(n) => self.archive(n),
             Page::Article(i) => self.article(&s.articles[i]),
-            Page::ExplainersIndex => self.explainers_index(),
+            Page::ExplainersIndex(n) => self.explainers_index(n),
             Page::Explainer(i) => self.explainer(&s.notes[i]),
             Page::ActorsIndex => self.actors_index(),
-            Page::Actor(i) => self.actor(&s.actors[i]),
+            Page::Actor(i, n) => self.actor(&s.actors[i], n),
             Page::TopicsIndex => self.topics_index(),
-            Page::Topic(i) => self.topic(&s.topics[i]),
-            Page::Timeline => self.timeline(),
+            Page::Topic(i, n) => self.topic(&s.topics[i], n),
+            Page::Timeline(n) => self.timeline(None, n),
+            Page::TimelineYear(y, n) => self.timeline(Some(y), n),
             Page::NotFound => self.not_found(),
             Page::Feed => self.feed(),
-            Page::Sitemap => self.sitemap(),
+            Page::Sitemap(part) => self.sitemap(part),
             Page::Robots => self.robots(),
         }
     }
@@ -431,6 +525,7 @@ impl<'a> Renderer<'a> {
             stylesheet: format!("{}{}", l.root(), self.stylesheet),
             cards: None,
             cards_script: format!("{}{}", l.root(), self.cards_script),
+            pager: None,
         }
     }
 
