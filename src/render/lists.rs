@@ -501,6 +501,8 @@ pub(super) struct SitemapUrl {
 /// The sitemaps.org limits of one sitemap file: 50,000 URLs and 50 MB
 /// (52,428,800 bytes) uncompressed.
 pub const SITEMAP_MAX_URLS: usize = 50_000;
+/// The environment variable that lowers [`SITEMAP_MAX_URLS`] for tests.
+pub const SITEMAP_MAX_URLS_VAR: &str = "EXPLAINER_SITEMAP_MAX_URLS";
 const SITEMAP_MAX_BYTES: usize = 52_428_800;
 
 /// How many URLs each sitemap file holds: the protocol's 50,000, fewer
@@ -512,7 +514,7 @@ const SITEMAP_MAX_BYTES: usize = 52_428_800;
 /// `EXPLAINER_SITEMAP_MAX_URLS` lowers the count, so that tests can see
 /// the split without building 50,000 pages; it is not a setting.
 pub(super) fn sitemap_chunk(config: &crate::config::Config) -> usize {
-    let by_count = std::env::var("EXPLAINER_SITEMAP_MAX_URLS")
+    let by_count = std::env::var(SITEMAP_MAX_URLS_VAR)
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
@@ -566,5 +568,26 @@ pub(super) fn sitemap_file(part: usize) -> String {
     match part {
         0 => "sitemap.xml".into(),
         n => format!("sitemap-{n}.xml"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sitemap_file_holds_50000_urls_and_never_50_mb() {
+        let mut config = crate::config::Config::default();
+        config.base_url = "https://news.example.org/".into();
+        if std::env::var(SITEMAP_MAX_URLS_VAR).is_err() {
+            assert_eq!(sitemap_chunk(&config), 50_000);
+        }
+        // A base URL so long that 50,000 entries could pass 50 MB.
+        config.base_url = format!("https://news.example.org/{}/", "a".repeat(2000));
+        let chunk = sitemap_chunk(&config);
+        assert!(chunk < 50_000);
+        assert!(chunk * (6 * config.base_url.len() + 600) <= SITEMAP_MAX_BYTES);
+        assert_eq!(sitemap_file(0), "sitemap.xml");
+        assert_eq!(sitemap_file(3), "sitemap-3.xml");
     }
 }

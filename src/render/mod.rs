@@ -14,6 +14,7 @@ pub mod theme;
 pub mod views;
 
 pub use fingerprint::fingerprint;
+pub use lists::{SITEMAP_MAX_URLS, SITEMAP_MAX_URLS_VAR};
 
 use rustc_hash::FxHashMap as HashMap;
 
