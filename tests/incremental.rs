@@ -137,7 +137,7 @@ fn every_edit_of_a_paginated_site_matches_a_full_build() {
         ("content/articles/a2.md".into(), Some(story(2, "Story 2", 20))),
         // A new story at the top, and a new oldest one: one more page.
         ("content/articles/a10.md".into(), Some(story(10, "Story 10", 25))),
-        ("content/articles/a0.md".into(), Some(format!("+++\ntitle = \"Old\"\ndate = 2020-06-01\ntopics = [\"Niger\"]\n+++\nAnn Lee, long ago.\n"))),
+        ("content/articles/a0.md".into(), Some("+++\ntitle = \"Old\"\ndate = 2020-06-01\ntopics = [\"Niger\"]\n+++\nAnn Lee, long ago.\n".into())),
         // A story leaves the topic and the actor's list.
         ("content/articles/a5.md".into(), Some("+++\ntitle = \"Story 5\"\ndate = 2023-01-05\n+++\nNobody.\n".into())),
         // The actor's role, shown on every page of its profile.

@@ -326,7 +326,10 @@ fn hash_of(value: impl Hash) -> u64 {
 fn later_pages(old: &Lists, new: &Lists, pages: &mut HashSet<String>) {
     let per_page = new.site.config.paginate;
     let marked = |dir: &str| pages.contains(&format!("{dir}index.html"));
-    let mut lists: Vec<(String, (u64, u64), (Vec<u64>, Vec<u64>))> = Vec::new();
+    // Each list to compare: its folder, what every page shows besides the
+    // items (before, after), and the items (before, after).
+    type Compared = (String, (u64, u64), (Vec<u64>, Vec<u64>));
+    let mut lists: Vec<Compared> = Vec::new();
     if marked("articles/") {
         // Its description counts the articles.
         let header = |l: &Lists| hash_of(l.site.articles.len());
