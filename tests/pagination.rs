@@ -82,6 +82,11 @@ fn the_archive_splits_into_pages_at_their_own_urls() {
     ));
     assert!(h.contains("<link rel=\"prev\" href=\"../../../articles/index.html\">"));
     assert!(h.contains("<link rel=\"next\" href=\"../../../articles/page/3/index.html\">"));
+    // The breadcrumbs end at the page itself.
+    assert!(
+        h.contains(r#"{"@type":"ListItem","item":"https://x.example/news/articles/","name":"Articles","position":2},{"@type":"ListItem","item":"https://x.example/news/articles/page/2/","name":"Page 2","position":3}]"#),
+        "{h}"
+    );
     // Story links are relative to the page's own depth.
     assert!(p2.contains("href=\"../../../articles/a7/index.html\""));
 

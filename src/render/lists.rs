@@ -14,7 +14,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|a| ArticleCard::new(a, page.linker))
             .collect();
-        let meta = self.list_meta(
+        let meta = self.list_head(
             "Articles",
             "articles/",
             match s.articles.len() {
@@ -22,10 +22,11 @@ impl<'a> Renderer<'a> {
                 n => format!("All {n} articles, newest first."),
             },
         );
+        let trail = [self.home_crumb(), ("Articles", meta.canonical.clone())];
         self.job(
             page.path.clone(),
             "articles.html",
-            self.list_common(&page, "articles", "Articles", meta),
+            self.list_common(&page, "articles", &trail, meta),
             "articles",
             &cards,
         )
@@ -38,15 +39,16 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|n| NoteCard::new(n, page.linker))
             .collect();
-        let meta = self.list_meta(
+        let meta = self.list_head(
             "Explainers",
             "explainers/",
             "Background explainers behind the news.".into(),
         );
+        let trail = [self.home_crumb(), ("Explainers", meta.canonical.clone())];
         self.job(
             page.path.clone(),
             "explainers.html",
-            self.list_common(&page, "explainers", "Explainers", meta),
+            self.list_common(&page, "explainers", &trail, meta),
             "explainers",
             &cards,
         )
@@ -137,17 +139,16 @@ impl<'a> Renderer<'a> {
                 .map(|&a| ArticleCard::new(&s.articles[a], page.linker))
                 .collect(),
         };
-        let config = &s.config;
-        let mut meta = self.list_meta(&t.name, &dir, format!("Articles about {}.", t.name));
-        meta.json_ld = vec![script_safe_json(&metadata::breadcrumbs(&[
-            (&config.title, config.base_url.clone()),
-            ("Topics", absolute(config, "topics/")),
-            (&t.name, absolute(config, &dir)),
-        ]))];
+        let meta = self.list_head(&t.name, &dir, format!("Articles about {}.", t.name));
+        let trail = [
+            self.home_crumb(),
+            ("Topics", absolute(&s.config, "topics/")),
+            (&t.name, meta.canonical.clone()),
+        ];
         self.job(
             page.path.clone(),
             "topic.html",
-            self.list_common(&page, "topics", &t.name, meta),
+            self.list_common(&page, "topics", &trail, meta),
             "topic",
             &view,
         )
@@ -197,32 +198,27 @@ impl<'a> Renderer<'a> {
                 current: Some(i) == year,
             })
             .collect();
-        let config = &s.config;
-        let (name, meta) = match year {
-            None => {
-                let meta = self.list_meta(
-                    "Timeline",
-                    "timeline/",
-                    "Every dated event in the coverage, in order.".into(),
-                );
-                ("Timeline".to_string(), meta)
-            }
-            Some(y) => {
-                let name = format!("{:04}", self.years[y].0);
-                let mut meta = self.list_meta(
-                    &name,
-                    &dir,
-                    format!("Every dated event of {name} in the coverage, in order."),
-                );
-                meta.json_ld = vec![script_safe_json(&metadata::breadcrumbs(&[
-                    (&config.title, config.base_url.clone()),
-                    ("Timeline", absolute(config, "timeline/")),
-                    (&name, absolute(config, &dir)),
-                ]))];
-                (name, meta)
-            }
+        let name = year.map(|y| format!("{:04}", self.years[y].0));
+        let meta = match &name {
+            None => self.list_head(
+                "Timeline",
+                "timeline/",
+                "Every dated event in the coverage, in order.".into(),
+            ),
+            Some(name) => self.list_head(
+                name,
+                &dir,
+                format!("Every dated event of {name} in the coverage, in order."),
+            ),
         };
-        let mut common = self.list_common(&page, "timeline", &name, meta);
+        let mut trail = vec![
+            self.home_crumb(),
+            ("Timeline", absolute(&s.config, "timeline/")),
+        ];
+        if let Some(name) = &name {
+            trail.push((name, meta.canonical.clone()));
+        }
+        let mut common = self.list_common(&page, "timeline", &trail, meta);
         common.cards = self.hover_cards(
             years
                 .iter()

@@ -443,19 +443,28 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The common context of a page of a list: the pager, and its own
-    /// canonical URL and title (`Articles, page 2 of 7`) after page 1.
+    /// The common context of a page of a list: the pager, the breadcrumbs
+    /// of `trail` (the site, ..., the list, by name and absolute URL) as
+    /// the last JSON-LD block of `meta`, and after page 1 the page's own
+    /// canonical URL, title (`Articles, page 2 of 7`) and last crumb.
     fn list_common(
         &self,
         page: &ListPage,
         current: &'static str,
-        name: &str,
+        trail: &[(&str, String)],
         mut meta: Meta,
     ) -> Common<'a> {
+        let mut trail = trail.to_vec();
+        let label;
         if let Some(pager) = page.pager.as_ref().filter(|p| p.number > 1) {
+            let name = trail.last().map_or("", |(name, _)| *name);
             meta.canonical = absolute(&self.site.config, &page.folder);
             meta.title = self.title(&format!("{name}, page {} of {}", pager.number, pager.total));
+            label = format!("Page {}", pager.number);
+            trail.push((&label, meta.canonical.clone()));
         }
+        meta.json_ld
+            .push(script_safe_json(&metadata::breadcrumbs(&trail)));
         let mut common = self.common(page.linker.depth, current, meta);
         common.pager = page.pager.clone();
         common
@@ -608,18 +617,30 @@ impl<'a> Renderer<'a> {
 
     fn list_meta(&self, name: &str, dir: &str, description: String) -> Meta {
         let config = &self.site.config;
-        let url = absolute(config, dir);
+        let mut meta = self.list_head(name, dir, description);
+        meta.json_ld = vec![script_safe_json(&metadata::breadcrumbs(&[
+            (&config.title, config.base_url.clone()),
+            (name, meta.canonical.clone()),
+        ]))];
+        meta
+    }
+
+    /// The head of a list's first page, without JSON-LD (which
+    /// `list_common` adds).
+    fn list_head(&self, name: &str, dir: &str, description: String) -> Meta {
         Meta {
             title: self.title(name),
             description,
-            canonical: url.clone(),
+            canonical: absolute(&self.site.config, dir),
             og_type: "website",
-            json_ld: vec![script_safe_json(&metadata::breadcrumbs(&[
-                (&config.title, config.base_url.clone()),
-                (name, url),
-            ]))],
             ..Meta::default()
         }
+    }
+
+    /// The first crumbs of every trail: the site's name and home.
+    fn home_crumb(&self) -> (&str, String) {
+        let config = &self.site.config;
+        (&config.title, config.base_url.clone())
     }
 }
 

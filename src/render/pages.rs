@@ -384,18 +384,17 @@ impl<'a> Renderer<'a> {
             (Some(r), true) => format!("{}: {}", a.name, r),
             (None, true) => a.name.clone(),
         };
-        let breadcrumbs = script_safe_json(&metadata::breadcrumbs(&[
-            (&config.title, config.base_url.clone()),
+        let trail = [
+            self.home_crumb(),
             ("Actors", absolute(config, "actors/")),
             (&a.name, url.clone()),
-        ]));
+        ];
         let meta = if !first {
             Meta {
                 title: self.title(&a.name),
                 description: format!("Articles in which {} appears.", a.name),
                 canonical: url,
                 og_type: "website",
-                json_ld: vec![breadcrumbs],
                 ..Meta::default()
             }
         } else {
@@ -408,7 +407,7 @@ impl<'a> Renderer<'a> {
                 } else {
                     "website"
                 },
-                json_ld: vec![script_safe_json(&metadata::actor(s, a)), breadcrumbs],
+                json_ld: vec![script_safe_json(&metadata::actor(s, a))],
                 image: a
                     .image
                     .as_ref()
@@ -417,7 +416,7 @@ impl<'a> Renderer<'a> {
                 ..Meta::default()
             }
         };
-        let mut common = self.list_common(&page, "actors", &a.name, meta);
+        let mut common = self.list_common(&page, "actors", &trail, meta);
         common.cards = self.hover_cards(
             std::iter::once(view.body).chain(view.events.iter().map(|e| e.html.as_str())),
         );
