@@ -355,26 +355,21 @@ fn later_pages(old: &Lists, new: &Lists, pages: &mut HashSet<String>) {
             hash_of(years.iter().map(|(y, _)| *y).collect::<Vec<_>>())
         };
         let header = (header(&old_years), header(&new_years));
-        lists.push((
-            "timeline/".into(),
-            header,
-            (
-                old.events(0..old.site.events.len()),
-                new.events(0..new.site.events.len()),
-            ),
-        ));
+        // A year's events are a stretch of the whole timeline's.
+        let before = old.events(0..old.site.events.len());
+        let after = new.events(0..new.site.events.len());
         for &(year, ref range) in &new_years {
-            let before = old_years
-                .iter()
-                .find(|(y, _)| *y == year)
-                .map(|(_, r)| old.events(r.clone()))
-                .unwrap_or_default();
+            let old_range = old_years.iter().find(|(y, _)| *y == year).map(|(_, r)| r);
             lists.push((
                 year_folder(year),
                 header,
-                (before, new.events(range.clone())),
+                (
+                    old_range.map_or_else(Vec::new, |r| before[r.clone()].to_vec()),
+                    after[range.clone()].to_vec(),
+                ),
             ));
         }
+        lists.push(("timeline/".into(), header, (before, after)));
     }
     for t in &new.site.topics {
         let dir = format!("topics/{}/", t.slug);
