@@ -252,7 +252,8 @@ def main():
     t.check("front page canonical is the base URL", base.startswith("http") and base.endswith("/"), base)
     for rel, page in pages.items():
         check_page(t, site, rel, page, base, logo)
-    articles = {r: p for r, p in pages.items() if r.startswith("articles/") and r != "articles/index.html"}
+    articles = {r: p for r, p in pages.items()
+                if r.startswith("articles/") and r != "articles/index.html" and not LIST_PAGE.search(r)}
     check_feed(t, site, base, articles)
     check_sitemap(t, site, base, pages)
     print(f"{site}: {len(pages)} pages")
