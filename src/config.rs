@@ -33,6 +33,10 @@ pub struct Config {
     pub base: Url,
     /// What happens to raw HTML in Markdown bodies.
     pub raw_html: RawHtml,
+    /// Items per page of every paginated list (the archive, topics, an
+    /// actor's "Appears in", the explainers, the timeline); 0 puts each
+    /// list on one page.
+    pub paginate: usize,
     /// The site's own values for its templates (`[extra]`, any TOML),
     /// which every template sees as `extra`.
     pub extra: toml::Table,
@@ -90,6 +94,7 @@ impl Default for Config {
             base_url_defaulted: true,
             base: Url::parse(DEFAULT_BASE_URL).expect("the default base URL parses"),
             raw_html: RawHtml::Trusted,
+            paginate: 30,
             extra: toml::Table::new(),
             output_dir_outside: None,
         }
@@ -115,6 +120,7 @@ const TOP_KEYS: &[&str] = &[
     "search",
     "publisher",
     "raw_html",
+    "paginate",
     "extra",
 ];
 
@@ -496,6 +502,9 @@ mod tests {
         assert_eq!(c.know_heading, "What You Should Know");
         assert!(c.autolink && c.search.enabled && c.base_url_defaulted);
         assert_eq!(c.language, "en");
+        assert_eq!(c.paginate, 30);
+        assert_eq!(parse("paginate = 0\n").unwrap().paginate, 0);
+        assert!(parse("paginate = -1\n").is_err());
     }
 
     #[test]

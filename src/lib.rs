@@ -355,6 +355,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
                 options.future,
                 &options.base_url,
                 write::absolutize(&output),
+                // The test knob changes the sitemap's files.
+                std::env::var(render::SITEMAP_MAX_URLS_VAR).ok(),
             ),
         )
     };

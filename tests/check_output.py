@@ -20,6 +20,8 @@ from pathlib import Path
 import feedparser
 
 FEED_ENTRIES = 50
+# A later page of a paginated list (articles/page/2/index.html).
+LIST_PAGE = re.compile(r"(^|/)page/\d+/index\.html$")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 W3C_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T.*)?$")
 
@@ -149,6 +151,9 @@ def check_page(t, site, rel, page, base, logo):
             items = crumbs[0].get("itemListElement", [])
             t.check(f"{where}: breadcrumbs end at the page", items and items[-1].get("item") == canonical)
     section = rel.split("/")[0]
+    if LIST_PAGE.search(rel):
+        # A list's later page: a list, whatever its section.
+        section = "list"
     if section == "articles" and rel != "articles/index.html":
         for key in ["article:published_time", "article:modified_time"]:
             t.check(f"{where}: {key}", RFC3339.match(page.one(key) or ""), page.one(key))
@@ -239,7 +244,7 @@ def check_sitemap(t, site, base, pages):
         lastmod = u.findtext("s:lastmod", default=None, namespaces=ns)
         if lastmod is not None:
             t.check(f"sitemap: {loc} lastmod is a W3C date", W3C_DATE.match(lastmod), lastmod)
-        if rel.startswith("articles/") and rel != "articles/index.html":
+        if rel.startswith("articles/") and rel != "articles/index.html" and not LIST_PAGE.search(rel):
             page = pages[rel]
             modified = page.one("article:modified_time") or ""
             t.check(f"sitemap: {loc} lastmod from updated or date", lastmod == modified, (lastmod, modified))
@@ -267,7 +272,8 @@ def main():
             del pages[rel]
         else:
             check_page(t, site, rel, page, base, logo)
-    articles = {r: p for r, p in pages.items() if r.startswith("articles/") and r != "articles/index.html"}
+    articles = {r: p for r, p in pages.items()
+                if r.startswith("articles/") and r != "articles/index.html" and not LIST_PAGE.search(r)}
     check_feed(t, site, base, articles)
     check_sitemap(t, site, base, pages)
     print(f"{site}: {len(pages)} pages")

@@ -9,6 +9,41 @@ use explainer::session::{Rebuild, Session};
 use explainer::BuildOptions;
 use support::*;
 
+/// Applies each edit (a file's new text, or `None` to delete it), rebuilds
+/// incrementally, and compares the output with a fresh full build;
+/// returns the folder built into.
+fn check_edits(site: &Site, edits: &[(&str, Option<&str>)]) -> PathBuf {
+    let root = site.root().to_path_buf();
+    let mut session = Session::new(BuildOptions::new(&root)).unwrap();
+    let out = session.output().to_path_buf();
+    assert!(matches!(session.rebuild(), Rebuild::Built { .. }));
+    assert_eq!(snapshot(&out), full_build(&root));
+    for (i, (path, text)) in edits.iter().enumerate() {
+        let full = root.join(path);
+        match text {
+            Some(t) => site.write(path, t),
+            None => std::fs::remove_file(&full).unwrap(),
+        }
+        match session.rebuild_changed(&[full]) {
+            Rebuild::Built { .. } => {}
+            other => panic!("edit {i}: {other:?}"),
+        }
+        let expected = full_build(&root);
+        let got = snapshot(&out);
+        let differing: Vec<_> = expected
+            .keys()
+            .chain(got.keys())
+            .filter(|k| expected.get(*k) != got.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "edit {i} ({path}): incremental output differs in {differing:?}"
+        );
+        assert_site_integrity(&out);
+    }
+    out
+}
+
 fn full_build(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let mut options = BuildOptions::new(root);
@@ -30,12 +65,6 @@ fn every_edit_matches_a_full_build() {
         ("content/articles/one.md", "+++\ntitle = \"One\"\ndate = 2023-09-01\ntopics = [\"Niger\"]\nbackground = [\"standoff\"]\n+++\nMacron spoke.\n"),
         ("content/articles/two.md", "+++\ntitle = \"Two\"\ndate = 2023-09-02\ntopics = [\"Niger\", \"France\"]\n+++\nNothing.\n"),
     ]);
-    let root = site.root().to_path_buf();
-    let mut session = Session::new(BuildOptions::new(&root)).unwrap();
-    let out = session.output().to_path_buf();
-    assert!(matches!(session.rebuild(), Rebuild::Built { .. }));
-    assert_eq!(snapshot(&out), full_build(&root));
-
     let edits: &[(&str, Option<&str>)] = &[
         // A body edit that adds a mention.
         ("content/articles/two.md", Some("+++\ntitle = \"Two\"\ndate = 2023-09-02\ntopics = [\"Niger\", \"France\"]\n+++\nNow Sylvain Itte.\n")),
@@ -91,32 +120,130 @@ fn every_edit_matches_a_full_build() {
         ("content/actors/itte.md", Some("+++\nname = \"Sylvain Itte\"\nkind = \"person\"\ncountry = \"French Republic\"\nsort_name = \"Aaa\"\n+++\nDiplomat.\n")),
         ("content/actors/france.md", None),
     ];
-    for (i, (path, text)) in edits.iter().enumerate() {
-        let full = root.join(path);
-        match text {
-            Some(t) => site.write(path, t),
-            None => std::fs::remove_file(&full).unwrap(),
-        }
-        match session.rebuild_changed(&[full]) {
-            Rebuild::Built { .. } => {}
-            other => panic!("edit {i}: {other:?}"),
-        }
-        let expected = full_build(&root);
-        let got = snapshot(&out);
-        let differing: Vec<_> = expected
-            .keys()
-            .chain(got.keys())
-            .filter(|k| expected.get(*k) != got.get(*k))
-            .collect();
-        assert!(
-            differing.is_empty(),
-            "edit {i} ({path}): incremental output differs in {differing:?}"
-        );
-        assert_site_integrity(&out);
-    }
+    let out = check_edits(&site, edits);
     assert!(
         String::from_utf8_lossy(&snapshot(&out)[Path::new("articles/three/index.html")])
             .contains("standoff/index.html#cards\""),
         "the fragment follows the heading"
     );
+}
+
+/// A paginated site: two stories a page, so every list has several pages.
+fn paginated_site() -> Site {
+    let site = Site::new(&[
+        ("site.toml", "base_url = \"https://x.example/\"\npaginate = 2\n"),
+        ("content/actors/ann.md", "+++\nname = \"Ann Lee\"\nrole = \"Envoy\"\n+++\nProfile.\n"),
+        ("content/notes/n.md", "+++\ntitle = \"Note\"\n[[timeline]]\ndate = \"2021-05\"\ntext = \"Talks with Ann Lee\"\n[[timeline]]\ndate = \"2022\"\ntext = \"A treaty\"\n+++\nN.\n"),
+        ("content/notes/m.md", "+++\ntitle = \"Other note\"\n+++\nM.\n"),
+        ("content/notes/o.md", "+++\ntitle = \"Third note\"\n+++\nO.\n"),
+    ]);
+    for i in 1..=9 {
+        site.write(
+            &format!("content/articles/a{i}.md"),
+            &story(i, &format!("Story {i}"), i),
+        );
+    }
+    site
+}
+
+fn story(i: usize, title: &str, day: usize) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = 2023-01-{day:02}\ntopics = [\"Niger\"]\n+++\nAnn Lee spoke ({i}).\n")
+}
+
+#[test]
+fn every_edit_of_a_paginated_site_matches_a_full_build() {
+    let site = paginated_site();
+    let edits: Vec<(String, Option<String>)> = vec![
+        // The newest story's title: page 1 of each list.
+        ("content/articles/a9.md".into(), Some(story(9, "Story nine", 9))),
+        // A story on the last page of each list.
+        ("content/articles/a1.md".into(), Some(story(1, "Story one", 1))),
+        // A date that moves a story from the last pages to the first.
+        ("content/articles/a2.md".into(), Some(story(2, "Story 2", 20))),
+        // A new story at the top, and a new oldest one: one more page.
+        ("content/articles/a10.md".into(), Some(story(10, "Story 10", 25))),
+        ("content/articles/a0.md".into(), Some("+++\ntitle = \"Old\"\ndate = 2020-06-01\ntopics = [\"Niger\"]\n+++\nAnn Lee, long ago.\n".into())),
+        // A story leaves the topic and the actor's list.
+        ("content/articles/a5.md".into(), Some("+++\ntitle = \"Story 5\"\ndate = 2023-01-05\n+++\nNobody.\n".into())),
+        // The actor's role, shown on every page of its profile.
+        ("content/actors/ann.md".into(), Some("+++\nname = \"Ann Lee\"\nrole = \"Former envoy\"\n+++\nProfile.\n".into())),
+        // The actor's body: its first page only.
+        ("content/actors/ann.md".into(), Some("+++\nname = \"Ann Lee\"\nrole = \"Former envoy\"\n+++\nA longer profile.\n".into())),
+        // A timeline event's text, and a year that goes away.
+        ("content/notes/n.md".into(), Some("+++\ntitle = \"Note\"\n[[timeline]]\ndate = \"2021-05\"\ntext = \"Talks\"\n+++\nN.\n".into())),
+        // An explainer's title, on the explainers' pages.
+        ("content/notes/o.md".into(), Some("+++\ntitle = \"A first note\"\n+++\nO.\n".into())),
+        // Stories deleted: pages go away.
+        ("content/articles/a10.md".into(), None),
+        ("content/articles/a0.md".into(), None),
+        ("content/articles/a3.md".into(), None),
+    ];
+    let edits: Vec<(&str, Option<&str>)> = edits
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_deref()))
+        .collect();
+    check_edits(&site, &edits);
+}
+
+#[test]
+fn an_edit_on_page_one_leaves_the_later_pages_alone() {
+    let site = paginated_site();
+    let options = BuildOptions::new(site.root());
+    let render = || {
+        explainer::render_site(&options, &Default::default(), &|_| Ok(true))
+            .unwrap_or_else(|_| panic!("renders"))
+            .site
+    };
+    let old = render();
+    let old_digests = explainer::render::affected::digests(&old);
+    let affected_by = |path: &str, text: &str| {
+        site.write(path, text);
+        let new = render();
+        let new_digests = explainer::render::affected::digests(&new);
+        explainer::render::affected::affected_pages(&old, &old_digests, &new, &new_digests)
+    };
+    // The newest story's title: the first page of every list shows it,
+    // no later page does.
+    let pages = affected_by("content/articles/a9.md", &story(9, "Story nine", 9));
+    for first in ["articles/", "topics/niger/", "actors/ann/"] {
+        assert!(
+            pages.contains(&format!("{first}index.html")),
+            "{first}: {pages:?}"
+        );
+        assert!(
+            !pages.contains(&format!("{first}page/2/index.html")),
+            "{first}: {pages:?}"
+        );
+    }
+    // The timeline runs oldest first: the story is on its last pages.
+    assert!(pages.contains("timeline/page/6/index.html"), "{pages:?}");
+    assert!(
+        pages.contains("timeline/2023/page/5/index.html"),
+        "{pages:?}"
+    );
+    for page in [
+        "timeline/page/2/",
+        "timeline/2023/",
+        "timeline/2023/page/4/",
+    ] {
+        assert!(
+            !pages.contains(&format!("{page}index.html")),
+            "{page}: {pages:?}"
+        );
+    }
+    assert!(!pages.contains("timeline/2021/index.html"), "{pages:?}");
+    // The oldest story: the last page of each list, not the first ones.
+    let pages = affected_by("content/articles/a1.md", &story(1, "Story one", 1));
+    assert!(pages.contains("articles/page/5/index.html"), "{pages:?}");
+    assert!(pages.contains("actors/ann/page/5/index.html"), "{pages:?}");
+    assert!(!pages.contains("articles/page/2/index.html"), "{pages:?}");
+    assert!(!pages.contains("actors/ann/page/2/index.html"), "{pages:?}");
+    // A new story at the top moves every story: every page.
+    let pages = affected_by("content/articles/a10.md", &story(10, "Story 10", 25));
+    for n in 2..=5 {
+        assert!(
+            pages.contains(&format!("articles/page/{n}/index.html")),
+            "{pages:?}"
+        );
+    }
 }

@@ -6,6 +6,13 @@
 //! section. The preview renders only those, so an edit costs the same
 //! however large the site is. `build` never uses this: it fingerprints
 //! every page.
+//!
+//! A list split into pages (see [`super::paginate`]) is marked page by
+//! page: only the pages whose items, or whose items' cards, differ, and
+//! all of them when the number of pages or what every page shows (the
+//! list's name, the years of the timeline) changed. A new story at the
+//! top moves every story down, so it marks every page; an edit to the
+//! newest story's title marks the first page only.
 
 // Fx hashing: these maps hold slugs and paths, never hostile keys, and
 // the default SipHash showed up in rebuild profiles.
@@ -16,7 +23,8 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::FEED_ENTRIES;
+use super::paginate::{page_count, page_folder, page_range};
+use super::{event_years, year_folder, FEED_ENTRIES};
 use crate::model::{Date, Section};
 use crate::resolve::links::page_dir;
 use crate::resolve::{Image, Site};
@@ -248,6 +256,9 @@ pub fn affected_pages(
         }
         if card_changed || relations_changed {
             pages.insert("sitemap.xml".into());
+            for part in 1..=super::lists::sitemap_parts(new) {
+                pages.insert(super::lists::sitemap_file(part));
+            }
             pages.insert("timeline/index.html".into());
             if *section == Section::Articles {
                 pages.insert("articles/index.html".into());
@@ -262,6 +273,15 @@ pub fn affected_pages(
             pages.insert(format!("topics/{slug}/index.html"));
         }
     }
+    let old = Lists {
+        site: old,
+        digests: old_digests,
+    };
+    let new = Lists {
+        site: new,
+        digests: new_digests,
+    };
+    later_pages(&old, &new, &mut pages);
     pages
 }
 
@@ -269,6 +289,172 @@ pub fn affected_pages(
 /// on every page, so every page must be rendered again.
 pub fn menus_changed(old: &Site, new: &Site) -> bool {
     super::menus(old) != super::menus(new)
+}
+
+/// One side of the comparison of lists: a site and its digests.
+struct Lists<'s> {
+    site: &'s Site,
+    digests: &'s SiteDigests,
+}
+
+/// What a list shows of each item, as one hash per item.
+impl Lists<'_> {
+    /// An article as a card shows it (and which article it is).
+    fn articles(&self, ids: impl Iterator<Item = usize>) -> Vec<u64> {
+        ids.map(|id| self.entity(Section::Articles, self.site.articles[id].slug.as_str()))
+            .collect()
+    }
+
+    fn entity(&self, section: Section, slug: &str) -> u64 {
+        let card = self
+            .digests
+            .entities
+            .get(&(section, slug.to_string()))
+            .map(|d| d.card);
+        hash_of((slug, card))
+    }
+
+    /// An event as the timeline shows it: its date and text, and the title
+    /// and address of the page it comes from.
+    fn events(&self, range: std::ops::Range<usize>) -> Vec<u64> {
+        let s = self.site;
+        s.events[range]
+            .iter()
+            .map(|e| {
+                let source = match e.source {
+                    crate::resolve::EventSource::Note(n) => {
+                        (Section::Notes, s.notes[n].slug.as_str(), &s.notes[n].title)
+                    }
+                    crate::resolve::EventSource::Article(a) => (
+                        Section::Articles,
+                        s.articles[a].slug.as_str(),
+                        &s.articles[a].title,
+                    ),
+                };
+                hash_of((e.date, &e.html, source))
+            })
+            .collect()
+    }
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = Xxh3::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Adds the pages after the first of each list whose first page is in
+/// `pages` (the first page stands for the list: it is marked whenever an
+/// item of the list changed, came or went), when their content differs.
+fn later_pages(old: &Lists, new: &Lists, pages: &mut HashSet<String>) {
+    let per_page = new.site.config.paginate;
+    let marked = |dir: &str| pages.contains(&format!("{dir}index.html"));
+    // Each list to compare: its folder, what every page shows besides the
+    // items (before, after), and the items (before, after).
+    type Compared = (String, (u64, u64), (Vec<u64>, Vec<u64>));
+    let mut lists: Vec<Compared> = Vec::new();
+    if marked("articles/") {
+        // Its description counts the articles.
+        let header = |l: &Lists| hash_of(l.site.articles.len());
+        let items = |l: &Lists| l.articles(0..l.site.articles.len());
+        lists.push((
+            "articles/".into(),
+            (header(old), header(new)),
+            (items(old), items(new)),
+        ));
+    }
+    if marked("explainers/") {
+        let items = |l: &Lists| {
+            (l.site.notes.iter())
+                .map(|n| l.entity(Section::Notes, n.slug.as_str()))
+                .collect()
+        };
+        lists.push(("explainers/".into(), (0, 0), (items(old), items(new))));
+    }
+    if marked("timeline/") {
+        // Every page of the timeline links to every year.
+        let (old_years, new_years) = (event_years(old.site), event_years(new.site));
+        let header = |years: &[(i32, std::ops::Range<usize>)]| {
+            hash_of(years.iter().map(|(y, _)| *y).collect::<Vec<_>>())
+        };
+        let header = (header(&old_years), header(&new_years));
+        // A year's events are a stretch of the whole timeline's.
+        let before = old.events(0..old.site.events.len());
+        let after = new.events(0..new.site.events.len());
+        for &(year, ref range) in &new_years {
+            let old_range = old_years.iter().find(|(y, _)| *y == year).map(|(_, r)| r);
+            lists.push((
+                year_folder(year),
+                header,
+                (
+                    old_range.map_or_else(Vec::new, |r| before[r.clone()].to_vec()),
+                    after[range.clone()].to_vec(),
+                ),
+            ));
+        }
+        lists.push(("timeline/".into(), header, (before, after)));
+    }
+    for t in &new.site.topics {
+        let dir = format!("topics/{}/", t.slug);
+        if !marked(&dir) {
+            continue;
+        }
+        let before = old.site.topics.iter().find(|o| o.slug == t.slug);
+        lists.push((
+            dir,
+            (hash_of(before.map(|o| &o.name)), hash_of(Some(&t.name))),
+            (
+                before
+                    .map(|o| old.articles(o.articles.iter().copied()))
+                    .unwrap_or_default(),
+                new.articles(t.articles.iter().copied()),
+            ),
+        ));
+    }
+    for a in &new.site.actors {
+        let dir = page_dir(Section::Actors, a.slug.as_str());
+        if !marked(&dir) {
+            continue;
+        }
+        let before = old.site.actors.iter().find(|o| o.slug == a.slug);
+        // Later pages show the actor's card (name, kind, role).
+        let header = |l: &Lists| l.entity(Section::Actors, a.slug.as_str());
+        lists.push((
+            dir,
+            (header(old), header(new)),
+            (
+                before
+                    .map(|o| old.articles(o.articles.iter().copied()))
+                    .unwrap_or_default(),
+                new.articles(a.articles.iter().copied()),
+            ),
+        ));
+    }
+    for (dir, header, (before, after)) in lists {
+        changed_pages(&dir, header, &before, &after, per_page, pages);
+    }
+}
+
+/// Marks the pages of the list at `dir` whose content differs between
+/// `old` and `new` (one hash per item): every page when the header (what
+/// each page shows besides its items) or the number of pages changed,
+/// else each page whose items differ.
+fn changed_pages(
+    dir: &str,
+    (old_header, new_header): (u64, u64),
+    old: &[u64],
+    new: &[u64],
+    per_page: usize,
+    pages: &mut HashSet<String>,
+) {
+    let total = page_count(new.len(), per_page);
+    let every = old_header != new_header || page_count(old.len(), per_page) != total;
+    for n in 1..=total {
+        let before = old.get(page_range(old.len(), per_page, n));
+        if every || before != Some(&new[page_range(new.len(), per_page, n)]) {
+            pages.insert(format!("{}index.html", page_folder(dir, n)));
+        }
+    }
 }
 
 fn in_feed(site: &Site, slug: &str) -> bool {

@@ -1,52 +1,54 @@
 //! The views of the pages that list the site: the archive, the indexes of
-//! explainers, actors and topics, each topic, the timeline, the Atom feed,
-//! the sitemap and robots.txt.
+//! explainers, actors and topics, each topic, the timeline and its years
+//! (each page of each, see [`super::paginate`]), the Atom feed, the
+//! sitemap (an index of parts beyond [`SITEMAP_MAX_URLS`]) and robots.txt.
 
 use super::*;
+use crate::model::Date;
 
 impl<'a> Renderer<'a> {
-    pub(super) fn archive(&self) -> Job {
-        let l = Linker { depth: 1 };
-        let cards: Vec<ArticleCard> = self
-            .site
-            .articles
+    pub(super) fn archive(&self, number: usize) -> Job {
+        let s = self.site;
+        let page = self.list_page("articles/", s.articles.len(), number);
+        let cards: Vec<ArticleCard> = s.articles[page.range.clone()]
             .iter()
-            .map(|a| ArticleCard::new(a, l))
+            .map(|a| ArticleCard::new(a, page.linker))
             .collect();
-        let meta = self.list_meta(
+        let meta = self.list_head(
             "Articles",
             "articles/",
-            match cards.len() {
+            match s.articles.len() {
                 1 => "The one article so far.".to_string(),
                 n => format!("All {n} articles, newest first."),
             },
         );
+        let trail = [self.home_crumb(), ("Articles", meta.canonical.clone())];
         self.job(
-            "articles/index.html".into(),
+            page.path.clone(),
             "articles.html",
-            self.common(1, "articles", meta),
+            self.list_common(&page, "articles", &trail, meta),
             "articles",
             &cards,
         )
     }
 
-    pub(super) fn explainers_index(&self) -> Job {
-        let l = Linker { depth: 1 };
-        let cards: Vec<NoteCard> = self
-            .site
-            .notes
+    pub(super) fn explainers_index(&self, number: usize) -> Job {
+        let s = self.site;
+        let page = self.list_page("explainers/", s.notes.len(), number);
+        let cards: Vec<NoteCard> = s.notes[page.range.clone()]
             .iter()
-            .map(|n| NoteCard::new(n, l))
+            .map(|n| NoteCard::new(n, page.linker))
             .collect();
-        let meta = self.list_meta(
+        let meta = self.list_head(
             "Explainers",
             "explainers/",
             "Background explainers behind the news.".into(),
         );
+        let trail = [self.home_crumb(), ("Explainers", meta.canonical.clone())];
         self.job(
-            "explainers/index.html".into(),
+            page.path.clone(),
             "explainers.html",
-            self.common(1, "explainers", meta),
+            self.list_common(&page, "explainers", &trail, meta),
             "explainers",
             &cards,
         )
@@ -141,9 +143,10 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    pub(super) fn topic(&self, t: &Topic) -> Job {
+    pub(super) fn topic(&self, t: &Topic, number: usize) -> Job {
         let s = self.site;
-        let l = Linker { depth: 2 };
+        let dir = format!("topics/{}/", t.slug);
+        let page = self.list_page(&dir, t.articles.len(), number);
         #[derive(Serialize)]
         struct View<'a> {
             name: &'a str,
@@ -151,39 +154,51 @@ impl<'a> Renderer<'a> {
         }
         let view = View {
             name: &t.name,
-            articles: t
-                .articles
+            articles: t.articles[page.range.clone()]
                 .iter()
-                .map(|&a| ArticleCard::new(&s.articles[a], l))
+                .map(|&a| ArticleCard::new(&s.articles[a], page.linker))
                 .collect(),
         };
-        let dir = format!("topics/{}/", t.slug);
-        let config = &s.config;
-        let mut meta = self.list_meta(&t.name, &dir, format!("Articles about {}.", t.name));
-        meta.json_ld = vec![script_safe_json(&metadata::breadcrumbs(&[
-            (&config.title, config.base_url.clone()),
-            ("Topics", absolute(config, "topics/")),
-            (&t.name, absolute(config, &dir)),
-        ]))];
+        let meta = self.list_head(&t.name, &dir, format!("Articles about {}.", t.name));
+        let trail = [
+            self.home_crumb(),
+            ("Topics", absolute(&s.config, "topics/")),
+            (&t.name, meta.canonical.clone()),
+        ];
         self.job(
-            format!("{dir}index.html"),
+            page.path.clone(),
             "topic.html",
-            self.common(2, "topics", meta),
+            self.list_common(&page, "topics", &trail, meta),
             "topic",
             &view,
         )
     }
 
-    pub(super) fn timeline(&self) -> Job {
+    /// A page of the timeline: of every event (`year` none), or of the
+    /// events of one year (an index in `self.years`). Every page of both
+    /// links to every year.
+    pub(super) fn timeline(&self, year: Option<usize>, number: usize) -> Job {
         let s = self.site;
-        let l = Linker { depth: 1 };
+        let (dir, events) = match year {
+            Some(y) => (year_folder(self.years[y].0), self.years[y].1.clone()),
+            None => ("timeline/".to_string(), 0..s.events.len()),
+        };
+        let page = self.list_page(&dir, events.len(), number);
+        let l = page.linker;
         #[derive(Serialize)]
         struct Year<'a> {
             year: i32,
             events: Vec<EventView<'a>>,
         }
+        #[derive(Serialize)]
+        struct YearLink {
+            year: i32,
+            href: String,
+            current: bool,
+        }
         let mut years: Vec<Year> = Vec::new();
-        for e in &s.events {
+        let first = events.start + page.range.start;
+        for e in &s.events[first..first + page.range.len()] {
             let view = EventView::new(s, e, l);
             match years.last_mut() {
                 Some(y) if y.year == e.date.year => y.events.push(view),
@@ -193,23 +208,54 @@ impl<'a> Renderer<'a> {
                 }),
             }
         }
-        let meta = self.list_meta(
-            "Timeline",
-            "timeline/",
-            "Every dated event in the coverage, in order.".into(),
-        );
-        let mut common = self.common(1, "timeline", meta);
+        let year_index: Vec<YearLink> = self
+            .years
+            .iter()
+            .enumerate()
+            .map(|(i, (y, _))| YearLink {
+                year: *y,
+                href: l.dir(&year_folder(*y)),
+                current: Some(i) == year,
+            })
+            .collect();
+        let name = year.map(|y| format!("{:04}", self.years[y].0));
+        let meta = match &name {
+            None => self.list_head(
+                "Timeline",
+                "timeline/",
+                "Every dated event in the coverage, in order.".into(),
+            ),
+            Some(name) => self.list_head(
+                name,
+                &dir,
+                format!("Every dated event of {name} in the coverage, in order."),
+            ),
+        };
+        let mut trail = vec![
+            self.home_crumb(),
+            ("Timeline", absolute(&s.config, "timeline/")),
+        ];
+        if let Some(name) = &name {
+            trail.push((name, meta.canonical.clone()));
+        }
+        let mut common = self.list_common(&page, "timeline", &trail, meta);
         common.cards = self.hover_cards(
             years
                 .iter()
                 .flat_map(|y| y.events.iter().map(|e| e.html.as_str())),
         );
-        self.job(
-            "timeline/index.html".into(),
+        let year_shown = year.map(|y| self.years[y].0);
+        self.make_job(
+            page.path.clone(),
             "timeline.html",
-            common,
-            "years",
-            &years,
+            &(&common, &years, &year_index, year_shown),
+            || {
+                let mut context = Context::from_serialize(&common).unwrap_or_default();
+                context.insert("years", &years);
+                context.insert("year_index", &year_index);
+                context.insert("year", &year_shown);
+                context
+            },
         )
     }
 
@@ -329,68 +375,132 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    pub(super) fn sitemap(&self) -> Job {
-        let s = self.site;
-        let config = &s.config;
-        #[derive(Serialize)]
-        struct Url {
-            loc: String,
-            lastmod: Option<String>,
-        }
-        // A list page changes when the newest of its pages does.
-        let newest = s
-            .articles
-            .iter()
-            .filter(|a| a.is_public())
-            .map(|a| a.updated.unwrap_or(a.date))
-            .max();
-        let newest_note = s.notes.iter().filter_map(|n| n.updated.or(n.date)).max();
-        let mut urls = vec![Url {
-            loc: config.base_url.clone(),
-            lastmod: newest.max(newest_note).map(|d| d.rfc3339()),
-        }];
-        for (dir, lastmod) in [
-            ("articles/", newest),
-            ("explainers/", newest_note),
-            ("actors/", None),
-            ("topics/", newest),
-            ("timeline/", newest.max(newest_note)),
-        ] {
-            urls.push(Url {
-                loc: absolute(config, dir),
-                lastmod: lastmod.map(|d| d.rfc3339()),
-            });
-        }
-        // Drafts and scheduled articles, built only on request for a
-        // preview, are never announced to search engines.
-        urls.extend(s.articles.iter().filter(|a| a.is_public()).map(|a| Url {
-            loc: page_url(config, Section::Articles, a.slug.as_str()),
-            lastmod: Some(a.updated.unwrap_or(a.date).rfc3339()),
-        }));
-        urls.extend(s.notes.iter().filter(|n| !n.draft).map(|n| Url {
-            loc: page_url(config, Section::Notes, n.slug.as_str()),
-            lastmod: n.updated.or(n.date).map(|d| d.rfc3339()),
-        }));
-        urls.extend(s.actors.iter().filter(|a| !a.draft).map(|a| Url {
-            loc: page_url(config, Section::Actors, a.slug.as_str()),
-            lastmod: None,
-        }));
-        urls.extend(s.pages.iter().filter(|p| p.is_public()).map(|p| Url {
-            loc: page_url(config, Section::Pages, p.slug.as_str()),
-            lastmod: p.updated.or(p.date).map(|d| d.rfc3339()),
-        }));
-        urls.extend(s.topics.iter().map(|t| {
-            Url {
-                loc: absolute(config, &format!("topics/{}/", t.slug)),
-                lastmod: t
+    /// The sitemap's entries: every page a search engine should know,
+    /// each page of a list included (they are the crawl path to older
+    /// stories, and each is its own canonical URL).
+    fn sitemap_urls(&self) -> &[SitemapUrl] {
+        self.sitemap.get_or_init(|| {
+            let s = self.site;
+            let config = &s.config;
+            let mut urls = Vec::with_capacity(sitemap_count(s));
+            // A list page changes when the newest of its pages does.
+            let newest = (s.articles.iter())
+                .filter(|a| a.is_public())
+                .map(|a| a.updated.unwrap_or(a.date))
+                .max();
+            let newest_note = s.notes.iter().filter_map(|n| n.updated.or(n.date)).max();
+            // Every page of a list, with the list's lastmod.
+            let list = |urls: &mut Vec<SitemapUrl>, dir: &str, len: usize, last: Option<Date>| {
+                for n in 1..=page_count(len, config.paginate) {
+                    urls.push(SitemapUrl {
+                        loc: absolute(config, &page_folder(dir, n)),
+                        lastmod: last.map(|d| d.rfc3339()),
+                        date: last,
+                    });
+                }
+            };
+            let url = |loc: String, date: Option<Date>| SitemapUrl {
+                loc,
+                lastmod: date.map(|d| d.rfc3339()),
+                date,
+            };
+            urls.push(url(config.base_url.clone(), newest.max(newest_note)));
+            list(&mut urls, "articles/", s.articles.len(), newest);
+            list(&mut urls, "explainers/", s.notes.len(), newest_note);
+            list(&mut urls, "actors/", 0, None);
+            list(&mut urls, "topics/", 0, newest);
+            list(
+                &mut urls,
+                "timeline/",
+                s.events.len(),
+                newest.max(newest_note),
+            );
+            for (year, events) in &self.years {
+                list(&mut urls, &year_folder(*year), events.len(), None);
+            }
+            // Drafts and scheduled articles, built only on request for a
+            // preview, are never announced to search engines.
+            urls.extend(s.articles.iter().filter(|a| a.is_public()).map(|a| {
+                url(
+                    page_url(config, Section::Articles, a.slug.as_str()),
+                    Some(a.updated.unwrap_or(a.date)),
+                )
+            }));
+            urls.extend(s.notes.iter().filter(|n| !n.draft).map(|n| {
+                url(
+                    page_url(config, Section::Notes, n.slug.as_str()),
+                    n.updated.or(n.date),
+                )
+            }));
+            urls.extend(s.pages.iter().filter(|p| p.is_public()).map(|p| {
+                url(
+                    page_url(config, Section::Pages, p.slug.as_str()),
+                    p.updated.or(p.date),
+                )
+            }));
+            for a in s.actors.iter().filter(|a| !a.draft) {
+                list(
+                    &mut urls,
+                    &page_dir(Section::Actors, a.slug.as_str()),
+                    a.articles.len(),
+                    None,
+                );
+            }
+            for t in &s.topics {
+                let newest = t
                     .articles
                     .iter()
                     .map(|&a| s.articles[a].updated.unwrap_or(s.articles[a].date))
-                    .max()
-                    .map(|d| d.rfc3339()),
+                    .max();
+                list(
+                    &mut urls,
+                    &format!("topics/{}/", t.slug),
+                    t.articles.len(),
+                    newest,
+                );
             }
-        }));
-        self.make_job("sitemap.xml".into(), "sitemap.xml", &urls, || {
+            debug_assert_eq!(urls.len(), sitemap_count(s));
+            urls
+        })
+    }
+
+    /// `sitemap.xml` (`part` 0): every URL, or, when they are more than
+    /// one file may hold, the index of the parts `sitemap-1.xml`, ...
+    /// (the sitemaps.org protocol).
+    pub(super) fn sitemap(&self, part: usize) -> Job {
+        let config = &self.site.config;
+        let urls = self.sitemap_urls();
+        let chunk = sitemap_chunk(config);
+        if part == 0 && urls.len() > chunk {
+            #[derive(Serialize)]
+            struct Part {
+                loc: String,
+                lastmod: Option<String>,
+            }
+            let parts: Vec<Part> = urls
+                .chunks(chunk)
+                .enumerate()
+                .map(|(i, urls)| Part {
+                    loc: absolute(config, &sitemap_file(i + 1)),
+                    lastmod: urls
+                        .iter()
+                        .filter_map(|u| u.date)
+                        .max()
+                        .map(|d| d.rfc3339()),
+                })
+                .collect();
+            return self.make_job("sitemap.xml".into(), "sitemap_index.xml", &parts, || {
+                let mut context = Context::new();
+                context.insert("sitemaps", &parts);
+                context
+            });
+        }
+        let urls = if part == 0 {
+            urls
+        } else {
+            &urls[(part - 1) * chunk..(part * chunk).min(urls.len())]
+        };
+        self.make_job(sitemap_file(part), "sitemap.xml", &urls, || {
             let mut context = Context::new();
             context.insert("urls", &urls);
             context
@@ -443,5 +553,112 @@ impl<'a> Renderer<'a> {
             context.insert("rules", &text);
             context
         })
+    }
+}
+
+/// One `<url>` of the sitemap.
+#[derive(Serialize)]
+pub(super) struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+    /// `lastmod` as an instant, to find the newest of a part.
+    #[serde(skip)]
+    date: Option<crate::model::Date>,
+}
+
+/// The sitemaps.org limits of one sitemap file: 50,000 URLs and 50 MB
+/// (52,428,800 bytes) uncompressed.
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+/// The environment variable that lowers [`SITEMAP_MAX_URLS`] for tests.
+pub const SITEMAP_MAX_URLS_VAR: &str = "EXPLAINER_SITEMAP_MAX_URLS";
+const SITEMAP_MAX_BYTES: usize = 52_428_800;
+
+/// How many URLs each sitemap file holds: the protocol's 50,000, fewer
+/// when URLs are so long that 50,000 could pass 50 MB. A URL's entry is
+/// at most its escaped `base_url` (an XML escape is at most 6 bytes a
+/// character) plus a path of two 200-byte names and a page number, a
+/// `lastmod` and the tags: 6 x `base_url` + 600 bytes bounds it.
+///
+/// `EXPLAINER_SITEMAP_MAX_URLS` lowers the count, so that tests can see
+/// the split without building 50,000 pages; it is not a setting.
+pub(super) fn sitemap_chunk(config: &crate::config::Config) -> usize {
+    let by_count = std::env::var(SITEMAP_MAX_URLS_VAR)
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .map_or(SITEMAP_MAX_URLS, |n| n.min(SITEMAP_MAX_URLS));
+    let entry_bound = 6 * config.base_url.len() + 600;
+    // Room for the XML declaration and the `<urlset>` element.
+    let by_size = (SITEMAP_MAX_BYTES - 1024) / entry_bound;
+    by_count.min(by_size).max(1)
+}
+
+/// How many URLs the sitemap lists (see `Renderer::sitemap_urls`),
+/// counted without making them.
+fn sitemap_count(s: &Site) -> usize {
+    let per_page = s.config.paginate;
+    let pages = |len: usize| page_count(len, per_page);
+    let years: usize = event_years(s)
+        .iter()
+        .map(|(_, events)| pages(events.len()))
+        .sum();
+    1 + pages(s.articles.len())
+        + pages(s.notes.len())
+        + 2
+        + pages(s.events.len())
+        + years
+        + s.articles.iter().filter(|a| a.is_public()).count()
+        + s.notes.iter().filter(|n| !n.draft).count()
+        + s.pages.iter().filter(|p| p.is_public()).count()
+        + (s.actors.iter())
+            .filter(|a| !a.draft)
+            .map(|a| pages(a.articles.len()))
+            .sum::<usize>()
+        + s.topics
+            .iter()
+            .map(|t| pages(t.articles.len()))
+            .sum::<usize>()
+}
+
+/// How many parts `sitemap.xml` indexes: 0 when it is a sitemap itself.
+pub(super) fn sitemap_parts(s: &Site) -> usize {
+    let count = sitemap_count(s);
+    let chunk = sitemap_chunk(&s.config);
+    if count > chunk {
+        count.div_ceil(chunk)
+    } else {
+        0
+    }
+}
+
+/// The file of a part of the sitemap: `sitemap.xml` for 0 (the sitemap or
+/// its index), `sitemap-1.xml`, ... after.
+pub(super) fn sitemap_file(part: usize) -> String {
+    match part {
+        0 => "sitemap.xml".into(),
+        n => format!("sitemap-{n}.xml"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sitemap_file_holds_50000_urls_and_never_50_mb() {
+        let mut config = crate::config::Config {
+            base_url: "https://news.example.org/".into(),
+            ..Default::default()
+        };
+        if std::env::var(SITEMAP_MAX_URLS_VAR).is_err() {
+            assert_eq!(sitemap_chunk(&config), 50_000);
+        }
+        // A base URL so long that 50,000 entries could pass 50 MB.
+        config.base_url = format!("https://news.example.org/{}/", "a".repeat(2000));
+        let chunk = sitemap_chunk(&config);
+        assert!(chunk < 50_000);
+        assert!(chunk * (6 * config.base_url.len() + 600) <= SITEMAP_MAX_BYTES);
+        assert_eq!(sitemap_file(0), "sitemap.xml");
+        assert_eq!(sitemap_file(3), "sitemap-3.xml");
     }
 }

@@ -9,10 +9,12 @@ mod fingerprint;
 mod lists;
 pub mod metadata;
 mod pages;
+pub mod paginate;
 pub mod theme;
 pub mod views;
 
 pub use fingerprint::fingerprint;
+pub use lists::{SITEMAP_MAX_URLS, SITEMAP_MAX_URLS_VAR};
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -28,6 +30,7 @@ use crate::resolve::{
     CONTENT_DEPTH,
 };
 use metadata::{absolute, page_url, script_safe_json};
+use paginate::{page_count, page_folder, page_range, Pager};
 use views::*;
 
 /// One file of the finished site: a path under the output root (always
@@ -69,6 +72,9 @@ struct Common<'a> {
     menus: MenuView,
     /// The site's icons found in `static/`, as `<link>` attributes.
     icons: Vec<IconLink>,
+    /// This page's place in a list split into pages; none on a page that
+    /// is not part of one, or when the list fits on one page.
+    pager: Option<Pager>,
 }
 
 /// The header and footer menus of one page, with links relative to it.
@@ -166,22 +172,26 @@ struct Meta {
     tags: Vec<String>,
 }
 
-/// Every output file the site has.
+/// Every output file the site has. The `usize` after a list is its page
+/// number, from 1.
 #[derive(Debug, Clone, Copy)]
 enum Page {
     Front,
-    Archive,
+    Archive(usize),
     Article(ArticleId),
-    ExplainersIndex,
+    ExplainersIndex(usize),
     Explainer(NoteId),
     ActorsIndex,
-    Actor(ActorId),
+    Actor(ActorId, usize),
     TopicsIndex,
-    Topic(TopicId),
-    Timeline,
+    Topic(TopicId, usize),
+    Timeline(usize),
+    /// One year of the timeline: its index in [`event_years`], and the page.
+    TimelineYear(usize, usize),
     NotFound,
     Feed,
-    Sitemap,
+    /// `sitemap.xml` (0), or its part `sitemap-N.xml` when it is an index.
+    Sitemap(usize),
     Robots,
     Standalone(usize),
     /// The page at an old URL that leads to its page now.
@@ -323,20 +333,29 @@ fn all_pages(site: &Site) -> Vec<Page> {
     // a list of thousands of articles rendered last would leave the other
     // cores idle while it finishes (a topic page at the end of the queue
     // cost a 10,000-article build 120 ms on one core).
+    let per_page = site.config.paginate;
+    let pages_of = |len: usize| 1..=page_count(len, per_page);
     let mut pages = vec![
         Page::Front,
-        Page::Archive,
-        Page::ExplainersIndex,
         Page::ActorsIndex,
         Page::TopicsIndex,
-        Page::Timeline,
         Page::NotFound,
         Page::Feed,
-        Page::Sitemap,
         Page::Robots,
     ];
-    pages.extend((0..site.topics.len()).map(Page::Topic));
-    pages.extend((0..site.actors.len()).map(Page::Actor));
+    pages.extend((0..=lists::sitemap_parts(site)).map(Page::Sitemap));
+    pages.extend(pages_of(site.articles.len()).map(Page::Archive));
+    pages.extend(pages_of(site.notes.len()).map(Page::ExplainersIndex));
+    pages.extend(pages_of(site.events.len()).map(Page::Timeline));
+    for (y, (_, events)) in event_years(site).iter().enumerate() {
+        pages.extend(pages_of(events.len()).map(|n| Page::TimelineYear(y, n)));
+    }
+    for (i, t) in site.topics.iter().enumerate() {
+        pages.extend(pages_of(t.articles.len()).map(|n| Page::Topic(i, n)));
+    }
+    for (i, a) in site.actors.iter().enumerate() {
+        pages.extend(pages_of(a.articles.len()).map(|n| Page::Actor(i, n)));
+    }
     pages.extend((0..site.notes.len()).map(Page::Explainer));
     pages.extend((0..site.articles.len()).map(Page::Article));
     pages.extend((0..site.pages.len()).map(Page::Standalone));
@@ -345,6 +364,24 @@ fn all_pages(site: &Site) -> Vec<Page> {
         pages.push(Page::Redirects);
     }
     pages
+}
+
+/// The years of the timeline, oldest first, each with the range of its
+/// events in `site.events` (which is in date order).
+pub(crate) fn event_years(site: &Site) -> Vec<(i32, std::ops::Range<usize>)> {
+    let mut years: Vec<(i32, std::ops::Range<usize>)> = Vec::new();
+    for (i, e) in site.events.iter().enumerate() {
+        match years.last_mut() {
+            Some((year, range)) if *year == e.date.year => range.end = i + 1,
+            _ => years.push((e.date.year, i..i + 1)),
+        }
+    }
+    years
+}
+
+/// The folder of a year of the timeline (`timeline/2023/`).
+pub(crate) fn year_folder(year: i32) -> String {
+    format!("timeline/{year:04}/")
 }
 
 /// Every output file's template and the context it receives, as JSON
@@ -416,6 +453,21 @@ struct Renderer<'a> {
     /// Actors and notes by slug, for the hover cards of links in text.
     actor_slugs: HashMap<&'a str, ActorId>,
     note_slugs: HashMap<&'a str, NoteId>,
+    /// The timeline's years (see [`event_years`]).
+    years: Vec<(i32, std::ops::Range<usize>)>,
+    /// The sitemap's entries, made once for all its parts.
+    sitemap: std::sync::OnceLock<Vec<lists::SitemapUrl>>,
+}
+
+/// One page of a paginated list: what its builder needs to know.
+struct ListPage {
+    /// The page's folder (`articles/page/2/`) and output path.
+    folder: String,
+    path: String,
+    /// The items of the list on this page.
+    range: std::ops::Range<usize>,
+    linker: Linker,
+    pager: Option<Pager>,
 }
 
 impl<'a> Renderer<'a> {
@@ -450,28 +502,79 @@ impl<'a> Renderer<'a> {
                 .enumerate()
                 .map(|(i, n)| (n.slug.as_str(), i))
                 .collect(),
+            years: event_years(site),
+            sitemap: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Page `number` of the list of `len` items at the folder `dir`
+    /// (`articles/`, `topics/niger/`): its folder, its items and its pager.
+    /// Every paginated list goes through here, so each gets the same URLs
+    /// and navigation.
+    fn list_page(&self, dir: &str, len: usize, number: usize) -> ListPage {
+        let per_page = self.site.config.paginate;
+        let total = page_count(len, per_page);
+        let folder = page_folder(dir, number);
+        let linker = Linker {
+            depth: folder.matches('/').count(),
+        };
+        ListPage {
+            path: format!("{folder}index.html"),
+            range: page_range(len, per_page, number),
+            pager: Pager::new(dir, number, total, linker),
+            folder,
+            linker,
+        }
+    }
+
+    /// The common context of a page of a list: the pager, the breadcrumbs
+    /// of `trail` (the site, ..., the list, by name and absolute URL) as
+    /// the last JSON-LD block of `meta`, and after page 1 the page's own
+    /// canonical URL, title (`Articles, page 2 of 7`) and last crumb.
+    fn list_common(
+        &self,
+        page: &ListPage,
+        current: &'static str,
+        trail: &[(&str, String)],
+        mut meta: Meta,
+    ) -> Common<'a> {
+        let mut trail = trail.to_vec();
+        let label;
+        if let Some(pager) = page.pager.as_ref().filter(|p| p.number > 1) {
+            let name = trail.last().map_or("", |(name, _)| *name);
+            meta.canonical = absolute(&self.site.config, &page.folder);
+            meta.title = self.title(&format!("{name}, page {} of {}", pager.number, pager.total));
+            label = format!("Page {}", pager.number);
+            trail.push((&label, meta.canonical.clone()));
+        }
+        meta.json_ld
+            .push(script_safe_json(&metadata::breadcrumbs(&trail)));
+        let mut common = self.common(page.linker.depth, current, meta);
+        common.pager = page.pager.clone();
+        common
     }
 
     /// The output path of a page, without building it.
     fn path_of(&self, page: Page) -> String {
         let s = self.site;
+        let paged = |dir: &str, n: usize| page_folder(dir, n) + "index.html";
         match page {
             Page::Front => "index.html".into(),
-            Page::Archive => "articles/index.html".into(),
+            Page::Archive(n) => paged("articles/", n),
             Page::Article(i) => {
                 page_dir(Section::Articles, s.articles[i].slug.as_str()) + "index.html"
             }
-            Page::ExplainersIndex => "explainers/index.html".into(),
+            Page::ExplainersIndex(n) => paged("explainers/", n),
             Page::Explainer(i) => page_dir(Section::Notes, s.notes[i].slug.as_str()) + "index.html",
             Page::ActorsIndex => "actors/index.html".into(),
-            Page::Actor(i) => page_dir(Section::Actors, s.actors[i].slug.as_str()) + "index.html",
+            Page::Actor(i, n) => paged(&page_dir(Section::Actors, s.actors[i].slug.as_str()), n),
             Page::TopicsIndex => "topics/index.html".into(),
-            Page::Topic(i) => format!("topics/{}/index.html", s.topics[i].slug),
-            Page::Timeline => "timeline/index.html".into(),
+            Page::Topic(i, n) => paged(&format!("topics/{}/", s.topics[i].slug), n),
+            Page::Timeline(n) => paged("timeline/", n),
+            Page::TimelineYear(y, n) => paged(&year_folder(self.years[y].0), n),
             Page::NotFound => "404.html".into(),
             Page::Feed => "feed.xml".into(),
-            Page::Sitemap => "sitemap.xml".into(),
+            Page::Sitemap(part) => lists::sitemap_file(part),
             Page::Robots => "robots.txt".into(),
             Page::Standalone(i) => {
                 page_dir(Section::Pages, s.pages[i].slug.as_str()) + "index.html"
@@ -485,18 +588,19 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         match page {
             Page::Front => self.front_page(),
-            Page::Archive => self.archive(),
+            Page::Archive(n) => self.archive(n),
             Page::Article(i) => self.article(&s.articles[i]),
-            Page::ExplainersIndex => self.explainers_index(),
+            Page::ExplainersIndex(n) => self.explainers_index(n),
             Page::Explainer(i) => self.explainer(&s.notes[i]),
             Page::ActorsIndex => self.actors_index(),
-            Page::Actor(i) => self.actor(&s.actors[i]),
+            Page::Actor(i, n) => self.actor(&s.actors[i], n),
             Page::TopicsIndex => self.topics_index(),
-            Page::Topic(i) => self.topic(&s.topics[i]),
-            Page::Timeline => self.timeline(),
+            Page::Topic(i, n) => self.topic(&s.topics[i], n),
+            Page::Timeline(n) => self.timeline(None, n),
+            Page::TimelineYear(y, n) => self.timeline(Some(y), n),
             Page::NotFound => self.not_found(),
             Page::Feed => self.feed(),
-            Page::Sitemap => self.sitemap(),
+            Page::Sitemap(part) => self.sitemap(part),
             Page::Robots => self.robots(),
             Page::Standalone(i) => self.standalone(&s.pages[i]),
             Page::Redirect(i) => self.redirect(&s.redirects[i]),
@@ -526,6 +630,7 @@ impl<'a> Renderer<'a> {
             embeds_script: None,
             menus: self.menu_view(|dir| l.dir(dir)),
             icons: self.icon_links(&l.root()),
+            pager: None,
         }
     }
 
@@ -644,18 +749,30 @@ impl<'a> Renderer<'a> {
 
     fn list_meta(&self, name: &str, dir: &str, description: String) -> Meta {
         let config = &self.site.config;
-        let url = absolute(config, dir);
+        let mut meta = self.list_head(name, dir, description);
+        meta.json_ld = vec![script_safe_json(&metadata::breadcrumbs(&[
+            (&config.title, config.base_url.clone()),
+            (name, meta.canonical.clone()),
+        ]))];
+        meta
+    }
+
+    /// The head of a list's first page, without JSON-LD (which
+    /// `list_common` adds).
+    fn list_head(&self, name: &str, dir: &str, description: String) -> Meta {
         Meta {
             title: self.title(name),
             description,
-            canonical: url.clone(),
+            canonical: absolute(&self.site.config, dir),
             og_type: "website",
-            json_ld: vec![script_safe_json(&metadata::breadcrumbs(&[
-                (&config.title, config.base_url.clone()),
-                (name, url),
-            ]))],
             ..Meta::default()
         }
+    }
+
+    /// The first crumbs of every trail: the site's name and home.
+    fn home_crumb(&self) -> (&str, String) {
+        let config = &self.site.config;
+        (&config.title, config.base_url.clone())
     }
 }
 

@@ -310,11 +310,16 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    pub(super) fn actor(&self, a: &Actor) -> Job {
+    /// Page `number` of an actor's profile: the whole profile on page 1,
+    /// and on later pages only the header (name, kind, role) and the next
+    /// stories of "Appears in", so they change only with those (what
+    /// `affected` assumes).
+    pub(super) fn actor(&self, a: &Actor, number: usize) -> Job {
         let s = self.site;
-        let l = Linker {
-            depth: CONTENT_DEPTH,
-        };
+        let dir = page_dir(Section::Actors, a.slug.as_str());
+        let page = self.list_page(&dir, a.articles.len(), number);
+        let l = page.linker;
+        let first = number == 1;
         #[derive(Serialize)]
         struct View<'a> {
             name: &'a str,
@@ -336,46 +341,53 @@ impl<'a> Renderer<'a> {
             events: Vec<EventView<'a>>,
             draft: bool,
         }
-        let mut articles = a.articles.clone();
-        articles.sort();
+        // Newest first: articles are numbered newest first, and the
+        // backlinks are made in that order.
+        debug_assert!(a.articles.is_sorted());
         let view = View {
             name: &a.name,
             kind: a.kind.map(ActorKind::as_str),
             role: a.role.as_deref(),
-            aliases: &a.aliases,
-            born_iso: a.born.map(|b| b.iso()),
-            born_human: a.born.map(|b| b.human()),
-            country: a.country.as_deref(),
-            country_href: a
-                .country_actor
+            aliases: if first { &a.aliases } else { &[] },
+            born_iso: a.born.filter(|_| first).map(|b| b.iso()),
+            born_human: a.born.filter(|_| first).map(|b| b.human()),
+            country: a.country.as_deref().filter(|_| first),
+            country_href: (a.country_actor)
+                .filter(|_| first)
                 .map(|c| l.page(Section::Actors, s.actors[c].slug.as_str())),
-            image: a.image.as_ref().map(|i| ImageView::new(i, l)),
+            image: (a.image.as_ref())
+                .filter(|_| first)
+                .map(|i| ImageView::new(i, l)),
             links: a
                 .links
                 .iter()
+                .filter(|_| first)
                 .map(|x| LinkView {
                     name: &x.name,
                     url: &x.url,
                 })
                 .collect(),
-            body: &a.body_html,
+            body: if first { &a.body_html } else { "" },
             related: a
                 .related
                 .iter()
+                .filter(|_| first)
                 .map(|&r| ActorCard::new(&s.actors[r], l))
                 .collect(),
-            articles: articles
+            articles: a.articles[page.range.clone()]
                 .iter()
                 .map(|&x| ArticleCard::new(&s.articles[x], l))
                 .collect(),
             explainers: a
                 .notes
                 .iter()
+                .filter(|_| first)
                 .map(|&n| NoteCard::new(&s.notes[n], l))
                 .collect(),
             events: a
                 .events
                 .iter()
+                .filter(|_| first)
                 .map(|&e| EventView::new(s, &s.events[e], l))
                 .collect(),
             draft: a.draft,
@@ -387,42 +399,44 @@ impl<'a> Renderer<'a> {
             (Some(r), true) => format!("{}: {}", a.name, r),
             (None, true) => a.name.clone(),
         };
-        let meta = Meta {
-            title: self.title(&a.name),
-            description,
-            canonical: url.clone(),
-            og_type: if a.kind == Some(ActorKind::Person) {
-                "profile"
-            } else {
-                "website"
-            },
-            json_ld: vec![
-                script_safe_json(&metadata::actor(s, a)),
-                script_safe_json(&metadata::breadcrumbs(&[
-                    (&config.title, config.base_url.clone()),
-                    ("Actors", absolute(config, "actors/")),
-                    (&a.name, url),
-                ])),
-            ],
-            image: a
-                .image
-                .as_ref()
-                .map(|i| metadata::absolute_asset(config, &i.src)),
-            image_alt: a.image.as_ref().map(|i| i.alt.clone()),
-            ..Meta::default()
+        let trail = [
+            self.home_crumb(),
+            ("Actors", absolute(config, "actors/")),
+            (&a.name, url.clone()),
+        ];
+        let meta = if !first {
+            Meta {
+                title: self.title(&a.name),
+                description: format!("Articles in which {} appears.", a.name),
+                canonical: url,
+                og_type: "website",
+                ..Meta::default()
+            }
+        } else {
+            Meta {
+                title: self.title(&a.name),
+                description,
+                canonical: url.clone(),
+                og_type: if a.kind == Some(ActorKind::Person) {
+                    "profile"
+                } else {
+                    "website"
+                },
+                json_ld: vec![script_safe_json(&metadata::actor(s, a))],
+                image: a
+                    .image
+                    .as_ref()
+                    .map(|i| metadata::absolute_asset(config, &i.src)),
+                image_alt: a.image.as_ref().map(|i| i.alt.clone()),
+                ..Meta::default()
+            }
         };
-        let mut common = self.common(CONTENT_DEPTH, "actors", meta);
+        let mut common = self.list_common(&page, "actors", &trail, meta);
         common.embeds_script = self.embeds_script(CONTENT_DEPTH, view.body);
         common.cards = self.hover_cards(
             std::iter::once(view.body).chain(view.events.iter().map(|e| e.html.as_str())),
         );
-        self.job(
-            page_dir(Section::Actors, a.slug.as_str()) + "index.html",
-            "actor.html",
-            common,
-            "actor",
-            &view,
-        )
+        self.job(page.path.clone(), "actor.html", common, "actor", &view)
     }
 
     /// A host serves `404.html` at any missing URL, so its links cannot be

@@ -110,6 +110,16 @@ async function standalonePage(root) {
   return null;
 }
 
+/// The second page of the first list in `section` that has one
+/// (`actors/x/page/2/index.html`), when the site's lists are paginated.
+async function laterPage(root, section) {
+  const dir = path.join(root, section);
+  if (!existsSync(dir)) return null;
+  const names = (await readdir(dir)).sort();
+  const found = names.find((name) => existsSync(path.join(dir, name, "page", "2", "index.html")));
+  return found ? `${section}/${found}/page/2/index.html` : null;
+}
+
 /// One page of each type, as [name, path under the output root].
 export async function pageTypes(root) {
   const pages = [
@@ -123,6 +133,9 @@ export async function pageTypes(root) {
     ["topics", "topics/index.html"],
     ["topic", await firstPage(root, "topics")],
     ["timeline", "timeline/index.html"],
+    ["timeline-year", await firstPage(root, "timeline")],
+    ["articles-page-2", "articles/page/2/index.html"],
+    ["actor-page-2", await laterPage(root, "actors")],
     ["404", "404.html"],
     ["embeds", await pageWith(root, "data-embed-frame=")],
     ["page", await standalonePage(root)],
