@@ -355,17 +355,6 @@ impl ActorKind {
             ActorKind::Place => "place",
         }
     }
-
-    /// Heading on the actors index.
-    pub fn plural_label(self) -> &'static str {
-        match self {
-            ActorKind::Person => "People",
-            ActorKind::Organization => "Organizations",
-            ActorKind::Country => "Countries",
-            ActorKind::Group => "Groups",
-            ActorKind::Place => "Places",
-        }
-    }
 }
 
 #[cfg(test)]

@@ -11,15 +11,12 @@ impl<'a> Renderer<'a> {
             .site
             .articles
             .iter()
-            .map(|a| ArticleCard::new(a, l))
+            .map(|a| ArticleCard::new(a, l, self.words))
             .collect();
         let meta = self.list_meta(
-            "Articles",
+            self.words.text("articles"),
             "articles/",
-            match cards.len() {
-                1 => "The one article so far.".to_string(),
-                n => format!("All {n} articles, newest first."),
-            },
+            self.words.plural("articles_description", cards.len() as u64),
         );
         self.job(
             "articles/index.html".into(),
@@ -39,9 +36,9 @@ impl<'a> Renderer<'a> {
             .map(|n| NoteCard::new(n, l))
             .collect();
         let meta = self.list_meta(
-            "Explainers",
+            self.words.text("explainers"),
             "explainers/",
-            "Background explainers behind the news.".into(),
+            self.words.text("explainers_description").into(),
         );
         self.job(
             "explainers/index.html".into(),
@@ -57,14 +54,14 @@ impl<'a> Renderer<'a> {
         let l = Linker { depth: 1 };
         #[derive(Serialize)]
         struct Group<'a> {
-            label: &'static str,
+            label: &'a str,
             id: &'static str,
             actors: Vec<ActorCard<'a>>,
         }
         let mut groups: Vec<Group> = ActorKind::ALL
             .iter()
             .map(|k| Group {
-                label: k.plural_label(),
+                label: self.words.text(group_key(*k)),
                 id: k.as_str(),
                 actors: s
                     .actors
@@ -75,7 +72,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         groups.push(Group {
-            label: "Others",
+            label: self.words.text("group_other"),
             id: "other",
             actors: s
                 .actors
@@ -86,9 +83,9 @@ impl<'a> Renderer<'a> {
         });
         groups.retain(|g| !g.actors.is_empty());
         let meta = self.list_meta(
-            "Actors",
+            self.words.text("actors"),
             "actors/",
-            "People, organizations and countries in the coverage.".into(),
+            self.words.text("actors_description").into(),
         );
         self.job(
             "actors/index.html".into(),
@@ -111,7 +108,11 @@ impl<'a> Renderer<'a> {
                 count: Some(t.articles.len()),
             })
             .collect();
-        let meta = self.list_meta("Topics", "topics/", "Articles by topic.".into());
+        let meta = self.list_meta(
+            self.words.text("topics"),
+            "topics/",
+            self.words.text("topics_description").into(),
+        );
         self.job(
             "topics/index.html".into(),
             "topics.html",
@@ -134,15 +135,23 @@ impl<'a> Renderer<'a> {
             articles: t
                 .articles
                 .iter()
-                .map(|&a| ArticleCard::new(&s.articles[a], l))
+                .map(|&a| ArticleCard::new(&s.articles[a], l, self.words))
                 .collect(),
         };
         let dir = format!("topics/{}/", t.slug);
         let config = &s.config;
-        let mut meta = self.list_meta(&t.name, &dir, format!("Articles about {}.", t.name));
+        let description = self
+            .words
+            .format(
+                "topic_description",
+                None,
+                &std::collections::HashMap::from([("topic", t.name.clone())]),
+            )
+            .unwrap_or_default();
+        let mut meta = self.list_meta(&t.name, &dir, description);
         meta.json_ld = vec![script_safe_json(&metadata::breadcrumbs(&[
             (&config.title, config.base_url.clone()),
-            ("Topics", absolute(config, "topics/")),
+            (self.words.text("topics"), absolute(config, "topics/")),
             (&t.name, absolute(config, &dir)),
         ]))];
         self.job(
@@ -174,9 +183,9 @@ impl<'a> Renderer<'a> {
             }
         }
         let meta = self.list_meta(
-            "Timeline",
+            self.words.text("timeline"),
             "timeline/",
-            "Every dated event in the coverage, in order.".into(),
+            self.words.text("timeline_description").into(),
         );
         let mut common = self.common(1, "timeline", meta);
         common.cards = self.hover_cards(

@@ -68,6 +68,8 @@ struct SiteView<'a> {
     title: &'a str,
     description: &'a str,
     language: &'a str,
+    /// `ltr` or `rtl`: the writing direction of `language`.
+    dir: &'static str,
     know_heading: &'a str,
     base_url: &'a str,
 }
@@ -171,6 +173,7 @@ pub fn render(
     sink: &Sink,
 ) -> Result<RenderOutput, RenderError> {
     let r = Renderer::new(site, theme.fingerprint, previous);
+    let tera = with_interface(&theme.tera, &site.config.interface);
     let pages = all_pages(site);
     // Views are built inside the parallel loop: building them is a large
     // share of the work, and each page's view is independent. Each file
@@ -186,7 +189,7 @@ pub fn render(
                     }
                 }
             }
-            match render_job(&theme.tera, site, r.job_for(page)) {
+            match render_job(&tera, site, r.job_for(page)) {
                 Ok(Rendered::File(f, fingerprint)) => match sink(&f) {
                     Ok(changed) => Ok(Outcome::Rendered(f.path, fingerprint, changed)),
                     Err(e) => Err(Failure::Io(format!("{}: {e}", f.path))),
@@ -302,6 +305,16 @@ enum Rendered {
     Unchanged(String, u64),
 }
 
+/// The theme with the interface function `t` of the site's language (see
+/// [`crate::i18n::Interface::tera_function`]). The compiled theme is
+/// shared between builds of any language, so the function is added to a
+/// copy for this render.
+fn with_interface(tera: &Tera, words: &std::sync::Arc<crate::i18n::Interface>) -> Tera {
+    let mut tera = tera.clone();
+    tera.register_function("t", words.tera_function());
+    tera
+}
+
 /// Renders one page; a template error comes with the path of the page.
 fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<Rendered, Box<(Diagnostic, String)>> {
     let Some(context) = job.context else {
@@ -332,6 +345,10 @@ struct Renderer<'a> {
     cards_script: String,
     /// `[extra]` of site.toml, given to every template as `extra`.
     extra: serde_json::Value,
+    /// The interface language's words and dates.
+    words: &'a crate::i18n::Interface,
+    /// The fingerprint of `words`, part of every page's.
+    words_fingerprint: u64,
     /// Actors and notes by slug, for the hover cards of links in text.
     actor_slugs: HashMap<&'a str, ActorId>,
     note_slugs: HashMap<&'a str, NoteId>,
@@ -348,12 +365,15 @@ impl<'a> Renderer<'a> {
                 title: &c.title,
                 description: &c.description,
                 language: &c.language,
+                dir: c.interface.direction(),
                 know_heading: &c.know_heading,
                 base_url: &c.base_url,
             },
             stylesheet: versioned(site, "style.css"),
             cards_script: versioned(site, "cards.js"),
             extra: c.extra_for_templates(),
+            words: &c.interface,
+            words_fingerprint: fingerprint(&*c.interface),
             actor_slugs: site
                 .actors
                 .iter()
@@ -449,7 +469,7 @@ impl<'a> Renderer<'a> {
                 Some(("actors", slug)) => self
                     .actor_slugs
                     .get(slug)
-                    .map(|&i| HoverCard::actor(&s.actors[i])),
+                    .map(|&i| HoverCard::actor(&s.actors[i], self.words)),
                 Some(("explainers", slug)) => self
                     .note_slugs
                     .get(slug)
@@ -492,7 +512,13 @@ impl<'a> Renderer<'a> {
         inputs: &impl Serialize,
         context: impl FnOnce() -> Context,
     ) -> Job {
-        let fingerprint = fingerprint(&(self.theme_fingerprint, template, &self.extra, inputs));
+        let fingerprint = fingerprint(&(
+            self.theme_fingerprint,
+            template,
+            &self.extra,
+            self.words_fingerprint,
+            inputs,
+        ));
         let unchanged = self.previous.get(&path) == Some(&fingerprint);
         Job {
             path,
