@@ -206,14 +206,17 @@ impl Interface {
                     .and_then(|(_, name)| chrono::Locale::try_from(*name).ok())
             })
             .or_else(|| {
-                // Any locale of the language, then the C locale (English
-                // month names).
-                chrono::Locale::try_from(language).ok()
+                // The language's own country (`it_IT`, `ja_JP`), else the
+                // C locale (English month names).
+                let name = format!("{language}_{}", language.to_ascii_uppercase());
+                chrono::Locale::try_from(name.as_str()).ok()
             })
             .unwrap_or(chrono::Locale::POSIX);
         let plurals = icu_locale_core::LanguageIdentifier::try_from_str(language)
             .ok()
-            .and_then(|id| PluralRules::try_new_cardinal(icu_locale_core::Locale::from(id).into()).ok())
+            .and_then(|id| {
+                PluralRules::try_new_cardinal(icu_locale_core::Locale::from(id).into()).ok()
+            })
             .or_else(|| PluralRules::try_new_cardinal(Default::default()).ok())
             .expect("the root plural rules are compiled in");
         Interface {
@@ -366,7 +369,9 @@ impl Interface {
             let count = match args.get("count") {
                 None => None,
                 Some(v) => Some(v.as_u64().ok_or_else(|| {
-                    tera::Error::msg(format!("t(key=\"{key}\"): count must be a whole number, not {v}"))
+                    tera::Error::msg(format!(
+                        "t(key=\"{key}\"): count must be a whole number, not {v}"
+                    ))
                 })?),
             };
             let mut values = HashMap::new();
@@ -514,12 +519,19 @@ fn apply(
     for o in overrides {
         let Some(english) = reference.get(&o.key) else {
             errors.push(
-                Diagnostic::at(file, o.key_span.clone(), format!("unknown interface string `{}`", o.key))
-                    .with_help(
-                        did_you_mean(&o.key, reference.keys().map(String::as_str)).unwrap_or_else(
-                            || "the keys are listed in TEMPLATES.md, under \"Interface strings\"".into(),
-                        ),
+                Diagnostic::at(
+                    file,
+                    o.key_span.clone(),
+                    format!("unknown interface string `{}`", o.key),
+                )
+                .with_help(
+                    did_you_mean(&o.key, reference.keys().map(String::as_str)).unwrap_or_else(
+                        || {
+                            "the keys are listed in TEMPLATES.md, under \"Interface strings\""
+                                .into()
+                        },
                     ),
+                ),
             );
             continue;
         };
@@ -552,8 +564,9 @@ fn apply(
                 }
                 if let Some(bad) = forms.keys().find(|c| !CATEGORIES.contains(&c.as_str())) {
                     errors.push(
-                        at_value(format!("`{bad}` is not a plural category"))
-                            .with_help("the CLDR categories are zero, one, two, few, many and other"),
+                        at_value(format!("`{bad}` is not a plural category")).with_help(
+                            "the CLDR categories are zero, one, two, few, many and other",
+                        ),
                     );
                     continue;
                 }
@@ -577,10 +590,16 @@ fn apply(
             } else {
                 format!(
                     "its placeholders are {}",
-                    allowed.iter().map(|a| format!("{{{a}}}")).collect::<Vec<_>>().join(", ")
+                    allowed
+                        .iter()
+                        .map(|a| format!("{{{a}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             };
-            errors.push(at_value(format!("unknown placeholder {{{p}}} in `{}`", o.key)).with_help(help));
+            errors.push(
+                at_value(format!("unknown placeholder {{{p}}} in `{}`", o.key)).with_help(help),
+            );
             continue;
         }
         if DATE_KEYS.contains(&o.key.as_str()) {
@@ -611,19 +630,30 @@ fn apply(
 /// own files translate every key (the error lists the missing ones); a
 /// malformed tag is an error at its value in `site.toml`. Every problem
 /// of every file is returned together.
-pub fn load(root: &Path, language: &str, site_toml: Option<&SourceFile>) -> Result<Interface, Diagnostics> {
+pub fn load(
+    root: &Path,
+    language: &str,
+    site_toml: Option<&SourceFile>,
+) -> Result<Interface, Diagnostics> {
     let mut errors = Diagnostics::new();
     let at_language = |message: String| match site_toml {
         Some(file) => {
-            let span = crate::load::front_matter::locate_value(&file.text, 0..file.text.len(), "language", language);
+            let span = crate::load::front_matter::locate_value(
+                &file.text,
+                0..file.text.len(),
+                "language",
+                language,
+            );
             Diagnostic::at(file, span, message)
         }
         None => Diagnostic::in_file(Path::new("site.toml"), 1, 1, message),
     };
     let Some((primary, region)) = parse_tag(language) else {
         errors.push(
-            at_language(format!("language \"{language}\" is not a BCP 47 language tag"))
-                .with_help("for example language = \"fr\" or language = \"pt-BR\""),
+            at_language(format!(
+                "language \"{language}\" is not a BCP 47 language tag"
+            ))
+            .with_help("for example language = \"fr\" or language = \"pt-BR\""),
         );
         return Err(errors);
     };
@@ -687,7 +717,12 @@ pub fn load(root: &Path, language: &str, site_toml: Option<&SourceFile>) -> Resu
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Interface::new(language, &primary, region.as_deref(), messages))
+    Ok(Interface::new(
+        language,
+        &primary,
+        region.as_deref(),
+        messages,
+    ))
 }
 
 #[cfg(test)]
@@ -785,9 +820,17 @@ mod tests {
             assert_eq!(Interface::builtin(tag).unwrap().date(d), want, "{tag}");
         }
         let fr = Interface::builtin("fr").unwrap();
-        let month = PartialDate { year: 2014, month: Some(8), day: None };
+        let month = PartialDate {
+            year: 2014,
+            month: Some(8),
+            day: None,
+        };
         assert_eq!(fr.partial_date(month), "août 2014");
-        let year = PartialDate { year: 2014, month: None, day: None };
+        let year = PartialDate {
+            year: 2014,
+            month: None,
+            day: None,
+        };
         assert_eq!(fr.partial_date(year), "2014");
         let es = Interface::builtin("es").unwrap();
         assert_eq!(es.partial_date(month), "agosto de 2014");
@@ -800,20 +843,40 @@ mod tests {
         assert_eq!(en.plural("topic_count", 0), "0 articles");
         assert_eq!(en.plural("topic_count", 3), "3 articles");
         let fr = Interface::builtin("fr").unwrap();
-        assert_eq!(fr.plural("topic_count", 0), "0 article", "French 0 is singular");
+        assert_eq!(
+            fr.plural("topic_count", 0),
+            "0 article",
+            "French 0 is singular"
+        );
         assert_eq!(fr.plural("topic_count", 1_000_000), "1000000 d’articles");
         let ar = Interface::builtin("ar").unwrap();
-        let forms: Vec<String> = [0, 1, 2, 3, 11, 100].iter().map(|&n| ar.plural("topic_count", n)).collect();
+        let forms: Vec<String> = [0, 1, 2, 3, 11, 100]
+            .iter()
+            .map(|&n| ar.plural("topic_count", n))
+            .collect();
         assert_eq!(
             forms,
-            ["لا مقالات", "مقال واحد", "مقالان", "3 مقالات", "11 مقالًا", "100 مقال"]
+            [
+                "لا مقالات",
+                "مقال واحد",
+                "مقالان",
+                "3 مقالات",
+                "11 مقالًا",
+                "100 مقال"
+            ]
         );
     }
 
     #[test]
     fn tags_fall_back_to_their_language() {
-        assert_eq!(Interface::builtin("pt-BR").unwrap().text("articles"), "Artigos");
-        assert_eq!(Interface::builtin("FR-ca").unwrap().text("articles"), "Articles");
+        assert_eq!(
+            Interface::builtin("pt-BR").unwrap().text("articles"),
+            "Artigos"
+        );
+        assert_eq!(
+            Interface::builtin("FR-ca").unwrap().text("articles"),
+            "Articles"
+        );
         assert_eq!(Interface::builtin("ar-EG").unwrap().direction(), "rtl");
         assert_eq!(Interface::builtin("de").unwrap().direction(), "ltr");
         assert!(Interface::builtin("ja").is_none());
@@ -834,10 +897,17 @@ mod tests {
     fn placeholders_are_filled_and_required() {
         let en = Interface::builtin("en").unwrap();
         let args = HashMap::from([("topic", "Niger".to_string())]);
-        assert_eq!(en.format("topic_description", None, &args).unwrap(), "Articles about Niger.");
-        let err = en.format("topic_description", None, &HashMap::new()).unwrap_err();
+        assert_eq!(
+            en.format("topic_description", None, &args).unwrap(),
+            "Articles about Niger."
+        );
+        let err = en
+            .format("topic_description", None, &HashMap::new())
+            .unwrap_err();
         assert!(err.contains("{topic}"), "{err}");
-        let err = en.format("topic_cont", Some(1), &HashMap::new()).unwrap_err();
+        let err = en
+            .format("topic_cont", Some(1), &HashMap::new())
+            .unwrap_err();
         assert!(err.contains("did you mean \"topic_count\""), "{err}");
         assert!(en.format("topic_count", None, &HashMap::new()).is_err());
     }
@@ -867,7 +937,10 @@ mod tests {
     #[test]
     fn overrides_layer_site_files_then_site_toml() {
         let dir = site_with(&[
-            ("i18n/fr.toml", "key_actors = \"Les protagonistes\"\nbackground = \"Pour comprendre\"\n"),
+            (
+                "i18n/fr.toml",
+                "key_actors = \"Les protagonistes\"\nbackground = \"Pour comprendre\"\n",
+            ),
             ("i18n/fr-CA.toml", "background = \"Mise en contexte\"\n"),
         ]);
         let toml = "language = \"fr-CA\"\n[strings]\nlatest = \"En continu\"\ntopic_count = { one = \"{count} texte\", other = \"{count} textes\" }\n";
@@ -901,7 +974,10 @@ mod tests {
             ("latest = 3", "must be a string"),
             ("latest = { one = \"a\", other = \"b\" }", "takes no count"),
             ("topic_count = { one = \"a\" }", "needs an `other` form"),
-            ("topic_count = { single = \"a\", other = \"b\" }", "not a plural category"),
+            (
+                "topic_count = { single = \"a\", other = \"b\" }",
+                "not a plural category",
+            ),
             ("byline = \"By {writers}\"", "unknown placeholder {writers}"),
             ("date_format = \"%H:%M\"", "more than a day"),
         ];
@@ -913,7 +989,12 @@ mod tests {
             assert_eq!(d.line, 2, "{line}");
         }
         // A plain string for a plural key is every form.
-        let i = load_site(dir.path(), "[strings]\ntopic_count = \"{count} stories\"\n", "en").unwrap();
+        let i = load_site(
+            dir.path(),
+            "[strings]\ntopic_count = \"{count} stories\"\n",
+            "en",
+        )
+        .unwrap();
         assert_eq!(i.plural("topic_count", 1), "1 stories");
     }
 
@@ -923,9 +1004,17 @@ mod tests {
         let toml = "language = \"it\"\n";
         let errors = load_site(dir.path(), toml, "it").unwrap_err();
         let d = errors.iter().next().unwrap();
-        assert!(d.message.contains("no built-in translation"), "{}", d.message);
+        assert!(
+            d.message.contains("no built-in translation"),
+            "{}",
+            d.message
+        );
         assert_eq!((d.line, d.column), (1, 13));
-        assert!(d.help.as_deref().unwrap().contains("en, fr, es, de, pt, ar"));
+        assert!(d
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("en, fr, es, de, pt, ar"));
         // A complete table makes it a language like the others, with
         // Italian month names and plural rules.
         let english = builtin_table("en").unwrap();
@@ -934,7 +1023,9 @@ mod tests {
             let v = match (k.as_str(), v) {
                 ("date_format", _) => "\"%-d %B %Y\"".to_string(),
                 (_, Message::Text(s)) => format!("{s:?}"),
-                (_, Message::Plural(_)) => "{ one = \"{count} articolo\", other = \"{count} articoli\" }".into(),
+                (_, Message::Plural(_)) => {
+                    "{ one = \"{count} articolo\", other = \"{count} articoli\" }".into()
+                }
             };
             text.push_str(&format!("{k} = {v}\n"));
         }

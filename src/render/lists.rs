@@ -16,7 +16,8 @@ impl<'a> Renderer<'a> {
         let meta = self.list_meta(
             self.words.text("articles"),
             "articles/",
-            self.words.plural("articles_description", cards.len() as u64),
+            self.words
+                .plural("articles_description", cards.len() as u64),
         );
         self.job(
             "articles/index.html".into(),

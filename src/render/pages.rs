@@ -27,7 +27,10 @@ impl<'a> Renderer<'a> {
             actors: Vec<ActorCard<'a>>,
         }
         let view = Front {
-            lead: s.articles.first().map(|a| ArticleCard::new(a, l, self.words)),
+            lead: s
+                .articles
+                .first()
+                .map(|a| ArticleCard::new(a, l, self.words)),
             lead_actors: s
                 .articles
                 .first()
@@ -282,7 +285,10 @@ impl<'a> Renderer<'a> {
                 script_safe_json(&metadata::explainer(s, n)),
                 script_safe_json(&metadata::breadcrumbs(&[
                     (&config.title, config.base_url.clone()),
-                    (self.words.text("explainers"), absolute(config, "explainers/")),
+                    (
+                        self.words.text("explainers"),
+                        absolute(config, "explainers/"),
+                    ),
                     (&n.title, url),
                 ])),
             ],

@@ -212,6 +212,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         cache,
         link_fingerprint,
         raw_html: config.raw_html,
+        words: &config.interface,
+        words_fingerprint: crate::render::fingerprint(&*config.interface),
     };
 
     let mut article_results: Vec<_> = articles

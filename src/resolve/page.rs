@@ -51,6 +51,10 @@ pub(super) struct Context<'a> {
     pub(super) link_fingerprint: u64,
     /// The `raw_html` policy of `site.toml` for bodies.
     pub(super) raw_html: crate::config::RawHtml,
+    /// The interface language (labels the body renderer adds).
+    pub(super) words: &'a crate::i18n::Interface,
+    /// Its fingerprint, part of each body's cache key.
+    pub(super) words_fingerprint: u64,
 }
 
 /// One page resolved on its own, before the site-wide passes.
@@ -76,6 +80,7 @@ impl<'a> Context<'a> {
             this_page: Some(this_page),
             depth: CONTENT_DEPTH,
             raw_html: body,
+            words: self.words,
         }
     }
 
@@ -151,6 +156,7 @@ impl<'a> Context<'a> {
             options.know_heading,
             options.autolinker.is_some(),
             self.raw_html as u8,
+            self.words_fingerprint,
         ));
         let rendered = match self.cache.get(&page.file.path, key) {
             Some(r) => r,
