@@ -133,6 +133,12 @@ const TOP_KEYS: &[&str] = &[
     "strings",
 ];
 
+/// Whether `key` is a top-level key of `site.toml` (for the hint on one
+/// written below a table header).
+pub(crate) fn is_top_key(key: &str) -> bool {
+    TOP_KEYS.contains(&key)
+}
+
 /// The keys of each table of `site.toml`.
 const TABLE_KEYS: &[(&str, &[&str])] =
     &[("search", &["enabled"]), ("publisher", &["name", "logo"])];

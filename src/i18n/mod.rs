@@ -518,20 +518,24 @@ fn apply(
 ) {
     for o in overrides {
         let Some(english) = reference.get(&o.key) else {
+            let help = if file.path == Path::new("site.toml") && crate::config::is_top_key(&o.key) {
+                format!(
+                    "`{}` is a top-level key, but here it sits inside the `[strings]` table: \
+                     move it above `[strings]` (top-level keys must come before the first table)",
+                    o.key
+                )
+            } else {
+                did_you_mean(&o.key, reference.keys().map(String::as_str)).unwrap_or_else(|| {
+                    "the keys are listed in TEMPLATES.md, under \"Interface strings\"".into()
+                })
+            };
             errors.push(
                 Diagnostic::at(
                     file,
                     o.key_span.clone(),
                     format!("unknown interface string `{}`", o.key),
                 )
-                .with_help(
-                    did_you_mean(&o.key, reference.keys().map(String::as_str)).unwrap_or_else(
-                        || {
-                            "the keys are listed in TEMPLATES.md, under \"Interface strings\""
-                                .into()
-                        },
-                    ),
-                ),
+                .with_help(help),
             );
             continue;
         };
@@ -965,6 +969,22 @@ mod tests {
         assert_eq!(all[1].path, Path::new("site.toml"));
         assert_eq!((all[1].line, all[1].column), (4, 1));
         assert_eq!(all[1].help.as_deref(), Some("did you mean \"latest\"?"));
+    }
+
+    #[test]
+    fn a_site_key_below_strings_is_told_so() {
+        let dir = site_with(&[]);
+        let toml = "[strings]\nlatest = \"New\"\nautolink = false\n";
+        let errors = load_site(dir.path(), toml, "en").unwrap_err();
+        let d = errors.iter().next().unwrap();
+        assert_eq!(d.line, 3);
+        assert!(
+            d.help
+                .as_deref()
+                .unwrap()
+                .contains("move it above `[strings]`"),
+            "{d:?}"
+        );
     }
 
     #[test]
