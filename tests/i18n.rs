@@ -508,3 +508,23 @@ fn templates_md_lists_every_interface_string() {
         "TEMPLATES.md's table follows en.toml, in its order"
     );
 }
+
+#[test]
+fn an_unknown_key_in_a_template_is_an_error_at_the_call() {
+    let site = site_in("en", "What You Should Know", "");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ t(key=\"not_fund_title\") }}</h1>\n{% endblock main %}\n",
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    let at = format!("templates{}404.html:3:15:", std::path::MAIN_SEPARATOR);
+    assert!(err.contains(&at), "{err}");
+    assert!(
+        err.contains(
+            "unknown interface string \"not_fund_title\" (did you mean \"not_found_title\"?)"
+        ),
+        "{err}"
+    );
+}

@@ -291,7 +291,7 @@ impl Interface {
             }
             (Message::Plural(_), None) => {
                 return Err(format!(
-                    "interface string \"{key}\" depends on a number: give it count=..."
+                    "interface string \"{key}\" depends on a number, so t() needs a count argument"
                 ))
             }
         };
@@ -360,7 +360,7 @@ impl Interface {
             if let Some(lang) = args.get("lang").and_then(tera::Value::as_str) {
                 if !lang.eq_ignore_ascii_case(interface.tag()) {
                     return Err(format!(
-                        "t(lang=\"{lang}\"): this site's interface language is \"{}\"",
+                        "t(lang=\"{lang}\") is not this site's interface language, \"{}\"",
                         interface.tag()
                     )
                     .into());
@@ -370,7 +370,7 @@ impl Interface {
                 None => None,
                 Some(v) => Some(v.as_u64().ok_or_else(|| {
                     tera::Error::msg(format!(
-                        "t(key=\"{key}\"): count must be a whole number, not {v}"
+                        "count of interface string \"{key}\" must be a whole number, not {v}"
                     ))
                 })?),
             };
