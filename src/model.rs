@@ -241,7 +241,8 @@ impl Date {
         self.day.format("%Y-%m-%d").to_string()
     }
 
-    /// `October 10, 2023`.
+    /// `October 10, 2023`, in English whatever the site's language: pages
+    /// write dates with [`crate::i18n::Interface::date`].
     pub fn human(&self) -> String {
         self.day.format("%B %-d, %Y").to_string()
     }
@@ -300,7 +301,8 @@ impl PartialDate {
         }
     }
 
-    /// `2023`, `July 2023` or `July 26, 2023`.
+    /// `2023`, `July 2023` or `July 26, 2023`, in English whatever the
+    /// site's language: pages use [`crate::i18n::Interface::partial_date`].
     pub fn human(&self) -> String {
         const MONTHS: [&str; 12] = [
             "January",
