@@ -156,12 +156,12 @@ fn parse_sources(line: &str) -> Option<SourceRecord> {
 }
 
 /// A hash of everything a build reads: the bytes of every file under
-/// `content/`, `templates/` and `static/` and of `site.toml`, by path, plus
+/// `content/`, `templates/`, `static/` and `i18n/` and of `site.toml`, by path, plus
 /// `extra` (the build's options) and the identity of this program. Read in
 /// parallel; `None` when a file cannot be read (the build will say why).
 pub fn source_manifest(root: &Path, extra: &impl serde::Serialize) -> Option<u64> {
     let mut files: Vec<PathBuf> = Vec::new();
-    for dir in ["content", "templates", "static"] {
+    for dir in ["content", "templates", "static", "i18n"] {
         let dir = root.join(dir);
         if !dir.exists() {
             continue;

@@ -40,6 +40,17 @@ pub struct Config {
     /// The site's own values for its templates (`[extra]`, any TOML),
     /// which every template sees as `extra`.
     pub extra: toml::Table,
+    /// Overrides of interface strings (`[strings]`), checked and applied
+    /// by [`crate::i18n::load`].
+    pub strings: toml::Table,
+    /// Whether `know_heading` was left out, so the interface language's
+    /// heading is used.
+    #[serde(skip)]
+    pub know_heading_defaulted: bool,
+    /// The interface in `language`, with the site's overrides (set by
+    /// `load::load_settings`; English until then).
+    #[serde(skip)]
+    pub interface: std::sync::Arc<crate::i18n::Interface>,
     /// The error for an `output_dir` that resolves outside the site
     /// folder, reported unless `--output` overrides it (see
     /// [`Config::load`]).
@@ -96,6 +107,9 @@ impl Default for Config {
             raw_html: RawHtml::Trusted,
             paginate: 30,
             extra: toml::Table::new(),
+            strings: toml::Table::new(),
+            know_heading_defaulted: true,
+            interface: Default::default(),
             output_dir_outside: None,
         }
     }
@@ -122,7 +136,14 @@ const TOP_KEYS: &[&str] = &[
     "raw_html",
     "paginate",
     "extra",
+    "strings",
 ];
+
+/// Whether `key` is a top-level key of `site.toml` (for the hint on one
+/// written below a table header).
+pub(crate) fn is_top_key(key: &str) -> bool {
+    TOP_KEYS.contains(&key)
+}
 
 /// The keys of each table of `site.toml`.
 const TABLE_KEYS: &[(&str, &[&str])] =
@@ -198,10 +219,9 @@ impl Config {
     pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
         let mut config: Config = toml::from_str(&file.text)
             .map_err(|e| in_its_table(file, toml_error(file, 0, &e, &every_key())))?;
-        let explicit_base = toml::from_str::<toml::Table>(&file.text)
-            .map(|t| t.contains_key("base_url"))
-            .unwrap_or(false);
-        config.base_url_defaulted = !explicit_base;
+        let given = toml::from_str::<toml::Table>(&file.text).unwrap_or_default();
+        config.base_url_defaulted = !given.contains_key("base_url");
+        config.know_heading_defaulted = !given.contains_key("know_heading");
         let at_key = |key: &str, message: String| {
             let span = crate::load::front_matter::locate_key(&file.text, 0..file.text.len(), key);
             Diagnostic::at(file, span, message)

@@ -48,6 +48,7 @@ pub mod config;
 pub mod diagnostics;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod i18n;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -265,7 +265,8 @@ impl Date {
         self.day.format("%Y-%m-%d").to_string()
     }
 
-    /// `October 10, 2023`.
+    /// `October 10, 2023`, in English whatever the site's language: pages
+    /// write dates with [`crate::i18n::Interface::date`].
     pub fn human(&self) -> String {
         self.day.format("%B %-d, %Y").to_string()
     }
@@ -324,7 +325,8 @@ impl PartialDate {
         }
     }
 
-    /// `2023`, `July 2023` or `July 26, 2023`.
+    /// `2023`, `July 2023` or `July 26, 2023`, in English whatever the
+    /// site's language: pages use [`crate::i18n::Interface::partial_date`].
     pub fn human(&self) -> String {
         const MONTHS: [&str; 12] = [
             "January",
@@ -377,17 +379,6 @@ impl ActorKind {
             ActorKind::Country => "country",
             ActorKind::Group => "group",
             ActorKind::Place => "place",
-        }
-    }
-
-    /// Heading on the actors index.
-    pub fn plural_label(self) -> &'static str {
-        match self {
-            ActorKind::Person => "People",
-            ActorKind::Organization => "Organizations",
-            ActorKind::Country => "Countries",
-            ActorKind::Group => "Groups",
-            ActorKind::Place => "Places",
         }
     }
 }

@@ -58,7 +58,10 @@
     card.style.left = "0px";
     card.style.top = "0px";
     var origin = card.getBoundingClientRect();
-    var left = Math.max(GAP, Math.min(first.left, width - origin.width - GAP));
+    // Aligned with the start of the link: its right edge in a
+    // right-to-left page.
+    var start = getComputedStyle(link).direction === "rtl" ? first.right - origin.width : first.left;
+    var left = Math.max(GAP, Math.min(start, width - origin.width - GAP));
     var top = last.bottom + GAP;
     if (top + origin.height > window.innerHeight && first.top - GAP - origin.height >= 0) {
       top = first.top - GAP - origin.height;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The default theme checked by real validators, on the sample site and on
-# the fixture site tests/fixtures/theme-site:
+# The default theme checked by real validators, on the sample site, on
+# the fixture site tests/fixtures/theme-site (also built with a French
+# interface), and on the Arabic fixture tests/fixtures/arabic-site:
 #
 #   - the Nu Html Checker (vnu.jar, from the npm package vnu-jar): no error
 #     on any page, stylesheet or SVG;
@@ -9,6 +10,8 @@
 #   - hover cards in Chromium (hover, focus, Escape);
 #   - click-to-load embeds in Chromium: no request to another host before
 #     the click, the frame after it (tests/browser/embeds.mjs);
+#   - right to left in Chromium: the Arabic site mirrors and never
+#     scrolls sideways, at 375 and 1280 px (tests/browser/rtl.mjs);
 #   - live reload of `explainer serve` in Chromium, on a copy of the sample
 #     site edited on disk (tests/browser/livereload.mjs);
 #   - screenshots of every page type at 375 and 1280 px, light and dark,
@@ -25,11 +28,18 @@ VENV=target/validate-venv
 VNU=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
 SAMPLE=public
 FIXTURE=target/theme-site
+FRENCH=target/theme-site-fr
+ARABIC=target/arabic-site
 
 echo "== validate: build the sample site and the fixture site"
 cargo build --release --locked --quiet || exit 1
 "$BIN" build --quiet || exit 1
 "$BIN" build --quiet --root tests/fixtures/theme-site --output "$FIXTURE" || exit 1
+# The theme fixture with a French interface: a copy with another language.
+rm -rf "$FRENCH-src" && cp -r tests/fixtures/theme-site "$FRENCH-src" &&
+  sed -i 's/^language = .*/language = "fr"/' "$FRENCH-src/site.toml" || exit 1
+"$BIN" build --quiet --root "$FRENCH-src" --output "$FRENCH" || exit 1
+"$BIN" build --quiet --root tests/fixtures/arabic-site --output "$ARABIC" || exit 1
 
 echo "== validate: tools"
 if [ ! -x "$VENV/bin/python" ]; then
@@ -70,20 +80,22 @@ vnu() {
   [ $status -eq 0 ] && [ -z "$errors" ]
 }
 
-for site in "$SAMPLE" "$FIXTURE"; do
+for site in "$SAMPLE" "$FIXTURE" "$FRENCH" "$ARABIC"; do
   step "Nu Html Checker on $site" vnu "$site"
 done
 step "feed, sitemap and metadata of $SAMPLE" "$VENV/bin/python" tests/check_output.py "$SAMPLE"
 step "feed, sitemap and metadata of $FIXTURE" "$VENV/bin/python" tests/check_output.py "$FIXTURE" --logo
-for site in "$SAMPLE" "$FIXTURE"; do
+for site in "$SAMPLE" "$FIXTURE" "$FRENCH" "$ARABIC"; do
   step "axe-core on $site" node tests/browser/a11y.mjs "$site"
   step "hover cards on $site" node tests/browser/hover.mjs "$site"
 done
 step "click-to-load embeds on $SAMPLE" node tests/browser/embeds.mjs "$SAMPLE"
 step "click-to-load embeds on $FIXTURE" node tests/browser/embeds.mjs "$FIXTURE"
+step "right to left on $ARABIC" node tests/browser/rtl.mjs "$ARABIC"
 step "live reload of explainer serve" node tests/browser/livereload.mjs . "$BIN"
 step "screenshots of $SAMPLE" node tests/browser/screenshots.mjs "$SAMPLE" target/screenshots
 step "screenshots of $FIXTURE" node tests/browser/screenshots.mjs "$FIXTURE" target/screenshots/theme-site
+step "screenshots of $ARABIC" node tests/browser/screenshots.mjs "$ARABIC" target/screenshots/arabic-site
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done

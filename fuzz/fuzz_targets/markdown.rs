@@ -12,6 +12,10 @@ use explainer::resolve::links::{LinkTargets, Target, TargetInfo};
 use explainer::resolve::markdown::{render, MarkdownOptions};
 use libfuzzer_sys::fuzz_target;
 
+/// The English interface, built once (its labels appear in bodies).
+static WORDS: std::sync::LazyLock<explainer::i18n::Interface> =
+    std::sync::LazyLock::new(explainer::i18n::Interface::default);
+
 /// Pages a wikilink can reach: (section, slug, title).
 const PAGES: &[(Section, &str, &str)] = &[
     (Section::Actors, "macron", "Emmanuel Macron"),
@@ -87,6 +91,7 @@ fuzz_target!(|data: &[u8]| {
         }),
         depth: 2,
         raw_html: flags & 8 == 0,
+        words: &WORDS,
     };
     let out = render(body, &options);
     for e in &out.errors {

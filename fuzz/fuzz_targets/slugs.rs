@@ -9,6 +9,10 @@ use explainer::resolve::links::LinkTargets;
 use explainer::resolve::markdown::{render, MarkdownOptions};
 use libfuzzer_sys::fuzz_target;
 
+/// The English interface, built once (its labels appear in bodies).
+static WORDS: std::sync::LazyLock<explainer::i18n::Interface> =
+    std::sync::LazyLock::new(explainer::i18n::Interface::default);
+
 fuzz_target!(|text: &str| {
     let slug = slugify(text);
     if !slug.is_empty() {
@@ -39,6 +43,7 @@ fuzz_target!(|text: &str| {
         this_page: None,
         depth: 2,
         raw_html: false,
+        words: &WORDS,
     };
     let body = format!("# {line}\n\n## {line}\n\n### {line}-1\n");
     let out = render(&body, &options);

@@ -82,7 +82,7 @@ pub fn init(dir: &Path, today: &str) -> Result<(), (i32, String)> {
         (
             "site.toml",
             format!(
-                "title = {title}\ndescription = \"News and the background behind it.\"\n# The address the site will be published at (feed, sitemap, canonical links).\n# Until it is set, `build` warns and absolute URLs use the local preview address.\n# base_url = \"https://news.example.org/\"\n"
+                "title = {title}\ndescription = \"News and the background behind it.\"\n# The address the site will be published at (feed, sitemap, canonical links).\n# Until it is set, `build` warns and absolute URLs use the local preview address.\n# base_url = \"https://news.example.org/\"\n# The language of the theme's words and dates: en, fr, es, de, pt or ar\n# (or a tag such as pt-BR); ar is laid out right to left.\nlanguage = \"en\"\n"
             ),
         ),
         (".gitignore", "/public\n".into()),

@@ -131,7 +131,7 @@ pub fn load_settings(
     options: &LoadOptions,
     errors: &mut Diagnostics,
 ) -> (Config, Vec<TemplateFile>) {
-    let config = match Config::load(root) {
+    let (mut config, site_toml) = match Config::load(root) {
         Ok(c) => {
             if let Some(outside) = c
                 .output_dir_outside
@@ -140,13 +140,23 @@ pub fn load_settings(
             {
                 errors.push(outside.clone());
             }
-            c
+            let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+            (c, Some(SourceFile::new("site.toml", normalize_text(text))))
         }
         Err(e) => {
             errors.push(e);
-            Config::default()
+            (Config::default(), None)
         }
     };
+    match crate::i18n::load(root, &config.language, site_toml.as_ref()) {
+        Ok(interface) => {
+            if config.know_heading_defaulted {
+                config.know_heading = interface.text("know_heading").to_string();
+            }
+            config.interface = Arc::new(interface);
+        }
+        Err(problems) => errors.extend(problems),
+    }
     (config, load_templates(root, errors))
 }
 

@@ -12,17 +12,18 @@ impl<'a> Renderer<'a> {
         let page = self.list_page("articles/", s.articles.len(), number);
         let cards: Vec<ArticleCard> = s.articles[page.range.clone()]
             .iter()
-            .map(|a| ArticleCard::new(a, page.linker))
+            .map(|a| ArticleCard::new(a, page.linker, self.words))
             .collect();
         let meta = self.list_head(
-            "Articles",
+            self.words.text("articles"),
             "articles/",
-            match s.articles.len() {
-                1 => "The one article so far.".to_string(),
-                n => format!("All {n} articles, newest first."),
-            },
+            self.words
+                .plural("articles_description", s.articles.len() as u64),
         );
-        let trail = [self.home_crumb(), ("Articles", meta.canonical.clone())];
+        let trail = [
+            self.home_crumb(),
+            (self.words.text("articles"), meta.canonical.clone()),
+        ];
         self.job(
             page.path.clone(),
             "articles.html",
@@ -40,11 +41,14 @@ impl<'a> Renderer<'a> {
             .map(|n| NoteCard::new(n, page.linker))
             .collect();
         let meta = self.list_head(
-            "Explainers",
+            self.words.text("explainers"),
             "explainers/",
-            "Background explainers behind the news.".into(),
+            self.words.text("explainers_description").into(),
         );
-        let trail = [self.home_crumb(), ("Explainers", meta.canonical.clone())];
+        let trail = [
+            self.home_crumb(),
+            (self.words.text("explainers"), meta.canonical.clone()),
+        ];
         self.job(
             page.path.clone(),
             "explainers.html",
@@ -59,7 +63,7 @@ impl<'a> Renderer<'a> {
         let l = Linker { depth: 1 };
         #[derive(Serialize)]
         struct Group<'a> {
-            label: &'static str,
+            label: &'a str,
             id: &'static str,
             actors: Vec<IndexCard<'a>>,
         }
@@ -90,14 +94,14 @@ impl<'a> Renderer<'a> {
                     });
                 }
                 Group {
-                    label: k.plural_label(),
+                    label: self.words.text(group_key(*k)),
                     id: k.as_str(),
                     actors: actors.into_iter().map(card).collect(),
                 }
             })
             .collect();
         groups.push(Group {
-            label: "Others",
+            label: self.words.text("group_other"),
             id: "other",
             actors: s
                 .actors
@@ -108,9 +112,9 @@ impl<'a> Renderer<'a> {
         });
         groups.retain(|g| !g.actors.is_empty());
         let meta = self.list_meta(
-            "Actors",
+            self.words.text("actors"),
             "actors/",
-            "People, organizations and countries in the coverage.".into(),
+            self.words.text("actors_description").into(),
         );
         self.job(
             "actors/index.html".into(),
@@ -133,7 +137,11 @@ impl<'a> Renderer<'a> {
                 count: Some(t.articles.len()),
             })
             .collect();
-        let meta = self.list_meta("Topics", "topics/", "Articles by topic.".into());
+        let meta = self.list_meta(
+            self.words.text("topics"),
+            "topics/",
+            self.words.text("topics_description").into(),
+        );
         self.job(
             "topics/index.html".into(),
             "topics.html",
@@ -156,13 +164,21 @@ impl<'a> Renderer<'a> {
             name: &t.name,
             articles: t.articles[page.range.clone()]
                 .iter()
-                .map(|&a| ArticleCard::new(&s.articles[a], page.linker))
+                .map(|&a| ArticleCard::new(&s.articles[a], page.linker, self.words))
                 .collect(),
         };
-        let meta = self.list_head(&t.name, &dir, format!("Articles about {}.", t.name));
+        let description = self
+            .words
+            .format(
+                "topic_description",
+                None,
+                &std::collections::HashMap::from([("topic", t.name.clone())]),
+            )
+            .unwrap_or_default();
+        let meta = self.list_head(&t.name, &dir, description);
         let trail = [
             self.home_crumb(),
-            ("Topics", absolute(&s.config, "topics/")),
+            (self.words.text("topics"), absolute(&s.config, "topics/")),
             (&t.name, meta.canonical.clone()),
         ];
         self.job(
@@ -221,19 +237,25 @@ impl<'a> Renderer<'a> {
         let name = year.map(|y| format!("{:04}", self.years[y].0));
         let meta = match &name {
             None => self.list_head(
-                "Timeline",
+                self.words.text("timeline"),
                 "timeline/",
-                "Every dated event in the coverage, in order.".into(),
+                self.words.text("timeline_description").into(),
             ),
             Some(name) => self.list_head(
                 name,
                 &dir,
-                format!("Every dated event of {name} in the coverage, in order."),
+                self.words
+                    .format(
+                        "timeline_year_description",
+                        None,
+                        &std::collections::HashMap::from([("year", name.clone())]),
+                    )
+                    .unwrap_or_default(),
             ),
         };
         let mut trail = vec![
             self.home_crumb(),
-            ("Timeline", absolute(&s.config, "timeline/")),
+            (self.words.text("timeline"), absolute(&s.config, "timeline/")),
         ];
         if let Some(name) = &name {
             trail.push((name, meta.canonical.clone()));

@@ -140,6 +140,8 @@ struct SiteView<'a> {
     title: &'a str,
     description: &'a str,
     language: &'a str,
+    /// `ltr` or `rtl`: the writing direction of `language`.
+    dir: &'static str,
     know_heading: &'a str,
     base_url: &'a str,
 }
@@ -252,6 +254,7 @@ pub fn render(
     sink: &Sink,
 ) -> Result<RenderOutput, RenderError> {
     let r = Renderer::new(site, theme.fingerprint, previous);
+    let tera = with_interface(&theme.tera, &site.config.interface);
     let pages = all_pages(site);
     // Views are built inside the parallel loop: building them is a large
     // share of the work, and each page's view is independent. Each file
@@ -267,7 +270,7 @@ pub fn render(
                     }
                 }
             }
-            match render_job(&theme.tera, site, r.job_for(page)) {
+            match render_job(&tera, site, r.job_for(page)) {
                 Ok(Rendered::File(f, fingerprint)) => match sink(&f) {
                     Ok(changed) => Ok(Outcome::Rendered(f.path, fingerprint, changed)),
                     Err(e) => Err(Failure::Io(format!("{}: {e}", f.path))),
@@ -415,6 +418,16 @@ enum Rendered {
     Unchanged(String, u64),
 }
 
+/// The theme with the interface function `t` of the site's language (see
+/// [`crate::i18n::Interface::tera_function`]). The compiled theme is
+/// shared between builds of any language, so the function is added to a
+/// copy for this render.
+fn with_interface(tera: &Tera, words: &std::sync::Arc<crate::i18n::Interface>) -> Tera {
+    let mut tera = tera.clone();
+    tera.register_function("t", words.tera_function());
+    tera
+}
+
 /// Renders one page; a template error comes with the path of the page.
 fn render_job(tera: &Tera, site: &Site, job: Job) -> Result<Rendered, Box<(Diagnostic, String)>> {
     let Some(context) = job.context else {
@@ -450,6 +463,10 @@ struct Renderer<'a> {
     menus: (Vec<MenuEntry>, Vec<MenuEntry>),
     /// The icons present in `static/`, as in [`SITE_ICONS`].
     icons: Vec<(&'static str, &'static str, &'static str)>,
+    /// The interface language's words and dates.
+    words: &'a crate::i18n::Interface,
+    /// The fingerprint of `words`, part of every page's.
+    words_fingerprint: u64,
     /// Actors and notes by slug, for the hover cards of links in text.
     actor_slugs: HashMap<&'a str, ActorId>,
     note_slugs: HashMap<&'a str, NoteId>,
@@ -481,6 +498,7 @@ impl<'a> Renderer<'a> {
                 title: &c.title,
                 description: &c.description,
                 language: &c.language,
+                dir: c.interface.direction(),
                 know_heading: &c.know_heading,
                 base_url: &c.base_url,
             },
@@ -490,6 +508,8 @@ impl<'a> Renderer<'a> {
             extra: c.extra_for_templates(),
             menus: menus(site),
             icons: site_icons(site),
+            words: &c.interface,
+            words_fingerprint: fingerprint(&*c.interface),
             actor_slugs: site
                 .actors
                 .iter()
@@ -543,8 +563,18 @@ impl<'a> Renderer<'a> {
         if let Some(pager) = page.pager.as_ref().filter(|p| p.number > 1) {
             let name = trail.last().map_or("", |(name, _)| *name);
             meta.canonical = absolute(&self.site.config, &page.folder);
-            meta.title = self.title(&format!("{name}, page {} of {}", pager.number, pager.total));
-            label = format!("Page {}", pager.number);
+            let args = std::collections::HashMap::from([
+                ("list", name.to_string()),
+                ("page", pager.number.to_string()),
+                ("total", pager.total.to_string()),
+            ]);
+            let title = (self.words)
+                .format("list_page_title", None, &args)
+                .unwrap_or_default();
+            meta.title = self.title(&title);
+            label = (self.words)
+                .format("pager_page", None, &args)
+                .unwrap_or_default();
             trail.push((&label, meta.canonical.clone()));
         }
         meta.json_ld
@@ -686,7 +716,7 @@ impl<'a> Renderer<'a> {
                 Some(("actors", slug)) => self
                     .actor_slugs
                     .get(slug)
-                    .map(|&i| HoverCard::actor(&s.actors[i])),
+                    .map(|&i| HoverCard::actor(&s.actors[i], self.words)),
                 Some(("explainers", slug)) => self
                     .note_slugs
                     .get(slug)
@@ -729,7 +759,13 @@ impl<'a> Renderer<'a> {
         inputs: &impl Serialize,
         context: impl FnOnce() -> Context,
     ) -> Job {
-        let fingerprint = fingerprint(&(self.theme_fingerprint, template, &self.extra, inputs));
+        let fingerprint = fingerprint(&(
+            self.theme_fingerprint,
+            template,
+            &self.extra,
+            self.words_fingerprint,
+            inputs,
+        ));
         let unchanged = self.previous.get(&path) == Some(&fingerprint);
         Job {
             path,

@@ -27,7 +27,10 @@ impl<'a> Renderer<'a> {
             actors: Vec<ActorCard<'a>>,
         }
         let view = Front {
-            lead: s.articles.first().map(|a| ArticleCard::new(a, l)),
+            lead: s
+                .articles
+                .first()
+                .map(|a| ArticleCard::new(a, l, self.words)),
             lead_actors: s
                 .articles
                 .first()
@@ -44,7 +47,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .skip(1)
                 .take(FRONT_LATEST)
-                .map(|a| ArticleCard::new(a, l))
+                .map(|a| ArticleCard::new(a, l, self.words))
                 .collect(),
             explainers: explainers
                 .iter()
@@ -125,9 +128,9 @@ impl<'a> Renderer<'a> {
             summary: &a.summary,
             dek: (!a.summary_derived).then_some(a.summary.as_str()),
             date_iso: a.date.html_datetime(),
-            date_human: a.date.human(),
+            date_human: self.words.date(a.date.day),
             updated_iso: a.updated.map(|d| d.html_datetime()),
-            updated_human: a.updated.map(|d| d.human()),
+            updated_human: a.updated.map(|d| self.words.date(d.day)),
             authors: metadata::article_authors(s, a),
             body: &a.body_html,
             know: a.know_html.as_deref(),
@@ -163,7 +166,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|c| CorrectionView {
                     date_iso: c.date.html_datetime(),
-                    date_human: c.date.human(),
+                    date_human: self.words.date(c.date.day),
                     html: &c.html,
                 })
                 .collect(),
@@ -191,7 +194,7 @@ impl<'a> Renderer<'a> {
                 script_safe_json(&metadata::news_article(s, a)),
                 script_safe_json(&metadata::breadcrumbs(&[
                     (&config.title, config.base_url.clone()),
-                    ("Articles", absolute(config, "articles/")),
+                    (self.words.text("articles"), absolute(config, "articles/")),
                     (&a.title, url),
                 ])),
             ],
@@ -252,9 +255,9 @@ impl<'a> Renderer<'a> {
             summary: &n.summary,
             dek: (!n.summary_derived).then_some(n.summary.as_str()),
             date_iso: n.date.map(|d| d.html_datetime()),
-            date_human: n.date.map(|d| d.human()),
+            date_human: n.date.map(|d| self.words.date(d.day)),
             updated_iso: n.updated.map(|d| d.html_datetime()),
-            updated_human: n.updated.map(|d| d.human()),
+            updated_human: n.updated.map(|d| self.words.date(d.day)),
             body: &n.body_html,
             timeline: n
                 .timeline
@@ -273,7 +276,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             cited_by: cited
                 .iter()
-                .map(|&a| ArticleCard::new(&s.articles[a], l))
+                .map(|&a| ArticleCard::new(&s.articles[a], l, self.words))
                 .collect(),
             draft: n.draft,
         };
@@ -288,7 +291,10 @@ impl<'a> Renderer<'a> {
                 script_safe_json(&metadata::explainer(s, n)),
                 script_safe_json(&metadata::breadcrumbs(&[
                     (&config.title, config.base_url.clone()),
-                    ("Explainers", absolute(config, "explainers/")),
+                    (
+                        self.words.text("explainers"),
+                        absolute(config, "explainers/"),
+                    ),
                     (&n.title, url),
                 ])),
             ],
@@ -350,7 +356,7 @@ impl<'a> Renderer<'a> {
             role: a.role.as_deref(),
             aliases: if first { &a.aliases } else { &[] },
             born_iso: a.born.filter(|_| first).map(|b| b.iso()),
-            born_human: a.born.filter(|_| first).map(|b| b.human()),
+            born_human: a.born.filter(|_| first).map(|b| self.words.partial_date(b)),
             country: a.country.as_deref().filter(|_| first),
             country_href: (a.country_actor)
                 .filter(|_| first)
@@ -376,7 +382,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
             articles: a.articles[page.range.clone()]
                 .iter()
-                .map(|&x| ArticleCard::new(&s.articles[x], l))
+                .map(|&x| ArticleCard::new(&s.articles[x], l, self.words))
                 .collect(),
             explainers: a
                 .notes
@@ -401,13 +407,20 @@ impl<'a> Renderer<'a> {
         };
         let trail = [
             self.home_crumb(),
-            ("Actors", absolute(config, "actors/")),
+            (self.words.text("actors"), absolute(config, "actors/")),
             (&a.name, url.clone()),
         ];
         let meta = if !first {
             Meta {
                 title: self.title(&a.name),
-                description: format!("Articles in which {} appears.", a.name),
+                description: self
+                    .words
+                    .format(
+                        "actor_later_description",
+                        None,
+                        &std::collections::HashMap::from([("name", a.name.clone())]),
+                    )
+                    .unwrap_or_default(),
                 canonical: url,
                 og_type: "website",
                 ..Meta::default()
@@ -446,8 +459,8 @@ impl<'a> Renderer<'a> {
             0,
             "",
             Meta {
-                title: self.title("Page not found"),
-                description: "The page you asked for does not exist.".into(),
+                title: self.title(self.words.text("not_found_title")),
+                description: self.words.text("not_found_description").into(),
                 canonical: absolute(&self.site.config, "404.html"),
                 og_type: "website",
                 ..Meta::default()

@@ -335,7 +335,8 @@ pub fn render_error(
         .or_else(|| between(&text, "Template '[", "]'").and_then(|names| names.split(", ").next()))
         .or_else(|| between(&text, "Filter '", "'"))
         .or_else(|| between(&text, "Test '", "'"))
-        .or_else(|| between(&text, "Function '", "'"));
+        .or_else(|| between(&text, "Function '", "'"))
+        .or_else(|| between(&text, "interface string \"", "\""));
     let sources = sources(overrides);
     let mut order: Vec<&str> = vec![within.as_str(), template];
     if let Some(t) = tera.templates.get(template) {

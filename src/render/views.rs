@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::i18n::Interface;
 use crate::model::{ActorKind, Section};
 use crate::resolve::links::{page_dir, relative_href};
 use crate::resolve::{Actor, Article, Event, EventSource, Image, Note, Site};
@@ -45,12 +46,13 @@ pub struct ArticleCard<'a> {
 }
 
 impl<'a> ArticleCard<'a> {
-    pub fn new(a: &'a Article, l: Linker) -> Self {
+    /// The card of an article, its date written in `words`' language.
+    pub fn new(a: &'a Article, l: Linker, words: &Interface) -> Self {
         ArticleCard {
             title: &a.title,
             summary: &a.summary,
             date_iso: a.date.html_datetime(),
-            date_human: a.date.human(),
+            date_human: words.date(a.date.day),
             href: l.page(Section::Articles, a.slug.as_str()),
             image: a.image.as_ref().map(|i| ImageView::new(i, l)),
         }
@@ -148,7 +150,7 @@ impl<'a> EventView<'a> {
         };
         EventView {
             date_iso: e.date.iso(),
-            date_human: e.date.human(),
+            date_human: site.config.interface.partial_date(e.date),
             year: e.date.year,
             html: rebase(&e.html, crate::resolve::CONTENT_DEPTH, l.depth),
             href,
@@ -179,13 +181,15 @@ pub enum HoverCard<'a> {
 }
 
 impl<'a> HoverCard<'a> {
-    pub fn actor(a: &'a Actor) -> Self {
+    /// An actor's card; one without a role shows its kind in `words`'
+    /// language.
+    pub fn actor(a: &'a Actor, words: &'a Interface) -> Self {
         HoverCard::Actor {
             name: &a.name,
             role: a
                 .role
                 .as_deref()
-                .or_else(|| a.kind.map(kind_label))
+                .or_else(|| a.kind.map(|k| words.text(kind_key(k))))
                 .unwrap_or(""),
         }
     }
@@ -198,14 +202,27 @@ impl<'a> HoverCard<'a> {
     }
 }
 
-/// An actor's kind as a one-word role, for a card of an actor without one.
-fn kind_label(kind: ActorKind) -> &'static str {
+/// The interface string of an actor's kind as a one-word role
+/// (`kind_person`: "Person"), for a card of an actor without one.
+pub fn kind_key(kind: ActorKind) -> &'static str {
     match kind {
-        ActorKind::Person => "Person",
-        ActorKind::Organization => "Organization",
-        ActorKind::Country => "Country",
-        ActorKind::Group => "Group",
-        ActorKind::Place => "Place",
+        ActorKind::Person => "kind_person",
+        ActorKind::Organization => "kind_organization",
+        ActorKind::Country => "kind_country",
+        ActorKind::Group => "kind_group",
+        ActorKind::Place => "kind_place",
+    }
+}
+
+/// The interface string of the heading that groups actors of a kind on
+/// the actors index (`group_person`: "People").
+pub fn group_key(kind: ActorKind) -> &'static str {
+    match kind {
+        ActorKind::Person => "group_person",
+        ActorKind::Organization => "group_organization",
+        ActorKind::Country => "group_country",
+        ActorKind::Group => "group_group",
+        ActorKind::Place => "group_place",
     }
 }
 
@@ -264,7 +281,7 @@ mod tests {
     fn hover_cards_serialise_as_plain_objects() {
         let actor = HoverCard::Actor {
             name: "Niger",
-            role: kind_label(ActorKind::Country),
+            role: "Country",
         };
         let note = HoverCard::Explainer {
             title: "The coup",

@@ -28,6 +28,9 @@ pub struct MarkdownOptions<'a> {
     pub depth: usize,
     /// Pass raw HTML through (bodies) or show it as text (front matter).
     pub raw_html: bool,
+    /// The interface language, for the labels the renderer adds (task
+    /// list checkboxes, the footnotes section).
+    pub words: &'a crate::i18n::Interface,
 }
 
 /// A problem at a byte range of the rendered text.
@@ -188,7 +191,7 @@ pub fn render(text: &str, options: &MarkdownOptions) -> Rendered {
     let mut html = String::with_capacity(text.len() + text.len() / 2);
     let footnotes = std::mem::take(&mut r.footnotes);
     pulldown_cmark::html::push_html(&mut html, r.body.into_iter());
-    push_footnotes(&mut html, footnotes);
+    push_footnotes(&mut html, footnotes, options.words.text("footnotes_label"));
     r.out.html_hash = xxhash_rust::xxh3::xxh3_64(html.as_bytes());
     r.out.html = html.into();
     if r.out.know_heading_at.is_some() {
@@ -203,14 +206,17 @@ pub fn render(text: &str, options: &MarkdownOptions) -> Rendered {
 /// The footnote section at the end of a body: every defined note, in the
 /// order of its first reference (notes never referenced last), numbered as
 /// their references are.
-fn push_footnotes(html: &mut String, mut footnotes: Vec<Footnote>) {
+fn push_footnotes(html: &mut String, mut footnotes: Vec<Footnote>, label: &str) {
     footnotes.retain(|f| f.defined);
     if footnotes.is_empty() {
         return;
     }
     footnotes.sort_by_key(|f| f.number.unwrap_or(usize::MAX));
     let mut next = footnotes.iter().filter_map(|f| f.number).max().unwrap_or(0);
-    html.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n");
+    html.push_str(&format!(
+        "<section class=\"footnotes\" aria-label=\"{}\">\n",
+        escape_attr(label)
+    ));
     for f in footnotes {
         let number = f.number.unwrap_or_else(|| {
             next += 1;
@@ -232,6 +238,18 @@ fn push_footnotes(html: &mut String, mut footnotes: Vec<Footnote>) {
         html.push_str("</div>\n");
     }
     html.push_str("</section>\n");
+}
+
+/// Whether a heading's text is the know heading: any case, and a
+/// typographic apostrophe the same as a typed one ("Ce qu'il faut savoir"
+/// is "Ce qu’il faut savoir").
+fn same_heading(text: &str, know: &str) -> bool {
+    let plain = |s: &str| {
+        s.trim()
+            .replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'")
+            .to_lowercase()
+    };
+    plain(text) == plain(know)
 }
 
 /// The headings of one page, to resolve `[[page#anchor]]` in the forms a
@@ -524,11 +542,12 @@ impl<'o, 'a> Renderer<'o, 'a> {
             // pulldown-cmark's checkbox has no label; a screen reader would
             // announce an unnamed control.
             Event::TaskListMarker(done) => {
-                let (checked, label) = if done {
-                    (" checked=\"\"", "Done")
+                let (checked, key) = if done {
+                    (" checked=\"\"", "task_done")
                 } else {
-                    ("", "Not done")
+                    ("", "task_not_done")
                 };
+                let label = escape_attr(self.options.words.text(key));
                 self.emit(Event::InlineHtml(
                     format!(
                         "<input disabled=\"\" type=\"checkbox\"{checked} aria-label=\"{label}\"> "
@@ -825,7 +844,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
             .know_heading
             .filter(|_| self.in_footnote.is_none())
         {
-            if text.eq_ignore_ascii_case(know.trim()) && self.in_know.is_none() {
+            if same_heading(&text, know) && self.in_know.is_none() {
                 if self.out.know_heading_at.is_none() {
                     self.out.know_heading_at = Some(h.range.clone());
                 }
@@ -944,6 +963,7 @@ mod tests {
             this_page: None,
             depth: 2,
             raw_html: true,
+            words: &crate::i18n::Interface::default(),
         };
         render(text, &o)
     }
@@ -1062,6 +1082,7 @@ mod tests {
             this_page: None,
             depth: 2,
             raw_html: true,
+            words: &crate::i18n::Interface::default(),
         };
         let r = render("## Who leads\n\nx\n\n## What You Should Know\n\n- k\n", &o);
         assert_eq!(r.headings[0].id, "who-leads");
@@ -1099,6 +1120,7 @@ mod tests {
             this_page: None,
             depth: 2,
             raw_html: false,
+            words: &crate::i18n::Interface::default(),
         };
         let r = render_inline("*ok* <script>alert(1)</script>", &o);
         assert_eq!(

@@ -227,7 +227,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     let ((targets, index), (mention_finder, link_fingerprint)) =
         rayon::join(build_targets, build_matcher);
     check_actor_names(&actors, &mut errors);
-    let (shortcodes, shortcode_errors) = shortcodes::Shortcodes::load(templates);
+    let (shortcodes, shortcode_errors) = shortcodes::Shortcodes::load(templates, &config.interface);
     errors.extend(shortcode_errors);
     let autolinker = config.autolink.then_some(&*mention_finder);
     let ctx = Context {
@@ -241,6 +241,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         link_fingerprint,
         raw_html: config.raw_html,
         shortcodes: &shortcodes,
+        words: &config.interface,
+        words_fingerprint: crate::render::fingerprint(&*config.interface),
     };
 
     let mut article_results: Vec<_> = articles

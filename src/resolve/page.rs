@@ -59,6 +59,10 @@ pub(super) struct Context<'a> {
     pub(super) raw_html: crate::config::RawHtml,
     /// The shortcode templates bodies may call.
     pub(super) shortcodes: &'a super::shortcodes::Shortcodes,
+    /// The interface language (labels the body renderer adds).
+    pub(super) words: &'a crate::i18n::Interface,
+    /// Its fingerprint, part of each body's cache key.
+    pub(super) words_fingerprint: u64,
 }
 
 /// One page resolved on its own, before the site-wide passes.
@@ -84,6 +88,7 @@ impl<'a> Context<'a> {
             this_page: Some(this_page),
             depth: CONTENT_DEPTH,
             raw_html: body,
+            words: self.words,
         }
     }
 
@@ -160,6 +165,7 @@ impl<'a> Context<'a> {
             options.autolinker.is_some(),
             self.raw_html as u8,
             self.shortcodes.fingerprint,
+            self.words_fingerprint,
         ));
         let rendered = match self.cache.get(&page.file.path, key) {
             Some(r) => r,

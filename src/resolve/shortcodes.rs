@@ -300,8 +300,12 @@ const EMBED_SHORTCODES: &[&str] = &["embed", "youtube", "vimeo"];
 impl Shortcodes {
     /// Compiles the shortcode templates. Header errors are reported here
     /// (at the template); syntax errors are left to the theme's compilation,
-    /// which reports every template's.
-    pub fn load(overrides: &[TemplateFile]) -> (Shortcodes, Diagnostics) {
+    /// which reports every template's. `words` is the interface language,
+    /// whose strings templates ask for with `t` as the theme's do.
+    pub fn load(
+        overrides: &[TemplateFile],
+        words: &std::sync::Arc<crate::i18n::Interface>,
+    ) -> (Shortcodes, Diagnostics) {
         let mut sources: BTreeMap<String, (String, Option<&TemplateFile>)> =
             crate::render::theme::builtin_templates()
                 .filter(|(n, _)| n.starts_with("shortcodes/"))
@@ -332,6 +336,7 @@ impl Shortcodes {
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(crate::render::theme::escape_markup);
         tera.register_filter("markdown_escape", markdown_escape);
+        tera.register_function("t", words.tera_function());
         let mut declared = BTreeMap::new();
         let mut broken = Vec::new();
         for (file_name, (text, file)) in &sources {
@@ -1477,7 +1482,7 @@ mod tests {
     use super::*;
 
     fn shortcodes() -> Shortcodes {
-        let (s, errors) = Shortcodes::load(&[]);
+        let (s, errors) = Shortcodes::load(&[], &Default::default());
         assert!(errors.is_empty(), "{errors:?}");
         s
     }

@@ -32,7 +32,7 @@ const SETTLED: Duration = Duration::from_millis(8);
 const LONGEST: Duration = Duration::from_millis(800);
 
 /// The folders watched recursively.
-const FOLDERS: [&str; 3] = ["content", "templates", "static"];
+const FOLDERS: [&str; 4] = ["content", "templates", "static", "i18n"];
 
 /// What the rebuild loop receives.
 #[derive(Debug)]
@@ -290,7 +290,8 @@ fn ignored_kind(kind: &EventKind) -> bool {
 /// `path` as the session names it (under `root`), if it is a source the
 /// build reads: anything under `static/`, and under `content/` and
 /// `templates/` what the loader does not skip (hidden files and editor
-/// backups such as `.a.md.swp` or `a.md~`), and `site.toml`. Watchers may
+/// backups such as `.a.md.swp` or `a.md~`), `i18n/*.toml` (the site's
+/// interface strings) and `site.toml`. Watchers may
 /// report canonical paths (macOS), so those are mapped back under `root`.
 pub fn relevant(root: &Path, path: &Path) -> Option<PathBuf> {
     let rel = match path.strip_prefix(root) {
@@ -305,6 +306,7 @@ pub fn relevant(root: &Path, path: &Path) -> Option<PathBuf> {
     let keep = match first {
         "site.toml" => parts.next().is_none(),
         "static" => true,
+        "i18n" => rel.extension().is_some_and(|e| e == "toml") || parts.next().is_none(),
         "content" | "templates" => !rel.components().skip(1).any(|c| {
             let name = c.as_os_str().to_string_lossy();
             name.starts_with('.') || name.ends_with('~')
@@ -334,6 +336,8 @@ mod tests {
             "static copies hidden files"
         );
         assert!(yes("/site/site.toml").is_some());
+        assert!(yes("/site/i18n/fr.toml").is_some(), "interface strings");
+        assert!(yes("/site/i18n/.fr.toml.swp").is_none());
         assert!(yes("/site/public/index.html").is_none());
         assert!(yes("/site/public.staging-1/index.html").is_none());
         assert!(yes("/site/.explainer-cache/x").is_none());
