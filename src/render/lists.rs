@@ -255,7 +255,10 @@ impl<'a> Renderer<'a> {
         };
         let mut trail = vec![
             self.home_crumb(),
-            (self.words.text("timeline"), absolute(&s.config, "timeline/")),
+            (
+                self.words.text("timeline"),
+                absolute(&s.config, "timeline/"),
+            ),
         ];
         if let Some(name) = &name {
             trail.push((name, meta.canonical.clone()));
@@ -437,7 +440,7 @@ impl<'a> Renderer<'a> {
                 s.events.len(),
                 newest.max(newest_note),
             );
-            for (year, events) in &self.years {
+            for (year, events) in self.years.iter().filter(|(_, e)| public_year(s, e)) {
                 list(&mut urls, &year_folder(*year), events.len(), None);
             }
             // Drafts and scheduled articles, built only on request for a
@@ -469,10 +472,10 @@ impl<'a> Renderer<'a> {
                 );
             }
             for t in &s.topics {
-                let newest = t
-                    .articles
-                    .iter()
-                    .map(|&a| s.articles[a].updated.unwrap_or(s.articles[a].date))
+                let newest = (t.articles.iter())
+                    .map(|&a| &s.articles[a])
+                    .filter(|a| a.is_public())
+                    .map(|a| a.updated.unwrap_or(a.date))
                     .max();
                 list(
                     &mut urls,
@@ -617,11 +620,22 @@ pub(super) fn sitemap_chunk(config: &crate::config::Config) -> usize {
 
 /// How many URLs the sitemap lists (see `Renderer::sitemap_urls`),
 /// counted without making them.
+/// Whether a year of the timeline (its stretch of `site.events`) shows an
+/// event of a public page: a year made only of drafts' and scheduled
+/// articles' events is built for a preview but never announced.
+fn public_year(s: &Site, events: &std::ops::Range<usize>) -> bool {
+    s.events[events.clone()].iter().any(|e| match e.source {
+        crate::resolve::EventSource::Note(n) => !s.notes[n].draft,
+        crate::resolve::EventSource::Article(a) => s.articles[a].is_public(),
+    })
+}
+
 fn sitemap_count(s: &Site) -> usize {
     let per_page = s.config.paginate;
     let pages = |len: usize| page_count(len, per_page);
     let years: usize = event_years(s)
         .iter()
+        .filter(|(_, events)| public_year(s, events))
         .map(|(_, events)| pages(events.len()))
         .sum();
     1 + pages(s.articles.len())
