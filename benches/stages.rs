@@ -84,6 +84,7 @@ fn markdown_body(c: &mut Criterion) {
         this_page: None,
         depth: 2,
         raw_html: true,
+        media: None,
     };
     c.bench_function(
         "markdown: one article body with autolinks and wikilinks",

@@ -49,6 +49,7 @@ pub mod diagnostics;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod load;
+pub mod media;
 pub mod model;
 pub mod render;
 pub mod resolve;
@@ -140,6 +141,9 @@ pub struct RenderedSite {
     pub fingerprints: Vec<(String, u64)>,
     pub site: resolve::Site,
     pub timings: Timings,
+    /// What the media stage did: images resized or taken from the cache,
+    /// images that carried a location.
+    pub media: media::MediaReport,
 }
 
 impl RenderedSite {
@@ -261,12 +265,35 @@ fn finish(
             render::RenderError::Templates(d) => BuildError::Content(d),
             render::RenderError::Io(m) => BuildError::Io(m),
         })?;
+    let cache_dir = options.root.join(".explainer-cache").join("media");
+    let media = media::publish(
+        &options.root,
+        &cache_dir,
+        &site.config.images,
+        &site.bundles,
+        &site.images,
+        sink,
+    )
+    .map_err(BuildError::Content)?;
+    let media = std::sync::Mutex::new(media);
+    let published: Vec<String> = {
+        let m = media
+            .lock()
+            .map_err(|_| BuildError::Io("media report".into()))?;
+        m.written.iter().chain(&m.same).cloned().collect()
+    };
     let pages: Vec<&str> = rendered
         .fingerprints
         .iter()
         .map(|(p, _)| p.as_str())
+        .chain(published.iter().map(String::as_str))
         .collect();
-    let statics = write::collect_static(&options.root, &pages).map_err(BuildError::Content)?;
+    let statics = write::collect_static(&options.root, &pages, &site.config.images, &media)
+        .map_err(BuildError::Content)?;
+    let mut media = media.into_inner().unwrap_or_default();
+    media.located.sort();
+    rendered.written.append(&mut media.written);
+    rendered.same.append(&mut media.same);
     for file in &statics {
         match sink(file) {
             Ok(true) => rendered.written.push(file.path.clone()),
@@ -282,6 +309,7 @@ fn finish(
         fingerprints: rendered.fingerprints,
         site,
         timings,
+        media,
     })
 }
 
@@ -291,7 +319,9 @@ fn finish(
 /// place is only known once the pages are rendered, so is not checked
 /// here.
 fn static_problems(options: &BuildOptions, errors: &mut Diagnostics) {
-    if let Err(problems) = write::collect_static(&options.root, &[]) {
+    if let Err(problems) =
+        write::collect_static(&options.root, &[], &Default::default(), &Default::default())
+    {
         errors.extend(problems.iter().cloned());
     }
 }

@@ -201,6 +201,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     let ((targets, index), (mention_finder, link_fingerprint)) =
         rayon::join(build_targets, build_matcher);
     check_actor_names(&actors, &mut errors);
+    let registry = crate::media::Registry::default();
     let autolinker = config.autolink.then_some(&*mention_finder);
     let ctx = Context {
         targets: &targets,
@@ -212,6 +213,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         cache,
         link_fingerprint,
         raw_html: config.raw_html,
+        images: &config.images,
+        registry: &registry,
     };
 
     let mut article_results: Vec<_> = articles
@@ -302,6 +305,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         templates: templates.clone(),
         root: root.clone(),
         drafts_skipped: drafts.len(),
+        images: registry.into_images(),
+        bundles: bundles(&articles, &notes, &actors),
     };
     let mut pending_events = Vec::new();
     for (note_id, (note, timeline)) in site_notes.into_iter().enumerate() {
@@ -313,6 +318,29 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     build_events(&mut site, pending_events);
     link_backwards(&mut site);
     Ok(site)
+}
+
+/// The page bundles of the site, with the output folder of each.
+fn bundles(
+    articles: &[&Page<ArticleMeta>],
+    notes: &[&Page<NoteMeta>],
+    actors: &[&Page<ActorMeta>],
+) -> Vec<crate::media::Bundle> {
+    fn of<M>(pages: &[&Page<M>], section: Section) -> Vec<crate::media::Bundle> {
+        pages
+            .iter()
+            .filter_map(|p| {
+                Some(crate::media::Bundle {
+                    folder: p.bundle()?.to_path_buf(),
+                    out_dir: format!("{}/{}", section.output_folder(), p.slug),
+                })
+            })
+            .collect()
+    }
+    let mut all = of(articles, Section::Articles);
+    all.extend(of(notes, Section::Notes));
+    all.extend(of(actors, Section::Actors));
+    all
 }
 
 /// A wikilink anchor waiting for the linked page's headings, with the file

@@ -17,6 +17,7 @@ use super::{target, Actor, Article, BodyCache, CorrectionHtml, Image, Note, CONT
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
 use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta};
 use crate::load::{characters, Page};
+use crate::media::PageMedia;
 use crate::model::{excerpt, Date, Section, SUMMARY_CHARS};
 
 pub(super) struct SlugIndex<'a> {
@@ -51,6 +52,9 @@ pub(super) struct Context<'a> {
     pub(super) link_fingerprint: u64,
     /// The `raw_html` policy of `site.toml` for bodies.
     pub(super) raw_html: crate::config::RawHtml,
+    pub(super) images: &'a crate::config::ImagesConfig,
+    /// Every raster image a page shows, for the media stage.
+    pub(super) registry: &'a crate::media::Registry,
 }
 
 /// One page resolved on its own, before the site-wide passes.
@@ -68,7 +72,13 @@ pub(super) struct Resolved<T, X = ()> {
 }
 
 impl<'a> Context<'a> {
-    pub(super) fn options(&self, this_page: Target, body: bool, know: bool) -> MarkdownOptions<'a> {
+    pub(super) fn options<'m>(
+        &'m self,
+        this_page: Target,
+        body: bool,
+        know: bool,
+        media: &'m PageMedia<'m>,
+    ) -> MarkdownOptions<'m> {
         MarkdownOptions {
             targets: self.targets,
             autolinker: if body { self.autolinker } else { None },
@@ -76,6 +86,18 @@ impl<'a> Context<'a> {
             this_page: Some(this_page),
             depth: CONTENT_DEPTH,
             raw_html: body,
+            media: Some(media),
+        }
+    }
+
+    /// Where a page's paths resolve: its bundle, published at its own
+    /// output folder, and `static/`.
+    pub(super) fn page_media<M>(&self, page: &Page<M>, section: Section) -> PageMedia<'a> {
+        PageMedia {
+            root: self.root,
+            bundle: page.bundle().map(Path::to_path_buf),
+            out_dir: format!("{}/{}", section.output_folder(), page.slug),
+            config: self.images,
         }
     }
 
@@ -151,6 +173,7 @@ impl<'a> Context<'a> {
             options.know_heading,
             options.autolinker.is_some(),
             self.raw_html as u8,
+            options.media.map(|m| (&m.bundle, &m.out_dir, m.config)),
         ));
         let rendered = match self.cache.get(&page.file.path, key) {
             Some(r) => r,
@@ -163,6 +186,9 @@ impl<'a> Context<'a> {
                 r
             }
         };
+        for i in &rendered.images {
+            self.registry.add(i.clone());
+        }
         let offset = page.body.start;
         for e in &rendered.errors {
             errors.push(
@@ -198,6 +224,9 @@ impl<'a> Context<'a> {
     ) -> Rendered {
         let mut rendered = markdown::render_inline(text, options);
         refused_references(text, &mut rendered);
+        for i in rendered.images.drain(..) {
+            self.registry.add(i);
+        }
         for e in rendered.errors.drain(..) {
             let snippet = &text[e.range.clone()];
             errors.push(
@@ -242,6 +271,7 @@ impl<'a> Context<'a> {
     pub(super) fn image<M>(
         &self,
         page: &Page<M>,
+        media: &PageMedia,
         image: &Option<String>,
         alt: &Option<String>,
         errors: &mut Vec<Diagnostic>,
@@ -261,7 +291,13 @@ impl<'a> Context<'a> {
         let is_remote =
             src.starts_with("https://") || src.starts_with("http://") || src.starts_with("//");
         let local = src.trim_start_matches('/');
-        if !is_remote && !is_script_url(src) {
+        // A bundle's own file first (a relative path), then static/.
+        let in_bundle = !src.starts_with('/')
+            && !local.split(['/', '\\']).any(|part| part == "..")
+            && page
+                .bundle()
+                .is_some_and(|b| self.root.join(b).join(local).is_file());
+        if !is_remote && !is_script_url(src) && !in_bundle {
             let on_disk = self.root.join("static").join(local);
             let file_name = local.rsplit(['/', '\\']).next().unwrap_or(local);
             if local.split(['/', '\\']).any(|part| part == "..") {
@@ -304,13 +340,44 @@ impl<'a> Context<'a> {
                 );
             }
         }
-        Some(Image {
-            src: if is_remote {
-                src.to_string()
-            } else {
+        let resolved = if is_remote || is_script_url(src) {
+            None
+        } else {
+            // Relative to the output root (depth 0): the original's path.
+            let written = if in_bundle {
                 local.to_string()
+            } else {
+                format!("/{local}")
+            };
+            match media.resolve(&written, true, 0, false, true) {
+                Ok(local) => local,
+                Err(e) => {
+                    // A missing file is reported above; a bad image here.
+                    if e.message.contains("cannot be read") {
+                        errors.push(
+                            page.error_at_key("image", Some(src), e.message)
+                                .with_help_opt(e.help),
+                        );
+                    }
+                    None
+                }
+            }
+        };
+        let raster = resolved.as_ref().and_then(|l| l.image.clone());
+        if let Some(r) = &raster {
+            self.registry.add(r.clone());
+        }
+        Some(Image {
+            src: match (&resolved, is_remote) {
+                (_, true) => src.to_string(),
+                (Some(l), _) => l
+                    .image
+                    .as_ref()
+                    .map_or_else(|| local.to_string(), |i| i.published.clone()),
+                (None, false) => local.to_string(),
             },
             alt,
+            raster,
         })
     }
 
@@ -369,6 +436,7 @@ pub(super) fn resolve_article(
     let m = &page.meta;
     let mut errors = Vec::new();
     let this = target(Section::Articles, id);
+    let media = ctx.page_media(page, Section::Articles);
     let mut actors = ctx.references(page, "actors", &m.actors, Section::Actors, &mut errors);
     let mut background = ctx.references(
         page,
@@ -378,10 +446,10 @@ pub(super) fn resolve_article(
         &mut errors,
     );
     ctx.named_links(page, "sources", &m.sources, &mut errors);
-    let image = ctx.image(page, &m.image, &m.image_alt, &mut errors);
+    let image = ctx.image(page, &media, &m.image, &m.image_alt, &mut errors);
 
-    let (body, mut anchors) = ctx.body(page, &ctx.options(this, true, true), &mut errors);
-    let fm_options = ctx.options(this, false, false);
+    let (body, mut anchors) = ctx.body(page, &ctx.options(this, true, true, &media), &mut errors);
+    let fm_options = ctx.options(this, false, false, &media);
     let know_html = match (&m.know, &body.know_heading_at) {
         (Some(_), Some(at)) => {
             errors.push(
@@ -542,11 +610,12 @@ pub(super) fn resolve_note(
     let m = &page.meta;
     let mut errors = Vec::new();
     let this = target(Section::Notes, id);
+    let media = ctx.page_media(page, Section::Notes);
     let mut actors = ctx.references(page, "actors", &m.actors, Section::Actors, &mut errors);
     let mut related = ctx.references(page, "related", &m.related, Section::Notes, &mut errors);
     related.retain(|&n| n != id);
-    let (body, mut anchors) = ctx.body(page, &ctx.options(this, true, false), &mut errors);
-    let fm_options = ctx.options(this, false, false);
+    let (body, mut anchors) = ctx.body(page, &ctx.options(this, true, false, &media), &mut errors);
+    let fm_options = ctx.options(this, false, false, &media);
     let mut timeline = Vec::new();
     for entry in &m.timeline {
         let r = ctx.front_matter_markdown(
@@ -605,11 +674,12 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
     let m = &page.meta;
     let mut errors = Vec::new();
     let this = target(Section::Actors, id);
+    let media = ctx.page_media(page, Section::Actors);
     let mut related = ctx.references(page, "related", &m.related, Section::Actors, &mut errors);
     related.retain(|&a| a != id);
     ctx.named_links(page, "links", &m.links, &mut errors);
-    let image = ctx.image(page, &m.image, &m.image_alt, &mut errors);
-    let (body, anchors) = ctx.body(page, &ctx.options(this, true, false), &mut errors);
+    let image = ctx.image(page, &media, &m.image, &m.image_alt, &mut errors);
+    let (body, anchors) = ctx.body(page, &ctx.options(this, true, false, &media), &mut errors);
     Resolved {
         value: Actor {
             slug: page.slug.clone(),

@@ -33,6 +33,10 @@ pub struct Site {
     pub templates: Vec<TemplateFile>,
     pub root: PathBuf,
     pub drafts_skipped: usize,
+    /// Every raster image shown, each once, with its variants' widths.
+    pub images: Vec<crate::media::ImageUse>,
+    /// Every page bundle, whose files are published with its page.
+    pub bundles: Vec<crate::media::Bundle>,
 }
 
 /// An image with its required description.
@@ -41,6 +45,8 @@ pub struct Image {
     /// An absolute URL, or a path under the output root.
     pub src: String,
     pub alt: String,
+    /// A raster image of the site, with its variants.
+    pub raster: Option<crate::media::ImageUse>,
 }
 
 #[derive(Debug)]
