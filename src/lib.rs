@@ -126,6 +126,12 @@ pub struct BuildSummary {
     /// Its path (`/` or `/repo/`).
     pub base_path: String,
     pub timings: Timings,
+    /// Images resized (decoded) by this build, and images whose variants
+    /// came from the cache in `.explainer-cache/media/`.
+    pub images_resized: usize,
+    pub images_cached: usize,
+    /// Published images that carried a location (site-relative paths).
+    pub images_located: Vec<String>,
 }
 
 /// A site rendered in memory, not yet written.
@@ -416,6 +422,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
                 base_url: base.to_string(),
                 base_path: base.path().to_string(),
                 timings: Timings::default(),
+                images_resized: 0,
+                images_cached: 0,
+                images_located: Vec::new(),
             });
         }
     }
@@ -506,6 +515,9 @@ fn summary(
         base_url: s.config.base_url.clone(),
         base_path: s.config.base_path().to_string(),
         timings: rendered.timings,
+        images_resized: rendered.media.processed,
+        images_cached: rendered.media.cached,
+        images_located: rendered.media.located.clone(),
     }
 }
 

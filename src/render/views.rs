@@ -101,13 +101,45 @@ impl<'a> ActorCard<'a> {
 pub struct ImageView<'a> {
     pub src: String,
     pub alt: &'a str,
+    /// For a raster image of the site: its variants in its own format and
+    /// in WebP (null for a WebP original), the `sizes` attribute, and the
+    /// size of the largest variant; all null for an image elsewhere.
+    pub srcset: Option<String>,
+    pub webp_srcset: Option<String>,
+    pub sizes: Option<&'a str>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 impl<'a> ImageView<'a> {
     pub fn new(i: &'a Image, l: Linker) -> Self {
-        ImageView {
-            src: l.asset(&i.src),
-            alt: &i.alt,
+        match &i.raster {
+            Some(r) => {
+                let largest = *r.widths.last().unwrap_or(&r.width);
+                let formats = r.formats();
+                let fallback = *formats.last().unwrap_or(&crate::media::Format::WebP);
+                ImageView {
+                    src: l.asset(&crate::media::encode_path(
+                        &r.variant_path(largest, fallback),
+                    )),
+                    alt: &i.alt,
+                    srcset: Some(r.srcset(fallback, l.depth)),
+                    webp_srcset: (fallback != crate::media::Format::WebP)
+                        .then(|| r.srcset(crate::media::Format::WebP, l.depth)),
+                    sizes: Some(&i.sizes),
+                    width: Some(largest),
+                    height: Some(r.height_at(largest)),
+                }
+            }
+            None => ImageView {
+                src: l.asset(&i.src),
+                alt: &i.alt,
+                srcset: None,
+                webp_srcset: None,
+                sizes: None,
+                width: None,
+                height: None,
+            },
         }
     }
 }

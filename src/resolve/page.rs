@@ -378,6 +378,7 @@ impl<'a> Context<'a> {
             },
             alt,
             raster,
+            sizes: self.images.sizes.clone(),
         })
     }
 

@@ -47,6 +47,8 @@ pub struct Image {
     pub alt: String,
     /// A raster image of the site, with its variants.
     pub raster: Option<crate::media::ImageUse>,
+    /// The `sizes` attribute of its `<img>` (`images.sizes`).
+    pub sizes: String,
 }
 
 #[derive(Debug)]
