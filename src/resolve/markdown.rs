@@ -1306,6 +1306,7 @@ mod tests {
             this_page: None,
             depth: 2,
             raw_html: false,
+            media: None,
         };
         let r = render_inline("*ok* <script>alert(1)</script>", &o);
         assert_eq!(
