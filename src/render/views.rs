@@ -193,12 +193,16 @@ impl<'a> EventView<'a> {
 /// Event text is rendered for a page two folders deep; on a page at
 /// another depth its relative links climb a different number of folders.
 pub fn rebase(html: &str, from_depth: usize, to_depth: usize) -> String {
-    if from_depth == to_depth || !html.contains("href=\"../") {
+    if from_depth == to_depth || !html.contains("=\"../") {
         return html.to_string();
     }
-    let from = format!("href=\"{}", "../".repeat(from_depth));
-    let to = format!("href=\"{}", "../".repeat(to_depth));
-    html.replace(&from, &to)
+    let (from, to) = ("../".repeat(from_depth), "../".repeat(to_depth));
+    let mut out = html.to_string();
+    // Links, images and each candidate of a `srcset` (after `, `).
+    for before in ["href=\"", "src=\"", "srcset=\"", ", "] {
+        out = out.replace(&format!("{before}{from}"), &format!("{before}{to}"));
+    }
+    out
 }
 
 /// What a hover card shows: an actor's name and role, or an explainer's
@@ -280,6 +284,15 @@ mod tests {
             "<a href=\"../actors/x/index.html\">x</a> <a href=\"https://a.org\">a</a>"
         );
         assert_eq!(rebase(html, 2, 2), html);
+    }
+
+    #[test]
+    fn rebase_moves_images_and_their_variants() {
+        let html = "<source srcset=\"../../a/p.480w.webp 480w, ../../a/p.800w.webp 800w\"><img src=\"../../a/p.800w.jpg\" srcset=\"../../a/p.480w.jpg 480w\">";
+        assert_eq!(
+            rebase(html, 2, 0),
+            "<source srcset=\"a/p.480w.webp 480w, a/p.800w.webp 800w\"><img src=\"a/p.800w.jpg\" srcset=\"a/p.480w.jpg 480w\">"
+        );
     }
 
     #[test]
