@@ -278,6 +278,11 @@ fn finish(
         &site.config.images,
         &site.bundles,
         &site.images,
+        &rendered
+            .fingerprints
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .collect(),
         sink,
     )
     .map_err(BuildError::Content)?;

@@ -350,3 +350,51 @@ fn widths_come_from_site_toml() {
     let html = site.out("articles/coup/index.html");
     assert!(html.contains("srcset=\"../../articles/coup/street.320w.jpg 320w, ../../articles/coup/street.640w.jpg 640w\" sizes=\"50vw\" width=\"640\" height=\"320\""), "{html}");
 }
+
+#[test]
+fn raw_html_images_are_resolved_and_checked() {
+    let site = bundle_site("Text.\n\n<p><img src=\"street.jpg\" alt=\"A street\"></p>\n\nInline <img alt=\"map\" src='/images/map.png'> here.\n");
+    site.build_checked();
+    let html = site.out("articles/coup/index.html");
+    assert!(
+        html.contains("<img src=\"../../articles/coup/street.jpg\" alt=\"A street\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<img alt=\"map\" src='../../images/map.png'>"),
+        "{html}"
+    );
+    site.write(
+        "content/articles/coup/index.md",
+        &format!("{ARTICLE}Text.\n\n<img src=\"strete.jpg\" alt=\"A street\">\n"),
+    );
+    let err = stderr(&site.build());
+    assert!(
+        err.contains("index.md:9:11: image \"strete.jpg\" not found"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"street.jpg\"?"), "{err}");
+}
+
+#[test]
+fn a_bundle_file_may_not_replace_what_the_build_makes() {
+    let site = bundle_site("Text.\n\n![A street](street.jpg)\n");
+    site.write("content/articles/coup/index.html", "<p>old</p>");
+    site.write_bytes("content/articles/coup/street.800w.jpg", &jpeg(10, 10));
+    let err = stderr(&site.build());
+    assert!(err.contains("content/articles/coup/index.html would replace a file the build makes (articles/coup/index.html)"), "{err}");
+    assert!(
+        err.contains("content/articles/coup/street.800w.jpg would replace a file the build makes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn links_to_pages_and_urls_are_left_as_written() {
+    let site = bundle_site("See [the list](../) and [a site](https://example.org/a.pdf) and [top](#x) and [mail](mailto:a@b.org).\n");
+    site.build_ok();
+    let html = site.out("articles/coup/index.html");
+    assert!(html.contains("href=\"../\""));
+    assert!(html.contains("href=\"https://example.org/a.pdf\""));
+    assert!(html.contains("href=\"mailto:a@b.org\""));
+}

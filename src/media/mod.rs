@@ -533,13 +533,43 @@ pub fn publish(
     config: &ImagesConfig,
     bundles: &[Bundle],
     images: &[ImageUse],
+    generated: &rustc_hash::FxHashSet<&str>,
     sink: &crate::render::Sink,
 ) -> Result<MediaReport, Diagnostics> {
     let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut taken = Diagnostics::new();
     for b in bundles {
         for rel in files_under(&root.join(&b.folder)) {
-            files.push((b.folder.join(&rel), format!("{}/{rel}", b.out_dir)));
+            let path = format!("{}/{rel}", b.out_dir);
+            let source = b.folder.join(&rel);
+            // A bundle file may not take the place of a page, nor of an
+            // image variant the build makes.
+            let variant = rel
+                .rsplit_once('.')
+                .and_then(|(stem, _)| stem.rsplit_once('.'))
+                .is_some_and(|(_, w)| w.ends_with('w') && w[..w.len() - 1].parse::<u32>().is_ok());
+            if generated.contains(path.as_str()) || variant {
+                taken.push(
+                    Diagnostic::in_file(
+                        &source,
+                        1,
+                        1,
+                        format!(
+                            "{} would replace a file the build makes ({path})",
+                            slashed(&source)
+                        ),
+                    )
+                    .with_help(
+                        "rename the file: names like index.html and photo.800w.jpg are the build's",
+                    ),
+                );
+                continue;
+            }
+            files.push((source, path));
         }
+    }
+    if !taken.is_empty() {
+        return Err(taken);
     }
     let report = Mutex::new(MediaReport::default());
     let errors = Mutex::new(Diagnostics::new());

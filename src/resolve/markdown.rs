@@ -591,8 +591,13 @@ impl<'o, 'a> Renderer<'o, 'a> {
             Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
                 self.emit(Event::Text(html));
             }
+            Event::Html(html) => {
+                let html = self.raw_images(html, &range);
+                self.emit(Event::Html(html));
+            }
             Event::InlineHtml(html) => {
                 self.track_raw_anchor(&html);
+                let html = self.raw_images(html, &range);
                 self.emit(Event::InlineHtml(html));
             }
             // pulldown-cmark's checkbox has no label; a screen reader would
@@ -654,6 +659,63 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 None
             }
         }
+    }
+
+    /// Raw HTML with the `src` of each `<img>` resolved like a Markdown
+    /// image's path (checked, rewritten relative to the page).
+    fn raw_images(&mut self, html: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
+        if self.options.media.is_none() || !html.to_ascii_lowercase().contains("<img") {
+            return html;
+        }
+        let lower = html.to_ascii_lowercase();
+        let mut out = String::with_capacity(html.len());
+        let mut copied = 0;
+        let mut from = 0;
+        while let Some(at) = lower[from..].find("<img").map(|i| i + from) {
+            let end = lower[at..].find('>').map_or(lower.len(), |i| i + at);
+            from = end;
+            let tag = &lower[at..end];
+            let Some(src_at) = [" src=", "\tsrc=", "\nsrc="]
+                .iter()
+                .filter_map(|p| tag.find(p).map(|i| i + p.len()))
+                .min()
+            else {
+                continue;
+            };
+            let value_at = at + src_at;
+            let quote = html.as_bytes().get(value_at).copied();
+            let (start, stop) = match quote {
+                Some(q @ (b'"' | b'\'')) => {
+                    let start = value_at + 1;
+                    match html[start..end].find(q as char) {
+                        Some(len) => (start, start + len),
+                        None => continue,
+                    }
+                }
+                _ => {
+                    let len = html[value_at..end]
+                        .find(|c: char| c.is_ascii_whitespace() || c == '/')
+                        .unwrap_or(end - value_at);
+                    (value_at, value_at + len)
+                }
+            };
+            let dest = html[start..stop].to_string();
+            // The value's place in the source, for an error.
+            let written = &self.source[range.clone()];
+            let at_source = written.find(&dest).map_or(range.clone(), |i| {
+                range.start + i..range.start + i + dest.len()
+            });
+            if let Some(local) = self.resolve_path(&dest, true, &at_source) {
+                out.push_str(&html[copied..start]);
+                out.push_str(&escape_attr(&local.href));
+                copied = stop;
+            }
+        }
+        if copied == 0 {
+            return html;
+        }
+        out.push_str(&html[copied..]);
+        out.into()
     }
 
     /// Emits the image just read: a `<picture>` with its variants for a
