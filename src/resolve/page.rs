@@ -174,6 +174,9 @@ impl<'a> Context<'a> {
             options.autolinker.is_some(),
             self.raw_html as u8,
             options.media.map(|m| (&m.bundle, &m.out_dir, m.config)),
+            // A bundle's files decide its body's checks and image sizes:
+            // an edit to one renders the body again.
+            page.bundle().map(|b| bundle_state(&self.root.join(b))),
         ));
         let rendered = match self.cache.get(&page.file.path, key) {
             Some(r) => r,
@@ -393,6 +396,20 @@ impl<'a> Context<'a> {
             self.check_url(page, key, &l.url, errors);
         }
     }
+}
+
+/// The names, sizes and modification times of the files of a bundle
+/// folder, for the body cache's key.
+fn bundle_state(folder: &Path) -> Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)> {
+    walkdir::WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            Some((e.path().to_path_buf(), m.len(), m.modified().ok()))
+        })
+        .collect()
 }
 
 /// A numeric character reference (`&#x202E;`, `&#7;`) is decoded by the
