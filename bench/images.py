@@ -40,18 +40,21 @@ import os, random, sys
 from PIL import Image
 out, n, w, h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 os.makedirs(out, exist_ok=True)
+# One field of sensor-like noise, larger than a photo; each photo takes a
+# different window of it, so no two photos are alike.
+noise = Image.effect_noise((w + 256, h + 256), 24).convert("RGB")
 for i in range(n):
     path = os.path.join(out, f"photo-{i:03}.jpg")
     if os.path.exists(path):
         continue
     rnd = random.Random(i)
     # Colour fields: a few random pixels blown up smoothly, as a scene's
-    # large shapes, plus per-pixel noise, as a sensor's grain.
+    # large shapes, plus the noise, as a sensor's grain.
     small = Image.new("RGB", (8, 6))
     small.putdata([tuple(rnd.randrange(256) for _ in range(3)) for _ in range(48)])
     base = small.resize((w, h), Image.BICUBIC)
-    noise = Image.effect_noise((w, h), 24).convert("RGB")
-    Image.blend(base, noise, 0.18).save(path, quality=85)
+    x, y = rnd.randrange(256), rnd.randrange(256)
+    Image.blend(base, noise.crop((x, y, x + w, y + h)), 0.18).save(path, quality=85)
 """
 
 
