@@ -398,3 +398,14 @@ fn links_to_pages_and_urls_are_left_as_written() {
     assert!(html.contains("href=\"https://example.org/a.pdf\""));
     assert!(html.contains("href=\"mailto:a@b.org\""));
 }
+
+#[test]
+fn a_broken_bundle_is_known_by_its_folder_name() {
+    let site = Site::new(&[
+        ("content/notes/sahel/index.md", "+++\ntitle = \n+++\nx\n"),
+        ("content/articles/a.md", "+++\ntitle = \"A\"\ndate = 2024-01-01\nbackground = [\"sahel\"]\n+++\nSee [[notes/sahel]].\n"),
+    ]);
+    let err = stderr(&site.build());
+    assert!(err.contains("content/notes/sahel/index.md:2"), "{err}");
+    assert!(!err.contains("unknown note"), "{err}");
+}

@@ -636,8 +636,10 @@ fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
         .map_err(|e| vec![e])
         .and_then(|file| parse_section_page(section, file));
     loaded.unwrap_or_else(|problems| {
-        let stem = path
-            .file_stem()
+        // A bundle's slug is its folder's name.
+        let stem = bundle_of(&relative(root, path))
+            .and_then(Path::file_name)
+            .or_else(|| path.file_stem())
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         Loaded::Failed(section, stem, problems)
