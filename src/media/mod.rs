@@ -282,11 +282,22 @@ impl PageMedia<'_> {
             return Ok(None);
         }
         let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
-        let (rooted, rel) = match decoded.strip_prefix('/') {
+        let (mut rooted, mut rel) = match decoded.strip_prefix('/') {
             Some(r) => (true, r.to_string()),
             None => (false, decoded.clone()),
         };
         let what = if is_image { "image" } else { "file" };
+        // A path written relative to the page's place in the output
+        // (`../../img/map.png` from `articles/x/`) that names a file of
+        // static/ is taken as that file, as it always worked.
+        if !rooted && rel.starts_with("../") {
+            if let Some(inside) = climb(&self.out_dir, &rel) {
+                if self.root.join("static").join(&inside).is_file() {
+                    rooted = true;
+                    rel = inside;
+                }
+            }
+        }
         if rel.split(['/', '\\']).any(|p| p == "..") {
             return Err(PathError {
                 message: format!(
@@ -394,6 +405,22 @@ impl PageMedia<'_> {
         };
         format!("content/{section}/{slug}")
     }
+}
+
+/// `rel` resolved from the folder `dir` (both `/`-separated, under the
+/// output root): the path under the root, or None when it climbs above it.
+fn climb(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            ".." => {
+                parts.pop()?;
+            }
+            "." | "" => {}
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 fn slashed(p: &Path) -> String {
