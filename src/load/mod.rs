@@ -330,6 +330,7 @@ fn collect_content_files(
                     continue;
                 }
                 None if !is_page
+                    && foreign_habit(root, entry.path()).is_none()
                     && Section::from_folder(&rel_to_first(content_dir, entry.path())).is_some() =>
                 {
                     errors.push(

@@ -700,6 +700,11 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 }
             };
             let dest = html[start..stop].to_string();
+            // Only what names a file (`photo.jpg`): raw HTML is also where
+            // embeds and odd markup live.
+            if !crate::media::names_file(dest.split(['?', '#']).next().unwrap_or("")) {
+                continue;
+            }
             // The value's place in the source, for an error.
             let written = &self.source[range.clone()];
             let at_source = written.find(&dest).map_or(range.clone(), |i| {
