@@ -705,6 +705,12 @@ impl<'o, 'a> Renderer<'o, 'a> {
             if !crate::media::names_file(dest.split(['?', '#']).next().unwrap_or("")) {
                 continue;
             }
+            // On a page that is not a bundle a relative src was never
+            // the site's to check: it stays as written.
+            let bundled = self.options.media.is_some_and(|m| m.bundle.is_some());
+            if !bundled && !dest.trim_start().starts_with('/') {
+                continue;
+            }
             // The value's place in the source, for an error.
             let written = &self.source[range.clone()];
             let at_source = written.find(&dest).map_or(range.clone(), |i| {
