@@ -85,6 +85,7 @@ fn markdown_body(c: &mut Criterion) {
         depth: 2,
         raw_html: true,
         words: &explainer::i18n::Interface::default(),
+        media: None,
     };
     c.bench_function(
         "markdown: one article body with autolinks and wikilinks",

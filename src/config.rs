@@ -24,6 +24,7 @@ pub struct Config {
     /// Default bylines for articles that name no `authors`.
     pub authors: Vec<String>,
     pub search: SearchConfig,
+    pub images: ImagesConfig,
     pub publisher: Publisher,
     /// Set when `base_url` was not given, so the build can say so.
     #[serde(skip)]
@@ -78,6 +79,31 @@ pub struct SearchConfig {
     pub enabled: bool,
 }
 
+/// Responsive images (`[images]` in `site.toml`): the widths, in CSS
+/// pixels, each raster image of a body, a lead image or an actor photo is
+/// resized to (never above its own width), the encoders' quality (1-100),
+/// the `sizes` attribute, and whether published images keep their
+/// location and device metadata (off: removed, see `media::strip`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    pub widths: Vec<u32>,
+    pub quality: u8,
+    pub sizes: String,
+    pub keep_metadata: bool,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 800, 1200, 1600],
+            quality: 80,
+            sizes: "(min-width: 48rem) 44rem, 100vw".into(),
+            keep_metadata: false,
+        }
+    }
+}
+
 /// The organisation that publishes the site, for structured data.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -101,6 +127,7 @@ impl Default for Config {
             autolink: true,
             authors: Vec::new(),
             search: SearchConfig::default(),
+            images: ImagesConfig::default(),
             publisher: Publisher::default(),
             base_url_defaulted: true,
             base: Url::parse(DEFAULT_BASE_URL).expect("the default base URL parses"),
@@ -132,6 +159,7 @@ const TOP_KEYS: &[&str] = &[
     "autolink",
     "authors",
     "search",
+    "images",
     "publisher",
     "raw_html",
     "paginate",
@@ -146,8 +174,11 @@ pub(crate) fn is_top_key(key: &str) -> bool {
 }
 
 /// The keys of each table of `site.toml`.
-const TABLE_KEYS: &[(&str, &[&str])] =
-    &[("search", &["enabled"]), ("publisher", &["name", "logo"])];
+const TABLE_KEYS: &[(&str, &[&str])] = &[
+    ("search", &["enabled"]),
+    ("images", &["widths", "quality", "sizes", "keep_metadata"]),
+    ("publisher", &["name", "logo"]),
+];
 
 /// Every key of `site.toml`, at the top level or in a table, for
 /// did-you-mean on a parse error.

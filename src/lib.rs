@@ -50,6 +50,7 @@ pub mod diagnostics;
 pub mod fuzzing;
 pub mod i18n;
 pub mod load;
+pub mod media;
 pub mod model;
 pub mod render;
 pub mod resolve;
@@ -133,6 +134,12 @@ pub struct BuildSummary {
     /// Its path (`/` or `/repo/`).
     pub base_path: String,
     pub timings: Timings,
+    /// Images resized (decoded) by this build, and images whose variants
+    /// came from the cache in `.explainer-cache/media/`.
+    pub images_resized: usize,
+    pub images_cached: usize,
+    /// Published images that carried a location (site-relative paths).
+    pub images_located: Vec<String>,
 }
 
 /// A site rendered in memory, not yet written.
@@ -148,6 +155,9 @@ pub struct RenderedSite {
     pub fingerprints: Vec<(String, u64)>,
     pub site: resolve::Site,
     pub timings: Timings,
+    /// What the media stage did: images resized or taken from the cache,
+    /// images that carried a location.
+    pub media: media::MediaReport,
 }
 
 impl RenderedSite {
@@ -271,12 +281,40 @@ fn finish(
             render::RenderError::Templates(d) => BuildError::Content(d),
             render::RenderError::Io(m) => BuildError::Io(m),
         })?;
+    let cache_dir = options.root.join(".explainer-cache").join("media");
+    let media = media::publish(
+        &options.root,
+        &cache_dir,
+        &site.config.images,
+        &site.bundles,
+        &site.images,
+        &rendered
+            .fingerprints
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .collect(),
+        sink,
+    )
+    .map_err(BuildError::Content)?;
+    let media = std::sync::Mutex::new(media);
+    let published: Vec<String> = {
+        let m = media
+            .lock()
+            .map_err(|_| BuildError::Io("media report".into()))?;
+        m.written.iter().chain(&m.same).cloned().collect()
+    };
     let pages: Vec<&str> = rendered
         .fingerprints
         .iter()
         .map(|(p, _)| p.as_str())
+        .chain(published.iter().map(String::as_str))
         .collect();
-    let statics = write::collect_static(&options.root, &pages).map_err(BuildError::Content)?;
+    let statics = write::collect_static(&options.root, &pages, &site.config.images, &media)
+        .map_err(BuildError::Content)?;
+    let mut media = media.into_inner().unwrap_or_default();
+    media.located.sort();
+    rendered.written.append(&mut media.written);
+    rendered.same.append(&mut media.same);
     for file in &statics {
         match sink(file) {
             Ok(true) => rendered.written.push(file.path.clone()),
@@ -292,6 +330,7 @@ fn finish(
         fingerprints: rendered.fingerprints,
         site,
         timings,
+        media,
     })
 }
 
@@ -301,7 +340,9 @@ fn finish(
 /// place is only known once the pages are rendered, so is not checked
 /// here.
 fn static_problems(options: &BuildOptions, errors: &mut Diagnostics) {
-    if let Err(problems) = write::collect_static(&options.root, &[]) {
+    if let Err(problems) =
+        write::collect_static(&options.root, &[], &Default::default(), &Default::default())
+    {
         errors.extend(problems.iter().cloned());
     }
 }
@@ -401,6 +442,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
                 base_url: base.to_string(),
                 base_path: base.path().to_string(),
                 timings: Timings::default(),
+                images_resized: 0,
+                images_cached: 0,
+                images_located: Vec::new(),
             });
         }
     }
@@ -501,6 +545,9 @@ fn summary(
         base_url: s.config.base_url.clone(),
         base_path: s.config.base_path().to_string(),
         timings: rendered.timings,
+        images_resized: rendered.media.processed,
+        images_cached: rendered.media.cached,
+        images_located: rendered.media.located.clone(),
     }
 }
 

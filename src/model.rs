@@ -47,6 +47,16 @@ impl Section {
         }
     }
 
+    /// The output folder of the page `slug` of this section, without a
+    /// trailing slash: `articles/<slug>`, or `<slug>` for a standalone
+    /// page (published at the root).
+    pub fn page_folder(self, slug: &str) -> String {
+        match self.output_folder() {
+            "" => slug.to_string(),
+            folder => format!("{folder}/{slug}"),
+        }
+    }
+
     pub fn from_folder(name: &str) -> Option<Section> {
         Section::ALL.into_iter().find(|s| s.folder() == name)
     }

@@ -36,7 +36,15 @@ pub struct WriteReport {
 /// stylesheet and script get their hashed names
 /// ([`theme::HASHED_ASSETS`]). A static file may not take the place of a
 /// generated page.
-pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>, Diagnostics> {
+///
+/// A raster image (JPEG, PNG, WebP) has its metadata removed as it is
+/// published, unless `images.keep_metadata` is set (see `media::strip`).
+pub fn collect_static(
+    root: &Path,
+    generated: &[&str],
+    images: &crate::config::ImagesConfig,
+    report: &std::sync::Mutex<crate::media::MediaReport>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files: Vec<OutputFile> = theme::builtin_static()
         .map(|(path, bytes)| OutputFile {
             path,
@@ -92,10 +100,22 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
                 continue;
             }
             match std::fs::read(entry.path()) {
-                Ok(bytes) => match files.iter_mut().find(|f| f.path == path) {
-                    Some(f) => f.bytes = bytes,
-                    None => files.push(OutputFile { path, bytes }),
-                },
+                Ok(bytes) => {
+                    let bytes = match crate::media::Format::from_path(&path) {
+                        Some(format) => crate::media::clean(
+                            &bytes,
+                            format,
+                            images,
+                            &Path::new("static").join(rel),
+                            report,
+                        ),
+                        None => bytes,
+                    };
+                    match files.iter_mut().find(|f| f.path == path) {
+                        Some(f) => f.bytes = bytes,
+                        None => files.push(OutputFile { path, bytes }),
+                    }
+                }
                 Err(e) => errors.push(Diagnostic::in_file(
                     &Path::new("static").join(rel),
                     1,

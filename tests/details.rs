@@ -162,8 +162,17 @@ fn feed_content_links_are_absolute_and_the_lead_image_comes_first() {
              ## What You Should Know\n\n- See [[talks]].\n\n[^1]: A note.\n",
         ),
     ]);
-    site.write_bytes("static/img/lead.jpg", b"\xff\xd8\xff");
-    site.write_bytes("static/img/map.png", b"\x89PNG\r\n\x1a\n");
+    // Real images: their headers are read for their size.
+    for (path, format) in [
+        ("static/img/lead.jpg", image::ImageFormat::Jpeg),
+        ("static/img/map.png", image::ImageFormat::Png),
+    ] {
+        let mut bytes = Vec::new();
+        image::DynamicImage::new_rgb8(40, 30)
+            .write_to(&mut std::io::Cursor::new(&mut bytes), format)
+            .unwrap();
+        site.write_bytes(path, &bytes);
+    }
     site.build_ok();
     let feed = site.out("feed.xml");
     let content = entry_content(&feed);
@@ -185,7 +194,8 @@ fn feed_content_links_are_absolute_and_the_lead_image_comes_first() {
     for expected in [
         "https://news.example/sub/actors/ann/index.html",
         "https://news.example/sub/explainers/talks/index.html#who-leads",
-        "https://news.example/sub/img/map.png",
+        // The body's image: its largest variant (40 px wide).
+        "https://news.example/sub/img/map.40w.png",
         "https://news.example/elsewhere/",
     ] {
         assert!(urls.contains(&expected), "{expected} not in {urls:?}");

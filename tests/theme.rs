@@ -40,8 +40,13 @@ fn site() -> Site {
         COUP,
         ARTICLE,
     ]);
+    // Real images (40x30): their headers are read for their size.
+    let mut png = Vec::new();
+    image::DynamicImage::new_rgb8(40, 30)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
     for image in ["a", "macron", "logo"] {
-        site.write_bytes(&format!("static/img/{image}.png"), b"\x89PNG\r\n\x1a\n");
+        site.write_bytes(&format!("static/img/{image}.png"), &png);
     }
     site
 }
@@ -160,7 +165,8 @@ fn articles_carry_complete_news_article_data() {
     assert_eq!(news["headline"], "A");
     assert_eq!(news["datePublished"], "2023-10-10T00:00:00Z");
     assert_eq!(news["dateModified"], "2023-10-12T00:00:00Z");
-    assert_eq!(news["image"][0], format!("{base}img/a.png"));
+    // The Open Graph variant: the image's own 40 px, below 1200.
+    assert_eq!(news["image"][0], format!("{base}img/a.40w.png"));
     assert_eq!(
         news["mainEntityOfPage"]["@id"],
         format!("{base}articles/a/")
@@ -184,13 +190,13 @@ fn articles_carry_complete_news_article_data() {
         format!("{base}articles/a/")
     );
     for tag in [
-        "<meta property=\"og:image\" content=\"https://x.example/news/img/a.png\">",
+        "<meta property=\"og:image\" content=\"https://x.example/news/img/a.40w.png\">",
         "<meta property=\"og:image:alt\" content=\"Soldiers in Niamey\">",
         "<meta name=\"twitter:card\" content=\"summary_large_image\">",
         "<meta property=\"article:published_time\" content=\"2023-10-10T00:00:00Z\">",
         "<meta property=\"article:modified_time\" content=\"2023-10-12T00:00:00Z\">",
         "<meta property=\"article:tag\" content=\"Security\">",
-        "<img src=\"../../img/a.png\" alt=\"Soldiers in Niamey\">",
+        "<img src=\"../../img/a.40w.png\" srcset=\"../../img/a.40w.png 40w\" sizes=\"(min-width: 48rem) 44rem, 100vw\" width=\"40\" height=\"30\" alt=\"Soldiers in Niamey\" decoding=\"async\">",
     ] {
         assert!(html.contains(tag), "missing {tag}");
     }
@@ -211,7 +217,7 @@ fn actor_pages_carry_person_organization_or_country_data() {
         macron["sameAs"],
         serde_json::json!(["https://en.wikipedia.org/wiki/Emmanuel_Macron"])
     );
-    assert_eq!(macron["image"], "https://x.example/news/img/macron.png");
+    assert_eq!(macron["image"], "https://x.example/news/img/macron.40w.png");
     let ecowas = json_ld(&site.out("actors/ecowas/index.html"), "Organization");
     assert!(
         ecowas.get("jobTitle").is_none(),

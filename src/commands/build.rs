@@ -64,6 +64,12 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                         eprintln!("  {what} {}", escape_controls(file));
                     }
                 }
+                if s.images_resized + s.images_cached > 0 {
+                    eprintln!(
+                        "  images: {} resized, {} from the cache",
+                        s.images_resized, s.images_cached
+                    );
+                }
                 if s.drafts_skipped > 0 {
                     eprintln!(
                         "  {} left out (build with --drafts to include them)",

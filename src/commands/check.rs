@@ -10,6 +10,17 @@ pub fn run(args: CheckArgs, verbosity: Verbosity) -> i32 {
     options.future = args.future;
     match check(&options) {
         Ok(s) => {
+            if !s.images_located.is_empty() {
+                // A photo's GPS position can reveal a source: say which
+                // images had one, even though publishing removes it.
+                eprintln!(
+                    "note: {} carried a location (GPS), removed from the published copies unless images.keep_metadata is set:",
+                    if s.images_located.len() == 1 { "1 image".to_string() } else { format!("{} images", s.images_located.len()) }
+                );
+                for path in &s.images_located {
+                    eprintln!("  {}", crate::diagnostics::escape_controls(path));
+                }
+            }
             if verbosity != Verbosity::Quiet {
                 eprintln!(
                     "ok: {} checked in {:.2} s, no problems",

@@ -36,6 +36,13 @@ pub struct Page<M> {
 }
 
 impl<M> Page<M> {
+    /// The page's bundle folder, relative to the site folder, when the
+    /// page is one (`content/articles/<slug>/index.md`): the files beside
+    /// it are published with it.
+    pub fn bundle(&self) -> Option<&Path> {
+        bundle_of(&self.file.path)
+    }
+
     pub fn body_text(&self) -> &str {
         &self.file.text[self.body.clone()]
     }
@@ -326,7 +333,69 @@ fn collect_content_files(
 ) {
     let (entries, walk_errors) = walk_site_folder(root, content_dir, true);
     errors.extend(walk_errors);
+    // Page bundles: folders holding an `index.md`, by their path in the
+    // site. A bundle holds one page; its other files are published with it.
+    let bundles: std::collections::BTreeSet<PathBuf> = entries
+        .iter()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| bundle_of(&relative(root, e.path())).map(Path::to_path_buf))
+        .collect();
+    let in_bundle = |rel: &Path, own: Option<&Path>| {
+        rel.ancestors()
+            .skip(1)
+            .find(|a| Some(*a) != own && bundles.contains(*a))
+            .map(Path::to_path_buf)
+    };
     for entry in entries {
+        if entry.file_type().is_file() && entry.depth() > 1 {
+            let rel = relative(root, entry.path());
+            let is_page = rel
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+            let own = bundle_of(&rel);
+            match in_bundle(&rel, own) {
+                Some(bundle) if is_page => {
+                    errors.push(
+                        Diagnostic::in_file(
+                            &rel,
+                            1,
+                            1,
+                            format!(
+                                "{} is inside the page bundle {}: a bundle holds one page, its index.md",
+                                rel.display(),
+                                bundle.display()
+                            ),
+                        )
+                        .with_help(
+                            "move this page out of the bundle's folder, or make it the bundle's index.md",
+                        ),
+                    );
+                    continue;
+                }
+                None if !is_page
+                    && foreign_habit(root, entry.path()).is_none()
+                    && Section::from_folder(&rel_to_first(content_dir, entry.path())).is_some() =>
+                {
+                    errors.push(
+                        Diagnostic::in_file(
+                            &rel,
+                            1,
+                            1,
+                            format!(
+                                "{} is in no page bundle, so it is not published",
+                                rel.display()
+                            ),
+                        )
+                        .with_help(
+                            "put it in the folder of the page that uses it, beside that page's \
+                             index.md (content/<section>/<slug>/index.md), or in static/",
+                        ),
+                    );
+                    continue;
+                }
+                _ => {}
+            }
+        }
         let rel_to_content = entry
             .path()
             .strip_prefix(content_dir)
@@ -366,6 +435,30 @@ fn collect_content_files(
             None => {}
         }
     }
+}
+
+/// The bundle folder of a page file, when it is a bundle's `index.md`
+/// (at least one folder below its section's).
+pub fn bundle_of(path: &Path) -> Option<&Path> {
+    if path.file_name()? != "index.md" {
+        return None;
+    }
+    let folder = path.parent()?;
+    let under_content = folder
+        .components()
+        .skip_while(|c| c.as_os_str() != "content")
+        .count();
+    // content/<section>/<slug>: three components at least.
+    (under_content >= 3).then_some(folder)
+}
+
+/// The first folder name of `path` under `content_dir` (its section).
+fn rel_to_first(content_dir: &Path, path: &Path) -> String {
+    path.strip_prefix(content_dir)
+        .ok()
+        .and_then(|p| p.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Markdown extensions other than `.md`, which other generators read.
@@ -587,8 +680,10 @@ fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
         .map_err(|e| vec![e])
         .and_then(|file| parse_section_page(section, file));
     loaded.unwrap_or_else(|problems| {
-        let stem = path
-            .file_stem()
+        // A bundle's slug is its folder's name.
+        let stem = bundle_of(&relative(root, path))
+            .and_then(Path::file_name)
+            .or_else(|| path.file_stem())
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         Loaded::Failed(section, stem, problems)
@@ -685,13 +780,15 @@ fn page_from<M>(
     let (slug_text, from_key) = match slug_override(&meta) {
         Some(s) => (s, true),
         None => (
-            file.path
-                .file_stem()
+            bundle_of(&file.path)
+                .and_then(Path::file_name)
+                .or_else(|| file.path.file_stem())
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             false,
         ),
     };
+    let bundle = bundle_of(&file.path).is_some();
     let Some(slug) = Slug::parse(&slug_text) else {
         let suggestion = slugify(&slug_text);
         let span = if from_key {
@@ -699,7 +796,11 @@ fn page_from<M>(
         } else {
             0..0
         };
-        let what = if from_key { "slug" } else { "file name" };
+        let what = match (from_key, bundle) {
+            (true, _) => "slug",
+            (false, true) => "folder name",
+            (false, false) => "file name",
+        };
         let mut d = Diagnostic::at(
             &file,
             span,
@@ -708,6 +809,8 @@ fn page_from<M>(
         if !suggestion.is_empty() {
             d = d.with_help(if from_key {
                 format!("write slug = \"{suggestion}\"")
+            } else if bundle {
+                format!("rename the folder to {suggestion}, or set slug = \"{suggestion}\"")
             } else {
                 format!("rename the file to {suggestion}.md, or set slug = \"{suggestion}\"")
             });

@@ -25,6 +25,16 @@ pub fn page_url(config: &Config, section: Section, slug: &str) -> String {
     absolute(config, &page_dir(section, slug))
 }
 
+/// The path (or URL) of the image Open Graph and JSON-LD name: the
+/// 1200-px variant of a raster image of the site (or its largest below
+/// that), else the image as written.
+pub fn open_graph_image(image: &crate::resolve::Image) -> String {
+    match &image.raster {
+        Some(r) => crate::media::encode_path(&r.variant_up_to(crate::media::OPEN_GRAPH_WIDTH)),
+        None => image.src.clone(),
+    }
+}
+
 /// An asset path or URL made absolute.
 pub fn absolute_asset(config: &Config, src: &str) -> String {
     if src.contains("://") {
@@ -107,7 +117,7 @@ pub fn news_article(site: &Site, article: &Article) -> Value {
         v["author"] = Value::Array(authors);
     }
     if let Some(image) = &article.image {
-        v["image"] = json!([absolute_asset(config, &image.src)]);
+        v["image"] = json!([absolute_asset(config, &open_graph_image(image))]);
     }
     v
 }
@@ -201,7 +211,7 @@ pub fn actor(site: &Site, actor: &Actor) -> Value {
             .collect::<Vec<_>>());
     }
     if let Some(image) = &actor.image {
-        v["image"] = json!(absolute_asset(config, &image.src));
+        v["image"] = json!(absolute_asset(config, &open_graph_image(image)));
     }
     v
 }

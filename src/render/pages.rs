@@ -201,7 +201,7 @@ impl<'a> Renderer<'a> {
             image: a
                 .image
                 .as_ref()
-                .map(|i| metadata::absolute_asset(config, &i.src)),
+                .map(|i| metadata::absolute_asset(config, &metadata::open_graph_image(i))),
             image_alt: a.image.as_ref().map(|i| i.alt.clone()),
             published: Some(a.date.rfc3339()),
             modified: Some(a.updated.unwrap_or(a.date).rfc3339()),
@@ -439,7 +439,7 @@ impl<'a> Renderer<'a> {
                 image: a
                     .image
                     .as_ref()
-                    .map(|i| metadata::absolute_asset(config, &i.src)),
+                    .map(|i| metadata::absolute_asset(config, &metadata::open_graph_image(i))),
                 image_alt: a.image.as_ref().map(|i| i.alt.clone()),
                 ..Meta::default()
             }

@@ -103,13 +103,45 @@ impl<'a> ActorCard<'a> {
 pub struct ImageView<'a> {
     pub src: String,
     pub alt: &'a str,
+    /// For a raster image of the site: its variants in its own format and
+    /// in WebP (null for a WebP original), the `sizes` attribute, and the
+    /// size of the largest variant; all null for an image elsewhere.
+    pub srcset: Option<String>,
+    pub webp_srcset: Option<String>,
+    pub sizes: Option<&'a str>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 impl<'a> ImageView<'a> {
     pub fn new(i: &'a Image, l: Linker) -> Self {
-        ImageView {
-            src: l.asset(&i.src),
-            alt: &i.alt,
+        match &i.raster {
+            Some(r) => {
+                let largest = *r.widths.last().unwrap_or(&r.width);
+                let formats = r.formats();
+                let fallback = *formats.last().unwrap_or(&crate::media::Format::WebP);
+                ImageView {
+                    src: l.asset(&crate::media::encode_path(
+                        &r.variant_path(largest, fallback),
+                    )),
+                    alt: &i.alt,
+                    srcset: Some(r.srcset(fallback, l.depth)),
+                    webp_srcset: (fallback != crate::media::Format::WebP)
+                        .then(|| r.srcset(crate::media::Format::WebP, l.depth)),
+                    sizes: Some(&i.sizes),
+                    width: Some(largest),
+                    height: Some(r.height_at(largest)),
+                }
+            }
+            None => ImageView {
+                src: l.asset(&i.src),
+                alt: &i.alt,
+                srcset: None,
+                webp_srcset: None,
+                sizes: None,
+                width: None,
+                height: None,
+            },
         }
     }
 }
@@ -163,12 +195,16 @@ impl<'a> EventView<'a> {
 /// Event text is rendered for a page two folders deep; on a page at
 /// another depth its relative links climb a different number of folders.
 pub fn rebase(html: &str, from_depth: usize, to_depth: usize) -> String {
-    if from_depth == to_depth || !html.contains("href=\"../") {
+    if from_depth == to_depth || !html.contains("=\"../") {
         return html.to_string();
     }
-    let from = format!("href=\"{}", "../".repeat(from_depth));
-    let to = format!("href=\"{}", "../".repeat(to_depth));
-    html.replace(&from, &to)
+    let (from, to) = ("../".repeat(from_depth), "../".repeat(to_depth));
+    let mut out = html.to_string();
+    // Links, images and each candidate of a `srcset` (after `, `).
+    for before in ["href=\"", "src=\"", "srcset=\"", ", "] {
+        out = out.replace(&format!("{before}{from}"), &format!("{before}{to}"));
+    }
+    out
 }
 
 /// What a hover card shows: an actor's name and role, or an explainer's
@@ -265,6 +301,15 @@ mod tests {
             "<a href=\"../actors/x/index.html\">x</a> <a href=\"https://a.org\">a</a>"
         );
         assert_eq!(rebase(html, 2, 2), html);
+    }
+
+    #[test]
+    fn rebase_moves_images_and_their_variants() {
+        let html = "<source srcset=\"../../a/p.480w.webp 480w, ../../a/p.800w.webp 800w\"><img src=\"../../a/p.800w.jpg\" srcset=\"../../a/p.480w.jpg 480w\">";
+        assert_eq!(
+            rebase(html, 2, 0),
+            "<source srcset=\"a/p.480w.webp 480w, a/p.800w.webp 800w\"><img src=\"a/p.800w.jpg\" srcset=\"a/p.480w.jpg 480w\">"
+        );
     }
 
     #[test]

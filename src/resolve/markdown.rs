@@ -31,6 +31,10 @@ pub struct MarkdownOptions<'a> {
     /// The interface language, for the labels the renderer adds (task
     /// list checkboxes, the footnotes section).
     pub words: &'a crate::i18n::Interface,
+    /// Where the page's relative and `/` paths resolve; without it,
+    /// image and link paths are left as written (and images are not
+    /// checked for alt text).
+    pub media: Option<&'a crate::media::PageMedia<'a>>,
 }
 
 /// A problem at a byte range of the rendered text.
@@ -80,6 +84,8 @@ pub struct Rendered {
     pub errors: Vec<MarkdownError>,
     /// The shortcode calls and embeds of the body, in order.
     pub shortcodes: Vec<super::shortcodes::Invocation>,
+    /// The raster images shown, with the variants they need.
+    pub images: Vec<crate::media::ImageUse>,
 }
 
 /// The Markdown dialect: CommonMark plus GFM tables, footnotes,
@@ -161,6 +167,10 @@ pub fn heading_id(text: &str) -> String {
 pub fn render(text: &str, options: &MarkdownOptions) -> Rendered {
     let mut r = Renderer {
         options,
+        source: text,
+        image: None,
+        paragraph_at: None,
+        last_image: None,
         out: Rendered::default(),
         body: Vec::new(),
         know: Vec::new(),
@@ -377,8 +387,39 @@ struct Footnote<'a> {
     events: Vec<Event<'a>>,
 }
 
+/// An image being read: its alt text is collected from the events
+/// inside it.
+struct OpenImage {
+    src: String,
+    title: String,
+    alt: String,
+    range: Range<usize>,
+    raster: Option<crate::media::ImageUse>,
+}
+
+/// The caption and credit of an image's title, `"Caption | Photo: Agency"`:
+/// the text after the last ` | ` is the credit.
+pub fn caption_and_credit(title: &str) -> (&str, &str) {
+    match title.rsplit_once(" | ") {
+        Some((caption, credit)) => (caption.trim(), credit.trim()),
+        None => (title.trim(), ""),
+    }
+}
+
+/// The title that marks an image as decorative, so its empty alt is
+/// meant: `![](border.png "decorative")`.
+pub const DECORATIVE: &str = "decorative";
+
 struct Renderer<'o, 'a> {
     options: &'o MarkdownOptions<'o>,
+    source: &'a str,
+    image: Option<OpenImage>,
+    /// Where the open paragraph's content starts in the event list it
+    /// goes to.
+    paragraph_at: Option<usize>,
+    /// The last image's place in its event list and its `<figure>`, for
+    /// an image that turns out to be alone in its paragraph.
+    last_image: Option<(usize, String)>,
     out: Rendered,
     body: Vec<Event<'a>>,
     know: Vec<Event<'a>>,
@@ -457,11 +498,14 @@ impl<'o, 'a> Renderer<'o, 'a> {
             }) => self.open_wikilink(&dest_url, has_pothole, range),
             Event::Start(Tag::Link {
                 link_type,
-                dest_url,
+                mut dest_url,
                 title,
                 id,
             }) => {
-                self.check_url(&dest_url, range);
+                self.check_url(&dest_url, range.clone());
+                if let Some(local) = self.resolve_path(&dest_url, false, &range) {
+                    dest_url = local.href.into();
+                }
                 self.links.push(LinkKind::Plain);
                 self.emit(Event::Start(Tag::Link {
                     link_type,
@@ -476,23 +520,32 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 _ => self.emit(Event::End(TagEnd::Link)),
             },
             Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
+                dest_url, title, ..
             }) => {
-                self.check_url(&dest_url, range);
                 self.image_depth += 1;
-                self.emit(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                if self.image_depth > 1 {
+                    // An image inside another's alt text: only its text
+                    // counts, as part of that alt.
+                    return;
+                }
+                self.check_url(&dest_url, range.clone());
+                let (src, raster) = match self.resolve_path(&dest_url, true, &range) {
+                    Some(local) => (local.href, local.image),
+                    None => (dest_url.to_string(), None),
+                };
+                self.image = Some(OpenImage {
+                    src,
+                    title: title.to_string(),
+                    alt: String::new(),
+                    range,
+                    raster,
+                });
             }
             Event::End(TagEnd::Image) => {
                 self.image_depth = self.image_depth.saturating_sub(1);
-                self.emit(Event::End(TagEnd::Image));
+                if self.image_depth == 0 {
+                    self.close_image();
+                }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 self.code_block = true;
@@ -518,12 +571,35 @@ impl<'o, 'a> Renderer<'o, 'a> {
                     self.paragraph = ParagraphCapture::Capturing;
                 }
                 self.emit(Event::Start(Tag::Paragraph));
+                self.paragraph_at = Some(self.target().len());
             }
             Event::End(TagEnd::Paragraph) => {
                 if matches!(self.paragraph, ParagraphCapture::Capturing) {
                     self.paragraph = ParagraphCapture::Done;
                 }
-                self.emit(Event::End(TagEnd::Paragraph));
+                let at = self.paragraph_at.take();
+                let len = self.target().len();
+                let figure = match (&self.last_image, at) {
+                    (Some((i, _)), Some(at)) if *i == at && len == at + 1 => {
+                        self.last_image.take().map(|(_, f)| f)
+                    }
+                    _ => None,
+                };
+                match figure {
+                    // An image alone in its paragraph is a figure, in
+                    // place of the paragraph.
+                    Some(figure) => {
+                        let target = self.target();
+                        target.truncate(at.unwrap_or(1) - 1);
+                        target.push(Event::Html(figure.into()));
+                    }
+                    None => self.emit(Event::End(TagEnd::Paragraph)),
+                }
+            }
+            Event::Code(code) if self.image.is_some() => {
+                if let Some(i) = &mut self.image {
+                    i.alt.push_str(&code);
+                }
             }
             Event::Code(code) => {
                 self.capture_paragraph(&code);
@@ -535,8 +611,13 @@ impl<'o, 'a> Renderer<'o, 'a> {
             Event::Html(html) | Event::InlineHtml(html) if !self.options.raw_html => {
                 self.emit(Event::Text(html));
             }
+            Event::Html(html) => {
+                let html = self.raw_images(html, &range);
+                self.emit(Event::Html(html));
+            }
             Event::InlineHtml(html) => {
                 self.track_raw_anchor(&html);
+                let html = self.raw_images(html, &range);
                 self.emit(Event::InlineHtml(html));
             }
             // pulldown-cmark's checkbox has no label; a screen reader would
@@ -559,7 +640,202 @@ impl<'o, 'a> Renderer<'o, 'a> {
         }
     }
 
+    /// The event list the next event goes to.
+    fn target(&mut self) -> &mut Vec<Event<'a>> {
+        if let Some(h) = &mut self.heading {
+            &mut h.events
+        } else if let Some(i) = self.in_footnote {
+            &mut self.footnotes[i].events
+        } else if self.in_know.is_some() {
+            &mut self.know
+        } else {
+            &mut self.body
+        }
+    }
+
+    /// Resolves a path of the page (an image, or a link to a file)
+    /// through its media context, reporting a path that does not resolve
+    /// at the destination as written.
+    fn resolve_path(
+        &mut self,
+        dest: &str,
+        is_image: bool,
+        range: &Range<usize>,
+    ) -> Option<crate::media::Local> {
+        let media = self.options.media?;
+        match media.resolve(dest, is_image, self.options.depth, false, false) {
+            Ok(local) => local,
+            Err(e) => {
+                let written = &self.source[range.clone()];
+                let at = written
+                    .rfind(dest.trim())
+                    .filter(|_| !dest.trim().is_empty())
+                    .map(|i| range.start + i..range.start + i + dest.trim().len())
+                    .unwrap_or_else(|| range.clone());
+                self.out.errors.push(MarkdownError {
+                    range: at,
+                    message: e.message,
+                    help: e.help,
+                });
+                None
+            }
+        }
+    }
+
+    /// Raw HTML with the `src` of each `<img>` resolved like a Markdown
+    /// image's path (checked, rewritten relative to the page).
+    fn raw_images(&mut self, html: CowStr<'a>, range: &Range<usize>) -> CowStr<'a> {
+        if self.options.media.is_none() || !html.to_ascii_lowercase().contains("<img") {
+            return html;
+        }
+        let lower = html.to_ascii_lowercase();
+        let mut out = String::with_capacity(html.len());
+        let mut copied = 0;
+        let mut from = 0;
+        while let Some(at) = lower[from..].find("<img").map(|i| i + from) {
+            let end = lower[at..].find('>').map_or(lower.len(), |i| i + at);
+            from = end;
+            let tag = &lower[at..end];
+            let Some(src_at) = [" src=", "\tsrc=", "\nsrc="]
+                .iter()
+                .filter_map(|p| tag.find(p).map(|i| i + p.len()))
+                .min()
+            else {
+                continue;
+            };
+            let value_at = at + src_at;
+            let quote = html.as_bytes().get(value_at).copied();
+            let (start, stop) = match quote {
+                Some(q @ (b'"' | b'\'')) => {
+                    let start = value_at + 1;
+                    match html[start..end].find(q as char) {
+                        Some(len) => (start, start + len),
+                        None => continue,
+                    }
+                }
+                _ => {
+                    let len = html[value_at..end]
+                        .find(|c: char| c.is_ascii_whitespace() || c == '/')
+                        .unwrap_or(end - value_at);
+                    (value_at, value_at + len)
+                }
+            };
+            let dest = html[start..stop].to_string();
+            // Only what names a file (`photo.jpg`): raw HTML is also where
+            // embeds and odd markup live.
+            if !crate::media::names_file(dest.split(['?', '#']).next().unwrap_or("")) {
+                continue;
+            }
+            // On a page that is not a bundle a relative src was never
+            // the site's to check: it stays as written.
+            let bundled = self.options.media.is_some_and(|m| m.bundle.is_some());
+            if !bundled && !dest.trim_start().starts_with('/') {
+                continue;
+            }
+            // The value's place in the source, for an error.
+            let written = &self.source[range.clone()];
+            let at_source = written.find(&dest).map_or(range.clone(), |i| {
+                range.start + i..range.start + i + dest.len()
+            });
+            if let Some(local) = self.resolve_path(&dest, true, &at_source) {
+                out.push_str(&html[copied..start]);
+                out.push_str(&escape_attr(&local.href));
+                copied = stop;
+            }
+        }
+        if copied == 0 {
+            return html;
+        }
+        out.push_str(&html[copied..]);
+        out.into()
+    }
+
+    /// Emits the image just read: a `<picture>` with its variants for a
+    /// raster image of the site, else an `<img>`; remembers its
+    /// `<figure>` in case it is alone in its paragraph.
+    fn close_image(&mut self) {
+        let Some(image) = self.image.take() else {
+            return;
+        };
+        let alt = image.alt.trim();
+        let title = image.title.trim();
+        let decorative = alt.is_empty() && title.eq_ignore_ascii_case(DECORATIVE);
+        if alt.is_empty() && !decorative && self.options.media.is_some() {
+            self.out.errors.push(MarkdownError {
+                range: image.range.clone(),
+                message: "image has no alt text".into(),
+                help: Some(format!(
+                    "describe it for readers who cannot see it: ![What it shows]({src}); \
+                     an image that only decorates is written ![]({src} \"decorative\")",
+                    src = &self.source[image.range.clone()].rsplit_once("](").map_or(
+                        "photo.jpg",
+                        |(_, r)| r.trim_end_matches(')').split(' ').next().unwrap_or(r)
+                    )
+                )),
+            });
+        }
+        let (caption, credit) = if decorative {
+            ("", "")
+        } else {
+            caption_and_credit(title)
+        };
+        let html = match &image.raster {
+            Some(raster) => {
+                let sizes = self
+                    .options
+                    .media
+                    .map_or("100vw", |m| m.config.sizes.as_str());
+                crate::media::picture_html(
+                    raster,
+                    self.options.depth,
+                    crate::media::Presentation {
+                        alt,
+                        lazy: true,
+                        class: None,
+                        sizes,
+                    },
+                )
+            }
+            None => format!(
+                "<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\" decoding=\"async\">",
+                escape_attr(&image.src),
+                escape_attr(alt),
+                if title.is_empty() || decorative {
+                    String::new()
+                } else {
+                    format!(" title=\"{}\"", escape_attr(title))
+                }
+            ),
+        };
+        if let Some(raster) = image.raster {
+            self.out.images.push(raster);
+        }
+        let mut figure = format!("<figure>{html}");
+        if !caption.is_empty() || !credit.is_empty() {
+            figure.push_str("<figcaption>");
+            figure.push_str(&escape_text(caption));
+            if !credit.is_empty() {
+                if !caption.is_empty() {
+                    figure.push(' ');
+                }
+                figure.push_str(&format!(
+                    "<span class=\"credit\">{}</span>",
+                    escape_text(credit)
+                ));
+            }
+            figure.push_str("</figcaption>");
+        }
+        figure.push_str("</figure>\n");
+        let at = self.target().len();
+        self.last_image = Some((at, figure));
+        self.emit(Event::InlineHtml(html.into()));
+    }
+
     fn emit(&mut self, event: Event<'a>) {
+        if self.image.is_some() {
+            // Inside an image only its alt text counts (see flush_text).
+            return;
+        }
         if let Some(h) = &mut self.heading {
             h.events.push(event);
         } else if let Some(i) = self.in_footnote {
@@ -634,6 +910,10 @@ impl<'o, 'a> Renderer<'o, 'a> {
         let Some((text, start)) = self.pending_text.take() else {
             return;
         };
+        if let Some(image) = &mut self.image {
+            image.alt.push_str(&text);
+            return;
+        }
         self.capture_paragraph(&text);
         if matches!(
             self.links.last(),
@@ -926,6 +1206,12 @@ fn escape_attr(s: &str) -> String {
     out
 }
 
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html_body_text(&mut out, s).ok();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -964,6 +1250,7 @@ mod tests {
             depth: 2,
             raw_html: true,
             words: &crate::i18n::Interface::default(),
+            media: None,
         };
         render(text, &o)
     }
@@ -1083,6 +1370,7 @@ mod tests {
             depth: 2,
             raw_html: true,
             words: &crate::i18n::Interface::default(),
+            media: None,
         };
         let r = render("## Who leads\n\nx\n\n## What You Should Know\n\n- k\n", &o);
         assert_eq!(r.headings[0].id, "who-leads");
@@ -1121,6 +1409,7 @@ mod tests {
             depth: 2,
             raw_html: false,
             words: &crate::i18n::Interface::default(),
+            media: None,
         };
         let r = render_inline("*ok* <script>alert(1)</script>", &o);
         assert_eq!(

@@ -229,6 +229,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     check_actor_names(&actors, &mut errors);
     let (shortcodes, shortcode_errors) = shortcodes::Shortcodes::load(templates, &config.interface);
     errors.extend(shortcode_errors);
+    let registry = crate::media::Registry::default();
     let autolinker = config.autolink.then_some(&*mention_finder);
     let ctx = Context {
         targets: &targets,
@@ -243,6 +244,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         shortcodes: &shortcodes,
         words: &config.interface,
         words_fingerprint: crate::render::fingerprint(&*config.interface),
+        images: &config.images,
+        registry: &registry,
     };
 
     let mut article_results: Vec<_> = articles
@@ -354,6 +357,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         drafts_skipped: drafts.len(),
         held_back: held_back.len(),
         next_due: held_back.iter().map(|(_, d)| *d).min(),
+        images: registry.into_images(),
+        bundles: bundles(&articles, &notes, &actors, &pages),
     };
     let mut pending_events = Vec::new();
     for (note_id, (note, timeline)) in site_notes.into_iter().enumerate() {
@@ -366,6 +371,31 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     link_backwards(&mut site);
     link_countries(&mut site);
     Ok(site)
+}
+
+/// The page bundles of the site, with the output folder of each.
+fn bundles(
+    articles: &[&Page<ArticleMeta>],
+    notes: &[&Page<NoteMeta>],
+    actors: &[&Page<ActorMeta>],
+    pages: &[&Page<PageMeta>],
+) -> Vec<crate::media::Bundle> {
+    fn of<M>(pages: &[&Page<M>], section: Section) -> Vec<crate::media::Bundle> {
+        pages
+            .iter()
+            .filter_map(|p| {
+                Some(crate::media::Bundle {
+                    folder: p.bundle()?.to_path_buf(),
+                    out_dir: section.page_folder(p.slug.as_str()),
+                })
+            })
+            .collect()
+    }
+    let mut all = of(articles, Section::Articles);
+    all.extend(of(notes, Section::Notes));
+    all.extend(of(actors, Section::Actors));
+    all.extend(of(pages, Section::Pages));
+    all
 }
 
 /// A wikilink anchor waiting for the linked page's headings, with the file

@@ -19,6 +19,7 @@ use super::{
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
 use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta, PageMeta};
 use crate::load::{characters, Page};
+use crate::media::PageMedia;
 use crate::model::{excerpt, Date, Section, SUMMARY_CHARS};
 
 pub(super) struct SlugIndex<'a> {
@@ -63,6 +64,9 @@ pub(super) struct Context<'a> {
     pub(super) words: &'a crate::i18n::Interface,
     /// Its fingerprint, part of each body's cache key.
     pub(super) words_fingerprint: u64,
+    pub(super) images: &'a crate::config::ImagesConfig,
+    /// Every raster image a page shows, for the media stage.
+    pub(super) registry: &'a crate::media::Registry,
 }
 
 /// One page resolved on its own, before the site-wide passes.
@@ -80,7 +84,13 @@ pub(super) struct Resolved<T, X = ()> {
 }
 
 impl<'a> Context<'a> {
-    pub(super) fn options(&self, this_page: Target, body: bool, know: bool) -> MarkdownOptions<'a> {
+    pub(super) fn options<'m>(
+        &'m self,
+        this_page: Target,
+        body: bool,
+        know: bool,
+        media: &'m PageMedia<'m>,
+    ) -> MarkdownOptions<'m> {
         MarkdownOptions {
             targets: self.targets,
             autolinker: if body { self.autolinker } else { None },
@@ -89,6 +99,18 @@ impl<'a> Context<'a> {
             depth: CONTENT_DEPTH,
             raw_html: body,
             words: self.words,
+            media: Some(media),
+        }
+    }
+
+    /// Where a page's paths resolve: its bundle, published at its own
+    /// output folder, and `static/`.
+    pub(super) fn page_media<M>(&self, page: &Page<M>, section: Section) -> PageMedia<'a> {
+        PageMedia {
+            root: self.root,
+            bundle: page.bundle().map(Path::to_path_buf),
+            out_dir: section.page_folder(page.slug.as_str()),
+            config: self.images,
         }
     }
 
@@ -166,6 +188,10 @@ impl<'a> Context<'a> {
             self.raw_html as u8,
             self.shortcodes.fingerprint,
             self.words_fingerprint,
+            options.media.map(|m| (&m.bundle, &m.out_dir, m.config)),
+            // A bundle's files decide its body's checks and image sizes:
+            // an edit to one renders the body again.
+            page.bundle().map(|b| bundle_state(&self.root.join(b))),
         ));
         let rendered = match self.cache.get(&page.file.path, key) {
             Some(r) => r,
@@ -175,6 +201,9 @@ impl<'a> Context<'a> {
                 r
             }
         };
+        for i in &rendered.images {
+            self.registry.add(i.clone());
+        }
         let offset = page.body.start;
         for e in &rendered.errors {
             errors.push(
@@ -210,6 +239,9 @@ impl<'a> Context<'a> {
     ) -> Rendered {
         let mut rendered = markdown::render_inline(text, options);
         refused_references(text, &mut rendered);
+        for i in rendered.images.drain(..) {
+            self.registry.add(i);
+        }
         for e in rendered.errors.drain(..) {
             let snippet = &text[e.range.clone()];
             errors.push(
@@ -254,6 +286,7 @@ impl<'a> Context<'a> {
     pub(super) fn image<M>(
         &self,
         page: &Page<M>,
+        media: &PageMedia,
         image: &Option<String>,
         alt: &Option<String>,
         errors: &mut Vec<Diagnostic>,
@@ -273,7 +306,13 @@ impl<'a> Context<'a> {
         let is_remote =
             src.starts_with("https://") || src.starts_with("http://") || src.starts_with("//");
         let local = src.trim_start_matches('/');
-        if !is_remote && !is_script_url(src) {
+        // A bundle's own file first (a relative path), then static/.
+        let in_bundle = !src.starts_with('/')
+            && !local.split(['/', '\\']).any(|part| part == "..")
+            && page
+                .bundle()
+                .is_some_and(|b| self.root.join(b).join(local).is_file());
+        if !is_remote && !is_script_url(src) && !in_bundle {
             let on_disk = self.root.join("static").join(local);
             let file_name = local.rsplit(['/', '\\']).next().unwrap_or(local);
             if local.split(['/', '\\']).any(|part| part == "..") {
@@ -316,13 +355,45 @@ impl<'a> Context<'a> {
                 );
             }
         }
-        Some(Image {
-            src: if is_remote {
-                src.to_string()
-            } else {
+        let resolved = if is_remote || is_script_url(src) {
+            None
+        } else {
+            // Relative to the output root (depth 0): the original's path.
+            let written = if in_bundle {
                 local.to_string()
+            } else {
+                format!("/{local}")
+            };
+            match media.resolve(&written, true, 0, false, true) {
+                Ok(local) => local,
+                Err(e) => {
+                    // A missing file is reported above; a bad image here.
+                    if e.message.contains("cannot be read") {
+                        errors.push(
+                            page.error_at_key("image", Some(src), e.message)
+                                .with_help_opt(e.help),
+                        );
+                    }
+                    None
+                }
+            }
+        };
+        let raster = resolved.as_ref().and_then(|l| l.image.clone());
+        if let Some(r) = &raster {
+            self.registry.add(r.clone());
+        }
+        Some(Image {
+            src: match (&resolved, is_remote) {
+                (_, true) => src.to_string(),
+                (Some(l), _) => l
+                    .image
+                    .as_ref()
+                    .map_or_else(|| local.to_string(), |i| i.published.clone()),
+                (None, false) => local.to_string(),
             },
             alt,
+            raster,
+            sizes: self.images.sizes.clone(),
         })
     }
 
@@ -337,6 +408,20 @@ impl<'a> Context<'a> {
             self.check_url(page, key, &l.url, errors);
         }
     }
+}
+
+/// The names, sizes and modification times of the files of a bundle
+/// folder, for the body cache's key.
+fn bundle_state(folder: &Path) -> Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)> {
+    walkdir::WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            Some((e.path().to_path_buf(), m.len(), m.modified().ok()))
+        })
+        .collect()
 }
 
 /// A numeric character reference (`&#x202E;`, `&#7;`) is decoded by the
@@ -410,6 +495,7 @@ pub(super) fn resolve_article(
     let m = &page.meta;
     let mut errors = Vec::new();
     let this = target(Section::Articles, id);
+    let media = ctx.page_media(page, Section::Articles);
     let mut actors = ctx.references(page, "actors", &m.actors, Section::Actors, &mut errors);
     let mut background = ctx.references(
         page,
@@ -419,10 +505,10 @@ pub(super) fn resolve_article(
         &mut errors,
     );
     ctx.named_links(page, "sources", &m.sources, &mut errors);
-    let image = ctx.image(page, &m.image, &m.image_alt, &mut errors);
+    let image = ctx.image(page, &media, &m.image, &m.image_alt, &mut errors);
 
-    let (body, mut anchors) = ctx.body(page, &ctx.options(this, true, true), &mut errors);
-    let fm_options = ctx.options(this, false, false);
+    let (body, mut anchors) = ctx.body(page, &ctx.options(this, true, true, &media), &mut errors);
+    let fm_options = ctx.options(this, false, false, &media);
     let know_html = match (&m.know, &body.know_heading_at) {
         (Some(_), Some(at)) => {
             errors.push(
@@ -585,11 +671,12 @@ pub(super) fn resolve_note(
     let m = &page.meta;
     let mut errors = Vec::new();
     let this = target(Section::Notes, id);
+    let media = ctx.page_media(page, Section::Notes);
     let mut actors = ctx.references(page, "actors", &m.actors, Section::Actors, &mut errors);
     let mut related = ctx.references(page, "related", &m.related, Section::Notes, &mut errors);
     related.retain(|&n| n != id);
-    let (body, mut anchors) = ctx.body(page, &ctx.options(this, true, false), &mut errors);
-    let fm_options = ctx.options(this, false, false);
+    let (body, mut anchors) = ctx.body(page, &ctx.options(this, true, false, &media), &mut errors);
+    let fm_options = ctx.options(this, false, false, &media);
     let mut timeline = Vec::new();
     for entry in &m.timeline {
         let r = ctx.front_matter_markdown(
@@ -649,11 +736,12 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
     let m = &page.meta;
     let mut errors = Vec::new();
     let this = target(Section::Actors, id);
+    let media = ctx.page_media(page, Section::Actors);
     let mut related = ctx.references(page, "related", &m.related, Section::Actors, &mut errors);
     related.retain(|&a| a != id);
     ctx.named_links(page, "links", &m.links, &mut errors);
-    let image = ctx.image(page, &m.image, &m.image_alt, &mut errors);
-    let (body, anchors) = ctx.body(page, &ctx.options(this, true, false), &mut errors);
+    let image = ctx.image(page, &media, &m.image, &m.image_alt, &mut errors);
+    let (body, anchors) = ctx.body(page, &ctx.options(this, true, false, &media), &mut errors);
     Resolved {
         value: Actor {
             slug: page.slug.clone(),
@@ -698,7 +786,8 @@ pub(super) fn resolve_page(
     let m = &page.meta;
     let mut errors = Vec::new();
     let this = target(Section::Pages, id);
-    let (body, anchors) = ctx.body(page, &ctx.options(this, true, false), &mut errors);
+    let media = ctx.page_media(page, Section::Pages);
+    let (body, anchors) = ctx.body(page, &ctx.options(this, true, false, &media), &mut errors);
     let updated = checked_update(page, m.updated, m.date, &mut errors);
     let (summary, summary_derived) = summary(m.summary.as_deref(), &body);
     Resolved {

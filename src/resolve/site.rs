@@ -41,6 +41,10 @@ pub struct Site {
     pub held_back: usize,
     /// The date of the first of them to fall due.
     pub next_due: Option<Date>,
+    /// Every raster image shown, each once, with its variants' widths.
+    pub images: Vec<crate::media::ImageUse>,
+    /// Every page bundle, whose files are published with its page.
+    pub bundles: Vec<crate::media::Bundle>,
 }
 
 /// An image with its required description.
@@ -49,6 +53,10 @@ pub struct Image {
     /// An absolute URL, or a path under the output root.
     pub src: String,
     pub alt: String,
+    /// A raster image of the site, with its variants.
+    pub raster: Option<crate::media::ImageUse>,
+    /// The `sizes` attribute of its `<img>` (`images.sizes`).
+    pub sizes: String,
 }
 
 #[derive(Debug)]

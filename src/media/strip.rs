@@ -1,0 +1,140 @@
+//! Location privacy: the metadata of a published raster image removed
+//! without re-encoding it. A JPEG loses its EXIF, XMP, IPTC (Photoshop
+//! APP13) segments and comments; a PNG its `eXIf` and text chunks; a WebP
+//! its `EXIF` and `XMP ` chunks. Pixels, colour profiles (ICC) and JFIF
+//! or Adobe markers stay byte for byte. Only the EXIF orientation is
+//! kept (in a minimal EXIF block of its own), so a photo taken sideways
+//! still displays upright.
+
+use img_parts::jpeg::{markers, Jpeg};
+use img_parts::png::Png;
+use img_parts::webp::WebP;
+use img_parts::{Bytes, ImageEXIF};
+
+use super::Format;
+
+/// What stripping found and left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stripped {
+    pub bytes: Vec<u8>,
+    /// The image carried a GPS position (EXIF GPS tags, or XMP ones).
+    pub had_location: bool,
+}
+
+/// Removes the metadata of `bytes`, an image in `format`. Bytes that do
+/// not parse as that format are returned as they are (the build has
+/// already reported them as a bad image when they are used).
+pub fn strip(bytes: &[u8], format: Format) -> Stripped {
+    let had_location = has_location(bytes, format);
+    let data = Bytes::copy_from_slice(bytes);
+    let out = match format {
+        Format::Jpeg => Jpeg::from_bytes(data).ok().map(|mut jpeg| {
+            let orientation = jpeg.exif().and_then(|e| orientation(&e));
+            jpeg.segments_mut()
+                .retain(|s| !matches!(s.marker(), markers::APP1 | markers::APP13 | markers::COM));
+            if let Some(o) = orientation.filter(|&o| o != 1) {
+                jpeg.set_exif(Some(orientation_exif(o)));
+            }
+            jpeg.encoder().bytes()
+        }),
+        Format::Png => Png::from_bytes(data).ok().map(|mut png| {
+            png.chunks_mut()
+                .retain(|c| !matches!(&c.kind(), b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt"));
+            png.encoder().bytes()
+        }),
+        Format::WebP => WebP::from_bytes(data).ok().map(|mut webp| {
+            let orientation = webp.exif().and_then(|e| orientation(&e));
+            webp.set_exif(None);
+            webp.remove_chunks_by_id(*b"XMP ");
+            if let Some(o) = orientation.filter(|&o| o != 1) {
+                webp.set_exif(Some(orientation_exif(o)));
+            }
+            webp.encoder().bytes()
+        }),
+    };
+    Stripped {
+        bytes: out.map(|b| b.to_vec()).unwrap_or_else(|| bytes.to_vec()),
+        had_location,
+    }
+}
+
+/// Whether the image carries a position: a GPS field in its EXIF, or a
+/// GPS property in its XMP.
+pub fn has_location(bytes: &[u8], format: Format) -> bool {
+    let data = Bytes::copy_from_slice(bytes);
+    let (exif, xmp_like): (Option<Bytes>, Vec<Bytes>) = match format {
+        Format::Jpeg => match Jpeg::from_bytes(data) {
+            Ok(j) => (
+                j.exif(),
+                j.segments()
+                    .iter()
+                    .filter(|s| s.marker() == markers::APP1)
+                    .map(|s| s.contents().clone())
+                    .collect(),
+            ),
+            Err(_) => return false,
+        },
+        Format::Png => match Png::from_bytes(data) {
+            Ok(p) => (
+                p.exif(),
+                p.chunks()
+                    .iter()
+                    .filter(|c| matches!(&c.kind(), b"tEXt" | b"iTXt" | b"zTXt"))
+                    .map(|c| c.contents().clone())
+                    .collect(),
+            ),
+            Err(_) => return false,
+        },
+        Format::WebP => match WebP::from_bytes(data) {
+            Ok(w) => (
+                w.exif(),
+                w.chunks_by_id(*b"XMP ")
+                    .filter_map(|c| c.content().data().cloned())
+                    .collect(),
+            ),
+            Err(_) => return false,
+        },
+    };
+    let gps_in_exif = exif.is_some_and(|e| {
+        exif::Reader::new()
+            .read_raw(e.to_vec())
+            .map(|e| e.fields().any(|f| f.tag.context() == exif::Context::Gps))
+            .unwrap_or(false)
+    });
+    gps_in_exif
+        || xmp_like.iter().any(|x| {
+            memchr::memmem::find(x, b"GPSLatitude").is_some()
+                || memchr::memmem::find(x, b"GPSLongitude").is_some()
+        })
+}
+
+/// The EXIF orientation (1-8) of an EXIF block, if it has one.
+fn orientation(exif_data: &[u8]) -> Option<u16> {
+    let e = exif::Reader::new().read_raw(exif_data.to_vec()).ok()?;
+    let f = e.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?;
+    f.value.get_uint(0).and_then(|v| u16::try_from(v).ok())
+}
+
+/// A TIFF block (big-endian) with one IFD holding only the orientation.
+fn orientation_exif(o: u16) -> Bytes {
+    let mut b = Vec::with_capacity(26);
+    b.extend_from_slice(b"MM\0\x2A\0\0\0\x08");
+    b.extend_from_slice(&1u16.to_be_bytes());
+    b.extend_from_slice(&0x0112u16.to_be_bytes());
+    b.extend_from_slice(&3u16.to_be_bytes());
+    b.extend_from_slice(&1u32.to_be_bytes());
+    b.extend_from_slice(&o.to_be_bytes());
+    b.extend_from_slice(&[0, 0]);
+    b.extend_from_slice(&0u32.to_be_bytes());
+    Bytes::from(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orientation_block_reads_back() {
+        assert_eq!(orientation(&orientation_exif(6)), Some(6));
+    }
+}
