@@ -81,7 +81,7 @@ fn people_sort_by_family_name_and_the_index_shows_images() {
         ("content/actors/d.md", "+++\nname = \"Zambia\"\nkind = \"country\"\n+++\n\nx\n"),
         ("content/actors/e.md", "+++\nname = \"Angola\"\nkind = \"country\"\n+++\n\nx\n"),
     ]);
-    site.write_bytes("static/images/zoe.png", b"\x89PNG\r\n\x1a\n");
+    site.write_bytes("static/images/zoe.png", &png(600, 600));
     site.build_checked();
     let index = site.out("actors/index.html");
     let pos = |name: &str| {
@@ -96,9 +96,19 @@ fn people_sort_by_family_name_and_the_index_shows_images() {
     assert!(pos("Angola") < pos("Zambia"));
     assert!(
         index.contains(
-            "<img class=\"card-image\" src=\"../images/zoe.png\" alt=\"Zoe Adams speaking\""
+            "<img class=\"card-image\" src=\"../images/zoe.600w.png\" srcset=\"../images/zoe.480w.png 480w, ../images/zoe.600w.png 600w\" sizes=\"3.5rem\" width=\"600\" height=\"600\" alt=\"Zoe Adams speaking\""
         ),
         "{index}"
     );
     assert_eq!(index.matches("<img").count(), 1);
+}
+
+/// A `w` by `h` PNG.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(w, h, |x, _| image::Rgba([(x % 256) as u8, 40, 90, 255]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
 }
