@@ -165,6 +165,7 @@ impl Session {
             &self.fingerprints,
             &self.reuse,
             choose,
+            false,
             &|f| staging.put(f),
         );
         let mut rendered = match result {

@@ -132,10 +132,7 @@ fn control_characters_and_escape_sequences_are_printed_escaped() {
         err.contains("c.md:6:5: broken wikilink: no page \"no\\u{9b}[31mwhere\""),
         "the message quoting the body is escaped:\n{err}"
     );
-    assert!(
-        err.contains("6 | See [[no\\u{9b}[31mwhere]]."),
-        "{err}"
-    );
+    assert!(err.contains("6 | See [[no\\u{9b}[31mwhere]]."), "{err}");
 }
 
 const ACTOR: &str = "+++\nname = \"Emmanuel Macron\"\n+++\n\nPresident.\n";

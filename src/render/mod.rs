@@ -61,6 +61,10 @@ struct Common<'a> {
     cards: Option<String>,
     /// The hover-card script, relative to this page.
     cards_script: String,
+    /// The search script (the search page, and the Ctrl/Cmd+K and `/`
+    /// shortcuts of every page), relative to this page; none when
+    /// `[search] enabled = false`.
+    search_script: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -81,6 +85,8 @@ struct Nav {
     topics: String,
     timeline: String,
     feed: String,
+    /// The search page; none when search is off.
+    search: Option<String>,
 }
 
 #[derive(Serialize, Default)]
@@ -114,6 +120,7 @@ enum Page {
     Topic(TopicId),
     Timeline,
     NotFound,
+    Search,
     Feed,
     Sitemap,
     Robots,
@@ -187,6 +194,9 @@ pub fn render(
         Page::Sitemap,
         Page::Robots,
     ];
+    if site.config.search.enabled {
+        pages.push(Page::Search);
+    }
     pages.extend((0..site.topics.len()).map(Page::Topic));
     pages.extend((0..site.actors.len()).map(Page::Actor));
     pages.extend((0..site.notes.len()).map(Page::Explainer));
@@ -308,6 +318,7 @@ struct Renderer<'a> {
     site_view: SiteView<'a>,
     stylesheet: String,
     cards_script: String,
+    search_script: Option<String>,
     /// Actors and notes by slug, for the hover cards of links in text.
     actor_slugs: HashMap<&'a str, ActorId>,
     note_slugs: HashMap<&'a str, NoteId>,
@@ -329,6 +340,11 @@ impl<'a> Renderer<'a> {
             },
             stylesheet: versioned(site, "style.css"),
             cards_script: versioned(site, "cards.js"),
+            search_script: site
+                .config
+                .search
+                .enabled
+                .then(|| versioned(site, "search.js")),
             actor_slugs: site
                 .actors
                 .iter()
@@ -361,6 +377,7 @@ impl<'a> Renderer<'a> {
             Page::Topic(i) => format!("topics/{}/index.html", s.topics[i].slug),
             Page::Timeline => "timeline/index.html".into(),
             Page::NotFound => "404.html".into(),
+            Page::Search => "search/index.html".into(),
             Page::Feed => "feed.xml".into(),
             Page::Sitemap => "sitemap.xml".into(),
             Page::Robots => "robots.txt".into(),
@@ -381,6 +398,7 @@ impl<'a> Renderer<'a> {
             Page::Topic(i) => self.topic(&s.topics[i]),
             Page::Timeline => self.timeline(),
             Page::NotFound => self.not_found(),
+            Page::Search => self.search_page(),
             Page::Feed => self.feed(),
             Page::Sitemap => self.sitemap(),
             Page::Robots => self.robots(),
@@ -400,12 +418,17 @@ impl<'a> Renderer<'a> {
                 topics: l.dir("topics/"),
                 timeline: l.dir("timeline/"),
                 feed: format!("{}feed.xml", l.root()),
+                search: self.search_script.is_some().then(|| l.dir("search/")),
             },
             current,
             meta,
             stylesheet: format!("{}{}", l.root(), self.stylesheet),
             cards: None,
             cards_script: format!("{}{}", l.root(), self.cards_script),
+            search_script: self
+                .search_script
+                .as_ref()
+                .map(|s| format!("{}{s}", l.root())),
         }
     }
 

@@ -425,9 +425,42 @@ impl<'a> Renderer<'a> {
             topics: prefix("topics/index.html"),
             timeline: prefix("timeline/index.html"),
             feed: prefix("feed.xml"),
+            search: self
+                .search_script
+                .is_some()
+                .then(|| prefix("search/index.html")),
         };
         common.stylesheet = prefix(&self.stylesheet);
         common.cards_script = prefix(&self.cards_script);
+        common.search_script = self.search_script.as_ref().map(|s| prefix(s));
         self.job("404.html".into(), "404.html", common, "not_found", &true)
+    }
+
+    /// The search page (only when `[search] enabled`): a form the search
+    /// script brings to life; without JavaScript, or opened from disk, it
+    /// says what search needs.
+    pub(super) fn search_page(&self) -> Job {
+        let mut common = self.common(
+            1,
+            "search",
+            Meta {
+                title: self.title("Search"),
+                description: format!(
+                    "Search the articles, explainers and actors of {}.",
+                    self.site.config.title
+                ),
+                canonical: absolute(&self.site.config, "search/"),
+                og_type: "website",
+                ..Meta::default()
+            },
+        );
+        common.meta.json_ld.clear();
+        self.job(
+            "search/index.html".into(),
+            "search.html",
+            common,
+            "search",
+            &true,
+        )
     }
 }

@@ -1,0 +1,312 @@
+/* explainer — search. On every page: Ctrl/Cmd+K or "/" opens search (the
+   header's search link). On the search page: results as you type from the
+   site's Pagefind index (pagefind/pagefind.js, loaded only here), with
+   highlighted excerpts and filters that show how many results each keeps.
+   Without the index (opened from disk, or a failed load) the page says
+   what search needs instead. */
+(function () {
+  "use strict";
+
+  var link = document.querySelector(".search-link");
+  var root = document.getElementById("search");
+  var input = root && document.getElementById("search-input");
+
+  function editable(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return el.isContentEditable || tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+  }
+
+  function openSearch() {
+    if (input) {
+      input.focus();
+      input.select();
+    } else if (link) {
+      window.location.href = link.href;
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey) return;
+    var key = event.key;
+    var shortcut = (event.ctrlKey || event.metaKey) && !event.shiftKey && (key === "k" || key === "K");
+    var slash = key === "/" && !event.ctrlKey && !event.metaKey && !editable(event.target);
+    if (shortcut || slash) {
+      event.preventDefault();
+      openSearch();
+    }
+  });
+
+  if (!root) return;
+
+  var message = document.getElementById("search-message");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var filterBox = document.getElementById("search-filters");
+  var form = root.querySelector("form");
+  var PAGE = 10;
+
+  var GROUPS = [
+    { key: "kind", legend: "Type" },
+    { key: "actor_kind", legend: "Actor kind" },
+    { key: "topic", legend: "Topic" }
+  ];
+  var KIND_LABELS = { article: "Articles", explainer: "Explainers", actor: "Actors", page: "Pages" };
+  var KIND_NAMES = { article: "Article", explainer: "Explainer", actor: "Actor", page: "Page" };
+
+  function say(lines) {
+    message.textContent = "";
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      message.appendChild(p);
+    });
+    message.hidden = false;
+    root.hidden = true;
+  }
+
+  if (window.location.protocol === "file:") {
+    say([
+      "Search needs the site to be served by a web server: opened from disk, a browser cannot load the search index.",
+      "To preview the site with search, run `explainer serve`."
+    ]);
+    return;
+  }
+
+  var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI);
+  var siteRoot = new URL("./", new URL("..", bundle)).pathname;
+
+  import(bundle.href).then(start, function () {
+    say([
+      "Search could not load its index (" + bundle.pathname + ").",
+      "It needs the site to be served by a web server, with the index the build wrote; to preview the site with search, run `explainer serve`."
+    ]);
+  });
+
+  function label(group, value) {
+    if (group === "kind") return KIND_LABELS[value] || value;
+    return value.charAt(0).toUpperCase() + value.slice(1);
+  }
+
+  /* Pagefind's excerpt is the page's text with <mark> around matches; the
+     text itself is not HTML, so it goes into text nodes, never innerHTML. */
+  function excerptInto(el, excerpt) {
+    var parts = String(excerpt || "").split(/(<mark>|<\/mark>)/);
+    var marked = false;
+    parts.forEach(function (part) {
+      if (part === "<mark>") { marked = true; return; }
+      if (part === "</mark>") { marked = false; return; }
+      if (!part) return;
+      if (marked) {
+        var m = document.createElement("mark");
+        m.textContent = part;
+        el.appendChild(m);
+      } else {
+        el.appendChild(document.createTextNode(part));
+      }
+    });
+  }
+
+  function start(pagefind) {
+    message.hidden = true;
+    root.hidden = false;
+    var chosen = {};
+    var boxes = {};
+    var results = [];
+    var shown = 0;
+    var term = "";
+    var generation = 0;
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "search-more";
+    more.textContent = "Show more results";
+    more.hidden = true;
+    list.insertAdjacentElement("afterend", more);
+
+    Promise.resolve(pagefind.options({ baseUrl: siteRoot }))
+      .then(function () { return pagefind.filters(); })
+      .then(function (totals) {
+        buildFilters(totals || {});
+        var q = new URLSearchParams(window.location.search).get("q");
+        if (q) {
+          input.value = q;
+          run(true);
+        }
+      });
+
+    function buildFilters(totals) {
+      GROUPS.forEach(function (group) {
+        var values = totals[group.key];
+        if (!values || !Object.keys(values).length) return;
+        var fieldset = document.createElement("fieldset");
+        fieldset.className = "search-filter";
+        var legend = document.createElement("legend");
+        legend.textContent = group.legend;
+        fieldset.appendChild(legend);
+        boxes[group.key] = {};
+        Object.keys(values).sort(function (a, b) {
+          return label(group.key, a).localeCompare(label(group.key, b));
+        }).forEach(function (value) {
+          var id = "filter-" + group.key + "-" + Object.keys(boxes[group.key]).length;
+          var row = document.createElement("div");
+          row.className = "search-filter-option";
+          var box = document.createElement("input");
+          box.type = "checkbox";
+          box.id = id;
+          box.value = value;
+          box.addEventListener("change", function () {
+            var set = chosen[group.key] || (chosen[group.key] = []);
+            var at = set.indexOf(value);
+            if (box.checked && at < 0) set.push(value);
+            if (!box.checked && at >= 0) set.splice(at, 1);
+            if (!set.length) delete chosen[group.key];
+            run(true);
+          });
+          var text = document.createElement("label");
+          text.htmlFor = id;
+          text.appendChild(document.createTextNode(label(group.key, value) + " "));
+          var count = document.createElement("span");
+          count.className = "search-count";
+          text.appendChild(count);
+          row.appendChild(box);
+          row.appendChild(text);
+          fieldset.appendChild(row);
+          boxes[group.key][value] = count;
+        });
+        filterBox.appendChild(fieldset);
+      });
+      showCounts(totals);
+    }
+
+    function showCounts(counts) {
+      Object.keys(boxes).forEach(function (key) {
+        Object.keys(boxes[key]).forEach(function (value) {
+          var n = (counts[key] && counts[key][value]) || 0;
+          boxes[key][value].textContent = "(" + n + ")";
+        });
+      });
+    }
+
+    function filterQuery() {
+      var out = {};
+      Object.keys(chosen).forEach(function (key) { out[key] = { any: chosen[key].slice() }; });
+      return out;
+    }
+
+    function run(now) {
+      term = input.value.trim();
+      var mine = ++generation;
+      var filtered = Object.keys(chosen).length > 0;
+      var url = new URL(window.location.href);
+      if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
+      window.history.replaceState(null, "", url);
+      if (!term && !filtered) {
+        results = [];
+        list.textContent = "";
+        more.hidden = true;
+        status.textContent = "";
+        pagefind.filters().then(function (totals) { if (mine === generation) showCounts(totals || {}); });
+        return;
+      }
+      var options = { filters: filterQuery(), sort: term ? undefined : { date: "desc" } };
+      var search = now ? pagefind.search(term || null, options)
+                       : pagefind.debouncedSearch(term || null, options, 150);
+      Promise.resolve(search).then(function (found) {
+        if (!found || mine !== generation) return;
+        results = found.results;
+        shown = 0;
+        list.textContent = "";
+        showCounts(found.filters || {});
+        var n = results.length;
+        var what = term ? " for \u201c" + term + "\u201d" : "";
+        status.textContent = (n === 0 ? "No results" : n === 1 ? "1 result" : n + " results") + what +
+          (filtered ? " (filtered)" : "") + ".";
+        showMore(mine);
+      });
+    }
+
+    function showMore(mine) {
+      var batch = results.slice(shown, shown + PAGE);
+      shown += batch.length;
+      more.hidden = true;
+      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
+        if (mine !== generation) return;
+        pages.forEach(function (page) { list.appendChild(item(page)); });
+        more.hidden = shown >= results.length;
+      });
+    }
+
+    function item(page) {
+      var meta = page.meta || {};
+      var li = document.createElement("li");
+      li.className = "search-result";
+      var kind = document.createElement("p");
+      kind.className = "search-kind";
+      var kindText = KIND_NAMES[meta.kind] || "";
+      if (meta.date) kindText += (kindText ? " \u00b7 " : "") + meta.date;
+      kind.textContent = kindText;
+      var h = document.createElement("h2");
+      h.className = "search-title";
+      var a = document.createElement("a");
+      a.href = page.url;
+      a.textContent = meta.title || page.url;
+      h.appendChild(a);
+      li.appendChild(h);
+      if (kindText) li.appendChild(kind);
+      if (meta.aliases) {
+        var aka = document.createElement("p");
+        aka.className = "search-aliases";
+        aka.textContent = "Also: " + meta.aliases;
+        li.appendChild(aka);
+      }
+      var excerpt = document.createElement("p");
+      excerpt.className = "search-excerpt";
+      excerptInto(excerpt, page.excerpt);
+      li.appendChild(excerpt);
+      return li;
+    }
+
+    more.addEventListener("click", function () {
+      var first = shown;
+      showMore(generation).then(function () {
+        var link = list.children[first] && list.children[first].querySelector("a");
+        if (link) link.focus();
+      });
+    });
+
+    input.addEventListener("input", function () { run(false); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      run(true);
+    });
+
+    /* Arrow keys move between the box and the results; Enter on a result
+       follows its link, as on any link. */
+    function resultLinks() {
+      return Array.prototype.slice.call(list.querySelectorAll(".search-title a"));
+    }
+    root.addEventListener("keydown", function (event) {
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") {
+        if (event.key === "Escape" && event.target === input && input.value) {
+          input.value = "";
+          run(true);
+        }
+        return;
+      }
+      var links = resultLinks();
+      if (!links.length) return;
+      var at = links.indexOf(document.activeElement);
+      if (event.target === input) {
+        if (event.key !== "ArrowDown") return;
+        event.preventDefault();
+        links[0].focus();
+      } else if (at >= 0) {
+        event.preventDefault();
+        if (event.key === "ArrowDown" && at + 1 < links.length) links[at + 1].focus();
+        else if (event.key === "ArrowUp") (at > 0 ? links[at - 1] : input).focus();
+      }
+    });
+
+    input.focus();
+  }
+})();
