@@ -215,22 +215,25 @@
         if (!found || mine !== generation) return;
         results = found.results;
         shown = 0;
-        list.textContent = "";
-        showCounts(found.filters || {});
         var n = results.length;
         var what = term ? " for \u201c" + term + "\u201d" : "";
-        status.textContent = (n === 0 ? "No results" : n === 1 ? "1 result" : n + " results") + what +
-          (filtered ? " (filtered)" : "") + ".";
-        showMore(mine);
+        // The list is replaced and the count announced once the first
+        // results are in, so the two never disagree.
+        return showMore(mine, function () {
+          list.textContent = "";
+          showCounts(found.filters || {});
+          status.textContent = (n === 0 ? "No results" : n === 1 ? "1 result" : n + " results") + what +
+            (filtered ? " (filtered)" : "") + ".";
+        });
       });
     }
 
-    function showMore(mine) {
+    function showMore(mine, before) {
       var batch = results.slice(shown, shown + PAGE);
       shown += batch.length;
-      more.hidden = true;
       return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
         if (mine !== generation) return;
+        if (before) before();
         pages.forEach(function (page) { list.appendChild(item(page)); });
         more.hidden = shown >= results.length;
       });

@@ -34,6 +34,8 @@ fn every_edit_matches_a_full_build() {
     let out = root.join("public");
     let mut session = Session::new(BuildOptions::new(&root)).unwrap();
     assert!(matches!(session.rebuild(), Rebuild::Built { .. }));
+    // The preview builds the search index after the rebuild is served.
+    session.update_search().unwrap();
     assert_eq!(snapshot(&out), full_build(&root));
 
     let edits: &[(&str, Option<&str>)] = &[
@@ -71,6 +73,7 @@ fn every_edit_matches_a_full_build() {
             Rebuild::Built { .. } => {}
             other => panic!("edit {i}: {other:?}"),
         }
+        session.update_search().unwrap();
         let expected = full_build(&root);
         let got = snapshot(&out);
         let differing: Vec<_> = expected

@@ -1007,3 +1007,40 @@ fn idle_and_slow_clients_do_not_hold_the_server() {
     }
     assert!(cut_off, "a client sending headers slowly is cut off");
 }
+
+#[test]
+fn the_search_index_follows_edits_after_the_page_is_served() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    let count =
+        |n: usize| move |r: &Reply| r.status == 200 && r.has(&format!("\"page_count\":{n}"));
+    server.wait_for("/pagefind/pagefind-entry.json", "the first index", count(3));
+    assert!(server.get("/search/").has("id=\"search-input\""));
+
+    site.write(
+        "content/articles/second.md",
+        "+++\ntitle = \"A second deal\"\ndate = 2024-01-03\n+++\nMore.\n",
+    );
+    server.wait_for("/articles/second/", "the new article", |r| r.has("More."));
+    server.wait_for(
+        "/pagefind/pagefind-entry.json",
+        "the new page indexed",
+        count(4),
+    );
+
+    // Search turned off: the index, the page and the link go.
+    site.write(
+        "site.toml",
+        &format!("{}[search]\nenabled = false\n", SITE[0].1),
+    );
+    server.wait_for("/articles/deal/", "the link removed", |r| {
+        r.status == 200 && !r.body.contains("search-link")
+    });
+    server.wait_for("/pagefind/pagefind-entry.json", "the index removed", |r| {
+        r.status == 404
+    });
+    assert_eq!(server.get("/search/").status, 404);
+    // And it stays away: no index built before is put back.
+    thread::sleep(Duration::from_millis(500));
+    assert_eq!(server.get("/pagefind/pagefind-entry.json").status, 404);
+}

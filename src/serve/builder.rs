@@ -3,10 +3,16 @@
 //! prints a line (or the errors) for the terminal, and publishes the
 //! result to the shared state, from where open tabs hear of it. A failed
 //! rebuild leaves the last good output in place; the loop goes on.
+//!
+//! The search index is not part of a rebuild: after the open tabs hear of
+//! it, the new records go to a thread of its own that builds the index and
+//! puts it in the output, so an edit is served as fast without search as
+//! with it. Records that arrive while it works replace those waiting.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Receiver;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::overlay;
@@ -15,10 +21,12 @@ use super::watch::{self, Batch, Message, Watcher};
 use crate::cli::Verbosity;
 use crate::commands::{counted, problems, shown_diagnostics};
 use crate::display_path;
+use crate::search::Record;
 use crate::session::{Rebuild, Session};
 
 pub struct Builder {
-    pub session: Session,
+    /// Shared with the search indexer, which holds it only to write.
+    pub session: Arc<Mutex<Session>>,
     /// `None` when the sources could not be watched.
     pub watcher: Option<Watcher>,
     pub shared: Arc<Shared>,
@@ -28,37 +36,96 @@ pub struct Builder {
     pub verbosity: Verbosity,
 }
 
+/// A session lock that survives a panic of the other holder (the session
+/// stays usable: every write it does is staged and committed whole).
+fn lock(session: &Mutex<Session>) -> MutexGuard<'_, Session> {
+    session.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The thread that builds the search index after a rebuild was served.
+struct Indexer {
+    jobs: Sender<(Vec<Record>, String)>,
+    stopping: Arc<AtomicBool>,
+}
+
+impl Indexer {
+    fn start(session: Arc<Mutex<Session>>) -> Indexer {
+        let (jobs, rx) = std::sync::mpsc::channel::<(Vec<Record>, String)>();
+        let stopping = Arc::new(AtomicBool::new(false));
+        let stop = stopping.clone();
+        std::thread::spawn(move || {
+            while let Ok(mut job) = rx.recv() {
+                // Only the newest records matter.
+                while let Ok(newer) = rx.try_recv() {
+                    job = newer;
+                }
+                let (records, language) = job;
+                let files = crate::search::bundle(records, &language);
+                let mut session = lock(&session);
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Err(e) = files.and_then(|files| session.apply_search(files)) {
+                    eprintln!("error: {}", crate::diagnostics::escape_controls(&e));
+                }
+            }
+        });
+        Indexer { jobs, stopping }
+    }
+
+    /// Makes sure no index is being written, and none will be.
+    fn stop(self, session: &Mutex<Session>) {
+        self.stopping.store(true, Ordering::SeqCst);
+        drop(lock(session));
+    }
+}
+
 impl Builder {
     /// The first build, reading everything.
     pub fn first_build(&mut self) {
-        let result = self.session.rebuild();
+        let result = lock(&self.session).rebuild();
         if let Rebuild::Built { pages, elapsed, .. } = &result {
             if self.verbosity != Verbosity::Quiet {
                 eprintln!(
                     "built {} in {:.2} s -> {}",
                     counted(*pages, "page", "pages"),
                     elapsed.as_secs_f64(),
-                    display_path(self.session.output())
+                    display_path(lock(&self.session).output())
                 );
             }
         }
         self.publish(result, None);
     }
 
-    /// Rebuilds after every batch of changes until the server stops.
+    /// Rebuilds after every batch of changes until the server stops, and
+    /// after each, indexes the site for search on another thread.
     pub fn run(mut self, rx: Receiver<Message>) {
-        let root = self.session.root().to_path_buf();
+        let root = lock(&self.session).root().to_path_buf();
+        let indexer = Indexer::start(self.session.clone());
+        self.index(&indexer);
         while let Some(batch) = watch::next_batch(&rx, &root) {
             if let Some(watcher) = &mut self.watcher {
                 watcher.rewatch(&batch);
             }
             let result = if batch.rescan {
-                self.session.rebuild()
+                lock(&self.session).rebuild()
             } else {
                 let paths: Vec<PathBuf> = batch.paths.iter().cloned().collect();
-                self.session.rebuild_changed(&paths)
+                lock(&self.session).rebuild_changed(&paths)
             };
+            let built = matches!(result, Rebuild::Built { .. });
             self.publish(result, Some(&batch));
+            if built {
+                self.index(&indexer);
+            }
+        }
+        indexer.stop(&self.session);
+    }
+
+    /// Hands the last good build's search records to the indexer.
+    fn index(&self, indexer: &Indexer) {
+        if let Some(job) = lock(&self.session).search_records() {
+            let _ = indexer.jobs.send(job);
         }
     }
 
@@ -106,7 +173,7 @@ impl Builder {
         eprintln!(
             "rebuilt in {:.0} ms: {what} ({})",
             elapsed.as_secs_f64() * 1e3,
-            crate::diagnostics::escape_controls(&trigger(self.session.root(), batch))
+            crate::diagnostics::escape_controls(&trigger(lock(&self.session).root(), batch))
         );
         if self.verbosity == Verbosity::Verbose {
             for path in changed {
