@@ -5,7 +5,11 @@
 #   - the Nu Html Checker (vnu.jar, from the npm package vnu-jar): no error
 #     on any page, stylesheet or SVG;
 #   - feedparser and the page metadata checks (tests/check_output.py);
-#   - axe-core in Chromium: no violation on any page type, light and dark;
+#   - axe-core in Chromium: no violation on any page type (the search page
+#     also with results showing), light and dark;
+#   - the search page in Chromium on the sample site built under a sub-path
+#     (tests/browser/search.mjs): results, filters, keyboard, Ctrl+K, the
+#     messages without JavaScript and from disk;
 #   - hover cards in Chromium (hover, focus, Escape);
 #   - live reload of `explainer serve` in Chromium, on a copy of the sample
 #     site edited on disk (tests/browser/livereload.mjs);
@@ -23,11 +27,14 @@ VENV=target/validate-venv
 VNU=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
 SAMPLE=public
 FIXTURE=target/theme-site
+SUBPATH=target/sample-sub-path
 
 echo "== validate: build the sample site and the fixture site"
 cargo build --release --quiet || exit 1
 "$BIN" build --quiet || exit 1
 "$BIN" build --quiet --root tests/fixtures/theme-site --output "$FIXTURE" || exit 1
+# The sample site again under a sub-path, for the search page's checks.
+"$BIN" build --quiet --base-url https://sahel-explained.example.org/sub/ --output "$SUBPATH" || exit 1
 
 echo "== validate: tools"
 if [ ! -x "$VENV/bin/python" ]; then
@@ -77,6 +84,7 @@ for site in "$SAMPLE" "$FIXTURE"; do
   step "axe-core on $site" node tests/browser/a11y.mjs "$site"
   step "hover cards on $site" node tests/browser/hover.mjs "$site"
 done
+step "search on $SUBPATH" node tests/browser/search.mjs "$SUBPATH"
 step "live reload of explainer serve" node tests/browser/livereload.mjs . "$BIN"
 step "screenshots of $SAMPLE" node tests/browser/screenshots.mjs "$SAMPLE" target/screenshots
 step "screenshots of $FIXTURE" node tests/browser/screenshots.mjs "$FIXTURE" target/screenshots/theme-site

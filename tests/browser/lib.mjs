@@ -108,6 +108,7 @@ export async function pageTypes(root) {
     ["topic", await firstPage(root, "topics")],
     ["timeline", "timeline/index.html"],
     ["404", "404.html"],
+    ["search", "search/index.html"],
   ];
   return pages.filter(([, p]) => p && existsSync(path.join(root, p)));
 }

@@ -6,8 +6,21 @@
 //   node search.mjs [built-site-dir]
 
 import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { siteDir, serve, launch, Tally } from "./lib.mjs";
+import { siteDir, serve, launch, here, Tally } from "./lib.mjs";
+
+const VNU = path.join(here, "node_modules/vnu-jar/build/dist/vnu.jar");
+
+/// Nu Html Checker errors in a page's current DOM (skipped without the jar
+/// or java: tests/validate.sh has both).
+function vnuErrors(html) {
+  if (!existsSync(VNU)) return null;
+  const run = spawnSync("java", ["-jar", VNU, "--errors-only", "--format", "gnu", "-"], { input: html, encoding: "utf8" });
+  if (run.error) return null;
+  return (run.stdout + run.stderr).trim();
+}
 
 const root = siteDir();
 const server = await serve(root);
@@ -62,6 +75,8 @@ try {
   tally.check("every result is under the site's path", paths.length > 0 && paths.every((p) => p.startsWith(base)), paths.join("\n"));
   const marks = await page.locator(".search-excerpt mark").allTextContents();
   tally.check("excerpts highlight the word", marks.some((m) => /bazoum/i.test(m)), marks.join(", "));
+  const dom = vnuErrors(await page.content());
+  if (dom !== null) tally.check("the page with results passes the Nu Html Checker", dom === "", dom);
   const status = await page.locator("#search-status").textContent();
   tally.check("the live region counts the results", /^\d+ results for “Bazoum”/.test(status), status);
 
