@@ -14,13 +14,23 @@ use explainer::load::{load, LoadOptions};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let root = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: search_index SITE_DIR"));
+    let root = std::path::PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .expect("usage: search_index SITE_DIR"),
+    );
     let (loaded, _) = load(&root, &LoadOptions::default());
     let site = explainer::resolve::resolve(&loaded).expect("site resolves");
     let clock = Instant::now();
     let records = explainer::search::records(&site);
-    println!("records: {} in {:.2} s", records.len(), clock.elapsed().as_secs_f64());
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    println!(
+        "records: {} in {:.2} s",
+        records.len(),
+        clock.elapsed().as_secs_f64()
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let options = pagefind::options::PagefindServiceConfig::builder()
             .keep_index_url(true)
@@ -30,7 +40,14 @@ fn main() {
         let clock = Instant::now();
         for r in records {
             index
-                .add_custom_record(r.url, r.content, "en".into(), Some(r.meta), Some(r.filters), Some(r.sort))
+                .add_custom_record(
+                    r.url,
+                    r.content,
+                    "en".into(),
+                    Some(r.meta),
+                    Some(r.filters),
+                    Some(r.sort),
+                )
                 .await
                 .unwrap();
         }

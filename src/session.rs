@@ -295,6 +295,13 @@ impl Session {
         let mut written = Vec::new();
         let mut same = Vec::new();
         for file in &files {
+            // Pagefind names most of its files by their content: one the
+            // last index wrote is already right, and is not read again
+            // (an index has thousands of them).
+            if crate::search::content_named(&file.path) && self.search_files.contains(&file.path) {
+                same.push(file.path.clone());
+                continue;
+            }
             match staging.put(file) {
                 Ok(true) => written.push(file.path.clone()),
                 Ok(false) => same.push(file.path.clone()),

@@ -172,6 +172,45 @@ pub fn bundle(records: Vec<Record>, language: &str) -> Result<Vec<OutputFile>, S
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| format!("search index: cannot start a runtime: {e}"))?;
+    bundle_on(runtime, records, language)
+}
+
+/// [`bundle`] in the background: every thread it uses (its own, Pagefind's
+/// blocking tasks, one rayon thread for Pagefind's parallel steps) runs at
+/// the lowest CPU priority where the system allows it (Linux), so that
+/// the preview's rebuilds are not slowed down by it.
+pub fn bundle_in_background(
+    records: Vec<Record>,
+    language: &str,
+) -> Result<Vec<OutputFile>, String> {
+    lower_priority();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .on_thread_start(lower_priority)
+        .build()
+        .map_err(|e| format!("search index: cannot start a runtime: {e}"))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .start_handler(|_| lower_priority())
+        .build()
+        .map_err(|e| format!("search index: cannot start a thread: {e}"))?;
+    pool.install(|| bundle_on(runtime, records, language))
+}
+
+/// Lowers the calling thread's CPU priority to the lowest (nice 19).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments; on Linux
+    // `PRIO_PROCESS` with 0 names the calling thread alone.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+    }
+}
+
+fn bundle_on(
+    runtime: tokio::runtime::Runtime,
+    records: Vec<Record>,
+    language: &str,
+) -> Result<Vec<OutputFile>, String> {
     let language = primary_language(language);
     runtime.block_on(async move {
         let options = pagefind::options::PagefindServiceConfig::builder()
@@ -224,6 +263,16 @@ pub fn is_builtin_script(file: &OutputFile) -> bool {
     file.path == "search.js"
         && crate::render::theme::builtin_static()
             .any(|(path, bytes)| path == "search.js" && bytes == file.bytes.as_slice())
+}
+
+/// Whether a file of the bundle is named by a hash of its content
+/// (Pagefind's fragments, word and filter chunks and page list), so that
+/// one of the same name already written holds the same bytes.
+pub fn content_named(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    [".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 /// Whether a file of Pagefind's bundle is one the site serves: its default

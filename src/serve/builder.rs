@@ -4,10 +4,10 @@
 //! result to the shared state, from where open tabs hear of it. A failed
 //! rebuild leaves the last good output in place; the loop goes on.
 //!
-//! The search index is not part of a rebuild: after the open tabs hear of
-//! it, the new records go to a thread of its own that builds the index and
-//! puts it in the output, so an edit is served as fast without search as
-//! with it. Records that arrive while it works replace those waiting.
+//! The search index is not part of a rebuild: a thread of its own builds
+//! it once the edits have paused (`SEARCH_QUIET`), at the lowest CPU
+//! priority, and puts it in the output, so an edit is served as fast with
+//! search as without.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,13 +15,17 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+/// How long the sources must stay unchanged before the preview indexes
+/// the site for search: while a writer is saving edit after edit, the
+/// index (seconds of work at 10,000 articles) waits.
+const SEARCH_QUIET: Duration = Duration::from_secs(1);
+
 use super::overlay;
 use super::state::Shared;
 use super::watch::{self, Batch, Message, Watcher};
 use crate::cli::Verbosity;
 use crate::commands::{counted, problems, shown_diagnostics};
 use crate::display_path;
-use crate::search::Record;
 use crate::session::{Rebuild, Session};
 
 pub struct Builder {
@@ -42,25 +46,32 @@ fn lock(session: &Mutex<Session>) -> MutexGuard<'_, Session> {
     session.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The thread that builds the search index after a rebuild was served.
+/// The thread that builds the search index after rebuilds were served.
 struct Indexer {
-    jobs: Sender<(Vec<Record>, String)>,
+    /// One message per successful rebuild: the index is out of date.
+    stale: Sender<()>,
     stopping: Arc<AtomicBool>,
 }
 
 impl Indexer {
     fn start(session: Arc<Mutex<Session>>) -> Indexer {
-        let (jobs, rx) = std::sync::mpsc::channel::<(Vec<Record>, String)>();
+        let (stale, rx) = std::sync::mpsc::channel::<()>();
         let stopping = Arc::new(AtomicBool::new(false));
         let stop = stopping.clone();
         std::thread::spawn(move || {
-            while let Ok(mut job) = rx.recv() {
-                // Only the newest records matter.
-                while let Ok(newer) = rx.try_recv() {
-                    job = newer;
+            while rx.recv().is_ok() {
+                // Wait for the edits to pause.
+                loop {
+                    match rx.recv_timeout(SEARCH_QUIET) {
+                        Ok(()) => continue,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
                 }
-                let (records, language) = job;
-                let files = crate::search::bundle(records, &language);
+                let Some((records, language)) = lock(&session).search_records() else {
+                    continue;
+                };
+                let files = crate::search::bundle_in_background(records, &language);
                 let mut session = lock(&session);
                 if stop.load(Ordering::SeqCst) {
                     break;
@@ -70,7 +81,7 @@ impl Indexer {
                 }
             }
         });
-        Indexer { jobs, stopping }
+        Indexer { stale, stopping }
     }
 
     /// Makes sure no index is being written, and none will be.
@@ -122,11 +133,9 @@ impl Builder {
         indexer.stop(&self.session);
     }
 
-    /// Hands the last good build's search records to the indexer.
+    /// Tells the indexer the last good build is newer than its index.
     fn index(&self, indexer: &Indexer) {
-        if let Some(job) = lock(&self.session).search_records() {
-            let _ = indexer.jobs.send(job);
-        }
+        let _ = indexer.stale.send(());
     }
 
     /// Prints a rebuild's outcome and tells the open tabs.
