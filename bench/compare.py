@@ -90,11 +90,12 @@ def bench_search(n, runs, where, explainer, hugo, pagefind, work):
     hugo_out = os.path.join(out_root, "hugo")
     on_out = os.path.join(out_root, "on")
     off_out = os.path.join(out_root, "off")
-    results = {"pipeline": [], "on": [], "off": []}
+    results = {"hugo": [], "pipeline": [], "on": [], "off": []}
     for _ in range(runs):
         shutil.rmtree(hugo_out, ignore_errors=True)
         h = run([hugo, "--quiet", "-d", hugo_out], cwd=os.path.join(corpus, "hugo"))
         pf = run([pagefind, "--site", hugo_out, "--silent"])
+        results["hugo"].append(h)
         results["pipeline"].append((h[0] + pf[0], h[1] + pf[1], max(h[2], pf[2])))
         shutil.rmtree(on_out, ignore_errors=True)
         results["on"].append(run([explainer, "build", "--quiet", "--root", os.path.join(corpus, "explainer"),
@@ -155,14 +156,15 @@ def main():
         pagefind = install_pagefind(a.pagefind_version, work)
         print(f"Pagefind CLI {a.pagefind_version}")
         print()
-        print("| articles | output | Hugo + Pagefind wall | search on | ratio | search off | on - off | "
-              "Hugo + Pagefind peak RSS | search-on peak RSS | RSS ratio | Pagefind CLI index | our index |")
-        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| articles | output | Hugo + Pagefind wall | search on | ratio | Hugo wall | search off | off/Hugo | "
+              "on - off | Hugo + Pagefind peak RSS | search-on peak RSS | RSS ratio | Pagefind CLI index | our index |")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for n in [int(x) for x in a.sizes.split(",")]:
             for where in places:
                 r, (pf_size, our_size) = bench_search(n, a.runs, where, a.explainer, hugo, pagefind, work)
-                pl, on, off = r["pipeline"], r["on"], r["off"]
-                print(f"| {n:,} | {where} | {pl[0]:.2f} s | {on[0]:.2f} s | {on[0] / pl[0]:.2f}x | {off[0]:.2f} s | "
+                pl, on, off, h = r["pipeline"], r["on"], r["off"], r["hugo"]
+                print(f"| {n:,} | {where} | {pl[0]:.2f} s | {on[0]:.2f} s | {on[0] / pl[0]:.2f}x | {h[0]:.2f} s | "
+                      f"{off[0]:.2f} s | {off[0] / h[0]:.2f}x | "
                       f"{on[0] - off[0]:.2f} s | {pl[2]:.0f} MB | {on[2]:.0f} MB | {on[2] / pl[2]:.2f}x | "
                       f"{pf_size / 2**20:.1f} MiB | {our_size / 2**20:.1f} MiB |", flush=True)
         if not a.keep:
