@@ -341,7 +341,8 @@ fn serves_a_percent_in_a_file_name_and_counts_pages_as_build_does() {
         "{}\n{built}",
         server.log()
     );
-    assert_eq!(pages(&built), "10 pages", "{built}");
+    // Ten pages and the search page.
+    assert_eq!(pages(&built), "11 pages", "{built}");
 }
 
 const SECRET: &str = "TOP-SECRET-CONTENTS";
