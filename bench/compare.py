@@ -145,7 +145,7 @@ def main():
     p.add_argument("--pagefind-version", default="1.5.2")
     a = p.parse_args()
     if not os.path.exists(a.explainer):
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+        subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=REPO, check=True)
     work = a.keep or tempfile.mkdtemp(prefix="explainer-bench-")
     os.makedirs(work, exist_ok=True)
     hugo = install_hugo(a.hugo_version, work)

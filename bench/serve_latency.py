@@ -94,7 +94,7 @@ def main():
     p.add_argument("--keep", help="reuse this folder for the corpus between runs")
     a = p.parse_args()
     if not os.path.exists(a.explainer):
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+        subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=REPO, check=True)
     work = a.keep or tempfile.mkdtemp(prefix="explainer-serve-bench-")
     os.makedirs(work, exist_ok=True)
     corpus = os.path.join(work, f"corpus-{a.articles}")

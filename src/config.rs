@@ -33,6 +33,14 @@ pub struct Config {
     pub base: Url,
     /// What happens to raw HTML in Markdown bodies.
     pub raw_html: RawHtml,
+    /// The site's own values for its templates (`[extra]`, any TOML),
+    /// which every template sees as `extra`.
+    pub extra: toml::Table,
+    /// The error for an `output_dir` that resolves outside the site
+    /// folder, reported unless `--output` overrides it (see
+    /// [`Config::load`]).
+    #[serde(skip)]
+    pub output_dir_outside: Option<Diagnostic>,
 }
 
 /// The policy for raw HTML in Markdown bodies (`raw_html` in `site.toml`).
@@ -82,6 +90,8 @@ impl Default for Config {
             base_url_defaulted: true,
             base: Url::parse(DEFAULT_BASE_URL).expect("the default base URL parses"),
             raw_html: RawHtml::Trusted,
+            extra: toml::Table::new(),
+            output_dir_outside: None,
         }
     }
 }
@@ -105,35 +115,48 @@ const TOP_KEYS: &[&str] = &[
     "search",
     "publisher",
     "raw_html",
+    "extra",
 ];
 
 /// The keys of each table of `site.toml`.
 const TABLE_KEYS: &[(&str, &[&str])] =
     &[("search", &["enabled"]), ("publisher", &["name", "logo"])];
 
-const KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "output_dir",
-    "know_heading",
-    "autolink",
-    "authors",
-    "search",
-    "publisher",
-    "enabled",
-    "name",
-    "logo",
-    "raw_html",
-];
+/// Every key of `site.toml`, at the top level or in a table, for
+/// did-you-mean on a parse error.
+fn every_key() -> Vec<&'static str> {
+    let tables = TABLE_KEYS.iter().flat_map(|(_, keys)| keys.iter());
+    TOP_KEYS.iter().chain(tables).copied().collect()
+}
 
 impl Config {
     /// Reads `site.toml` from the site root; a missing file means all
     /// defaults.
+    ///
+    /// `site.toml` travels with the content, so it is not trusted with
+    /// paths: a `site.toml` that is a symbolic link out of the site is
+    /// refused unread, and an `output_dir` that resolves (after `..` and
+    /// symbolic links) outside the site folder is recorded in
+    /// `output_dir_outside`: a folder outside needs `--output` on the
+    /// command line.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join("site.toml");
-        match std::fs::read(&path) {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            let site = crate::write::absolutize(root);
+            if let Some(d) = crate::load::link_out_of_site(&site, root, &path) {
+                return Err(d);
+            }
+        }
+        let mut config = Config::read(&path)?;
+        let out = crate::write::absolutize(&root.join(&config.output_dir));
+        if !out.starts_with(crate::write::absolutize(root)) {
+            config.output_dir_outside = Some(outside_site(root, &config.output_dir, &out));
+        }
+        Ok(config)
+    }
+
+    fn read(path: &Path) -> Result<Config, Diagnostic> {
+        match std::fs::read(path) {
             Ok(bytes) => {
                 let text = match String::from_utf8(bytes) {
                     Ok(t) => t,
@@ -168,7 +191,7 @@ impl Config {
     /// Parses and checks the text of a `site.toml`.
     pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
         let mut config: Config = toml::from_str(&file.text)
-            .map_err(|e| in_its_table(file, toml_error(file, 0, &e, KEYS)))?;
+            .map_err(|e| in_its_table(file, toml_error(file, 0, &e, &every_key())))?;
         let explicit_base = toml::from_str::<toml::Table>(&file.text)
             .map(|t| t.contains_key("base_url"))
             .unwrap_or(false);
@@ -197,6 +220,20 @@ impl Config {
         if out.is_empty() {
             return Err(at_key("output_dir", "output_dir must not be empty".into()));
         }
+        if out == "~" || out.starts_with("~/") || out.starts_with("~\\") {
+            let span = crate::load::front_matter::locate_value(
+                &file.text,
+                0..file.text.len(),
+                "output_dir",
+                &config.output_dir,
+            );
+            return Err(Diagnostic::at(
+                file,
+                span,
+                "output_dir starts with `~`, which is not expanded: it would be a folder named `~` inside the site",
+            )
+            .with_help("write a path inside the site, such as output_dir = \"public\"; for a folder elsewhere pass --output on the command line"));
+        }
         if config.know_heading.trim().is_empty() {
             return Err(at_key(
                 "know_heading",
@@ -220,11 +257,63 @@ impl Config {
         Ok(config)
     }
 
+    /// `[extra]` as templates see it: TOML dates and times become their
+    /// RFC 3339 text (`2024-05-01`, `2024-05-01T09:30:00+02:00`) instead
+    /// of the TOML crate's private wrapper object.
+    pub fn extra_for_templates(&self) -> serde_json::Value {
+        fn convert(value: &toml::Value) -> serde_json::Value {
+            match value {
+                toml::Value::String(s) => s.clone().into(),
+                toml::Value::Integer(i) => (*i).into(),
+                toml::Value::Float(f) => (*f).into(),
+                toml::Value::Boolean(b) => (*b).into(),
+                toml::Value::Datetime(d) => d.to_string().into(),
+                toml::Value::Array(items) => items.iter().map(convert).collect(),
+                toml::Value::Table(table) => table_to_json(table),
+            }
+        }
+        fn table_to_json(table: &toml::Table) -> serde_json::Value {
+            table
+                .iter()
+                .map(|(k, v)| (k.clone(), convert(v)))
+                .collect::<serde_json::Map<_, _>>()
+                .into()
+        }
+        table_to_json(&self.extra)
+    }
+
     /// The path part of `base_url` (`/` or `/repo/`), for pages such as
     /// `404.html` that a host serves at arbitrary URLs.
     pub fn base_path(&self) -> &str {
         self.base.path()
     }
+}
+
+/// The error for an `output_dir` that resolves to `out`, outside the site
+/// at `root`: at its value in `site.toml`.
+fn outside_site(root: &Path, output_dir: &str, out: &Path) -> Diagnostic {
+    let text = std::fs::read_to_string(root.join("site.toml"))
+        .map(crate::load::normalize_text)
+        .unwrap_or_default();
+    let file = SourceFile::new("site.toml", text);
+    let span = crate::load::front_matter::locate_value(
+        &file.text,
+        0..file.text.len(),
+        "output_dir",
+        output_dir,
+    );
+    Diagnostic::at(
+        &file,
+        span,
+        format!(
+            "output_dir \"{output_dir}\" is outside the site folder (it is {}): site.toml travels with the content, so it may only name a folder inside the site",
+            out.display()
+        ),
+    )
+    .with_help(format!(
+        "to build into a folder outside the site, pass it on the command line: explainer build --output {}",
+        out.display()
+    ))
 }
 
 /// Parses `base_url` with the WHATWG URL rules (the `url` crate) and
@@ -256,7 +345,16 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
             url.scheme()
         ));
     }
-    if url.host_str().is_none_or(str::is_empty) {
+    // The WHATWG rules repair `https:ex.org` into `https://ex.org/` and
+    // read `https:///path` as the host `path`: a base URL must say what it
+    // means, so the text itself must be `scheme://host`.
+    let Some((_, rest)) = text.split_once("://") else {
+        return Err(format!(
+            "base_url \"{text}\" must be written as scheme://host, like \"https://news.example.org/\""
+        ));
+    };
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+    if authority.is_empty() || url.host_str().is_none_or(str::is_empty) {
         return Err(format!("base_url \"{text}\" has no host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -463,6 +561,12 @@ mod tests {
             ),
             ("https://", "has no host"),
             ("http://:80/", "has no host"),
+            // The URL rules would take `path` as the host, and repair the
+            // missing slashes: the text must say `scheme://host` itself.
+            ("https:///path", "has no host"),
+            ("https:ex.org", "must be written as scheme://host"),
+            ("https:/ex.org/", "must be written as scheme://host"),
+            ("https:\\\\ex.org/", "must be written as scheme://host"),
             ("ftp://x.org/", "must use http or https, not \"ftp:\""),
             ("javascript:alert(1)//", "must use http or https"),
             ("/news/", "must be an absolute http(s) URL"),
@@ -476,6 +580,10 @@ mod tests {
             assert!(e.message.contains(expected), "{url}: {}", e.message);
             assert_eq!((e.line, e.column), (2, 13), "{url}: at the value");
         }
+        // `--base-url` goes through the same rule.
+        assert!(parse_base_url("https:///path").is_err());
+        assert!(parse_base_url("https:ex.org").is_err());
+        assert!(parse_base_url("https://ex.org").is_ok());
     }
 
     #[test]

@@ -230,7 +230,7 @@ pub fn use_color() -> bool {
 /// controls and DEL (which terminals act on), the bidirectional controls
 /// of Unicode's UAX #9 (which reorder what is shown), and the line and
 /// paragraph separators (which some terminals break lines at).
-fn is_escaped(c: char) -> bool {
+pub(crate) fn is_escaped(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

@@ -46,6 +46,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostics;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -110,11 +112,19 @@ pub struct BuildSummary {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
+    /// The files written and removed (`/`-separated, relative to the
+    /// output, sorted), for `--verbose`.
+    pub written_files: Vec<String>,
+    pub removed_files: Vec<String>,
     pub output: PathBuf,
     pub elapsed: Duration,
     /// Set when `site.toml` gave no `base_url`, so absolute URLs use a
     /// local placeholder.
     pub base_url_defaulted: bool,
+    /// The site's `base_url` as the build used it.
+    pub base_url: String,
+    /// Its path (`/` or `/repo/`).
+    pub base_path: String,
     pub timings: Timings,
 }
 
@@ -171,10 +181,21 @@ pub fn render_site(
     index_search: bool,
     sink: &render::Sink,
 ) -> Result<RenderedSite, BuildError> {
+    render_site_reusing(options, previous, &Reuse::default(), index_search, sink)
+}
+
+/// `render_site` with what earlier renders left in `reuse`.
+fn render_site_reusing(
+    options: &BuildOptions,
+    previous: &HashMap<String, u64>,
+    reuse: &Reuse,
+    index_search: bool,
+    sink: &render::Sink,
+) -> Result<RenderedSite, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "site folder {} does not exist",
-            options.root.display()
+            write::shown(&options.root)
         )));
     }
     let clock = Instant::now();
@@ -185,7 +206,7 @@ pub fn render_site(
         loaded,
         errors,
         previous,
-        &Reuse::default(),
+        reuse,
         |_| None,
         index_search,
         sink,
@@ -197,6 +218,7 @@ pub fn render_site(
 fn load_options(options: &BuildOptions) -> load::LoadOptions {
     load::LoadOptions {
         include_drafts: options.drafts,
+        output_given: options.output.is_some(),
     }
 }
 
@@ -238,12 +260,16 @@ fn finish(
         Ok(site) => site,
         Err(resolve_errors) => {
             errors.extend(resolve_errors);
+            static_problems(options, &mut errors);
             return Err(BuildError::Content(errors));
         }
     };
     let theme = match tera {
         Ok(theme) if errors.is_empty() => theme,
-        _ => return Err(BuildError::Content(errors)),
+        _ => {
+            static_problems(options, &mut errors);
+            return Err(BuildError::Content(errors));
+        }
     };
     let clock = Instant::now();
     let only = choose_pages(&site);
@@ -297,6 +323,17 @@ fn finish(
     })
 }
 
+/// On a run that already failed, the problems of `static/` (a link out of
+/// the site, an unreadable file) are reported with the others, so that a
+/// content error does not hide them. Whether a static file takes a page's
+/// place is only known once the pages are rendered, so is not checked
+/// here.
+fn static_problems(options: &BuildOptions, errors: &mut Diagnostics) {
+    if let Err(problems) = write::collect_static(&options.root, &[]) {
+        errors.extend(problems.iter().cloned());
+    }
+}
+
 /// The output folder a build writes to.
 pub fn output_dir(options: &BuildOptions, config_output: &str) -> PathBuf {
     match &options.output {
@@ -312,13 +349,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "site folder {} does not exist",
-            options.root.display()
+            write::shown(&options.root)
         )));
     }
     // The output folder is checked before anything else: a wrong
     // `--output` (or `output_dir`) must never be touched, even on a site
     // with errors.
     let config = config::Config::load(&options.root).unwrap_or_default();
+    if let (None, Some(outside)) = (&options.output, &config.output_dir_outside) {
+        // A folder outside the site named by site.toml is never claimed
+        // nor staged beside: the error is reported with every other
+        // problem of the site.
+        return Err(
+            match render_site(options, &HashMap::default(), false, &|_| Ok(true)) {
+                Err(e) => e,
+                Ok(_) => {
+                    let mut errors = Diagnostics::new();
+                    errors.push(outside.clone());
+                    BuildError::Content(errors)
+                }
+            },
+        );
+    }
     let output = output_dir(options, &config.output_dir);
     write::check_output_dir(&options.root, &output).map_err(BuildError::Usage)?;
     let cache = cache::BuildCache::load(&options.root, &output);
@@ -340,6 +392,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // touched) the manifest is only saved for the next build, so it is
     // hashed alongside this one instead of before it.
     let output_as_left = cache.intact
+        && write::manifest_names(&output, &write::absolutize(&options.root))
         && cache
             .sources
             .as_ref()
@@ -347,6 +400,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let early_manifest = output_as_left.then(manifest_now);
     if let (Some(Some(now)), Some(last)) = (early_manifest, &cache.sources) {
         if now == last.manifest {
+            // The manifest covers `--base-url`, so it parsed last time.
+            let base = options
+                .base_url
+                .as_deref()
+                .and_then(|u| config::parse_base_url(u).ok())
+                .unwrap_or_else(|| config.base.clone());
             return Ok(BuildSummary {
                 pages: last.pages,
                 articles: last.articles,
@@ -357,15 +416,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
                 written: 0,
                 unchanged: last.files,
                 removed: 0,
+                written_files: Vec::new(),
+                removed_files: Vec::new(),
                 output,
                 elapsed: started.elapsed(),
                 base_url_defaulted: config.base_url_defaulted && options.base_url.is_none(),
+                base_url: base.to_string(),
+                base_path: base.path().to_string(),
                 timings: Timings::default(),
             });
         }
     }
-    let staging = write::Staging::new(&output)
-        .map_err(|e| BuildError::Io(format!("cannot write beside {}: {e}", output.display())))?;
+    let staging = write::Staging::new(&output, &options.root).map_err(|e| {
+        BuildError::Io(format!(
+            "cannot write beside {}: {e}",
+            write::shown(&output)
+        ))
+    })?;
     let previous = cache.fingerprints();
     let render = || render_site(options, &previous, true, &|f| staging.put(f));
     let (manifest, rendered) = match early_manifest {
@@ -382,7 +449,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
             cache::BuildCache::clear(&options.root, &output);
             return Err(BuildError::Io(format!(
                 "cannot write to {}: {e}",
-                output.display()
+                write::shown(&output)
             )));
         }
     };
@@ -436,18 +503,30 @@ fn summary(
         written: report.written,
         unchanged: report.unchanged,
         removed: report.removed,
+        written_files: {
+            let mut written = report.changed[..report.written.min(report.changed.len())].to_vec();
+            written.sort();
+            written
+        },
+        removed_files: report.removed_files,
         output,
         elapsed,
         base_url_defaulted: s.config.base_url_defaulted,
+        base_url: s.config.base_url.clone(),
+        base_path: s.config.base_path().to_string(),
         timings: rendered.timings,
     }
 }
 
-/// A path for messages: relative to the current folder where possible.
+/// A path for messages: relative to the current folder where possible,
+/// with control and bidirectional characters escaped (a folder name can
+/// hold a terminal escape sequence).
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
+    let shown = path
+        .strip_prefix(&cwd)
         .unwrap_or(path)
         .display()
-        .to_string()
+        .to_string();
+    diagnostics::escape_controls(&shown).into_owned()
 }

@@ -96,6 +96,37 @@ pub fn shorten_slug(slug: &str) -> &str {
     }
 }
 
+/// How many characters a derived summary or a meta description keeps.
+pub const SUMMARY_CHARS: usize = 300;
+
+/// `text` with white space runs as single spaces, cut to at most
+/// `max_chars` characters at a word boundary and ended with `…` when it
+/// was cut (a single longer word is cut inside). Lists and meta tags show
+/// summaries on every page, so their size must not follow the body's.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars * 4));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        let sep = usize::from(!out.is_empty());
+        if chars + sep + len > max_chars {
+            if out.is_empty() {
+                out.extend(word.chars().take(max_chars.saturating_sub(1)));
+            }
+            let kept = out.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ')');
+            out.truncate(kept.len());
+            out.push('…');
+            return out;
+        }
+        if sep == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        chars += sep + len;
+    }
+    out
+}
+
 /// Turns free text (a title, a topic, a heading) into a slug:
 /// transliterated to ASCII, lowercase, words joined by hyphens.
 pub fn slugify(text: &str) -> String {
@@ -169,11 +200,14 @@ impl Date {
     }
 
     /// The `<time datetime>` value: the full RFC 3339 instant when a time
-    /// was given, else the day (`2023-10-10`) as written.
+    /// was given, else the day (`2023-10-10`) as written. A day-only
+    /// `updated` that stands for a later instant (see
+    /// [`Self::as_update_of`]) keeps its day here, so the machine-readable
+    /// date agrees with the day shown; the instant still orders it.
     pub fn html_datetime(&self) -> String {
         match self.instant {
-            Some(i) => i.to_rfc3339(),
-            None => self.iso_day(),
+            Some(i) if i.date_naive() == self.day => i.to_rfc3339(),
+            _ => self.iso_day(),
         }
     }
 
@@ -411,6 +445,14 @@ mod tests {
         let day = Date::parse("2023-10-11").unwrap();
         let tokyo = Date::parse("2023-10-11T01:00:00+09:00").unwrap();
         assert!(tokyo.as_update_of(day).unwrap() >= day);
+        // The next day, whose midnight UTC is before the publication
+        // instant: ordered by that instant, shown and marked up as the day.
+        let next = Date::parse("2023-10-11").unwrap();
+        let u = next.as_update_of(published).unwrap();
+        assert!(u >= published);
+        assert_eq!(u.human(), "October 11, 2023");
+        assert_eq!(u.html_datetime(), "2023-10-11");
+        assert_eq!(published.html_datetime(), "2023-10-10T23:30:00-05:00");
     }
 
     #[test]
@@ -423,5 +465,19 @@ mod tests {
         assert_eq!(d.iso(), "2023-07-26");
         assert!(PartialDate::parse("2014-13").is_none());
         assert!(PartialDate::parse("soon").is_none());
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word_with_an_ellipsis() {
+        assert_eq!(excerpt("  short\n text ", 300), "short text");
+        assert_eq!(excerpt("one two three", 9), "one two…");
+        assert_eq!(excerpt("one two, three", 9), "one two…");
+        assert_eq!(excerpt("abcdefghij", 5), "abcd…");
+        let long = "mot ".repeat(100_000);
+        let e = excerpt(&long, SUMMARY_CHARS);
+        assert!(
+            e.chars().count() <= SUMMARY_CHARS && e.ends_with("mot…"),
+            "{e}"
+        );
     }
 }

@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostics;
 use crate::load::{self, ContentFiles};
 use crate::render::affected::{self, SiteDigests};
 use crate::resolve::Site;
-use crate::{config, finish, load_options, output_dir, write, BuildError, BuildOptions, Reuse};
+use crate::{finish, load_options, output_dir, write, BuildError, BuildOptions, Reuse};
 
 /// The result of one (re)build.
 #[derive(Debug)]
@@ -63,14 +63,29 @@ impl Session {
     pub fn new(mut options: BuildOptions) -> Result<Session, String> {
         // Watchers report absolute paths; compare them with an absolute root.
         options.root = write::absolutize(&options.root);
-        let configured = config::Config::load(&options.root)
-            .map(|c| c.output_dir)
-            .unwrap_or_else(|_| config::Config::default().output_dir);
-        let output = output_dir(&options, &configured);
-        write::check_output_dir(&options.root, &output)?;
-        let cache = BuildCache::load(&options.root, &output);
-        let owned =
-            write::claim_output(&options.root, &output, options.take_over, || cache.paths())?;
+        // The preview builds into its own folder in the build cache, never
+        // into `output_dir`: what `build` wrote there stays as it was. An
+        // explicit `--output` is honoured under `build`'s ownership rules.
+        let (output, owned, cache) = match &options.output {
+            None => {
+                let output = write::preview_dir(&options.root);
+                let owned = write::claim_preview(&options.root)?;
+                (
+                    output.clone(),
+                    owned,
+                    BuildCache::load(&options.root, &output),
+                )
+            }
+            Some(_) => {
+                let output = output_dir(&options, "");
+                write::check_output_dir(&options.root, &output)?;
+                let cache = BuildCache::load(&options.root, &output);
+                let owned = write::claim_output(&options.root, &output, options.take_over, || {
+                    cache.paths()
+                })?;
+                (output, owned, cache)
+            }
+        };
         let fingerprints = cache.fingerprints();
         let search_files = owned
             .iter()
@@ -146,7 +161,8 @@ impl Session {
         };
         let mut errors = self.scan_errors.clone();
         let load_started = Instant::now();
-        let (config, templates) = load::load_settings(&root, &mut errors);
+        let (config, templates) =
+            load::load_settings(&root, &load_options(&self.options), &mut errors);
         let (loaded, file_errors) =
             content.assemble(&root, config, templates, &load_options(&self.options));
         errors.extend(file_errors);
@@ -161,12 +177,12 @@ impl Session {
             new_digests = Some(digests);
             pages
         };
-        let staging = match write::Staging::new(&self.output) {
+        let staging = match write::Staging::new(&self.output, &root) {
             Ok(s) => s,
             Err(e) => {
                 return Rebuild::Broken(format!(
                     "cannot write beside {}: {e}",
-                    self.output.display()
+                    write::shown(&self.output)
                 ))
             }
         };
@@ -290,8 +306,8 @@ impl Session {
         if !enabled {
             return Ok(Vec::new());
         }
-        let staging = write::Staging::new(&self.output)
-            .map_err(|e| format!("cannot write beside {}: {e}", self.output.display()))?;
+        let staging = write::Staging::new(&self.output, &self.options.root)
+            .map_err(|e| format!("cannot write beside {}: {e}", write::shown(&self.output)))?;
         let mut written = Vec::new();
         let mut same = Vec::new();
         for file in &files {
@@ -320,7 +336,10 @@ impl Session {
             Err(write::CommitError::Refused(m)) => return Err(m),
             Err(write::CommitError::Io(e)) => {
                 self.owned.extend(new);
-                return Err(format!("cannot write to {}: {e}", self.output.display()));
+                return Err(format!(
+                    "cannot write to {}: {e}",
+                    write::shown(&self.output)
+                ));
             }
         };
         self.owned.retain(|p| !self.search_files.contains(p));
@@ -347,10 +366,11 @@ mod tests {
         write(root, "content/actors/a.md", "+++\nname = \"Ann\"\n+++\n");
         write(root, "content/actors/b.md", "+++\nname = \"Bob\"\n+++\n");
         write(root, "public/thesis.pdf", "mine");
-        assert!(Session::new(BuildOptions::new(root)).is_err(), "not ours");
         let mut options = BuildOptions::new(root);
+        options.output = Some(root.join("public"));
+        assert!(Session::new(options.clone()).is_err(), "not ours");
         options.take_over = true;
-        let mut s = Session::new(options).unwrap();
+        let mut s = Session::new(options.clone()).unwrap();
         assert!(matches!(s.rebuild(), Rebuild::Built { .. }));
         write(root, "public/actors/notes.txt", "mine too");
         std::fs::remove_file(root.join("content/actors/b.md")).unwrap();
@@ -365,7 +385,8 @@ mod tests {
         );
         assert!(root.join("public/actors/notes.txt").is_file());
         // A new session finds the folder recorded as ours.
-        assert!(Session::new(BuildOptions::new(root)).is_ok());
+        options.take_over = false;
+        assert!(Session::new(options).is_ok());
     }
 
     #[test]
@@ -409,7 +430,7 @@ mod tests {
         };
         assert_eq!(errors.len(), 1);
         assert!(
-            root.join("public/explainers/n/index.html").is_file(),
+            s.output().join("explainers/n/index.html").is_file(),
             "last good output kept"
         );
 
@@ -421,6 +442,26 @@ mod tests {
             changed.contains(&"explainers/n/index.html".to_string()),
             "removed pages count as changed"
         );
-        assert!(!root.join("public/explainers/n").exists());
+        assert!(!s.output().join("explainers/n").exists());
+    }
+
+    #[test]
+    fn the_preview_builds_in_the_cache_and_never_in_the_deploy_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "content/actors/a.md", "+++\nname = \"Ann\"\n+++\n");
+        write(root, "public/thesis.pdf", "someone else's");
+        let mut s = Session::new(BuildOptions::new(root)).unwrap();
+        assert_eq!(s.output(), write::preview_dir(&write::absolutize(root)));
+        assert!(matches!(s.rebuild(), Rebuild::Built { .. }));
+        assert!(s.output().join("actors/a/index.html").is_file());
+        let public: Vec<_> = std::fs::read_dir(root.join("public")).unwrap().collect();
+        assert_eq!(public.len(), 1, "public/ untouched");
+        // A preview folder left without its manifest is still ours.
+        std::fs::remove_file(s.output().join(write::MANIFEST)).unwrap();
+        write(root, ".explainer-cache/serve/leftover.html", "x");
+        let mut s = Session::new(BuildOptions::new(root)).unwrap();
+        assert!(matches!(s.rebuild(), Rebuild::Built { .. }));
+        assert!(!s.output().join("leftover.html").exists());
     }
 }

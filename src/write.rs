@@ -23,12 +23,19 @@ pub struct WriteReport {
     pub unchanged: usize,
     pub removed: usize,
     /// Output paths written or removed (`/`-separated, relative to the
-    /// output), so a preview knows which open pages to reload.
+    /// output, written first), so a preview knows which open pages to
+    /// reload.
     pub changed: Vec<String>,
+    /// The removed ones alone, sorted.
+    pub removed_files: Vec<String>,
 }
 
-/// The theme's static files with the site's own `static/` laid over them.
-/// A static file may not take the place of a generated page.
+/// The theme's static files and the generated `_headers`, with the site's
+/// own `static/` laid over them (so `static/_headers`, `_redirects`,
+/// `CNAME`, `.nojekyll` are published untouched); then the theme's
+/// stylesheet and script get their hashed names
+/// ([`theme::HASHED_ASSETS`]). A static file may not take the place of a
+/// generated page.
 pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>, Diagnostics> {
     let mut files: Vec<OutputFile> = theme::builtin_static()
         .map(|(path, bytes)| OutputFile {
@@ -36,6 +43,10 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
             bytes: bytes.to_vec(),
         })
         .collect();
+    files.push(OutputFile {
+        path: "_headers".into(),
+        bytes: theme::HEADERS.as_bytes().to_vec(),
+    });
     let mut errors = Diagnostics::new();
     let dir = root.join("static");
     if dir.is_dir() {
@@ -90,10 +101,34 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
         }
     }
     if errors.is_empty() {
+        // Renamed once the site's own copies are laid over the theme's,
+        // so the hash is of the bytes published.
+        for f in &mut files {
+            if theme::HASHED_ASSETS.contains(&f.path.as_str()) {
+                f.path = theme::hashed_name(&f.path, &f.bytes);
+            }
+        }
         Ok(files)
     } else {
         Err(errors)
     }
+}
+
+/// Whether a file name is Git's own folder however a file system may
+/// spell it: `.git` in any case, with the trailing dots or spaces Windows
+/// drops, or its 8.3 short name `git~1` (the spellings Git itself
+/// refuses in a tree). Nothing is ever read into or written inside one.
+pub fn is_git_name(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.trim_end_matches(['.', ' '])
+        .eq_ignore_ascii_case(".git")
+        || name.eq_ignore_ascii_case("git~1")
+}
+
+/// A path as quoted in a message: control characters (a file name may
+/// hold a newline or an escape sequence) spelt out.
+pub fn shown(path: &Path) -> String {
+    crate::diagnostics::escape_controls(&path.display().to_string()).into_owned()
 }
 
 /// The file at the output root that lists every file the builds of this
@@ -102,6 +137,23 @@ pub fn collect_static(root: &Path, generated: &[&str]) -> Result<Vec<OutputFile>
 /// published beside it.
 pub const MANIFEST: &str = ".explainer-manifest";
 const MANIFEST_HEADER: &str = "explainer-manifest 1";
+/// The manifest's second line names the site that wrote the output by
+/// [`site_id`], so one site never takes another's output for its own.
+/// Manifests of versions before it have no such line and are taken as
+/// the building site's (the line is added then).
+const MANIFEST_SITE: &str = "# explainer site: ";
+
+/// The identity of the site whose canonical root is `site`, as its
+/// manifests record it: a digest of the path (xxh3, 128 bits, hex), not
+/// the path itself, since the manifest is deployed with the site and a
+/// path names the people and folders of the machine that built it. A
+/// site folder that moves is another site until taken over once.
+pub fn site_id(site: &Path) -> String {
+    format!(
+        "{:032x}",
+        xxhash_rust::xxh3::xxh3_128(site.as_os_str().as_encoded_bytes())
+    )
+}
 
 /// Refuses an output folder that a build must never write into or remove
 /// files from, whatever it holds and however it is spelt (relative,
@@ -114,28 +166,22 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     let refuse = |why: &str| {
         Err(format!(
             "refusing to use {} as the output folder: {why}",
-            output.display()
+            shown(output)
         ))
     };
     if out.is_file() {
-        return Err(format!(
-            "output {} is a file, not a folder",
-            output.display()
-        ));
+        return Err(format!("output {} is a file, not a folder", shown(output)));
     }
     if std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink()) {
         return refuse("it is a symbolic link to a folder that does not exist");
     }
-    if out
-        .components()
-        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
-    {
+    if out.components().any(|c| is_git_name(c.as_os_str())) {
         return refuse("it is a Git repository's own .git folder, or inside one");
     }
     if out.parent().is_none() {
         return refuse("it is the root of the file system");
     }
-    if let Some(home) = home_dir() {
+    for home in home_dirs() {
         if out == home {
             return refuse("it is your home folder");
         }
@@ -158,16 +204,104 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The user's home folder, canonical.
-fn home_dir() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME")
+/// Where `explainer serve` builds unless `--output` names a folder: inside
+/// the build cache, so a preview (drafts included) never touches the
+/// deploy folder and is never deployed.
+pub const PREVIEW_DIR: &str = ".explainer-cache/serve";
+
+/// The preview's own folder of the site at `root`.
+pub fn preview_dir(root: &Path) -> PathBuf {
+    root.join(PREVIEW_DIR)
+}
+
+/// Claims the preview folder, which is ours by construction: no one else
+/// writes inside `.explainer-cache/`. Returns the files earlier previews
+/// wrote there (its manifest). A folder without a manifest (a preview
+/// killed before its first commit, a cache edited by hand) is emptied.
+/// Refused only when the cache or the folder is a symlink, which a build
+/// never writes through.
+pub fn claim_preview(root: &Path) -> Result<HashSet<String>, String> {
+    let dir = preview_dir(root);
+    for path in [root.join(".explainer-cache"), dir.clone()] {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
+            return Err(format!(
+                "{} is not a folder (a symbolic link?); explainer never writes through one\n  = help: remove it; it is rebuilt on the next run",
+                path.display()
+            ));
+        }
+    }
+    if !dir.exists() {
+        return Ok(HashSet::default());
+    }
+    if let Some(manifest) = read_manifest(&dir) {
+        return Ok(manifest.files);
+    }
+    std::fs::remove_dir_all(&dir)
+        .map_err(|e| format!("cannot empty the preview folder {}: {e}", dir.display()))?;
+    Ok(HashSet::default())
+}
+
+/// The user's home folders, canonical: `$HOME`, and the home of the
+/// current user's entry in the user database, which an unset or wrong
+/// `$HOME` does not change.
+fn home_dirs() -> Vec<PathBuf> {
+    let mut homes: Vec<PathBuf> = std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
         .map(PathBuf::from)
-        .or_else(|| {
+        .into_iter()
+        .chain(account_homes())
+        .chain({
             #[allow(deprecated)] // fine on every platform since Rust 1.85
             std::env::home_dir()
-        })?;
-    Some(absolutize(&home))
+        })
+        .filter(|h| h.is_absolute())
+        .map(|h| absolutize(&h))
+        .collect();
+    homes.sort();
+    homes.dedup();
+    homes
+}
+
+/// The home folders of the real and effective user in the user database
+/// (`getpwuid_r`), which an attacker-set `$HOME` does not change.
+#[cfg(unix)]
+pub fn account_homes() -> Vec<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    // SAFETY: getuid and geteuid cannot fail and touch no memory.
+    let (uid, euid) = unsafe { (libc::getuid(), libc::geteuid()) };
+    let mut homes = Vec::new();
+    for id in [uid, euid] {
+        let mut buf = vec![0 as libc::c_char; 4096];
+        loop {
+            // SAFETY: an all-zero `passwd` is a valid value (null pointers
+            // and zero ids); getpwuid_r writes only into it and `buf`,
+            // whose true length it is given, and sets `result` to null or
+            // to `pwd`.
+            let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+            let mut result: *mut libc::passwd = std::ptr::null_mut();
+            let rc =
+                unsafe { libc::getpwuid_r(id, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
+            if rc == libc::ERANGE && buf.len() < 1 << 20 {
+                buf.resize(buf.len() * 2, 0);
+                continue;
+            }
+            if rc == 0 && !result.is_null() && !pwd.pw_dir.is_null() {
+                // SAFETY: on success `pw_dir` points to a NUL-terminated
+                // string inside `buf`, which is still alive.
+                let dir = unsafe { std::ffi::CStr::from_ptr(pwd.pw_dir) };
+                if !dir.to_bytes().is_empty() {
+                    homes.push(PathBuf::from(std::ffi::OsStr::from_bytes(dir.to_bytes())));
+                }
+            }
+            break;
+        }
+    }
+    homes
+}
+
+#[cfg(not(unix))]
+pub fn account_homes() -> Vec<PathBuf> {
+    Vec::new()
 }
 
 /// Decides whether a build may use `output`, before anything is touched,
@@ -192,17 +326,34 @@ pub fn claim_output(
     if !out.exists() {
         return Ok(HashSet::default());
     }
-    if let Some(owned) = read_manifest(&out) {
-        return Ok(owned);
+    let site = absolutize(root);
+    if let Some(manifest) = read_manifest(&out) {
+        match manifest.site {
+            Some(other) if other != site_id(&site) => {
+                if take_over {
+                    // Its files are the other site's: kept, never removed.
+                    return Ok(HashSet::default());
+                }
+                return Err(format!(
+                    "refusing to build into {}: it is the output of another site (its manifest names site {other}, \
+                     a site in another folder; this one is {}); nothing was touched\n  \
+                     = help: build into a new or empty folder, or pass --take-over to write this site there \
+                     (the other site's files are kept; a site folder that was moved needs it once too)",
+                    shown(output),
+                    site_id(&site)
+                ));
+            }
+            _ => return Ok(manifest.files),
+        }
     }
     let owned: HashSet<String> = recorded().into_iter().filter(|p| valid_entry(p)).collect();
     if !owned.is_empty() {
         return Ok(owned);
     }
     let mut entries: Vec<String> = std::fs::read_dir(&out)
-        .map_err(|e| format!("cannot read the output folder {}: {e}", output.display()))?
+        .map_err(|e| format!("cannot read the output folder {}: {e}", shown(output)))?
         .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .map(|e| shown(Path::new(&e.file_name())))
         .collect();
     if entries.is_empty() || take_over {
         return Ok(HashSet::default());
@@ -217,35 +368,67 @@ pub fn claim_output(
         "refusing to build into {}: it holds files that explainer did not write ({named}); nothing was touched\n  \
          = help: build into a new or empty folder, or pass --take-over to write the site into this folder \
          (explainer then only ever removes files it wrote itself)",
-        output.display()
+        shown(output)
     ))
 }
 
-/// The files listed in the manifest of `output`, or `None` when it has
-/// none (or not one of ours). Entries that a build could not have
-/// written (absolute, `..`, inside `.git`) are dropped, so no manifest can
-/// make a build remove anything outside its own files.
-pub fn read_manifest(output: &Path) -> Option<HashSet<String>> {
+/// A manifest as read from an output folder.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    /// The files a build wrote there.
+    pub files: HashSet<String>,
+    /// The [`site_id`] of the site that wrote them; `None` in a manifest
+    /// written before the site was recorded.
+    pub site: Option<String>,
+}
+
+/// The manifest of `output`, or `None` when it has none (or not one of
+/// ours). Entries that a build could not have written (absolute, `..`,
+/// inside `.git`) are dropped, so no manifest can make a build remove
+/// anything outside its own files.
+pub fn read_manifest(output: &Path) -> Option<Manifest> {
     let path = output.join(MANIFEST);
     if !std::fs::symlink_metadata(&path).ok()?.is_file() {
         return None;
     }
     let text = std::fs::read_to_string(path).ok()?;
-    let mut lines = text.lines();
+    let mut lines = text.lines().peekable();
     if lines.next() != Some(MANIFEST_HEADER) {
         return None;
     }
-    Some(
-        lines
-            .filter_map(|l| {
-                percent_encoding::percent_decode_str(l)
-                    .decode_utf8()
-                    .ok()
-                    .map(|p| p.into_owned())
-            })
-            .filter(|p| valid_entry(p))
-            .collect(),
-    )
+    let decode = |l: &str| {
+        percent_encoding::percent_decode_str(l)
+            .decode_utf8()
+            .ok()
+            .map(|p| p.into_owned())
+    };
+    let site = lines
+        .next_if(|l| l.starts_with(MANIFEST_SITE))
+        .map(|l| l[MANIFEST_SITE.len()..].to_string());
+    let files = lines
+        .filter_map(decode)
+        .filter(|p| valid_entry(p))
+        .collect();
+    Some(Manifest { files, site })
+}
+
+/// Whether the manifest of `output` names `site` (canonical) as the site
+/// that wrote it; false for a manifest of an earlier version, which is
+/// then rewritten.
+pub fn manifest_names(output: &Path, site: &Path) -> bool {
+    use std::io::BufRead;
+    let Ok(file) = std::fs::File::open(output.join(MANIFEST)) else {
+        return false;
+    };
+    let mut lines = io::BufReader::new(file).lines().map_while(Result::ok);
+    lines.next().as_deref() == Some(MANIFEST_HEADER)
+        && lines
+            .next()
+            .is_some_and(|l| l == site_line(site).trim_end_matches('\n'))
+}
+
+fn site_line(site: &Path) -> String {
+    format!("{MANIFEST_SITE}{}\n", site_id(site))
 }
 
 /// Whether a manifest entry names a file a build could have written.
@@ -256,19 +439,23 @@ fn valid_entry(path: &str) -> bool {
         && !path.contains(['\\', '\0'])
         && path
             .split('/')
-            .all(|s| !s.is_empty() && s != "." && s != ".." && !s.eq_ignore_ascii_case(".git"))
+            .all(|s| !s.is_empty() && s != "." && s != ".." && !is_git_name(s.as_ref()))
 }
 
 /// Characters escaped in manifest lines: controls (a file name may hold a
-/// newline) and `%` itself.
-const MANIFEST_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b'%');
+/// newline), `%` itself, and `#`, so no entry reads as the site line.
+const MANIFEST_ESCAPES: &percent_encoding::AsciiSet =
+    &percent_encoding::CONTROLS.add(b'%').add(b'#');
 
-fn manifest_text(files: &HashSet<String>) -> String {
-    let mut sorted: Vec<&String> = files.iter().collect();
+/// The manifest of `files`, written by the site at `site` (canonical).
+/// Only entries a build may write are recorded (never one inside `.git`).
+fn manifest_text(site: &Path, files: &HashSet<String>) -> String {
+    let mut sorted: Vec<&String> = files.iter().filter(|p| valid_entry(p)).collect();
     sorted.sort();
-    let mut text = String::with_capacity(sorted.len() * 40 + 32);
+    let mut text = String::with_capacity(sorted.len() * 40 + 256);
     text.push_str(MANIFEST_HEADER);
     text.push('\n');
+    text.push_str(&site_line(site));
     for p in sorted {
         text.extend(percent_encoding::utf8_percent_encode(p, MANIFEST_ESCAPES));
         text.push('\n');
@@ -324,12 +511,26 @@ pub fn absolutize(path: &Path) -> PathBuf {
 /// written or removed through a symlink found inside the output.
 pub struct Staging {
     output: PathBuf,
+    /// The canonical root of the site, recorded in the manifest.
+    site: PathBuf,
+    /// The staging folder beside the output, holding [`STAGING_MARKER`].
+    holder: PathBuf,
+    /// The staged files, in `holder`: for a first build this folder
+    /// becomes the output.
     dir: PathBuf,
+    /// Whether `holder` was made (with its marker).
+    made: std::sync::OnceLock<()>,
     committed: bool,
     /// Folders of the output already seen to be real folders (no symlink
     /// on the way from the output root).
     real_dirs: Mutex<HashSet<PathBuf>>,
 }
+
+/// The file inside a staging folder that says explainer made it: a
+/// folder of that name without it (someone else's) is never removed.
+pub const STAGING_MARKER: &str = "explainer-staging";
+const STAGING_MARKER_TEXT: &str =
+    "A build of explainer stages its files here; removed when it ends.\n";
 
 /// Why a commit did not happen or did not finish.
 #[derive(Debug)]
@@ -376,39 +577,71 @@ fn found(path: &Path) -> io::Result<Found> {
 }
 
 impl Staging {
-    pub fn new(output: &Path) -> io::Result<Staging> {
+    /// Prepares the staging of a build of the site at `root` into
+    /// `output`. A staging folder left beside the output by a build that
+    /// was killed is removed, but only when it is ours (it holds
+    /// [`STAGING_MARKER`], or nothing); anything else of that name is
+    /// refused, untouched.
+    pub fn new(output: &Path, root: &Path) -> io::Result<Staging> {
         let output = absolutize(output);
         let name = output
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
         let parent = output.parent().unwrap_or(&output).to_path_buf();
-        let dir = parent.join(format!(".{name}.explainer-staging"));
-        // Left over from a build that was killed; the folder itself is made
-        // only when the first file is staged, so a build that fails before
-        // rendering touches nothing at all.
-        if std::fs::symlink_metadata(&dir).is_ok() {
-            if matches!(found(&dir)?, Found::Dir) {
-                std::fs::remove_dir_all(&dir)?;
-            } else {
-                std::fs::remove_file(&dir)?;
+        let holder = parent.join(format!(".{name}.explainer-staging"));
+        // The folder itself is made only when the first file is staged, so
+        // a build that fails before rendering touches nothing at all.
+        match found(&holder)? {
+            Found::Nothing => {}
+            Found::Dir if std::fs::remove_dir(&holder).is_ok() => {}
+            Found::Dir if matches!(found(&holder.join(STAGING_MARKER))?, Found::File) => {
+                std::fs::remove_dir_all(&holder)?
+            }
+            _ => {
+                return Err(io::Error::other(format!(
+                    "{} is in the way of the build's staging folder and was not made by explainer; nothing was touched\n  \
+                     = help: move it away, or build into another folder",
+                    shown(&holder)
+                )))
             }
         }
         Ok(Staging {
             output,
-            dir,
+            site: absolutize(root),
+            dir: holder.join("site"),
+            holder,
+            made: std::sync::OnceLock::new(),
             committed: false,
             real_dirs: Mutex::new(HashSet::default()),
         })
     }
 
+    /// Makes the staging folder and its marker, once.
+    fn make_holder(&self) -> io::Result<()> {
+        if self.made.get().is_some() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.holder)?;
+        std::fs::write(self.holder.join(STAGING_MARKER), STAGING_MARKER_TEXT)?;
+        std::fs::create_dir_all(&self.dir)?;
+        let _ = self.made.set(());
+        Ok(())
+    }
+
     /// Stages a file unless the output already holds exactly these bytes;
     /// returns whether it was staged.
+    /// A path that could lead out of the output or into a `.git` folder
+    /// is refused: nothing is ever written inside one.
     pub fn put(&self, file: &OutputFile) -> io::Result<bool> {
+        if !valid_entry(&file.path) {
+            return Err(io::Error::other(refused_path(&file.path)));
+        }
         let target = self.output.join(&file.path);
         // Compared only when it is a plain file reached without a symlink:
-        // anything else is staged, and the commit says what is wrong.
-        let plain = matches!(found(&target)?, Found::File)
+        // anything else (a file where a folder must go, say) is staged, and
+        // the commit says what is wrong.
+        let plain = matches!(found(&target), Ok(Found::File))
             && target.parent().is_some_and(|p| self.is_real_dir(p));
         if plain {
             let meta = std::fs::symlink_metadata(&target)?;
@@ -416,6 +649,7 @@ impl Staging {
                 return Ok(false);
             }
         }
+        self.make_holder()?;
         let staged = self.dir.join(&file.path);
         if let Some(parent) = staged.parent() {
             std::fs::create_dir_all(parent)?;
@@ -475,6 +709,9 @@ impl Staging {
             ..WriteReport::default()
         };
         report.changed.extend(written.iter().cloned());
+        if let Some(bad) = produced.iter().find(|p| !valid_entry(p)) {
+            return Err(CommitError::Refused(refused_path(bad)));
+        }
         let output_exists = std::fs::symlink_metadata(&self.output).is_ok();
         if output_exists {
             self.check_targets(written, &stale_set)?;
@@ -482,15 +719,19 @@ impl Staging {
         if !output_exists {
             // A first build: the staging folder, manifest included,
             // becomes the output.
-            std::fs::create_dir_all(&self.dir)?;
-            std::fs::write(self.dir.join(MANIFEST), manifest_text(&produced))?;
+            self.make_holder()?;
+            std::fs::write(
+                self.dir.join(MANIFEST),
+                manifest_text(&self.site, &produced),
+            )?;
             std::fs::rename(&self.dir, &self.output)?;
             return Ok(report);
         }
         // While files move, the manifest lists both the old and the new
         // ones, so a commit cut short leaves nothing of ours unrecorded.
+        // A manifest that does not yet name this site is rewritten.
         let all: HashSet<String> = owned.union(&produced).cloned().collect();
-        if all != *owned || !self.output.join(MANIFEST).is_file() {
+        if all != *owned || !manifest_names(&self.output, &self.site) {
             self.write_manifest(&all)?;
         }
         let removed = self.remove_stale(&stale)?;
@@ -502,7 +743,8 @@ impl Staging {
             self.write_manifest(&produced)?;
         }
         report.removed = removed.len();
-        report.changed.extend(removed);
+        report.changed.extend(removed.iter().cloned());
+        report.removed_files = removed;
         Ok(report)
     }
 
@@ -511,10 +753,10 @@ impl Staging {
     /// file of the same name).
     fn check_targets(&self, written: &[String], stale: &HashSet<&str>) -> Result<(), CommitError> {
         let mut real: HashSet<PathBuf> = HashSet::default();
-        let refuse = |path: &Path, why: &str| {
+        let refuse = |path: &Path, why: &str, help: &str| {
             Err(CommitError::Refused(format!(
-                "cannot write {}: {why}; nothing was touched",
-                path.display()
+                "cannot write {}: {why}; nothing was touched\n  = help: {help}",
+                shown(path)
             )))
         };
         for rel in written {
@@ -531,14 +773,15 @@ impl Staging {
                     Found::Nothing => break,
                     Found::Link => {
                         let target = std::fs::read_link(&at)
-                            .map(|t| format!(" (to {})", t.display()))
+                            .map(|t| format!(" (to {})", shown(&t)))
                             .unwrap_or_default();
                         return refuse(
                             &at,
                             &format!(
-                                "{} is a symbolic link{target}, and explainer never writes through links inside the output\n  = help: remove the link, or build into another folder",
-                                at.display()
+                                "{} is a symbolic link{target}, and explainer never writes through links inside the output",
+                                shown(&at)
                             ),
+                            "remove the link, or build into another folder",
                         );
                     }
                     Found::Dir if !last => {
@@ -547,13 +790,23 @@ impl Staging {
                     Found::File if last => {}
                     Found::File if stale.contains(here.as_str()) => break,
                     Found::Dir if self.only_stale_files(&at, &here, stale) => break,
+                    Found::File if !last => {
+                        return Err(CommitError::Refused(format!(
+                            "cannot write the site into {}: {} is a file where the site needs a folder (for {rel}), \
+                             and explainer did not write it; nothing was touched\n  \
+                             = help: move the file away, or build into another folder",
+                            shown(&self.output),
+                            shown(&at)
+                        )));
+                    }
                     Found::File | Found::Dir => {
                         return refuse(
                             &at,
                             &format!(
-                                "{} stands in its way and was not written by explainer\n  = help: move it away, or build into another folder",
-                                at.display()
+                                "{} stands in its way and was not written by explainer",
+                                shown(&at)
                             ),
+                            "move it away, or build into another folder",
                         );
                     }
                 }
@@ -584,9 +837,9 @@ impl Staging {
 
     /// Writes the manifest: staged beside the output, then renamed in.
     fn write_manifest(&self, files: &HashSet<String>) -> io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
+        self.make_holder()?;
         let tmp = self.dir.join(MANIFEST);
-        std::fs::write(&tmp, manifest_text(files))?;
+        std::fs::write(&tmp, manifest_text(&self.site, files))?;
         let target = self.output.join(MANIFEST);
         if matches!(found(&target)?, Found::Dir) {
             return Err(io::Error::other(format!(
@@ -634,8 +887,19 @@ impl Drop for Staging {
     fn drop(&mut self) {
         // After a failed build the staged files go; after a commit, what is
         // left of the staging folder (its emptied sub-folders) goes too.
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if self.made.get().is_some() {
+            let _ = std::fs::remove_dir_all(&self.holder);
+        }
     }
+}
+
+/// The error for an output path a build may not write: one inside a
+/// `.git` folder (or leading out of the output).
+fn refused_path(path: &str) -> String {
+    format!(
+        "refusing to write {} into the output: explainer never writes inside a .git folder or outside the output",
+        shown(Path::new(path))
+    )
 }
 
 /// Moves `staged` to `target` in one rename (the commit has checked that
@@ -687,8 +951,8 @@ mod tests {
     }
 
     fn write_owned(out: &Path, files: &[(&str, &str)]) -> WriteReport {
-        let owned = read_manifest(&absolutize(out)).unwrap_or_default();
-        let staging = Staging::new(out).unwrap();
+        let owned = read_manifest(&absolutize(out)).unwrap_or_default().files;
+        let staging = Staging::new(out, out.parent().unwrap()).unwrap();
         let mut written = Vec::new();
         let mut same = Vec::new();
         for (p, b) in files {
@@ -743,7 +1007,7 @@ mod tests {
             "mine"
         );
         assert!(out.join(".git/HEAD").exists());
-        let listed = read_manifest(&out).unwrap();
+        let listed = read_manifest(&out).unwrap().files;
         let mut listed: Vec<_> = listed.into_iter().collect();
         listed.sort();
         assert_eq!(listed, ["a/index.html", "c.txt"]);
@@ -762,13 +1026,15 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        std::fs::write(out.join(MANIFEST), manifest_text(&files)).unwrap();
-        assert_eq!(read_manifest(out).unwrap(), files);
+        std::fs::write(out.join(MANIFEST), manifest_text(out, &files)).unwrap();
+        let read = read_manifest(out).unwrap();
+        assert_eq!(read.files, files);
+        assert_eq!(read.site, Some(site_id(out)));
         let hostile = format!(
             "{MANIFEST_HEADER}\n../thesis.pdf\n/etc/passwd\n.git/config\na/../../b\na//b\nok.html\n"
         );
         std::fs::write(out.join(MANIFEST), hostile).unwrap();
-        let read: Vec<String> = read_manifest(out).unwrap().into_iter().collect();
+        let read: Vec<String> = read_manifest(out).unwrap().files.into_iter().collect();
         assert_eq!(read, ["ok.html"]);
         std::fs::write(out.join(MANIFEST), "something else\nok.html\n").unwrap();
         assert!(read_manifest(out).is_none());
@@ -808,8 +1074,8 @@ mod tests {
         write_owned(&out, &[("a/index.html", "a"), ("b/index.html", "b")]);
         std::fs::remove_dir_all(out.join("a")).unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.join("a")).unwrap();
-        let owned = read_manifest(&out).unwrap();
-        let staging = Staging::new(&out).unwrap();
+        let owned = read_manifest(&out).unwrap().files;
+        let staging = Staging::new(&out, dir.path()).unwrap();
         let f = OutputFile {
             path: "a/index.html".into(),
             bytes: b"theirs".to_vec(),
@@ -826,7 +1092,7 @@ mod tests {
         );
         assert!(out.join("b/index.html").exists(), "nothing touched");
         // Stale removal does not follow it either.
-        let staging = Staging::new(&out).unwrap();
+        let staging = Staging::new(&out, dir.path()).unwrap();
         staging.commit(&[], &[], &owned).unwrap();
         assert_eq!(
             std::fs::read_to_string(elsewhere.join("index.html")).unwrap(),
@@ -839,7 +1105,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write_owned(&out, &[("a/index.html", "old")]);
-        let staging = Staging::new(&out).unwrap();
+        let staging = Staging::new(&out, dir.path()).unwrap();
         let f = OutputFile {
             path: "a/index.html".into(),
             bytes: b"new".to_vec(),
@@ -855,5 +1121,164 @@ mod tests {
             1,
             "staging removed"
         );
+    }
+
+    #[test]
+    fn nothing_is_ever_written_or_recorded_inside_a_git_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_owned(&out, &[("index.html", "a")]);
+        for bad in [
+            ".git/config",
+            "sub/.git",
+            "a/.GIT/hooks/x",
+            ".git./x",
+            "GIT~1/config",
+            "../x",
+        ] {
+            let staging = Staging::new(&out, dir.path()).unwrap();
+            let f = OutputFile {
+                path: bad.into(),
+                bytes: b"x".to_vec(),
+            };
+            let err = staging.put(&f).unwrap_err();
+            assert!(err.to_string().contains(".git folder"), "{bad}: {err}");
+            // Nor can a commit be asked to move or record one.
+            let staging = Staging::new(&out, dir.path()).unwrap();
+            let written = vec![bad.to_string()];
+            assert!(matches!(
+                staging.commit(&written, &[], &HashSet::default()),
+                Err(CommitError::Refused(_))
+            ));
+        }
+        assert!(!out.join(".git").exists() && !out.join("sub").exists());
+        let files: HashSet<String> = [".git/config", "ok.html"]
+            .map(String::from)
+            .into_iter()
+            .collect();
+        assert!(!manifest_text(dir.path(), &files).contains(".git"));
+    }
+
+    #[test]
+    fn a_manifest_names_its_site_and_another_site_s_output_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let out = a.join("public");
+        let staging = Staging::new(&out, &a).unwrap();
+        let f = OutputFile {
+            path: "index.html".into(),
+            bytes: b"a".to_vec(),
+        };
+        staging.put(&f).unwrap();
+        staging
+            .commit(std::slice::from_ref(&f.path), &[], &HashSet::default())
+            .unwrap();
+        let manifest = read_manifest(&out).unwrap();
+        assert_eq!(manifest.site, Some(site_id(&absolutize(&a))));
+        assert!(manifest_names(&out, &absolutize(&a)));
+        let none = Vec::new;
+        assert_eq!(claim_output(&a, &out, false, none).unwrap().len(), 1);
+        let err = claim_output(&b, &out, false, none).unwrap_err();
+        assert!(
+            err.contains("another site") && err.contains("--take-over"),
+            "{err}"
+        );
+        // Taken over, the other site's files are not this one's to remove.
+        assert!(claim_output(&b, &out, true, none).unwrap().is_empty());
+        // A manifest of an earlier version (no site line) is ours, and
+        // gets the line at the next commit.
+        std::fs::write(
+            out.join(MANIFEST),
+            format!("{MANIFEST_HEADER}\nindex.html\n"),
+        )
+        .unwrap();
+        let owned = claim_output(&b, &out, false, none).unwrap();
+        assert_eq!(owned.len(), 1);
+        let staging = Staging::new(&out, &b).unwrap();
+        assert!(!staging.put(&f).unwrap(), "unchanged");
+        let keep = vec![&f.path];
+        staging.commit(&[], &keep, &owned).unwrap();
+        assert!(manifest_names(&out, &absolutize(&b)));
+        // A file named like the site line is escaped, never taken for it.
+        let odd: HashSet<String> = ["# explainer site: /x".to_string()].into_iter().collect();
+        let text = manifest_text(&a, &odd);
+        std::fs::write(out.join(MANIFEST), text).unwrap();
+        assert_eq!(read_manifest(&out).unwrap().files, odd);
+    }
+
+    #[test]
+    fn only_our_own_leftover_staging_folder_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let holder = dir.path().join(".public.explainer-staging");
+        std::fs::create_dir_all(holder.join("work")).unwrap();
+        std::fs::write(holder.join("work/draft.txt"), "mine").unwrap();
+        let err = Staging::new(&out, dir.path()).err().unwrap();
+        assert!(err.to_string().contains("not made by explainer"), "{err}");
+        assert!(holder.join("work/draft.txt").is_file());
+        std::fs::remove_dir_all(&holder).unwrap();
+        // A staging folder of a build that was killed holds the marker.
+        let staging = Staging::new(&out, dir.path()).unwrap();
+        let f = OutputFile {
+            path: "a.html".into(),
+            bytes: b"a".to_vec(),
+        };
+        staging.put(&f).unwrap();
+        assert!(holder.join(STAGING_MARKER).is_file());
+        std::mem::forget(staging);
+        assert!(Staging::new(&out, dir.path()).is_ok());
+        assert!(!holder.exists());
+        // An empty folder of that name is harmless to remove.
+        std::fs::create_dir_all(&holder).unwrap();
+        assert!(Staging::new(&out, dir.path()).is_ok());
+    }
+
+    #[test]
+    fn a_file_where_a_folder_must_go_is_named_before_anything_is_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("articles"), "my notes").unwrap();
+        let staging = Staging::new(&out, dir.path()).unwrap();
+        let files = [("index.html", "i"), ("articles/index.html", "a")];
+        let mut written = Vec::new();
+        for (p, b) in files {
+            let f = OutputFile {
+                path: p.into(),
+                bytes: b.as_bytes().to_vec(),
+            };
+            assert!(staging.put(&f).unwrap());
+            written.push(f.path);
+        }
+        let Err(CommitError::Refused(message)) = staging.commit(&written, &[], &HashSet::default())
+        else {
+            panic!("committed over a file")
+        };
+        assert!(
+            message.contains("public: ") && message.contains("public/articles is a file"),
+            "{message}"
+        );
+        assert!(!out.join("index.html").exists(), "nothing touched");
+        assert_eq!(
+            std::fs::read_to_string(out.join("articles")).unwrap(),
+            "my notes"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_account_s_home_is_known_without_home() {
+        // The user database always has an entry for the user running the
+        // tests; its home is refused whatever $HOME says.
+        let homes = account_homes();
+        assert!(!homes.is_empty());
+        let site = tempfile::tempdir().unwrap();
+        for home in homes.into_iter().filter(|h| h.parent().is_some()) {
+            let err = check_output_dir(site.path(), &home).unwrap_err();
+            assert!(err.contains("home folder"), "{err}");
+        }
     }
 }

@@ -176,12 +176,38 @@ fn an_update_really_earlier_than_publication_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("a.md:4:1: `updated` (2023-10-10T09:00:00+02:00) is earlier than `date` (2023-10-10T10:00:00+02:00)"),
+        err.contains("a.md:4:11: `updated` (2023-10-10T09:00:00+02:00) is earlier than `date` (2023-10-10T10:00:00+02:00)"),
         "{err}"
     );
     assert!(
-        err.contains("b.md:4:1: `updated` (2023-10-09) is earlier than `date` (2023-10-10)"),
+        err.contains("b.md:4:11: `updated` (2023-10-09) is earlier than `date` (2023-10-10)"),
         "{err}"
+    );
+    // The caret spans the value as written.
+    assert!(
+        err.contains("4 | updated = 2023-10-09\n  |           ^^^^^^^^^^\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_day_only_update_after_a_late_publication_is_marked_up_as_its_day() {
+    // 23:30 in Chicago is 04:30 UTC on the 11th: the update "2023-10-11"
+    // (00:00 UTC) is ordered at the publication instant, but the page
+    // shows and marks up the day written.
+    let site = Site::new(&[(
+        "content/articles/late.md",
+        "+++\ntitle = \"Late\"\ndate = 2023-10-10T23:30:00-05:00\nupdated = 2023-10-11\n+++\n\nLate.\n",
+    )]);
+    site.build_ok();
+    let html = site.out("articles/late/index.html");
+    assert!(
+        html.contains("<time datetime=\"2023-10-11\">October 11, 2023</time>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<time datetime=\"2023-10-10T23:30:00-05:00\">October 10, 2023</time>"),
+        "{html}"
     );
 }
 

@@ -172,6 +172,135 @@ fn every_problem_of_one_file_is_reported_in_one_run() {
 }
 
 #[test]
+fn a_syntax_error_in_front_matter_does_not_hide_the_files_other_problems() {
+    // An unquoted impossible date is a TOML syntax error; a duplicate key
+    // another. The unknown key, the unknown actor slug, the multi-line
+    // list after the duplicate and the body's wikilink are still checked.
+    let site = Site::new(&[
+        ("content/actors/emmanuel-macron.md", ACTOR),
+        (
+            "content/articles/a.md",
+            concat!(
+                "+++\n",
+                "title = \"A\"\n",
+                "date = 2023-99-10\n",
+                "topcs = [\"Niger\"]\n",
+                "title = \"B\"\n",
+                "actors = [\n",
+                "  \"emanuel-macron\",\n",
+                "]\n",
+                "+++\n",
+                "\n",
+                "See [[nowhere]].\n",
+            ),
+        ),
+        (
+            "content/notes/n.md",
+            "---\ntitle: N\nsumary: x\ntitle: again\n---\n\nSee [[elsewhere]].\n",
+        ),
+    ]);
+    let err = check_reports(
+        &site,
+        &[
+            "content/articles/a.md:3:8",
+            "content/articles/a.md:4:1",
+            "content/articles/a.md:5:1",
+            "content/articles/a.md:7:4",
+            "content/articles/a.md:11:5",
+            "content/notes/n.md:3:1",
+            "content/notes/n.md:4:1",
+            "content/notes/n.md:7:5",
+        ],
+    );
+    assert!(err.contains("did you mean \"topics\"?"), "{err}");
+    assert!(err.contains("did you mean \"emmanuel-macron\"?"), "{err}");
+    // The blanked-out date is not reported again as missing.
+    assert!(!err.contains("missing"), "{err}");
+}
+
+#[test]
+fn each_refused_character_and_each_name_too_long_is_reported() {
+    // Raw control and bidi characters: each one, and a raw one does not
+    // hide a character reference writing another further down.
+    let mut many = String::from("+++\ntitle = \"M\"\ndate = 2023-10-10\n+++\n\n");
+    many.push_str(&"\u{1}".repeat(25));
+    many.push('\n');
+    let long_slug = "a".repeat(250);
+    let long_topic = "word ".repeat(50);
+    let site = Site::new(&[
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\u{7}\"\ndate = 2023-10-10\n+++\n\nOne \u{202E}two.\n\nThree &#x1; four.\n",
+        ),
+        ("content/articles/m.md", &many),
+        (
+            "content/articles/l.md",
+            &format!(
+                "+++\ntitle = \"L\"\ndate = 2023-10-10\nslug = \"{long_slug}\"\ntopics = [\"{}\"]\n+++\n",
+                long_topic.trim()
+            ),
+        ),
+    ]);
+    // A link out of the site in static/ is reported beside content errors.
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", site.root().join("static/passwd")).unwrap();
+    let mut expected = vec![
+        "content/articles/a.md:2:11".to_string(),
+        "content/articles/a.md:6:5".to_string(),
+        "content/articles/a.md:8:7".to_string(),
+        "content/articles/l.md:4:9".to_string(),
+        "content/articles/l.md:5:12".to_string(),
+    ];
+    expected.extend((1..=20).map(|c| format!("content/articles/m.md:6:{c}")));
+    expected.push("static/passwd:1:1".to_string());
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    let err = check_reports(&site, &expected);
+    assert!(err.contains("5 more such characters in this file"), "{err}");
+    assert!(err.contains("(written as a character reference)"), "{err}");
+    assert!(err.contains("topic is too long"), "{err}");
+}
+
+#[test]
+fn an_image_path_out_of_static_or_on_this_computer_is_told_so() {
+    let site = Site::new(&[
+        ("pic.png", "png"),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\nimage = \"../../outside/x.png\"\nimage_alt = \"x\"\n+++\n",
+        ),
+    ]);
+    let absolute = site.root().join("pic.png").display().to_string();
+    site.write(
+        "content/articles/b.md",
+        &format!(
+            "+++\ntitle = \"B\"\ndate = 2023-10-10\nimage = \"{absolute}\"\nimage_alt = \"x\"\n+++\n"
+        ),
+    );
+    let err = check_reports(
+        &site,
+        &["content/articles/a.md:4:10", "content/articles/b.md:4:10"],
+    );
+    assert!(
+        err.contains(
+            "image \"../../outside/x.png\" leaves static/: an image path may not contain `..`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "copy the file into static/ (e.g. static/images/x.png) and write \"images/x.png\""
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("static/../"), "{err}");
+    assert!(
+        err.contains("a leading `/` means static/, not this computer's root"),
+        "{err}"
+    );
+    assert!(err.contains("write \"images/pic.png\""), "{err}");
+}
+
+#[test]
 fn every_problem_of_a_yaml_file_and_of_its_neighbours_in_one_run() {
     // A missing title, a mistyped key and a number where a slug belongs in
     // one YAML file; the page still counts as existing for the article that
@@ -530,7 +659,7 @@ fn carets_line_up_after_wide_characters_and_tabs() {
         for c in line[..link].chars() {
             if c == '\t' {
                 expanded.push(' ');
-                while expanded.width() % 4 != 0 {
+                while !expanded.width().is_multiple_of(4) {
                     expanded.push(' ');
                 }
             } else {

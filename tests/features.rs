@@ -235,7 +235,6 @@ fn a_folder_with_only_content_builds_a_complete_site() {
     assert!(stderr(&out).contains("built "));
     for p in [
         "index.html",
-        "style.css",
         "404.html",
         "feed.xml",
         "actors/emmanuel-macron/index.html",
@@ -246,6 +245,12 @@ fn a_folder_with_only_content_builds_a_complete_site() {
     }
     let (broken, _) = broken_links(&site.root().join("public"));
     assert!(broken.is_empty(), "{broken:?}");
+    let public = site.root().join("public");
+    let css = hashed_asset(&public, "style.css");
+    assert!(site.out("index.html").contains(&format!("href=\"{css}\"")));
+    assert!(site
+        .out("actors/emmanuel-macron/index.html")
+        .contains(&format!("href=\"../../{css}\"")));
 }
 
 #[test]
@@ -266,7 +271,10 @@ fn site_templates_and_static_files_override_the_theme() {
     assert!(site
         .out("actors/emmanuel-macron/index.html")
         .contains("<p class=\"mine\">President of France</p>"));
-    assert_eq!(site.out("style.css"), "body { color: rebeccapurple }");
+    // The site's own stylesheet is published under the hash of its bytes.
+    let css = hashed_asset(&site.root().join("public"), "style.css");
+    assert_eq!(site.out(&css), "body { color: rebeccapurple }");
+    assert!(site.out("index.html").contains(&css));
     assert!(site.exists("images/logo.svg"));
     assert!(
         site.out("index.html").contains("class=\"site-title\""),
@@ -374,6 +382,13 @@ fn init_makes_a_site_that_builds() {
     let out = bin().args(["build", "--root"]).arg(&site).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(site.join("public/actors/jane-doe/index.html").is_file());
+    // No placeholder address passes for a real one: until the writer sets
+    // base_url, the build says so.
+    assert!(
+        stderr(&out).contains("site.toml sets no base_url"),
+        "{}",
+        stderr(&out)
+    );
     let again = bin().arg("init").arg(&site).output().unwrap();
     assert_eq!(again.status.code(), Some(2), "refuses a non-empty folder");
 }

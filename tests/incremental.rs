@@ -31,8 +31,8 @@ fn every_edit_matches_a_full_build() {
         ("content/articles/two.md", "+++\ntitle = \"Two\"\ndate = 2023-09-02\ntopics = [\"Niger\", \"France\"]\n+++\nNothing.\n"),
     ]);
     let root = site.root().to_path_buf();
-    let out = root.join("public");
     let mut session = Session::new(BuildOptions::new(&root)).unwrap();
+    let out = session.output().to_path_buf();
     assert!(matches!(session.rebuild(), Rebuild::Built { .. }));
     // The preview builds the search index after the rebuild is served.
     session.update_search().unwrap();
@@ -62,6 +62,11 @@ fn every_edit_matches_a_full_build() {
         // A new alias: a body elsewhere now links the actor.
         ("content/actors/itte.md", Some("+++\nname = \"Sylvain Itte\"\nrole = \"Former ambassador\"\naliases = [\"Itte\"]\nlinks = [{ name = \"Wikipedia\", url = \"https://en.wikipedia.org/wiki/Sylvain_Itte\" }]\n+++\nDiplomat.\n")),
         ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03\nactors = [\"macron\"]\n+++\nThree, with Itte.\n")),
+        // A link to a heading by its text: the fragment follows the
+        // heading's final id when only the linked page changes.
+        ("content/notes/standoff.md", Some("+++\ntitle = \"The standoff\"\nactors = [\"itte\"]\n[[timeline]]\ndate = \"2023-08-25\"\ntext = \"Ultimatum for Sylvain Itte.\"\n+++\n## Xref cards\n\nBody.\n")),
+        ("content/articles/three.md", Some("+++\ntitle = \"Three\"\ndate = 2023-09-03\nactors = [\"macron\"]\n+++\nThree, see [[standoff#Xref cards]].\n")),
+        ("content/notes/standoff.md", Some("+++\ntitle = \"The standoff\"\nactors = [\"itte\"]\n[[timeline]]\ndate = \"2023-08-25\"\ntext = \"Ultimatum for Sylvain Itte.\"\n+++\n## Xref cards {#cards}\n\nBody.\n")),
     ];
     for (i, (path, text)) in edits.iter().enumerate() {
         let full = root.join(path);
@@ -85,5 +90,11 @@ fn every_edit_matches_a_full_build() {
             differing.is_empty(),
             "edit {i} ({path}): incremental output differs in {differing:?}"
         );
+        assert_site_integrity(&out);
     }
+    assert!(
+        String::from_utf8_lossy(&snapshot(&out)[Path::new("articles/three/index.html")])
+            .contains("standoff/index.html#cards\""),
+        "the fragment follows the heading"
+    );
 }

@@ -144,9 +144,15 @@ fn check_html(what: &str, html: &Html, seen: &mut Seen) {
                     seen.cards += 1;
                 }
                 (None, Some(src)) => {
-                    let file = src.split('?').next().unwrap();
+                    let file = src.rsplit('/').next().unwrap();
+                    let hash = file
+                        .strip_prefix("cards.")
+                        .or_else(|| file.strip_prefix("search."))
+                        .and_then(|f| f.strip_suffix(".js"))
+                        .unwrap_or_default();
                     assert!(
-                        (file.ends_with("cards.js") || file.ends_with("search.js"))
+                        hash.len() == 8
+                            && hash.bytes().all(|b| b.is_ascii_hexdigit())
                             && text.trim().is_empty(),
                         "{what}: script src={src:?} is not the theme's"
                     );

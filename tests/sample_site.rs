@@ -53,10 +53,12 @@ fn every_page_type_is_built() {
         "sitemap.xml",
         "robots.txt",
         "404.html",
-        "style.css",
+        "_headers",
     ] {
         assert!(built().join(path).is_file(), "{path} missing");
     }
+    hashed_asset(built(), "style.css");
+    hashed_asset(built(), "cards.js");
 }
 
 #[test]
@@ -168,6 +170,11 @@ fn every_relative_link_resolves() {
         broken.len(),
         broken.join("\n")
     );
+}
+
+#[test]
+fn every_page_has_unique_ids_and_resolving_fragments() {
+    assert_site_integrity(built());
 }
 
 #[test]

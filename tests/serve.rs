@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::Site;
+use support::{free_port, Site};
 
 /// How long a test waits for the server to start or a change to show.
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -168,14 +168,6 @@ fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
     });
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[derive(Debug)]
 struct Reply {
     status: u16,
@@ -222,6 +214,19 @@ fn without_injection(body: &str) -> String {
     format!("{}{}", &body[..start], &body[end..])
 }
 
+/// The preview's own folder: `serve` builds there, never into `public/`.
+const PREVIEW: &str = ".explainer-cache/serve";
+
+/// A file the preview built.
+fn preview(site: &Site, path: &str) -> String {
+    let p = site.root().join(PREVIEW).join(path);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn preview_exists(site: &Site, path: &str) -> bool {
+    site.root().join(PREVIEW).join(path).exists()
+}
+
 #[test]
 fn serves_the_site_as_built() {
     let site = Site::new(SITE);
@@ -236,18 +241,16 @@ fn serves_the_site_as_built() {
     assert_eq!(home.header("cache-control"), Some("no-store"));
     assert!(home.body.contains("A deal is struck"));
     // What is previewed is what is deployed: the file, plus only the script.
-    assert_eq!(without_injection(&home.body), site.out("index.html"));
+    assert_eq!(without_injection(&home.body), preview(&site, "index.html"));
     assert!(home.body.contains("data-file=\"index.html\""));
-    assert!(!site.out("index.html").contains("__explainer"));
-    assert!(site
-        .out("articles/deal/index.html")
-        .contains("../../actors/ann/index.html"));
+    assert!(!preview(&site, "index.html").contains("__explainer"));
+    assert!(preview(&site, "articles/deal/index.html").contains("../../actors/ann/index.html"));
 
     let article = server.get("/articles/deal/");
     assert!(article.has("Ann Example announced the deal"), "{article:?}");
     assert_eq!(
         without_injection(&article.body),
-        site.out("articles/deal/index.html")
+        preview(&site, "articles/deal/index.html")
     );
     assert!(server
         .get("/articles/deal/index.html")
@@ -257,11 +260,16 @@ fn serves_the_site_as_built() {
     assert_eq!(folder.status, 301, "{folder:?}");
     assert_eq!(folder.header("location"), Some("/articles/deal/"));
 
-    let css = server.get("/style.css");
+    let preview_dir = site.root().join(PREVIEW);
+    let stylesheet = support::hashed_asset(&preview_dir, "style.css");
+    let css = server.get(&format!("/{stylesheet}"));
     assert_eq!(css.status, 200);
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
     assert!(server
-        .get("/cards.js")
+        .get(&format!(
+            "/{}",
+            support::hashed_asset(&preview_dir, "cards.js")
+        ))
         .header("content-type")
         .is_some_and(|t| t.ends_with("javascript; charset=utf-8")));
     assert!(server
@@ -273,12 +281,12 @@ fn serves_the_site_as_built() {
     assert_eq!(missing.status, 404);
     assert_eq!(
         without_injection(&missing.body),
-        site.out("404.html"),
+        preview(&site, "404.html"),
         "the site's own 404 page"
     );
     // 404.html links start at the path of base_url; the preview answers there.
-    assert!(site.out("404.html").contains("/repo/style.css"));
-    assert_eq!(server.get("/repo/style.css").status, 200);
+    assert!(preview(&site, "404.html").contains(&format!("/repo/{stylesheet}")));
+    assert_eq!(server.get(&format!("/repo/{stylesheet}")).status, 200);
 
     let head = server.send(&format!(
         "HEAD / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
@@ -405,17 +413,17 @@ fn never_serves_a_file_outside_the_output() {
 
     #[cfg(unix)]
     {
-        let out = site.root().join("public");
+        let out = site.root().join(".explainer-cache/serve");
         std::os::unix::fs::symlink(elsewhere.path().join("secret.txt"), out.join("leak.txt"))
             .unwrap();
         std::os::unix::fs::symlink(elsewhere.path(), out.join("leak")).unwrap();
         std::os::unix::fs::symlink(site.root().join("public-leak"), out.join("sibling")).unwrap();
-        std::os::unix::fs::symlink(out.join("style.css"), out.join("inside.css")).unwrap();
+        std::os::unix::fs::symlink(out.join("index.html"), out.join("inside.html")).unwrap();
         assert_refused(&server, "/leak.txt");
         assert_refused(&server, "/leak/secret.txt");
         assert_refused(&server, "/sibling/secret.txt");
         assert_eq!(
-            server.get("/inside.css").status,
+            server.get("/inside.html").status,
             200,
             "a link within the output is served"
         );
@@ -527,7 +535,7 @@ fn edits_additions_renames_and_deletions_show_up() {
     });
     let note = server.get("/explainers/talks/");
     assert!(note.has("The talks") && !note.body.contains("A deal is struck"));
-    assert!(!site.exists("articles/deal/index.html"));
+    assert!(!preview_exists(&site, "articles/deal/index.html"));
 
     // site.toml: the new title on every page.
     site.write(
@@ -582,10 +590,14 @@ fn a_broken_edit_shows_the_overlay_until_fixed() {
     // Every HTML page carries it, the 404 page too; other files do not.
     assert!(overlay_shown(&server.get("/actors/ann/")));
     assert!(overlay_shown(&server.get("/nowhere/")));
-    assert!(!server.get("/style.css").body.contains("__explainer"));
+    let stylesheet = support::hashed_asset(&site.root().join(PREVIEW), "style.css");
+    assert!(!server
+        .get(&format!("/{stylesheet}"))
+        .body
+        .contains("__explainer"));
     // The last good output is untouched, and never gets the overlay.
-    assert!(site.out("articles/deal/index.html").contains("The talks"));
-    assert!(!site.out("index.html").contains("__explainer"));
+    assert!(preview(&site, "articles/deal/index.html").contains("The talks"));
+    assert!(!preview(&site, "index.html").contains("__explainer"));
     // The terminal shows the same error.
     let log = server.log();
     assert!(
@@ -775,7 +787,7 @@ fn a_busy_port_is_a_clear_error() {
         "{stderr}"
     );
     assert!(stderr.contains("help: try --port "), "{stderr}");
-    assert!(!site.exists("index.html"), "nothing built");
+    assert!(!preview_exists(&site, "index.html"), "nothing built");
 }
 
 #[test]
@@ -1044,4 +1056,268 @@ fn the_search_index_follows_edits_after_the_page_is_served() {
     // And it stays away: no index built before is put back.
     thread::sleep(Duration::from_millis(500));
     assert_eq!(server.get("/pagefind/pagefind-entry.json").status, 404);
+}
+
+/// Every file of a folder with its bytes and modification time.
+fn snapshot_with_times(
+    dir: &Path,
+) -> std::collections::BTreeMap<std::path::PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    support::snapshot(dir)
+        .into_iter()
+        .map(|(path, bytes)| {
+            let time = std::fs::metadata(dir.join(&path))
+                .unwrap()
+                .modified()
+                .unwrap();
+            (path, (bytes, time))
+        })
+        .collect()
+}
+
+#[test]
+fn a_preview_with_drafts_leaves_the_deploy_folder_as_built() {
+    let site = Site::new(SITE);
+    site.write(
+        "content/articles/secret-plan.md",
+        "+++\ntitle = \"An unpublished scoop\"\ndate = 2024-01-03\ndraft = true\n+++\nNot yet.\n",
+    );
+    site.build_ok();
+    let public = site.root().join("public");
+    let before = snapshot_with_times(&public);
+    assert!(!before.is_empty());
+    let server = Server::start(site.root(), &["--drafts"]);
+    assert!(server
+        .get("/articles/secret-plan/")
+        .has("An unpublished scoop"));
+    assert!(
+        server.log().contains(".explainer-cache/serve"),
+        "{}",
+        server.log()
+    );
+    // An edit rebuilds the preview, never the deploy folder.
+    site.write(
+        "content/articles/deal.md",
+        &DEAL.replace("announced the deal", "announced the previewed deal"),
+    );
+    server.wait_for("/articles/deal/", "the edit", |r| {
+        r.has("announced the previewed deal")
+    });
+    drop(server);
+    assert_eq!(
+        before,
+        snapshot_with_times(&public),
+        "public/ byte-identical, times too"
+    );
+    assert!(!site.out("index.html").contains("unpublished scoop"));
+}
+
+/// A request (`raw`, sent on a new connection) and the reply's head;
+/// the connection stays open.
+fn send_keeping_open(server: &Server, raw: &str) -> (TcpStream, Reply) {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    stream.write_all(raw.as_bytes()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+        }
+    }
+    (stream, Reply::parse(&seen))
+}
+
+/// Reads until the server closes `stream` (or `limit` passes); returns the
+/// bytes read and whether it was closed.
+fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (usize, bool) {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let started = Instant::now();
+    let mut total = 0;
+    let mut buf = vec![0u8; 1 << 16];
+    while started.elapsed() < limit {
+        match stream.read(&mut buf) {
+            Ok(0) => return (total, true),
+            Ok(n) => total += n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return (total, true), // reset
+        }
+    }
+    (total, false)
+}
+
+/// A page request on a new connection, timed.
+fn timed_get(server: &Server, path: &str) -> (Reply, Duration) {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.host()
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    (Reply::parse(&bytes), started.elapsed())
+}
+
+#[test]
+fn open_reload_streams_never_starve_page_requests() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    // More streams than the server serves connections at once (128): each
+    // a full, valid request for the live-reload channel, kept open.
+    let streams: Vec<(TcpStream, Reply)> = (0..140)
+        .map(|_| {
+            send_keeping_open(
+                &server,
+                &format!(
+                    "GET /__explainer/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+                    server.host()
+                ),
+            )
+        })
+        .collect();
+    let open = streams.iter().filter(|(_, r)| r.status == 200).count();
+    let refused: Vec<&Reply> = streams
+        .iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.status == 503)
+        .collect();
+    println!(
+        "140 reload streams asked for: {open} open, {} refused",
+        refused.len()
+    );
+    assert_eq!(open, 32, "at most 32 streams are open at once");
+    assert_eq!(refused.len(), 140 - 32, "the rest get 503");
+    assert_eq!(refused[0].header("Retry-After"), Some("10"));
+
+    // Pages are served at once while every stream stays open.
+    let (reply, elapsed) = timed_get(&server, "/articles/deal/");
+    println!("a page request beside 32 open streams took {elapsed:?}");
+    assert!(
+        reply.has("A deal is struck"),
+        "{}\n{}",
+        reply.head,
+        server.log()
+    );
+    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+
+    // A stream that closes frees its place for the next tab.
+    drop(streams);
+    let started = Instant::now();
+    loop {
+        let (status, mut events) = Events::open(&server, None);
+        if status == 200 {
+            events.read_until("event: hello");
+            break;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "closed streams never freed their places"
+        );
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn unread_downloads_are_cut_off() {
+    // 20 MB, as large as a video a site might carry.
+    const SIZE: usize = 20 << 20;
+    let site = Site::new(SITE);
+    site.write_bytes("static/big.bin", &vec![7u8; SIZE]);
+    let server = Server::start(site.root(), &[]);
+    let request = format!("GET /big.bin HTTP/1.1\r\nHost: {}\r\n\r\n", server.host());
+    let attack = Instant::now();
+    // More downloads than the server serves connections at once (128),
+    // none ever read. A small receive buffer, set before connecting, keeps
+    // the kernel from taking in the whole file on the client's behalf.
+    let mut downloads: Vec<TcpStream> = (0..140)
+        .map(|_| {
+            let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+                .expect("socket");
+            socket.set_recv_buffer_size(4096).unwrap();
+            let to = std::net::SocketAddr::from(([127, 0, 0, 1], server.port));
+            socket.connect(&to.into()).expect("connect");
+            let mut s = TcpStream::from(socket);
+            s.write_all(request.as_bytes()).unwrap();
+            s
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(500));
+    // The write timeout is 10 s: the stalled downloads held every place
+    // for about that long, then the page was served.
+    let (reply, elapsed) = timed_get(&server, "/articles/deal/");
+    println!("a page request behind 140 unread 20 MB downloads took {elapsed:?}");
+    assert!(
+        reply.has("A deal is struck"),
+        "{}\n{}",
+        reply.head,
+        server.log()
+    );
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+    // The first download was cut off 10 s after its writes stalled:
+    // reading it then gets what the socket buffers held, then the end,
+    // never the whole file.
+    thread::sleep(Duration::from_secs(14).saturating_sub(attack.elapsed()));
+    let (read, closed) = read_until_closed(&mut downloads[0], Duration::from_secs(20));
+    println!("an unread download got {read} of {SIZE} bytes before it was cut off");
+    assert!(closed, "a stalled download is closed by the server");
+    assert!(read < SIZE, "the stalled download was not sent whole");
+    // A client that reads gets the whole file.
+    let (reply, elapsed) = timed_get(&server, "/big.bin");
+    println!("a 20 MB download that was read took {elapsed:?}");
+    assert_eq!(reply.status, 200, "{}", reply.head);
+    assert_eq!(reply.header("Content-Length"), Some(&*SIZE.to_string()));
+    drop(downloads);
+}
+
+#[test]
+fn a_kept_alive_connection_left_idle_is_closed() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    let (mut stream, reply) = send_keeping_open(
+        &server,
+        &format!(
+            "GET /__explainer/reload.js HTTP/1.1\r\nHost: {}\r\n\r\n",
+            server.host()
+        ),
+    );
+    assert_eq!(reply.status, 200);
+    let started = Instant::now();
+    let (_, closed) = read_until_closed(&mut stream, Duration::from_secs(20));
+    let elapsed = started.elapsed();
+    println!("an idle kept-alive connection was closed after {elapsed:?}");
+    assert!(closed, "an idle kept-alive connection is closed");
+    assert!(elapsed < Duration::from_secs(12), "took {elapsed:?}");
+}
+
+#[test]
+fn more_than_one_host_header_is_refused() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    let local = server.host();
+    for hosts in [
+        format!("Host: {local}\r\nHost: evil.example"),
+        format!("Host: evil.example\r\nHost: {local}"),
+        format!("Host: {local}\r\nHost: {local}"),
+    ] {
+        let reply = server.send(&format!(
+            "GET /articles/deal/ HTTP/1.1\r\n{hosts}\r\nConnection: close\r\n\r\n"
+        ));
+        assert_eq!(reply.status, 400, "{hosts:?}: {}", reply.head);
+        assert!(!reply.body.contains("A deal is struck"));
+    }
+    assert!(server.get("/articles/deal/").has("A deal is struck"));
 }

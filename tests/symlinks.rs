@@ -169,3 +169,99 @@ fn links_inside_the_site_keep_working_and_loops_are_errors() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("loop"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_dangling_link_is_named_with_its_target() {
+    for (link, target) in [
+        ("static/logo.png", "../gone/logo.png"),
+        ("static/gone", "/nonexistent"),
+        ("content/actors/n.md", "/nonexistent/n.md"),
+        ("content/notes", "elsewhere/notes"),
+    ] {
+        let site = Site::new(&[ANN]);
+        let at = site.root().join(link);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        symlink(target, &at).unwrap();
+        for command in ["build", "check"] {
+            let out = site.run(&[command]);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{err}");
+            assert!(
+                err.contains(&format!(
+                    "{link}:1:1: {link} is a symbolic link to {target}, which does not exist"
+                )),
+                "{err}"
+            );
+            assert!(!err.contains("os error"), "{err}");
+        }
+    }
+}
+
+#[test]
+fn a_site_toml_linked_out_of_the_site_is_refused_unread() {
+    let elsewhere = outside();
+    std::fs::write(
+        elsewhere.path().join("site.toml"),
+        "title = \"SECRET-TITLE\"\n",
+    )
+    .unwrap();
+    let site = Site::new(&[ANN]);
+    symlink(
+        elsewhere.path().join("site.toml"),
+        site.root().join("site.toml"),
+    )
+    .unwrap();
+    assert_refused_link(
+        &site,
+        "build",
+        "site.toml",
+        &elsewhere.path().join("site.toml"),
+    );
+    assert_refused_link(
+        &site,
+        "check",
+        "site.toml",
+        &elsewhere.path().join("site.toml"),
+    );
+    // A link inside the site is read.
+    std::fs::remove_file(site.root().join("site.toml")).unwrap();
+    site.write("config/site.toml", "title = \"Linked Title\"\n");
+    symlink("config/site.toml", site.root().join("site.toml")).unwrap();
+    site.build_ok();
+    assert!(site.out("index.html").contains("Linked Title"));
+}
+
+#[test]
+fn a_link_into_the_site_s_git_folder_is_refused() {
+    let site = Site::new(&[ANN, (".git/config", "[core]\n")]);
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    symlink("../.git", site.root().join("static/repo")).unwrap();
+    let out = site.build();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("static/repo is a symbolic link to"), "{err}");
+    assert!(err.contains("inside a .git folder"), "{err}");
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn file_names_with_control_or_bidi_characters_are_refused() {
+    for name in [
+        "e\u{1b}[2Jvil.txt",
+        "c\u{1}.txt",
+        "dir\u{7}/x.txt",
+        "doc\u{202e}fdp.exe",
+    ] {
+        let site = Site::new(&[ANN]);
+        site.write(&format!("static/{name}"), "x");
+        let out = site.build();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{name:?}: {err}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+            "raw in {err:?}"
+        );
+        assert!(err.contains("the file name static/"), "{err}");
+        assert!(!site.root().join("public").exists());
+    }
+}

@@ -30,7 +30,7 @@ FIXTURE=target/theme-site
 SUBPATH=target/sample-sub-path
 
 echo "== validate: build the sample site and the fixture site"
-cargo build --release --quiet || exit 1
+cargo build --release --locked --quiet || exit 1
 "$BIN" build --quiet || exit 1
 "$BIN" build --quiet --root tests/fixtures/theme-site --output "$FIXTURE" || exit 1
 # The sample site again under a sub-path, for the search page's checks.

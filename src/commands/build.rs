@@ -4,6 +4,8 @@
 use crate::cli::{BuildArgs, Verbosity};
 use crate::commands::{counted, report_error, site_counts, thousands};
 use crate::config::DEFAULT_BASE_URL;
+use crate::diagnostics::escape_controls;
+use crate::BuildSummary;
 use crate::{build, display_path, BuildOptions};
 
 pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
@@ -23,20 +25,17 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                     );
                 }
                 eprintln!(
-                    "built {} in {:.2} s -> {}",
+                    "built {} in {:.2} s -> {} ({})",
                     site_counts(&s),
                     s.elapsed.as_secs_f64(),
                     display_path(&s.output),
+                    file_counts(&s),
                 );
+                if let Some(warning) = robots_warning(&s) {
+                    eprintln!("{warning}");
+                }
             }
             if verbosity == Verbosity::Verbose {
-                eprintln!(
-                    "  {}: {} written, {} unchanged, {} stale removed",
-                    counted(s.files, "file", "files"),
-                    thousands(s.written),
-                    thousands(s.unchanged),
-                    thousands(s.removed)
-                );
                 let t = s.timings;
                 eprintln!(
                     "  load {:.0} ms, resolve {:.0} ms, render {:.0} ms, write {:.0} ms",
@@ -45,6 +44,14 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                     t.render.as_secs_f64() * 1e3,
                     t.write.as_secs_f64() * 1e3
                 );
+                // Every file the build wrote or removed, so a deploy
+                // knows exactly what changed.
+                for (what, files) in [("written", &s.written_files), ("removed", &s.removed_files)]
+                {
+                    for file in files.iter() {
+                        eprintln!("  {what} {}", escape_controls(file));
+                    }
+                }
                 if s.drafts_skipped > 0 {
                     eprintln!(
                         "  {} left out (build with --drafts to include them)",
@@ -56,4 +63,30 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
         }
         Err(e) => report_error(&args.root, e),
     }
+}
+
+/// `40 files: 3 written, 37 unchanged, 0 removed`: what the build did to
+/// the output folder, so a deploy knows what a sync will move.
+fn file_counts(s: &BuildSummary) -> String {
+    format!(
+        "{}: {} written, {} unchanged, {} removed",
+        counted(s.files, "file", "files"),
+        thousands(s.written),
+        thousands(s.unchanged),
+        thousands(s.removed)
+    )
+}
+
+/// Crawlers read `robots.txt` only at the root of a host, so the one a
+/// site under a sub-path publishes is never read there.
+fn robots_warning(s: &BuildSummary) -> Option<String> {
+    let path = s.base_path.as_str();
+    (path != "/").then(|| {
+        format!(
+            "warning: base_url has the path {path}; crawlers read robots.txt only at the root of the host, \
+             so {path}robots.txt is ignored (its Sitemap line too)\n  \
+             = help: add \"Sitemap: {}sitemap.xml\" to the robots.txt at the root of the host, or submit the sitemap to search engines",
+            s.base_url
+        )
+    })
 }

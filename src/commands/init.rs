@@ -32,24 +32,44 @@ pub fn run(args: InitArgs, verbosity: Verbosity) -> i32 {
 
 pub fn init(dir: &Path, today: &str) -> Result<(), (i32, String)> {
     if dir.is_file() {
-        return Err((EXIT_USAGE, format!("{} is a file", dir.display())));
+        return Err((EXIT_USAGE, format!("{} is a file", display_path(dir))));
     }
     if dir.is_dir() {
-        let mut entries = std::fs::read_dir(dir)
-            .map_err(|e| (EXIT_CONTENT, format!("cannot read {}: {e}", dir.display())))?;
+        let mut entries = std::fs::read_dir(dir).map_err(|e| {
+            (
+                EXIT_CONTENT,
+                format!("cannot read {}: {e}", display_path(dir)),
+            )
+        })?;
         if entries.next().is_some() {
             return Err((
                 EXIT_USAGE,
                 format!(
                     "{} is not empty; init only creates new sites",
-                    dir.display()
+                    display_path(dir)
                 ),
             ));
         }
     }
+    // The folder's name becomes the site's title: without the control and
+    // bidirectional characters that `site.toml` may not hold, so the new
+    // site builds.
     let name = dir
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| {
+            let n = n.to_string_lossy();
+            let kept: String = n
+                .chars()
+                .map(|c| {
+                    if crate::diagnostics::is_escaped(c) {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            kept.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
         .filter(|n| !n.is_empty() && n != "." && n != "..")
         .unwrap_or_else(|| "My explainers".into());
     let title = toml::Value::String(name).to_string();
@@ -57,7 +77,7 @@ pub fn init(dir: &Path, today: &str) -> Result<(), (i32, String)> {
         (
             "site.toml",
             format!(
-                "title = {title}\ndescription = \"News and the background behind it.\"\n# The address the site will be published at (feed, sitemap, canonical links).\nbase_url = \"https://example.org/\"\n"
+                "title = {title}\ndescription = \"News and the background behind it.\"\n# The address the site will be published at (feed, sitemap, canonical links).\n# Until it is set, `build` warns and absolute URLs use the local preview address.\n# base_url = \"https://news.example.org/\"\n"
             ),
         ),
         (".gitignore", "/public\n".into()),
@@ -127,14 +147,14 @@ coverage. Each one gets a profile listing every story it appears in.
             std::fs::create_dir_all(parent).map_err(|e| {
                 (
                     EXIT_CONTENT,
-                    format!("cannot create {}: {e}", parent.display()),
+                    format!("cannot create {}: {e}", display_path(parent)),
                 )
             })?;
         }
         std::fs::write(&target, text).map_err(|e| {
             (
                 EXIT_CONTENT,
-                format!("cannot write {}: {e}", target.display()),
+                format!("cannot write {}: {e}", display_path(&target)),
             )
         })?;
     }

@@ -7,6 +7,8 @@ pub mod check;
 pub mod init;
 pub mod new;
 pub mod serve;
+pub mod shell;
+pub mod theme;
 
 use std::path::Path;
 
@@ -25,16 +27,27 @@ pub fn report_error(root: &Path, error: BuildError) -> i32 {
             print_diagnostics(root, diagnostics);
             EXIT_CONTENT
         }
-        // These quote paths, which may hold any character.
         BuildError::Usage(message) => {
-            eprintln!("error: {}", escape_controls(&message));
+            eprintln!("error: {}", shown_message(&message));
             EXIT_USAGE
         }
         BuildError::Io(message) => {
-            eprintln!("error: {}", escape_controls(&message));
+            eprintln!("error: {}", shown_message(&message));
             EXIT_CONTENT
         }
     }
+}
+
+/// A message of several lines (the error, then `= help:` lines) as
+/// printed: its line breaks kept, any other control character spelt out.
+/// Paths quoted in it have their own line breaks spelt out already (see
+/// [`crate::write::shown`]).
+fn shown_message(message: &str) -> String {
+    message
+        .split('\n')
+        .map(escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Every diagnostic, with paths as seen from the current folder, then a
@@ -103,7 +116,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

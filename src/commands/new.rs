@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{NewArgs, NewKind, Verbosity};
 use crate::commands::{EXIT_CONTENT, EXIT_USAGE};
 use crate::display_path;
+use crate::load::characters;
 use crate::model::slugify;
 
 pub fn run(args: NewArgs, verbosity: Verbosity) -> i32 {
@@ -54,14 +55,14 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
     if !root.is_dir() {
         return Err(NewError::Usage(format!(
             "site folder {} does not exist",
-            root.display()
+            display_path(root)
         )));
     }
     if !root.join("content").is_dir() && !root.join("site.toml").is_file() {
         let folder = if root == Path::new(".") || root.as_os_str().is_empty() {
             "the current folder".to_string()
         } else {
-            root.display().to_string()
+            display_path(root)
         };
         return Err(NewError::Usage(format!(
             "{folder} is not a site folder: it has no content/ folder and no site.toml\n  \
@@ -78,27 +79,39 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
     if path.exists() {
         return Err(NewError::Failed(format!(
             "{} already exists; pick another title or edit that file",
-            path.display()
+            display_path(&path)
         )));
     }
     std::fs::create_dir_all(&dir)
-        .map_err(|e| NewError::Failed(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| NewError::Failed(format!("cannot create {}: {e}", display_path(&dir))))?;
     let text = template(kind, title, today);
     std::fs::write(&path, text)
-        .map_err(|e| NewError::Failed(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| NewError::Failed(format!("cannot write {}: {e}", display_path(&path))))?;
     Ok(path)
 }
 
 /// The title as one line: line breaks, tabs and runs of spaces become
 /// one space (a title is shown on one line everywhere). Other control
-/// characters are refused rather than hidden in the file.
+/// characters and the bidirectional controls (which `check` refuses in
+/// content, see [`crate::load::characters`]) are refused rather than
+/// hidden in the file.
 fn one_line(title: &str) -> Result<String, NewError> {
     let folded = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    match folded.chars().find(|c| c.is_control()) {
-        Some(c) => Err(NewError::Usage(format!(
-            "the title contains the control character U+{:04X}; type the title without it",
-            c as u32
-        ))),
+    match folded
+        .chars()
+        .find(|&c| c.is_control() || characters::is_refused(c))
+    {
+        Some(c) => {
+            let what = if characters::is_bidi_control(c) {
+                "bidirectional control"
+            } else {
+                "control character"
+            };
+            Err(NewError::Usage(format!(
+                "the title contains the {what} U+{:04X}; type the title without it",
+                c as u32
+            )))
+        }
         None => Ok(folded),
     }
 }
@@ -191,6 +204,13 @@ mod tests {
             "France leaves Niger"
         );
         assert!(matches!(one_line("Bell\u{7}"), Err(NewError::Usage(_))));
+        for bidi in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+            let e = one_line(&format!("{bidi}evil"));
+            assert!(
+                matches!(&e, Err(NewError::Usage(m)) if m.contains("bidirectional control")),
+                "{e:?}"
+            );
+        }
         let text = template(NewKind::Note, &one_line("A\n+++\nB").unwrap(), "2026-11-28");
         assert!(text.contains("title = \"A +++ B\"\n"), "{text}");
     }

@@ -4,11 +4,12 @@
 //!   U+0020, and never U+FFFE or U+FFFF (the `Char` production of the XML
 //!   1.0 specification, section 2.2). One of them anywhere in a page ends
 //!   up in `feed.xml` (which then does not parse) or in HTML (where it is a
-//!   parse error), so every source file is refused at the first one.
+//!   parse error), so each one is an error: every one of a content file
+//!   (up to [`MAX_REPORTED`]), the first one of `site.toml` or a template.
 //! - **Bidirectional overrides and isolates** (U+202A–U+202E, U+2066–U+2069,
 //!   Unicode Standard Annex #9): invisible, and they reverse how the text
 //!   after them reads, in a browser tab, a list of titles or a meta tag.
-//!   Content files and `site.toml` are refused at the first one; Unicode's
+//!   Content files and `site.toml` are refused the same way; Unicode's
 //!   implicit ordering and the marks U+200E/U+200F are enough for
 //!   right-to-left names, and a body can use `<bdi>` or `dir="rtl"`.
 //!
@@ -86,6 +87,45 @@ pub fn describe(c: char) -> (String, String) {
             "delete it (most editors do not show it)".to_string(),
         )
     }
+}
+
+/// The most refused characters reported for one file; the help of the
+/// last one counts the rest.
+pub const MAX_REPORTED: usize = 20;
+
+/// Every character of `file` for which `refused` holds, each as an error
+/// at its place, up to [`MAX_REPORTED`].
+pub fn each_refused(file: &SourceFile, refused: impl Fn(char) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut more = 0;
+    for (at, c) in file.text.char_indices().filter(|&(_, c)| refused(c)) {
+        if out.len() == MAX_REPORTED {
+            more += 1;
+        } else {
+            out.push(refused_character(file, at..at + c.len_utf8(), c));
+        }
+    }
+    if let (Some(last), true) = (out.last_mut(), more > 0) {
+        let s = if more == 1 { "" } else { "s" };
+        last.help = last
+            .help
+            .take()
+            .map(|h| format!("{h}; {more} more such character{s} in this file"));
+    }
+    out
+}
+
+/// `text` with each refused character replaced by a harmless one of the
+/// same length in UTF-8 (a space, or U+FFFD for the three-byte ones), so
+/// that every byte offset into the text stays valid.
+pub fn replace_refused(text: &str) -> String {
+    text.chars()
+        .map(|c| match (is_refused(c), c.len_utf8()) {
+            (false, _) => c,
+            (true, 1) => ' ',
+            (true, _) => '\u{FFFD}',
+        })
+        .collect()
 }
 
 fn check(file: &SourceFile, refused: impl Fn(char) -> bool) -> Result<(), Diagnostic> {
@@ -217,7 +257,13 @@ fn strings_of(text: &str, format: Format) -> Vec<String> {
 /// (`&#x202E;`, `&#7;`), which the Markdown parser decodes: the first
 /// such reference, by byte range.
 pub fn find_reference(text: &str, c: char) -> Option<Range<usize>> {
-    text.match_indices("&#").find_map(|(at, _)| {
+    references(text).find_map(|(r, found)| (found == c).then_some(r))
+}
+
+/// Every numeric character reference of Markdown text that names a
+/// refused character: its byte range and the character.
+pub fn references(text: &str) -> impl Iterator<Item = (Range<usize>, char)> + '_ {
+    text.match_indices("&#").filter_map(|(at, _)| {
         let rest = &text[at + 2..];
         let (digits, radix, skip) = match rest.as_bytes().first() {
             Some(b'x' | b'X') => (&rest[1..], 16, 3),
@@ -225,7 +271,8 @@ pub fn find_reference(text: &str, c: char) -> Option<Range<usize>> {
         };
         let end = digits.find(';')?;
         let value = u32::from_str_radix(&digits[..end], radix).ok()?;
-        (end > 0 && end <= 8 && char::from_u32(value) == Some(c)).then(|| at..at + skip + end + 1)
+        let c = char::from_u32(value).filter(|&c| is_refused(c))?;
+        (end > 0 && end <= 8).then(|| (at..at + skip + end + 1, c))
     })
 }
 
@@ -234,6 +281,17 @@ pub fn find_reference(text: &str, c: char) -> Option<Range<usize>> {
 /// holds none.
 pub fn first_refused(html: &str) -> Option<char> {
     html.chars().find(|&c| is_refused(c))
+}
+
+/// Each distinct refused character of rendered HTML.
+pub fn each_refused_in(html: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    for c in html.chars().filter(|&c| is_refused(c)) {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn code_point(c: char) -> String {

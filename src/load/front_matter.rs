@@ -77,8 +77,10 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
 /// missing keys and wrong types at their place in the file: every problem
 /// of the front matter at once, not only the first.
 ///
-/// The text is first read as an untyped tree (a syntax error stops there:
-/// nothing after it can be trusted). Then `T` is taken from the tree again
+/// The text is first read as an untyped tree. A syntax error is reported,
+/// the line at fault (with the lines its value continues on) is blanked
+/// out and the rest read again, up to [`MAX_SYNTAX_ERRORS`] times; the keys
+/// blanked out count as set aside (below). Then `T` is taken from the tree again
 /// and again: each time a key fails, its problem is recorded and the key
 /// is set aside (an entry of a list of tables as a whole), so the next
 /// attempt finds the next problem. A required key that is missing or set
@@ -93,7 +95,6 @@ pub fn parse<T: DeserializeOwned>(
     known_keys: &[&str],
 ) -> (Option<T>, Vec<Diagnostic>) {
     let fm_text = &file.text[split.front_matter.clone()];
-    let offset = split.front_matter.start;
     // Most files have no problem: read them straight into `T`, and take the
     // slower path that finds every problem only when that fails.
     let direct = match split.format {
@@ -104,8 +105,61 @@ pub fn parse<T: DeserializeOwned>(
     if let Some(meta) = direct {
         return (Some(meta), Vec::new());
     }
-    let tree: Result<serde_json::Value, Diagnostic> = match split.format {
-        Format::Toml => toml::from_str::<toml::Table>(fm_text)
+    // A syntax error must not hide the file's other problems: report it,
+    // blank out its line (and the lines its value continues on), and read
+    // the rest again, a bounded number of times. The keys blanked out are
+    // set aside like keys with a bad value: a required one gets a
+    // stand-in, and its absence is not reported again.
+    let mut text = fm_text.to_string();
+    let mut problems = Vec::new();
+    let mut blanked: Vec<(String, bool)> = Vec::new();
+    for round in 0..=MAX_SYNTAX_ERRORS {
+        match tree(file, split, &text, known_keys) {
+            Ok(tree) => {
+                let mut checker = Checker::new(file, split, known_keys);
+                for (key, top_level) in blanked {
+                    if top_level {
+                        checker.set_aside.push(key.clone());
+                    }
+                    checker.blanked.push(key);
+                }
+                let (meta, more) = checker.run(tree);
+                problems.extend(more);
+                return (meta, problems);
+            }
+            Err(d) => {
+                let line = d.line;
+                problems.push(d);
+                if round == MAX_SYNTAX_ERRORS {
+                    break;
+                }
+                match blank_entry(file, split, &mut text, line) {
+                    Some(Some(key)) => blanked.push(key),
+                    Some(None) => {}
+                    None => break,
+                }
+            }
+        }
+    }
+    (None, problems)
+}
+
+/// The most syntax errors reported for one front matter; after that the
+/// file is not read further.
+pub const MAX_SYNTAX_ERRORS: usize = 10;
+
+/// The untyped tree of a front matter `text` (the file's front matter,
+/// possibly with lines blanked out, at the same byte offsets), or its
+/// syntax error at its place in the file.
+fn tree(
+    file: &SourceFile,
+    split: &Split,
+    text: &str,
+    known_keys: &[&str],
+) -> Result<serde_json::Value, Diagnostic> {
+    let offset = split.front_matter.start;
+    match split.format {
+        Format::Toml => toml::from_str::<toml::Table>(text)
             .map_err(|e| toml_error(file, offset, &e, known_keys))
             .and_then(|t| {
                 serde_json::to_value(t)
@@ -114,11 +168,7 @@ pub fn parse<T: DeserializeOwned>(
         Format::Yaml => {
             // An empty YAML document is null; treat it as an empty mapping so
             // the message is about the missing key, not about null.
-            let source = if fm_text.trim().is_empty() {
-                "{}"
-            } else {
-                fm_text
-            };
+            let source = if text.trim().is_empty() { "{}" } else { text };
             serde_yaml_ng::from_str::<serde_yaml_ng::Value>(source)
                 .map_err(|e| yaml_error(file, split, &e, known_keys))
                 .and_then(|v| {
@@ -126,11 +176,112 @@ pub fn parse<T: DeserializeOwned>(
                         .map_err(|e| Diagnostic::at(file, offset..offset, e.to_string()))
                 })
         }
-    };
-    match tree {
-        Ok(tree) => Checker::new(file, split, known_keys).run(tree),
-        Err(d) => (None, vec![d]),
     }
+}
+
+/// Blanks out (with spaces, so every offset stays put) the 1-based file
+/// `line` of the front matter `text` and the lines its value continues on.
+/// Returns `None` when there is nothing left to blank on that line (no
+/// progress could be made), else the key the line held, if any, and
+/// whether it is a top-level key.
+fn blank_entry(
+    file: &SourceFile,
+    split: &Split,
+    text: &mut String,
+    line: usize,
+) -> Option<Option<(String, bool)>> {
+    let offset = split.front_matter.start;
+    let line_range = |l: usize| -> Option<std::ops::Range<usize>> {
+        let start = file.line_start(l);
+        if start < offset || start >= split.front_matter.end {
+            return None;
+        }
+        let end = file.text[start..split.front_matter.end]
+            .find('\n')
+            .map_or(split.front_matter.end, |i| start + i);
+        Some(start - offset..end - offset)
+    };
+    let first = line_range(line)?;
+    if text[first.clone()].trim().is_empty() {
+        return None;
+    }
+    let original = &file.text[offset + first.start..offset + first.end];
+    let (key, indent) = entry_key(split.format, original);
+    let top_level = match split.format {
+        // A key below a `[table]` header belongs to that table.
+        Format::Toml => !text[..first.start]
+            .lines()
+            .any(|l| l.trim_start().starts_with('[')),
+        // A YAML key is nested when a line above it, indented less,
+        // opens a mapping (`key:`); a mis-indented key is not.
+        Format::Yaml => {
+            !original.trim_start().starts_with('-')
+                && file.text[offset..offset + first.start]
+                    .lines()
+                    .rev()
+                    .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                    .find(|l| l.len() - l.trim_start().len() < indent)
+                    .is_none_or(|l| !l.trim_end().ends_with(':'))
+        }
+    };
+    let mut ranges = vec![first];
+    // The lines the value goes on to (a multi-line array, a YAML list).
+    if key.is_some() {
+        let mut next = line + 1;
+        while let Some(r) = line_range(next) {
+            let l = &file.text[offset + r.start..offset + r.end];
+            let continues = match split.format {
+                Format::Toml => {
+                    !l.trim().is_empty()
+                        && entry_key(Format::Toml, l).0.is_none()
+                        && !l.trim_start().starts_with('[')
+                }
+                Format::Yaml => {
+                    let own = l.len() - l.trim_start().len();
+                    !l.trim().is_empty()
+                        && (own > indent || own == indent && l.trim_start().starts_with("- "))
+                }
+            };
+            if !continues {
+                break;
+            }
+            ranges.push(r);
+            next += 1;
+        }
+    }
+    for r in ranges {
+        let blank = " ".repeat(r.len());
+        text.replace_range(r, &blank);
+    }
+    Some(key.map(|k| (k, top_level)))
+}
+
+/// The key a front-matter line starts, unquoted (the first part of a
+/// dotted TOML key), and the line's indentation.
+fn entry_key(format: Format, line: &str) -> (Option<String>, usize) {
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    let key = match format {
+        Format::Toml => trimmed.split_once('=').map(|(k, _)| k.trim()).filter(|k| {
+            !k.is_empty()
+                && k.matches('"').count() % 2 == 0
+                && k.matches('\'').count() % 2 == 0
+                && k.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '"' | '\''))
+        }),
+        Format::Yaml => trimmed
+            .split_once(':')
+            .map(|(k, _)| k.trim())
+            .filter(|k| !k.is_empty() && !k.starts_with('-') && !k.starts_with('#')),
+    };
+    let key = key.map(|k| {
+        let first = match format {
+            Format::Toml => k.split('.').next().unwrap_or(k),
+            Format::Yaml => k,
+        };
+        first.trim().trim_matches(['"', '\'']).to_string()
+    });
+    (key, indent)
 }
 
 /// A YAML syntax error at its place.
@@ -153,6 +304,12 @@ fn yaml_error(
         Some(l) => (offset + l.index()).min(split.front_matter.end),
         None => offset,
     };
+    if let Some(key) = message
+        .strip_prefix("duplicate entry with key \"")
+        .and_then(|k| k.strip_suffix('"'))
+    {
+        return duplicate_yaml_key(file, split, at, key);
+    }
     let d = Diagnostic::at(file, at..at + 1, rewrite_serde_message(&message)).with_help_opt(help);
     if message.starts_with("mapping values are not allowed")
         || message.starts_with("did not find expected key")
@@ -162,6 +319,35 @@ fn yaml_error(
     } else {
         d
     }
+}
+
+/// YAML names the first of two equal keys of a mapping (at `at`); the
+/// second one, at the same indentation further down, is the one to point
+/// at (and to set aside).
+fn duplicate_yaml_key(file: &SourceFile, split: &Split, at: usize, key: &str) -> Diagnostic {
+    let (line, _) = file.position(at);
+    let first = file.line_text(line);
+    let (indent, _) = key_column(first);
+    let last = file.position(split.front_matter.end).0;
+    let second = (line + 1..last).find(|&l| {
+        let text = file.line_text(l);
+        let (i, k) = key_column(text);
+        i == indent && k == key && text.len() > i
+    });
+    let (line, column) = match second {
+        Some(l) => (l, indent),
+        None => (line, indent),
+    };
+    let start = file.line_start(line) + column;
+    Diagnostic::at(
+        file,
+        start..start + key.len().max(1),
+        format!("duplicate key `{key}`"),
+    )
+    .with_help(format!(
+        "`{key}` is already set on line {}: keep one of the two",
+        file.position(at).0
+    ))
 }
 
 /// YAML's "mapping values are not allowed in this context", "did not find
@@ -257,6 +443,9 @@ struct Checker<'a> {
     set_aside: Vec<String>,
     /// Top-level keys given a stand-in value.
     stand_ins: Vec<String>,
+    /// Keys of nested tables blanked out after a syntax error: their
+    /// absence from a table is not reported.
+    blanked: Vec<String>,
     /// Keys suggested for an unknown key (by the path of their table, as
     /// in the file): `titel` already says that `title` is missing.
     suggested: Vec<(Vec<Step>, String)>,
@@ -275,6 +464,7 @@ impl<'a> Checker<'a> {
             problems: Vec::new(),
             set_aside: Vec::new(),
             stand_ins: Vec::new(),
+            blanked: Vec::new(),
             suggested: Vec::new(),
             removed: Vec::new(),
         }
@@ -387,7 +577,7 @@ impl<'a> Checker<'a> {
                     Step::Index(_) => None,
                 })
                 .unwrap_or("");
-            if !suggested {
+            if !suggested && !self.blanked.iter().any(|k| k == key) {
                 self.problems.push(Diagnostic::at(
                     self.file,
                     at,
@@ -580,7 +770,7 @@ fn list_entry(text: &str, region: Range<usize>, key: &str, index: usize) -> Opti
 
 /// The value written after a key (`key = value` or `key: value`), up to the
 /// end of its line; the key itself when the value is on later lines.
-fn value_after_key(text: &str, key: Range<usize>) -> Range<usize> {
+pub(crate) fn value_after_key(text: &str, key: Range<usize>) -> Range<usize> {
     let line_end = text[key.end..]
         .find('\n')
         .map_or(text.len(), |i| key.end + i);
@@ -974,6 +1164,19 @@ mod tests {
     }
 
     #[test]
+    fn each_syntax_error_is_reported_up_to_a_bound() {
+        let mut text = String::from("+++\ntitle = \"x\"\ndate = 2023-10-10\n");
+        for i in 0..30 {
+            text.push_str(&format!("k{i} = = 1\n"));
+        }
+        text.push_str("+++\n");
+        let p = problems::<ArticleMeta>(&file(&text), ARTICLE_KEYS);
+        assert_eq!(p.len(), MAX_SYNTAX_ERRORS + 1, "{p:?}");
+        let lines: Vec<usize> = p.iter().map(|d| d.line).collect();
+        assert_eq!(lines, (4..4 + MAX_SYNTAX_ERRORS + 1).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn splits_toml_and_yaml() {
         let f = file("+++\ntitle = \"x\"\n+++\nbody\n");
         let s = split(&f).unwrap();
@@ -1193,8 +1396,8 @@ mod tests {
                 "title",
             ),
             (
-                "---\ntitle: x\nsources:\n  - name: a\n     url: b\n---\n",
-                5,
+                "---\ntitle: x\ndate: 2023-10-10\nsources:\n  - name: a\n     url: b\n---\n",
+                6,
                 "url",
                 "name",
             ),

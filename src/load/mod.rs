@@ -53,6 +53,15 @@ impl<M> Page<M> {
         };
         Diagnostic::at(&self.file, span, message)
     }
+
+    /// A diagnostic pointing at the whole value written after a top-level
+    /// front-matter key, as spelt (quotes included); at the key when the
+    /// value cannot be found.
+    pub fn error_at_value(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let key = front_matter::locate_key(&self.file.text, self.front_matter.clone(), key);
+        let span = front_matter::value_after_key(&self.file.text, key);
+        Diagnostic::at(&self.file, span, message)
+    }
 }
 
 /// A template file from the site's own `templates/` folder.
@@ -83,6 +92,9 @@ pub struct LoadedSite {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub include_drafts: bool,
+    /// The output folder was given on the command line, so `output_dir`
+    /// of `site.toml` is not used (nor checked against the site folder).
+    pub output_given: bool,
 }
 
 /// Reads the whole site, collecting every problem instead of stopping at
@@ -91,7 +103,7 @@ pub struct LoadOptions {
 pub fn load(root: &Path, options: &LoadOptions) -> (LoadedSite, Diagnostics) {
     let mut content = ContentFiles::default();
     let mut errors = content.scan(root);
-    let (config, templates) = load_settings(root, &mut errors);
+    let (config, templates) = load_settings(root, options, &mut errors);
     let (site, file_errors) = content.assemble(root, config, templates, options);
     errors.extend(file_errors);
     (site, errors)
@@ -99,9 +111,22 @@ pub fn load(root: &Path, options: &LoadOptions) -> (LoadedSite, Diagnostics) {
 
 /// `site.toml` (defaults when it is broken, with its error reported) and
 /// the site's own templates.
-pub fn load_settings(root: &Path, errors: &mut Diagnostics) -> (Config, Vec<TemplateFile>) {
+pub fn load_settings(
+    root: &Path,
+    options: &LoadOptions,
+    errors: &mut Diagnostics,
+) -> (Config, Vec<TemplateFile>) {
     let config = match Config::load(root) {
-        Ok(c) => c,
+        Ok(c) => {
+            if let Some(outside) = c
+                .output_dir_outside
+                .as_ref()
+                .filter(|_| !options.output_given)
+            {
+                errors.push(outside.clone());
+            }
+            c
+        }
         Err(e) => {
             errors.push(e);
             Config::default()
@@ -344,8 +369,11 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// symlinks only while they stay inside the site: a link whose target
 /// resolves outside it is an error naming the link and its target, and
 /// nothing behind it is read (a folder behind it is not listed either).
-/// Loops are errors too (walkdir detects them). With `skip_hidden`,
-/// hidden files and editor backups are left out.
+/// Loops are errors too (walkdir detects them), and so are dangling
+/// links, named with their target. With `skip_hidden`, hidden files and
+/// editor backups are left out; without it (`static/`, published as it
+/// is), Git's own data and names with control or bidirectional
+/// characters are errors (see [`refused_name`]).
 pub fn walk_site_folder(
     root: &Path,
     dir: &Path,
@@ -369,6 +397,15 @@ pub fn walk_site_folder(
             if skip_hidden && e.depth() > 0 && is_hidden(e.file_name()) {
                 return false;
             }
+            // Hidden files are read only from `static/`, whose names are
+            // published as they are; content and template names are
+            // checked as slugs and template names.
+            if !skip_hidden && e.depth() > 0 {
+                if let Some(d) = refused_name(root, e.path()) {
+                    outside.borrow_mut().push(d);
+                    return false;
+                }
+            }
             match e
                 .path_is_symlink()
                 .then(|| link_out_of_site(&site, root, e.path()))
@@ -385,12 +422,10 @@ pub fn walk_site_folder(
             Ok(e) => entries.push(e),
             Err(e) => {
                 let path = e.path().unwrap_or(dir);
-                errors.push(Diagnostic::in_file(
-                    &relative(root, path),
-                    1,
-                    1,
-                    format!("cannot read: {e}"),
-                ));
+                // A dangling link is named with its target.
+                errors.push(link_out_of_site(&site, root, path).unwrap_or_else(|| {
+                    Diagnostic::in_file(&relative(root, path), 1, 1, format!("cannot read: {e}"))
+                }));
             }
         }
     }
@@ -398,15 +433,92 @@ pub fn walk_site_folder(
     (entries, errors)
 }
 
-/// The error for `path` when it is a symlink (or lies behind one) whose
-/// target resolves outside the site, whose canonical root is `site`. This
-/// is not a setting: `site.toml` travels with the content it would open.
-pub fn link_out_of_site(site: &Path, root: &Path, path: &Path) -> Option<Diagnostic> {
-    let target = path.canonicalize().ok()?;
-    if target.starts_with(site) {
-        return None;
-    }
+/// The error for a name found in a walk of the site that is never read
+/// nor published: Git's own folder or file (`.git`, a submodule's `.git`
+/// file: publishing one into an output that is a Git checkout would
+/// write its configuration, hooks included), and a name holding control
+/// or bidirectional characters, or not UTF-8, which would be published
+/// under another name or garble a terminal.
+fn refused_name(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let name = path.file_name()?;
     let rel = relative(root, path);
+    let shown = crate::write::shown(&rel);
+    let (message, help) = if crate::write::is_git_name(name) {
+        (
+            format!("{shown} is Git's own data (a .git folder or file); it is never published"),
+            "move the site's Git data out of static/: Git's files are never copied into an output",
+        )
+    } else if let Some(c) = name.to_str().and_then(|n| {
+        n.chars()
+            .find(|&c| c.is_control() || characters::is_bidi_control(c))
+    }) {
+        (
+            format!(
+                "the file name {shown} holds the {} {}; it is not published",
+                if c.is_control() {
+                    "control character"
+                } else {
+                    "bidirectional control"
+                },
+                format_args!("U+{:04X}", c as u32)
+            ),
+            "rename the file",
+        )
+    } else if name.to_str().is_none() {
+        (
+            format!("the file name {shown} is not valid UTF-8; it is not published"),
+            "rename the file",
+        )
+    } else {
+        return None;
+    };
+    Some(Diagnostic::in_file(&rel, 1, 1, message).with_help(help))
+}
+
+/// The error for `path` when it is a symlink (or lies behind one) whose
+/// target resolves outside the site, whose canonical root is `site`, or
+/// into a `.git` folder; and for a dangling link, named with its target.
+/// This is not a setting: `site.toml` travels with the content it would
+/// open.
+pub fn link_out_of_site(site: &Path, root: &Path, path: &Path) -> Option<Diagnostic> {
+    let rel = relative(root, path);
+    let Ok(target) = path.canonicalize() else {
+        let to = std::fs::read_link(path).ok()?;
+        return Some(
+            Diagnostic::in_file(
+                &rel,
+                1,
+                1,
+                format!(
+                    "{} is a symbolic link to {}, which does not exist",
+                    rel.display(),
+                    to.display()
+                ),
+            )
+            .with_help("remove the link, or point it at a file inside the site"),
+        );
+    };
+    if let Ok(inside) = target.strip_prefix(site) {
+        if !inside
+            .components()
+            .any(|c| crate::write::is_git_name(c.as_os_str()))
+        {
+            return None;
+        }
+        return Some(
+            Diagnostic::in_file(
+                &rel,
+                1,
+                1,
+                format!(
+                    "{} is a symbolic link to {}, inside a .git folder; it is not read",
+                    rel.display(),
+                    target.display()
+                ),
+            )
+            .with_help("Git's own files are never published: remove the link"),
+        );
+    }
     Some(
         Diagnostic::in_file(
             &rel,
@@ -428,19 +540,40 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
-    let stem = || {
-        path.file_stem()
+    let loaded = read_text(root, path)
+        .map_err(|e| vec![e])
+        .and_then(|file| parse_section_page(section, file));
+    loaded.unwrap_or_else(|problems| {
+        let stem = path
+            .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        Loaded::Failed(section, stem, problems)
+    })
+}
+
+/// Parses a file already read as a page of `section`: the page (a
+/// `Loaded::Flawed` when its front matter has problems that left a page to
+/// check), or every problem when no page could be made.
+///
+/// Each XML-illegal character and bidirectional control (up to
+/// [`characters::MAX_REPORTED`]) is reported; the page is then read with a
+/// stand-in of the same length in place of each (see
+/// [`characters::replace_refused`]) so that the rest of it is still
+/// checked, never published, with its problems.
+pub(crate) fn parse_section_page(
+    section: Section,
+    file: SourceFile,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let refused = characters::each_refused(&file, characters::is_refused);
+    let file = if refused.is_empty() {
+        file
+    } else {
+        let text = characters::replace_refused(&file.text);
+        SourceFile::new(file.path, text)
     };
-    let file = match read_source(root, path).and_then(|file| {
-        characters::check_bidi_controls(&file)?;
-        Ok(file)
-    }) {
-        Ok(file) => Arc::new(file),
-        Err(e) => return Loaded::Failed(section, stem(), vec![e]),
-    };
-    let (loaded, problems) = match section {
+    let file = Arc::new(file);
+    let (loaded, mut problems) = match section {
         Section::Articles => {
             let (page, problems) = parse_page(file, ARTICLE_KEYS, |m: &ArticleMeta| m.slug.clone());
             (page.map(|p| Loaded::Article(Arc::new(p))), problems)
@@ -454,10 +587,13 @@ fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
             (page.map(|p| Loaded::Actor(Arc::new(p))), problems)
         }
     };
+    if !refused.is_empty() {
+        problems.splice(0..0, refused);
+    }
     match loaded {
-        Some(page) if problems.is_empty() => page,
-        Some(page) => Loaded::Flawed(Box::new(page), problems),
-        None => Loaded::Failed(section, stem(), problems),
+        Some(page) if problems.is_empty() => Ok(page),
+        Some(page) => Ok(Loaded::Flawed(Box::new(page), problems)),
+        None => Err(problems),
     }
 }
 
@@ -480,7 +616,10 @@ fn parse_page<M: DeserializeOwned>(
         return (None, problems);
     };
     match page_from(file, split, meta, slug_override) {
-        Ok(page) => (Some(page), problems),
+        Ok((page, slug_problem)) => {
+            problems.extend(slug_problem);
+            (Some(page), problems)
+        }
         Err(e) => {
             problems.push(e);
             (None, problems)
@@ -488,12 +627,14 @@ fn parse_page<M: DeserializeOwned>(
     }
 }
 
+/// The page of a file; a problem with its slug that the page could still
+/// be made despite (under a stand-in slug) comes with it.
 fn page_from<M>(
     file: Arc<SourceFile>,
     split: front_matter::Split,
     meta: M,
     slug_override: impl Fn(&M) -> Option<String>,
-) -> Result<Page<M>, Diagnostic> {
+) -> Result<(Page<M>, Option<Diagnostic>), Diagnostic> {
     let (slug_text, from_key) = match slug_override(&meta) {
         Some(s) => (s, true),
         None => (
@@ -526,17 +667,27 @@ fn page_from<M>(
         }
         return Err(d);
     };
-    if slug.as_str().len() > MAX_SLUG_BYTES {
-        return Err(slug_too_long(&file, &split, &slug, from_key));
-    }
-    Ok(Page {
+    // A slug too long for a folder name is reported, and the page checked
+    // further under the shorter slug the help suggests, so the file's other
+    // problems (a topic too long as well) are found in the same run.
+    let (slug, too_long) = if slug.as_str().len() > MAX_SLUG_BYTES {
+        let d = slug_too_long(&file, &split, &slug, from_key);
+        match Slug::parse(crate::model::shorten_slug(slug.as_str())) {
+            Some(shorter) => (shorter, Some(d)),
+            None => return Err(d),
+        }
+    } else {
+        (slug, None)
+    };
+    let page = Page {
         slug,
         meta,
         front_matter: split.front_matter,
         body_hash: xxhash_rust::xxh3::xxh3_64(file.text[split.body.clone()].as_bytes()),
         body: split.body,
         file,
-    })
+    };
+    Ok((page, too_long))
 }
 
 /// A slug becomes a folder name in the output: one over the file
@@ -578,6 +729,15 @@ fn slug_too_long(
 /// Reads a file as text: UTF-8 only, BOM removed, CRLF and lone CR turned
 /// into LF, and no character that XML forbids (see [`characters`]).
 pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let file = read_text(root, path)?;
+    characters::check_xml_characters(&file)?;
+    Ok(file)
+}
+
+/// A file's text as every stage sees it (UTF-8, BOM removed, CRLF and CR
+/// turned into LF), with its path relative to the site root; characters
+/// are not checked yet.
+fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let rel = relative(root, path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::in_file(&rel, 1, 1, format!("cannot read file: {e}")))?;
@@ -585,15 +745,16 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         Ok(t) => t,
         Err(e) => return Err(invalid_utf8(&rel, e.as_bytes(), e.utf8_error())),
     };
-    let file = SourceFile::new(rel, normalize_text(text));
-    characters::check_xml_characters(&file)?;
-    Ok(file)
+    Ok(SourceFile::new(rel, normalize_text(text)))
 }
 
 /// The error for a file that is not UTF-8, at the first bad byte.
 pub fn invalid_utf8(rel: &Path, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
     let valid = &bytes[..error.valid_up_to()];
-    let valid = std::str::from_utf8(valid).unwrap_or("");
+    // Counted in the text as every other diagnostic sees it: a lone CR is
+    // a line break and a BOM is not a column.
+    let valid = normalize_text(std::str::from_utf8(valid).unwrap_or("").to_string());
+    let valid = valid.as_str();
     let line = valid.matches('\n').count() + 1;
     let line_start = valid.rfind('\n').map(|i| i + 1).unwrap_or(0);
     let column = valid[line_start..].chars().count() + 1;
@@ -675,5 +836,21 @@ mod tests {
         let d = invalid_utf8(Path::new("x.md"), &bytes, err.utf8_error());
         assert_eq!((d.line, d.column), (2, 3));
         assert!(d.message.contains("0xFF"));
+    }
+
+    /// Found by the property tests: a lone CR before the bad byte is a
+    /// line break for every other diagnostic, and a BOM is no column, so
+    /// the position must count them the same way.
+    #[test]
+    fn invalid_utf8_counts_lines_as_the_loader_does() {
+        let bytes = b"\xef\xbb\xbf+++\r\n+++\n\r\x80".to_vec();
+        let err = String::from_utf8(bytes.clone()).unwrap_err();
+        let d = invalid_utf8(Path::new("x.md"), &bytes, err.utf8_error());
+        assert_eq!((d.line, d.column), (4, 1));
+        assert_eq!(d.source_line.as_deref(), Some(""));
+        let bytes = b"\xef\xbb\xbfab\xff".to_vec();
+        let err = String::from_utf8(bytes.clone()).unwrap_err();
+        let d = invalid_utf8(Path::new("x.md"), &bytes, err.utf8_error());
+        assert_eq!((d.line, d.column), (1, 3));
     }
 }

@@ -6,7 +6,7 @@ use iri_string::types::{IriAbsoluteStr, IriReferenceStr};
 use serde_json::{json, Value};
 
 use crate::config::Config;
-use crate::model::{ActorKind, Section};
+use crate::model::{excerpt, ActorKind, Section, SUMMARY_CHARS};
 use crate::resolve::links::page_dir;
 use crate::resolve::{Actor, Article, Note, Site};
 
@@ -92,7 +92,7 @@ pub fn news_article(site: &Site, article: &Article) -> Value {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
-        "description": article.summary,
+        "description": excerpt(&article.summary, SUMMARY_CHARS),
         "datePublished": article.date.rfc3339(),
         "dateModified": article.updated.unwrap_or(article.date).rfc3339(),
         "mainEntityOfPage": { "@type": "WebPage", "@id": url },
@@ -120,7 +120,7 @@ pub fn explainer(site: &Site, note: &Note) -> Value {
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": note.title,
-        "description": note.summary,
+        "description": excerpt(&note.summary, SUMMARY_CHARS),
         "url": url,
         "mainEntityOfPage": { "@type": "WebPage", "@id": url },
         "publisher": publisher(config),
@@ -180,7 +180,7 @@ pub fn actor(site: &Site, actor: &Actor) -> Value {
         "url": page_url(config, Section::Actors, actor.slug.as_str()),
     });
     if !actor.summary.is_empty() {
-        v["description"] = json!(actor.summary);
+        v["description"] = json!(excerpt(&actor.summary, SUMMARY_CHARS));
     }
     if !actor.aliases.is_empty() {
         v["alternateName"] = json!(actor.aliases);

@@ -178,29 +178,7 @@ pub fn render(
     sink: &Sink,
 ) -> Result<RenderOutput, RenderError> {
     let r = Renderer::new(site, theme.fingerprint, previous);
-    // The pages that list the whole site or large parts of it come first:
-    // a list of thousands of articles rendered last would leave the other
-    // cores idle while it finishes (a topic page at the end of the queue
-    // cost a 10,000-article build 120 ms on one core).
-    let mut pages = vec![
-        Page::Front,
-        Page::Archive,
-        Page::ExplainersIndex,
-        Page::ActorsIndex,
-        Page::TopicsIndex,
-        Page::Timeline,
-        Page::NotFound,
-        Page::Feed,
-        Page::Sitemap,
-        Page::Robots,
-    ];
-    if site.config.search.enabled {
-        pages.push(Page::Search);
-    }
-    pages.extend((0..site.topics.len()).map(Page::Topic));
-    pages.extend((0..site.actors.len()).map(Page::Actor));
-    pages.extend((0..site.notes.len()).map(Page::Explainer));
-    pages.extend((0..site.articles.len()).map(Page::Article));
+    let pages = all_pages(site);
     // Views are built inside the parallel loop: building them is a large
     // share of the work, and each page's view is independent. Each file
     // goes to the sink as soon as it is rendered.
@@ -275,6 +253,50 @@ pub fn render(
     Err(RenderError::Templates(errors))
 }
 
+/// Every output file of the site, in the order they are rendered.
+fn all_pages(site: &Site) -> Vec<Page> {
+    // The pages that list the whole site or large parts of it come first:
+    // a list of thousands of articles rendered last would leave the other
+    // cores idle while it finishes (a topic page at the end of the queue
+    // cost a 10,000-article build 120 ms on one core).
+    let mut pages = vec![
+        Page::Front,
+        Page::Archive,
+        Page::ExplainersIndex,
+        Page::ActorsIndex,
+        Page::TopicsIndex,
+        Page::Timeline,
+        Page::NotFound,
+        Page::Feed,
+        Page::Sitemap,
+        Page::Robots,
+    ];
+    if site.config.search.enabled {
+        pages.push(Page::Search);
+    }
+    pages.extend((0..site.topics.len()).map(Page::Topic));
+    pages.extend((0..site.actors.len()).map(Page::Actor));
+    pages.extend((0..site.notes.len()).map(Page::Explainer));
+    pages.extend((0..site.articles.len()).map(Page::Article));
+    pages
+}
+
+/// Every output file's template and the context it receives, as JSON
+/// (the output path, the template name, the context): what the template
+/// reference (`TEMPLATES.md`) documents, and what its test checks it
+/// against. Renders nothing.
+pub fn template_contexts(site: &Site) -> Vec<(String, &'static str, serde_json::Value)> {
+    let no_previous = HashMap::default();
+    let r = Renderer::new(site, 0, &no_previous);
+    all_pages(site)
+        .into_iter()
+        .filter_map(|page| {
+            let job = r.job_for(page);
+            Some((job.path, job.template, job.context?.into_json()))
+        })
+        .collect()
+}
+
 enum Outcome {
     Rendered(String, u64, bool),
     Unchanged(String, u64),
@@ -319,6 +341,8 @@ struct Renderer<'a> {
     stylesheet: String,
     cards_script: String,
     search_script: Option<String>,
+    /// `[extra]` of site.toml, given to every template as `extra`.
+    extra: serde_json::Value,
     /// Actors and notes by slug, for the hover cards of links in text.
     actor_slugs: HashMap<&'a str, ActorId>,
     note_slugs: HashMap<&'a str, NoteId>,
@@ -345,6 +369,7 @@ impl<'a> Renderer<'a> {
                 .search
                 .enabled
                 .then(|| versioned(site, "search.js")),
+            extra: c.extra_for_templates(),
             actor_slugs: site
                 .actors
                 .iter()
@@ -482,6 +507,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// A job, unless the fingerprint of its inputs matches the last build's.
+    /// Every template also sees `extra`, which is part of the fingerprint.
     fn make_job(
         &self,
         path: String,
@@ -489,12 +515,16 @@ impl<'a> Renderer<'a> {
         inputs: &impl Serialize,
         context: impl FnOnce() -> Context,
     ) -> Job {
-        let fingerprint = fingerprint(&(self.theme_fingerprint, template, inputs));
+        let fingerprint = fingerprint(&(self.theme_fingerprint, template, &self.extra, inputs));
         let unchanged = self.previous.get(&path) == Some(&fingerprint);
         Job {
             path,
             template,
-            context: (!unchanged).then(context),
+            context: (!unchanged).then(|| {
+                let mut context = context();
+                context.insert("extra", &self.extra);
+                context
+            }),
             fingerprint,
         }
     }
@@ -520,8 +550,10 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// `name?v=<hash>` for a theme asset, hashing the site's own copy in
-/// `static/` if it has one, else the built-in file.
+/// The published name of a theme asset (`style.3f9a1c2b.css`, see
+/// [`theme::hashed_name`]), hashing the site's own copy in `static/` if it
+/// has one, else the built-in file: the same bytes `write::collect_static`
+/// publishes under that name.
 fn versioned(site: &Site, name: &str) -> String {
     let path = site.root.join("static").join(name);
     // Never read through a link out of the site (the build refuses it).
@@ -535,7 +567,7 @@ fn versioned(site: &Site, name: &str) -> String {
         .find(|(p, _)| p == name)
         .map(|(_, b)| b)
         .unwrap_or_default();
-    format!("{name}?v={}", short_hash(own.as_deref().unwrap_or(builtin)))
+    theme::hashed_name(name, own.as_deref().unwrap_or(builtin))
 }
 
 /// A short, stable fingerprint of a file, so a changed stylesheet gets a

@@ -4,6 +4,7 @@
 //! site grows.
 
 use super::*;
+use crate::model::{excerpt, SUMMARY_CHARS};
 
 impl<'a> Renderer<'a> {
     pub(super) fn front_page(&self) -> Job {
@@ -89,6 +90,9 @@ impl<'a> Renderer<'a> {
         struct View<'a> {
             title: &'a str,
             summary: &'a str,
+            /// The summary when it was written, not derived from the body
+            /// the page prints right below it.
+            dek: Option<&'a str>,
             date_iso: String,
             date_human: String,
             updated_iso: Option<String>,
@@ -117,6 +121,7 @@ impl<'a> Renderer<'a> {
         let view = View {
             title: &a.title,
             summary: &a.summary,
+            dek: (!a.summary_derived).then_some(a.summary.as_str()),
             date_iso: a.date.html_datetime(),
             date_human: a.date.human(),
             updated_iso: a.updated.map(|d| d.html_datetime()),
@@ -176,7 +181,7 @@ impl<'a> Renderer<'a> {
         let url = page_url(config, Section::Articles, a.slug.as_str());
         let meta = Meta {
             title: self.title(&a.title),
-            description: a.summary.clone(),
+            description: excerpt(&a.summary, SUMMARY_CHARS),
             canonical: url.clone(),
             og_type: "article",
             json_ld: vec![
@@ -222,6 +227,9 @@ impl<'a> Renderer<'a> {
         struct View<'a> {
             title: &'a str,
             summary: &'a str,
+            /// The summary when it was written, not derived from the body
+            /// the page prints right below it.
+            dek: Option<&'a str>,
             date_iso: Option<String>,
             date_human: Option<String>,
             updated_iso: Option<String>,
@@ -237,6 +245,7 @@ impl<'a> Renderer<'a> {
         let view = View {
             title: &n.title,
             summary: &n.summary,
+            dek: (!n.summary_derived).then_some(n.summary.as_str()),
             date_iso: n.date.map(|d| d.html_datetime()),
             date_human: n.date.map(|d| d.human()),
             updated_iso: n.updated.map(|d| d.html_datetime()),
@@ -266,7 +275,7 @@ impl<'a> Renderer<'a> {
         let url = page_url(config, Section::Notes, n.slug.as_str());
         let meta = Meta {
             title: self.title(&n.title),
-            description: n.summary.clone(),
+            description: excerpt(&n.summary, SUMMARY_CHARS),
             canonical: url.clone(),
             og_type: "article",
             json_ld: vec![
@@ -359,7 +368,7 @@ impl<'a> Renderer<'a> {
         let config = &s.config;
         let url = page_url(config, Section::Actors, a.slug.as_str());
         let description = match (&a.role, a.summary.is_empty()) {
-            (_, false) => a.summary.clone(),
+            (_, false) => excerpt(&a.summary, SUMMARY_CHARS),
             (Some(r), true) => format!("{}: {}", a.name, r),
             (None, true) => a.name.clone(),
         };

@@ -18,6 +18,49 @@ pub fn builtin_templates() -> impl Iterator<Item = (String, &'static str)> {
     walk(&TEMPLATES).filter_map(|f| Some((path_name(f.path()), f.contents_utf8()?)))
 }
 
+/// The theme's assets published under content-hashed names
+/// (`style.3f9a1c2b.css`), built-in or replaced by the site's own file of
+/// the same name in `static/`: a changed file gets a new URL, so hosts may
+/// let browsers and CDNs keep them for a year (see [`HEADERS`]).
+pub const HASHED_ASSETS: &[&str] = &["style.css", "cards.js", "search.js"];
+
+/// The published name of a hashed asset: the 8 hex digits of
+/// [`super::short_hash`] of its bytes before the extension
+/// (`style.css` -> `style.3f9a1c2b.css`).
+pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let hash = super::short_hash(bytes);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
+    }
+}
+
+/// The `_headers` file written at the output root (the syntax of Netlify
+/// and Cloudflare Pages; a site's own `static/_headers` replaces it):
+/// pages are revalidated on every visit, hashed assets kept for a year.
+/// Both hosts join the values of every rule a path matches, so no path is
+/// matched by two rules; paths are from the root of the deployed folder,
+/// which both hosts serve at the root of the domain.
+pub const HEADERS: &str = "\
+# Cache rules for Netlify and Cloudflare Pages, written by explainer.
+# Pages, the feed and the sitemap: revalidated on every visit.
+/
+  Cache-Control: public, max-age=0, must-revalidate
+/*/
+  Cache-Control: public, max-age=0, must-revalidate
+/*.html
+  Cache-Control: public, max-age=0, must-revalidate
+/*.xml
+  Cache-Control: public, max-age=0, must-revalidate
+# Stylesheet and script: their names change with their content.
+/style.*.css
+  Cache-Control: public, max-age=31536000, immutable
+/cards.*.js
+  Cache-Control: public, max-age=31536000, immutable
+/search.*.js
+  Cache-Control: public, max-age=31536000, immutable
+";
+
 /// Every built-in static file: output path and bytes.
 pub fn builtin_static() -> impl Iterator<Item = (String, &'static [u8])> {
     walk(&STATIC).map(|f| (path_name(f.path()), f.contents()))
@@ -40,6 +83,55 @@ fn walk(dir: &'static Dir<'static>) -> impl Iterator<Item = &'static include_dir
 
 fn path_name(p: &std::path::Path) -> String {
     p.to_string_lossy().replace('\\', "/")
+}
+
+/// Why [`export_theme`] wrote nothing.
+#[derive(Debug)]
+pub enum ExportError {
+    /// These files exist already (and `force` was not given).
+    Exists(Vec<std::path::PathBuf>),
+    /// The file system failed; the message names the path.
+    Io(String),
+}
+
+/// Copies the built-in theme into `dir`: every template into
+/// `dir/templates/` and every static file into `dir/static/`, exactly the
+/// bytes the binary uses, so a site built with the copy is byte-identical
+/// to one built with the built-in theme. Returns the files written, in
+/// order.
+///
+/// Errors: `Exists` lists every file already there, and nothing is
+/// written, unless `force`, which replaces them (a symlink is replaced by
+/// the file, never written through).
+pub fn export_theme(
+    dir: &std::path::Path,
+    force: bool,
+) -> Result<Vec<std::path::PathBuf>, ExportError> {
+    let files: Vec<(std::path::PathBuf, &[u8])> = builtin_templates()
+        .map(|(name, text)| (dir.join("templates").join(name), text.as_bytes()))
+        .chain(builtin_static().map(|(name, bytes)| (dir.join("static").join(name), bytes)))
+        .collect();
+    let existing: Vec<_> = files
+        .iter()
+        .filter(|(path, _)| path.symlink_metadata().is_ok())
+        .map(|(path, _)| path.clone())
+        .collect();
+    if !existing.is_empty() && !force {
+        return Err(ExportError::Exists(existing));
+    }
+    let io = |path: &std::path::Path, e: std::io::Error| {
+        ExportError::Io(format!("cannot write {}: {e}", path.display()))
+    };
+    for (path, bytes) in &files {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        if existing.contains(path) {
+            std::fs::remove_file(path).map_err(|e| io(path, e))?;
+        }
+        std::fs::write(path, bytes).map_err(|e| io(path, e))?;
+    }
+    Ok(files.into_iter().map(|(path, _)| path).collect())
 }
 
 /// The compiled templates, and a fingerprint of their sources so pages are
@@ -378,6 +470,61 @@ pub fn escape_markup(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::escape_markup;
+
+    /// The embedded theme is the one on disk: build.rs makes Cargo rebuild
+    /// when `templates/` or `static/` change, which include_dir alone
+    /// cannot on stable Rust.
+    #[test]
+    fn the_embedded_theme_is_the_one_on_disk() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let on_disk = |folder: &str| -> Vec<(String, Vec<u8>)> {
+            let mut files: Vec<_> = walkdir::WalkDir::new(root.join(folder))
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    let name = e.path().strip_prefix(root.join(folder)).unwrap();
+                    (super::path_name(name), std::fs::read(e.path()).unwrap())
+                })
+                .filter(|(name, _)| !name.split('/').any(|part| part.starts_with('.')))
+                .collect();
+            files.sort();
+            files
+        };
+        let templates: Vec<_> = super::builtin_templates()
+            .map(|(name, text)| (name, text.as_bytes().to_vec()))
+            .collect();
+        let statics: Vec<_> = super::builtin_static()
+            .map(|(name, bytes)| (name, bytes.to_vec()))
+            .collect();
+        assert!(
+            templates == on_disk("templates"),
+            "templates/ is stale in the binary"
+        );
+        assert!(
+            statics == on_disk("static"),
+            "static/ is stale in the binary"
+        );
+    }
+
+    #[test]
+    fn hashed_names_follow_the_bytes() {
+        let a = super::hashed_name("style.css", b"body{}");
+        assert_eq!(a, super::hashed_name("style.css", b"body{}"), "stable");
+        assert_ne!(a, super::hashed_name("style.css", b"body{ }"));
+        let hash = a
+            .strip_prefix("style.")
+            .unwrap()
+            .strip_suffix(".css")
+            .unwrap();
+        assert!(
+            hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{a}"
+        );
+        // The value is fixed across versions and platforms: a deploy's
+        // cached name must not change without its content changing.
+        assert_eq!(super::hashed_name("cards.js", b""), "cards.84222325.js");
+    }
 
     #[test]
     fn escapes_markup_and_quotes_and_leaves_the_rest() {

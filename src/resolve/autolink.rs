@@ -1,11 +1,31 @@
 //! Finds mentions of actors (by `name` or `aliases`) in running text with
 //! one Aho-Corasick automaton over every name of every actor, so the cost
 //! per page does not grow with the number of actors.
+//!
+//! Names match as whole words only. Rather than checking word boundaries
+//! after a match (which, when the longest name at a place is not a whole
+//! word, means searching again from the next character: quadratic on
+//! nested aliases), both the names and the text are spelt in a form where
+//! every word is framed by a marker byte that UTF-8 never uses. A name can
+//! then only match where whole words match, and one leftmost-longest
+//! search over the text finds every mention. The same spelling collapses
+//! any run of white space (a soft line break included) into one space and
+//! puts every word in Unicode normal form C, so a name hard-wrapped across
+//! two lines, or typed in decomposed form, is still found.
+//!
+//! Most text is in NFC with single spaces, and there the framed form would
+//! only add markers: such text is searched as it is, with names spelt the
+//! same way, and framed only if a match turns out not to be whole words.
+//! Both ways give the same mentions; each is linear.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Up to how many names (actor names and aliases) a DFA is built.
 const DFA_NAMES: usize = 4_000;
+
+/// Frames every word in the searched form: never part of UTF-8 text.
+const MARK: u8 = 0xFF;
 
 /// A mention: where it is in the text and which actor it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,32 +35,57 @@ pub struct Mention {
     pub actor: usize,
 }
 
+/// Reusable buffers for [`AutoLinker::find`], so a body with many text runs
+/// allocates them once.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// The text in searched form.
+    framed: Vec<u8>,
+    /// Per marker in `framed`: its position there and the byte offset of
+    /// the word boundary in the original text. Sorted by both.
+    marks: Vec<(usize, usize)>,
+}
+
 /// Matches actor names in text: whole words only, longest name first.
 #[derive(Debug)]
 pub struct AutoLinker {
+    /// Over the framed names.
     automaton: Option<AhoCorasick>,
-    /// Every name, for overlapping search in the rare case where the
-    /// longest name at a position is not a whole word.
-    fallback: Option<AhoCorasick>,
-    longest_name: usize,
+    /// Over the names with single spaces, for text that needs no framing;
+    /// same pattern ids.
+    plain: Option<AhoCorasick>,
     actor_of_pattern: Vec<usize>,
 }
 
 impl AutoLinker {
-    /// `names` holds, per actor id, its name and aliases.
+    /// `names` holds, per actor id, its name and aliases. Leading and
+    /// trailing punctuation of a name is not part of what is matched, and a
+    /// name without any letter or digit is never matched.
     pub fn new<'a>(names: impl IntoIterator<Item = (usize, &'a str)>) -> AutoLinker {
         let mut patterns = Vec::new();
+        let mut plain_patterns = Vec::new();
         let mut actor_of_pattern = Vec::new();
+        let mut scratch = Scratch::default();
         for (actor, name) in names {
-            let name = name.trim();
-            if !name.is_empty() {
-                patterns.push(name.to_string());
-                actor_of_pattern.push(actor);
+            let name = name.trim_matches(|c: char| !is_word_char(c));
+            if name.is_empty() {
+                continue;
             }
+            scratch.frame(name);
+            patterns.push(std::mem::take(&mut scratch.framed));
+            plain_patterns.push(
+                super::nfc(name)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .into_bytes(),
+            );
+            actor_of_pattern.push(actor);
         }
-        let (automaton, fallback) = if patterns.is_empty() {
-            (None, None)
-        } else {
+        let build = |patterns: &[_]| {
+            if patterns.is_empty() {
+                return None;
+            }
             // A DFA is the fastest to search, and every page is searched;
             // but it grows with the names and, past a few thousand, takes
             // seconds to build and no longer fits in cache. Then the
@@ -50,84 +95,198 @@ impl AutoLinker {
             } else {
                 AhoCorasickKind::ContiguousNFA
             };
-            let longest = AhoCorasick::builder()
+            AhoCorasick::builder()
                 .kind(Some(kind))
                 .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .ok();
-            let all = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .ok();
-            (longest, all)
+                .build(patterns)
+                .ok()
         };
         AutoLinker {
-            longest_name: patterns.iter().map(String::len).max().unwrap_or(0),
-            automaton,
-            fallback,
+            automaton: build(&patterns),
+            plain: build(&plain_patterns),
             actor_of_pattern,
         }
     }
 
-    /// Every whole-word mention in `text`, left to right. Where the longest
-    /// name at a position is not a whole word ("Macronism"), the search goes
-    /// on from the next character so a shorter whole-word name can still
-    /// match.
+    /// Every whole-word mention in `text`, left to right; where names
+    /// overlap, the leftmost and then the longest wins.
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
         let mut found = Vec::new();
+        self.find(text, &mut Scratch::default(), &mut found);
+        found
+    }
+
+    /// [`AutoLinker::mentions`] into `out` (cleared first), with buffers
+    /// reused from earlier calls. Time is linear in `text` plus, per
+    /// mention, the length of the longest name sharing its beginning.
+    pub fn find(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Mention>) {
+        out.clear();
+        if needs_no_framing(text) && self.find_plain(text, out) {
+            return;
+        }
+        out.clear();
+        self.find_framed(text, scratch, out);
+    }
+
+    /// The framed search, whatever the text.
+    fn find_framed(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Mention>) {
         let Some(ac) = &self.automaton else {
-            return found;
+            return;
         };
-        let mut pos = 0;
-        while pos < text.len() {
-            let Some(m) = ac.find(Input::new(text).span(pos..text.len())) else {
-                break;
-            };
-            let whole_word = if is_word_boundary(text, m.start(), m.end()) {
-                Some((m.end(), m.pattern().as_usize()))
-            } else {
-                self.shorter_whole_word_at(text, m.start())
-            };
-            match whole_word {
-                Some((end, pattern)) => {
-                    found.push(Mention {
-                        start: m.start(),
-                        end,
-                        actor: self.actor_of_pattern[pattern],
-                    });
-                    pos = end;
-                }
-                None => {
-                    pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
-                }
+        scratch.frame(text);
+        let marks = &scratch.marks;
+        // A match starts and ends on a marker, so both map back exactly.
+        let offset = |at: usize| {
+            marks
+                .binary_search_by_key(&at, |&(framed, _)| framed)
+                .map(|i| marks[i].1)
+        };
+        for m in ac.find_iter(&scratch.framed) {
+            if let (Ok(start), Ok(end)) = (offset(m.start()), offset(m.end() - 1)) {
+                out.push(Mention {
+                    start,
+                    end,
+                    actor: self.actor_of_pattern[m.pattern().as_usize()],
+                });
             }
         }
-        found
     }
 }
 
 impl AutoLinker {
-    /// The longest name starting exactly at `start` that is a whole word.
-    fn shorter_whole_word_at(&self, text: &str, start: usize) -> Option<(usize, usize)> {
-        let all = self.fallback.as_ref()?;
-        let end = (start + self.longest_name).min(text.len());
-        let input = Input::new(text).span(start..end);
-        all.try_find_overlapping_iter(input)
-            .ok()?
-            .filter(|m| m.start() == start && is_word_boundary(text, m.start(), m.end()))
-            .max_by_key(|m| m.end())
-            .map(|m| (m.end(), m.pattern().as_usize()))
+    /// Searches text that needs no framing as it is. False, with `out`
+    /// incomplete, as soon as a match is not whole words: only the framed
+    /// search can then find the shorter name that is.
+    fn find_plain(&self, text: &str, out: &mut Vec<Mention>) -> bool {
+        let Some(ac) = &self.plain else {
+            return false;
+        };
+        for m in ac.find_iter(text) {
+            if !is_word_boundary(text, m.start(), m.end()) {
+                return false;
+            }
+            out.push(Mention {
+                start: m.start(),
+                end: m.end(),
+                actor: self.actor_of_pattern[m.pattern().as_usize()],
+            });
+        }
+        true
     }
 }
 
+/// Text whose only white space is single spaces, in NFC: framing it would
+/// change nothing but add the markers. (Vectorised scans for ASCII.)
+fn needs_no_framing(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let simple_spaces = memchr::memchr3(b'\n', b'\t', b'\r', bytes).is_none()
+        && memchr::memchr2(0x0b, 0x0c, bytes).is_none()
+        && memchr::memmem::find(bytes, b"  ").is_none();
+    simple_spaces
+        && (text.is_ascii()
+            || (!text.chars().any(|c| !c.is_ascii() && c.is_whitespace())
+                && is_nfc_quick(text.chars()) == IsNormalized::Yes))
+}
+
+/// Whether `text[start..end]` is whole words: no word character touches
+/// it on either side.
 fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
 }
 
+impl Scratch {
+    /// Spells `text` in searched form: a marker before and after every
+    /// word, white space runs as one space, words in NFC. ASCII, the
+    /// common case, is classified byte by byte without decoding.
+    fn frame(&mut self, text: &str) {
+        self.framed.clear();
+        self.marks.clear();
+        self.framed.reserve(text.len() + text.len() / 4);
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (c, len) = if b < 0x80 {
+                (b as char, 1)
+            } else {
+                let c = text[i..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                (c, c.len_utf8())
+            };
+            if is_word_byte(b) || (b >= 0x80 && is_word_char(c)) {
+                let start = i;
+                let mut ascii = b < 0x80;
+                i += len;
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    if is_word_byte(b) {
+                        i += 1;
+                    } else if b >= 0x80 {
+                        let c = text[i..]
+                            .chars()
+                            .next()
+                            .unwrap_or(char::REPLACEMENT_CHARACTER);
+                        if !is_word_char(c) {
+                            break;
+                        }
+                        ascii = false;
+                        i += c.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                self.push_word(&text[start..i], start, ascii);
+            } else if c.is_whitespace() {
+                i += len;
+                while i < bytes.len() {
+                    let c = if bytes[i] < 0x80 {
+                        bytes[i] as char
+                    } else {
+                        text[i..].chars().next().unwrap_or('x')
+                    };
+                    if !c.is_whitespace() {
+                        break;
+                    }
+                    i += c.len_utf8();
+                }
+                self.framed.push(b' ');
+            } else {
+                self.framed.extend_from_slice(&bytes[i..i + len]);
+                i += len;
+            }
+        }
+    }
+
+    fn push_word(&mut self, word: &str, start: usize, ascii: bool) {
+        self.marks.push((self.framed.len(), start));
+        self.framed.push(MARK);
+        if ascii || is_nfc_quick(word.chars()) == IsNormalized::Yes {
+            self.framed.extend_from_slice(word.as_bytes());
+        } else {
+            let mut buf = [0u8; 4];
+            for c in word.nfc() {
+                self.framed
+                    .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+        self.marks.push((self.framed.len(), start + word.len()));
+        self.framed.push(MARK);
+    }
+}
+
+/// An ASCII letter, digit or `_`.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Letters, digits, `_` and combining marks: a decomposed `é` is one
+/// word with its base letter.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c)
 }
 
 #[cfg(test)]
@@ -180,5 +339,90 @@ mod tests {
     #[test]
     fn no_actors_no_mentions() {
         assert!(AutoLinker::new([]).mentions("anything").is_empty());
+    }
+
+    #[test]
+    fn a_name_wrapped_across_lines_or_spaced_twice_still_matches() {
+        let l = AutoLinker::new([(0, "Macky Sall")]);
+        let text = "President Macky\nSall and Macky  \t Sall";
+        let found = l.mentions(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(&text[found[0].start..found[0].end], "Macky\nSall");
+        assert_eq!(&text[found[1].start..found[1].end], "Macky  \t Sall");
+    }
+
+    #[test]
+    fn decomposed_spellings_match_a_composed_name() {
+        let l = AutoLinker::new([(0, "Jos\u{e9}"), (1, "Jose")]);
+        let text = "Jose\u{301} met Jose.";
+        let found: Vec<_> = l
+            .mentions(text)
+            .into_iter()
+            .map(|m| (&text[m.start..m.end], m.actor))
+            .collect();
+        assert_eq!(found, vec![("Jose\u{301}", 0), ("Jose", 1)]);
+    }
+
+    #[test]
+    fn nested_aliases_take_the_longest_whole_words() {
+        let names: Vec<String> = (1..=5)
+            .map(|n| {
+                (0..n)
+                    .map(|i| format!("W{i}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let l = AutoLinker::new(names.iter().map(|n| (0, n.as_str())));
+        let text = "W0 W1 W2x W0 W1 W2 W3 W4 W5";
+        let found: Vec<_> = l
+            .mentions(text)
+            .into_iter()
+            .map(|m| &text[m.start..m.end])
+            .collect();
+        assert_eq!(found, vec!["W0 W1", "W0 W1 W2 W3 W4"]);
+    }
+
+    #[test]
+    fn surrounding_punctuation_of_a_name_is_not_required() {
+        let l = AutoLinker::new([(0, "(U.N.)"), (1, "!!")]);
+        let text = "the U.N. said !!";
+        let found: Vec<_> = l
+            .mentions(text)
+            .into_iter()
+            .map(|m| &text[m.start..m.end])
+            .collect();
+        assert_eq!(found, vec!["U.N"]);
+    }
+
+    #[test]
+    fn plain_and_framed_searches_agree() {
+        let l = AutoLinker::new([
+            (0, "Emmanuel Macron"),
+            (0, "Macron"),
+            (1, "Niger"),
+            (2, "Niger Delta"),
+            (3, "U.N."),
+            (4, "Jose\u{301} Ramos"),
+            (5, "Ramos"),
+        ]);
+        for text in [
+            "Emmanuel Macron and Macron in Niger.",
+            "the Niger Delta, the Niger Deltas, Nigeria, (Niger)",
+            "U.N. and U.N.O and xU.N",
+            "Macronism Emmanuel_Macron Emmanuel Macron_",
+            "",
+            "José Ramos, Jose\u{301} Ramos, José\u{a0}Ramos, Josée Ramos",
+            "Ramos\u{301} Ramos",
+        ] {
+            let mut plain = Vec::new();
+            let complete = l.find_plain(text, &mut plain);
+            let mut framed = Vec::new();
+            l.find_framed(text, &mut Scratch::default(), &mut framed);
+            if complete && needs_no_framing(text) {
+                assert_eq!(plain, framed, "{text}");
+            }
+            assert_eq!(l.mentions(text), framed, "{text}");
+        }
     }
 }

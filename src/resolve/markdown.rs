@@ -1,18 +1,19 @@
 //! One pass over a Markdown body: the event stream from pulldown-cmark is
 //! rewritten on the way to HTML. In that single pass the "What You Should
-//! Know" section is lifted out, headings get stable ids, wikilinks are
-//! resolved, actor mentions are found and their first mention linked, and
-//! script URLs are refused.
+//! Know" section is lifted out, headings and footnotes get ids unique on
+//! the page, wikilinks are resolved, actor mentions are found and their
+//! first mention linked, and script URLs are refused. Every step is linear
+//! in the text, whatever the headings and names.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::autolink::AutoLinker;
+use super::autolink::{AutoLinker, Mention, Scratch};
 use super::links::{is_script_url, page_dir, relative_href, LinkTargets, Target, WikiError};
-use crate::model::{slugify, Section};
+use crate::model::Section;
 
 /// What the renderer needs besides the text.
 pub struct MarkdownOptions<'a> {
@@ -65,7 +66,8 @@ pub struct Rendered {
     /// Where that heading is, to report it when front matter has `know` too.
     pub know_heading_at: Option<Range<usize>>,
     pub headings: Vec<Heading>,
-    /// Plain text of the first paragraph of the body, for default summaries.
+    /// Plain text of the first paragraph of the body, for default
+    /// summaries: at most [`FIRST_PARAGRAPH_BYTES`] of it.
     pub first_paragraph: String,
     /// Actors mentioned or wikilinked, in order of first appearance.
     pub mentions: Vec<usize>,
@@ -86,8 +88,70 @@ pub fn parser_options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
-/// Ids the theme uses itself; a heading never takes one of them.
-const RESERVED_IDS: &[&str] = &["main", "content", "know", "site-nav", "search", "footnotes"];
+/// How much of the first paragraph is kept for a derived summary: enough
+/// for [`crate::model::excerpt`] to cut a few hundred characters from.
+pub const FIRST_PARAGRAPH_BYTES: usize = 4096;
+
+/// Ids the theme's templates (and `static/cards.js`, which adds the
+/// `xref-card` element) use on pages that show a body; a heading or
+/// footnote never takes one of them (a test checks the list against
+/// `templates/`).
+pub const RESERVED_IDS: &[&str] = &[
+    "actors-heading",
+    "appears-explainers-heading",
+    "appears-heading",
+    "background-heading",
+    "cited-heading",
+    "content",
+    "corrections-heading",
+    "events-heading",
+    "explainer-aside-heading",
+    "explainers-heading",
+    "footnotes",
+    "infobox-heading",
+    "key-actors-heading",
+    "know",
+    "know-heading",
+    "know-inline-heading",
+    "latest-heading",
+    "lead-title",
+    "links-heading",
+    "main",
+    "related-heading",
+    "search",
+    "site-nav",
+    "sources-heading",
+    "timeline-heading",
+    "xref-card",
+    "xref-cards",
+];
+
+/// The ids of the lifted section appear a second time on the page, with
+/// this prefix, in the copy shown after the lead on narrow screens.
+pub const KNOW_INLINE_PREFIX: &str = "lead-";
+
+/// The id a heading's text gets, as GitHub and Hugo spell it: Unicode
+/// letters, digits, marks and `_` kept and lower-cased (in NFC), other
+/// punctuation dropped, each run of spaces and hyphens one hyphen.
+/// `## 설치 전 할 일` gets `설치-전-할-일`, `## Macron's plan` gets
+/// `macrons-plan`. Empty when the text has no letter or digit.
+pub fn heading_id(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut id = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.nfc() {
+        if c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c) {
+            if gap && !id.is_empty() {
+                id.push('-');
+            }
+            gap = false;
+            id.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' {
+            gap = true;
+        }
+    }
+    id
+}
 
 pub fn render(text: &str, options: &MarkdownOptions) -> Rendered {
     let mut r = Renderer {
@@ -106,14 +170,23 @@ pub fn render(text: &str, options: &MarkdownOptions) -> Rendered {
         mentioned: HashSet::default(),
         referenced: HashSet::default(),
         used_ids: RESERVED_IDS.iter().map(|s| s.to_string()).collect(),
+        next_suffix: HashMap::default(),
         pending_text: None,
+        scratch: Scratch::default(),
+        found: Vec::new(),
+        footnotes: Vec::new(),
+        footnote_of_label: HashMap::default(),
+        in_footnote: None,
+        footnotes_numbered: 0,
     };
     for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
         r.event(event, range);
     }
     r.flush_text();
     let mut html = String::with_capacity(text.len() + text.len() / 2);
+    let footnotes = std::mem::take(&mut r.footnotes);
     pulldown_cmark::html::push_html(&mut html, r.body.into_iter());
+    push_footnotes(&mut html, footnotes);
     r.out.html_hash = xxhash_rust::xxh3::xxh3_64(html.as_bytes());
     r.out.html = html.into();
     if r.out.know_heading_at.is_some() {
@@ -123,6 +196,105 @@ pub fn render(text: &str, options: &MarkdownOptions) -> Rendered {
     }
     r.out.first_paragraph = r.out.first_paragraph.trim().to_string();
     r.out
+}
+
+/// The footnote section at the end of a body: every defined note, in the
+/// order of its first reference (notes never referenced last), numbered as
+/// their references are.
+fn push_footnotes(html: &mut String, mut footnotes: Vec<Footnote>) {
+    footnotes.retain(|f| f.defined);
+    if footnotes.is_empty() {
+        return;
+    }
+    footnotes.sort_by_key(|f| f.number.unwrap_or(usize::MAX));
+    let mut next = footnotes.iter().filter_map(|f| f.number).max().unwrap_or(0);
+    html.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\">\n");
+    for f in footnotes {
+        let number = f.number.unwrap_or_else(|| {
+            next += 1;
+            next
+        });
+        let label = match &f.first_ref {
+            Some(r) if f.first_ref_in_know => format!(
+                "<a class=\"fn-back-wide\" href=\"#{r}\">{number}</a><a class=\"fn-back-narrow\" href=\"#{KNOW_INLINE_PREFIX}{r}\">{number}</a>",
+                r = escape_attr(r)
+            ),
+            Some(r) => format!("<a href=\"#{}\">{number}</a>", escape_attr(r)),
+            None => number.to_string(),
+        };
+        html.push_str(&format!(
+            "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{label}</sup>\n",
+            escape_attr(&f.id)
+        ));
+        pulldown_cmark::html::push_html(html, f.events.into_iter());
+        html.push_str("</div>\n");
+    }
+    html.push_str("</section>\n");
+}
+
+/// The headings of one page, to resolve `[[page#anchor]]` in the forms a
+/// writer types: the id itself, the heading's text (any case, spaces or
+/// hyphens, percent-encoded as copied from an address bar), or the
+/// ASCII-transliterated id older versions gave (`seolci-jeon-hal-il`).
+/// Built once per linked page; each lookup is a few hash probes.
+pub struct AnchorIndex<'h> {
+    headings: &'h [Heading],
+    ids: HashSet<&'h str>,
+    /// `heading_id` of each heading's text, to its final id (the first
+    /// heading wins, as it keeps the unsuffixed id).
+    by_text: HashMap<String, &'h str>,
+    by_legacy: HashMap<String, &'h str>,
+}
+
+impl<'h> AnchorIndex<'h> {
+    pub fn new(headings: &'h [Heading]) -> AnchorIndex<'h> {
+        let mut index = AnchorIndex {
+            headings,
+            ids: headings.iter().map(|h| h.id.as_str()).collect(),
+            by_text: HashMap::default(),
+            by_legacy: HashMap::default(),
+        };
+        for h in headings {
+            index.by_text.entry(heading_id(&h.text)).or_insert(&h.id);
+            index
+                .by_legacy
+                .entry(crate::model::slugify(&h.text))
+                .or_insert(&h.id);
+        }
+        index
+    }
+
+    /// The final id of the heading `written` names, if any.
+    pub fn find(&self, written: &str) -> Option<&'h str> {
+        if let Some(id) = self.ids.get(written) {
+            return Some(id);
+        }
+        let decoded = percent_encoding::percent_decode_str(written).decode_utf8_lossy();
+        let wanted = heading_id(&decoded);
+        if wanted.is_empty() {
+            return None;
+        }
+        self.ids
+            .get(wanted.as_str())
+            .copied()
+            .or_else(|| self.by_text.get(&wanted).copied())
+            .or_else(|| {
+                self.by_legacy
+                    .get(&crate::model::slugify(&decoded))
+                    .copied()
+            })
+    }
+
+    /// A did-you-mean naming the closest heading id, for an anchor that
+    /// [`AnchorIndex::find`] did not resolve.
+    pub fn suggest(&self, written: &str) -> Option<String> {
+        let decoded = percent_encoding::percent_decode_str(written).decode_utf8_lossy();
+        let wanted = match heading_id(&decoded) {
+            w if w.is_empty() => decoded.to_string(),
+            w => w,
+        };
+        crate::diagnostics::did_you_mean(&wanted, self.headings.iter().map(|h| h.id.as_str()))
+    }
 }
 
 /// Renders a short Markdown string from front matter (a `know` item, a
@@ -167,6 +339,24 @@ struct OpenHeading<'a> {
     range: Range<usize>,
 }
 
+/// A footnote of the page, from its first reference or definition on.
+struct Footnote<'a> {
+    id: String,
+    /// The id of its first reference, which the note links back to.
+    first_ref: Option<String>,
+    /// Whether that reference sits in the lifted "What You Should Know"
+    /// section, which the page shows twice: in the sidebar on wide
+    /// screens and, with ids prefixed by [`KNOW_INLINE_PREFIX`], after the
+    /// lead on narrow ones. The note then links back to both, each shown
+    /// only at the widths where its target is.
+    first_ref_in_know: bool,
+    /// Given at the first reference, so notes are numbered in reading
+    /// order once per page.
+    number: Option<usize>,
+    defined: bool,
+    events: Vec<Event<'a>>,
+}
+
 struct Renderer<'o, 'a> {
     options: &'o MarkdownOptions<'o>,
     out: Rendered,
@@ -184,14 +374,33 @@ struct Renderer<'o, 'a> {
     mentioned: HashSet<usize>,
     referenced: HashSet<Target>,
     used_ids: HashSet<String>,
-    /// Adjacent text events are merged so a name split across them is
-    /// still found.
+    /// Per id base already taken, the next numeric suffix to try, so
+    /// de-duplicating n equal headings costs O(n).
+    next_suffix: HashMap<String, usize>,
+    /// Adjacent text events and the soft breaks between them are merged so
+    /// a name split across them is still found.
     pending_text: Option<(String, usize)>,
+    scratch: Scratch,
+    found: Vec<Mention>,
+    footnotes: Vec<Footnote<'a>>,
+    /// By label, lower-cased as pulldown-cmark matches them.
+    footnote_of_label: HashMap<String, usize>,
+    /// The footnote whose definition is being read: its content stays
+    /// with the body, wherever it was written.
+    in_footnote: Option<usize>,
+    footnotes_numbered: usize,
 }
 
 impl<'o, 'a> Renderer<'o, 'a> {
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
-        if let Event::Text(t) = &event {
+        // A soft break is kept as the newline it renders to, inside the
+        // text, so a name wrapped across lines is found in one piece.
+        let merged = match &event {
+            Event::Text(t) => Some(&**t),
+            Event::SoftBreak => Some("\n"),
+            _ => None,
+        };
+        if let Some(t) = merged {
             match &mut self.pending_text {
                 Some((buf, _)) => buf.push_str(t),
                 None => self.pending_text = Some((t.to_string(), range.start)),
@@ -206,7 +415,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 classes,
                 attrs: _,
             }) => {
-                if let Some(know_level) = self.in_know {
+                if let Some(know_level) = self.in_know.filter(|_| self.in_footnote.is_none()) {
                     if level <= know_level {
                         self.in_know = None;
                     }
@@ -273,9 +482,17 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 self.code_block = false;
                 self.emit(Event::End(TagEnd::CodeBlock));
             }
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let i = self.footnote(&label);
+                self.footnotes[i].defined = true;
+                self.in_footnote = Some(i);
+            }
+            Event::End(TagEnd::FootnoteDefinition) => self.in_footnote = None,
             Event::Start(Tag::Paragraph) => {
                 if matches!(self.paragraph, ParagraphCapture::Waiting)
                     && self.in_know.is_none()
+                    && self.in_footnote.is_none()
                     && self.heading.is_none()
                 {
                     self.paragraph = ParagraphCapture::Capturing;
@@ -317,10 +534,6 @@ impl<'o, 'a> Renderer<'o, 'a> {
                     .into(),
                 ));
             }
-            Event::SoftBreak => {
-                self.capture_paragraph(" ");
-                self.emit(Event::SoftBreak);
-            }
             other => self.emit(other),
         }
     }
@@ -328,6 +541,8 @@ impl<'o, 'a> Renderer<'o, 'a> {
     fn emit(&mut self, event: Event<'a>) {
         if let Some(h) = &mut self.heading {
             h.events.push(event);
+        } else if let Some(i) = self.in_footnote {
+            self.footnotes[i].events.push(event);
         } else if self.in_know.is_some() {
             self.know.push(event);
         } else {
@@ -337,8 +552,61 @@ impl<'o, 'a> Renderer<'o, 'a> {
 
     fn capture_paragraph(&mut self, text: &str) {
         if matches!(self.paragraph, ParagraphCapture::Capturing) && self.links.len() < 2 {
-            self.out.first_paragraph.push_str(text);
+            let room = FIRST_PARAGRAPH_BYTES.saturating_sub(self.out.first_paragraph.len());
+            let mut end = room.min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.out.first_paragraph.push_str(&text[..end]);
         }
+    }
+
+    /// The footnote with this label, made on first sight.
+    fn footnote(&mut self, label: &str) -> usize {
+        let key = label.to_lowercase();
+        if let Some(&i) = self.footnote_of_label.get(&key) {
+            return i;
+        }
+        let base = match heading_id(label) {
+            l if l.is_empty() => "fn".to_string(),
+            l => format!("fn-{l}"),
+        };
+        let id = self.claim_id(base);
+        self.footnotes.push(Footnote {
+            id,
+            first_ref: None,
+            first_ref_in_know: false,
+            number: None,
+            defined: false,
+            events: Vec::new(),
+        });
+        self.footnote_of_label.insert(key, self.footnotes.len() - 1);
+        self.footnotes.len() - 1
+    }
+
+    fn footnote_reference(&mut self, label: &str) {
+        let i = self.footnote(label);
+        let number = match self.footnotes[i].number {
+            Some(n) => n,
+            None => {
+                self.footnotes_numbered += 1;
+                self.footnotes[i].number = Some(self.footnotes_numbered);
+                self.footnotes_numbered
+            }
+        };
+        let ref_id = self.claim_id(self.footnotes[i].id.replacen("fn", "fnref", 1));
+        let html = format!(
+            "<sup class=\"footnote-reference\"><a href=\"#{}\" id=\"{}\">{number}</a></sup>",
+            escape_attr(&self.footnotes[i].id),
+            escape_attr(&ref_id)
+        );
+        if self.footnotes[i].first_ref.is_none() {
+            self.footnotes[i].first_ref = Some(ref_id);
+            self.footnotes[i].first_ref_in_know =
+                self.in_know.is_some() && self.in_footnote.is_none();
+        }
+        self.capture_paragraph(&number.to_string());
+        self.emit(Event::InlineHtml(html.into()));
     }
 
     fn flush_text(&mut self) {
@@ -373,22 +641,27 @@ impl<'o, 'a> Renderer<'o, 'a> {
         }
         // A name in a heading or in a link's text is a mention, but is
         // never turned into a link there.
-        for m in linker.mentions(&text) {
+        let mut found = std::mem::take(&mut self.found);
+        linker.find(&text, &mut self.scratch, &mut found);
+        for m in &found {
             self.note_mention(m.actor);
         }
+        self.found = found;
         self.emit(Event::Text(text.into()));
     }
 
     /// Records every actor mentioned in `text` and links its first mention
     /// on the page.
     fn autolink(&mut self, linker: &AutoLinker, text: String, _start: usize) {
-        let mentions = linker.mentions(&text);
+        let mut mentions = std::mem::take(&mut self.found);
+        linker.find(&text, &mut self.scratch, &mut mentions);
         if mentions.is_empty() {
+            self.found = mentions;
             self.emit(Event::Text(text.into()));
             return;
         }
         let mut last = 0;
-        for m in mentions {
+        for m in mentions.drain(..) {
             self.note_mention(m.actor);
             let target = Target {
                 section: Section::Actors,
@@ -409,6 +682,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
         if last < text.len() {
             self.emit(Event::Text(text[last..].to_string().into()));
         }
+        self.found = mentions;
     }
 
     fn note_mention(&mut self, actor: usize) {
@@ -538,7 +812,11 @@ impl<'o, 'a> Renderer<'o, 'a> {
     fn close_heading(&mut self) {
         let Some(h) = self.heading.take() else { return };
         let text = h.text.trim().to_string();
-        if let Some(know) = self.options.know_heading {
+        if let Some(know) = self
+            .options
+            .know_heading
+            .filter(|_| self.in_footnote.is_none())
+        {
             if text.eq_ignore_ascii_case(know.trim()) && self.in_know.is_none() {
                 if self.out.know_heading_at.is_none() {
                     self.out.know_heading_at = Some(h.range.clone());
@@ -547,11 +825,14 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 return;
             }
         }
-        let id = match &h.explicit_id {
+        let base = match &h.explicit_id {
             Some(id) => id.to_string(),
-            None => self.unique_id(&text),
+            None => match heading_id(&text) {
+                id if id.is_empty() => "section".to_string(),
+                id => id,
+            },
         };
-        self.used_ids.insert(id.clone());
+        let id = self.claim_id(base);
         let level = h.level as u8;
         self.out.headings.push(Heading {
             id: id.clone(),
@@ -581,18 +862,34 @@ impl<'o, 'a> Renderer<'o, 'a> {
         self.emit(Event::Html(html.into()));
     }
 
-    fn unique_id(&self, text: &str) -> String {
-        let base = match slugify(text) {
-            s if s.is_empty() => "section".to_string(),
-            s => s,
+    /// `base`, or `base-1`, `base-2`, ... when it is taken: an id no
+    /// heading, footnote or template of the page has. Inside the lifted
+    /// section the id is shown twice (see [`KNOW_INLINE_PREFIX`]), so both
+    /// spellings must be free.
+    fn claim_id(&mut self, base: String) -> String {
+        let twin = self.in_know.is_some() && self.in_footnote.is_none();
+        let used = &self.used_ids;
+        let free = |id: &str| {
+            let taken_twice = twin && used.contains(&format!("{KNOW_INLINE_PREFIX}{id}"));
+            !used.contains(id) && !taken_twice
         };
-        if !self.used_ids.contains(&base) {
-            return base;
+        let id = if free(&base) {
+            base
+        } else {
+            let n = self.next_suffix.entry(base.clone()).or_insert(1);
+            loop {
+                let candidate = format!("{base}-{n}");
+                *n += 1;
+                if free(&candidate) {
+                    break candidate;
+                }
+            }
+        };
+        if twin {
+            self.used_ids.insert(format!("{KNOW_INLINE_PREFIX}{id}"));
         }
-        (1..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|id| !self.used_ids.contains(id))
-            .unwrap_or(base)
+        self.used_ids.insert(id.clone());
+        id
     }
 }
 
@@ -802,5 +1099,213 @@ mod tests {
         );
         let r = render_inline("<div>x</div>", &o);
         assert_eq!(r.html.trim(), "&lt;div&gt;x&lt;/div&gt;");
+    }
+
+    fn ids_of(html: &str) -> Vec<&str> {
+        html.split(" id=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect()
+    }
+
+    #[test]
+    fn footnotes_and_headings_never_share_an_id() {
+        let r = run(
+            "Claim.[^sources] More.[^fn-x]\n\n## Sources\n\n## Fn sources\n\n[^sources]: The list.\n[^fn-x]: Other.\n",
+            false,
+        );
+        let ids = ids_of(&r.html);
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(ids.len(), unique.len(), "{ids:?}");
+        assert!(
+            r.html
+                .contains("<a href=\"#fn-sources\" id=\"fnref-sources\">1</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r
+            .html
+            .contains("<div class=\"footnote-definition\" id=\"fn-sources\">"));
+        assert!(r.html.contains("<h2 id=\"sources\">Sources</h2>"));
+        assert!(r.html.contains("<h2 id=\"fn-sources-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn headings_never_take_an_id_of_the_theme() {
+        let r = run(
+            "## Xref cards\n\n## Know heading\n\n## Timeline heading\n\n## Main\n\n## Xref card\n",
+            false,
+        );
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "xref-cards-1",
+                "know-heading-1",
+                "timeline-heading-1",
+                "main-1",
+                "xref-card-1"
+            ]
+        );
+    }
+
+    /// Every literal id in the theme's templates, and every id its
+    /// scripts give an element, is reserved.
+    #[test]
+    fn reserved_ids_cover_the_templates() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut checked = 0;
+        for (folder, marker) in [("templates", " id=\""), ("static", ".id = \"")] {
+            for entry in std::fs::read_dir(format!("{root}/{folder}")).unwrap() {
+                let path = entry.unwrap().path();
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                for rest in text.split(marker).skip(1) {
+                    let id = &rest[..rest.find('"').unwrap()];
+                    if !id.contains("{{") {
+                        checked += 1;
+                        assert!(RESERVED_IDS.contains(&id), "{id} in {}", path.display());
+                    }
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} ids found");
+    }
+
+    #[test]
+    fn heading_ids_keep_unicode_letters() {
+        assert_eq!(heading_id("설치 전 할 일"), "설치-전-할-일");
+        assert_eq!(
+            heading_id("Macron's plan — U.S. view"),
+            "macrons-plan-us-view"
+        );
+        assert_eq!(heading_id("Élysée  Palace"), "élysée-palace");
+        // NFD text gets the same id as NFC text.
+        assert_eq!(heading_id("E\u{301}lyse\u{301}e"), "élysée");
+        assert_eq!(heading_id("हिन्दी भाषा"), "हिन्दी-भाषा");
+        assert_eq!(heading_id("???"), "");
+        let r = run("## 설치 전 할 일\n\n## 설치 전 할 일\n", false);
+        assert_eq!(r.headings[1].id, "설치-전-할-일-1");
+    }
+
+    #[test]
+    fn de_duplicating_ids_steps_over_taken_suffixes() {
+        let r = run("## Talks\n\n## Talks 1\n\n## Talks\n\n## Talks\n", false);
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["talks", "talks-1", "talks-2", "talks-3"]);
+        let many = "## Same\n\n".repeat(3000);
+        let r = run(&many, false);
+        assert_eq!(r.headings.last().unwrap().id, "same-2999");
+    }
+
+    #[test]
+    fn know_section_ids_stay_unique_when_shown_twice() {
+        let r = run(
+            "## Lead detail\n\nx\n\n## What You Should Know\n\n### Detail\n\n- k\n",
+            true,
+        );
+        let know = r.know_html.unwrap();
+        assert!(know.contains("<h3 id=\"detail-1\">"), "{know}");
+    }
+
+    #[test]
+    fn footnotes_below_the_know_section_stay_with_the_body() {
+        let r = run(
+            "Body claim.[^a]\n\n## What You Should Know\n\n- Key point.[^b]\n\n[^a]: First note.\n\n[^b]: Second note.\n",
+            true,
+        );
+        let know = r.know_html.unwrap();
+        assert!(
+            !know.contains("First note") && !know.contains("Second note"),
+            "{know}"
+        );
+        assert!(
+            know.contains("<a href=\"#fn-b\" id=\"fnref-b\">2</a>"),
+            "{know}"
+        );
+        assert!(r.html.contains("First note") && r.html.contains("Second note"));
+        assert!(r.html.contains("<a href=\"#fn-a\" id=\"fnref-a\">1</a>"));
+        // The key points are shown twice (the sidebar on wide screens, a
+        // `lead-` copy after the lead on narrow ones): the note links back
+        // to each, and the stylesheet shows the one whose target is shown.
+        assert!(
+            r.html.contains(
+                "id=\"fn-b\"><sup class=\"footnote-definition-label\"><a class=\"fn-back-wide\" href=\"#fnref-b\">2</a><a class=\"fn-back-narrow\" href=\"#lead-fnref-b\">2</a>"
+            ),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches(">1</a>").count(), 2, "{}", r.html);
+    }
+
+    #[test]
+    fn repeated_footnote_references_share_a_number() {
+        let r = run(
+            "A.[^x] B.[^X] C.[^y]\n\n[^y]: Why.\n[^x]: Ex.\n\n[^z]: Unused.\n",
+            false,
+        );
+        assert!(r.html.contains("id=\"fnref-x\">1</a>"), "{}", r.html);
+        assert!(r.html.contains("id=\"fnref-x-1\">1</a>"), "{}", r.html);
+        assert!(r.html.contains("id=\"fnref-y\">2</a>"));
+        let ex = r.html.find("Ex.").unwrap();
+        let why = r.html.find("Why.").unwrap();
+        let unused = r.html.find("Unused.").unwrap();
+        assert!(ex < why && why < unused, "notes in reference order");
+        assert_eq!(r.first_paragraph, "A.1 B.1 C.2");
+    }
+
+    #[test]
+    fn names_wrapped_across_a_line_are_linked_but_not_across_paragraphs() {
+        let r = run("President Emmanuel\nMacron spoke.\n", false);
+        assert!(
+            r.html
+                .contains("data-xref=\"actors/emmanuel-macron\">Emmanuel\nMacron</a>"),
+            "{}",
+            r.html
+        );
+        let r = run("Emmanuel\n\nMacron? No: *Emmanuel* Niger.\n", false);
+        assert!(!r.html.contains("Emmanuel</a>"), "{}", r.html);
+        assert!(r.html.contains(">Macron</a>?"), "{}", r.html);
+        assert_eq!(r.mentions, vec![0, 1], "Macron alone is a mention");
+        let r = run("> Emmanuel\n\nMacron\n", false);
+        assert!(!r.html.contains("Emmanuel</a>"), "{}", r.html);
+    }
+
+    #[test]
+    fn first_paragraph_is_capped() {
+        let r = run(&"word ".repeat(10_000), false);
+        assert!(r.first_paragraph.len() <= FIRST_PARAGRAPH_BYTES);
+    }
+
+    #[test]
+    fn anchors_resolve_in_the_forms_a_writer_types() {
+        let r = run(
+            "## 설치 전 할 일\n\n## Xref cards\n\n## Macron's plan\n\n## Custom {#My_Id}\n",
+            false,
+        );
+        let index = AnchorIndex::new(&r.headings);
+        for (written, id) in [
+            ("설치-전-할-일", "설치-전-할-일"),
+            ("설치 전 할 일", "설치-전-할-일"),
+            (
+                "%EC%84%A4%EC%B9%98-%EC%A0%84-%ED%95%A0-%EC%9D%BC",
+                "설치-전-할-일",
+            ),
+            ("seolci-jeon-hal-il", "설치-전-할-일"),
+            ("xref-cards", "xref-cards-1"),
+            ("Xref Cards", "xref-cards-1"),
+            ("macron-s-plan", "macrons-plan"),
+            ("My_Id", "My_Id"),
+        ] {
+            assert_eq!(index.find(written), Some(id), "{written}");
+        }
+        assert_eq!(index.find("설치-후"), None);
+        assert_eq!(
+            index.suggest("설치-전-할").as_deref(),
+            Some("did you mean \"설치-전-할-일\"?")
+        );
     }
 }

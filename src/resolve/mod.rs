@@ -16,13 +16,13 @@ pub mod site;
 
 // Fx hashing: these maps hold slugs and paths, never hostile keys, and
 // the default SipHash showed up in rebuild profiles.
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::front_matter::{ActorMeta, ArticleMeta, NoteMeta};
 use crate::load::{LoadedSite, Page};
 use crate::model::{slugify, Section, Slug};
@@ -132,7 +132,10 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             targets.insert(target(Section::Notes, i), info(&p.meta.title, &p.slug));
         }
         for (i, p) in actors.iter().enumerate() {
-            targets.insert(target(Section::Actors, i), info(&p.meta.name, &p.slug));
+            targets.insert(
+                target(Section::Actors, i),
+                info(&nfc(&p.meta.name), &p.slug),
+            );
         }
         for (section, slug) in unavailable {
             targets.mark_unavailable(*section, slug);
@@ -211,63 +214,59 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         raw_html: config.raw_html,
     };
 
-    let article_results: Vec<_> = articles
+    let mut article_results: Vec<_> = articles
         .par_iter()
         .enumerate()
         .map(|(i, p)| resolve_article(&ctx, i, p))
         .collect();
-    let note_results: Vec<_> = notes
+    let mut note_results: Vec<_> = notes
         .par_iter()
         .enumerate()
         .map(|(i, p)| resolve_note(&ctx, i, p))
         .collect();
-    let actor_results: Vec<_> = actors
+    let mut actor_results: Vec<_> = actors
         .par_iter()
         .enumerate()
         .map(|(i, p)| resolve_actor(&ctx, i, p))
         .collect();
 
     // Anchors can be checked only now that every page's headings are known.
-    let mut headings: HashMap<Target, HashSet<&str>> = HashMap::default();
-    for (i, r) in article_results.iter().enumerate() {
-        headings.insert(
-            target(Section::Articles, i),
-            r.headings.iter().map(String::as_str).collect(),
-        );
-    }
-    for (i, r) in note_results.iter().enumerate() {
-        headings.insert(
-            target(Section::Notes, i),
-            r.headings.iter().map(String::as_str).collect(),
-        );
-    }
-    for (i, r) in actor_results.iter().enumerate() {
-        headings.insert(
-            target(Section::Actors, i),
-            r.headings.iter().map(String::as_str).collect(),
-        );
-    }
-    let all_anchors = article_results
-        .iter()
-        .map(|r| &r.anchors)
-        .chain(note_results.iter().map(|r| &r.anchors))
-        .chain(actor_results.iter().map(|r| &r.anchors));
-    for anchors in all_anchors {
-        for (file_anchor, span_file) in anchors {
-            let known = &headings[&file_anchor.target];
-            if !known.contains(file_anchor.anchor.as_str()) {
-                let name = &targets.info(file_anchor.target).slug;
-                errors.push(
-                    Diagnostic::at(
-                        span_file,
-                        file_anchor.range.clone(),
-                        format!(
-                            "broken wikilink: \"{name}\" has no heading \"#{}\"",
-                            file_anchor.anchor
-                        ),
-                    )
-                    .with_help_opt(did_you_mean(&file_anchor.anchor, known.iter().copied())),
-                );
+    let fixes = check_anchors(
+        &targets,
+        [
+            article_results.iter().map(|r| &r.anchors).collect(),
+            note_results.iter().map(|r| &r.anchors).collect(),
+            actor_results.iter().map(|r| &r.anchors).collect(),
+        ],
+        |t| match t.section {
+            Section::Articles => &article_results[t.index].headings,
+            Section::Notes => &note_results[t.index].headings,
+            Section::Actors => &actor_results[t.index].headings,
+        },
+        &mut errors,
+    );
+    for ((section, index), fixes) in fixes {
+        match section {
+            Section::Articles => {
+                let a = &mut article_results[index].value;
+                fix_anchors(&mut a.body_html, &mut a.body_hash, &fixes);
+                if let Some(know) = &mut a.know_html {
+                    fix_anchors(know, &mut 0, &fixes);
+                }
+                for c in &mut a.corrections {
+                    c.html = fixed_anchors(&c.html, &fixes).unwrap_or_else(|| c.html.clone());
+                }
+            }
+            Section::Notes => {
+                let r = &mut note_results[index];
+                fix_anchors(&mut r.value.body_html, &mut r.value.body_hash, &fixes);
+                for e in &mut r.timeline {
+                    e.html = fixed_anchors(&e.html, &fixes).unwrap_or_else(|| e.html.clone());
+                }
+            }
+            Section::Actors => {
+                let a = &mut actor_results[index].value;
+                fix_anchors(&mut a.body_html, &mut a.body_hash, &fixes);
             }
         }
     }
@@ -314,6 +313,91 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     build_events(&mut site, pending_events);
     link_backwards(&mut site);
     Ok(site)
+}
+
+/// A wikilink anchor waiting for the linked page's headings, with the file
+/// it is written in.
+type FileAnchor = (markdown::PendingAnchor, Arc<crate::diagnostics::SourceFile>);
+
+/// What a wikilink's fragment was written as and the heading id it
+/// resolved to, when they differ: `(written, final)` with the link's
+/// `data-xref` value, so only that link's fragment is rewritten.
+type AnchorFix = (String, String);
+
+/// Resolves every `[[page#anchor]]` against the headings of its page;
+/// reports those that name no heading, with the closest id. Returns, per
+/// linking page (by section and index), the fragments to rewrite to the
+/// heading's final id.
+fn check_anchors<'r>(
+    targets: &LinkTargets,
+    anchors_by_section: [Vec<&'r Vec<FileAnchor>>; 3],
+    headings_of: impl Fn(Target) -> &'r Vec<markdown::Heading>,
+    errors: &mut Diagnostics,
+) -> Vec<((Section, usize), Vec<AnchorFix>)> {
+    let mut indexes: HashMap<Target, markdown::AnchorIndex> = HashMap::default();
+    let mut fixes = Vec::new();
+    let sections = [Section::Articles, Section::Notes, Section::Actors];
+    for (section, pages) in sections.into_iter().zip(anchors_by_section) {
+        for (index, anchors) in pages.into_iter().enumerate() {
+            let mut page_fixes = Vec::new();
+            for (anchor, file) in anchors {
+                let known = indexes
+                    .entry(anchor.target)
+                    .or_insert_with(|| markdown::AnchorIndex::new(headings_of(anchor.target)));
+                let info = targets.info(anchor.target);
+                match known.find(&anchor.anchor) {
+                    Some(id) if id == anchor.anchor => {}
+                    Some(id) => {
+                        let xref = format!(
+                            "\" data-xref=\"{}/{}\"",
+                            anchor.target.section.output_folder(),
+                            info.slug
+                        );
+                        page_fixes.push((
+                            format!("#{}{xref}", html_escape(&anchor.anchor)),
+                            format!("#{}{xref}", html_escape(id)),
+                        ));
+                    }
+                    None => errors.push(
+                        Diagnostic::at(
+                            file,
+                            anchor.range.clone(),
+                            format!(
+                                "broken wikilink: \"{}\" has no heading \"#{}\"",
+                                info.slug, anchor.anchor
+                            ),
+                        )
+                        .with_help_opt(known.suggest(&anchor.anchor)),
+                    ),
+                }
+            }
+            if !page_fixes.is_empty() {
+                fixes.push(((section, index), page_fixes));
+            }
+        }
+    }
+    fixes
+}
+
+/// `html` with each fragment of `fixes` rewritten, or `None` when none
+/// occurs in it.
+fn fixed_anchors(html: &str, fixes: &[AnchorFix]) -> Option<String> {
+    let mut out: Option<String> = None;
+    for (from, to) in fixes {
+        let current = out.as_deref().unwrap_or(html);
+        if current.contains(from.as_str()) {
+            out = Some(current.replace(from.as_str(), to));
+        }
+    }
+    out
+}
+
+/// Rewrites the fragments of `fixes` in a shared body, updating its hash.
+fn fix_anchors(html: &mut Arc<str>, hash: &mut u64, fixes: &[AnchorFix]) {
+    if let Some(fixed) = fixed_anchors(html, fixes) {
+        *hash = xxhash_rust::xxh3::xxh3_64(fixed.as_bytes());
+        *html = fixed.into();
+    }
 }
 
 fn sort_key(s: &str) -> String {
@@ -368,8 +452,11 @@ fn remove_duplicate_slugs<M>(pages: &mut Vec<&Page<M>>, errors: &mut Diagnostics
 }
 
 /// Two actors answering to the same name would make mentions ambiguous.
+/// Names are compared in Unicode normal form C, so a composed `José` and a
+/// decomposed `José`, which look the same and match the same mentions,
+/// are one name.
 fn check_actor_names(actors: &[&Page<ActorMeta>], errors: &mut Diagnostics) {
-    let mut owner: HashMap<&str, usize> = HashMap::default();
+    let mut owner: HashMap<std::borrow::Cow<str>, (usize, &str)> = HashMap::default();
     for (i, p) in actors.iter().enumerate() {
         for (key, name) in std::iter::once(("name", &p.meta.name))
             .chain(p.meta.aliases.iter().map(|a| ("aliases", a)))
@@ -379,27 +466,44 @@ fn check_actor_names(actors: &[&Page<ActorMeta>], errors: &mut Diagnostics) {
                 errors.push(p.error_at_key(key, None, "an actor's name or alias may not be empty"));
                 continue;
             }
-            match owner.get(name) {
-                Some(&j) if j != i => errors.push(
-                    p.error_at_key(
-                        key,
-                        Some(name),
-                        format!(
-                            "\"{name}\" is also a name or alias of actor \"{}\" ({})",
-                            actors[j].slug,
-                            actors[j].file.path.display()
+            match owner.get(&nfc(name)) {
+                Some(&(j, first)) if j != i => {
+                    let spelling = if first == name {
+                        String::new()
+                    } else {
+                        format!(" (spelt \"{first}\" there, with other Unicode code points)")
+                    };
+                    errors.push(
+                        p.error_at_key(
+                            key,
+                            Some(name),
+                            format!(
+                                "\"{name}\" is also a name or alias of actor \"{}\" ({}){spelling}",
+                                actors[j].slug,
+                                actors[j].file.path.display()
+                            ),
+                        )
+                        .with_help(
+                            "each name and alias must point at one actor, so mentions can be linked",
                         ),
                     )
-                    .with_help(
-                        "each name and alias must point at one actor, so mentions can be linked",
-                    ),
-                ),
+                }
                 Some(_) => {}
                 None => {
-                    owner.insert(name, i);
+                    owner.insert(nfc(name), (i, name));
                 }
             }
         }
+    }
+}
+
+/// `text` in Unicode normal form C, borrowed when it already is.
+pub(crate) fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
     }
 }
 

@@ -17,7 +17,7 @@ use super::{target, Actor, Article, BodyCache, CorrectionHtml, Image, Note, CONT
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
 use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta};
 use crate::load::{characters, Page};
-use crate::model::{Date, Section};
+use crate::model::{excerpt, Date, Section, SUMMARY_CHARS};
 
 pub(super) struct SlugIndex<'a> {
     pub(super) articles: HashMap<&'a str, usize>,
@@ -56,7 +56,7 @@ pub(super) struct Context<'a> {
 /// One page resolved on its own, before the site-wide passes.
 pub(super) struct Resolved<T, X = ()> {
     pub(super) value: T,
-    pub(super) headings: Vec<String>,
+    pub(super) headings: Vec<markdown::Heading>,
     pub(super) anchors: Vec<(
         PendingAnchor,
         std::sync::Arc<crate::diagnostics::SourceFile>,
@@ -263,7 +263,22 @@ impl<'a> Context<'a> {
         let local = src.trim_start_matches('/');
         if !is_remote && !is_script_url(src) {
             let on_disk = self.root.join("static").join(local);
-            if local.split('/').any(|part| part == "..") || !on_disk.is_file() {
+            let file_name = local.rsplit(['/', '\\']).next().unwrap_or(local);
+            if local.split(['/', '\\']).any(|part| part == "..") {
+                // A path out of static/ is never published, wherever it
+                // leads: say so, not "put the file at static/../x".
+                errors.push(
+                    page.error_at_key(
+                        "image",
+                        Some(src),
+                        format!("image \"{src}\" leaves static/: an image path may not contain `..`"),
+                    )
+                    .with_help(format!(
+                        "copy the file into static/ (e.g. static/images/{file_name}) and write \"images/{file_name}\", \
+                         or use an absolute https:// URL"
+                    )),
+                );
+            } else if !on_disk.is_file() {
                 errors.push(
                     page.error_at_key(
                         "image",
@@ -275,6 +290,12 @@ impl<'a> Context<'a> {
                         // `static/` looks for static/static/.
                         Some(rest) => format!(
                             "image paths start inside static/: drop `static/` and write \"{rest}\""
+                        ),
+                        // `/home/me/x.png`: a path on this computer, not
+                        // in the site.
+                        None if src.starts_with('/') && Path::new(src).is_file() => format!(
+                            "a leading `/` means static/, not this computer's root: copy the file \
+                             into static/ (e.g. static/images/{file_name}) and write \"images/{file_name}\""
                         ),
                         None => format!(
                             "put the file at static/{local} or use an absolute https:// URL"
@@ -308,21 +329,28 @@ impl<'a> Context<'a> {
 
 /// A numeric character reference (`&#x202E;`, `&#7;`) is decoded by the
 /// Markdown parser into a character no source may hold as such: an error
-/// at the reference. Markdown without `&#` cannot write one.
+/// at each such reference (up to [`characters::MAX_REPORTED`]). Markdown
+/// without `&#` cannot write one.
 fn refused_references(text: &str, rendered: &mut Rendered) {
     if !text.contains("&#") {
         return;
     }
-    let found = characters::first_refused(&rendered.html).or_else(|| {
-        rendered
-            .know_html
-            .as_deref()
-            .and_then(characters::first_refused)
-    });
-    if let Some(c) = found {
+    // The characters the rendered page really holds: a reference inside a
+    // code span stays text and writes nothing.
+    let mut found: Vec<char> = characters::each_refused_in(&rendered.html);
+    if let Some(know) = rendered.know_html.as_deref() {
+        found.extend(characters::each_refused_in(know));
+    }
+    if found.is_empty() {
+        return;
+    }
+    let references = characters::references(text)
+        .filter(|(_, c)| found.contains(c))
+        .take(characters::MAX_REPORTED);
+    for (range, c) in references {
         let (message, help) = characters::describe(c);
         rendered.errors.push(markdown::MarkdownError {
-            range: characters::find_reference(text, c).unwrap_or(0..0),
+            range,
             message: format!("{message} (written as a character reference)"),
             help: Some(help),
         });
@@ -409,10 +437,7 @@ pub(super) fn resolve_article(
         })
         .collect();
     add_mentions_and_notes(&body, &mut actors, &mut background);
-    let summary = match m.summary.as_deref().map(str::trim) {
-        Some(s) if !s.is_empty() => s.to_string(),
-        _ => body.first_paragraph.clone(),
-    };
+    let (summary, summary_derived) = summary(m.summary.as_deref(), &body);
     let updated = checked_update(page, m.updated, Some(m.date), &mut errors);
     for (key, list) in [("authors", &m.authors), ("topics", &m.topics)] {
         if list.iter().any(|s| s.trim().is_empty()) {
@@ -427,6 +452,7 @@ pub(super) fn resolve_article(
             date: m.date,
             updated,
             summary,
+            summary_derived,
             authors: m.authors.clone(),
             sources: m.sources.clone(),
             topics: Vec::new(),
@@ -440,7 +466,7 @@ pub(super) fn resolve_article(
             draft: m.draft,
             latest_events: Vec::new(),
         },
-        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        headings: body.headings.clone(),
         anchors,
         errors,
         topics: m.topics.clone(),
@@ -462,9 +488,8 @@ fn checked_update<M>(
     };
     let checked = updated.as_update_of(date);
     if checked.is_none() {
-        errors.push(page.error_at_key(
+        errors.push(page.error_at_value(
             "updated",
-            None,
             format!(
                 "`updated` ({}) is earlier than `date` ({})",
                 updated.html_datetime(),
@@ -473,6 +498,15 @@ fn checked_update<M>(
         ));
     }
     checked
+}
+
+/// The summary a page shows in lists and metadata, and whether it was
+/// derived from the body rather than written.
+fn summary(written: Option<&str>, body: &Rendered) -> (String, bool) {
+    match written.map(str::trim) {
+        Some(s) if !s.is_empty() => (s.to_string(), false),
+        _ => (excerpt(&body.first_paragraph, SUMMARY_CHARS), true),
+    }
 }
 
 pub(super) fn add_mentions_and_notes(
@@ -541,16 +575,14 @@ pub(super) fn resolve_note(
     let updated = checked_update(page, m.updated, m.date, &mut errors);
     let mut no_notes = Vec::new();
     add_mentions_and_notes(&body, &mut actors, &mut no_notes);
-    let summary = match m.summary.as_deref().map(str::trim) {
-        Some(s) if !s.is_empty() => s.to_string(),
-        _ => body.first_paragraph.clone(),
-    };
+    let (summary, summary_derived) = summary(m.summary.as_deref(), &body);
     Resolved {
         value: Note {
             slug: page.slug.clone(),
             source: page.file.path.clone(),
             title: m.title.clone(),
             summary,
+            summary_derived,
             date: m.date,
             updated,
             body_html: body.html.clone(),
@@ -561,7 +593,7 @@ pub(super) fn resolve_note(
             cited_by: Vec::new(),
             draft: m.draft,
         },
-        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        headings: body.headings.clone(),
         anchors,
         errors,
         topics: Vec::new(),
@@ -582,15 +614,19 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
         value: Actor {
             slug: page.slug.clone(),
             source: page.file.path.clone(),
-            name: m.name.trim().to_string(),
+            name: super::nfc(m.name.trim()).into_owned(),
             kind: m.kind,
             role: m.role.clone().filter(|r| !r.trim().is_empty()),
-            aliases: m.aliases.clone(),
+            aliases: m
+                .aliases
+                .iter()
+                .map(|a| super::nfc(a).into_owned())
+                .collect(),
             born: m.born,
             country: m.country.clone().filter(|c| !c.trim().is_empty()),
             image,
             links: m.links.clone(),
-            summary: body.first_paragraph.clone(),
+            summary: excerpt(&body.first_paragraph, SUMMARY_CHARS),
             body_html: body.html.clone(),
             body_hash: body.html_hash,
             related,
@@ -599,7 +635,7 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
             events: Vec::new(),
             draft: m.draft,
         },
-        headings: body.headings.iter().map(|h| h.id.clone()).collect(),
+        headings: body.headings.clone(),
         anchors,
         errors,
         topics: (),

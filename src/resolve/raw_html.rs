@@ -43,15 +43,48 @@ pub fn apply(policy: RawHtml, text: &str, rendered: &mut Rendered) {
 }
 
 /// Where the raw HTML of a Markdown text is: each HTML block (from its
-/// first line) and each inline tag or comment, by byte range. The same
+/// first line) and each inline tag that opens an element, by byte range.
+/// A closing tag belongs to the element already reported at its opening
+/// tag, and a comment renders nothing, so neither is reported. The same
 /// parser options as the body pass, so it sees exactly what the body pass
 /// would have passed through.
 pub fn raw_html_ranges(text: &str) -> Vec<Range<usize>> {
     Parser::new_ext(text, parser_options())
         .into_offset_iter()
-        .filter(|(event, _)| matches!(event, Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_)))
+        .filter(|(event, range)| match event {
+            Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_) => {
+                opens_markup(&text[range.clone()])
+            }
+            _ => false,
+        })
         .map(|(_, range)| range)
         .collect()
+}
+
+/// Whether raw HTML holds anything but comments and closing tags: an
+/// opening tag, a declaration or a processing instruction. An unclosed
+/// comment runs to the end, as in a browser.
+fn opens_markup(html: &str) -> bool {
+    let mut rest = html;
+    loop {
+        let (before, after) = match rest.find("<!--") {
+            Some(i) => (
+                &rest[..i],
+                rest[i + 4..].find("-->").map(|j| &rest[i + 4 + j + 3..]),
+            ),
+            None => (rest, None),
+        };
+        let opens = before.match_indices('<').any(|(i, _)| {
+            before[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '!' || c == '?')
+        });
+        if opens {
+            return true;
+        }
+        match after {
+            Some(a) if rest.contains("<!--") => rest = a,
+            _ => return false,
+        }
+    }
 }
 
 /// Cleans rendered body HTML with ammonia: the tags and attributes
@@ -202,11 +235,25 @@ mod tests {
 
     #[test]
     fn deny_finds_every_block_and_inline_tag() {
-        let text = "Intro <b>bold</b> text.\n\n<div>\nblock\n</div>\n\n`<code>` and\n\n    <indented code>\n\n<!-- note -->\n";
+        let text = "Intro <b>bold</b> text.\n\n<div>\nblock\n</div>\n\n`<code>` and\n\n    <indented code>\n\n<!-- note -->\n\nA <!-- remark --> here, <i>one</i> <!-- x --><u>two</u>.\n\n<!-- a --> <script>x</script>\n\n<section>\n\nText.\n\n</section>\n";
         let found: Vec<&str> = raw_html_ranges(text)
             .into_iter()
             .map(|r| text[r].lines().next().unwrap_or(""))
             .collect();
-        assert_eq!(found, ["<b>", "</b>", "<div>", "<!-- note -->"]);
+        // One per element, at its opening tag; comments and closing tags
+        // are not reported, but markup after a comment is.
+        assert_eq!(
+            found,
+            [
+                "<b>",
+                "<div>",
+                "<i>",
+                "<u>",
+                "<!-- a --> <script>x</script>",
+                "<section>"
+            ]
+        );
+        assert!(!opens_markup("<!-- unclosed <b>"));
+        assert!(opens_markup("<!DOCTYPE html>"));
     }
 }

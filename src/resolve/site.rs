@@ -50,8 +50,11 @@ pub struct Article {
     pub title: String,
     pub date: Date,
     pub updated: Option<Date>,
-    /// The dek: front matter `summary`, else the first paragraph.
+    /// Front matter `summary`, else an excerpt of the first paragraph.
     pub summary: String,
+    /// The summary was derived from the body: lists and metadata show it,
+    /// the page itself does not print it above the same words.
+    pub summary_derived: bool,
     pub authors: Vec<String>,
     pub sources: Vec<NamedLink>,
     pub topics: Vec<TopicId>,
@@ -82,7 +85,10 @@ pub struct Note {
     pub slug: Slug,
     pub source: PathBuf,
     pub title: String,
+    /// Front matter `summary`, else an excerpt of the first paragraph.
     pub summary: String,
+    /// See [`Article::summary_derived`].
+    pub summary_derived: bool,
     pub date: Option<Date>,
     pub updated: Option<Date>,
     pub body_html: Arc<str>,
@@ -114,7 +120,7 @@ pub struct Actor {
     pub body_html: Arc<str>,
     /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
     pub body_hash: u64,
-    /// First paragraph of the profile.
+    /// An excerpt of the profile's first paragraph.
     pub summary: String,
     /// Related actors, both those it names and those that name it.
     pub related: Vec<ActorId>,

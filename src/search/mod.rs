@@ -260,9 +260,12 @@ pub fn index(site: &Site) -> Result<Vec<OutputFile>, String> {
 /// Whether `file` is the theme's own `search.js` (not a site's file of
 /// that name), which a site without search does not get.
 pub fn is_builtin_script(file: &OutputFile) -> bool {
-    file.path == "search.js"
-        && crate::render::theme::builtin_static()
-            .any(|(path, bytes)| path == "search.js" && bytes == file.bytes.as_slice())
+    use crate::render::theme;
+    theme::builtin_static().any(|(path, bytes)| {
+        path == "search.js"
+            && bytes == file.bytes.as_slice()
+            && file.path == theme::hashed_name("search.js", bytes)
+    })
 }
 
 /// Whether a file of the bundle is named by a hash of its content

@@ -9,10 +9,12 @@
 //! out. HTML responses get the live-reload script, and the error overlay
 //! while the last rebuild failed; the files on disk never do.
 
+use std::io::Read;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -43,8 +45,27 @@ pub fn router(shared: Arc<Shared>) -> Router {
 /// rebinding) must not read the preview.
 /// A request in absolute form (`GET http://host/ HTTP/1.1`) names its
 /// host in the URI, which takes the place of `Host` (RFC 9112, 3.2.2), so
-/// that host is checked the same way.
+/// that host is checked the same way. A request with more than one `Host`
+/// header is answered 400, as RFC 9112, 3.2 requires: which of them a
+/// proxy or the browser acted on cannot be told.
 async fn check_host(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    if request
+        .headers()
+        .get_all(header::HOST)
+        .iter()
+        .nth(1)
+        .is_some()
+    {
+        return (
+            StatusCode::BAD_REQUEST,
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            "400 Bad Request: more than one Host header\n",
+        )
+            .into_response();
+    }
     let uri_host_ok = request
         .uri()
         .authority()
@@ -209,6 +230,12 @@ fn respond(shared: &Shared, path: &str, query: Option<&str>) -> Response {
         }
     }
     match resolved {
+        Resolved::File(file) if !content_type(&file).starts_with("text/html") => {
+            match std::fs::File::open(&file) {
+                Ok(opened) => streamed(&file, opened),
+                Err(_) => not_found(Some(&root), &status, path),
+            }
+        }
         Resolved::File(file) => match std::fs::read(&file) {
             Ok(bytes) => file_response(StatusCode::OK, &root, &file, bytes, &status),
             Err(_) => not_found(Some(&root), &status, path),
@@ -246,6 +273,37 @@ fn not_found(root: Option<&Path>, status: &Status, path: &str) -> Response {
     );
     let bytes = inject(page.into_bytes(), &snippet(status, "404.html"));
     with_headers(StatusCode::NOT_FOUND, "text/html; charset=utf-8", bytes)
+}
+
+/// How much of a file is read at a time when it is sent as it is.
+const CHUNK: usize = 64 * 1024;
+
+/// A file sent as it is (every one but HTML), read a [`CHUNK`] at a time
+/// as the client takes it rather than whole into memory: a client that
+/// asks for a large file many times over and never reads costs the server
+/// little (and is cut off by the write timeout). `Content-Length` is the
+/// size when it was opened; a file a rebuild shortens meanwhile ends the
+/// connection early rather than sending wrong bytes.
+fn streamed(path: &Path, file: std::fs::File) -> Response {
+    let Ok(length) = file.metadata().map(|m| m.len()) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let chunks = futures_util::stream::try_unfold(file.take(length), |mut file| async move {
+        tokio::task::spawn_blocking(move || {
+            let mut buffer = vec![0; CHUNK];
+            let read = file.read(&mut buffer)?;
+            buffer.truncate(read);
+            Ok::<_, std::io::Error>((read > 0).then(|| (Bytes::from(buffer), file)))
+        })
+        .await
+        .map_err(std::io::Error::other)?
+    });
+    let mut response = with_headers(StatusCode::OK, &content_type(path), Vec::new());
+    *response.body_mut() = Body::from_stream(chunks);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    response
 }
 
 fn file_response(

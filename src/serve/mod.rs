@@ -1,5 +1,6 @@
-//! `explainer serve`, the live preview: builds the site into its output
-//! folder, serves that folder over HTTP on loopback, watches the sources
+//! `explainer serve`, the live preview: builds the site into its own
+//! folder in the build cache (`.explainer-cache/serve/`, never the deploy
+//! folder), serves it over HTTP on loopback, watches the sources
 //! and rebuilds on every edit, and tells open tabs to reload (or to show
 //! the errors of a broken edit over the last good page).
 //!
@@ -28,7 +29,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::cli::Verbosity;
 use crate::session::Session;
@@ -158,13 +159,38 @@ fn print_banner(options: &ServeOptions, shared: &Shared, url: &str) {
 /// How long a client has to send a request's headers, counted from when
 /// the connection is accepted or ready for its next request: a client that
 /// connects and sends nothing, or sends its headers a byte at a time
-/// (slowloris), is cut off after this.
+/// (slowloris), is cut off after this, and so is a kept-alive connection
+/// left idle between requests (hyper restarts this timer for every
+/// request head it waits for).
 const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a write to a client may make no progress before the
+/// connection is dropped: a client that asks for a large file and never
+/// reads it would otherwise hold its connection for good.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Connections served at once. Further ones wait in the listen queue until
-/// one closes; with [`HEADER_TIMEOUT`] that is never long. Each open tab
-/// holds one (its reload channel), so this leaves room for many.
+/// one closes; with [`HEADER_TIMEOUT`] and [`WRITE_TIMEOUT`] that is never
+/// long. A live-reload stream gives its connection's place back and holds
+/// one of [`state::MAX_EVENT_STREAMS`] instead, so open tabs (or clients
+/// posing as them) never take the places of page requests.
 const MAX_CONNECTIONS: usize = 128;
+
+/// A connection's place among the [`MAX_CONNECTIONS`], handed to every
+/// request of the connection so that a live-reload stream can give it back.
+#[derive(Clone)]
+pub struct ConnectionSlot(Arc<std::sync::Mutex<Option<OwnedSemaphorePermit>>>);
+
+impl ConnectionSlot {
+    fn new(permit: OwnedSemaphorePermit) -> ConnectionSlot {
+        ConnectionSlot(Arc::new(std::sync::Mutex::new(Some(permit))))
+    }
+
+    /// Frees the place for another connection.
+    pub fn release(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+}
 
 /// Runs the HTTP server until Ctrl-C (or SIGTERM), then stops it.
 fn run_server(
@@ -203,7 +229,8 @@ fn run_server(
             std::process::exit(130);
         });
         // Open connections finish their response (reload channels end on
-        // `stop`); each holds a slot until it closes.
+        // `stop`); each holds a slot until it closes (a reload channel gave
+        // its slot back, and ends at once).
         let all = MAX_CONNECTIONS as u32;
         let _ = tokio::time::timeout(GRACE, slots.acquire_many(all)).await;
         Ok(())
@@ -211,7 +238,8 @@ fn run_server(
 }
 
 /// Accepts connections while a slot is free and serves each on its own
-/// task with hyper's HTTP/1 (header read timeout on) until `stopping`.
+/// task with hyper's HTTP/1 (header read and write timeouts on) until
+/// `stopping`.
 async fn accept(
     listener: tokio::net::TcpListener,
     router: axum::Router,
@@ -238,7 +266,13 @@ async fn accept(
             },
             () = stopped(&mut stopping) => return Ok(()),
         };
-        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let slot = ConnectionSlot::new(slot);
+        let service = hyper_util::service::TowerToHyperService::new(
+            router.clone().layer(axum::Extension(slot.clone())),
+        );
+        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        let stream = Box::pin(stream);
         let mut stopping = stopping.clone();
         tokio::spawn(async move {
             let _slot = slot;

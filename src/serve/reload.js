@@ -5,7 +5,8 @@
 // - swaps stylesheets when only stylesheets changed,
 // - shows or removes the error overlay when a rebuild fails or recovers,
 // - reloads when it missed a rebuild (it connected late, the server was
-//   restarted), which the generation it was served at tells.
+//   restarted), which the generation it was served at tells;
+// - asks again later when the server refuses the channel (too many open).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -57,27 +58,36 @@
     }
   });
 
-  var source = new EventSource("/__explainer/events");
-  source.addEventListener("hello", function (event) {
-    var data = JSON.parse(event.data);
-    if (generation !== null && data.generation !== generation) location.reload();
-  });
-  source.addEventListener("reload", function (event) {
-    var data = JSON.parse(event.data);
-    generation = data.generation;
-    var changed = data.changed;
-    if (changed.indexOf(here) >= 0 || (served && changed.indexOf(served) >= 0)) {
-      location.reload();
-      return;
-    }
-    var styles = changed.filter(function (path) {
-      return /\.css$/i.test(path);
+  // The browser reconnects by itself when the stream drops; it gives up
+  // on an answer other than 200 (the server has as many channels open as
+  // it allows: 503), so then this asks again after a while.
+  function connect() {
+    var source = new EventSource("/__explainer/events");
+    source.onerror = function () {
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 10000);
+    };
+    source.addEventListener("hello", function (event) {
+      var data = JSON.parse(event.data);
+      if (generation !== null && data.generation !== generation) location.reload();
     });
-    if (styles.length) swapStyles(styles);
-  });
-  source.addEventListener("overlay", function (event) {
-    var data = JSON.parse(event.data);
-    generation = data.generation;
-    setOverlay(data.html);
-  });
+    source.addEventListener("reload", function (event) {
+      var data = JSON.parse(event.data);
+      generation = data.generation;
+      var changed = data.changed;
+      if (changed.indexOf(here) >= 0 || (served && changed.indexOf(served) >= 0)) {
+        location.reload();
+        return;
+      }
+      var styles = changed.filter(function (path) {
+        return /\.css$/i.test(path);
+      });
+      if (styles.length) swapStyles(styles);
+    });
+    source.addEventListener("overlay", function (event) {
+      var data = JSON.parse(event.data);
+      generation = data.generation;
+      setOverlay(data.html);
+    });
+  }
+  connect();
 })();

@@ -7,7 +7,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, watch, Semaphore};
+
+/// Live-reload streams open at once (one per open tab); a further one is
+/// answered 503 and its tab tries again later.
+pub const MAX_EVENT_STREAMS: usize = 32;
 
 /// What open tabs are told, over the live-reload channel.
 #[derive(Debug, Clone)]
@@ -48,6 +52,9 @@ pub struct Shared {
     status: RwLock<(u64, Status)>,
     events: broadcast::Sender<Event>,
     shutdown: watch::Receiver<bool>,
+    /// One permit per open live-reload stream: streams are counted apart
+    /// from the connection cap, so open tabs never starve page requests.
+    pub streams: Arc<Semaphore>,
     /// Tells generations of different server runs apart.
     epoch: String,
 }
@@ -73,6 +80,7 @@ impl Shared {
             status: RwLock::new((0, status)),
             events: broadcast::channel(64).0,
             shutdown,
+            streams: Arc::new(Semaphore::new(MAX_EVENT_STREAMS)),
             epoch,
         }
     }

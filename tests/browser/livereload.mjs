@@ -3,13 +3,14 @@
 // edited on disk. The page must follow without any action: an edit to the
 // article reloads it; an edit to a page it does not show leaves it alone;
 // a stylesheet edit swaps the stylesheet without a reload; a broken edit
-// puts the error overlay over the page, and the fix takes it away.
+// puts the error overlay over the page, and the fix takes it away; a tab
+// refused a channel (all are taken) follows again once one is free.
 //
 //   node livereload.mjs [site-dir] [explainer-binary]
 
 import { spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, writeFile, rm, mkdir } from "node:fs/promises";
-import { createServer } from "node:net";
+import { createServer, connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { repo, launch, Tally } from "./lib.mjs";
@@ -84,9 +85,10 @@ try {
   await page.waitForTimeout(500);
   tally.check("an edit elsewhere does not reload this page", await marked(before), log);
 
-  // A stylesheet edit. The theme's pages name their stylesheet with a
-  // version (`style.css?v=...`), so editing it changes every page and they
-  // reload; a stylesheet linked without one is swapped in place.
+  // A stylesheet edit. The theme's pages name their stylesheet by the hash
+  // of its content (`style.3f9a1c2b.css`), so editing it changes every page
+  // and they reload; a stylesheet linked under a plain name is swapped in
+  // place.
   await writeFile(path.join(site, "static/extra.css"), "main { outline: 0 none; }\n");
   for (let i = 0; i < 100 && !(await fetch(base + "extra.css")).ok; i++) await page.waitForTimeout(50);
   await page.evaluate(() => {
@@ -104,7 +106,9 @@ try {
     .then(() => true, () => false);
   tally.check("a stylesheet edit applies without any action", swapped, log);
   tally.check("the stylesheet was swapped, not the page reloaded", await marked(before));
-  const builtin = await fetch(base + "style.css").then((r) => r.text());
+  const hashed = await page.evaluate(() => document.querySelector('link[rel="stylesheet"]').href);
+  tally.check("the theme's stylesheet has a hashed name", /\/style\.[0-9a-f]{8}\.css$/.test(hashed), hashed);
+  const builtin = await fetch(hashed).then((r) => r.text());
   await writeFile(path.join(site, "static/style.css"), `${builtin}\nbody { outline: 5px solid rgb(4, 5, 6); }\n`);
   tally.check(
     "an edit to the theme's stylesheet shows without any action",
@@ -162,6 +166,40 @@ try {
       .waitFor({ state: "detached", timeout: 15000 })
       .then(() => true, () => false),
   );
+
+  // Every live-reload channel taken (the server allows 32): a new tab is
+  // refused one (503), and asks again until it gets one.
+  const held = [];
+  for (let i = 0; i < 40; i++) {
+    const socket = connect(port, "127.0.0.1");
+    const status = await new Promise((resolve) => {
+      let head = "";
+      socket.on("data", (d) => {
+        head += d;
+        if (head.includes("\r\n")) resolve(head.split(" ")[1]);
+      });
+      socket.on("error", () => resolve("error"));
+      socket.write(`GET /__explainer/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+    });
+    held.push(socket);
+    if (status !== "200") break;
+  }
+  tally.check("the server refuses a channel when all are taken", held.length < 40, `${held.length} open`);
+  const late = await context.newPage();
+  late.on("pageerror", (e) => errors.push(String(e)));
+  await late.goto(base + article + "/");
+  await late.waitForTimeout(1000);
+  for (const socket of held) socket.destroy();
+  const lateSentence = `Seen by a tab that was refused a channel, ${Date.now()}.`;
+  await writeFile(file, `${original}\n${lateSentence}\n`);
+  tally.check(
+    "a tab refused a channel follows edits once one is free",
+    await late
+      .waitForFunction((t) => document.body.innerText.includes(t), lateSentence, { timeout: 30000 })
+      .then(() => true, () => false),
+    log,
+  );
+  await writeFile(file, original);
   tally.check("no script errors", errors.length === 0, errors.join("\n"));
 } catch (e) {
   tally.fail("live reload", `${e.stack ?? e}\nserver log:\n${log}`);

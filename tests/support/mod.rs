@@ -66,6 +66,14 @@ impl Site {
         out
     }
 
+    /// Builds, fails the test if the build fails, and checks the output
+    /// with [`assert_site_integrity`].
+    pub fn build_checked(&self) -> Output {
+        let out = self.build_ok();
+        assert_site_integrity(&self.root().join("public"));
+        out
+    }
+
     pub fn out(&self, path: &str) -> String {
         let p = self.root().join("public").join(path);
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
@@ -130,6 +138,10 @@ pub fn ids(html: &str) -> HashSet<String> {
 pub fn broken_links(out: &Path) -> (Vec<String>, usize) {
     let mut broken = Vec::new();
     let mut checked = 0;
+    // Ids per page, read once however many links point at it.
+    let mut ids_of: std::collections::HashMap<PathBuf, HashSet<String>> = Default::default();
+    // Most pages link to the same list pages and assets.
+    let mut files: std::collections::HashMap<PathBuf, bool> = Default::default();
     for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
         let path = entry.path();
         if path.extension().is_none_or(|e| e != "html") || path.file_name().unwrap() == "404.html" {
@@ -159,7 +171,10 @@ pub fn broken_links(out: &Path) -> (Vec<String>, usize) {
                 path.parent().unwrap().join(&file_part)
             };
             let target = normalize(&target);
-            if !target.starts_with(out) || !target.is_file() {
+            let is_file = *files
+                .entry(target.clone())
+                .or_insert_with(|| target.is_file());
+            if !target.starts_with(out) || !is_file {
                 broken.push(format!(
                     "{}: {link} -> missing {}",
                     path.display(),
@@ -169,8 +184,10 @@ pub fn broken_links(out: &Path) -> (Vec<String>, usize) {
             }
             if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
                 if target.extension().is_some_and(|e| e == "html") {
-                    let target_html = std::fs::read_to_string(&target).unwrap();
-                    if !ids(&target_html).contains(&fragment) {
+                    let known = ids_of
+                        .entry(target.clone())
+                        .or_insert_with(|| ids(&std::fs::read_to_string(&target).unwrap()));
+                    if !known.contains(&fragment) {
                         broken.push(format!("{}: {link} -> no id #{fragment}", path.display()));
                     }
                 }
@@ -178,6 +195,38 @@ pub fn broken_links(out: &Path) -> (Vec<String>, usize) {
         }
     }
     (broken, checked)
+}
+
+/// Checks what every built site must hold, on every HTML page under `out`:
+/// each `id` occurs once on its page, and every relative link resolves,
+/// fragments included (same-page `#x` and `page/index.html#x` name an id
+/// of the page they point at). Panics listing every problem found.
+pub fn assert_site_integrity(out: &Path) {
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        pages += 1;
+        let html = std::fs::read_to_string(path).unwrap();
+        let mut seen = HashSet::new();
+        for id in attribute_values(&html, "id") {
+            if !seen.insert(id) {
+                problems.push(format!("{}: duplicate id \"{id}\"", path.display()));
+            }
+        }
+    }
+    assert!(pages > 0, "no HTML page under {}", out.display());
+    problems.extend(broken_links(out).0);
+    assert!(
+        problems.is_empty(),
+        "{} problems in {}:\n{}",
+        problems.len(),
+        out.display(),
+        problems.join("\n")
+    );
 }
 
 fn normalize(p: &Path) -> PathBuf {
@@ -192,4 +241,34 @@ fn normalize(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// The published name of a hashed theme asset in the output `dir`
+/// (`style.css` -> `style.3f9a1c2b.css`): exactly one must exist, and the
+/// plain name must not.
+pub fn hashed_asset(dir: &Path, name: &str) -> String {
+    let (stem, ext) = name.rsplit_once('.').unwrap();
+    let found: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.strip_prefix(&format!("{stem}."))
+                .and_then(|r| r.strip_suffix(&format!(".{ext}")))
+                .is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{name} in {}: {found:?}", dir.display());
+    assert!(!dir.join(name).exists(), "{name} published unhashed");
+    found.into_iter().next().unwrap()
+}
+
+/// A port free on loopback now (the listener is dropped at once, so a
+/// server started right after can bind it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
