@@ -161,39 +161,79 @@ impl Record {
     }
 }
 
-/// Builds the Pagefind bundle of `records`: every file under `pagefind/`
-/// of the output, in Pagefind's own order. `language` is the site's
-/// (`site.toml` `language`, an IETF tag; Pagefind stems by its primary
-/// subtag and indexes unknown languages without stemming).
-///
-/// Runs Pagefind's async API on a runtime of its own, so it must not be
-/// called from inside a tokio runtime. Errors are Pagefind's, as text.
-pub fn bundle(records: Vec<Record>, language: &str) -> Result<Vec<OutputFile>, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| format!("search index: cannot start a runtime: {e}"))?;
-    bundle_on(runtime, records, language)
+/// How many pages one shard of the index holds at most. The index is cut
+/// into shards that Pagefind builds separately (in parallel, and never all
+/// at once, which bounds the memory they take) and the browser merges
+/// (`mergeIndex`). Fewer, larger shards cost the browser fewer requests
+/// per query; smaller ones cost the build less memory. 2,000 pages is
+/// about 250 MB of Pagefind's working memory per shard.
+pub const SHARD_PAGES: usize = 2000;
+
+/// The file under [`BUNDLE_DIR`] that lists the shards beyond the first
+/// (`{"shards":["shard-1/"]}`, paths relative to the bundle), which the
+/// search page merges into the first.
+pub const SHARDS_FILE: &str = "shards.json";
+
+/// The shard a page's record goes to: by a hash of its URL, so that every
+/// shard holds the same mix of kinds, topics and years (Pagefind ranks by
+/// each shard's own word statistics, which then agree), and a page stays
+/// in its shard while others come and go.
+fn shard_of(url: &str, shards: usize) -> usize {
+    (xxhash_rust::xxh3::xxh3_64(url.as_bytes()) % shards as u64) as usize
 }
 
-/// [`bundle`] in the background: every thread it uses (its own, Pagefind's
-/// blocking tasks, one rayon thread for Pagefind's parallel steps) runs at
-/// the lowest CPU priority where the system allows it (Linux), so that
-/// the preview's rebuilds are not slowed down by it.
+/// The folder of shard `i` under the output root: the first shard is the
+/// bundle itself (with `pagefind.js` and the WebAssembly), the others
+/// hold only their index files.
+fn shard_dir(i: usize) -> String {
+    if i == 0 {
+        BUNDLE_DIR.to_string()
+    } else {
+        format!("{BUNDLE_DIR}/shard-{i}")
+    }
+}
+
+/// Builds the Pagefind bundle of `records`: every file under `pagefind/`
+/// of the output (shards and [`SHARDS_FILE`] included), in a stable
+/// order. `language` is the site's (`site.toml` `language`, an IETF tag;
+/// Pagefind stems by its primary subtag and indexes unknown languages
+/// without stemming). Shards are built as many at a time as there are
+/// cores.
+///
+/// Runs Pagefind's async API on runtimes of its own, so it must not be
+/// called from inside a tokio runtime. Errors are Pagefind's, as text.
+pub fn bundle(records: Vec<Record>, language: &str) -> Result<Vec<OutputFile>, String> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    bundle_shards(records, language, shard_pages(), workers, false)
+}
+
+/// [`SHARD_PAGES`], unless the environment variable
+/// `EXPLAINER_SEARCH_SHARD_PAGES` gives another positive number (for
+/// tests of the merged index on a small site, and for measuring).
+fn shard_pages() -> usize {
+    std::env::var("EXPLAINER_SEARCH_SHARD_PAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(SHARD_PAGES)
+}
+
+/// [`bundle`] in the background: one shard at a time, and every thread it
+/// uses (its own, Pagefind's blocking tasks, one rayon thread for
+/// Pagefind's parallel steps) runs at the lowest CPU priority where the
+/// system allows it (Linux), so that the preview's rebuilds are not
+/// slowed down by it.
 pub fn bundle_in_background(
     records: Vec<Record>,
     language: &str,
 ) -> Result<Vec<OutputFile>, String> {
     lower_priority();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .on_thread_start(lower_priority)
-        .build()
-        .map_err(|e| format!("search index: cannot start a runtime: {e}"))?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .start_handler(|_| lower_priority())
         .build()
         .map_err(|e| format!("search index: cannot start a thread: {e}"))?;
-    pool.install(|| bundle_on(runtime, records, language))
+    pool.install(|| bundle_shards(records, language, shard_pages(), 1, true))
 }
 
 /// Lowers the calling thread's CPU priority to the lowest (nice 19).
@@ -206,12 +246,83 @@ fn lower_priority() {
     }
 }
 
-fn bundle_on(
-    runtime: tokio::runtime::Runtime,
+/// Cuts `records` into shards and builds them on `workers` threads, each
+/// taking the next shard when done with one: at most `workers` of
+/// Pagefind's indexes are alive at once. With one worker, the calling
+/// thread builds them (and Pagefind's parallel steps use its rayon pool).
+fn bundle_shards(
+    records: Vec<Record>,
+    language: &str,
+    shard_pages: usize,
+    workers: usize,
+    background: bool,
+) -> Result<Vec<OutputFile>, String> {
+    let count = records.len().div_ceil(shard_pages).max(1);
+    let mut shards: Vec<Vec<Record>> = (0..count).map(|_| Vec::new()).collect();
+    for r in records {
+        let at = shard_of(&r.url, count);
+        shards[at].push(r);
+    }
+    // A shard without pages would have no index for the browser to merge.
+    // (The first always has one, even on a site without pages, so the
+    // script and the WebAssembly are there.)
+    shards.retain(|s| !s.is_empty());
+    if shards.is_empty() {
+        shards.push(Vec::new());
+    }
+    let count = shards.len();
+    let queue = std::sync::Mutex::new(shards.into_iter().enumerate().collect::<Vec<_>>());
+    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
+    let work = || -> Result<Vec<(usize, Vec<OutputFile>)>, String> {
+        let mut runtime = tokio::runtime::Builder::new_current_thread();
+        if background {
+            runtime.on_thread_start(lower_priority);
+        }
+        let runtime = runtime
+            .build()
+            .map_err(|e| format!("search index: cannot start a runtime: {e}"))?;
+        let mut done = Vec::new();
+        while let Some((i, records)) = next() {
+            done.push((i, bundle_one(&runtime, i, records, language)?));
+        }
+        Ok(done)
+    };
+    let workers = workers.clamp(1, count);
+    let mut built = if workers == 1 {
+        work()?
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+            let mut built = Vec::new();
+            for h in handles {
+                built.extend(
+                    h.join()
+                        .unwrap_or_else(|_| Err("search index: the indexer panicked".into()))?,
+                );
+            }
+            Ok::<_, String>(built)
+        })?
+    };
+    built.sort_by_key(|(i, _)| *i);
+    let mut files: Vec<OutputFile> = built.into_iter().flat_map(|(_, f)| f).collect();
+    let others: Vec<String> = (1..count).map(|i| format!("shard-{i}/")).collect();
+    files.push(OutputFile {
+        path: format!("{BUNDLE_DIR}/{SHARDS_FILE}"),
+        bytes: serde_json::to_vec(&serde_json::json!({ "shards": others }))
+            .expect("a list of strings serialises"),
+    });
+    Ok(files)
+}
+
+/// The files of shard `i` (see [`shard_dir`]).
+fn bundle_one(
+    runtime: &tokio::runtime::Runtime,
+    i: usize,
     records: Vec<Record>,
     language: &str,
 ) -> Result<Vec<OutputFile>, String> {
     let language = primary_language(language);
+    let dir = shard_dir(i);
     runtime.block_on(async move {
         let options = pagefind::options::PagefindServiceConfig::builder()
             // Result URLs are exactly what the site links to: `index.html`
@@ -240,10 +351,10 @@ fn bundle_on(
             .map_err(|e| format!("search index: {e}"))?;
         Ok(files
             .into_iter()
-            .filter(|f| wanted(&f.filename))
+            .filter(|f| wanted(&f.filename, i == 0))
             .map(|f| OutputFile {
                 path: format!(
-                    "{BUNDLE_DIR}/{}",
+                    "{dir}/{}",
                     f.filename.to_string_lossy().replace('\\', "/")
                 ),
                 bytes: f.contents,
@@ -281,8 +392,14 @@ pub fn content_named(path: &str) -> bool {
 /// Whether a file of Pagefind's bundle is one the site serves: its default
 /// UI (`pagefind-ui.*`, `pagefind-component-ui.*`, `pagefind-modular-ui.*`)
 /// and the playground are left out, since the search page has its own.
-fn wanted(name: &std::path::Path) -> bool {
+/// Of a shard beyond the first (`first` false), only the index itself:
+/// its entry file, page list, word and filter chunks and fragments (the
+/// first shard's script and WebAssembly search them all).
+fn wanted(name: &std::path::Path, first: bool) -> bool {
     let name = name.to_string_lossy();
+    if !first {
+        return name == "pagefind-entry.json" || content_named(&name);
+    }
     !(name.starts_with("pagefind-ui")
         || name.starts_with("pagefind-component-ui")
         || name.starts_with("pagefind-modular-ui")
@@ -440,11 +557,78 @@ mod tests {
     #[test]
     fn the_default_ui_is_not_part_of_the_bundle() {
         use std::path::Path;
-        assert!(wanted(Path::new("pagefind.js")));
-        assert!(wanted(Path::new("pagefind-entry.json")));
-        assert!(wanted(Path::new("fragment/en_1234.pf_fragment")));
-        assert!(!wanted(Path::new("pagefind-ui.js")));
-        assert!(!wanted(Path::new("pagefind-component-ui.css")));
+        assert!(wanted(Path::new("pagefind.js"), true));
+        assert!(wanted(Path::new("pagefind-entry.json"), true));
+        assert!(wanted(Path::new("fragment/en_1234.pf_fragment"), true));
+        assert!(!wanted(Path::new("pagefind-ui.js"), true));
+        assert!(!wanted(Path::new("pagefind-component-ui.css"), true));
+        // A later shard: its index, not another copy of the script.
+        assert!(wanted(Path::new("pagefind-entry.json"), false));
+        assert!(wanted(Path::new("index/en_99.pf_index"), false));
+        assert!(wanted(Path::new("pagefind.en_1.pf_meta"), false));
+        assert!(!wanted(Path::new("pagefind.js"), false));
+        assert!(!wanted(Path::new("wasm.en.pagefind"), false));
+    }
+
+    fn record(url: &str, text: &str, kind: &str) -> Record {
+        Record {
+            url: url.into(),
+            content: text.into(),
+            meta: BTreeMap::from([("title".into(), url.into())]),
+            filters: BTreeMap::from([("kind".into(), vec![kind.into()])]),
+            sort: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_large_index_is_cut_into_shards_that_hold_every_page_once() {
+        let records: Vec<Record> = (0..9)
+            .map(|i| record(&format!("articles/a{i}/index.html"), "Niger uranium", "article"))
+            .collect();
+        let files = bundle_shards(records, "en", 3, 2, false).unwrap();
+        let count = |dir: &str| -> u64 {
+            let entry = files
+                .iter()
+                .find(|f| f.path == format!("{dir}/pagefind-entry.json"))
+                .unwrap_or_else(|| panic!("no entry in {dir}"));
+            let entry: serde_json::Value = serde_json::from_slice(&entry.bytes).unwrap();
+            entry["languages"]["en"]["page_count"].as_u64().unwrap()
+        };
+        let shards = files
+            .iter()
+            .find(|f| f.path == "pagefind/shards.json")
+            .unwrap();
+        assert_eq!(
+            std::str::from_utf8(&shards.bytes).unwrap(),
+            r#"{"shards":["shard-1/","shard-2/"]}"#
+        );
+        let total = count("pagefind") + count("pagefind/shard-1") + count("pagefind/shard-2");
+        assert_eq!(total, 9);
+        // Each shard has pages (the hash spreads them), and only the
+        // first carries the script and the WebAssembly.
+        for dir in ["pagefind", "pagefind/shard-1", "pagefind/shard-2"] {
+            assert!(count(dir) > 0, "{dir} is empty");
+        }
+        let scripts: Vec<&str> = files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|p| p.ends_with(".js") || p.ends_with(".pagefind"))
+            .collect();
+        assert!(scripts.iter().all(|p| !p.contains("shard-")), "{scripts:?}");
+        assert!(scripts.contains(&"pagefind/pagefind.js"), "{scripts:?}");
+        // The same records give the same files.
+        let again = bundle_shards(
+            (0..9)
+                .map(|i| record(&format!("articles/a{i}/index.html"), "Niger uranium", "article"))
+                .collect(),
+            "en",
+            3,
+            1,
+            false,
+        )
+        .unwrap();
+        let paths = |f: &[OutputFile]| f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&files), paths(&again));
     }
 
     #[test]
