@@ -76,7 +76,15 @@
   var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI);
   var siteRoot = new URL("./", new URL("..", bundle)).pathname;
 
-  import(bundle.href).then(start, function () {
+  /* The index may be cut into shards (pagefind/shards.json lists those
+     beyond the first), which Pagefind merges into one search. */
+  var shardList = fetch(new URL("shards.json", bundle).href).then(function (r) {
+    return r.ok ? r.json() : { shards: [] };
+  }).then(function (json) { return json.shards || []; }, function () { return []; });
+
+  Promise.all([import(bundle.href), shardList]).then(function (loaded) {
+    start(loaded[0], loaded[1]);
+  }, function () {
     say([
       "Search could not load its index (" + bundle.pathname + ").",
       "It needs the site to be served by a web server, with the index the build wrote; to preview the site with search, run `explainer serve`."
@@ -107,13 +115,76 @@
     });
   }
 
-  function start(pagefind) {
+  /* Each shard's scores are scaled by a weight just under 1, different
+     per shard (by a millionth of a score per shard: no visible effect on
+     the order of results found by words), so that the results of a
+     search by filters alone, which Pagefind scores alike and orders by
+     date within each shard, can be told apart by shard and merged by
+     date. */
+  function shardWeight(i) { return 1 - (i + 1) / 1048576; }
+
+  /* Results of one search, shown PAGE at a time: in Pagefind's order
+     (by score across shards), or for a search by filters alone newest
+     first across shards: the runs of one score are each newest first,
+     and are merged by the date of their next result. */
+  function source(found, byDate) {
+    var all = found.results;
+    var runs = [];
+    if (byDate) {
+      var at = {};
+      all.forEach(function (r) {
+        var key = String(r.score);
+        if (!(key in at)) { at[key] = runs.length; runs.push({ items: [], next: 0 }); }
+        runs[at[key]].items.push(r);
+      });
+    }
+    // More runs than shards: the scores were not alike after all, and
+    // the order is left as Pagefind gives it.
+    var merge = runs.length > 1 && runs.length <= shardCount;
+    var shown = 0;
+    function head(run) {
+      if (!run.page) run.page = run.items[run.next].data();
+      return run.page;
+    }
+    function take(count, out) {
+      if (!count || shown >= all.length) return Promise.resolve(out);
+      var open = runs.filter(function (run) { return run.next < run.items.length; });
+      return Promise.all(open.map(head)).then(function (pages) {
+        var best = 0;
+        pages.forEach(function (page, i) {
+          var date = (page.meta && page.meta.date) || "";
+          var bestDate = (pages[best].meta && pages[best].meta.date) || "";
+          if (date > bestDate) best = i;
+        });
+        var run = open[best];
+        out.push(pages[best]);
+        run.next += 1;
+        run.page = null;
+        shown += 1;
+        return take(count - 1, out);
+      });
+    }
+    return {
+      total: all.length,
+      left: function () { return all.length - shown; },
+      next: function (count) {
+        if (merge) return take(count, []);
+        var batch = all.slice(shown, shown + count);
+        shown += batch.length;
+        return Promise.all(batch.map(function (r) { return r.data(); }));
+      }
+    };
+  }
+
+  var shardCount = 1;
+
+  function start(pagefind, shards) {
+    shardCount = shards.length + 1;
     message.hidden = true;
     root.hidden = false;
     var chosen = {};
     var boxes = {};
-    var results = [];
-    var shown = 0;
+    var results = source({ results: [] }, false);
     var term = "";
     var generation = 0;
     var more = document.createElement("button");
@@ -124,6 +195,14 @@
     list.insertAdjacentElement("afterend", more);
 
     Promise.resolve(pagefind.options({ baseUrl: siteRoot }))
+      .then(function () {
+        return Promise.all(shards.map(function (path, i) {
+          return pagefind.mergeIndex(new URL(path, bundle).pathname, {
+            baseUrl: siteRoot,
+            indexWeight: shardWeight(i)
+          });
+        }));
+      })
       .then(function () { return pagefind.filters(); })
       .then(function (totals) {
         buildFilters(totals || {});
@@ -201,7 +280,7 @@
       if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
       window.history.replaceState(null, "", url);
       if (!term && !filtered) {
-        results = [];
+        results = source({ results: [] }, false);
         list.textContent = "";
         more.hidden = true;
         status.textContent = "";
@@ -213,9 +292,8 @@
                        : pagefind.debouncedSearch(term || null, options, 150);
       Promise.resolve(search).then(function (found) {
         if (!found || mine !== generation) return;
-        results = found.results;
-        shown = 0;
-        var n = results.length;
+        results = source(found, !term);
+        var n = results.total;
         var what = term ? " for \u201c" + term + "\u201d" : "";
         // The list is replaced and the count announced once the first
         // results are in, so the two never disagree.
@@ -229,13 +307,11 @@
     }
 
     function showMore(mine, before) {
-      var batch = results.slice(shown, shown + PAGE);
-      shown += batch.length;
-      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
+      return results.next(PAGE).then(function (pages) {
         if (mine !== generation) return;
         if (before) before();
         pages.forEach(function (page) { list.appendChild(item(page)); });
-        more.hidden = shown >= results.length;
+        more.hidden = results.left() <= 0;
       });
     }
 
@@ -270,7 +346,7 @@
     }
 
     more.addEventListener("click", function () {
-      var first = shown;
+      var first = list.children.length;
       showMore(generation).then(function () {
         var link = list.children[first] && list.children[first].querySelector("a");
         if (link) link.focus();

@@ -73,6 +73,8 @@ fn a_build_writes_the_index_with_every_page() {
     let site = fixture(SITE);
     site.build_ok();
     assert!(site.exists("pagefind/pagefind.js"));
+    // A small site's index is one shard: no others to merge.
+    assert_eq!(site.out("pagefind/shards.json"), r#"{"shards":[]}"#);
     let entry: serde_json::Value =
         serde_json::from_str(&site.out("pagefind/pagefind-entry.json")).unwrap();
     assert_eq!(entry["languages"]["en"]["page_count"], 3, "{entry}");
@@ -140,6 +142,61 @@ fn pages_are_indexed_with_their_text_metadata_and_filters() {
     for value in ["article", "explainer", "actor", "person", "Niger"] {
         assert!(contains(&filters, value), "{value} not in the filter index");
     }
+}
+
+#[test]
+fn a_site_indexed_in_shards_holds_every_page_once() {
+    // One page per shard: the fixture's three pages in up to three shards
+    // (a shard the hash leaves empty is not written).
+    let site = fixture(SITE);
+    let out = bin()
+        .env("EXPLAINER_SEARCH_SHARD_PAGES", "1")
+        .args(["build", "--root"])
+        .arg(site.root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed: serde_json::Value =
+        serde_json::from_str(&site.out("pagefind/shards.json")).unwrap();
+    let mut dirs = vec![String::new()];
+    for shard in listed["shards"].as_array().unwrap() {
+        let shard = shard.as_str().unwrap();
+        assert!(site.exists(&format!("pagefind/{shard}pagefind-entry.json")));
+        // Only the first shard carries the script and the WebAssembly.
+        assert!(!site.exists(&format!("pagefind/{shard}pagefind.js")));
+        dirs.push(shard.to_string());
+    }
+    assert!(dirs.len() > 1, "{listed}");
+    let mut pages = 0;
+    let mut urls = Vec::new();
+    let mut filters = Vec::new();
+    for dir in &dirs {
+        let entry: serde_json::Value =
+            serde_json::from_str(&site.out(&format!("pagefind/{dir}pagefind-entry.json"))).unwrap();
+        pages += entry["languages"]["en"]["page_count"].as_u64().unwrap();
+        for f in files_in(&site, &format!("{dir}fragment"), "pf_fragment") {
+            let f: serde_json::Value = serde_json::from_slice(&f).unwrap();
+            urls.push(f["url"].as_str().unwrap().to_string());
+        }
+        filters.extend(files_in(&site, &format!("{dir}filter"), "pf_filter").concat());
+    }
+    assert_eq!(pages, 3);
+    urls.sort();
+    assert_eq!(
+        urls,
+        [
+            "actors/general/index.html",
+            "articles/coup/index.html",
+            "explainers/background/index.html"
+        ]
+    );
+    for value in ["article", "explainer", "actor", "person", "Niger"] {
+        assert!(contains(&filters, value), "{value} in no shard's filters");
+    }
+    // The search page fetches the list from the bundle.
+    assert!(site
+        .out("search/index.html")
+        .contains("data-bundle=\"../pagefind/pagefind.js\""));
 }
 
 #[test]

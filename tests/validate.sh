@@ -9,7 +9,8 @@
 #     also with results showing), light and dark;
 #   - the search page in Chromium on the sample site built under a sub-path
 #     (tests/browser/search.mjs): results, filters, keyboard, Ctrl+K, the
-#     messages without JavaScript and from disk;
+#     messages without JavaScript and from disk; again with the index cut
+#     into shards the page merges;
 #   - hover cards in Chromium (hover, focus, Escape);
 #   - live reload of `explainer serve` in Chromium, on a copy of the sample
 #     site edited on disk (tests/browser/livereload.mjs);
@@ -28,6 +29,7 @@ VNU=tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
 SAMPLE=public
 FIXTURE=target/theme-site
 SUBPATH=target/sample-sub-path
+SHARDED=target/sample-sharded
 
 echo "== validate: build the sample site and the fixture site"
 cargo build --release --locked --quiet || exit 1
@@ -35,6 +37,9 @@ cargo build --release --locked --quiet || exit 1
 "$BIN" build --quiet --root tests/fixtures/theme-site --output "$FIXTURE" || exit 1
 # The sample site again under a sub-path, for the search page's checks.
 "$BIN" build --quiet --base-url https://sahel-explained.example.org/sub/ --output "$SUBPATH" || exit 1
+# And with its index cut into shards of 4 pages, as a large site's is, so
+# the search page merges them.
+EXPLAINER_SEARCH_SHARD_PAGES=4 "$BIN" build --quiet --base-url https://sahel-explained.example.org/sub/ --output "$SHARDED" || exit 1
 
 echo "== validate: tools"
 if [ ! -x "$VENV/bin/python" ]; then
@@ -85,6 +90,7 @@ for site in "$SAMPLE" "$FIXTURE"; do
   step "hover cards on $site" node tests/browser/hover.mjs "$site"
 done
 step "search on $SUBPATH" node tests/browser/search.mjs "$SUBPATH"
+step "search on $SHARDED" node tests/browser/search.mjs "$SHARDED"
 step "live reload of explainer serve" node tests/browser/livereload.mjs . "$BIN"
 step "screenshots of $SAMPLE" node tests/browser/screenshots.mjs "$SAMPLE" target/screenshots
 step "screenshots of $FIXTURE" node tests/browser/screenshots.mjs "$FIXTURE" target/screenshots/theme-site

@@ -42,115 +42,183 @@ pub struct Record {
     pub sort: BTreeMap<String, String>,
 }
 
+/// A kind of page the index holds: the values of the `kind` filter and
+/// of each result's `kind` metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Article,
+    Explainer,
+    Actor,
+    /// A standalone page (`content/pages/`).
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Article, Kind::Explainer, Kind::Actor, Kind::Page];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Explainer => "explainer",
+            Kind::Actor => "actor",
+            Kind::Page => "page",
+        }
+    }
+}
+
+/// Where the records come from: one function per kind of page, each
+/// adding the records of its pages in the site's order. A new kind of
+/// page is indexed by adding its function here (making each page an
+/// [`Entry`]).
+const SOURCES: &[fn(&Site, &mut Vec<Record>)] = &[articles, explainers, actors];
+
 /// The records of every page the site publishes, in a stable order
 /// (articles, explainers, actors).
 pub fn records(site: &Site) -> Vec<Record> {
     let mut out = Vec::with_capacity(site.articles.len() + site.notes.len() + site.actors.len());
-    for a in &site.articles {
-        let mut body = Text::default();
-        if let Some(know) = &a.know_html {
-            body.html(know);
-        }
-        body.html(&a.body_html);
-        for c in &a.corrections {
-            body.html(&c.html);
-        }
-        let mut text = Text::default();
-        text.weighted(&a.title, TITLE_WEIGHT);
-        text.dek(&a.summary, &body);
-        text.0.push_str(&body.0);
-        let mut r = Record::new(
-            page_dir(Section::Articles, a.slug.as_str()),
-            text,
-            "article",
-        );
-        r.meta("title", &a.title);
-        r.meta("date", &a.date.iso_day());
-        r.meta("summary", &a.summary);
-        if let Some(image) = &a.image {
-            r.meta("image", &image.src);
-            r.meta("image_alt", &image.alt);
-        }
-        r.sort.insert("date".into(), a.date.iso_day());
-        let topics: Vec<String> = a
-            .topics
-            .iter()
-            .map(|&t| site.topics[t].name.clone())
-            .collect();
-        if !topics.is_empty() {
-            r.filters.insert("topic".into(), topics);
-        }
-        out.push(r);
-    }
-    for n in &site.notes {
-        let mut body = Text::default();
-        body.html(&n.body_html);
-        for &e in &n.timeline {
-            let event = &site.events[e];
-            body.line(&event.date.human());
-            body.html(&event.html);
-        }
-        let mut text = Text::default();
-        text.weighted(&n.title, TITLE_WEIGHT);
-        text.dek(&n.summary, &body);
-        text.0.push_str(&body.0);
-        let mut r = Record::new(page_dir(Section::Notes, n.slug.as_str()), text, "explainer");
-        r.meta("title", &n.title);
-        r.meta("summary", &n.summary);
-        if let Some(date) = n.updated.or(n.date) {
-            r.meta("date", &date.iso_day());
-            r.sort.insert("date".into(), date.iso_day());
-        }
-        out.push(r);
-    }
-    for a in &site.actors {
-        let mut text = Text::default();
-        text.weighted(&a.name, TITLE_WEIGHT);
-        // Other names are searched like the name: "CNSP" finds the junta's
-        // profile, "Tchiani" the general's.
-        for alias in &a.aliases {
-            text.weighted(alias, TITLE_WEIGHT);
-        }
-        if let Some(role) = &a.role {
-            text.line(role);
-        }
-        if let Some(country) = &a.country {
-            text.line(country);
-        }
-        text.html(&a.body_html);
-        let mut r = Record::new(page_dir(Section::Actors, a.slug.as_str()), text, "actor");
-        r.meta("title", &a.name);
-        r.meta("summary", a.role.as_deref().unwrap_or(&a.summary));
-        if !a.aliases.is_empty() {
-            r.meta("aliases", &a.aliases.join(", "));
-        }
-        if let Some(image) = &a.image {
-            r.meta("image", &image.src);
-            r.meta("image_alt", &image.alt);
-        }
-        if let Some(kind) = a.kind {
-            r.filters
-                .insert("actor_kind".into(), vec![kind.as_str().into()]);
-        }
-        out.push(r);
+    for source in SOURCES {
+        source(site, &mut out);
     }
     out
 }
 
-impl Record {
-    fn new(dir: String, text: Text, kind: &str) -> Record {
+/// What the index holds of one page, whatever its kind.
+struct Entry<'a> {
+    kind: Kind,
+    /// The page's folder under the output root (`articles/slug/`).
+    dir: String,
+    title: &'a str,
+    /// Other names, searched like the title ("CNSP" for the junta) and
+    /// shown with the result.
+    aliases: &'a [String],
+    /// The dek, shown under the title; indexed too unless the body
+    /// already holds it (the default dek is the body's first paragraph).
+    summary: &'a str,
+    /// Short lines between the title and the body (an actor's role and
+    /// country), indexed as text.
+    lead: Vec<&'a str>,
+    body: Text,
+    /// An ISO 8601 day: shown, and what results by filters alone are
+    /// ordered by.
+    date: Option<String>,
+    image: Option<&'a crate::resolve::site::Image>,
+    /// Filters besides `kind`, each with its values (`topic`, `actor_kind`).
+    filters: Vec<(&'static str, Vec<String>)>,
+}
+
+impl<'a> Entry<'a> {
+    fn new(kind: Kind, section: Section, slug: &str, title: &'a str) -> Entry<'a> {
+        Entry {
+            kind,
+            dir: page_dir(section, slug),
+            title,
+            aliases: &[],
+            summary: "",
+            lead: Vec::new(),
+            body: Text::default(),
+            date: None,
+            image: None,
+            filters: Vec::new(),
+        }
+    }
+
+    fn record(self) -> Record {
+        let mut text = Text::default();
+        text.weighted(self.title, TITLE_WEIGHT);
+        // Other names are searched like the name: "CNSP" finds the junta's
+        // profile, "Tchiani" the general's.
+        for alias in self.aliases {
+            text.weighted(alias, TITLE_WEIGHT);
+        }
+        text.dek(self.summary, &self.body);
+        for line in &self.lead {
+            text.line(line);
+        }
+        text.0.push_str(&self.body.0);
         let mut r = Record {
-            url: dir + "index.html",
+            url: self.dir + "index.html",
             content: text.0,
             meta: BTreeMap::new(),
             filters: BTreeMap::new(),
             sort: BTreeMap::new(),
         };
+        let kind = self.kind.as_str();
         r.meta("kind", kind);
         r.filters.insert("kind".into(), vec![kind.into()]);
+        r.meta("title", self.title);
+        r.meta("summary", self.summary);
+        if !self.aliases.is_empty() {
+            r.meta("aliases", &self.aliases.join(", "));
+        }
+        if let Some(date) = self.date {
+            r.meta("date", &date);
+            r.sort.insert("date".into(), date);
+        }
+        if let Some(image) = self.image {
+            r.meta("image", &image.src);
+            r.meta("image_alt", &image.alt);
+        }
+        for (name, values) in self.filters {
+            if !values.is_empty() {
+                r.filters.insert(name.into(), values);
+            }
+        }
         r
     }
+}
 
+fn articles(site: &Site, out: &mut Vec<Record>) {
+    for a in &site.articles {
+        let mut e = Entry::new(Kind::Article, Section::Articles, a.slug.as_str(), &a.title);
+        if let Some(know) = &a.know_html {
+            e.body.html(know);
+        }
+        e.body.html(&a.body_html);
+        for c in &a.corrections {
+            e.body.html(&c.html);
+        }
+        e.summary = &a.summary;
+        e.date = Some(a.date.iso_day());
+        e.image = a.image.as_ref();
+        let topics = a.topics.iter().map(|&t| site.topics[t].name.clone());
+        e.filters.push(("topic", topics.collect()));
+        out.push(e.record());
+    }
+}
+
+fn explainers(site: &Site, out: &mut Vec<Record>) {
+    for n in &site.notes {
+        let mut e = Entry::new(Kind::Explainer, Section::Notes, n.slug.as_str(), &n.title);
+        e.body.html(&n.body_html);
+        for &id in &n.timeline {
+            let event = &site.events[id];
+            e.body.line(&event.date.human());
+            e.body.html(&event.html);
+        }
+        e.summary = &n.summary;
+        e.date = n.updated.or(n.date).map(|d| d.iso_day());
+        out.push(e.record());
+    }
+}
+
+fn actors(site: &Site, out: &mut Vec<Record>) {
+    for a in &site.actors {
+        let mut e = Entry::new(Kind::Actor, Section::Actors, a.slug.as_str(), &a.name);
+        e.aliases = &a.aliases;
+        // A result shows the actor's role; the summary (the body's first
+        // paragraph by default) only without one.
+        e.summary = a.role.as_deref().unwrap_or(&a.summary);
+        e.lead.extend(a.country.as_deref());
+        e.body.html(&a.body_html);
+        e.image = a.image.as_ref();
+        if let Some(kind) = a.kind {
+            e.filters.push(("actor_kind", vec![kind.as_str().into()]));
+        }
+        out.push(e.record());
+    }
+}
+
+impl Record {
     /// Sets a metadata field, leaving out empty ones (Pagefind would show
     /// them as empty strings).
     fn meta(&mut self, key: &str, value: &str) {
@@ -353,10 +421,7 @@ fn bundle_one(
             .into_iter()
             .filter(|f| wanted(&f.filename, i == 0))
             .map(|f| OutputFile {
-                path: format!(
-                    "{dir}/{}",
-                    f.filename.to_string_lossy().replace('\\', "/")
-                ),
+                path: format!("{dir}/{}", f.filename.to_string_lossy().replace('\\', "/")),
                 bytes: f.contents,
             })
             .collect())
@@ -583,7 +648,13 @@ mod tests {
     #[test]
     fn a_large_index_is_cut_into_shards_that_hold_every_page_once() {
         let records: Vec<Record> = (0..9)
-            .map(|i| record(&format!("articles/a{i}/index.html"), "Niger uranium", "article"))
+            .map(|i| {
+                record(
+                    &format!("articles/a{i}/index.html"),
+                    "Niger uranium",
+                    "article",
+                )
+            })
             .collect();
         let files = bundle_shards(records, "en", 3, 2, false).unwrap();
         let count = |dir: &str| -> u64 {
@@ -619,7 +690,13 @@ mod tests {
         // The same records give the same files.
         let again = bundle_shards(
             (0..9)
-                .map(|i| record(&format!("articles/a{i}/index.html"), "Niger uranium", "article"))
+                .map(|i| {
+                    record(
+                        &format!("articles/a{i}/index.html"),
+                        "Niger uranium",
+                        "article",
+                    )
+                })
                 .collect(),
             "en",
             3,
@@ -629,6 +706,22 @@ mod tests {
         .unwrap();
         let paths = |f: &[OutputFile]| f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
         assert_eq!(paths(&files), paths(&again));
+    }
+
+    #[test]
+    fn every_kind_is_a_filter_value_the_search_page_names() {
+        let e = Entry::new(Kind::Page, Section::Articles, "about", "About us");
+        let r = e.record();
+        assert_eq!(r.filters["kind"], vec!["page".to_string()]);
+        assert_eq!(r.meta["kind"], "page");
+        assert!(r.content.contains("About us"));
+        let script = include_str!("../../static/search.js");
+        for kind in Kind::ALL {
+            assert!(
+                script.contains(&format!("{}: \"", kind.as_str())),
+                "static/search.js has no label for {kind:?}"
+            );
+        }
     }
 
     #[test]

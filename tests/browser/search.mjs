@@ -106,7 +106,27 @@ try {
   await page.keyboard.press("Space");
   await page.waitForFunction(() => !/\(filtered\)/.test(document.getElementById("search-status").textContent));
 
+  // Filters alone list pages newest first, across every shard of the
+  // index, as many as the filter counts.
+  await page.locator("#search-input").fill("");
+  await page.waitForFunction(() => document.getElementById("search-status").textContent === "");
+  const articles = page.locator("#search-filters input[value='article']");
+  const articleLabel = await page.locator("label[for^='filter-kind-']", { hasText: "Articles" }).textContent();
+  const articleCount = Number((articleLabel.match(/\((\d+)\)/) || [])[1]);
+  await articles.check();
+  await page.waitForFunction(() => /\(filtered\)/.test(document.getElementById("search-status").textContent));
+  await resultPaths(page);
+  const dates = (await page.locator(".search-kind").allTextContents()).map((t) => (t.match(/\d{4}-\d{2}-\d{2}/) || [""])[0]);
+  tally.check(
+    "filtering to articles lists every article, newest first",
+    dates.length === articleCount && dates.length > 1 && dates.every((d, i) => d && (i === 0 || dates[i - 1] >= d)),
+    `${articleCount} counted\n${dates.join("\n")}`,
+  );
+  await articles.uncheck();
+  await page.waitForFunction(() => document.getElementById("search-status").textContent === "");
+
   // Open a result by keyboard: down from the box, then Enter.
+  await search(page, "Bazoum");
   await page.locator("#search-input").focus();
   await page.keyboard.press("ArrowDown");
   const first = await page.evaluate(() => document.activeElement?.href);
