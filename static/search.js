@@ -115,61 +115,39 @@
     });
   }
 
-  /* Each shard's scores are scaled by a weight just under 1, different
-     per shard (by a millionth of a score per shard: no visible effect on
-     the order of results found by words), so that the results of a
-     search by filters alone, which Pagefind scores alike and orders by
-     date within each shard, can be told apart by shard and merged by
-     date. */
-  function shardWeight(i) { return 1 - (i + 1) / 1048576; }
-
-  /* Results of one search, shown PAGE at a time: in Pagefind's order
-     (by score across shards), or for a search by filters alone newest
-     first across shards: the runs of one score are each newest first,
-     and are merged by the date of their next result. */
-  function source(found, byDate) {
-    var all = found.results;
-    var runs = [];
-    if (byDate) {
-      var at = {};
-      all.forEach(function (r) {
-        var key = String(r.score);
-        if (!(key in at)) { at[key] = runs.length; runs.push({ items: [], next: 0 }); }
-        runs[at[key]].items.push(r);
-      });
-    }
-    // More runs than shards: the scores were not alike after all, and
-    // the order is left as Pagefind gives it.
-    var merge = runs.length > 1 && runs.length <= shardCount;
+  /* Results of one search, shown PAGE at a time: in Pagefind's order, or
+     for a search by filters alone, newest first across the shards of the
+     index: `runs` are the results of each shard (Pagefind orders each by
+     date, but merges shards by score), merged by the date of their next
+     result, loading only the pages shown and the next of each shard. */
+  function source(found, runs) {
+    var total = found.results.length;
     var shown = 0;
+    runs = (runs || []).map(function (r) { return { items: r.results, next: 0, page: null }; });
     function head(run) {
       if (!run.page) run.page = run.items[run.next].data();
       return run.page;
     }
+    function dateOf(page) { return (page.meta && page.meta.date) || ""; }
     function take(count, out) {
-      if (!count || shown >= all.length) return Promise.resolve(out);
       var open = runs.filter(function (run) { return run.next < run.items.length; });
+      if (!count || !open.length) return Promise.resolve(out);
       return Promise.all(open.map(head)).then(function (pages) {
         var best = 0;
-        pages.forEach(function (page, i) {
-          var date = (page.meta && page.meta.date) || "";
-          var bestDate = (pages[best].meta && pages[best].meta.date) || "";
-          if (date > bestDate) best = i;
-        });
-        var run = open[best];
+        pages.forEach(function (page, i) { if (dateOf(page) > dateOf(pages[best])) best = i; });
         out.push(pages[best]);
-        run.next += 1;
-        run.page = null;
+        open[best].next += 1;
+        open[best].page = null;
         shown += 1;
         return take(count - 1, out);
       });
     }
     return {
-      total: all.length,
-      left: function () { return all.length - shown; },
+      total: total,
+      left: function () { return total - shown; },
       next: function (count) {
-        if (merge) return take(count, []);
-        var batch = all.slice(shown, shown + count);
+        if (runs.length) return take(count, []);
+        var batch = found.results.slice(shown, shown + count);
         shown += batch.length;
         return Promise.all(batch.map(function (r) { return r.data(); }));
       }
@@ -184,7 +162,7 @@
     root.hidden = false;
     var chosen = {};
     var boxes = {};
-    var results = source({ results: [] }, false);
+    var results = source({ results: [] }, null);
     var term = "";
     var generation = 0;
     var more = document.createElement("button");
@@ -194,12 +172,16 @@
     more.hidden = true;
     list.insertAdjacentElement("afterend", more);
 
-    Promise.resolve(pagefind.options({ baseUrl: siteRoot }))
+    /* Each shard's pages carry a `shard` filter of its own number, so a
+       search by filters alone can be run shard by shard (see source). */
+    var first = { baseUrl: siteRoot };
+    if (shards.length) first.mergeFilter = { shard: "0" };
+    Promise.resolve(pagefind.options(first))
       .then(function () {
         return Promise.all(shards.map(function (path, i) {
           return pagefind.mergeIndex(new URL(path, bundle).pathname, {
             baseUrl: siteRoot,
-            indexWeight: shardWeight(i)
+            mergeFilter: { shard: String(i + 1) }
           });
         }));
       })
@@ -280,7 +262,7 @@
       if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
       window.history.replaceState(null, "", url);
       if (!term && !filtered) {
-        results = source({ results: [] }, false);
+        results = source({ results: [] }, null);
         list.textContent = "";
         more.hidden = true;
         status.textContent = "";
@@ -292,17 +274,34 @@
                        : pagefind.debouncedSearch(term || null, options, 150);
       Promise.resolve(search).then(function (found) {
         if (!found || mine !== generation) return;
-        results = source(found, !term);
-        var n = results.total;
-        var what = term ? " for \u201c" + term + "\u201d" : "";
-        // The list is replaced and the count announced once the first
-        // results are in, so the two never disagree.
-        return showMore(mine, function () {
-          list.textContent = "";
-          showCounts(found.filters || {});
-          status.textContent = (n === 0 ? "No results" : n === 1 ? "1 result" : n + " results") + what +
-            (filtered ? " (filtered)" : "") + ".";
+        var runs = null;
+        if (!term && shardCount > 1) {
+          runs = Promise.all(Array.apply(null, Array(shardCount)).map(function (_, i) {
+            var own = filterQuery();
+            own.shard = String(i);
+            return pagefind.search(null, { filters: own, sort: options.sort });
+          }));
+        }
+        return Promise.resolve(runs).then(function (runs) {
+          if (mine !== generation) return;
+          show(found, runs);
         });
+      });
+    }
+
+    function show(found, runs) {
+      var mine = generation;
+      var filtered = Object.keys(chosen).length > 0;
+      var what = term ? " for \u201c" + term + "\u201d" : "";
+      results = source(found, runs);
+      var n = results.total;
+      // The list is replaced and the count announced once the first
+      // results are in, so the two never disagree.
+      return showMore(mine, function () {
+        list.textContent = "";
+        showCounts(found.filters || {});
+        status.textContent = (n === 0 ? "No results" : n === 1 ? "1 result" : n + " results") + what +
+          (filtered ? " (filtered)" : "") + ".";
       });
     }
 

@@ -38,7 +38,8 @@ pub struct Record {
     /// `kind` (`article`, `explainer`, `actor`, `page`), `topic` (topic
     /// names) and `actor_kind` (`person`, `organization`, ...).
     pub filters: BTreeMap<String, Vec<String>>,
-    /// `date`, so results can be ordered newest first.
+    /// `date` (an ISO 8601 day; `0000-00-00` for an undated page), so
+    /// results can be ordered newest first.
     pub sort: BTreeMap<String, String>,
 }
 
@@ -81,6 +82,10 @@ pub fn records(site: &Site) -> Vec<Record> {
     }
     out
 }
+
+/// The `date` sort key of a page without a date: before every ISO 8601
+/// day, so last newest first.
+const UNDATED: &str = "0000-00-00";
 
 /// What the index holds of one page, whatever its kind.
 struct Entry<'a> {
@@ -150,9 +155,17 @@ impl<'a> Entry<'a> {
         if !self.aliases.is_empty() {
             r.meta("aliases", &self.aliases.join(", "));
         }
-        if let Some(date) = self.date {
-            r.meta("date", &date);
-            r.sort.insert("date".into(), date);
+        // Every page has a `date` sort key, since Pagefind leaves pages
+        // without one out of sorted results: an undated page (an actor)
+        // sorts after every dated one.
+        match self.date {
+            Some(date) => {
+                r.meta("date", &date);
+                r.sort.insert("date".into(), date);
+            }
+            None => {
+                r.sort.insert("date".into(), UNDATED.into());
+            }
         }
         if let Some(image) = self.image {
             r.meta("image", &image.src);

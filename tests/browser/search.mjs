@@ -124,6 +124,19 @@ try {
   );
   await articles.uncheck();
   await page.waitForFunction(() => document.getElementById("search-status").textContent === "");
+  // Pages without a date (actors) are listed too, after the dated ones.
+  const actorLabel = await page.locator("label[for^='filter-kind-']", { hasText: "Actors" }).textContent();
+  const actorCount = Number((actorLabel.match(/\((\d+)\)/) || [])[1]);
+  await page.locator("#search-filters input[value='actor']").check();
+  await page.waitForFunction(() => /\(filtered\)/.test(document.getElementById("search-status").textContent));
+  const actorPaths = await resultPaths(page);
+  tally.check(
+    "filtering to actors alone lists every actor",
+    actorCount > 1 && actorPaths.length === actorCount && new Set(actorPaths).size === actorCount,
+    `${actorCount} counted\n${actorPaths.join("\n")}`,
+  );
+  await page.locator("#search-filters input[value='actor']").uncheck();
+  await page.waitForFunction(() => document.getElementById("search-status").textContent === "");
 
   // Open a result by keyboard: down from the box, then Enter.
   await search(page, "Bazoum");
