@@ -23,7 +23,7 @@ pub const BUNDLE_DIR: &str = "pagefind";
 
 /// One page as Pagefind indexes it (the arguments of
 /// `PagefindIndex::add_custom_record`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Record {
     /// The page's path under the output root (`articles/slug/index.html`);
     /// the search page joins it to the site's root at query time, so the
@@ -285,7 +285,7 @@ fn shard_dir(i: usize) -> String {
 /// called from inside a tokio runtime. Errors are Pagefind's, as text.
 pub fn bundle(records: Vec<Record>, language: &str) -> Result<Vec<OutputFile>, String> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    bundle_shards(records, language, shard_pages(), workers, false)
+    bundle_shards(records, language, shard_pages(), workers, None)
 }
 
 /// [`SHARD_PAGES`], unless the environment variable
@@ -299,14 +299,25 @@ fn shard_pages() -> usize {
         .unwrap_or(SHARD_PAGES)
 }
 
-/// [`bundle`] in the background: one shard at a time, and every thread it
-/// uses (its own, Pagefind's blocking tasks, one rayon thread for
-/// Pagefind's parallel steps) runs at the lowest CPU priority where the
-/// system allows it (Linux), so that the preview's rebuilds are not
-/// slowed down by it.
+/// The shards of the last index built in the background, each with a
+/// digest of its records and language, so that the next one rebuilds
+/// only the shards whose records changed (a page stays in its shard, see
+/// [`shard_of`]; an edit to one page rebuilds one shard).
+#[derive(Default)]
+pub struct ShardCache {
+    shards: Vec<(u64, Vec<OutputFile>)>,
+}
+
+/// [`bundle`] in the background: one shard at a time, only those whose
+/// records changed since the index in `cache`, and every thread it uses
+/// (its own, Pagefind's blocking tasks, one rayon thread for Pagefind's
+/// parallel steps) runs at the lowest CPU priority where the system
+/// allows it (Linux), so that the preview's rebuilds are not slowed down
+/// by it.
 pub fn bundle_in_background(
     records: Vec<Record>,
     language: &str,
+    cache: &mut ShardCache,
 ) -> Result<Vec<OutputFile>, String> {
     lower_priority();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -314,7 +325,7 @@ pub fn bundle_in_background(
         .start_handler(|_| lower_priority())
         .build()
         .map_err(|e| format!("search index: cannot start a thread: {e}"))?;
-    pool.install(|| bundle_shards(records, language, shard_pages(), 1, true))
+    pool.install(|| bundle_shards(records, language, shard_pages(), 1, Some(cache)))
 }
 
 /// Lowers the calling thread's CPU priority to the lowest (nice 19).
@@ -336,8 +347,9 @@ fn bundle_shards(
     language: &str,
     shard_pages: usize,
     workers: usize,
-    background: bool,
+    cache: Option<&mut ShardCache>,
 ) -> Result<Vec<OutputFile>, String> {
+    let background = cache.is_some();
     let count = records.len().div_ceil(shard_pages).max(1);
     let mut shards: Vec<Vec<Record>> = (0..count).map(|_| Vec::new()).collect();
     for r in records {
@@ -352,7 +364,26 @@ fn bundle_shards(
         shards.push(Vec::new());
     }
     let count = shards.len();
-    let queue = std::sync::Mutex::new(shards.into_iter().enumerate().collect::<Vec<_>>());
+    let digests: Vec<u64> = shards
+        .iter()
+        .map(|records| {
+            use std::hash::{Hash, Hasher};
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            (count, language, records).hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    let mut kept: Vec<(usize, Vec<OutputFile>)> = Vec::new();
+    let mut todo: Vec<(usize, Vec<Record>)> = Vec::new();
+    for (i, records) in shards.into_iter().enumerate() {
+        match cache.as_deref().and_then(|c| c.shards.get(i)) {
+            Some((digest, files)) if *digest == digests[i] => {
+                kept.push((i, files.clone()));
+            }
+            _ => todo.push((i, records)),
+        }
+    }
+    let queue = std::sync::Mutex::new(todo);
     let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
     let work = || -> Result<Vec<(usize, Vec<OutputFile>)>, String> {
         let mut runtime = tokio::runtime::Builder::new_current_thread();
@@ -384,7 +415,14 @@ fn bundle_shards(
             Ok::<_, String>(built)
         })?
     };
+    built.extend(kept);
     built.sort_by_key(|(i, _)| *i);
+    if let Some(cache) = cache {
+        cache.shards = built
+            .iter()
+            .map(|(i, files)| (digests[*i], files.clone()))
+            .collect();
+    }
     let mut files: Vec<OutputFile> = built.into_iter().flat_map(|(_, f)| f).collect();
     let others: Vec<String> = (1..count).map(|i| format!("shard-{i}/")).collect();
     files.push(OutputFile {
@@ -669,7 +707,7 @@ mod tests {
                 )
             })
             .collect();
-        let files = bundle_shards(records, "en", 3, 2, false).unwrap();
+        let files = bundle_shards(records, "en", 3, 2, None).unwrap();
         let count = |dir: &str| -> u64 {
             let entry = files
                 .iter()
@@ -714,7 +752,7 @@ mod tests {
             "en",
             3,
             1,
-            false,
+            None,
         )
         .unwrap();
         let paths = |f: &[OutputFile]| f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
@@ -735,6 +773,38 @@ mod tests {
                 "static/search.js has no label for {kind:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_index_built_again_after_an_edit_is_the_index_of_the_edited_site() {
+        let site = |edited: &str| -> Vec<Record> {
+            (0..6)
+                .map(|i| {
+                    let text = if i == 4 { edited } else { "Niger uranium" };
+                    record(&format!("articles/a{i}/index.html"), text, "article")
+                })
+                .collect()
+        };
+        let mut cache = ShardCache::default();
+        let first = bundle_shards(site("Niger uranium"), "en", 2, 1, Some(&mut cache)).unwrap();
+        assert!(cache.shards.len() > 1);
+        let kept = cache.shards.clone();
+        let again = bundle_shards(site("Zinder gold"), "en", 2, 1, Some(&mut cache)).unwrap();
+        let fresh = bundle_shards(site("Zinder gold"), "en", 2, 1, None).unwrap();
+        let bytes = |f: &[OutputFile]| -> Vec<(String, Vec<u8>)> {
+            f.iter()
+                .map(|f| (f.path.clone(), f.bytes.clone()))
+                .collect()
+        };
+        assert_eq!(bytes(&again), bytes(&fresh));
+        assert_ne!(bytes(&again), bytes(&first));
+        // One shard changed, the others are as they were.
+        let changed = kept
+            .iter()
+            .zip(&cache.shards)
+            .filter(|(a, b)| a.0 != b.0)
+            .count();
+        assert_eq!(changed, 1);
     }
 
     #[test]

@@ -59,6 +59,7 @@ impl Indexer {
         let stopping = Arc::new(AtomicBool::new(false));
         let stop = stopping.clone();
         std::thread::spawn(move || {
+            let mut shards = crate::search::ShardCache::default();
             while rx.recv().is_ok() {
                 // Wait for the edits to pause.
                 loop {
@@ -71,7 +72,7 @@ impl Indexer {
                 let Some((records, language)) = lock(&session).search_records() else {
                     continue;
                 };
-                let files = crate::search::bundle_in_background(records, &language);
+                let files = crate::search::bundle_in_background(records, &language, &mut shards);
                 let mut session = lock(&session);
                 if stop.load(Ordering::SeqCst) {
                     break;
