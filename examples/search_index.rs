@@ -4,7 +4,8 @@
 //!
 //! Loads and resolves SITE_DIR, then prints how long making the records
 //! takes, adding them to Pagefind, and Pagefind building the bundle, with
-//! the bundle's size.
+//! the bundle's size: first as one index, then as the build makes it (in
+//! shards, see `explainer::search::bundle`).
 
 use std::time::Instant;
 
@@ -23,6 +24,7 @@ fn main() {
     let site = explainer::resolve::resolve(&loaded).expect("site resolves");
     let clock = Instant::now();
     let records = explainer::search::records(&site);
+    let sharded = records.clone();
     println!(
         "records: {} in {:.2} s",
         records.len(),
@@ -65,4 +67,14 @@ fn main() {
             clock.elapsed().as_secs_f64()
         );
     });
+    let clock = Instant::now();
+    let files = explainer::search::bundle(sharded, "en").unwrap();
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    println!(
+        "in shards of {}: {} files ({:.1} MiB) in {:.2} s",
+        explainer::search::SHARD_PAGES,
+        files.len(),
+        bytes as f64 / 1048576.0,
+        clock.elapsed().as_secs_f64()
+    );
 }
