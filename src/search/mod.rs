@@ -246,9 +246,11 @@ impl Record {
 /// into shards that Pagefind builds separately (in parallel, and never all
 /// at once, which bounds the memory they take) and the browser merges
 /// (`mergeIndex`). Fewer, larger shards cost the browser fewer requests
-/// per query; smaller ones cost the build less memory. 2,000 pages is
-/// about 250 MB of Pagefind's working memory per shard.
-pub const SHARD_PAGES: usize = 2000;
+/// per query; smaller ones cost the build less memory: a shard of 1,000
+/// articles of 750 words takes about 200 MB of Pagefind's working memory
+/// (BENCHMARKS.md, Search: 2,000 put a 10k build at 0.57x the peak memory
+/// of Hugo + Pagefind, 1,000 at 0.45x).
+pub const SHARD_PAGES: usize = 1000;
 
 /// The file under [`BUNDLE_DIR`] that lists the shards beyond the first
 /// (`{"shards":["shard-1/"]}`, paths relative to the bundle), which the
