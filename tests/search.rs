@@ -200,6 +200,24 @@ fn a_site_indexed_in_shards_holds_every_page_once() {
 }
 
 #[test]
+fn word_chunks_are_small_so_a_query_fetches_little_from_each_shard() {
+    // 4,000 locations: two chunks at the 3,000 the binary sets (Pagefind's
+    // default, 20,000, would make one).
+    let words: Vec<String> = (0..4000).map(|i| format!("w{i}x")).collect();
+    let site = fixture(SITE);
+    site.write(
+        "content/articles/long.md",
+        &format!(
+            "+++\ntitle = \"Long\"\ndate = 2024-01-01\n+++\n\n{}\n",
+            words.join(" ")
+        ),
+    );
+    site.build_ok();
+    let chunks = files_in(&site, "index", "pf_index");
+    assert!(chunks.len() >= 2, "{} word chunks", chunks.len());
+}
+
+#[test]
 fn the_search_page_and_its_link() {
     let site = fixture(SITE);
     site.build_ok();
