@@ -449,21 +449,18 @@ impl<'a> Renderer<'a> {
     /// script brings to life; without JavaScript, or opened from disk, it
     /// says what search needs.
     pub(super) fn search_page(&self) -> Job {
-        let mut common = self.common(
+        let common = self.common(
             1,
             "search",
-            Meta {
-                title: self.title("Search"),
-                description: format!(
+            self.list_meta(
+                "Search",
+                "search/",
+                format!(
                     "Search the articles, explainers and actors of {}.",
                     self.site.config.title
                 ),
-                canonical: absolute(&self.site.config, "search/"),
-                og_type: "website",
-                ..Meta::default()
-            },
+            ),
         );
-        common.meta.json_ld.clear();
         self.job(
             "search/index.html".into(),
             "search.html",
