@@ -76,8 +76,10 @@ fn headers_cache_pages_briefly_and_hashed_assets_for_a_year() {
     let long = "Cache-Control: public, max-age=31536000, immutable";
     let css = hashed_asset(&public, "style.css");
     let js = hashed_asset(&public, "cards.js");
+    let search = hashed_asset(&public, "search.js");
     assert_eq!(cache(&format!("/{css}")), [long]);
     assert_eq!(cache(&format!("/{js}")), [long]);
+    assert_eq!(cache(&format!("/{search}")), [long]);
     for url in urls(&public) {
         let found = cache(&url);
         // Hosts join the values of every rule a path matches.
@@ -87,7 +89,10 @@ fn headers_cache_pages_briefly_and_hashed_assets_for_a_year() {
             assert_eq!(found, [short], "{url}");
         }
         if found.first().is_some_and(|f| f == long) {
-            assert!(url == format!("/{css}") || url == format!("/{js}"), "{url}");
+            assert!(
+                [&css, &js, &search].iter().any(|f| url == format!("/{f}")),
+                "{url}"
+            );
         }
     }
     // Every page links the hashed names, relative to itself.
