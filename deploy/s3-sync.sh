@@ -15,14 +15,14 @@ explainer build
 # 1. The stylesheet and script are named by the hash of their content:
 #    cached for a year. Uploaded first, so no page names one not yet there.
 aws s3 sync public/ "s3://$BUCKET/" \
-  --exclude '*' --include 'style.*.css' --include 'cards.*.js' \
+  --exclude '*' --include 'style.*.css' --include 'cards.*.js' --include 'search.*.js' \
   --cache-control 'public, max-age=31536000, immutable'
 
 # 2. Everything else (pages, feed, sitemap, images): revalidated on every
 #    visit. --delete removes pages the site no longer has; the hashed
 #    files of earlier builds are kept for pages still cached elsewhere.
 aws s3 sync public/ "s3://$BUCKET/" --delete \
-  --exclude 'style.*.css' --exclude 'cards.*.js' \
+  --exclude 'style.*.css' --exclude 'cards.*.js' --exclude 'search.*.js' \
   --exclude '_headers' --exclude '.explainer-manifest' \
   --cache-control 'public, max-age=0, must-revalidate'
 

@@ -31,7 +31,7 @@ pub fn check_site(options: &BuildOptions) -> Result<(), BuildError> {
         themes: THEMES.with(|t| t.take()),
     };
     let previous = Default::default();
-    let result = crate::render_site_reusing(options, &previous, &reuse, &|_| Ok(true));
+    let result = crate::render_site_reusing(options, &previous, &reuse, false, &|_| Ok(true));
     THEMES.with(|t| t.replace(reuse.themes));
     result.map(|_| ())
 }

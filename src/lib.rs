@@ -54,6 +54,7 @@ pub mod media;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod serve;
 pub mod session;
 pub mod write;
@@ -189,13 +190,16 @@ struct Reuse {
 }
 
 /// Loads, resolves and renders a site, handing each file to `sink`. Pages
-/// whose input fingerprint is in `previous` are not rendered again.
+/// whose input fingerprint is in `previous` are not rendered again. With
+/// `index_search` (and `[search] enabled`), the search index goes to the
+/// sink too, as the files under `pagefind/`.
 pub fn render_site(
     options: &BuildOptions,
     previous: &HashMap<String, u64>,
+    index_search: bool,
     sink: &render::Sink,
 ) -> Result<RenderedSite, BuildError> {
-    render_site_reusing(options, previous, &Reuse::default(), sink)
+    render_site_reusing(options, previous, &Reuse::default(), index_search, sink)
 }
 
 /// `render_site` with what earlier renders left in `reuse`.
@@ -203,6 +207,7 @@ fn render_site_reusing(
     options: &BuildOptions,
     previous: &HashMap<String, u64>,
     reuse: &Reuse,
+    index_search: bool,
     sink: &render::Sink,
 ) -> Result<RenderedSite, BuildError> {
     if !options.root.is_dir() {
@@ -214,7 +219,16 @@ fn render_site_reusing(
     let clock = Instant::now();
     let (loaded, errors) = load::load(&options.root, &load_options(options));
     let load_time = clock.elapsed();
-    let mut rendered = finish(options, loaded, errors, previous, reuse, |_| None, sink)?;
+    let mut rendered = finish(
+        options,
+        loaded,
+        errors,
+        previous,
+        reuse,
+        |_| None,
+        index_search,
+        sink,
+    )?;
     rendered.timings.load = load_time;
     Ok(rendered)
 }
@@ -230,6 +244,8 @@ fn load_options(options: &BuildOptions) -> load::LoadOptions {
 
 /// Resolves and renders a loaded site: the part of a build after loading,
 /// shared by `build`, `check` and the preview's rebuilds.
+// Each argument is one of the ways the three callers differ.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     options: &BuildOptions,
     mut loaded: load::LoadedSite,
@@ -237,6 +253,7 @@ fn finish(
     previous: &HashMap<String, u64>,
     reuse: &Reuse,
     choose_pages: impl FnOnce(&resolve::Site) -> Option<HashSet<String>>,
+    index_search: bool,
     sink: &render::Sink,
 ) -> Result<RenderedSite, BuildError> {
     let mut timings = Timings::default();
@@ -276,11 +293,26 @@ fn finish(
     };
     let clock = Instant::now();
     let only = choose_pages(&site);
-    let mut rendered =
-        render::render(&site, &theme, previous, only.as_ref(), sink).map_err(|e| match e {
-            render::RenderError::Templates(d) => BuildError::Content(d),
-            render::RenderError::Io(m) => BuildError::Io(m),
-        })?;
+    // The index is built on a thread of its own while the pages render:
+    // Pagefind's own parallel steps share rayon's pool with the render.
+    let (rendered, search_files) = std::thread::scope(|scope| {
+        let search = (index_search && site.config.search.enabled)
+            .then(|| scope.spawn(|| search::index(&site)));
+        let rendered = render::render(&site, &theme, previous, only.as_ref(), sink);
+        let search_files = search.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err("search index: the indexer panicked".into()))
+        });
+        (rendered, search_files)
+    });
+    let mut rendered = rendered.map_err(|e| match e {
+        render::RenderError::Templates(d) => BuildError::Content(d),
+        render::RenderError::Io(m) => BuildError::Io(m),
+    })?;
+    let search_files = search_files
+        .transpose()
+        .map_err(BuildError::Io)?
+        .unwrap_or_default();
     let cache_dir = options.root.join(".explainer-cache").join("media");
     let media = media::publish(
         &options.root,
@@ -303,19 +335,25 @@ fn finish(
             .map_err(|_| BuildError::Io("media report".into()))?;
         m.written.iter().chain(&m.same).cloned().collect()
     };
+    // A static file may not take the place of the index's files either.
     let pages: Vec<&str> = rendered
         .fingerprints
         .iter()
         .map(|(p, _)| p.as_str())
         .chain(published.iter().map(String::as_str))
+        .chain(search_files.iter().map(|f| f.path.as_str()))
         .collect();
-    let statics = write::collect_static(&options.root, &pages, &site.config.images, &media)
+    let mut statics = write::collect_static(&options.root, &pages, &site.config.images, &media)
         .map_err(BuildError::Content)?;
+    if !site.config.search.enabled {
+        // The theme's search script serves only a site with search.
+        statics.retain(|f| !search::is_builtin_script(f));
+    }
     let mut media = media.into_inner().unwrap_or_default();
     media.located.sort();
     rendered.written.append(&mut media.written);
     rendered.same.append(&mut media.same);
-    for file in &statics {
+    for file in statics.iter().chain(&search_files) {
         match sink(file) {
             Ok(true) => rendered.written.push(file.path.clone()),
             Ok(false) => rendered.same.push(file.path.clone()),
@@ -374,7 +412,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         // nor staged beside: the error is reported with every other
         // problem of the site.
         return Err(
-            match render_site(options, &HashMap::default(), &|_| Ok(true)) {
+            match render_site(options, &HashMap::default(), false, &|_| Ok(true)) {
                 Err(e) => e,
                 Ok(_) => {
                     let mut errors = Diagnostics::new();
@@ -455,7 +493,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         ))
     })?;
     let previous = cache.fingerprints();
-    let render = || render_site(options, &previous, &|f| staging.put(f));
+    let render = || render_site(options, &previous, true, &|f| staging.put(f));
     let (manifest, rendered) = match early_manifest {
         Some(manifest) => (manifest, render()),
         None => rayon::join(manifest_now, render),
@@ -504,7 +542,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
 /// Checks everything a build would, writing nothing.
 pub fn check(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
-    let rendered = render_site(options, &HashMap::default(), &|_| Ok(true))?;
+    // The index is not checked: it cannot fail on content, and costs time.
+    let rendered = render_site(options, &HashMap::default(), false, &|_| Ok(true))?;
     let output = output_dir(options, &rendered.site.config.output_dir);
     Ok(summary(
         &rendered,

@@ -9,7 +9,24 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     keep_freed_memory();
+    smaller_word_chunks();
     std::process::exit(explainer::cli::main());
+}
+
+/// Pagefind cuts each index's word list into chunks of about 20,000 word
+/// locations, and a query fetches the chunk holding each of its words from
+/// every shard of the index (`explainer::search::SHARD_PAGES`): with 12
+/// shards, 12 chunks, mostly other words. Chunks of 3,000 locations took
+/// the bytes of a first query on the 10k corpus from 675 KiB to 498 KiB
+/// (BENCHMARKS.md, Search). Pagefind reads the size only from this
+/// variable, when an index is created; it is set here, before any thread
+/// starts (setting the environment while other threads may read it is not
+/// safe), unless the user set it.
+fn smaller_word_chunks() {
+    const VAR: &str = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE";
+    if std::env::var_os(VAR).is_none() {
+        std::env::set_var(VAR, "3000");
+    }
 }
 
 /// `mi_option_purge_delay` in mimalloc.h (the same in its v2 and v3); the

@@ -54,6 +54,9 @@ pub struct Session {
     /// Every file of the output that a build wrote (its manifest): the
     /// only files a rebuild may remove.
     owned: HashSet<String>,
+    /// The files of the search index in the output (under `pagefind/`):
+    /// rebuilds keep them, and [`Session::apply_search`] replaces them.
+    search_files: HashSet<String>,
 }
 
 impl Session {
@@ -86,6 +89,14 @@ impl Session {
             }
         };
         let fingerprints = cache.fingerprints();
+        let search_files = owned
+            .iter()
+            .filter(|p| {
+                p.strip_prefix(crate::search::BUNDLE_DIR)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .cloned()
+            .collect();
         Ok(Session {
             options,
             output,
@@ -95,6 +106,7 @@ impl Session {
             reuse: Reuse::default(),
             last: None,
             owned,
+            search_files,
         })
     }
 
@@ -186,6 +198,7 @@ impl Session {
             &self.fingerprints,
             &self.reuse,
             choose,
+            false,
             &|f| staging.put(f),
         );
         let mut rendered = match result {
@@ -196,12 +209,24 @@ impl Session {
             }
             Err(BuildError::Usage(m)) | Err(BuildError::Io(m)) => return Rebuild::Broken(m),
         };
-        let keep: Vec<&String> = rendered.same.iter().chain(&rendered.unchanged).collect();
+        // The preview indexes after the page is served (see
+        // `apply_search`); until then the last index stays, unless search
+        // was turned off.
+        if !rendered.site.config.search.enabled {
+            self.search_files.clear();
+        }
+        let keep: Vec<&String> = rendered
+            .same
+            .iter()
+            .chain(&rendered.unchanged)
+            .chain(&self.search_files)
+            .collect();
         let produced = rendered
             .written
             .iter()
             .chain(&rendered.same)
             .chain(&rendered.unchanged)
+            .chain(&self.search_files)
             .cloned();
         let report = match staging.commit(&rendered.written, &keep, &self.owned) {
             Ok(r) => r,
@@ -244,6 +269,90 @@ impl Session {
             base_path,
             held_back,
         }
+    }
+
+    /// The search records of the last good build, for an index built
+    /// after the page is served; `None` when search is off or no build
+    /// succeeded yet. With the site's language.
+    pub fn search_records(&self) -> Option<(Vec<crate::search::Record>, String)> {
+        let (site, _) = self.last.as_ref()?;
+        site.config
+            .search
+            .enabled
+            .then(|| (crate::search::records(site), site.config.language.clone()))
+    }
+
+    /// Builds the search index of the last good build and puts it in the
+    /// output, all at once (the preview does the same in two steps, the
+    /// index on a thread of its own). Returns the paths written or removed.
+    pub fn update_search(&mut self) -> Result<Vec<String>, String> {
+        match self.search_records() {
+            Some((records, language)) => {
+                let files = crate::search::bundle(records, &language)?;
+                self.apply_search(files)
+            }
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Puts a search index (from [`crate::search::bundle`]) into the
+    /// output in place of the last one: changed files written, files of
+    /// the old index no longer produced removed, everything else kept.
+    /// Returns the paths written or removed; nothing is done when the
+    /// last good build has search off.
+    pub fn apply_search(
+        &mut self,
+        files: Vec<crate::render::OutputFile>,
+    ) -> Result<Vec<String>, String> {
+        // An index built from an older build must not come back once
+        // search was turned off since.
+        let enabled = self
+            .last
+            .as_ref()
+            .is_some_and(|(site, _)| site.config.search.enabled);
+        if !enabled {
+            return Ok(Vec::new());
+        }
+        let staging = write::Staging::new(&self.output, &self.options.root)
+            .map_err(|e| format!("cannot write beside {}: {e}", write::shown(&self.output)))?;
+        let mut written = Vec::new();
+        let mut same = Vec::new();
+        for file in &files {
+            // Pagefind names most of its files by their content: one the
+            // last index wrote is already right, and is not read again
+            // (an index has thousands of them).
+            if crate::search::content_named(&file.path) && self.search_files.contains(&file.path) {
+                same.push(file.path.clone());
+                continue;
+            }
+            match staging.put(file) {
+                Ok(true) => written.push(file.path.clone()),
+                Ok(false) => same.push(file.path.clone()),
+                Err(e) => return Err(format!("{}: {e}", file.path)),
+            }
+        }
+        let new: HashSet<String> = files.into_iter().map(|f| f.path).collect();
+        let keep: Vec<&String> = self
+            .owned
+            .iter()
+            .filter(|p| !self.search_files.contains(*p))
+            .chain(&same)
+            .collect();
+        let report = match staging.commit(&written, &keep, &self.owned) {
+            Ok(r) => r,
+            Err(write::CommitError::Refused(m)) => return Err(m),
+            Err(write::CommitError::Io(e)) => {
+                self.owned.extend(new);
+                return Err(format!(
+                    "cannot write to {}: {e}",
+                    write::shown(&self.output)
+                ));
+            }
+        };
+        self.owned.retain(|p| !self.search_files.contains(p));
+        self.owned.extend(new.iter().cloned());
+        self.search_files = new;
+        Ok(report.changed)
     }
 }
 

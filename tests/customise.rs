@@ -97,7 +97,9 @@ fn extra_reaches_every_template_and_a_change_renders_again() {
     site.build_ok();
     let outputs = every_output(&site);
     let paths: Vec<&str> = outputs.iter().map(|(p, _)| p.as_str()).collect();
-    assert_eq!(outputs.len(), 15, "{paths:?}"); // timeline/2024/ among them
+    // Every page, the feed, the sitemap and robots.txt, the search page
+    // and timeline/2024/ included.
+    assert_eq!(outputs.len(), 16, "{paths:?}");
     for (path, text) in &outputs {
         assert!(
             text.contains("Facts first Ana 2024-05-01 sahel/energy"),
@@ -206,6 +208,7 @@ fn documented_views() -> Vec<(&'static str, BTreeSet<String>)> {
         let rendered = explainer::render_site(
             &explainer::BuildOptions::new(&root),
             &Default::default(),
+            false,
             &|_| Ok(true),
         )
         .unwrap_or_else(|_| panic!("{} renders", root.display()));

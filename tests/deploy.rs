@@ -77,9 +77,11 @@ fn headers_cache_pages_briefly_and_hashed_assets_for_a_year() {
     let css = hashed_asset(&public, "style.css");
     let js = hashed_asset(&public, "cards.js");
     let embeds = hashed_asset(&public, "embeds.js");
+    let search = hashed_asset(&public, "search.js");
     assert_eq!(cache(&format!("/{css}")), [long]);
     assert_eq!(cache(&format!("/{js}")), [long]);
     assert_eq!(cache(&format!("/{embeds}")), [long]);
+    assert_eq!(cache(&format!("/{search}")), [long]);
     for url in urls(&public) {
         let found = cache(&url);
         // Hosts join the values of every rule a path matches.
@@ -90,7 +92,9 @@ fn headers_cache_pages_briefly_and_hashed_assets_for_a_year() {
         }
         if found.first().is_some_and(|f| f == long) {
             assert!(
-                [&css, &js, &embeds].iter().any(|a| url == format!("/{a}")),
+                [&css, &js, &embeds, &search]
+                    .iter()
+                    .any(|a| url == format!("/{a}")),
                 "{url}"
             );
         }

@@ -17,6 +17,8 @@ fn check_edits(site: &Site, edits: &[(&str, Option<&str>)]) -> PathBuf {
     let mut session = Session::new(BuildOptions::new(&root)).unwrap();
     let out = session.output().to_path_buf();
     assert!(matches!(session.rebuild(), Rebuild::Built { .. }));
+    // The preview builds the search index after the rebuild is served.
+    session.update_search().unwrap();
     assert_eq!(snapshot(&out), full_build(&root));
     for (i, (path, text)) in edits.iter().enumerate() {
         let full = root.join(path);
@@ -28,6 +30,7 @@ fn check_edits(site: &Site, edits: &[(&str, Option<&str>)]) -> PathBuf {
             Rebuild::Built { .. } => {}
             other => panic!("edit {i}: {other:?}"),
         }
+        session.update_search().unwrap();
         let expected = full_build(&root);
         let got = snapshot(&out);
         let differing: Vec<_> = expected
@@ -190,7 +193,7 @@ fn an_edit_on_page_one_leaves_the_later_pages_alone() {
     let site = paginated_site();
     let options = BuildOptions::new(site.root());
     let render = || {
-        explainer::render_site(&options, &Default::default(), &|_| Ok(true))
+        explainer::render_site(&options, &Default::default(), false, &|_| Ok(true))
             .unwrap_or_else(|_| panic!("renders"))
             .site
     };

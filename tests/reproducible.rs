@@ -142,8 +142,10 @@ fn an_unchanged_rebuild_rewrites_no_file_and_the_summary_says_so() {
     let edited = build(&root, "2");
     let (files_now, written, _, removed) = counts(&edited);
     assert!(removed >= 1 && written >= 1, "{}", stderr(&edited));
-    assert_eq!(files_now, files - removed);
     let after = times(&public);
+    // The search index of the smaller site has new chunk files of its own.
+    let added = after.keys().filter(|p| !before.contains_key(*p)).count();
+    assert_eq!(files_now, files - removed + added);
     // The manifest is rewritten to list the files now produced.
     let touched = after
         .iter()

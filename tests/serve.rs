@@ -349,7 +349,8 @@ fn serves_a_percent_in_a_file_name_and_counts_pages_as_build_does() {
         "{}\n{built}",
         server.log()
     );
-    assert_eq!(pages(&built), "11 pages", "{built}"); // timeline/<year>/ among them
+    // Ten pages, timeline/<year>/ and the search page.
+    assert_eq!(pages(&built), "12 pages", "{built}");
 }
 
 const SECRET: &str = "TOP-SECRET-CONTENTS";
@@ -1018,6 +1019,43 @@ fn idle_and_slow_clients_do_not_hold_the_server() {
         let _ = t.join();
     }
     assert!(cut_off, "a client sending headers slowly is cut off");
+}
+
+#[test]
+fn the_search_index_follows_edits_after_the_page_is_served() {
+    let site = Site::new(SITE);
+    let server = Server::start(site.root(), &[]);
+    let count =
+        |n: usize| move |r: &Reply| r.status == 200 && r.has(&format!("\"page_count\":{n}"));
+    server.wait_for("/pagefind/pagefind-entry.json", "the first index", count(3));
+    assert!(server.get("/search/").has("id=\"search-input\""));
+
+    site.write(
+        "content/articles/second.md",
+        "+++\ntitle = \"A second deal\"\ndate = 2024-01-03\n+++\nMore.\n",
+    );
+    server.wait_for("/articles/second/", "the new article", |r| r.has("More."));
+    server.wait_for(
+        "/pagefind/pagefind-entry.json",
+        "the new page indexed",
+        count(4),
+    );
+
+    // Search turned off: the index, the page and the link go.
+    site.write(
+        "site.toml",
+        &format!("{}[search]\nenabled = false\n", SITE[0].1),
+    );
+    server.wait_for("/articles/deal/", "the link removed", |r| {
+        r.status == 200 && !r.body.contains("search-link")
+    });
+    server.wait_for("/pagefind/pagefind-entry.json", "the index removed", |r| {
+        r.status == 404
+    });
+    assert_eq!(server.get("/search/").status, 404);
+    // And it stays away: no index built before is put back.
+    thread::sleep(Duration::from_millis(500));
+    assert_eq!(server.get("/pagefind/pagefind-entry.json").status, 404);
 }
 
 /// Every file of a folder with its bytes and modification time.

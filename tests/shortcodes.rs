@@ -425,6 +425,7 @@ fn the_resolved_page_keeps_each_call_with_its_arguments_and_place() {
     let rendered = explainer::render_site(
         &explainer::BuildOptions::new(s.root()),
         &Default::default(),
+        false,
         &|_| Ok(true),
     )
     .unwrap_or_else(|_| panic!("the site renders"));

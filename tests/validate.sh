@@ -6,7 +6,12 @@
 #   - the Nu Html Checker (vnu.jar, from the npm package vnu-jar): no error
 #     on any page, stylesheet or SVG;
 #   - feedparser and the page metadata checks (tests/check_output.py);
-#   - axe-core in Chromium: no violation on any page type, light and dark;
+#   - axe-core in Chromium: no violation on any page type (the search page
+#     also with results showing), light and dark;
+#   - the search page in Chromium on the sample site built under a sub-path
+#     (tests/browser/search.mjs): results, filters, keyboard, Ctrl+K, the
+#     messages without JavaScript and from disk; again with the index cut
+#     into shards the page merges;
 #   - hover cards in Chromium (hover, focus, Escape);
 #   - click-to-load embeds in Chromium: no request to another host before
 #     the click, the frame after it (tests/browser/embeds.mjs);
@@ -30,6 +35,8 @@ SAMPLE=public
 FIXTURE=target/theme-site
 FRENCH=target/theme-site-fr
 ARABIC=target/arabic-site
+SUBPATH=target/sample-sub-path
+SHARDED=target/sample-sharded
 
 echo "== validate: build the sample site and the fixture site"
 cargo build --release --locked --quiet || exit 1
@@ -40,6 +47,11 @@ rm -rf "$FRENCH-src" && cp -r tests/fixtures/theme-site "$FRENCH-src" &&
   sed -i 's/^language = .*/language = "fr"/' "$FRENCH-src/site.toml" || exit 1
 "$BIN" build --quiet --root "$FRENCH-src" --output "$FRENCH" || exit 1
 "$BIN" build --quiet --root tests/fixtures/arabic-site --output "$ARABIC" || exit 1
+# The sample site again under a sub-path, for the search page's checks.
+"$BIN" build --quiet --base-url https://sahel-explained.example.org/sub/ --output "$SUBPATH" || exit 1
+# And with its index cut into shards of 4 pages, as a large site's is, so
+# the search page merges them.
+EXPLAINER_SEARCH_SHARD_PAGES=4 "$BIN" build --quiet --base-url https://sahel-explained.example.org/sub/ --output "$SHARDED" || exit 1
 
 echo "== validate: tools"
 if [ ! -x "$VENV/bin/python" ]; then
@@ -92,6 +104,8 @@ done
 step "click-to-load embeds on $SAMPLE" node tests/browser/embeds.mjs "$SAMPLE"
 step "click-to-load embeds on $FIXTURE" node tests/browser/embeds.mjs "$FIXTURE"
 step "right to left on $ARABIC" node tests/browser/rtl.mjs "$ARABIC"
+step "search on $SUBPATH" node tests/browser/search.mjs "$SUBPATH"
+step "search on $SHARDED" node tests/browser/search.mjs "$SHARDED"
 step "live reload of explainer serve" node tests/browser/livereload.mjs . "$BIN"
 step "screenshots of $SAMPLE" node tests/browser/screenshots.mjs "$SAMPLE" target/screenshots
 step "screenshots of $FIXTURE" node tests/browser/screenshots.mjs "$FIXTURE" target/screenshots/theme-site

@@ -366,6 +366,21 @@ impl Interface {
                     .into());
                 }
             }
+            // `forms=true`: the string's plural forms as an object
+            // (category to text, placeholders left in), for a script
+            // that picks the form itself (`Intl.PluralRules`).
+            if args.get("forms").and_then(tera::Value::as_bool) == Some(true) {
+                return match interface.messages.get(key) {
+                    Some(Message::Plural(forms)) => {
+                        tera::to_value(forms).map_err(tera::Error::from)
+                    }
+                    Some(Message::Text(text)) => Ok(serde_json::json!({ "other": text })),
+                    None => interface
+                        .format(key, None, &HashMap::new())
+                        .map(tera::Value::String)
+                        .map_err(tera::Error::msg),
+                };
+            }
             let count = match args.get("count") {
                 None => None,
                 Some(v) => Some(v.as_u64().ok_or_else(|| {
@@ -376,7 +391,7 @@ impl Interface {
             };
             let mut values = HashMap::new();
             for (name, value) in args {
-                if matches!(name.as_str(), "key" | "count" | "lang") {
+                if matches!(name.as_str(), "key" | "count" | "lang" | "forms") {
                     continue;
                 }
                 let text = match value {

@@ -75,6 +75,10 @@ struct Common<'a> {
     /// This page's place in a list split into pages; none on a page that
     /// is not part of one, or when the list fits on one page.
     pager: Option<Pager>,
+    /// The search script (the search page, and the Ctrl/Cmd+K and `/`
+    /// shortcuts of every page), relative to this page; none when
+    /// `[search] enabled = false`.
+    search_script: Option<String>,
 }
 
 /// The header and footer menus of one page, with links relative to it.
@@ -155,6 +159,8 @@ struct Nav {
     topics: String,
     timeline: String,
     feed: String,
+    /// The search page; none when search is off.
+    search: Option<String>,
 }
 
 #[derive(Serialize, Default)]
@@ -191,6 +197,7 @@ enum Page {
     /// One year of the timeline: its index in [`event_years`], and the page.
     TimelineYear(usize, usize),
     NotFound,
+    Search,
     Feed,
     /// `sitemap.xml` (0), or its part `sitemap-N.xml` when it is an index.
     Sitemap(usize),
@@ -347,6 +354,9 @@ fn all_pages(site: &Site) -> Vec<Page> {
         Page::Robots,
     ];
     pages.extend((0..=lists::sitemap_parts(site)).map(Page::Sitemap));
+    if site.config.search.enabled {
+        pages.push(Page::Search);
+    }
     pages.extend(pages_of(site.articles.len()).map(Page::Archive));
     pages.extend(pages_of(site.notes.len()).map(Page::ExplainersIndex));
     pages.extend(pages_of(site.events.len()).map(Page::Timeline));
@@ -457,6 +467,7 @@ struct Renderer<'a> {
     stylesheet: String,
     cards_script: String,
     embeds_script: String,
+    search_script: Option<String>,
     /// `[extra]` of site.toml, given to every template as `extra`.
     extra: serde_json::Value,
     /// The header and footer menus.
@@ -505,6 +516,11 @@ impl<'a> Renderer<'a> {
             stylesheet: versioned(site, "style.css"),
             cards_script: versioned(site, "cards.js"),
             embeds_script: versioned(site, "embeds.js"),
+            search_script: site
+                .config
+                .search
+                .enabled
+                .then(|| versioned(site, "search.js")),
             extra: c.extra_for_templates(),
             menus: menus(site),
             icons: site_icons(site),
@@ -603,6 +619,7 @@ impl<'a> Renderer<'a> {
             Page::Timeline(n) => paged("timeline/", n),
             Page::TimelineYear(y, n) => paged(&year_folder(self.years[y].0), n),
             Page::NotFound => "404.html".into(),
+            Page::Search => "search/index.html".into(),
             Page::Feed => "feed.xml".into(),
             Page::Sitemap(part) => lists::sitemap_file(part),
             Page::Robots => "robots.txt".into(),
@@ -629,6 +646,7 @@ impl<'a> Renderer<'a> {
             Page::Timeline(n) => self.timeline(None, n),
             Page::TimelineYear(y, n) => self.timeline(Some(y), n),
             Page::NotFound => self.not_found(),
+            Page::Search => self.search_page(),
             Page::Feed => self.feed(),
             Page::Sitemap(part) => self.sitemap(part),
             Page::Robots => self.robots(),
@@ -651,6 +669,7 @@ impl<'a> Renderer<'a> {
                 topics: l.dir("topics/"),
                 timeline: l.dir("timeline/"),
                 feed: format!("{}feed.xml", l.root()),
+                search: self.search_script.is_some().then(|| l.dir("search/")),
             },
             current,
             meta,
@@ -661,6 +680,10 @@ impl<'a> Renderer<'a> {
             menus: self.menu_view(|dir| l.dir(dir)),
             icons: self.icon_links(&l.root()),
             pager: None,
+            search_script: self
+                .search_script
+                .as_ref()
+                .map(|s| format!("{}{s}", l.root())),
         }
     }
 

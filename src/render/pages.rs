@@ -477,11 +477,16 @@ impl<'a> Renderer<'a> {
             topics: prefix("topics/index.html"),
             timeline: prefix("timeline/index.html"),
             feed: prefix("feed.xml"),
+            search: self
+                .search_script
+                .is_some()
+                .then(|| prefix("search/index.html")),
         };
         common.stylesheet = prefix(&self.stylesheet);
         common.cards_script = prefix(&self.cards_script);
         common.menus = self.menu_view(|dir| prefix(&format!("{dir}index.html")));
         common.icons = self.icon_links(&base);
+        common.search_script = self.search_script.as_ref().map(|s| prefix(s));
         self.job("404.html".into(), "404.html", common, "not_found", &true)
     }
 
@@ -545,6 +550,37 @@ impl<'a> Renderer<'a> {
             common,
             "page",
             &view,
+        )
+    }
+
+    /// The search page (only when `[search] enabled`): a form the search
+    /// script brings to life; without JavaScript, or opened from disk, it
+    /// says what search needs.
+    pub(super) fn search_page(&self) -> Job {
+        let common = self.common(
+            1,
+            "search",
+            self.list_meta(
+                self.words.text("search"),
+                "search/",
+                (self.words)
+                    .format(
+                        "search_description",
+                        None,
+                        &std::collections::HashMap::from([(
+                            "site",
+                            self.site.config.title.clone(),
+                        )]),
+                    )
+                    .unwrap_or_default(),
+            ),
+        );
+        self.job(
+            "search/index.html".into(),
+            "search.html",
+            common,
+            "search",
+            &true,
         )
     }
 }

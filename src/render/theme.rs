@@ -22,7 +22,7 @@ pub fn builtin_templates() -> impl Iterator<Item = (String, &'static str)> {
 /// (`style.3f9a1c2b.css`), built-in or replaced by the site's own file of
 /// the same name in `static/`: a changed file gets a new URL, so hosts may
 /// let browsers and CDNs keep them for a year (see [`HEADERS`]).
-pub const HASHED_ASSETS: &[&str] = &["style.css", "cards.js", "embeds.js"];
+pub const HASHED_ASSETS: &[&str] = &["style.css", "cards.js", "embeds.js", "search.js"];
 
 /// The published name of a hashed asset: the 8 hex digits of
 /// [`super::short_hash`] of its bytes before the extension
@@ -58,6 +58,8 @@ pub const HEADERS: &str = "\
 /cards.*.js
   Cache-Control: public, max-age=31536000, immutable
 /embeds.*.js
+  Cache-Control: public, max-age=31536000, immutable
+/search.*.js
   Cache-Control: public, max-age=31536000, immutable
 ";
 

@@ -3,11 +3,22 @@
 //! prints a line (or the errors) for the terminal, and publishes the
 //! result to the shared state, from where open tabs hear of it. A failed
 //! rebuild leaves the last good output in place; the loop goes on.
+//!
+//! The search index is not part of a rebuild: a thread of its own builds
+//! it once the edits have paused (`SEARCH_QUIET`), at the lowest CPU
+//! priority, and puts it in the output, so an edit is served as fast with
+//! search as without.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Receiver;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+
+/// How long the sources must stay unchanged before the preview indexes
+/// the site for search: while a writer is saving edit after edit, the
+/// index (seconds of work at 10,000 articles) waits.
+const SEARCH_QUIET: Duration = Duration::from_secs(1);
 
 use super::overlay;
 use super::state::Shared;
@@ -18,7 +29,8 @@ use crate::display_path;
 use crate::session::{Rebuild, Session};
 
 pub struct Builder {
-    pub session: Session,
+    /// Shared with the search indexer, which holds it only to write.
+    pub session: Arc<Mutex<Session>>,
     /// `None` when the sources could not be watched.
     pub watcher: Option<Watcher>,
     pub shared: Arc<Shared>,
@@ -28,10 +40,62 @@ pub struct Builder {
     pub verbosity: Verbosity,
 }
 
+/// A session lock that survives a panic of the other holder (the session
+/// stays usable: every write it does is staged and committed whole).
+fn lock(session: &Mutex<Session>) -> MutexGuard<'_, Session> {
+    session.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The thread that builds the search index after rebuilds were served.
+struct Indexer {
+    /// One message per successful rebuild: the index is out of date.
+    stale: Sender<()>,
+    stopping: Arc<AtomicBool>,
+}
+
+impl Indexer {
+    fn start(session: Arc<Mutex<Session>>) -> Indexer {
+        let (stale, rx) = std::sync::mpsc::channel::<()>();
+        let stopping = Arc::new(AtomicBool::new(false));
+        let stop = stopping.clone();
+        std::thread::spawn(move || {
+            let mut shards = crate::search::ShardCache::default();
+            while rx.recv().is_ok() {
+                // Wait for the edits to pause.
+                loop {
+                    match rx.recv_timeout(SEARCH_QUIET) {
+                        Ok(()) => continue,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+                let Some((records, language)) = lock(&session).search_records() else {
+                    continue;
+                };
+                let files = crate::search::bundle_in_background(records, &language, &mut shards);
+                let mut session = lock(&session);
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Err(e) = files.and_then(|files| session.apply_search(files)) {
+                    eprintln!("error: {}", crate::diagnostics::escape_controls(&e));
+                }
+            }
+        });
+        Indexer { stale, stopping }
+    }
+
+    /// Makes sure no index is being written, and none will be.
+    fn stop(self, session: &Mutex<Session>) {
+        self.stopping.store(true, Ordering::SeqCst);
+        drop(lock(session));
+    }
+}
+
 impl Builder {
     /// The first build, reading everything.
     pub fn first_build(&mut self) {
-        let result = self.session.rebuild();
+        let result = lock(&self.session).rebuild();
         if let Rebuild::Built {
             pages,
             elapsed,
@@ -44,7 +108,7 @@ impl Builder {
                     "built {} in {:.2} s -> {}",
                     counted(*pages, "page", "pages"),
                     elapsed.as_secs_f64(),
-                    display_path(self.session.output())
+                    display_path(lock(&self.session).output())
                 );
                 if let (n @ 1.., Some(next)) = *held_back {
                     eprintln!(
@@ -62,21 +126,34 @@ impl Builder {
         self.publish(result, None);
     }
 
-    /// Rebuilds after every batch of changes until the server stops.
+    /// Rebuilds after every batch of changes until the server stops, and
+    /// after each, indexes the site for search on another thread.
     pub fn run(mut self, rx: Receiver<Message>) {
-        let root = self.session.root().to_path_buf();
+        let root = lock(&self.session).root().to_path_buf();
+        let indexer = Indexer::start(self.session.clone());
+        self.index(&indexer);
         while let Some(batch) = watch::next_batch(&rx, &root) {
             if let Some(watcher) = &mut self.watcher {
                 watcher.rewatch(&batch);
             }
             let result = if batch.rescan {
-                self.session.rebuild()
+                lock(&self.session).rebuild()
             } else {
                 let paths: Vec<PathBuf> = batch.paths.iter().cloned().collect();
-                self.session.rebuild_changed(&paths)
+                lock(&self.session).rebuild_changed(&paths)
             };
+            let built = matches!(result, Rebuild::Built { .. });
             self.publish(result, Some(&batch));
+            if built {
+                self.index(&indexer);
+            }
         }
+        indexer.stop(&self.session);
+    }
+
+    /// Tells the indexer the last good build is newer than its index.
+    fn index(&self, indexer: &Indexer) {
+        let _ = indexer.stale.send(());
     }
 
     /// Prints a rebuild's outcome and tells the open tabs.
@@ -123,7 +200,7 @@ impl Builder {
         eprintln!(
             "rebuilt in {:.0} ms: {what} ({})",
             elapsed.as_secs_f64() * 1e3,
-            crate::diagnostics::escape_controls(&trigger(self.session.root(), batch))
+            crate::diagnostics::escape_controls(&trigger(lock(&self.session).root(), batch))
         );
         if self.verbosity == Verbosity::Verbose {
             for path in changed {

@@ -85,7 +85,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         .map_err(|e| eprintln!("warning: {e}; pages will not update by themselves"))
         .ok();
     let mut builder = Builder {
-        session,
+        session: Arc::new(std::sync::Mutex::new(session)),
         watcher,
         shared: shared.clone(),
         shown_root: root.clone(),

@@ -5,6 +5,8 @@
 //   node a11y.mjs [built-site-dir]
 
 import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { siteDir, serve, launch, pageTypes, pageWithCards, visitPageTypes, Tally } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
@@ -56,6 +58,23 @@ try {
       const { violations } = await axe(page);
       tally.check(`hover card showing (${withCards}) ${colorScheme}`, violations.length === 0, report(violations));
       await context.close();
+    }
+  }
+  // The search page with results, excerpts and filter counts showing
+  // (only on a site with search and an actor named in its text).
+  if (existsSync(path.join(root, "pagefind/pagefind-entry.json"))) {
+    for (const colorScheme of ["light", "dark"]) {
+      for (const width of [375, 1280]) {
+        const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+        const page = await context.newPage();
+        await page.goto(server.url + "search/index.html");
+        await page.locator("#search-input").fill("the");
+        await page.locator(".search-result").first().waitFor({ state: "visible", timeout: 5000 });
+        await page.locator("#search-filters input").first().focus();
+        const { violations } = await axe(page);
+        tally.check(`search results showing ${colorScheme} ${width}px`, violations.length === 0, report(violations));
+        await context.close();
+      }
     }
   }
 } finally {

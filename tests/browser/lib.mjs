@@ -139,6 +139,7 @@ export async function pageTypes(root) {
     ["404", "404.html"],
     ["embeds", await pageWith(root, "data-embed-frame=")],
     ["page", await standalonePage(root)],
+    ["search", "search/index.html"],
   ];
   return pages.filter(([, p]) => p && existsSync(path.join(root, p)));
 }
