@@ -378,6 +378,9 @@ fn a_build_on_one_thread_finishes_with_its_index() {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
-    assert!(status.is_some_and(|s| s.success()), "the build hung or failed");
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "the build hung or failed"
+    );
     assert!(site.exists("pagefind/pagefind-entry.json"));
 }
