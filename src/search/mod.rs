@@ -802,12 +802,20 @@ mod tests {
         assert_eq!(r.filters["kind"], vec!["page".to_string()]);
         assert_eq!(r.meta["kind"], "page");
         assert!(r.content.contains("About us"));
+        // The script pairs each kind with a label the search page gives
+        // in the site's language (`data-t-kinds`, `data-t-kind-names`).
         let script = include_str!("../../static/search.js");
-        for kind in Kind::ALL {
-            assert!(
-                script.contains(&format!("{}: \"", kind.as_str())),
-                "static/search.js has no label for {kind:?}"
-            );
+        let kinds: Vec<String> = Kind::ALL
+            .iter()
+            .map(|k| format!("\"{}\"", k.as_str()))
+            .collect();
+        let pairs = format!("pairs([{}], \"kinds\")", kinds.join(", "));
+        assert!(script.contains(&pairs), "static/search.js lacks {pairs}");
+        let page = include_str!("../../templates/search.html");
+        for attribute in ["data-t-kinds=\"", "data-t-kind-names=\""] {
+            let at = page.find(attribute).expect(attribute) + attribute.len();
+            let labels = &page[at..at + page[at..].find('"').unwrap()];
+            assert_eq!(labels.split('|').count(), Kind::ALL.len(), "{attribute}");
         }
     }
 
