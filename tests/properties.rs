@@ -491,6 +491,11 @@ impl ValidSite {
                     if count == 0 {
                         continue;
                     }
+                    // `!` just before it would make an image (`![[x]]`),
+                    // whose path is checked as a file, not a link.
+                    if out.ends_with('!') {
+                        out.push(' ');
+                    }
                     // The section is spelt out: slugs are unique per
                     // section only.
                     out.push_str(&format!("[[{}/{}", SECTIONS[*s], slug(*s, j % count)));
