@@ -275,12 +275,6 @@ impl Date {
         self.day.format("%Y-%m-%d").to_string()
     }
 
-    /// `October 10, 2023`, in English whatever the site's language: pages
-    /// write dates with [`crate::i18n::Interface::date`].
-    pub fn human(&self) -> String {
-        self.day.format("%B %-d, %Y").to_string()
-    }
-
     pub fn as_partial(&self) -> PartialDate {
         PartialDate {
             year: self.day.year(),
@@ -332,31 +326,6 @@ impl PartialDate {
             (Some(m), Some(d)) => format!("{:04}-{:02}-{:02}", self.year, m, d),
             (Some(m), None) => format!("{:04}-{:02}", self.year, m),
             _ => format!("{:04}", self.year),
-        }
-    }
-
-    /// `2023`, `July 2023` or `July 26, 2023`, in English whatever the
-    /// site's language: pages use [`crate::i18n::Interface::partial_date`].
-    pub fn human(&self) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let month_name = |m: u8| MONTHS[(m.clamp(1, 12) - 1) as usize];
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{} {}, {}", month_name(m), d, self.year),
-            (Some(m), None) => format!("{} {}", month_name(m), self.year),
-            _ => self.year.to_string(),
         }
     }
 }
@@ -411,7 +380,7 @@ mod tests {
     fn dates_accept_day_and_rfc3339_only() {
         let d = Date::parse("2023-07-26").unwrap();
         assert_eq!(d.rfc3339(), "2023-07-26T00:00:00Z");
-        assert_eq!(d.human(), "July 26, 2023");
+        assert_eq!(d.iso_day(), "2023-07-26");
         let t = Date::parse("2023-10-10T09:30:00+01:00").unwrap();
         assert_eq!(t.iso_day(), "2023-10-10");
         assert!(Date::parse("2023-02-30").is_none());
@@ -425,7 +394,7 @@ mod tests {
         let utc = Date::parse("2023-10-10T20:00:00Z").unwrap();
         let lima = Date::parse("2023-10-10T23:30:00-05:00").unwrap();
         assert!(tokyo < utc && utc < lima);
-        assert_eq!(tokyo.human(), "October 11, 2023", "shown as written");
+        assert_eq!(tokyo.iso_day(), "2023-10-11", "shown as written");
         assert_eq!(lima.rfc3339(), "2023-10-10T23:30:00-05:00");
         // A day alone is 00:00 UTC: after a Tokyo morning that was still
         // the previous day in UTC.
@@ -453,7 +422,7 @@ mod tests {
         let same_day = Date::parse("2023-10-10").unwrap();
         let u = same_day.as_update_of(published).unwrap();
         assert!(u >= published);
-        assert_eq!(u.human(), "October 10, 2023");
+        assert_eq!(u.iso_day(), "2023-10-10");
         assert_eq!(u.rfc3339(), published.rfc3339());
         // The next day in the writer's calendar is still taken as given
         // when its midnight is later.
@@ -475,7 +444,7 @@ mod tests {
         let next = Date::parse("2023-10-11").unwrap();
         let u = next.as_update_of(published).unwrap();
         assert!(u >= published);
-        assert_eq!(u.human(), "October 11, 2023");
+        assert_eq!(u.iso_day(), "2023-10-11");
         assert_eq!(u.html_datetime(), "2023-10-11");
         assert_eq!(published.html_datetime(), "2023-10-10T23:30:00-05:00");
     }
@@ -486,7 +455,7 @@ mod tests {
         let m = PartialDate::parse("2014-08").unwrap();
         let d = PartialDate::parse("2023-07-26").unwrap();
         assert!(y < m && m < d);
-        assert_eq!(m.human(), "August 2014");
+        assert_eq!(m.iso(), "2014-08");
         assert_eq!(d.iso(), "2023-07-26");
         assert!(PartialDate::parse("2014-13").is_none());
         assert!(PartialDate::parse("soon").is_none());

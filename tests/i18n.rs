@@ -528,3 +528,17 @@ fn an_unknown_key_in_a_template_is_an_error_at_the_call() {
         "{err}"
     );
 }
+
+#[test]
+fn a_standalone_page_writes_its_dates_in_the_language() {
+    let site = site_in("fr", "Ce qu’il faut savoir", "");
+    site.write(
+        "content/pages/about.md",
+        "+++\ntitle = \"À propos\"\ndate = 2024-03-25\nupdated = 2024-05-02\n+++\nLa rédaction.\n",
+    );
+    site.build_ok();
+    let html = site.out("about/index.html");
+    assert!(html.contains(">25 mars 2024</time>"), "{html}");
+    assert!(html.contains(">2 mai 2024</time>"), "{html}");
+    assert!(!html.contains("March"), "{html}");
+}

@@ -511,9 +511,9 @@ impl<'a> Renderer<'a> {
             summary: &p.summary,
             dek: (!p.summary_derived).then_some(p.summary.as_str()),
             date_iso: p.date.map(|d| d.html_datetime()),
-            date_human: p.date.map(|d| d.human()),
+            date_human: p.date.map(|d| self.words.date(d.day)),
             updated_iso: p.updated.map(|d| d.html_datetime()),
-            updated_human: p.updated.map(|d| d.human()),
+            updated_human: p.updated.map(|d| self.words.date(d.day)),
             body: rebase(&p.body_html, CONTENT_DEPTH, DEPTH),
             draft: p.draft,
         };
