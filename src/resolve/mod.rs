@@ -496,8 +496,6 @@ fn info(title: &str, slug: &Slug) -> TargetInfo {
     }
 }
 
-/// Keeps the first page of each slug and reports the others, naming both
-/// files.
 /// Every page's aliases as redirects, each checked (see [`redirects`]).
 fn collect_redirects(
     articles: &[&Page<ArticleMeta>],
@@ -522,42 +520,46 @@ fn collect_redirects(
             .chain(entries(Section::Pages, pages)),
         topics.iter().map(|t| t.slug.as_str()),
     );
-    for page in articles {
-        collector.add(Aliases {
-            page: *page,
-            section: Section::Articles,
-            key: "aliases",
-            aliases: &page.meta.aliases,
-            title: &page.meta.title,
-        });
+    // Actors keep `aliases` for other names, so their old URLs are
+    // `url_aliases`.
+    fn add<'p, M>(
+        collector: &mut Collector,
+        section: Section,
+        key: &'static str,
+        pages: &[&'p Page<M>],
+        of: impl Fn(&'p M) -> (&'p [String], &'p str),
+    ) {
+        for &page in pages {
+            let (aliases, title) = of(&page.meta);
+            collector.add(Aliases {
+                page,
+                section,
+                key,
+                aliases,
+                title,
+            });
+        }
     }
-    for page in notes {
-        collector.add(Aliases {
-            page: *page,
-            section: Section::Notes,
-            key: "aliases",
-            aliases: &page.meta.aliases,
-            title: &page.meta.title,
-        });
-    }
-    for page in actors {
-        collector.add(Aliases {
-            page: *page,
-            section: Section::Actors,
-            key: "url_aliases",
-            aliases: &page.meta.url_aliases,
-            title: &page.meta.name,
-        });
-    }
-    for page in pages {
-        collector.add(Aliases {
-            page: *page,
-            section: Section::Pages,
-            key: "aliases",
-            aliases: &page.meta.aliases,
-            title: &page.meta.title,
-        });
-    }
+    add(
+        &mut collector,
+        Section::Articles,
+        "aliases",
+        articles,
+        |m| (&m.aliases, &m.title),
+    );
+    add(&mut collector, Section::Notes, "aliases", notes, |m| {
+        (&m.aliases, &m.title)
+    });
+    add(
+        &mut collector,
+        Section::Actors,
+        "url_aliases",
+        actors,
+        |m| (&m.url_aliases, &m.name),
+    );
+    add(&mut collector, Section::Pages, "aliases", pages, |m| {
+        (&m.aliases, &m.title)
+    });
     errors.extend(collector.errors);
     collector.redirects
 }
@@ -591,6 +593,8 @@ fn remove_reserved_page_slugs(pages: &mut Vec<&Page<PageMeta>>, errors: &mut Dia
     });
 }
 
+/// Keeps the first page of each slug and reports the others, naming both
+/// files.
 fn remove_duplicate_slugs<M>(pages: &mut Vec<&Page<M>>, errors: &mut Diagnostics) {
     let mut seen: HashMap<Slug, std::path::PathBuf> = HashMap::default();
     pages.retain(|p| match seen.get(&p.slug) {
