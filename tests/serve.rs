@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::{free_port, Site};
+use support::{free_port, http_exchange, Site};
 
 /// How long a test waits for the server to start or a change to show.
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -116,14 +116,7 @@ impl Server {
     }
 
     fn send_bytes(&self, raw: &[u8]) -> Reply {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        stream.write_all(raw).unwrap();
-        let mut bytes = Vec::new();
-        let _ = stream.read_to_end(&mut bytes);
-        Reply::parse(&bytes)
+        Reply::parse(&http_exchange(self.port, raw))
     }
 
     /// Polls `path` until `ok` holds, failing the test after a while.

@@ -16,7 +16,7 @@
 mod support;
 
 use std::collections::{BTreeSet, VecDeque};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -147,17 +147,7 @@ struct Reply {
 
 /// One HTTP/1.1 GET over a fresh connection.
 fn get(port: u16, path: &str) -> Reply {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).unwrap();
+    let bytes = http_get(port, path, &format!("127.0.0.1:{port}"));
     let end = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")

@@ -263,6 +263,28 @@ pub fn hashed_asset(dir: &Path, name: &str) -> String {
     found.into_iter().next().unwrap()
 }
 
+/// Sends `request` as it is over a fresh connection to `port` on loopback
+/// and returns every byte of the reply (read until the server closes; a
+/// read that waits 10 s ends it).
+pub fn http_exchange(port: u16, request: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request).unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    bytes
+}
+
+/// One HTTP/1.1 `GET path` with the `Host` header `host`, the connection
+/// closed after it: the whole reply, head and body.
+pub fn http_get(port: u16, path: &str, host: &str) -> Vec<u8> {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    http_exchange(port, request.as_bytes())
+}
+
 /// A port free on loopback now (the listener is dropped at once, so a
 /// server started right after can bind it).
 pub fn free_port() -> u16 {
