@@ -409,3 +409,37 @@ fn a_broken_bundle_is_known_by_its_folder_name() {
     assert!(err.contains("content/notes/sahel/index.md:2"), "{err}");
     assert!(!err.contains("unknown note"), "{err}");
 }
+
+#[test]
+fn a_relative_path_on_a_flat_standalone_page_names_its_own_bundle() {
+    let site = Site::new(&[(
+        "content/pages/legal/terms.md",
+        "+++\ntitle = \"Terms\"\n+++\n![A map](map.png)\n",
+    )]);
+    let err = stderr(&site.build());
+    assert!(err.contains("content/pages/legal/terms/index.md"), "{err}");
+}
+
+#[test]
+fn an_encoded_slash_cannot_lead_out_of_the_site() {
+    let site = bundle_site("![Passwords](/%2Fetc/passwd.png)\n\n[keys](/%2Fetc/hosts.pdf)\n");
+    let err = stderr(&site.build());
+    assert!(
+        err.contains("image \"/%2Fetc/passwd.png\" is not a path inside the site"),
+        "{err}"
+    );
+    assert!(
+        err.contains("file \"/%2Fetc/hosts.pdf\" is not a path inside the site"),
+        "{err}"
+    );
+}
+
+#[test]
+fn hidden_files_of_a_bundle_are_not_published() {
+    let site = bundle_site("Text.\n");
+    site.write("content/articles/coup/.env", "SECRET=1");
+    site.write("content/articles/coup/notes.txt~", "backup");
+    site.build_ok();
+    assert!(!site.exists("articles/coup/.env"));
+    assert!(!site.exists("articles/coup/notes.txt~"));
+}

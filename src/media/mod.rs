@@ -13,7 +13,7 @@
 pub mod process;
 pub mod strip;
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
@@ -225,6 +225,9 @@ pub struct PageMedia<'a> {
     pub bundle: Option<PathBuf>,
     /// Where the bundle's files are published (`articles/x`).
     pub out_dir: String,
+    /// The page's file relative to the site folder
+    /// (`content/articles/x.md`), for the hint to make it a bundle.
+    pub source: PathBuf,
     pub config: &'a ImagesConfig,
 }
 
@@ -311,6 +314,19 @@ impl PageMedia<'_> {
             });
         }
         let rel = rel.trim_start_matches("./").to_string();
+        // A percent-encoded slash (`/%2Fetc/x`) would otherwise make an
+        // absolute path, which `join` takes as it is.
+        let inside = Path::new(&rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        if !inside {
+            return Err(PathError {
+                message: format!("{what} \"{path}\" is not a path inside the site"),
+                help: Some(
+                    "write the file's name in the page's folder, or /its/path in static/".into(),
+                ),
+            });
+        }
         let (base, out_base, base_name) = match (&self.bundle, rooted) {
             (Some(b), false) => {
                 let in_bundle = self.root.join(b).join(&rel);
@@ -341,7 +357,7 @@ impl PageMedia<'_> {
                     help: Some(format!(
                         "make the page a folder, {}/index.md, with the file beside it; \
                          or put the file in static/ and write \"/{rel}\"",
-                        self.out_dir_source()
+                        slashed(&self.source.with_extension(""))
                     )),
                 });
             }
@@ -354,7 +370,7 @@ impl PageMedia<'_> {
         let source = base.join(&rel);
         let on_disk = self.root.join(&source);
         if rel.is_empty() || !on_disk.is_file() {
-            let candidates = files_under(&self.root.join(&base));
+            let candidates = files_under(self.root, &self.root.join(&base));
             let help = did_you_mean(&rel, candidates.iter().map(String::as_str)).map(|h| {
                 if rooted {
                     h.replacen("did you mean \"", "did you mean \"/", 1)
@@ -395,16 +411,6 @@ impl PageMedia<'_> {
         };
         Ok(Some(Local { href, image }))
     }
-
-    fn out_dir_source(&self) -> String {
-        let slug = self.out_dir.rsplit('/').next().unwrap_or("");
-        let section = match self.out_dir.split('/').next() {
-            Some("explainers") => "notes",
-            Some(s) => s,
-            None => "",
-        };
-        format!("content/{section}/{slug}")
-    }
 }
 
 /// `rel` resolved from the folder `dir` (both `/`-separated, under the
@@ -427,15 +433,15 @@ fn slashed(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-/// Every file under `dir`, as `/`-separated paths relative to it (for
-/// did-you-mean; at most a few thousand).
-fn files_under(dir: &Path) -> Vec<String> {
-    walkdir::WalkDir::new(dir)
-        .max_depth(6)
+/// Every file other than Markdown under `dir`, a folder of the site at
+/// `root`, as `/`-separated paths relative to it: the walk `load` makes
+/// (hidden files and editor backups left out, links followed only inside
+/// the site), whose problems `load` has reported already.
+fn files_under(root: &Path, dir: &Path) -> Vec<String> {
+    let (entries, _) = crate::load::walk_site_folder(root, dir, true);
+    entries
         .into_iter()
-        .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .take(5000)
         .filter_map(|e| {
             e.path()
                 .strip_prefix(dir)
@@ -566,7 +572,7 @@ pub fn publish(
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let mut taken = Diagnostics::new();
     for b in bundles {
-        for rel in files_under(&root.join(&b.folder)) {
+        for rel in files_under(root, &root.join(&b.folder)) {
             let path = format!("{}/{rel}", b.out_dir);
             let source = b.folder.join(&rel);
             // A bundle file may not take the place of a page, nor of an

@@ -110,6 +110,7 @@ impl<'a> Context<'a> {
             root: self.root,
             bundle: page.bundle().map(Path::to_path_buf),
             out_dir: section.page_folder(page.slug.as_str()),
+            source: page.file.path.clone(),
             config: self.images,
         }
     }
