@@ -443,3 +443,36 @@ fn hidden_files_of_a_bundle_are_not_published() {
     assert!(!site.exists("articles/coup/.env"));
     assert!(!site.exists("articles/coup/notes.txt~"));
 }
+
+/// A JPEG stored `w` by `h` whose EXIF orientation is 6 (shown turned a
+/// quarter clockwise: `h` wide, `w` high).
+fn jpeg_turned(w: u32, h: u32) -> Vec<u8> {
+    use img_parts::ImageEXIF;
+    let mut b = Vec::new();
+    b.extend_from_slice(b"MM\0\x2A\0\0\0\x08");
+    b.extend_from_slice(&1u16.to_be_bytes());
+    // Orientation (0x0112), SHORT, one value: 6.
+    b.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]);
+    b.extend_from_slice(&0u32.to_be_bytes());
+    let mut j = img_parts::jpeg::Jpeg::from_bytes(jpeg(w, h).into()).unwrap();
+    j.set_exif(Some(b.into()));
+    j.encoder().bytes().to_vec()
+}
+
+#[test]
+fn a_turned_photo_is_sized_and_listed_upright() {
+    let site = bundle_site("![A portrait](portrait.jpg)\n");
+    site.write_bytes(
+        "content/articles/coup/portrait.jpg",
+        &jpeg_turned(1000, 600),
+    );
+    site.build_ok();
+    let html = site.out("articles/coup/index.html");
+    let img = &html[html.find("alt=\"A portrait\"").unwrap().saturating_sub(600)..];
+    assert!(img.contains("width=\"600\" height=\"1000\""), "{img}");
+    assert!(
+        !img.contains("800w"),
+        "no variant wider than the upright photo: {img}"
+    );
+    assert_srcsets_resolve(&site.root().join("public/articles/coup/index.html"));
+}

@@ -78,7 +78,7 @@ pub struct ImageUse {
     /// The original's path in the output (`articles/x/photo.jpg`).
     pub published: String,
     pub format: Format,
-    /// Its size in pixels, as stored (before EXIF orientation).
+    /// Its size in pixels, upright (after its EXIF orientation).
     pub width: u32,
     pub height: u32,
     /// The widths (px) of its variants, ascending.
@@ -162,8 +162,8 @@ pub fn variant_widths(width: u32, config: &ImagesConfig, extra: Option<u32>) -> 
     ws
 }
 
-/// Reads an image's header: its format (from its bytes) and size, without
-/// decoding it.
+/// Reads an image's header: its format (from its bytes) and its size in
+/// pixels as shown, upright by its EXIF orientation, without decoding it.
 pub fn probe(path: &Path) -> Result<(Format, u32, u32), String> {
     let reader = image::ImageReader::open(path)
         .map_err(|e| e.to_string())?
@@ -175,11 +175,19 @@ pub fn probe(path: &Path) -> Result<(Format, u32, u32), String> {
         Some(image::ImageFormat::WebP) => Format::WebP,
         _ => return Err("its bytes are not a JPEG, PNG or WebP image".into()),
     };
-    let (w, h) = reader.into_dimensions().map_err(|e| e.to_string())?;
+    use image::ImageDecoder;
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 {
         return Err("it has no pixels".into());
     }
-    Ok((format, w, h))
+    // Variants are made upright (`process::resize` applies the EXIF
+    // orientation), so a quarter turn swaps the sides they are sized by.
+    use image::metadata::Orientation::{Rotate270, Rotate270FlipH, Rotate90, Rotate90FlipH};
+    match decoder.orientation() {
+        Ok(Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH) => Ok((format, h, w)),
+        _ => Ok((format, w, h)),
+    }
 }
 
 /// Characters percent-encoded in a path written into `href` or `src`.
