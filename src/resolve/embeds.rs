@@ -288,13 +288,19 @@ fn youtube(
         for c in t.chars() {
             match c {
                 '0'..='9' => number = number.checked_mul(10)?.checked_add(c as u64 - 48)?,
-                'h' => (total, number) = (total + number * 3600, 0),
-                'm' => (total, number) = (total + number * 60, 0),
-                's' => (total, number) = (total + number, 0),
+                'h' | 'm' | 's' => {
+                    let unit = match c {
+                        'h' => 3600,
+                        'm' => 60,
+                        _ => 1,
+                    };
+                    total = total.checked_add(number.checked_mul(unit)?)?;
+                    number = 0;
+                }
                 _ => return None,
             }
         }
-        Some(total + number).filter(|s| *s > 0)
+        total.checked_add(number).filter(|s| *s > 0)
     });
     let start = seconds.map_or(String::new(), |s| format!("?start={s}"));
     make(
@@ -551,6 +557,16 @@ mod tests {
         ] {
             assert_eq!(from_url(url), None, "{url}");
         }
+    }
+
+    #[test]
+    fn a_start_time_too_large_to_count_starts_at_the_beginning() {
+        let e = from_url("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=99999999999999999h")
+            .expect("still a video");
+        assert_eq!(
+            e.frame,
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+        );
     }
 
     #[test]
