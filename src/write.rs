@@ -6,7 +6,7 @@
 //! root, and only files recorded there (and no longer produced) are ever
 //! removed; a folder holding anything else is refused unless taken over.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -59,6 +59,17 @@ pub fn collect_static(
     let dir = root.join("static");
     if dir.is_dir() {
         let generated: HashSet<&str> = generated.iter().copied().collect();
+        // The folders the build writes into, each with one file it puts
+        // there (the first by name, so the message is the same every
+        // run): a static file of that name would stand where a folder
+        // must go (`favicon.svg` against an alias's `favicon.svg/`).
+        let mut folders: HashMap<&str, &str> = HashMap::default();
+        for &path in &generated {
+            for (at, _) in path.match_indices('/') {
+                let first = folders.entry(&path[..at]).or_insert(path);
+                *first = (*first).min(path);
+            }
+        }
         // Hidden files are copied too (`.well-known/`, `.nojekyll`).
         let (entries, walk_errors) = crate::load::walk_site_folder(root, &dir, false);
         errors.extend(walk_errors);
@@ -83,6 +94,20 @@ pub fn collect_static(
             // The generated `_redirects` (of `aliases`) already starts
             // with the site's own rules.
             if path == "_redirects" && generated.contains(path.as_str()) {
+                continue;
+            }
+            if let Some(inside) = folders.get(path.as_str()) {
+                errors.push(
+                    Diagnostic::in_file(
+                        &Path::new("static").join(rel),
+                        1,
+                        1,
+                        format!("static file stands where the site needs a folder (for {inside})"),
+                    )
+                    .with_help(
+                        "rename or remove the static file, or the alias or page that writes there",
+                    ),
+                );
                 continue;
             }
             if generated.contains(path.as_str()) {

@@ -218,3 +218,49 @@ fn a_static_file_at_an_alias_is_an_error() {
 fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
+
+#[test]
+fn an_alias_cannot_take_a_later_list_page_a_year_or_the_search_index() {
+    let aliases = [
+        "articles/page/2",
+        "actors/niger/page/2",
+        "topics/niger/page/3",
+        "timeline/2023",
+        "pagefind/pagefind.js",
+    ];
+    let list = aliases.map(toml_string).join(", ");
+    let story =
+        format!("+++\ntitle = \"Story\"\ndate = 2023-10-10\naliases = [{list}]\n+++\n\nBody.\n");
+    let site = Site::new(&[("content/articles/story.md", &story), ACTOR]);
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for alias in aliases {
+        assert!(
+            err.contains(&format!("alias \"{alias}\" is where the site writes")),
+            "{alias}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_static_file_where_an_alias_needs_a_folder_is_found_by_check() {
+    let story =
+        "+++\ntitle = \"Story\"\ndate = 2023-10-10\naliases = [\"/favicon.svg\"]\n+++\n\nBody.\n";
+    let site = Site::new(&[
+        ("content/articles/story.md", story),
+        (
+            "static/favicon.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+    ]);
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "static/favicon.svg:1:1: static file stands where the site needs a folder (for favicon.svg/index.html)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

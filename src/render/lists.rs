@@ -472,17 +472,10 @@ impl<'a> Renderer<'a> {
                 );
             }
             for t in &s.topics {
-                let newest = (t.articles.iter())
-                    .map(|&a| &s.articles[a])
-                    .filter(|a| a.is_public())
-                    .map(|a| a.updated.unwrap_or(a.date))
-                    .max();
-                list(
-                    &mut urls,
-                    &format!("topics/{}/", t.slug),
-                    t.articles.len(),
-                    newest,
-                );
+                if let Some(newest) = topic_newest(s, t) {
+                    let dir = format!("topics/{}/", t.slug);
+                    list(&mut urls, &dir, t.articles.len(), Some(newest));
+                }
             }
             debug_assert_eq!(urls.len(), sitemap_count(s));
             urls
@@ -618,8 +611,6 @@ pub(super) fn sitemap_chunk(config: &crate::config::Config) -> usize {
     by_count.min(by_size).max(1)
 }
 
-/// How many URLs the sitemap lists (see `Renderer::sitemap_urls`),
-/// counted without making them.
 /// Whether a year of the timeline (its stretch of `site.events`) shows an
 /// event of a public page: a year made only of drafts' and scheduled
 /// articles' events is built for a preview but never announced.
@@ -630,6 +621,19 @@ fn public_year(s: &Site, events: &std::ops::Range<usize>) -> bool {
     })
 }
 
+/// The newest publication or update among a topic's public articles;
+/// none when every one of them is a draft or scheduled (the topic's page
+/// is then built for a preview only and never announced).
+fn topic_newest(s: &Site, t: &crate::resolve::site::Topic) -> Option<Date> {
+    (t.articles.iter())
+        .map(|&a| &s.articles[a])
+        .filter(|a| a.is_public())
+        .map(|a| a.updated.unwrap_or(a.date))
+        .max()
+}
+
+/// How many URLs the sitemap lists (see `Renderer::sitemap_urls`),
+/// counted without making them.
 fn sitemap_count(s: &Site) -> usize {
     let per_page = s.config.paginate;
     let pages = |len: usize| page_count(len, per_page);
@@ -650,8 +654,8 @@ fn sitemap_count(s: &Site) -> usize {
             .filter(|a| !a.draft)
             .map(|a| pages(a.articles.len()))
             .sum::<usize>()
-        + s.topics
-            .iter()
+        + (s.topics.iter())
+            .filter(|t| topic_newest(s, t).is_some())
             .map(|t| pages(t.articles.len()))
             .sum::<usize>()
 }

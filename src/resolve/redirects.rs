@@ -124,6 +124,14 @@ impl Collector {
                     continue;
                 }
             };
+            if let Some(list) = list_page_of(&from) {
+                self.errors.push(
+                    at(format!("alias \"{alias}\" is where the site writes {list}")).with_help(
+                        "an alias may not take the place of a page: write another old URL",
+                    ),
+                );
+                continue;
+            }
             if let Some(owner) = self.taken.get(&from) {
                 let help = if owner.alias {
                     "one old URL can lead to one page only: keep this alias on one of them"
@@ -158,6 +166,25 @@ impl Collector {
                 title: a.title.to_string(),
             });
         }
+    }
+}
+
+/// What the build may write at `from` (an output file) besides the pages
+/// and topics a collector knows by name: the later pages of a list
+/// (`articles/page/2/`, `actors/x/page/3/`), the timeline's year pages
+/// (and any page under `timeline/`), and the search index (`pagefind/`).
+fn list_page_of(from: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = from.split('/').collect();
+    let later_page = parts
+        .windows(2)
+        .any(|w| w[0] == "page" && w[1].parse::<u32>().is_ok());
+    match parts.as_slice() {
+        ["pagefind", ..] => Some("its search index"),
+        ["timeline", _, _, ..] => Some("the timeline's pages"),
+        [first, ..] if later_page && ROOT_FOLDERS.contains(first) => {
+            Some("the later pages of its lists")
+        }
+        _ => None,
     }
 }
 
