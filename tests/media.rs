@@ -476,3 +476,15 @@ fn a_turned_photo_is_sized_and_listed_upright() {
     );
     assert_srcsets_resolve(&site.root().join("public/articles/coup/index.html"));
 }
+
+#[test]
+fn a_decorative_title_is_never_a_caption() {
+    let site = bundle_site("Text.\n\n![A rule](street.jpg \"decorative\")\n\n![Street](street.jpg \" | Photo: Desk\")\n");
+    site.build_ok();
+    let html = site.out("articles/coup/index.html");
+    assert!(!html.contains(">decorative"), "{html}");
+    assert!(
+        html.contains("<figcaption><span class=\"credit\">Photo: Desk</span></figcaption>"),
+        "{html}"
+    );
+}

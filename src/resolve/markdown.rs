@@ -404,8 +404,13 @@ struct OpenImage {
 }
 
 /// The caption and credit of an image's title, `"Caption | Photo: Agency"`:
-/// the text after the last ` | ` is the credit.
+/// the text after the last ` | ` is the credit; `"| Photo: Agency"` is a
+/// credit alone.
 pub fn caption_and_credit(title: &str) -> (&str, &str) {
+    let title = title.trim();
+    if let Some(credit) = title.strip_prefix('|') {
+        return ("", credit.trim());
+    }
     match title.rsplit_once(" | ") {
         Some((caption, credit)) => (caption.trim(), credit.trim()),
         None => (title.trim(), ""),
@@ -765,7 +770,10 @@ impl<'o, 'a> Renderer<'o, 'a> {
         };
         let alt = image.alt.trim();
         let title = image.title.trim();
-        let decorative = alt.is_empty() && title.eq_ignore_ascii_case(DECORATIVE);
+        // The title `decorative` is never a caption, even on an image
+        // that has alt text after all.
+        let decorative_title = title.eq_ignore_ascii_case(DECORATIVE);
+        let decorative = alt.is_empty() && decorative_title;
         if alt.is_empty() && !decorative && self.options.media.is_some() {
             self.out.errors.push(MarkdownError {
                 range: image.range.clone(),
@@ -780,7 +788,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 )),
             });
         }
-        let (caption, credit) = if decorative {
+        let (caption, credit) = if decorative_title {
             ("", "")
         } else {
             caption_and_credit(title)
@@ -806,7 +814,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 "<img src=\"{}\" alt=\"{}\"{} loading=\"lazy\" decoding=\"async\">",
                 escape_attr(&image.src),
                 escape_attr(alt),
-                if title.is_empty() || decorative {
+                if title.is_empty() || decorative_title {
                     String::new()
                 } else {
                     format!(" title=\"{}\"", escape_attr(title))
@@ -1221,6 +1229,20 @@ fn escape_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_splits_into_caption_and_credit() {
+        assert_eq!(
+            caption_and_credit("Protesters | Photo: Agency"),
+            ("Protesters", "Photo: Agency")
+        );
+        assert_eq!(
+            caption_and_credit("A | B | Photo: X"),
+            ("A | B", "Photo: X")
+        );
+        assert_eq!(caption_and_credit(" | Photo: X"), ("", "Photo: X"));
+        assert_eq!(caption_and_credit("Just a caption"), ("Just a caption", ""));
+    }
     use crate::model::Slug;
     use crate::resolve::links::TargetInfo;
 
