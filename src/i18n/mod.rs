@@ -469,14 +469,37 @@ fn fill(text: &str, value: impl Fn(&str) -> Option<String>) -> Result<String, St
 
 /// A strftime pattern that formats a day without error, or the message
 /// saying why not.
-fn check_date_pattern(pattern: &str) -> Result<(), String> {
-    if StrftimeItems::new(pattern).any(|i| matches!(i, Item::Error)) {
+fn check_date_pattern(key: &str, pattern: &str) -> Result<(), String> {
+    use chrono::format::{Fixed, Numeric};
+    let items: Vec<Item> = StrftimeItems::new(pattern).collect();
+    if items.iter().any(|i| matches!(i, Item::Error)) {
         return Err(format!("\"{pattern}\" is not a valid date pattern"));
     }
-    let day = NaiveDate::from_ymd_opt(2024, 3, 25).expect("a real day");
+    let sample = NaiveDate::from_ymd_opt(2024, 3, 25).expect("a real day");
     let mut out = String::new();
-    write!(out, "{}", day.format(pattern))
-        .map_err(|_| format!("\"{pattern}\" asks for more than a day (a time or an offset)"))
+    write!(out, "{}", sample.format(pattern))
+        .map_err(|_| format!("\"{pattern}\" asks for more than a day (a time or an offset)"))?;
+    let has = |wanted: &dyn Fn(&Item) -> bool| items.iter().any(wanted);
+    let day = has(&|i| matches!(i, Item::Numeric(Numeric::Day, _)));
+    let month = has(&|i| {
+        matches!(
+            i,
+            Item::Numeric(Numeric::Month, _)
+                | Item::Fixed(Fixed::ShortMonthName | Fixed::LongMonthName)
+        )
+    });
+    let year = has(&|i| matches!(i, Item::Numeric(Numeric::Year, _)));
+    // `date_format` writes a whole day; `month_year_format` a month.
+    let whole_day = key != "month_year_format";
+    if !(month && year && (day || !whole_day)) {
+        let what = if whole_day {
+            "the day, the month and the year"
+        } else {
+            "the month and the year"
+        };
+        return Err(format!("\"{pattern}\" does not write {what} (`{key}`)"));
+    }
+    Ok(())
 }
 
 /// One override: its key and value with their places in a file.
@@ -622,7 +645,7 @@ fn apply(
             continue;
         }
         if DATE_KEYS.contains(&o.key.as_str()) {
-            if let Err(m) = check_date_pattern(texts[0]) {
+            if let Err(m) = check_date_pattern(&o.key, texts[0]) {
                 errors.push(at_value(m).with_help(
                     "write a chrono strftime pattern of the day, month and year, like \"%-d %B %Y\"",
                 ));
@@ -933,9 +956,20 @@ mod tests {
 
     #[test]
     fn date_patterns_are_checked() {
-        assert!(check_date_pattern("%-d %B %Y").is_ok());
-        assert!(check_date_pattern("%Q").is_err());
-        assert!(check_date_pattern("%H:%M").is_err(), "a day has no time");
+        assert!(check_date_pattern("date_format", "%-d %B %Y").is_ok());
+        assert!(check_date_pattern("date_format", "%d/%m/%Y").is_ok());
+        assert!(check_date_pattern("date_format", "%Q").is_err());
+        assert!(
+            check_date_pattern("date_format", "%d %B %Y %H:%M").is_err(),
+            "a day has no time"
+        );
+        assert!(check_date_pattern("date_format", "%Y").is_err(), "no day");
+        assert!(
+            check_date_pattern("date_format", "%B %Y").is_err(),
+            "no day"
+        );
+        assert!(check_date_pattern("month_year_format", "%B %Y").is_ok());
+        assert!(check_date_pattern("month_year_format", "%Y").is_err());
     }
 
     fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
