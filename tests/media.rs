@@ -212,6 +212,37 @@ fn bad_image_data_is_an_error() {
     );
 }
 
+/// A small JPEG whose frame header (SOF0) claims `w`×`h` pixels.
+fn jpeg_claiming(w: u16, h: u16) -> Vec<u8> {
+    let mut bytes = jpeg(16, 16);
+    let sof = bytes
+        .windows(2)
+        .position(|m| m == [0xFF, 0xC0])
+        .expect("a baseline JPEG has an SOF0 marker");
+    // FF C0, length (2), precision (1), height (2), width (2).
+    bytes[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    bytes
+}
+
+#[test]
+fn an_image_too_large_to_decode_is_refused_before_decoding() {
+    let site = bundle_site("Text.\n\n![A scan](scan.jpg)\n");
+    site.write_bytes(
+        "content/articles/coup/scan.jpg",
+        &jpeg_claiming(30_000, 30_000),
+    );
+    let out = site.build();
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("index.md:9:11: image \"scan.jpg\" cannot be read: it is 30000 x 30000 px, more than the 120 megapixels"),
+        "{err}"
+    );
+    assert!(err.contains("at most 120 megapixels"), "{err}");
+    assert!(!site.root().join("public").exists());
+}
+
 #[test]
 fn a_relative_path_on_a_flat_page_says_to_make_a_bundle() {
     let site = Site::new(&[(

@@ -92,6 +92,7 @@ fuzz_target!(|data: &[u8]| {
         depth: 2,
         raw_html: flags & 8 == 0,
         words: &WORDS,
+        media: None,
     };
     let out = render(body, &options);
     for e in &out.errors {

@@ -44,6 +44,7 @@ fuzz_target!(|text: &str| {
         depth: 2,
         raw_html: false,
         words: &WORDS,
+        media: None,
     };
     let body = format!("# {line}\n\n## {line}\n\n### {line}-1\n");
     let out = render(&body, &options);

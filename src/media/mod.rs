@@ -162,6 +162,11 @@ pub fn variant_widths(width: u32, config: &ImagesConfig, extra: Option<u32>) -> 
     ws
 }
 
+/// The most pixels an image may have: 120 megapixels, above the largest
+/// camera sensors, so that a mistaken scan or a crafted header cannot make
+/// the build decode gigabytes.
+pub const MAX_PIXELS: u64 = 120_000_000;
+
 /// Reads an image's header: its format (from its bytes) and its size in
 /// pixels as shown, upright by its EXIF orientation, without decoding it.
 pub fn probe(path: &Path) -> Result<(Format, u32, u32), String> {
@@ -180,6 +185,14 @@ pub fn probe(path: &Path) -> Result<(Format, u32, u32), String> {
     let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 {
         return Err("it has no pixels".into());
+    }
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(format!(
+            "it is {w} x {h} px, more than the {} megapixels explainer resizes \
+             (decoding it would take about {} GB of memory)",
+            MAX_PIXELS / 1_000_000,
+            u64::from(w) * u64::from(h) * 4 / 1_000_000_000
+        ));
     }
     // Variants are made upright (`process::resize` applies the EXIF
     // orientation), so a quarter turn swaps the sides they are sized by.
@@ -403,7 +416,10 @@ impl PageMedia<'_> {
             Some(_) if is_image => {
                 let (format, width, height) = probe(&on_disk).map_err(|e| PathError {
                     message: format!("image \"{path}\" cannot be read: {e}"),
-                    help: Some("save it again as a JPEG, PNG or WebP file".into()),
+                    help: Some(format!(
+                        "save it again as a JPEG, PNG or WebP file of at most {} megapixels",
+                        MAX_PIXELS / 1_000_000
+                    )),
                 })?;
                 let extra = og.then_some(OPEN_GRAPH_WIDTH);
                 Some(ImageUse {
