@@ -96,7 +96,7 @@ fn people_sort_by_family_name_and_the_index_shows_images() {
     assert!(pos("Angola") < pos("Zambia"));
     assert!(
         index.contains(
-            "<img class=\"card-image\" src=\"../images/zoe.600w.png\" srcset=\"../images/zoe.480w.png 480w, ../images/zoe.600w.png 600w\" sizes=\"3.5rem\" width=\"600\" height=\"600\" alt=\"Zoe Adams speaking\""
+            "<img class=\"card-image\" src=\"../images/zoe.png.600w.png\" srcset=\"../images/zoe.png.480w.png 480w, ../images/zoe.png.600w.png 600w\" sizes=\"3.5rem\" width=\"600\" height=\"600\" alt=\"Zoe Adams speaking\""
         ),
         "{index}"
     );

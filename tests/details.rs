@@ -195,7 +195,7 @@ fn feed_content_links_are_absolute_and_the_lead_image_comes_first() {
         "https://news.example/sub/actors/ann/index.html",
         "https://news.example/sub/explainers/talks/index.html#who-leads",
         // The body's image: its largest variant (40 px wide).
-        "https://news.example/sub/img/map.40w.png",
+        "https://news.example/sub/img/map.png.40w.png",
         "https://news.example/elsewhere/",
     ] {
         assert!(urls.contains(&expected), "{expected} not in {urls:?}");

@@ -132,16 +132,17 @@ fn a_bundle_publishes_its_files_and_resolves_its_paths() {
     // A figure: WebP first, the JPEG fallback, never wider than the
     // original (1000 px), width and height of the largest variant.
     assert!(html.contains(
-        "<figure><picture><source type=\"image/webp\" srcset=\"../../articles/coup/street.480w.webp 480w, ../../articles/coup/street.800w.webp 800w, ../../articles/coup/street.1000w.webp 1000w\""
+        "<figure><picture><source type=\"image/webp\" srcset=\"../../articles/coup/street.jpg.480w.webp 480w, ../../articles/coup/street.jpg.800w.webp 800w, ../../articles/coup/street.jpg.1000w.webp 1000w\""
     ), "{html}");
     assert!(html.contains("width=\"1000\" height=\"500\" alt=\"A street in Niamey\" loading=\"lazy\" decoding=\"async\""));
     assert!(!html.contains("street.1200w"));
     // The credit is after the last ` | `.
     assert!(html.contains("<figcaption>Niamey in July | Photo: Staff <span class=\"credit\">Agency</span></figcaption></figure>"), "{html}");
     // A `/` path is in static/, also rewritten relative to the page.
-    assert!(html
-        .contains("srcset=\"../../images/map.480w.webp 480w, ../../images/map.600w.webp 600w\""));
-    assert!(html.contains("<img src=\"../../images/map.600w.png\""));
+    assert!(html.contains(
+        "srcset=\"../../images/map.png.480w.webp 480w, ../../images/map.png.600w.webp 600w\""
+    ));
+    assert!(html.contains("<img src=\"../../images/map.png.600w.png\""));
     // An image inside text stays inline: one figure only for the map.
     assert_eq!(
         html.matches("<figure><picture><source type=\"image/webp\" srcset=\"../../images/map")
@@ -151,14 +152,18 @@ fn a_bundle_publishes_its_files_and_resolves_its_paths() {
     // The lead image: variants, never lazy; Open Graph names its 1200-px variant.
     let lead = &html[html.find("class=\"article-image\"").unwrap()..];
     let lead = &lead[..lead.find("</figure>").unwrap()];
-    assert!(lead.contains("lead.1200w.webp 1200w"), "{lead}");
+    assert!(lead.contains("lead.jpg.1200w.webp 1200w"), "{lead}");
     assert!(lead.contains("width=\"1400\" height=\"700\""), "{lead}");
     assert!(!lead.contains("loading=\"lazy\""));
-    assert!(html.contains("<meta property=\"og:image\" content=\"https://example.org/news/articles/coup/lead.1200w.jpg\">"));
-    assert!(site.exists("articles/coup/lead.1200w.jpg"));
+    assert!(html.contains("<meta property=\"og:image\" content=\"https://example.org/news/articles/coup/lead.jpg.1200w.jpg\">"));
+    assert!(site.exists("articles/coup/lead.jpg.1200w.jpg"));
     assert_srcsets_resolve(&site.root().join("public/articles/coup/index.html"));
     // Variants decode as the size they claim.
-    let v = std::fs::read(site.root().join("public/articles/coup/street.800w.webp")).unwrap();
+    let v = std::fs::read(
+        site.root()
+            .join("public/articles/coup/street.jpg.800w.webp"),
+    )
+    .unwrap();
     let img = image::load_from_memory(&v).unwrap();
     assert_eq!((img.width(), img.height()), (800, 400));
 }
@@ -294,12 +299,12 @@ fn bundles_work_for_notes_and_actors() {
     site.build_checked();
     let note = site.out("explainers/sahel/index.html");
     assert!(
-        note.contains("srcset=\"../../explainers/sahel/dunes.300w.webp 300w\""),
+        note.contains("srcset=\"../../explainers/sahel/dunes.png.300w.webp 300w\""),
         "{note}"
     );
     assert!(note.contains("<figcaption>The Sahel</figcaption>"));
     let actor = site.out("actors/tiani/index.html");
-    assert!(actor.contains("srcset=\"../../actors/tiani/portrait.480w.jpg 480w, ../../actors/tiani/portrait.500w.jpg 500w\""), "{actor}");
+    assert!(actor.contains("srcset=\"../../actors/tiani/portrait.jpg.480w.jpg 480w, ../../actors/tiani/portrait.jpg.500w.jpg 500w\""), "{actor}");
     assert_srcsets_resolve(&site.root().join("public/actors/tiani/index.html"));
 }
 
@@ -367,7 +372,7 @@ fn a_rebuild_decodes_no_image_again() {
         "{third}"
     );
     let html = site.out("articles/coup/index.html");
-    assert!(html.contains("street.900w.webp 900w"));
+    assert!(html.contains("street.jpg.900w.webp 900w"));
 }
 
 #[test]
@@ -379,7 +384,7 @@ fn widths_come_from_site_toml() {
     );
     site.build_checked();
     let html = site.out("articles/coup/index.html");
-    assert!(html.contains("srcset=\"../../articles/coup/street.320w.jpg 320w, ../../articles/coup/street.640w.jpg 640w\" sizes=\"50vw\" width=\"640\" height=\"320\""), "{html}");
+    assert!(html.contains("srcset=\"../../articles/coup/street.jpg.320w.jpg 320w, ../../articles/coup/street.jpg.640w.jpg 640w\" sizes=\"50vw\" width=\"640\" height=\"320\""), "{html}");
 }
 
 #[test]
@@ -518,4 +523,32 @@ fn a_decorative_title_is_never_a_caption() {
         html.contains("<figcaption><span class=\"credit\">Photo: Desk</span></figcaption>"),
         "{html}"
     );
+}
+
+#[test]
+fn images_sharing_a_name_but_not_a_format_keep_their_own_variants() {
+    let site = bundle_site("![One](a.jpg)\n\n![Two](a.png)\n\n![Three](a.jpeg)\n");
+    site.write_bytes("content/articles/coup/a.jpg", &jpeg(600, 300));
+    site.write_bytes("content/articles/coup/a.png", &png(500, 250));
+    site.write_bytes("content/articles/coup/a.jpeg", &jpeg(700, 350));
+    site.build_ok();
+    let html = site.out("articles/coup/index.html");
+    for (name, width) in [("a.jpg", 480), ("a.png", 480), ("a.jpeg", 480)] {
+        assert!(
+            html.contains(&format!("articles/coup/{name}.{width}w.webp {width}w")),
+            "{name}: {html}"
+        );
+    }
+    // Each variant is its own picture: the PNG's is not the JPEG's.
+    let from_jpg = std::fs::read(site.root().join("public/articles/coup/a.jpg.480w.webp")).unwrap();
+    let from_png = std::fs::read(site.root().join("public/articles/coup/a.png.480w.webp")).unwrap();
+    assert_ne!(from_jpg, from_png);
+    let size = |p: &str| {
+        image::load_from_memory(&std::fs::read(site.root().join(p)).unwrap())
+            .unwrap()
+            .height()
+    };
+    assert_eq!(size("public/articles/coup/a.jpg.480w.webp"), 240);
+    assert_eq!(size("public/articles/coup/a.png.480w.webp"), 240);
+    assert_eq!(size("public/articles/coup/a.jpeg.700w.jpg"), 350);
 }

@@ -166,7 +166,7 @@ fn articles_carry_complete_news_article_data() {
     assert_eq!(news["datePublished"], "2023-10-10T00:00:00Z");
     assert_eq!(news["dateModified"], "2023-10-12T00:00:00Z");
     // The Open Graph variant: the image's own 40 px, below 1200.
-    assert_eq!(news["image"][0], format!("{base}img/a.40w.png"));
+    assert_eq!(news["image"][0], format!("{base}img/a.png.40w.png"));
     assert_eq!(
         news["mainEntityOfPage"]["@id"],
         format!("{base}articles/a/")
@@ -190,13 +190,13 @@ fn articles_carry_complete_news_article_data() {
         format!("{base}articles/a/")
     );
     for tag in [
-        "<meta property=\"og:image\" content=\"https://x.example/news/img/a.40w.png\">",
+        "<meta property=\"og:image\" content=\"https://x.example/news/img/a.png.40w.png\">",
         "<meta property=\"og:image:alt\" content=\"Soldiers in Niamey\">",
         "<meta name=\"twitter:card\" content=\"summary_large_image\">",
         "<meta property=\"article:published_time\" content=\"2023-10-10T00:00:00Z\">",
         "<meta property=\"article:modified_time\" content=\"2023-10-12T00:00:00Z\">",
         "<meta property=\"article:tag\" content=\"Security\">",
-        "<img src=\"../../img/a.40w.png\" srcset=\"../../img/a.40w.png 40w\" sizes=\"(min-width: 48rem) 44rem, 100vw\" width=\"40\" height=\"30\" alt=\"Soldiers in Niamey\" decoding=\"async\">",
+        "<img src=\"../../img/a.png.40w.png\" srcset=\"../../img/a.png.40w.png 40w\" sizes=\"(min-width: 48rem) 44rem, 100vw\" width=\"40\" height=\"30\" alt=\"Soldiers in Niamey\" decoding=\"async\">",
     ] {
         assert!(html.contains(tag), "missing {tag}");
     }
@@ -217,7 +217,10 @@ fn actor_pages_carry_person_organization_or_country_data() {
         macron["sameAs"],
         serde_json::json!(["https://en.wikipedia.org/wiki/Emmanuel_Macron"])
     );
-    assert_eq!(macron["image"], "https://x.example/news/img/macron.40w.png");
+    assert_eq!(
+        macron["image"],
+        "https://x.example/news/img/macron.png.40w.png"
+    );
     let ecowas = json_ld(&site.out("actors/ecowas/index.html"), "Organization");
     assert!(
         ecowas.get("jobTitle").is_none(),

@@ -100,13 +100,11 @@ impl ImageUse {
     }
 
     /// The output path of its variant at `width` in `format`:
-    /// `articles/x/photo.800w.webp`.
+    /// `articles/x/photo.jpg.800w.webp`. The original's whole name is
+    /// kept, extension included, so `photo.jpg` and `photo.png` in one
+    /// folder never share a variant.
     pub fn variant_path(&self, width: u32, format: Format) -> String {
-        let stem = self
-            .published
-            .rsplit_once('.')
-            .map_or(self.published.as_str(), |(s, _)| s);
-        format!("{stem}.{width}w.{}", format.extension())
+        format!("{}.{width}w.{}", self.published, format.extension())
     }
 
     /// The height of its variant at `width`, rounded.
@@ -617,7 +615,7 @@ pub fn publish(
                         ),
                     )
                     .with_help(
-                        "rename the file: names like index.html and photo.800w.jpg are the build's",
+                        "rename the file: names like index.html and photo.jpg.800w.webp are the build's",
                     ),
                 );
                 continue;

@@ -305,10 +305,10 @@ mod tests {
 
     #[test]
     fn rebase_moves_images_and_their_variants() {
-        let html = "<source srcset=\"../../a/p.480w.webp 480w, ../../a/p.800w.webp 800w\"><img src=\"../../a/p.800w.jpg\" srcset=\"../../a/p.480w.jpg 480w\">";
+        let html = "<source srcset=\"../../a/p.jpg.480w.webp 480w, ../../a/p.jpg.800w.webp 800w\"><img src=\"../../a/p.jpg.800w.jpg\" srcset=\"../../a/p.jpg.480w.jpg 480w\">";
         assert_eq!(
             rebase(html, 2, 0),
-            "<source srcset=\"a/p.480w.webp 480w, a/p.800w.webp 800w\"><img src=\"a/p.800w.jpg\" srcset=\"a/p.480w.jpg 480w\">"
+            "<source srcset=\"a/p.jpg.480w.webp 480w, a/p.jpg.800w.webp 800w\"><img src=\"a/p.jpg.800w.jpg\" srcset=\"a/p.jpg.480w.jpg 480w\">"
         );
     }
 
