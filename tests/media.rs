@@ -552,3 +552,22 @@ fn images_sharing_a_name_but_not_a_format_keep_their_own_variants() {
     assert_eq!(size("public/articles/coup/a.png.480w.webp"), 240);
     assert_eq!(size("public/articles/coup/a.jpeg.700w.jpg"), 350);
 }
+
+#[test]
+fn sanitized_bodies_keep_their_responsive_images() {
+    let site = bundle_site("![A street](street.jpg)\n");
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/news/\"\nraw_html = \"sanitize\"\n",
+    );
+    site.build_ok();
+    let html = site.out("articles/coup/index.html");
+    assert!(
+        html.contains(
+            "<source type=\"image/webp\" srcset=\"../../articles/coup/street.jpg.480w.webp 480w"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("sizes=\""), "{html}");
+    assert!(html.contains("decoding=\"async\""), "{html}");
+}

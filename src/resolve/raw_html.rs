@@ -143,9 +143,12 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         ],
     )
     .add_tag_attributes("audio", ["src", "controls", "preload", "muted", "loop"])
-    .add_tag_attributes("source", ["src", "type", "media"])
+    // Responsive images: the `<picture>` markup the media pipeline writes
+    // (srcset URLs are image requests; a browser never runs a script URL
+    // from them).
+    .add_tag_attributes("source", ["src", "type", "media", "srcset", "sizes"])
     .add_tag_attributes("track", ["src", "kind", "srclang", "label", "default"])
-    .add_tag_attributes("img", ["loading"])
+    .add_tag_attributes("img", ["loading", "srcset", "sizes", "decoding"])
     .add_tag_attributes("blockquote", ["cite"])
     .add_tag_attributes("input", ["type", "checked", "disabled"])
     // A task list's checkbox is the only input Markdown makes.
@@ -171,6 +174,8 @@ mod tests {
     fn sanitize_keeps_embeds_and_markdown_output() {
         let embed = r#"<figure><iframe src="https://www.youtube-nocookie.com/embed/x" width="560" height="315" title="Video" allow="encrypted-media" allowfullscreen="" loading="lazy"></iframe><figcaption>Niamey</figcaption></figure>"#;
         assert_eq!(sanitize(embed), embed);
+        let picture = r#"<figure><picture><source type="image/webp" srcset="../../a/p.jpg.480w.webp 480w, ../../a/p.jpg.800w.webp 800w" sizes="100vw"><img src="../../a/p.jpg.800w.jpg" srcset="../../a/p.jpg.480w.jpg 480w, ../../a/p.jpg.800w.jpg 800w" sizes="100vw" width="800" height="400" alt="A street" loading="lazy" decoding="async"></picture><figcaption>Niamey</figcaption></figure>"#;
+        assert_eq!(sanitize(picture), picture);
         let tweet = r#"<blockquote class="twitter-tweet" cite="https://x.com/a/status/1"><p>Text</p></blockquote>"#;
         assert_eq!(sanitize(tweet), tweet);
         let media = r#"<video src="a.mp4" controls="" poster="a.jpg"><source src="a.webm" type="video/webm"></video><audio src="a.mp3" controls=""></audio>"#;
