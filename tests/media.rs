@@ -35,6 +35,12 @@ fn png(w: u32, h: u32) -> Vec<u8> {
 
 /// An EXIF block (big-endian TIFF) with a camera make and a GPS latitude.
 fn gps_exif() -> Vec<u8> {
+    gps_exif_then(0)
+}
+
+/// `gps_exif` whose GPS IFD names a "next IFD" at `next` (0: none), as
+/// piexif writes it; a strict EXIF reader refuses such a block.
+fn gps_exif_then(next: u32) -> Vec<u8> {
     let mut b = Vec::new();
     b.extend_from_slice(b"MM\0\x2A\0\0\0\x08");
     // IFD0: Make, GPSInfo pointer.
@@ -50,7 +56,7 @@ fn gps_exif() -> Vec<u8> {
     b.extend_from_slice(b"N\0\0\0");
     b.extend_from_slice(&[0, 2, 0, 5, 0, 0, 0, 3]);
     b.extend_from_slice(&68u32.to_be_bytes());
-    b.extend_from_slice(&0u32.to_be_bytes());
+    b.extend_from_slice(&next.to_be_bytes());
     for (n, d) in [(13u32, 1u32), (30, 1), (0, 1)] {
         b.extend_from_slice(&n.to_be_bytes());
         b.extend_from_slice(&d.to_be_bytes());
@@ -59,9 +65,13 @@ fn gps_exif() -> Vec<u8> {
 }
 
 fn jpeg_with_gps(w: u32, h: u32) -> Vec<u8> {
+    jpeg_with_exif(w, h, gps_exif())
+}
+
+fn jpeg_with_exif(w: u32, h: u32, exif: Vec<u8>) -> Vec<u8> {
     use img_parts::ImageEXIF;
     let mut j = img_parts::jpeg::Jpeg::from_bytes(jpeg(w, h).into()).unwrap();
-    j.set_exif(Some(gps_exif().into()));
+    j.set_exif(Some(exif.into()));
     j.encoder().bytes().to_vec()
 }
 
@@ -570,4 +580,23 @@ fn sanitized_bodies_keep_their_responsive_images() {
     );
     assert!(html.contains("sizes=\""), "{html}");
     assert!(html.contains("decoding=\"async\""), "{html}");
+}
+
+#[test]
+fn check_sees_a_location_in_exif_a_strict_reader_refuses() {
+    let site = bundle_site("Text.\n\n![A street](street.jpg)\n");
+    let exif = gps_exif_then(8);
+    assert!(
+        exif::Reader::new().read_raw(exif.clone()).is_err(),
+        "the block is one a strict read refuses"
+    );
+    site.write_bytes(
+        "content/articles/coup/street.jpg",
+        &jpeg_with_exif(900, 450, exif),
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("1 image carried a location"), "{err}");
+    assert!(err.contains("content/articles/coup/street.jpg"), "{err}");
 }

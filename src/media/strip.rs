@@ -96,10 +96,7 @@ pub fn has_location(bytes: &[u8], format: Format) -> bool {
         },
     };
     let gps_in_exif = exif.is_some_and(|e| {
-        exif::Reader::new()
-            .read_raw(e.to_vec())
-            .map(|e| e.fields().any(|f| f.tag.context() == exif::Context::Gps))
-            .unwrap_or(false)
+        read_exif(&e).is_some_and(|e| e.fields().any(|f| f.tag.context() == exif::Context::Gps))
     });
     gps_in_exif
         || xmp_like.iter().any(|x| {
@@ -108,9 +105,23 @@ pub fn has_location(bytes: &[u8], format: Format) -> bool {
         })
 }
 
+/// Reads an EXIF block, keeping what parses of a damaged one: common
+/// writers (piexif, some phones) leave a sub-IFD's "next IFD" offset set,
+/// which a strict read refuses whole, and a position must not go unseen
+/// for that.
+fn read_exif(exif_data: &[u8]) -> Option<exif::Exif> {
+    match exif::Reader::new()
+        .continue_on_error(true)
+        .read_raw(exif_data.to_vec())
+    {
+        Ok(e) => Some(e),
+        Err(e) => e.distill_partial_result(|_| {}).ok(),
+    }
+}
+
 /// The EXIF orientation (1-8) of an EXIF block, if it has one.
 fn orientation(exif_data: &[u8]) -> Option<u16> {
-    let e = exif::Reader::new().read_raw(exif_data.to_vec()).ok()?;
+    let e = read_exif(exif_data)?;
     let f = e.get_field(exif::Tag::Orientation, exif::In::PRIMARY)?;
     f.value.get_uint(0).and_then(|v| u16::try_from(v).ok())
 }
