@@ -141,6 +141,9 @@ pub struct BuildSummary {
     pub images_cached: usize,
     /// Published images that carried a location (site-relative paths).
     pub images_located: Vec<String>,
+    /// Set when `[images] keep_metadata` publishes images as they are,
+    /// locations included.
+    pub images_keep_metadata: bool,
 }
 
 /// A site rendered in memory, not yet written.
@@ -483,6 +486,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
                 images_resized: 0,
                 images_cached: 0,
                 images_located: Vec::new(),
+                images_keep_metadata: config.images.keep_metadata,
             });
         }
     }
@@ -587,6 +591,7 @@ fn summary(
         images_resized: rendered.media.processed,
         images_cached: rendered.media.cached,
         images_located: rendered.media.located.clone(),
+        images_keep_metadata: s.config.images.keep_metadata,
     }
 }
 

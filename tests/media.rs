@@ -600,3 +600,22 @@ fn check_sees_a_location_in_exif_a_strict_reader_refuses() {
     assert!(err.contains("1 image carried a location"), "{err}");
     assert!(err.contains("content/articles/coup/street.jpg"), "{err}");
 }
+
+#[test]
+fn check_says_a_kept_location_is_published_and_is_silent_when_quiet() {
+    let site = bundle_site("Text.\n\n![A street](street.jpg)\n");
+    site.write_bytes("content/articles/coup/street.jpg", &jpeg_with_gps(900, 450));
+    let quiet = site.run(&["check", "--quiet"]);
+    assert!(quiet.status.success());
+    assert_eq!(stderr(&quiet), "");
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/news/\"\n[images]\nkeep_metadata = true\n",
+    );
+    let err = stderr(&site.run(&["check"]));
+    assert!(
+        err.contains("warning: 1 image carried a location (GPS), published with it because images.keep_metadata is set"),
+        "{err}"
+    );
+    assert!(!err.contains("removed from the published copies"), "{err}");
+}

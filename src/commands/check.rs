@@ -10,13 +10,23 @@ pub fn run(args: CheckArgs, verbosity: Verbosity) -> i32 {
     options.future = args.future;
     match check(&options) {
         Ok(s) => {
-            if !s.images_located.is_empty() {
+            if !s.images_located.is_empty() && verbosity != Verbosity::Quiet {
                 // A photo's GPS position can reveal a source: say which
-                // images had one, even though publishing removes it.
-                eprintln!(
-                    "note: {} carried a location (GPS), removed from the published copies unless images.keep_metadata is set:",
-                    if s.images_located.len() == 1 { "1 image".to_string() } else { format!("{} images", s.images_located.len()) }
-                );
+                // images had one, and whether publishing removes it.
+                let count = if s.images_located.len() == 1 {
+                    "1 image".to_string()
+                } else {
+                    format!("{} images", s.images_located.len())
+                };
+                if s.images_keep_metadata {
+                    eprintln!(
+                        "warning: {count} carried a location (GPS), published with it because images.keep_metadata is set:"
+                    );
+                } else {
+                    eprintln!(
+                        "note: {count} carried a location (GPS), removed from the published copies:"
+                    );
+                }
                 for path in &s.images_located {
                     eprintln!("  {}", crate::diagnostics::escape_controls(path));
                 }
