@@ -36,7 +36,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Check the site for every error a build would find, writing nothing.
     Check(CheckArgs),
-    /// Create a new article, note or actor with its front matter filled in.
+    /// Create a new article, note, actor or standalone page, as a draft with its front matter filled in.
     New(NewArgs),
     /// Create a new site folder that builds at once.
     Init(InitArgs),

@@ -384,6 +384,32 @@ fn new_creates_files_that_build() {
 }
 
 #[test]
+fn new_writes_the_know_heading_the_site_recognises() {
+    let site = Site::new(&[("site.toml", "language = \"fr\"\n")]);
+    let out = site.run(&["new", "article", "Retrait des troupes"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(site.root().join("content/articles/retrait-des-troupes.md"))
+        .unwrap();
+    assert!(text.contains("\n## Ce qu’il faut savoir\n"), "{text}");
+    let out = site.run(&["build", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = site.out("articles/retrait-des-troupes/index.html");
+    let sidebar = &html[html.find("<aside").expect("a sidebar")..];
+    assert!(
+        sidebar.contains("The first thing a reader needs to know."),
+        "{html}"
+    );
+    // A site's own heading wins over its language's.
+    site.write(
+        "site.toml",
+        "language = \"fr\"\nknow_heading = \"L’essentiel\"\n",
+    );
+    assert!(site.run(&["new", "article", "Autre"]).status.success());
+    let text = std::fs::read_to_string(site.root().join("content/articles/autre.md")).unwrap();
+    assert!(text.contains("\n## L’essentiel\n"), "{text}");
+}
+
+#[test]
 fn init_makes_a_site_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("newsroom");

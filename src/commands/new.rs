@@ -89,7 +89,15 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
     }
     std::fs::create_dir_all(&dir)
         .map_err(|e| NewError::Failed(format!("cannot create {}: {e}", display_path(&dir))))?;
-    let text = template(kind, title, today);
+    // The know section's heading is the one this site's build recognises
+    // (its `know_heading`, or its language's); a broken site.toml gives
+    // the defaults, and `build` will report it.
+    let (config, _) = crate::load::load_settings(
+        root,
+        &crate::load::LoadOptions::default(),
+        &mut crate::diagnostics::Diagnostics::new(),
+    );
+    let text = template(kind, title, today, &config.know_heading);
     std::fs::write(&path, text)
         .map_err(|e| NewError::Failed(format!("cannot write {}: {e}", display_path(&path))))?;
     Ok(path)
@@ -127,7 +135,7 @@ fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-fn template(kind: NewKind, title: &str, today: &str) -> String {
+fn template(kind: NewKind, title: &str, today: &str, know_heading: &str) -> String {
     let t = quoted(title);
     match kind {
         NewKind::Article => format!(
@@ -148,7 +156,7 @@ background = []
 
 Write the lead paragraph here.
 
-## What You Should Know
+## {know_heading}
 
 - The first thing a reader needs to know.
 "#
@@ -216,7 +224,7 @@ mod tests {
             NewKind::Actor,
             NewKind::Page,
         ] {
-            let text = template(kind, "A title", "2026-11-28");
+            let text = template(kind, "A title", "2026-11-28", "What You Should Know");
             let front = text.split("+++").nth(1).unwrap();
             let table: toml::Table = toml::from_str(front).unwrap();
             assert_eq!(table["draft"], toml::Value::Boolean(true), "{kind:?}");
@@ -225,7 +233,12 @@ mod tests {
 
     #[test]
     fn titles_are_quoted_safely() {
-        let text = template(NewKind::Article, "Macron says \"no\"", "2026-11-28");
+        let text = template(
+            NewKind::Article,
+            "Macron says \"no\"",
+            "2026-11-28",
+            "What You Should Know",
+        );
         assert!(
             text.contains(r#"title = 'Macron says "no"'"#)
                 || text.contains(r#"title = "Macron says \"no\"""#),
@@ -247,7 +260,12 @@ mod tests {
                 "{e:?}"
             );
         }
-        let text = template(NewKind::Note, &one_line("A\n+++\nB").unwrap(), "2026-11-28");
+        let text = template(
+            NewKind::Note,
+            &one_line("A\n+++\nB").unwrap(),
+            "2026-11-28",
+            "What You Should Know",
+        );
         assert!(text.contains("title = \"A +++ B\"\n"), "{text}");
     }
 
