@@ -315,6 +315,8 @@ fn bundles_work_for_notes_and_actors() {
     assert!(note.contains("<figcaption>The Sahel</figcaption>"));
     let actor = site.out("actors/tiani/index.html");
     assert!(actor.contains("srcset=\"../../actors/tiani/portrait.jpg.480w.jpg 480w, ../../actors/tiani/portrait.jpg.500w.jpg 500w\""), "{actor}");
+    // The photo sits in the sidebar column (20rem from 960px), not the body.
+    assert!(actor.contains("sizes=\"(min-width: 960px) 18.5rem, 100vw\""), "{actor}");
     assert_srcsets_resolve(&site.root().join("public/actors/tiani/index.html"));
 }
 
