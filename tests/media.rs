@@ -214,6 +214,15 @@ fn an_image_needs_alt_text_unless_decorative() {
     let html = site.out("articles/coup/index.html");
     assert!(html.contains("alt=\"\" loading=\"lazy\""));
     assert!(!html.contains("<figcaption>decorative"));
+    // Through the figure shortcode, the hint names the file as written.
+    site.write(
+        "content/articles/coup/index.md",
+        &format!("{ARTICLE}Text.\n\n{{{{ figure(src=\"street.jpg\") }}}}\n"),
+    );
+    let err = stderr(&site.build());
+    assert!(err.contains("image has no alt text"), "{err}");
+    assert!(err.contains("![What it shows](street.jpg)"), "{err}");
+    assert!(err.contains("alt=\"...\" or decorative=true"), "{err}");
 }
 
 #[test]
@@ -316,7 +325,10 @@ fn bundles_work_for_notes_and_actors() {
     let actor = site.out("actors/tiani/index.html");
     assert!(actor.contains("srcset=\"../../actors/tiani/portrait.jpg.480w.jpg 480w, ../../actors/tiani/portrait.jpg.500w.jpg 500w\""), "{actor}");
     // The photo sits in the sidebar column (20rem from 960px), not the body.
-    assert!(actor.contains("sizes=\"(min-width: 960px) 18.5rem, 100vw\""), "{actor}");
+    assert!(
+        actor.contains("sizes=\"(min-width: 960px) 18.5rem, 100vw\""),
+        "{actor}"
+    );
     assert_srcsets_resolve(&site.root().join("public/actors/tiani/index.html"));
 }
 

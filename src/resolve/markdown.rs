@@ -780,11 +780,9 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 message: "image has no alt text".into(),
                 help: Some(format!(
                     "describe it for readers who cannot see it: ![What it shows]({src}); \
-                     an image that only decorates is written ![]({src} \"decorative\")",
-                    src = &self.source[image.range.clone()].rsplit_once("](").map_or(
-                        "photo.jpg",
-                        |(_, r)| r.trim_end_matches(')').split(' ').next().unwrap_or(r)
-                    )
+                     an image that only decorates is written ![]({src} \"decorative\") \
+                     (in the figure shortcode: alt=\"...\" or decorative=true)",
+                    src = written_destination(&self.source[image.range.clone()])
                 )),
             });
         }
@@ -1226,8 +1224,40 @@ fn escape_text(s: &str) -> String {
     out
 }
 
+/// The destination of an image as a writer would type it, from its
+/// Markdown source `![alt](dest "title")`: without the angle brackets and
+/// backslash escapes the figure shortcode adds (`<a\.png>` is `a.png`).
+fn written_destination(source: &str) -> String {
+    let Some((_, rest)) = source.rsplit_once("](") else {
+        return "photo.jpg".into();
+    };
+    let rest = rest.trim_end_matches(')').trim_start();
+    let dest = match rest.strip_prefix('<') {
+        Some(bracketed) => bracketed.split('>').next().unwrap_or(bracketed),
+        None => rest.split(' ').next().unwrap_or(rest),
+    };
+    let mut out = String::with_capacity(dest.len());
+    let mut chars = dest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_destination_is_shown_as_written() {
+        use super::written_destination as w;
+        assert_eq!(w("![](photo.jpg)"), "photo.jpg");
+        assert_eq!(w("![](<chart\\.png>)"), "chart.png");
+        assert_eq!(w("![](<my photo\\(1\\).jpg> \"t\")"), "my photo(1).jpg");
+        assert_eq!(w("![](a.png \"Caption\")"), "a.png");
+    }
+
     use super::*;
 
     #[test]
