@@ -168,8 +168,13 @@ fn every_provider_url_alone_on_its_line_becomes_a_placeholder() {
     }
     assert!(html.contains("youtube-nocookie.com"));
     assert!(!html.contains("www.youtube.com/embed"));
-    // Other URLs on their own line stay plain text, as Markdown has them.
-    assert!(body.contains("<p>https://example.com/report</p>"), "{body}");
+    // Other URLs on their own line are plain links.
+    assert!(
+        body.contains(
+            "<p><a href=\"https://example.com/report\">https://example.com/report</a></p>"
+        ),
+        "{body}"
+    );
     assert!(body.contains("See https://www.youtube.com/watch?v=dQw4w9WgXcQ in a sentence."));
     // The embed script is a hashed asset, loaded only on pages with embeds.
     let script = hashed_asset(&site.root().join("public"), "embeds.js");

@@ -1141,6 +1141,13 @@ impl Expander<'_> {
             .and_then(|u| u.strip_suffix('>'))
             .unwrap_or(written);
         if embeds::from_url(url).is_none() || self.shortcodes.declaration("embed").is_none() {
+            // Any other URL alone in its paragraph is a plain link, as a
+            // reader expects of a pasted address (CommonMark links only
+            // `<url>`).
+            if !written.starts_with('<') {
+                let link = format!("<{written}>");
+                self.replace(range, &link);
+            }
             return;
         }
         let mut args = BTreeMap::new();
