@@ -156,6 +156,13 @@ pub fn from_url(address: &str) -> Option<Embed> {
             youtube(&id, query("t").or_else(|| query("start")), make)
         }
         ("youtu.be", [id]) => youtube(id, query("t"), make),
+        // An unlisted video's address carries its privacy hash after the
+        // number; the player needs it as `h`.
+        ("vimeo.com", [id, hash]) if is_number(id) && is_vimeo_hash(hash) => make(
+            "vimeo",
+            "video",
+            format!("https://player.vimeo.com/video/{id}?h={hash}&dnt=1"),
+        ),
         ("vimeo.com", [.., id]) | ("player.vimeo.com", ["video", id]) if is_number(id) => make(
             "vimeo",
             "video",
@@ -411,6 +418,11 @@ fn openstreetmap(
     )
 }
 
+/// Whether a path segment is an unlisted Vimeo video's hash: hexadecimal.
+fn is_vimeo_hash(s: &str) -> bool {
+    (6..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 fn is_number(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -444,6 +456,11 @@ mod tests {
             "https://vimeo.com/76979871",
             "vimeo",
             "https://player.vimeo.com/video/76979871?dnt=1",
+        ),
+        (
+            "https://vimeo.com/76979871/8272103f6e",
+            "vimeo",
+            "https://player.vimeo.com/video/76979871?h=8272103f6e&dnt=1",
         ),
         (
             "https://twitter.com/NASA/status/1234567890123456789",
