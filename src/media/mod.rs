@@ -250,6 +250,9 @@ pub struct PageMedia<'a> {
     /// (`content/articles/x.md`), for the hint to make it a bundle.
     pub source: PathBuf,
     pub config: &'a ImagesConfig,
+    /// Every file (relative to the site folder) a resolve looked at, found
+    /// or not: what a cached body rendered from these paths depends on.
+    pub consulted: std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>>,
 }
 
 /// Whether a link destination is a path on this site (not a URL with a
@@ -284,6 +287,13 @@ pub fn names_file(path: &str) -> bool {
 }
 
 impl PageMedia<'_> {
+    /// Records that `path` (relative to the site folder) was looked at.
+    fn consult(&self, path: PathBuf) {
+        if let Ok(mut seen) = self.consulted.lock() {
+            seen.push(path);
+        }
+    }
+
     /// Resolves `dest` (as written in Markdown or front matter) for a page
     /// `depth` folders below the output root. `Ok(None)` leaves it as it
     /// is (a URL, a fragment, a link to a page). For a front-matter image,
@@ -316,6 +326,7 @@ impl PageMedia<'_> {
         // static/ is taken as that file, as it always worked.
         if !rooted && rel.starts_with("../") {
             if let Some(inside) = climb(&self.out_dir, &rel) {
+                self.consult(Path::new("static").join(&inside));
                 if self.root.join("static").join(&inside).is_file() {
                     rooted = true;
                     rel = inside;
@@ -350,6 +361,7 @@ impl PageMedia<'_> {
         }
         let (base, out_base, base_name) = match (&self.bundle, rooted) {
             (Some(b), false) => {
+                self.consult(b.join(&rel));
                 let in_bundle = self.root.join(b).join(&rel);
                 if static_fallback && !in_bundle.is_file() {
                     (
@@ -389,6 +401,7 @@ impl PageMedia<'_> {
             ),
         };
         let source = base.join(&rel);
+        self.consult(source.clone());
         let on_disk = self.root.join(&source);
         if rel.is_empty() || !on_disk.is_file() {
             let candidates = files_under(self.root, &self.root.join(&base));
