@@ -678,7 +678,8 @@ pub fn publish(
             }
             Err(e) => fail(source, format!("cannot read: {e}")),
         });
-    let quality = config.quality.clamp(1, 100);
+    // In range: `Config::parse` refuses any other quality.
+    let quality = config.quality;
     images.par_iter().for_each(|image| {
         let bytes = match std::fs::read(root.join(&image.source)) {
             Ok(b) => b,
