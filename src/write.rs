@@ -134,7 +134,18 @@ pub fn collect_static(
                             &Path::new("static").join(rel),
                             report,
                         ),
-                        None => bytes,
+                        None => match crate::media::publish_as_is(
+                            bytes,
+                            images,
+                            &Path::new("static").join(rel),
+                            report,
+                        ) {
+                            Ok(bytes) => bytes,
+                            Err(d) => {
+                                errors.push(d);
+                                continue;
+                            }
+                        },
                     };
                     match files.iter_mut().find(|f| f.path == path) {
                         Some(f) => f.bytes = bytes,

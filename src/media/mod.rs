@@ -666,7 +666,15 @@ pub fn publish(
             Ok(bytes) => {
                 let bytes = match Format::from_path(path) {
                     Some(f) => clean(&bytes, f, config, source, &report),
-                    None => bytes,
+                    None => match publish_as_is(bytes, config, source, &report) {
+                        Ok(bytes) => bytes,
+                        Err(d) => {
+                            if let Ok(mut e) = errors.lock() {
+                                e.push(d);
+                            }
+                            return;
+                        }
+                    },
                 };
                 give(
                     source,
@@ -746,6 +754,63 @@ pub fn clean(
     } else {
         stripped.bytes
     }
+}
+
+/// A file published as it is (anything but a JPEG, PNG or WebP, whose
+/// metadata [`clean`] removes). One that carries a GPS position
+/// kamadak-exif can read (TIFF and the camera raw formats built on it,
+/// HEIF: HEIC, AVIF) is refused, since nothing would remove the position,
+/// unless the site keeps metadata; then it is published and reported in
+/// `located` like any image that carried one.
+///
+/// # Errors
+///
+/// The error at `source` (site-relative) when the file carries a location
+/// and `keep_metadata` is off.
+pub fn publish_as_is(
+    bytes: Vec<u8>,
+    config: &ImagesConfig,
+    source: &Path,
+    report: &Mutex<MediaReport>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let Some(format) = unstrippable_location(&bytes) else {
+        return Ok(bytes);
+    };
+    if config.keep_metadata {
+        if let Ok(mut r) = report.lock() {
+            r.located.push(slashed(source));
+        }
+        return Ok(bytes);
+    }
+    Err(Diagnostic::in_file(
+        source,
+        1,
+        1,
+        format!(
+            "this {format} image carries a location (GPS), which explainer cannot remove from a {format} file; it would be published with it"
+        ),
+    )
+    .with_help(
+        "convert it to JPEG, PNG or WebP (their location is removed as they are published), \
+         or set `keep_metadata = true` under [images] in site.toml to publish it as it is",
+    ))
+}
+
+/// The container's name when `bytes` are a TIFF or HEIF file whose EXIF
+/// holds a GPS field.
+fn unstrippable_location(bytes: &[u8]) -> Option<&'static str> {
+    let format = if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        "TIFF"
+    } else if bytes.get(4..8) == Some(b"ftyp") {
+        "HEIF"
+    } else {
+        return None;
+    };
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+        .ok()?;
+    let located = exif.fields().any(|f| f.tag.context() == exif::Context::Gps);
+    located.then_some(format)
 }
 
 #[cfg(test)]
