@@ -264,3 +264,32 @@ fn a_static_file_where_an_alias_needs_a_folder_is_found_by_check() {
         stderr(&out)
     );
 }
+
+#[test]
+fn aliases_that_differ_only_by_case_name_both() {
+    let site = Site::new(&[
+        NEW,
+        (
+            "content/notes/n.md",
+            "+++\ntitle = \"N\"\naliases = [\"Articles/2023/Old-Path\"]\n+++\n\nx\n",
+        ),
+        (
+            "content/notes/m.md",
+            "+++\ntitle = \"M\"\naliases = [\"Explainers/N\"]\n+++\n\nx\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/notes/n.md:3:13: alias \"Articles/2023/Old-Path\" differs only by letter case from the URL articles/2023/old-path/ of another alias, at content/articles/new-slug.md:4:25"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("alias \"Explainers/N\" differs only by letter case from the URL explainers/n/ of the note"),
+        "{err}"
+    );
+    assert!(err.contains("ignore case"), "{err}");
+}

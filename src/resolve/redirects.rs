@@ -59,6 +59,10 @@ struct Owner {
 /// topic slugs.
 pub(super) struct Collector {
     taken: HashMap<String, Owner>,
+    /// Every path of `taken` by its lowercase form: a host or file system
+    /// that ignores case (macOS, Windows, many CDNs) takes paths that
+    /// differ only by case as the same file.
+    folded: HashMap<String, String>,
     pub(super) redirects: Vec<Redirect>,
     pub(super) errors: Vec<Diagnostic>,
 }
@@ -105,8 +109,13 @@ impl Collector {
                 },
             );
         }
+        let folded = taken
+            .keys()
+            .map(|k| (k.to_lowercase(), k.clone()))
+            .collect();
         Collector {
             taken,
+            folded,
             redirects: Vec::new(),
             errors: Vec::new(),
         }
@@ -147,7 +156,23 @@ impl Collector {
                 );
                 continue;
             }
+            if let Some(other) = self.folded.get(&from.to_lowercase()) {
+                let owner = &self.taken[other];
+                self.errors.push(
+                    at(format!(
+                        "alias \"{alias}\" differs only by letter case from the URL {} of {}",
+                        other.strip_suffix("index.html").unwrap_or(other),
+                        owner.what
+                    ))
+                    .with_help(
+                        "hosts and file systems that ignore case (macOS, Windows, many CDNs) take them as the same file: \
+                         write the alias in another spelling, or remove it",
+                    ),
+                );
+                continue;
+            }
             let here = at(String::new());
+            self.folded.insert(from.to_lowercase(), from.clone());
             self.taken.insert(
                 from.clone(),
                 Owner {
