@@ -338,6 +338,10 @@ fn no_published_image_carries_a_location() {
     assert!(err.contains("2 images carried a location"), "{err}");
     assert!(err.contains("content/articles/coup/street.jpg"), "{err}");
     assert!(err.contains("static/images/spot.jpg"), "{err}");
+    // Quiet means errors only.
+    let out = site.run(&["check", "-q"]);
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "", "check -q prints nothing without errors");
 }
 
 #[test]
@@ -576,4 +580,42 @@ fn a_located_image_that_cannot_be_stripped_is_refused_unless_metadata_is_kept() 
     assert!(err.contains("3 images carried a location"), "{err}");
     assert!(err.contains("content/articles/coup/scan.tif"), "{err}");
     assert!(err.contains("static/images/scan.tiff"), "{err}");
+}
+
+#[test]
+fn a_missing_lead_image_of_a_bundle_names_the_bundle_folder() {
+    let site = bundle_site("Text.\n");
+    site.remove("content/articles/coup/lead.jpg");
+    let err = stderr(&site.build());
+    assert!(
+        err.contains(
+            "image \"lead.jpg\" is neither in the page's folder content/articles/coup/ nor in static/"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("put the file at content/articles/coup/lead.jpg"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_standalone_page_may_be_a_bundle() {
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/news/\"\n",
+        ),
+        (
+            "content/pages/about/index.md",
+            "+++\ntitle = \"About\"\n+++\n\n![The team](team.png)\n\n[Our charter](charter.pdf)\n",
+        ),
+        ("content/pages/about/charter.pdf", "%PDF-1.4\n"),
+    ]);
+    site.write_bytes("content/pages/about/team.png", &png(600, 300));
+    site.build_checked();
+    let html = site.out("about/index.html");
+    assert!(html.contains("src=\"../about/team.600w.png\""), "{html}");
+    assert!(html.contains("width=\"600\" height=\"300\""), "{html}");
+    assert!(site.exists("about/team.png") && site.exists("about/charter.pdf"));
 }

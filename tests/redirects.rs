@@ -293,3 +293,21 @@ fn aliases_that_differ_only_by_case_name_both() {
     );
     assert!(err.contains("ignore case"), "{err}");
 }
+
+#[test]
+fn an_alias_given_twice_for_one_page_says_so() {
+    let site = Site::new(&[(
+        "content/articles/new-slug.md",
+        "+++\ntitle = \"The story\"\ndate = 2023-10-10\naliases = [\"old-slug\", \"/articles/old-slug/\"]\n+++\n\nBody.\n",
+    )]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/articles/new-slug.md:4:25: alias \"/articles/old-slug/\" is given twice for this page (first at content/articles/new-slug.md:4:13)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("remove the repeat"), "{err}");
+}

@@ -503,3 +503,15 @@ fn a_block_shortcode_in_running_text_is_an_error_at_the_call() {
     )]);
     s.build_checked();
 }
+
+#[test]
+fn messages_say_an_integer_and_an_id_shortcode_asks_for_its_id() {
+    let err = failure("{{ youtube(id=12) }}\n");
+    assert!(
+        err.contains("argument `id` of \"youtube\" must be a string, not an integer"),
+        "{err}"
+    );
+    let err = failure("{{ vimeo(id=\"not-a-number\") }}\n");
+    assert!(err.contains("vimeo.com/NUMBER"), "{err}");
+    assert!(!err.contains("give url="), "vimeo takes no url: {err}");
+}

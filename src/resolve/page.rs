@@ -339,6 +339,23 @@ impl<'a> Context<'a> {
                          or use an absolute https:// URL"
                     )),
                 );
+            } else if let (Some(bundle), false, false) =
+                (page.bundle(), src.starts_with('/'), on_disk.is_file())
+            {
+                // A bundle's page looks in its own folder first: name it.
+                let bundle = bundle.to_string_lossy().replace('\\', "/");
+                errors.push(
+                    page.error_at_key(
+                        "image",
+                        Some(src),
+                        format!(
+                            "image \"{src}\" is neither in the page's folder {bundle}/ nor in static/"
+                        ),
+                    )
+                    .with_help(format!(
+                        "put the file at {bundle}/{local}, or use an absolute https:// URL"
+                    )),
+                );
             } else if !on_disk.is_file() {
                 errors.push(
                     page.error_at_key(

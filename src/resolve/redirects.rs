@@ -51,6 +51,8 @@ pub(super) struct Aliases<'a, M> {
 struct Owner {
     what: String,
     alias: bool,
+    /// For an alias, the page folder it leads to.
+    to: Option<String>,
 }
 
 /// Collects the redirects of every page, reporting each bad or colliding
@@ -79,6 +81,7 @@ impl Collector {
                 Owner {
                     what: format!("the site's own {file}"),
                     alias: false,
+                    to: None,
                 },
             );
         }
@@ -88,6 +91,7 @@ impl Collector {
                 Owner {
                     what: format!("the site's own {folder}/ page"),
                     alias: false,
+                    to: None,
                 },
             );
         }
@@ -97,6 +101,7 @@ impl Collector {
                 Owner {
                     what: format!("the {} {}", section.noun(), source.display()),
                     alias: false,
+                    to: None,
                 },
             );
         }
@@ -106,6 +111,7 @@ impl Collector {
                 Owner {
                     what: format!("the topic page topics/{topic}/"),
                     alias: false,
+                    to: None,
                 },
             );
         }
@@ -142,6 +148,16 @@ impl Collector {
                 continue;
             }
             if let Some(owner) = self.taken.get(&from) {
+                if owner.to.as_deref() == Some(to.as_str()) {
+                    self.errors.push(
+                        at(format!(
+                            "alias \"{alias}\" is given twice for this page (first at {})",
+                            owner.what.trim_start_matches("another alias, at ")
+                        ))
+                        .with_help("one is enough: remove the repeat"),
+                    );
+                    continue;
+                }
                 let help = if owner.alias {
                     "one old URL can lead to one page only: keep this alias on one of them"
                         .to_string()
@@ -183,6 +199,7 @@ impl Collector {
                         here.column
                     ),
                     alias: true,
+                    to: Some(to.clone()),
                 },
             );
             self.redirects.push(Redirect {

@@ -1411,10 +1411,10 @@ impl Expander<'_> {
                 self.error(
                     value_range.clone(),
                     format!(
-                        "argument `{name}` of \"{}\" must be a {}, not a {}",
+                        "argument `{name}` of \"{}\" must be {}, not {}",
                         call.name,
-                        spec.kind.name(),
-                        value.type_name()
+                        with_article(spec.kind.name()),
+                        with_article(value.type_name())
                     ),
                     Some(match spec.kind {
                         ArgType::String => "quote it: name=\"value\"".into(),
@@ -1495,10 +1495,21 @@ impl Expander<'_> {
                             .cloned()
                             .unwrap_or(at),
                         message,
-                        Some(
-                            "give url=\"https://...\" of a known provider, or provider and id"
+                        Some(match inv.name.as_str() {
+                            // Each takes an id alone, never a URL.
+                            "youtube" => {
+                                "give the video's id, id=\"ID\" of youtube.com/watch?v=ID; \
+                                          for a URL write {{ embed(url=\"https://...\") }}"
+                                    .into()
+                            }
+                            "vimeo" => {
+                                "give the video's number, id=\"NUMBER\" of vimeo.com/NUMBER; \
+                                        for a URL write {{ embed(url=\"https://...\") }}"
+                                    .into()
+                            }
+                            _ => "give url=\"https://...\" of a known provider, or provider and id"
                                 .into(),
-                        ),
+                        }),
                     );
                     return None;
                 }
@@ -1546,6 +1557,16 @@ impl Expander<'_> {
 }
 
 /// The embed a call of `embed`, `youtube` or `vimeo` names.
+/// A type's name after its indefinite article: "a string", "an integer".
+fn with_article(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
+}
+
 fn embed_of(inv: &Invocation) -> Result<Embed, String> {
     let arg = |k: &str| inv.args.get(k).and_then(Value::as_str).unwrap_or("");
     match inv.name.as_str() {
