@@ -614,26 +614,42 @@ impl Expanded {
         errors.into_values().map(|(_, e)| e).collect()
     }
 
+    /// `html` with each token replaced by its output, in one pass from
+    /// left to right (a `replace` per call would make a body with many
+    /// calls quadratic). A token alone in its paragraph takes the
+    /// paragraph's place, with the line break after it.
     fn substitute(&self, html: &str) -> String {
-        let mut out = html.to_string();
-        for (token, output) in &self.outputs {
-            if !out.contains(token.as_str()) {
-                continue;
+        let mut out = String::with_capacity(html.len());
+        let mut copied = 0;
+        for (range, index) in self.tokens(html) {
+            let (mut start, mut end) = (range.start, range.end);
+            if html[..start].ends_with("<p>")
+                && start - 3 >= copied
+                && html[end..].starts_with("</p>")
+            {
+                start -= 3;
+                end += 4;
+                if html[end..].starts_with('\n') {
+                    end += 1;
+                }
             }
-            let block = format!("<p>{token}</p>");
-            out = out
-                .replace(&format!("{block}\n"), output)
-                .replace(&block, output)
-                .replace(token.as_str(), output);
+            out.push_str(&html[copied..start]);
+            out.push_str(&self.outputs[index].1);
+            copied = end;
         }
+        out.push_str(&html[copied..]);
         out
     }
 
+    /// `text` without its tokens, trimmed, in one pass.
     fn strip(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for (token, _) in &self.outputs {
-            out = out.replace(token.as_str(), "");
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        for (range, _) in self.tokens(text) {
+            out.push_str(&text[copied..range.start]);
+            copied = range.end;
         }
+        out.push_str(&text[copied..]);
         out.trim().to_string()
     }
 }
@@ -1823,6 +1839,50 @@ mod tests {
         assert!(e.errors.is_empty(), "{:?}", e.errors);
         assert!(e.invocations.is_empty());
         assert!(e.text.contains("{{ youtube(id=\"a\") }}"), "{}", e.text);
+    }
+
+    #[test]
+    fn many_calls_are_substituted_in_one_pass_as_one_by_one() {
+        let calls = 3000;
+        let mut text = String::new();
+        for i in 0..calls {
+            text.push_str(&format!(
+                "{{{{ youtube(id=\"dQw4w9WgXc{}\") }}}}\n\nParagraph {i}.\n\n",
+                i % 10
+            ));
+        }
+        let e = expand(&text, &shortcodes());
+        assert!(e.errors.is_empty(), "{:?}", e.errors.first());
+        assert_eq!(e.outputs.len(), calls);
+        // The body as the Markdown pass writes it: a paragraph a block,
+        // and two tokens in running text.
+        let mut html: String = e
+            .text
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| format!("<p>{}</p>\n", p.trim()))
+            .collect();
+        let (first, last) = (&e.outputs[0].0, &e.outputs[calls - 1].0);
+        html.push_str(&format!("<p>see {first} and {last}</p>"));
+        // What replacing each token in turn over the whole body gave.
+        let mut expected = html.clone();
+        for (token, output) in &e.outputs {
+            let block = format!("<p>{token}</p>");
+            expected = expected
+                .replace(&format!("{block}\n"), output)
+                .replace(&block, output)
+                .replace(token.as_str(), output);
+        }
+        let got = e.substitute(&html);
+        assert_eq!(got, expected);
+        assert!(!got.contains(&e.token_prefix));
+        let per_call = e.outputs[0].1.matches("data-embed-frame=").count();
+        assert!(per_call > 0);
+        assert_eq!(
+            got.matches("data-embed-frame=").count(),
+            (calls + 2) * per_call
+        );
+        assert_eq!(e.strip(&format!(" A {first}heading{last} ")), "A heading");
     }
 
     #[test]
