@@ -477,12 +477,14 @@ pub fn read_manifest(output: &Path) -> Option<Manifest> {
 /// that wrote it; false for a manifest of an earlier version, which is
 /// then rewritten.
 pub fn manifest_names(output: &Path, site: &Path) -> bool {
-    use std::io::BufRead;
-    let Ok(file) = std::fs::File::open(output.join(MANIFEST)) else {
+    // Read like `read_manifest`: never through a symlink, which could
+    // lead out of the output folder.
+    let Some(bytes) = read_manifest_bytes(output) else {
         return false;
     };
-    let mut lines = io::BufReader::new(file).lines().map_while(Result::ok);
-    lines.next().as_deref() == Some(MANIFEST_HEADER)
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines = text.lines();
+    lines.next() == Some(MANIFEST_HEADER)
         && lines
             .next()
             .is_some_and(|l| l == site_line(site).trim_end_matches('\n'))
@@ -1222,6 +1224,23 @@ mod tests {
         let report = staging.commit(&written, &[], &owned).unwrap();
         assert_eq!(report.written, 1);
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_manifest_is_never_read_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_owned(&out, &[("a/index.html", "a")]);
+        let site = absolutize(out.parent().unwrap());
+        assert!(manifest_names(&out, &site));
+        // The manifest replaced by a link to a copy of itself outside the
+        // output: no longer read.
+        let outside = dir.path().join("elsewhere");
+        std::fs::rename(out.join(MANIFEST), &outside).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join(MANIFEST)).unwrap();
+        assert!(!manifest_names(&out, &site));
+        assert!(read_manifest(&out).is_none());
     }
 
     #[test]
