@@ -104,6 +104,64 @@ impl Default for ImagesConfig {
     }
 }
 
+impl ImagesConfig {
+    /// The widths an image may be resized to: WebP's largest side is
+    /// 16,383 px (libwebp's `WEBP_MAX_DIMENSION`).
+    pub const WIDTHS: std::ops::RangeInclusive<u32> = 1..=16_383;
+    /// The encoders' quality scale.
+    pub const QUALITY: std::ops::RangeInclusive<u8> = 1..=100;
+
+    /// The first value out of its range: its key, the value as written
+    /// (to point at it) and the message naming the allowed range.
+    pub fn out_of_range(&self) -> Option<(&'static str, String, String)> {
+        if self.widths.is_empty() {
+            return Some((
+                "widths",
+                String::new(),
+                "[images] widths must list at least one width".into(),
+            ));
+        }
+        let (lo, hi) = (Self::WIDTHS.start(), Self::WIDTHS.end());
+        if let Some(w) = self.widths.iter().find(|w| !Self::WIDTHS.contains(w)) {
+            return Some((
+                "widths",
+                w.to_string(),
+                format!("[images] widths: {w} is out of range; each width must be from {lo} to {hi} pixels"),
+            ));
+        }
+        if !Self::QUALITY.contains(&self.quality) {
+            return Some((
+                "quality",
+                self.quality.to_string(),
+                format!(
+                    "[images] quality {} is out of range; it must be from {} to {}",
+                    self.quality,
+                    Self::QUALITY.start(),
+                    Self::QUALITY.end()
+                ),
+            ));
+        }
+        if self.sizes.trim().is_empty() {
+            return Some((
+                "sizes",
+                String::new(),
+                "[images] sizes must not be empty: it is the `sizes` attribute of every responsive image".into(),
+            ));
+        }
+        None
+    }
+}
+
+/// The default of a key of `[images]`, as written in `site.toml`.
+fn default_images(key: &str) -> String {
+    let d = ImagesConfig::default();
+    match key {
+        "widths" => format!("widths = {:?}", d.widths),
+        "quality" => format!("quality = {}", d.quality),
+        _ => format!("sizes = \"{}\"", d.sizes),
+    }
+}
+
 /// The organisation that publishes the site, for structured data.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -290,6 +348,20 @@ impl Config {
                 "output_dir starts with `~`, which is not expanded: it would be a folder named `~` inside the site",
             )
             .with_help("write a path inside the site, such as output_dir = \"public\"; for a folder elsewhere pass --output on the command line"));
+        }
+        if let Some((key, value, message)) = config.images.out_of_range() {
+            // Inside the `[images]` table when there is one.
+            let all = 0..file.text.len();
+            let table = crate::load::front_matter::locate_key(&file.text, all.clone(), "images");
+            let from = if file.text.get(table.clone()) == Some("images") {
+                table.start
+            } else {
+                0
+            };
+            let span =
+                crate::load::front_matter::locate_value(&file.text, from..all.end, key, &value);
+            return Err(Diagnostic::at(file, span, message)
+                .with_help(format!("the default is {}", default_images(key))));
         }
         if config.know_heading.trim().is_empty() {
             return Err(at_key(
@@ -644,6 +716,35 @@ mod tests {
         assert!(parse_base_url("https:///path").is_err());
         assert!(parse_base_url("https:ex.org").is_err());
         assert!(parse_base_url("https://ex.org").is_ok());
+    }
+
+    #[test]
+    fn images_values_out_of_range_are_refused_at_their_place() {
+        let at = |text: &str| {
+            let e = parse(text).unwrap_err();
+            (e.line, e.column, e.message, e.help.unwrap_or_default())
+        };
+        let (line, column, message, help) =
+            at("title = \"T\"\n[extra]\nwidths = 5\n[images]\nwidths = [480, 0, 800]\n");
+        assert_eq!((line, column), (5, 16), "at the 0 of [images]");
+        assert!(message.contains("from 1 to 16383 pixels"), "{message}");
+        assert!(help.contains("480, 800, 1200, 1600"), "{help}");
+        let (line, column, message, _) = at("[images]\nwidths = [20000]\n");
+        assert_eq!((line, column), (2, 11));
+        assert!(message.contains("20000 is out of range"), "{message}");
+        let (line, _, message, _) = at("[images]\nwidths = []\n");
+        assert_eq!(line, 2);
+        assert!(message.contains("at least one width"), "{message}");
+        for q in ["0", "101", "255"] {
+            let (line, column, message, _) = at(&format!("[images]\nquality = {q}\n"));
+            assert_eq!((line, column), (2, 11), "{q}");
+            assert!(message.contains("from 1 to 100"), "{q}: {message}");
+        }
+        let (line, _, message, _) = at("[images]\nsizes = \" \"\n");
+        assert_eq!(line, 2);
+        assert!(message.contains("sizes must not be empty"), "{message}");
+        let c = parse("[images]\nwidths = [1, 16383]\nquality = 100\n").unwrap();
+        assert_eq!((c.images.widths, c.images.quality), (vec![1, 16383], 100));
     }
 
     #[test]

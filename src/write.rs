@@ -134,7 +134,18 @@ pub fn collect_static(
                             &Path::new("static").join(rel),
                             report,
                         ),
-                        None => bytes,
+                        None => match crate::media::publish_as_is(
+                            bytes,
+                            images,
+                            &Path::new("static").join(rel),
+                            report,
+                        ) {
+                            Ok(bytes) => bytes,
+                            Err(d) => {
+                                errors.push(d);
+                                continue;
+                            }
+                        },
                     };
                     match files.iter_mut().find(|f| f.path == path) {
                         Some(f) => f.bytes = bytes,
@@ -466,12 +477,14 @@ pub fn read_manifest(output: &Path) -> Option<Manifest> {
 /// that wrote it; false for a manifest of an earlier version, which is
 /// then rewritten.
 pub fn manifest_names(output: &Path, site: &Path) -> bool {
-    use std::io::BufRead;
-    let Ok(file) = std::fs::File::open(output.join(MANIFEST)) else {
+    // Read like `read_manifest`: never through a symlink, which could
+    // lead out of the output folder.
+    let Some(bytes) = read_manifest_bytes(output) else {
         return false;
     };
-    let mut lines = io::BufReader::new(file).lines().map_while(Result::ok);
-    lines.next().as_deref() == Some(MANIFEST_HEADER)
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines = text.lines();
+    lines.next() == Some(MANIFEST_HEADER)
         && lines
             .next()
             .is_some_and(|l| l == site_line(site).trim_end_matches('\n'))
@@ -758,13 +771,34 @@ impl Staging {
             unchanged: keep.len(),
             ..WriteReport::default()
         };
-        report.changed.extend(written.iter().cloned());
         if let Some(bad) = produced.iter().find(|p| !valid_entry(p)) {
             return Err(CommitError::Refused(refused_path(bad)));
         }
+        // A path listed twice (two files spelled alike, say, on a file
+        // system that ignores case) is moved once.
+        let mut once: HashSet<&str> = HashSet::default();
+        let written: Vec<String> = written
+            .iter()
+            .filter(|p| once.insert(p.as_str()))
+            .cloned()
+            .collect();
+        report.written = written.len();
+        report.changed.extend(written.iter().cloned());
+        // Every file about to move must be staged, as a plain file, before
+        // anything in the output changes: a move that failed half-way
+        // would leave the output neither the old site nor the new one.
+        self.check_staged(&written)?;
         let output_exists = std::fs::symlink_metadata(&self.output).is_ok();
         if output_exists {
-            self.check_targets(written, &stale_set)?;
+            self.check_targets(&written, &stale_set)?;
+            let manifest = self.output.join(MANIFEST);
+            if !matches!(found(&manifest)?, Found::Nothing | Found::File) {
+                return Err(CommitError::Refused(format!(
+                    "cannot write {}: it is not a plain file; nothing was touched\n  \
+                     = help: move it away, or build into another folder",
+                    shown(&manifest)
+                )));
+            }
         }
         if !output_exists {
             // A first build: the staging folder, manifest included,
@@ -781,10 +815,20 @@ impl Staging {
         // ones, so a commit cut short leaves nothing of ours unrecorded.
         // A manifest that does not yet name this site is rewritten.
         let all: HashSet<String> = owned.union(&produced).cloned().collect();
+        // The manifest as it was, put back if the commit fails before any
+        // file of the output was removed or replaced.
+        let previous = read_manifest_bytes(&self.output);
         if all != *owned || !manifest_names(&self.output, &self.site) {
             self.write_manifest(&all)?;
         }
-        let removed = self.remove_stale(&stale)?;
+        let mut removed = Vec::new();
+        if let Err(e) = self.remove_stale(&stale, &mut removed) {
+            if removed.is_empty() {
+                self.restore_manifest(previous);
+            }
+            return Err(e.into());
+        }
+        removed.sort();
         written
             .par_iter()
             .map(|path| move_into_place(&self.dir.join(path), &self.output.join(path)))
@@ -903,8 +947,9 @@ impl Staging {
     /// Removes the files of earlier builds that this one no longer
     /// produces, then the folders they leave empty. A path that now leads
     /// through a symlink, or is no longer a plain file, is left alone.
-    fn remove_stale(&self, stale: &[&String]) -> io::Result<Vec<String>> {
-        let mut removed = Vec::new();
+    /// Each removed file is pushed to `removed` as it goes, so a caller
+    /// knows what a failure part-way left.
+    fn remove_stale(&self, stale: &[&String], removed: &mut Vec<String>) -> io::Result<()> {
         for path in stale {
             let full = self.output.join(path);
             let reachable = full.parent().is_some_and(|p| self.is_real_dir(p));
@@ -928,9 +973,55 @@ impl Staging {
                 dir = d.parent();
             }
         }
-        removed.sort();
-        Ok(removed)
+        Ok(())
     }
+
+    /// Refuses a commit when a file it is about to move is not staged (as
+    /// a plain file): nothing in the output has been touched yet.
+    fn check_staged(&self, written: &[String]) -> Result<(), CommitError> {
+        for rel in written {
+            let staged = self.dir.join(rel);
+            if !matches!(found(&staged), Ok(Found::File)) {
+                return Err(CommitError::Refused(format!(
+                    "cannot write {}: its staged copy {} is missing; nothing was touched\n  \
+                     = help: make sure no other build of this site runs at the same time, then build again",
+                    shown(&self.output.join(rel)),
+                    shown(&staged)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts back the manifest read before the commit began (`None`: there
+    /// was none, so the one written is removed). Best effort: the commit
+    /// already failed, and this error is the one reported.
+    fn restore_manifest(&self, previous: Option<Vec<u8>>) {
+        let target = self.output.join(MANIFEST);
+        match previous {
+            Some(bytes) => {
+                let tmp = self.dir.join(MANIFEST);
+                if std::fs::write(&tmp, bytes).is_ok() {
+                    let _ = std::fs::rename(tmp, target);
+                }
+            }
+            None => {
+                if matches!(found(&target), Ok(Found::File)) {
+                    let _ = std::fs::remove_file(target);
+                }
+            }
+        }
+    }
+}
+
+/// The bytes of the manifest of `output` when it is a plain file (never
+/// read through a symlink).
+fn read_manifest_bytes(output: &Path) -> Option<Vec<u8>> {
+    let path = output.join(MANIFEST);
+    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    std::fs::read(path).ok()
 }
 
 impl Drop for Staging {
@@ -1066,6 +1157,90 @@ mod tests {
         assert!(!out.join("c.txt").exists());
         let staging_left = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(staging_left, 1, "only the output remains beside it");
+    }
+
+    /// Every file and link under `dir` with its bytes (or link target).
+    fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut all: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                let bytes = if e.path_is_symlink() {
+                    std::fs::read_link(e.path())
+                        .unwrap()
+                        .display()
+                        .to_string()
+                        .into_bytes()
+                } else if e.file_type().is_file() {
+                    std::fs::read(e.path()).unwrap()
+                } else {
+                    b"folder".to_vec()
+                };
+                (rel, bytes)
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn a_file_missing_from_the_staging_leaves_the_output_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_owned(&out, &[("a/index.html", "a"), ("b/index.html", "b")]);
+        let before = snapshot(&out);
+        let owned = read_manifest(&out).unwrap().files;
+        let staging = Staging::new(&out, dir.path()).unwrap();
+        let f = OutputFile {
+            path: "a/index.html".into(),
+            bytes: b"new".to_vec(),
+        };
+        assert!(staging.put(&f).unwrap());
+        // b/index.html is stale (this build does not make it), and
+        // c.html is listed but was never staged.
+        let written = vec!["a/index.html".to_string(), "c.html".to_string()];
+        let Err(CommitError::Refused(message)) = staging.commit(&written, &[], &owned) else {
+            panic!("a commit with a file missing from its staging must fail")
+        };
+        assert!(message.contains("c.html"), "{message}");
+        assert!(message.contains("nothing was touched"), "{message}");
+        assert_eq!(snapshot(&out), before, "the output is byte-identical");
+    }
+
+    #[test]
+    fn a_path_listed_twice_is_moved_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_owned(&out, &[("a/index.html", "a")]);
+        let owned = read_manifest(&out).unwrap().files;
+        let staging = Staging::new(&out, dir.path()).unwrap();
+        let f = OutputFile {
+            path: "a/index.html".into(),
+            bytes: b"new".to_vec(),
+        };
+        assert!(staging.put(&f).unwrap());
+        let written = vec!["a/index.html".to_string(), "a/index.html".to_string()];
+        let report = staging.commit(&written, &[], &owned).unwrap();
+        assert_eq!(report.written, 1);
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_manifest_is_never_read_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_owned(&out, &[("a/index.html", "a")]);
+        let site = absolutize(out.parent().unwrap());
+        assert!(manifest_names(&out, &site));
+        // The manifest replaced by a link to a copy of itself outside the
+        // output: no longer read.
+        let outside = dir.path().join("elsewhere");
+        std::fs::rename(out.join(MANIFEST), &outside).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join(MANIFEST)).unwrap();
+        assert!(!manifest_names(&out, &site));
+        assert!(read_manifest(&out).is_none());
     }
 
     #[test]

@@ -250,3 +250,69 @@ fn an_edit_on_page_one_leaves_the_later_pages_alone() {
         );
     }
 }
+
+/// A `w` by `h` PNG.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(w, h, |x, _| image::Rgba([(x % 256) as u8, 40, 90, 255]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_replaced_image_gives_the_preview_its_new_size() {
+    let site = Site::new(&[
+        ("site.toml", "base_url = \"https://x.example/\"\n"),
+        (
+            "content/articles/one.md",
+            "+++\ntitle = \"One\"\ndate = 2023-09-01\n+++\n![A map](/img/map.png)\n\n![A chart](chart.png)\n",
+        ),
+    ]);
+    site.write_bytes("static/img/map.png", &png(900, 600));
+    let root = site.root().to_path_buf();
+    let mut session = Session::new(BuildOptions::new(&root)).unwrap();
+    let out = session.output().to_path_buf();
+    // The relative image is missing at first: an error the preview keeps
+    // only until the file appears.
+    assert!(!matches!(session.rebuild(), Rebuild::Built { .. }));
+    let edits: [(&str, Vec<u8>); 3] = [
+        ("static/img/chart.png", png(500, 400)),
+        ("static/img/map.png", png(700, 300)),
+        ("static/img/chart.png", png(640, 480)),
+    ];
+    // The article is not a bundle: its relative image resolves nowhere,
+    // so it points at static/ through /img/.
+    site.write(
+        "content/articles/one.md",
+        "+++\ntitle = \"One\"\ndate = 2023-09-01\n+++\n![A map](/img/map.png)\n\n![A chart](/img/chart.png)\n",
+    );
+    assert!(!matches!(
+        session.rebuild_changed(&[root.join("content/articles/one.md")]),
+        Rebuild::Built { .. }
+    ));
+    for (i, (path, bytes)) in edits.iter().enumerate() {
+        site.write_bytes(path, bytes);
+        match session.rebuild_changed(&[root.join(path)]) {
+            Rebuild::Built { .. } => {}
+            other => panic!("edit {i}: {other:?}"),
+        }
+        session.update_search().unwrap();
+        let expected = full_build(&root);
+        let got = snapshot(&out);
+        let differing: Vec<_> = expected
+            .keys()
+            .chain(got.keys())
+            .filter(|k| expected.get(*k) != got.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "edit {i} ({path}): incremental output differs in {differing:?}"
+        );
+    }
+    let page =
+        String::from_utf8_lossy(&snapshot(&out)[Path::new("articles/one/index.html")]).into_owned();
+    assert!(page.contains("width=\"700\" height=\"300\""), "{page}");
+    assert!(page.contains("width=\"640\" height=\"480\""), "{page}");
+}

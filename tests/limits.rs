@@ -181,3 +181,21 @@ fn fifty_thousand_levels_of_quotes_and_brackets() {
     ]);
     within("50,000 levels of > and [", 60, || site.build_checked());
 }
+
+#[test]
+fn ten_thousand_shortcode_calls_in_one_body() {
+    let mut body = String::new();
+    for i in 0..10_000 {
+        writeln!(
+            body,
+            "{{{{ youtube(id=\"dQw4w9WgXc{}\") }}}}\n\nText {i}.\n",
+            i % 10
+        )
+        .unwrap();
+    }
+    let site = site_of(vec![article("calls", &body)]);
+    within("10,000 shortcode calls", 60, || site.build_checked());
+    let html = site.out("articles/calls/index.html");
+    assert!(html.contains("Text 9999."));
+    assert!(!html.contains("xshortcode"), "every call put in");
+}

@@ -367,6 +367,10 @@ fn no_published_image_carries_a_location() {
     assert!(err.contains("2 images carried a location"), "{err}");
     assert!(err.contains("content/articles/coup/street.jpg"), "{err}");
     assert!(err.contains("static/images/spot.jpg"), "{err}");
+    // Quiet means errors only.
+    let out = site.run(&["check", "-q"]);
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "", "check -q prints nothing without errors");
 }
 
 #[test]
@@ -632,4 +636,103 @@ fn check_says_a_kept_location_is_published_and_is_silent_when_quiet() {
         "{err}"
     );
     assert!(!err.contains("removed from the published copies"), "{err}");
+}
+
+#[test]
+fn a_located_image_that_cannot_be_stripped_is_refused_unless_metadata_is_kept() {
+    let site = bundle_site("Text.\n");
+    // An EXIF block is a TIFF file: this one carries a GPS latitude.
+    let tiff = gps_exif();
+    assert!(gps_fields(&tiff) > 0, "the test file carries GPS");
+    // In a bundle, then in static/.
+    for path in ["content/articles/coup/scan.tif", "static/images/scan.tiff"] {
+        site.write_bytes(path, &tiff);
+        for command in ["build", "check"] {
+            let out = site.run(&[command]);
+            let err = stderr(&out);
+            assert!(!out.status.success(), "{command}: {err}");
+            assert!(
+                err.contains(&format!(
+                    "{path}:1:1: this TIFF image carries a location (GPS)"
+                )),
+                "{command}: {err}"
+            );
+            assert!(err.contains("convert it to JPEG, PNG or WebP"), "{err}");
+            assert!(err.contains("keep_metadata = true"), "{err}");
+        }
+        site.remove(path);
+    }
+    site.write_bytes("content/articles/coup/scan.tif", &tiff);
+    site.write_bytes("static/images/scan.tiff", &tiff);
+    assert!(!site.exists("articles/coup/scan.tif"), "nothing published");
+    // Kept metadata: published as they are, and `check` lists them with
+    // the JPEG that carried one (which is not stripped either).
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/news/\"\n[images]\nkeep_metadata = true\n",
+    );
+    let located = jpeg_with_gps(1000, 500);
+    site.write_bytes("content/articles/coup/street.jpg", &located);
+    site.build_checked();
+    let public = site.root().join("public");
+    assert_eq!(
+        std::fs::read(public.join("articles/coup/scan.tif")).unwrap(),
+        tiff
+    );
+    assert_eq!(
+        std::fs::read(public.join("images/scan.tiff")).unwrap(),
+        tiff
+    );
+    assert_eq!(
+        std::fs::read(public.join("articles/coup/street.jpg")).unwrap(),
+        located,
+        "keep_metadata publishes the original untouched"
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("3 images carried a location"), "{err}");
+    assert!(err.contains("content/articles/coup/scan.tif"), "{err}");
+    assert!(err.contains("static/images/scan.tiff"), "{err}");
+}
+
+#[test]
+fn a_missing_lead_image_of_a_bundle_names_the_bundle_folder() {
+    let site = bundle_site("Text.\n");
+    site.remove("content/articles/coup/lead.jpg");
+    let err = stderr(&site.build());
+    assert!(
+        err.contains(
+            "image \"lead.jpg\" is neither in the page's folder content/articles/coup/ nor in static/"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("put the file at content/articles/coup/lead.jpg"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_standalone_page_may_be_a_bundle() {
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/news/\"\n",
+        ),
+        (
+            "content/pages/about/index.md",
+            "+++\ntitle = \"About\"\n+++\n\n![The team](team.png)\n\n[Our charter](charter.pdf)\n",
+        ),
+        ("content/pages/about/charter.pdf", "%PDF-1.4\n"),
+    ]);
+    site.write_bytes("content/pages/about/team.png", &png(600, 300));
+    site.build_checked();
+    let html = site.out("about/index.html");
+    assert!(
+        html.contains("src=\"../about/team.png.600w.png\""),
+        "{html}"
+    );
+    assert!(html.contains("width=\"600\" height=\"300\""), "{html}");
+    assert!(site.exists("about/team.png") && site.exists("about/charter.pdf"));
 }

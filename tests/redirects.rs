@@ -264,3 +264,50 @@ fn a_static_file_where_an_alias_needs_a_folder_is_found_by_check() {
         stderr(&out)
     );
 }
+
+#[test]
+fn aliases_that_differ_only_by_case_name_both() {
+    let site = Site::new(&[
+        NEW,
+        (
+            "content/notes/n.md",
+            "+++\ntitle = \"N\"\naliases = [\"Articles/2023/Old-Path\"]\n+++\n\nx\n",
+        ),
+        (
+            "content/notes/m.md",
+            "+++\ntitle = \"M\"\naliases = [\"Explainers/N\"]\n+++\n\nx\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/notes/n.md:3:13: alias \"Articles/2023/Old-Path\" differs only by letter case from the URL articles/2023/old-path/ of another alias, at content/articles/new-slug.md:4:25"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("alias \"Explainers/N\" differs only by letter case from the URL explainers/n/ of the note"),
+        "{err}"
+    );
+    assert!(err.contains("ignore case"), "{err}");
+}
+
+#[test]
+fn an_alias_given_twice_for_one_page_says_so() {
+    let site = Site::new(&[(
+        "content/articles/new-slug.md",
+        "+++\ntitle = \"The story\"\ndate = 2023-10-10\naliases = [\"old-slug\", \"/articles/old-slug/\"]\n+++\n\nBody.\n",
+    )]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/articles/new-slug.md:4:25: alias \"/articles/old-slug/\" is given twice for this page (first at content/articles/new-slug.md:4:13)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("remove the repeat"), "{err}");
+}

@@ -458,3 +458,65 @@ fn the_resolved_page_keeps_each_call_with_its_arguments_and_place() {
     assert_eq!(&body[calls[1].range.clone()], "https://vimeo.com/76979871");
     assert_eq!(&body[calls[2].arg_ranges["id"].clone()], "\"dQw4w9WgXcQ\"");
 }
+
+#[test]
+fn a_block_shortcode_in_running_text_is_an_error_at_the_call() {
+    // The body starts on line 6 of the file.
+    for (body, expected) in [
+        (
+            "[see {{ youtube(id=\"dQw4w9WgXcQ\") }}](https://example.org/)\n",
+            "bad.md:6:6: shortcode \"youtube\" makes a block (<",
+        ),
+        (
+            "Text.\n\nWatch {{ youtube(id=\"dQw4w9WgXcQ\") }} now.\n",
+            "bad.md:8:7: shortcode \"youtube\" makes a block (<",
+        ),
+        (
+            "## A {{ youtube(id=\"dQw4w9WgXcQ\") }}\n",
+            "bad.md:6:6: shortcode \"youtube\" makes a block (<",
+        ),
+        (
+            "*so {{ youtube(id=\"dQw4w9WgXcQ\") }}*\n",
+            "bad.md:6:5: shortcode \"youtube\" makes a block (<",
+        ),
+        (
+            "[x](https://example.org/ '{{ youtube(id=\"dQw4w9WgXcQ\") }}')\n",
+            "bad.md:6:27: shortcode \"youtube\" is inside an HTML attribute",
+        ),
+    ] {
+        let err = failure(body);
+        assert!(err.contains(expected), "{body:?}: {err}");
+    }
+    let err = failure("[see {{ youtube(id=\"dQw4w9WgXcQ\") }}](https://example.org/)\n");
+    assert!(err.contains("cannot stand inside a link"), "{err}");
+    assert!(
+        err.contains("1 problem found"),
+        "one error for the call: {err}"
+    );
+    let err = failure("## A {{ youtube(id=\"dQw4w9WgXcQ\") }}\n");
+    assert!(err.contains("cannot stand inside a heading"), "{err}");
+    assert!(
+        err.contains("1 problem found"),
+        "one error for the call: {err}"
+    );
+    assert!(err.contains("a paragraph of its own"), "{err}");
+    // Alone in its paragraph, or in a list item, it is a block in a
+    // block's place.
+    let s = site(&[article(
+        "good",
+        "Text.\n\n{{ youtube(id=\"dQw4w9WgXcQ\") }}\n\n- {{ youtube(id=\"dQw4w9WgXcQ\") }}\n",
+    )]);
+    s.build_checked();
+}
+
+#[test]
+fn messages_say_an_integer_and_an_id_shortcode_asks_for_its_id() {
+    let err = failure("{{ youtube(id=12) }}\n");
+    assert!(
+        err.contains("argument `id` of \"youtube\" must be a string, not an integer"),
+        "{err}"
+    );
+    let err = failure("{{ vimeo(id=\"not-a-number\") }}\n");
+    assert!(err.contains("vimeo.com/NUMBER"), "{err}");
+    assert!(!err.contains("give url="), "vimeo takes no url: {err}");
+}

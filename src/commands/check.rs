@@ -10,6 +10,7 @@ pub fn run(args: CheckArgs, verbosity: Verbosity) -> i32 {
     options.future = args.future;
     match check(&options) {
         Ok(s) => {
+            // Quiet prints errors only.
             if !s.images_located.is_empty() && verbosity != Verbosity::Quiet {
                 // A photo's GPS position can reveal a source: say which
                 // images had one, and whether publishing removes it.

@@ -590,10 +590,18 @@ fn apply(
             )));
             continue;
         };
-        let allowed: Vec<&str> = match english {
+        let mut allowed: Vec<&str> = match english {
             Message::Text(s) => placeholders(s),
             Message::Plural(forms) => forms.values().flat_map(|s| placeholders(s)).collect(),
         };
+        // Each once, in the order of first use (plural forms repeat them).
+        let mut seen = Vec::with_capacity(allowed.len());
+        allowed.retain(|p| {
+            !seen.contains(p) && {
+                seen.push(*p);
+                true
+            }
+        });
         let texts: Vec<&String> = match &message {
             Message::Text(s) => vec![s],
             Message::Plural(forms) => {
@@ -1057,6 +1065,11 @@ mod tests {
             assert!(d.message.contains(want), "{line}: {}", d.message);
             assert_eq!(d.line, 2, "{line}");
         }
+        // Each placeholder is named once, however many forms use it.
+        let toml = "[strings]\ntopic_count = { one = \"{n} article\", other = \"b\" }\n";
+        let errors = load_site(dir.path(), toml, "en").unwrap_err();
+        let help = errors.iter().next().unwrap().help.clone().unwrap();
+        assert_eq!(help, "its placeholders are {count}");
         // A plain string for a plural key is every form.
         let i = load_site(
             dir.path(),

@@ -248,6 +248,9 @@ pub struct PageMedia<'a> {
     /// (`content/articles/x.md`), for the hint to make it a bundle.
     pub source: PathBuf,
     pub config: &'a ImagesConfig,
+    /// Every file (relative to the site folder) a resolve looked at, found
+    /// or not: what a cached body rendered from these paths depends on.
+    pub consulted: std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>>,
 }
 
 /// Whether a link destination is a path on this site (not a URL with a
@@ -282,6 +285,13 @@ pub fn names_file(path: &str) -> bool {
 }
 
 impl PageMedia<'_> {
+    /// Records that `path` (relative to the site folder) was looked at.
+    fn consult(&self, path: PathBuf) {
+        if let Ok(mut seen) = self.consulted.lock() {
+            seen.push(path);
+        }
+    }
+
     /// Resolves `dest` (as written in Markdown or front matter) for a page
     /// `depth` folders below the output root. `Ok(None)` leaves it as it
     /// is (a URL, a fragment, a link to a page). For a front-matter image,
@@ -314,6 +324,7 @@ impl PageMedia<'_> {
         // static/ is taken as that file, as it always worked.
         if !rooted && rel.starts_with("../") {
             if let Some(inside) = climb(&self.out_dir, &rel) {
+                self.consult(Path::new("static").join(&inside));
                 if self.root.join("static").join(&inside).is_file() {
                     rooted = true;
                     rel = inside;
@@ -348,6 +359,7 @@ impl PageMedia<'_> {
         }
         let (base, out_base, base_name) = match (&self.bundle, rooted) {
             (Some(b), false) => {
+                self.consult(b.join(&rel));
                 let in_bundle = self.root.join(b).join(&rel);
                 if static_fallback && !in_bundle.is_file() {
                     (
@@ -387,6 +399,7 @@ impl PageMedia<'_> {
             ),
         };
         let source = base.join(&rel);
+        self.consult(source.clone());
         let on_disk = self.root.join(&source);
         if rel.is_empty() || !on_disk.is_file() {
             let candidates = files_under(self.root, &self.root.join(&base));
@@ -651,7 +664,15 @@ pub fn publish(
             Ok(bytes) => {
                 let bytes = match Format::from_path(path) {
                     Some(f) => clean(&bytes, f, config, source, &report),
-                    None => bytes,
+                    None => match publish_as_is(bytes, config, source, &report) {
+                        Ok(bytes) => bytes,
+                        Err(d) => {
+                            if let Ok(mut e) = errors.lock() {
+                                e.push(d);
+                            }
+                            return;
+                        }
+                    },
                 };
                 give(
                     source,
@@ -663,7 +684,8 @@ pub fn publish(
             }
             Err(e) => fail(source, format!("cannot read: {e}")),
         });
-    let quality = config.quality.clamp(1, 100);
+    // In range: `Config::parse` refuses any other quality.
+    let quality = config.quality;
     images.par_iter().for_each(|image| {
         let bytes = match std::fs::read(root.join(&image.source)) {
             Ok(b) => b,
@@ -730,6 +752,63 @@ pub fn clean(
     } else {
         stripped.bytes
     }
+}
+
+/// A file published as it is (anything but a JPEG, PNG or WebP, whose
+/// metadata [`clean`] removes). One that carries a GPS position
+/// kamadak-exif can read (TIFF and the camera raw formats built on it,
+/// HEIF: HEIC, AVIF) is refused, since nothing would remove the position,
+/// unless the site keeps metadata; then it is published and reported in
+/// `located` like any image that carried one.
+///
+/// # Errors
+///
+/// The error at `source` (site-relative) when the file carries a location
+/// and `keep_metadata` is off.
+pub fn publish_as_is(
+    bytes: Vec<u8>,
+    config: &ImagesConfig,
+    source: &Path,
+    report: &Mutex<MediaReport>,
+) -> Result<Vec<u8>, Diagnostic> {
+    let Some(format) = unstrippable_location(&bytes) else {
+        return Ok(bytes);
+    };
+    if config.keep_metadata {
+        if let Ok(mut r) = report.lock() {
+            r.located.push(slashed(source));
+        }
+        return Ok(bytes);
+    }
+    Err(Diagnostic::in_file(
+        source,
+        1,
+        1,
+        format!(
+            "this {format} image carries a location (GPS), which explainer cannot remove from a {format} file; it would be published with it"
+        ),
+    )
+    .with_help(
+        "convert it to JPEG, PNG or WebP (their location is removed as they are published), \
+         or set `keep_metadata = true` under [images] in site.toml to publish it as it is",
+    ))
+}
+
+/// The container's name when `bytes` are a TIFF or HEIF file whose EXIF
+/// holds a GPS field.
+fn unstrippable_location(bytes: &[u8]) -> Option<&'static str> {
+    let format = if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        "TIFF"
+    } else if bytes.get(4..8) == Some(b"ftyp") {
+        "HEIF"
+    } else {
+        return None;
+    };
+    let exif = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(bytes))
+        .ok()?;
+    let located = exif.fields().any(|f| f.tag.context() == exif::Context::Gps);
+    located.then_some(format)
 }
 
 #[cfg(test)]

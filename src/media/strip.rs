@@ -8,6 +8,7 @@
 
 use img_parts::jpeg::{markers, Jpeg};
 use img_parts::png::Png;
+use img_parts::riff::RiffContent;
 use img_parts::webp::WebP;
 use img_parts::{Bytes, ImageEXIF};
 
@@ -49,6 +50,7 @@ pub fn strip(bytes: &[u8], format: Format) -> Stripped {
             if let Some(o) = orientation.filter(|&o| o != 1) {
                 webp.set_exif(Some(orientation_exif(o)));
             }
+            clear_vp8x_flags(&mut webp);
             webp.encoder().bytes()
         }),
     };
@@ -119,6 +121,32 @@ fn read_exif(exif_data: &[u8]) -> Option<exif::Exif> {
     }
 }
 
+/// The VP8X flags of the EXIF and XMP metadata chunks (WebP container
+/// specification, "Extended file format").
+const VP8X_EXIF: u8 = 0b0000_1000;
+const VP8X_XMP: u8 = 0b0000_0100;
+
+/// Clears the VP8X flag of each metadata chunk the WebP no longer has:
+/// img-parts keeps the XMP flag when its chunk goes, and a flag that
+/// announces a chunk no longer there misleads readers of the file.
+fn clear_vp8x_flags(webp: &mut WebP) {
+    let mut gone = 0;
+    if !webp.has_chunk(*b"EXIF") {
+        gone |= VP8X_EXIF;
+    }
+    if !webp.has_chunk(*b"XMP ") {
+        gone |= VP8X_XMP;
+    }
+    let vp8x = webp.chunks_mut().iter_mut().find(|c| c.id() == *b"VP8X");
+    if let Some(RiffContent::Data(data)) = vp8x.map(|c| c.content_mut()) {
+        if data.first().is_some_and(|f| f & gone != 0) {
+            let mut bytes = data.to_vec();
+            bytes[0] &= !gone;
+            *data = Bytes::from(bytes);
+        }
+    }
+}
+
 /// The EXIF orientation (1-8) of an EXIF block, if it has one.
 fn orientation(exif_data: &[u8]) -> Option<u16> {
     let e = read_exif(exif_data)?;
@@ -143,6 +171,75 @@ fn orientation_exif(o: u16) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A lossless WebP with its metadata chunks added: an EXIF block
+    /// with a GPS position when `gps`, and an XMP packet.
+    fn webp_with_metadata() -> Vec<u8> {
+        let img = image::RgbaImage::from_fn(8, 6, |x, y| {
+            image::Rgba([x as u8 * 30, y as u8 * 40, 90, 255])
+        });
+        let mut plain = Vec::new();
+        image::DynamicImage::ImageRgba8(img)
+            .write_to(
+                &mut std::io::Cursor::new(&mut plain),
+                image::ImageFormat::WebP,
+            )
+            .unwrap();
+        let mut webp = WebP::from_bytes(Bytes::from(plain)).unwrap();
+        webp.set_exif(Some(orientation_exif(1)));
+        webp.chunks_mut().push(img_parts::riff::RiffChunk::new(
+            *b"XMP ",
+            RiffContent::Data(Bytes::from_static(b"<x:xmpmeta exif:GPSLatitude=\"1\"/>")),
+        ));
+        // The flags as a writer that adds both chunks sets them.
+        clear_vp8x_flags(&mut webp);
+        let vp8x = webp
+            .chunk_by_id(*b"VP8X")
+            .unwrap()
+            .content()
+            .data()
+            .unwrap()
+            .to_vec();
+        let mut content = vp8x.clone();
+        content[0] |= VP8X_EXIF | VP8X_XMP;
+        let at = webp
+            .chunks()
+            .iter()
+            .position(|c| c.id() == *b"VP8X")
+            .unwrap();
+        webp.chunks_mut()[at] =
+            img_parts::riff::RiffChunk::new(*b"VP8X", RiffContent::Data(Bytes::from(content)));
+        webp.encoder().bytes().to_vec()
+    }
+
+    fn vp8x_flags(bytes: &[u8]) -> u8 {
+        let webp = WebP::from_bytes(Bytes::copy_from_slice(bytes)).unwrap();
+        webp.chunk_by_id(*b"VP8X")
+            .unwrap()
+            .content()
+            .data()
+            .unwrap()[0]
+    }
+
+    #[test]
+    fn a_stripped_webp_announces_no_metadata_and_still_decodes() {
+        let with = webp_with_metadata();
+        assert_eq!(
+            vp8x_flags(&with) & (VP8X_EXIF | VP8X_XMP),
+            VP8X_EXIF | VP8X_XMP
+        );
+        assert!(has_location(&with, Format::WebP));
+        let out = strip(&with, Format::WebP);
+        assert!(out.had_location);
+        let webp = WebP::from_bytes(Bytes::copy_from_slice(&out.bytes)).unwrap();
+        assert!(!webp.has_chunk(*b"EXIF") && !webp.has_chunk(*b"XMP "));
+        let flags = webp
+            .chunk_by_id(*b"VP8X")
+            .map_or(0, |c| c.content().data().unwrap()[0]);
+        assert_eq!(flags & (VP8X_EXIF | VP8X_XMP), 0, "flags {flags:08b}");
+        let decoded = image::load_from_memory(&out.bytes).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (8, 6));
+    }
 
     #[test]
     fn orientation_block_reads_back() {

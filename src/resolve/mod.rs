@@ -47,7 +47,7 @@ pub const CONTENT_DEPTH: usize = 2;
 pub struct BodyCache {
     /// By the file's path as bytes: hashing a `Path` splits it into
     /// components first.
-    entries: std::sync::Mutex<HashMap<std::ffi::OsString, (u64, std::sync::Arc<Rendered>)>>,
+    entries: std::sync::Mutex<HashMap<std::ffi::OsString, CachedBody>>,
     linker: std::sync::Mutex<Option<(u64, Arc<AutoLinker>)>>,
 }
 
@@ -70,19 +70,66 @@ impl BodyCache {
         }
     }
 
-    fn get(&self, path: &Path, key: u64) -> Option<std::sync::Arc<Rendered>> {
+    /// The body rendered under `key`, while every file it looked at (under
+    /// the site folder `root`) keeps its size and modification time.
+    fn get(&self, path: &Path, key: u64, root: &Path) -> Option<std::sync::Arc<Rendered>> {
         let entries = self.entries.lock().ok()?;
-        entries
-            .get(path.as_os_str())
-            .filter(|(k, _)| *k == key)
-            .map(|(_, r)| r.clone())
+        let entry = entries.get(path.as_os_str())?;
+        let fresh = entry.key == key
+            && entry
+                .files
+                .iter()
+                .all(|(file, state)| file_state(&root.join(file)) == *state);
+        fresh.then(|| entry.rendered.clone())
     }
 
-    fn put(&self, path: &Path, key: u64, rendered: std::sync::Arc<Rendered>) {
+    /// Keeps `rendered` under `key`, with the state now of each file of
+    /// `consulted` (relative to the site folder `root`).
+    fn put(
+        &self,
+        path: &Path,
+        key: u64,
+        rendered: std::sync::Arc<Rendered>,
+        root: &Path,
+        mut consulted: Vec<std::path::PathBuf>,
+    ) {
+        consulted.sort();
+        consulted.dedup();
+        let files = consulted
+            .into_iter()
+            .map(|f| {
+                let state = file_state(&root.join(&f));
+                (f, state)
+            })
+            .collect();
         if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(path.as_os_str().to_owned(), (key, rendered));
+            entries.insert(
+                path.as_os_str().to_owned(),
+                CachedBody {
+                    key,
+                    rendered,
+                    files,
+                },
+            );
         }
     }
+}
+
+/// A rendered body in the [`BodyCache`].
+#[derive(Debug)]
+struct CachedBody {
+    key: u64,
+    rendered: std::sync::Arc<Rendered>,
+    /// The files its paths named and their [`file_state`] when rendered.
+    files: Vec<(std::path::PathBuf, FileState)>,
+}
+
+/// A file's size and modification time; `None` when it is not a file.
+type FileState = Option<(u64, Option<std::time::SystemTime>)>;
+
+fn file_state(path: &Path) -> FileState {
+    let m = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    Some((m.len(), m.modified().ok()))
 }
 
 /// How many of the most recent background events an article's sidebar shows.

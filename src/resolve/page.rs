@@ -112,6 +112,7 @@ impl<'a> Context<'a> {
             out_dir: section.page_folder(page.slug.as_str()),
             source: page.file.path.clone(),
             config: self.images,
+            consulted: Default::default(),
         }
     }
 
@@ -194,11 +195,19 @@ impl<'a> Context<'a> {
             // an edit to one renders the body again.
             page.bundle().map(|b| bundle_state(&self.root.join(b))),
         ));
-        let rendered = match self.cache.get(&page.file.path, key) {
+        let rendered = match self.cache.get(&page.file.path, key, self.root) {
             Some(r) => r,
             None => {
                 let r = Arc::new(render_body(text, options, self.raw_html, self.shortcodes));
-                self.cache.put(&page.file.path, key, r.clone());
+                // The files of static/ (and the bundle) the body's paths
+                // named decide its image sizes and errors: the entry holds
+                // while each is as it was.
+                let consulted = options
+                    .media
+                    .and_then(|m| m.consulted.lock().ok().map(|mut c| std::mem::take(&mut *c)))
+                    .unwrap_or_default();
+                self.cache
+                    .put(&page.file.path, key, r.clone(), self.root, consulted);
                 r
             }
         };
@@ -328,6 +337,23 @@ impl<'a> Context<'a> {
                     .with_help(format!(
                         "copy the file into static/ (e.g. static/images/{file_name}) and write \"images/{file_name}\", \
                          or use an absolute https:// URL"
+                    )),
+                );
+            } else if let (Some(bundle), false, false) =
+                (page.bundle(), src.starts_with('/'), on_disk.is_file())
+            {
+                // A bundle's page looks in its own folder first: name it.
+                let bundle = bundle.to_string_lossy().replace('\\', "/");
+                errors.push(
+                    page.error_at_key(
+                        "image",
+                        Some(src),
+                        format!(
+                            "image \"{src}\" is neither in the page's folder {bundle}/ nor in static/"
+                        ),
+                    )
+                    .with_help(format!(
+                        "put the file at {bundle}/{local}, or use an absolute https:// URL"
                     )),
                 );
             } else if !on_disk.is_file() {

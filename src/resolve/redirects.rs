@@ -51,6 +51,8 @@ pub(super) struct Aliases<'a, M> {
 struct Owner {
     what: String,
     alias: bool,
+    /// For an alias, the page folder it leads to.
+    to: Option<String>,
 }
 
 /// Collects the redirects of every page, reporting each bad or colliding
@@ -59,6 +61,10 @@ struct Owner {
 /// topic slugs.
 pub(super) struct Collector {
     taken: HashMap<String, Owner>,
+    /// Every path of `taken` by its lowercase form: a host or file system
+    /// that ignores case (macOS, Windows, many CDNs) takes paths that
+    /// differ only by case as the same file.
+    folded: HashMap<String, String>,
     pub(super) redirects: Vec<Redirect>,
     pub(super) errors: Vec<Diagnostic>,
 }
@@ -75,6 +81,7 @@ impl Collector {
                 Owner {
                     what: format!("the site's own {file}"),
                     alias: false,
+                    to: None,
                 },
             );
         }
@@ -84,6 +91,7 @@ impl Collector {
                 Owner {
                     what: format!("the site's own {folder}/ page"),
                     alias: false,
+                    to: None,
                 },
             );
         }
@@ -93,6 +101,7 @@ impl Collector {
                 Owner {
                     what: format!("the {} {}", section.noun(), source.display()),
                     alias: false,
+                    to: None,
                 },
             );
         }
@@ -102,11 +111,17 @@ impl Collector {
                 Owner {
                     what: format!("the topic page topics/{topic}/"),
                     alias: false,
+                    to: None,
                 },
             );
         }
+        let folded = taken
+            .keys()
+            .map(|k| (k.to_lowercase(), k.clone()))
+            .collect();
         Collector {
             taken,
+            folded,
             redirects: Vec::new(),
             errors: Vec::new(),
         }
@@ -133,6 +148,16 @@ impl Collector {
                 continue;
             }
             if let Some(owner) = self.taken.get(&from) {
+                if owner.to.as_deref() == Some(to.as_str()) {
+                    self.errors.push(
+                        at(format!(
+                            "alias \"{alias}\" is given twice for this page (first at {})",
+                            owner.what.trim_start_matches("another alias, at ")
+                        ))
+                        .with_help("one is enough: remove the repeat"),
+                    );
+                    continue;
+                }
                 let help = if owner.alias {
                     "one old URL can lead to one page only: keep this alias on one of them"
                         .to_string()
@@ -147,7 +172,23 @@ impl Collector {
                 );
                 continue;
             }
+            if let Some(other) = self.folded.get(&from.to_lowercase()) {
+                let owner = &self.taken[other];
+                self.errors.push(
+                    at(format!(
+                        "alias \"{alias}\" differs only by letter case from the URL {} of {}",
+                        other.strip_suffix("index.html").unwrap_or(other),
+                        owner.what
+                    ))
+                    .with_help(
+                        "hosts and file systems that ignore case (macOS, Windows, many CDNs) take them as the same file: \
+                         write the alias in another spelling, or remove it",
+                    ),
+                );
+                continue;
+            }
             let here = at(String::new());
+            self.folded.insert(from.to_lowercase(), from.clone());
             self.taken.insert(
                 from.clone(),
                 Owner {
@@ -158,6 +199,7 @@ impl Collector {
                         here.column
                     ),
                     alias: true,
+                    to: Some(to.clone()),
                 },
             );
             self.redirects.push(Redirect {

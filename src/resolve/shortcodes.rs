@@ -445,6 +445,10 @@ pub struct Expanded {
     pieces: Vec<Piece>,
     /// HTML outputs by token, put in after rendering.
     outputs: Vec<(String, String)>,
+    /// What every token starts with; the output's index and `x` follow.
+    token_prefix: String,
+    /// For each output, the shortcode's name and the written call.
+    calls: Vec<(String, Range<usize>)>,
     pub invocations: Vec<Invocation>,
     pub errors: Vec<MarkdownError>,
 }
@@ -499,7 +503,12 @@ impl Expanded {
     /// just rendered from [`Expanded::text`], and maps its positions back
     /// to the written text.
     pub fn finish(&self, rendered: &mut Rendered) {
+        let mut misplaced = Vec::new();
         if !self.outputs.is_empty() {
+            misplaced = self.misplaced(&rendered.html);
+            if let Some(know) = &rendered.know_html {
+                misplaced.extend(self.misplaced(know));
+            }
             let html = self.substitute(&rendered.html);
             rendered.html_hash = xxhash_rust::xxh3::xxh3_64(html.as_bytes());
             rendered.html = html.into();
@@ -523,30 +532,241 @@ impl Expanded {
         if let Some(at) = &mut rendered.know_heading_at {
             *at = self.source_range(at);
         }
+        // Already at the written call.
+        rendered.errors.extend(misplaced);
     }
 
-    fn substitute(&self, html: &str) -> String {
-        let mut out = html.to_string();
-        for (token, output) in &self.outputs {
-            if !out.contains(token.as_str()) {
+    /// Each token of `html` at its place: its byte range and its index in
+    /// `outputs`, left to right, in one pass.
+    fn tokens<'h>(&'h self, html: &'h str) -> impl Iterator<Item = (Range<usize>, usize)> + 'h {
+        let prefix = self.token_prefix.as_bytes();
+        memchr::memmem::find_iter(html.as_bytes(), prefix).filter_map(move |at| {
+            let rest = &html[at + prefix.len()..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let index: usize = rest[..digits].parse().ok()?;
+            (rest.as_bytes().get(digits) == Some(&b'x') && index < self.outputs.len())
+                .then(|| (at..at + prefix.len() + digits + 1, index))
+        })
+    }
+
+    /// The shortcodes whose HTML lands where it makes invalid HTML: a
+    /// block (a `<figure>`, a `<div>`) inside a link, a heading, emphasis
+    /// or a paragraph's running text, which may only hold phrasing content
+    /// (HTML, "Content models"); or any output inside a tag (a link's
+    /// title, an image's alt text). Each is an error at the written call.
+    fn misplaced(&self, html: &str) -> Vec<MarkdownError> {
+        // One error a call, by its output's index: a token in running text
+        // says more than the same token in an attribute made from that
+        // text (a heading's id).
+        let mut errors: std::collections::BTreeMap<usize, (bool, MarkdownError)> =
+            std::collections::BTreeMap::new();
+        // The open elements before the current place.
+        let mut open: Vec<String> = Vec::new();
+        let mut scanned = 0;
+        for (range, index) in self.tokens(html) {
+            // A tag the token is inside is read whole on the next turn.
+            let unfinished = scan_tags(&html[scanned..range.start], &mut open);
+            let inside_tag = unfinished.is_some();
+            scanned = unfinished.map_or(range.start, |at| scanned + at);
+            let (name, call) = &self.calls[index];
+            if inside_tag {
+                errors.entry(index).or_insert((
+                    true,
+                    MarkdownError {
+                        range: call.clone(),
+                        message: format!(
+                            "shortcode \"{name}\" is inside an HTML attribute (a link's title, an image's alt text), where HTML cannot go"
+                        ),
+                        help: Some("move the call out of the link or image".into()),
+                    },
+                ));
                 continue;
             }
-            let block = format!("<p>{token}</p>");
-            out = out
-                .replace(&format!("{block}\n"), output)
-                .replace(&block, output)
-                .replace(token.as_str(), output);
+            let Some(block) = block_element(&self.outputs[index].1) else {
+                continue;
+            };
+            // Alone in its paragraph, the token takes the paragraph's place.
+            let alone =
+                html[..range.start].ends_with("<p>") && html[range.end..].starts_with("</p>");
+            let context = open
+                .iter()
+                .rev()
+                .skip(usize::from(alone && open.last().is_some_and(|t| t == "p")))
+                .find_map(|t| phrasing_context(t));
+            if let Some(context) = context {
+                let error = MarkdownError {
+                    range: call.clone(),
+                    message: format!(
+                        "shortcode \"{name}\" makes a block (<{block}>), which cannot stand inside {context}"
+                    ),
+                    help: Some(
+                        "put the call in a paragraph of its own, with a blank line before and after it".into(),
+                    ),
+                };
+                match errors.get(&index) {
+                    Some((false, _)) => {}
+                    _ => {
+                        errors.insert(index, (false, error));
+                    }
+                }
+            }
         }
+        errors.into_values().map(|(_, e)| e).collect()
+    }
+
+    /// `html` with each token replaced by its output, in one pass from
+    /// left to right (a `replace` per call would make a body with many
+    /// calls quadratic). A token alone in its paragraph takes the
+    /// paragraph's place, with the line break after it.
+    fn substitute(&self, html: &str) -> String {
+        let mut out = String::with_capacity(html.len());
+        let mut copied = 0;
+        for (range, index) in self.tokens(html) {
+            let (mut start, mut end) = (range.start, range.end);
+            if html[..start].ends_with("<p>")
+                && start - 3 >= copied
+                && html[end..].starts_with("</p>")
+            {
+                start -= 3;
+                end += 4;
+                if html[end..].starts_with('\n') {
+                    end += 1;
+                }
+            }
+            out.push_str(&html[copied..start]);
+            out.push_str(&self.outputs[index].1);
+            copied = end;
+        }
+        out.push_str(&html[copied..]);
         out
     }
 
+    /// `text` without its tokens, trimmed, in one pass.
     fn strip(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for (token, _) in &self.outputs {
-            out = out.replace(token.as_str(), "");
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        for (range, _) in self.tokens(text) {
+            out.push_str(&text[copied..range.start]);
+            copied = range.end;
         }
+        out.push_str(&text[copied..]);
         out.trim().to_string()
     }
+}
+
+/// Elements of HTML that are not phrasing content: none may stand where
+/// only phrasing content may (HTML, "Content models").
+const BLOCK_ELEMENTS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+];
+
+/// The elements HTML never closes.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// The first block element `html` opens, if any.
+fn block_element(html: &str) -> Option<&'static str> {
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let name = tag_name(rest);
+        if let Some(b) = BLOCK_ELEMENTS.iter().find(|b| b.eq_ignore_ascii_case(name)) {
+            return Some(b);
+        }
+    }
+    None
+}
+
+/// The name of the tag whose text (after `<`) starts `rest`.
+fn tag_name(rest: &str) -> &str {
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    &rest[..len]
+}
+
+/// How an open element that may hold only phrasing content is named in a
+/// message; `None` for one that may hold blocks.
+fn phrasing_context(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "a" => "a link",
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "a heading",
+        "p" => "a paragraph's running text",
+        "em" | "strong" | "i" | "b" | "s" | "del" | "u" | "mark" | "small" => "emphasis",
+        "code" | "span" | "sup" | "sub" | "abbr" | "cite" | "q" | "label" | "button" | "dt" => {
+            "inline text"
+        }
+        _ => return None,
+    })
+}
+
+/// Follows the tags of `html` (the next stretch of a rendered body),
+/// keeping `open`, the elements open after it, up to date; when the
+/// stretch ends inside a tag, returns where that tag starts (its `<`),
+/// which is left for the next stretch.
+fn scan_tags(html: &str, open: &mut Vec<String>) -> Option<usize> {
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        let tag_start = html.len() - rest.len() + at;
+        rest = &rest[at + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            match comment.find("-->") {
+                Some(end) => rest = &comment[end + 3..],
+                None => return None,
+            }
+            continue;
+        }
+        let Some(end) = rest.find('>') else {
+            return Some(tag_start);
+        };
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if let Some(closing) = tag.strip_prefix('/') {
+            let name = tag_name(closing).to_ascii_lowercase();
+            if let Some(i) = open.iter().rposition(|t| *t == name) {
+                open.truncate(i);
+            }
+            continue;
+        }
+        let name = tag_name(tag).to_ascii_lowercase();
+        if !name.is_empty() && !tag.ends_with('/') && !VOID_ELEMENTS.contains(&name.as_str()) {
+            open.push(name);
+        }
+    }
+    None
 }
 
 /// The written text's code spans and code blocks, where calls stay text,
@@ -834,6 +1054,7 @@ pub fn expand(text: &str, shortcodes: &Shortcodes) -> Expanded {
             seed = seed.wrapping_add(1);
         }
     };
+    out.token_prefix = token_prefix.clone();
     let mut e = Expander {
         text,
         shortcodes,
@@ -918,9 +1139,12 @@ impl Expander<'_> {
         self.cursor = range.end;
     }
 
-    fn token(&mut self, html: String) -> String {
+    /// The token for `html`, the output of shortcode `name` called at
+    /// `call` of the written text.
+    fn token(&mut self, html: String, name: &str, call: Range<usize>) -> String {
         let token = format!("{}{}x", self.token_prefix, self.out.outputs.len());
         self.out.outputs.push((token.clone(), html));
+        self.out.calls.push((name.to_string(), call));
         token
     }
 
@@ -1093,7 +1317,7 @@ impl Expander<'_> {
                 }
                 None => (String::new(), String::new()),
             };
-            let token = self.token(open_html);
+            let token = self.token(open_html, &call.name, at..call.end);
             self.replace(at..call.end, &format!("\n\n{token}\n\n"));
             self.out.invocations.push(invocation);
             self.open.push(Open {
@@ -1107,7 +1331,7 @@ impl Expander<'_> {
         match (output, decl.output) {
             (Some(md), Output::Markdown) => self.replace(at..call.end, &md),
             (Some(html), Output::Html) => {
-                let token = self.token(html);
+                let token = self.token(html, &call.name, at..call.end);
                 self.replace(at..call.end, &token);
             }
             (None, _) => self.replace(at..call.end, ""),
@@ -1129,7 +1353,9 @@ impl Expander<'_> {
         let inv = &mut self.out.invocations[open.invocation];
         inv.body = Some(self.text[open.body_start..end.start].to_string());
         inv.range.end = end.end;
-        let token = self.token(open.close_html);
+        let name = inv.name.clone();
+        let call = inv.range.clone();
+        let token = self.token(open.close_html, &name, call);
         self.replace(end, &format!("\n\n{token}\n\n"));
     }
 
@@ -1167,7 +1393,7 @@ impl Expander<'_> {
             range: range.clone(),
         };
         if let Some(html) = self.render(&invocation) {
-            let token = self.token(html);
+            let token = self.token(html, "embed", range.clone());
             self.replace(range, &token);
         }
         self.out.invocations.push(invocation);
@@ -1208,10 +1434,10 @@ impl Expander<'_> {
                 self.error(
                     value_range.clone(),
                     format!(
-                        "argument `{name}` of \"{}\" must be a {}, not a {}",
+                        "argument `{name}` of \"{}\" must be {}, not {}",
                         call.name,
-                        spec.kind.name(),
-                        value.type_name()
+                        with_article(spec.kind.name()),
+                        with_article(value.type_name())
                     ),
                     Some(match spec.kind {
                         ArgType::String => "quote it: name=\"value\"".into(),
@@ -1292,10 +1518,21 @@ impl Expander<'_> {
                             .cloned()
                             .unwrap_or(at),
                         message,
-                        Some(
-                            "give url=\"https://...\" of a known provider, or provider and id"
+                        Some(match inv.name.as_str() {
+                            // Each takes an id alone, never a URL.
+                            "youtube" => {
+                                "give the video's id, id=\"ID\" of youtube.com/watch?v=ID; \
+                                          for a URL write {{ embed(url=\"https://...\") }}"
+                                    .into()
+                            }
+                            "vimeo" => {
+                                "give the video's number, id=\"NUMBER\" of vimeo.com/NUMBER; \
+                                        for a URL write {{ embed(url=\"https://...\") }}"
+                                    .into()
+                            }
+                            _ => "give url=\"https://...\" of a known provider, or provider and id"
                                 .into(),
-                        ),
+                        }),
                     );
                     return None;
                 }
@@ -1343,6 +1580,16 @@ impl Expander<'_> {
 }
 
 /// The embed a call of `embed`, `youtube` or `vimeo` names.
+/// A type's name after its indefinite article: "a string", "an integer".
+fn with_article(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
+}
+
 fn embed_of(inv: &Invocation) -> Result<Embed, String> {
     let arg = |k: &str| inv.args.get(k).and_then(Value::as_str).unwrap_or("");
     match inv.name.as_str() {
@@ -1599,6 +1846,50 @@ mod tests {
         assert!(e.errors.is_empty(), "{:?}", e.errors);
         assert!(e.invocations.is_empty());
         assert!(e.text.contains("{{ youtube(id=\"a\") }}"), "{}", e.text);
+    }
+
+    #[test]
+    fn many_calls_are_substituted_in_one_pass_as_one_by_one() {
+        let calls = 3000;
+        let mut text = String::new();
+        for i in 0..calls {
+            text.push_str(&format!(
+                "{{{{ youtube(id=\"dQw4w9WgXc{}\") }}}}\n\nParagraph {i}.\n\n",
+                i % 10
+            ));
+        }
+        let e = expand(&text, &shortcodes());
+        assert!(e.errors.is_empty(), "{:?}", e.errors.first());
+        assert_eq!(e.outputs.len(), calls);
+        // The body as the Markdown pass writes it: a paragraph a block,
+        // and two tokens in running text.
+        let mut html: String = e
+            .text
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| format!("<p>{}</p>\n", p.trim()))
+            .collect();
+        let (first, last) = (&e.outputs[0].0, &e.outputs[calls - 1].0);
+        html.push_str(&format!("<p>see {first} and {last}</p>"));
+        // What replacing each token in turn over the whole body gave.
+        let mut expected = html.clone();
+        for (token, output) in &e.outputs {
+            let block = format!("<p>{token}</p>");
+            expected = expected
+                .replace(&format!("{block}\n"), output)
+                .replace(&block, output)
+                .replace(token.as_str(), output);
+        }
+        let got = e.substitute(&html);
+        assert_eq!(got, expected);
+        assert!(!got.contains(&e.token_prefix));
+        let per_call = e.outputs[0].1.matches("data-embed-frame=").count();
+        assert!(per_call > 0);
+        assert_eq!(
+            got.matches("data-embed-frame=").count(),
+            (calls + 2) * per_call
+        );
+        assert_eq!(e.strip(&format!(" A {first}heading{last} ")), "A heading");
     }
 
     #[test]
