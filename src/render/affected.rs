@@ -267,10 +267,23 @@ pub fn affected_pages(
         if *section == Section::Articles && (in_feed(old, slug) || in_feed(new, slug)) {
             pages.insert("feed.xml".into());
         }
+        // The feeds of its topics and actors carry an article whole; an
+        // actor's feed carries its name.
+        match section {
+            Section::Articles => {
+                scoped_feeds(old, slug, &mut pages);
+                scoped_feeds(new, slug, &mut pages);
+            }
+            Section::Actors => {
+                pages.insert(format!("{}feed.xml", page_dir(Section::Actors, slug)));
+            }
+            _ => {}
+        }
     }
     for slug in old_digests.topics.keys().chain(new_digests.topics.keys()) {
         if old_digests.topics.get(slug) != new_digests.topics.get(slug) {
             pages.insert(format!("topics/{slug}/index.html"));
+            pages.insert(format!("topics/{slug}/feed.xml"));
         }
     }
     let old = Lists {
@@ -463,6 +476,22 @@ fn in_feed(site: &Site, slug: &str) -> bool {
         .filter(|a| a.is_public())
         .take(FEED_ENTRIES)
         .any(|a| a.slug.as_str() == slug)
+}
+
+/// The feeds of the topics and actors of the article `slug`, if `site`
+/// has it. (Every one, not only those it is among the newest of: a
+/// handful of small files, and no need to rank it in each.)
+fn scoped_feeds(site: &Site, slug: &str, pages: &mut HashSet<String>) {
+    let Some(a) = site.articles.iter().find(|a| a.slug.as_str() == slug) else {
+        return;
+    };
+    for &t in &a.topics {
+        pages.insert(format!("topics/{}/feed.xml", site.topics[t].slug));
+    }
+    for &x in &a.actors {
+        let dir = page_dir(Section::Actors, site.actors[x].slug.as_str());
+        pages.insert(format!("{dir}feed.xml"));
+    }
 }
 
 /// The pages that show a card of, or a link to, the page `slug`.

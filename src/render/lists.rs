@@ -175,7 +175,8 @@ impl<'a> Renderer<'a> {
                 &std::collections::HashMap::from([("topic", t.name.clone())]),
             )
             .unwrap_or_default();
-        let meta = self.list_head(&t.name, &dir, description);
+        let mut meta = self.list_head(&t.name, &dir, description);
+        meta.feed = Some(self.feed_link(&t.name, &dir, page.linker));
         let trail = [
             self.home_crumb(),
             (self.words.text("topics"), absolute(&s.config, "topics/")),
@@ -284,9 +285,23 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    pub(super) fn feed(&self) -> Job {
+    /// The Atom feed of `scope`: the newest [`FEED_ENTRIES`] public
+    /// articles of the site, a topic or an actor, at [`feed_path`].
+    pub(super) fn feed(&self, scope: FeedScope) -> Job {
         let s = self.site;
         let config = &s.config;
+        // Drafts and scheduled articles are never in a feed.
+        let articles: Vec<&Article> = match scope {
+            FeedScope::Site => s.articles.iter().filter(|a| a.is_public()).collect(),
+            FeedScope::Topic(t) => (s.topics[t].articles.iter())
+                .map(|&a| &s.articles[a])
+                .filter(|a| a.is_public())
+                .collect(),
+            FeedScope::Actor(i) => (s.actors[i].articles.iter())
+                .map(|&a| &s.articles[a])
+                .filter(|a| a.is_public())
+                .collect(),
+        };
         #[derive(Serialize)]
         struct Entry<'a> {
             id: String,
@@ -318,10 +333,8 @@ impl<'a> Renderer<'a> {
             author: &'a str,
             entries: Vec<Entry<'a>>,
         }
-        let entries: Vec<Entry> = s
-            .articles
+        let entries: Vec<Entry> = articles
             .iter()
-            .filter(|a| a.is_public())
             .take(FEED_ENTRIES)
             .map(|a| {
                 let url = page_url(config, Section::Articles, a.slug.as_str());
@@ -370,10 +383,8 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        let updated = s
-            .articles
+        let updated = articles
             .iter()
-            .filter(|a| a.is_public())
             .map(|a| a.updated.unwrap_or(a.date))
             .max()
             .map(|d| d.rfc3339())
@@ -383,17 +394,32 @@ impl<'a> Renderer<'a> {
         } else {
             &config.title
         };
+        let path = feed_path(s, scope);
+        let (title, home_url) = match scope {
+            FeedScope::Site => (config.title.clone(), config.base_url.clone()),
+            FeedScope::Topic(t) => (
+                feed_title(&s.topics[t].name, &config.title),
+                absolute(config, &format!("topics/{}/", s.topics[t].slug)),
+            ),
+            FeedScope::Actor(i) => (
+                feed_title(&s.actors[i].name, &config.title),
+                page_url(config, Section::Actors, s.actors[i].slug.as_str()),
+            ),
+        };
         let feed = Feed {
-            id: absolute(config, "feed.xml"),
-            title: &config.title,
-            subtitle: &config.description,
+            id: absolute(config, &path),
+            title: &title,
+            subtitle: match scope {
+                FeedScope::Site => &config.description,
+                _ => "",
+            },
             updated,
-            self_url: absolute(config, "feed.xml"),
-            home_url: &config.base_url,
+            self_url: absolute(config, &path),
+            home_url: &home_url,
             author,
             entries,
         };
-        self.make_job("feed.xml".into(), "feed.xml", &feed, || {
+        self.make_job(path.clone(), "feed.xml", &feed, || {
             let mut context = Context::new();
             context.insert("feed", &feed);
             context
@@ -701,4 +727,28 @@ mod tests {
         assert_eq!(sitemap_file(0), "sitemap.xml");
         assert_eq!(sitemap_file(3), "sitemap-3.xml");
     }
+}
+
+/// Whose articles a feed carries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FeedScope {
+    Site,
+    Topic(TopicId),
+    Actor(ActorId),
+}
+
+/// The output path of a feed: `feed.xml`, `topics/<slug>/feed.xml` or
+/// `actors/<slug>/feed.xml`, beside the page it belongs to.
+pub(crate) fn feed_path(site: &Site, scope: FeedScope) -> String {
+    match scope {
+        FeedScope::Site => "feed.xml".into(),
+        FeedScope::Topic(t) => format!("topics/{}/feed.xml", site.topics[t].slug),
+        FeedScope::Actor(i) => page_dir(Section::Actors, site.actors[i].slug.as_str()) + "feed.xml",
+    }
+}
+
+/// The title of the feed of a topic or an actor called `name`: the name,
+/// then the site's title (how readers list a feed among many).
+pub(super) fn feed_title(name: &str, site_title: &str) -> String {
+    format!("{name} \u{b7} {site_title}")
 }

@@ -178,6 +178,16 @@ struct Meta {
     published: Option<String>,
     modified: Option<String>,
     tags: Vec<String>,
+    /// The page's own Atom feed (a topic's, an actor's), besides the
+    /// site's: `<link rel="alternate">`.
+    feed: Option<FeedLink>,
+}
+
+/// A feed, by title and href relative to the page.
+#[derive(Serialize)]
+struct FeedLink {
+    title: String,
+    href: String,
 }
 
 /// Every output file the site has. The `usize` after a list is its page
@@ -199,6 +209,10 @@ enum Page {
     NotFound,
     Search,
     Feed,
+    /// The feed of a topic.
+    TopicFeed(TopicId),
+    /// The feed of a public actor.
+    ActorFeed(ActorId),
     /// `sitemap.xml` (0), or its part `sitemap-N.xml` when it is an index.
     Sitemap(usize),
     Robots,
@@ -365,9 +379,15 @@ fn all_pages(site: &Site) -> Vec<Page> {
     }
     for (i, t) in site.topics.iter().enumerate() {
         pages.extend(pages_of(t.articles.len()).map(|n| Page::Topic(i, n)));
+        pages.push(Page::TopicFeed(i));
     }
     for (i, a) in site.actors.iter().enumerate() {
         pages.extend(pages_of(a.articles.len()).map(|n| Page::Actor(i, n)));
+        // A draft actor's feed would list only articles that name a
+        // draft; it has none.
+        if !a.draft {
+            pages.push(Page::ActorFeed(i));
+        }
     }
     pages.extend((0..site.notes.len()).map(Page::Explainer));
     pages.extend((0..site.articles.len()).map(Page::Article));
@@ -621,6 +641,8 @@ impl<'a> Renderer<'a> {
             Page::NotFound => "404.html".into(),
             Page::Search => "search/index.html".into(),
             Page::Feed => "feed.xml".into(),
+            Page::TopicFeed(t) => lists::feed_path(s, lists::FeedScope::Topic(t)),
+            Page::ActorFeed(i) => lists::feed_path(s, lists::FeedScope::Actor(i)),
             Page::Sitemap(part) => lists::sitemap_file(part),
             Page::Robots => "robots.txt".into(),
             Page::Standalone(i) => {
@@ -647,7 +669,9 @@ impl<'a> Renderer<'a> {
             Page::TimelineYear(y, n) => self.timeline(Some(y), n),
             Page::NotFound => self.not_found(),
             Page::Search => self.search_page(),
-            Page::Feed => self.feed(),
+            Page::Feed => self.feed(lists::FeedScope::Site),
+            Page::TopicFeed(t) => self.feed(lists::FeedScope::Topic(t)),
+            Page::ActorFeed(i) => self.feed(lists::FeedScope::Actor(i)),
             Page::Sitemap(part) => self.sitemap(part),
             Page::Robots => self.robots(),
             Page::Standalone(i) => self.standalone(&s.pages[i]),
@@ -684,6 +708,15 @@ impl<'a> Renderer<'a> {
                 .search_script
                 .as_ref()
                 .map(|s| format!("{}{s}", l.root())),
+        }
+    }
+
+    /// The link to the feed of the topic or actor `name` whose page is
+    /// the folder `dir`, from a page `linker` deep.
+    fn feed_link(&self, name: &str, dir: &str, linker: Linker) -> FeedLink {
+        FeedLink {
+            title: lists::feed_title(name, &self.site.config.title),
+            href: format!("{}{dir}feed.xml", linker.root()),
         }
     }
 

@@ -206,6 +206,7 @@ impl<'a> Renderer<'a> {
             published: Some(a.date.rfc3339()),
             modified: Some(a.updated.unwrap_or(a.date).rfc3339()),
             tags: a.topics.iter().map(|&t| s.topics[t].name.clone()).collect(),
+            feed: None,
         };
         let mut common = self.common(CONTENT_DEPTH, "articles", meta);
         common.embeds_script = self.embeds_script(CONTENT_DEPTH, view.body);
@@ -410,7 +411,7 @@ impl<'a> Renderer<'a> {
             (self.words.text("actors"), absolute(config, "actors/")),
             (&a.name, url.clone()),
         ];
-        let meta = if !first {
+        let mut meta = if !first {
             Meta {
                 title: self.title(&a.name),
                 description: self
@@ -444,6 +445,9 @@ impl<'a> Renderer<'a> {
                 ..Meta::default()
             }
         };
+        if !a.draft {
+            meta.feed = Some(self.feed_link(&a.name, &dir, l));
+        }
         let mut common = self.list_common(&page, "actors", &trail, meta);
         common.embeds_script = self.embeds_script(CONTENT_DEPTH, view.body);
         common.cards = self.hover_cards(
