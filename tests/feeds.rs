@@ -43,7 +43,7 @@ fn site(articles: usize) -> Site {
         site.write(
             &format!("content/articles/a{i}.md"),
             &format!(
-                "+++\ntitle = \"Story {i}\"\ndate = 2023-02-{:02}T{:02}:00:00Z\ntopics = {topics}\n+++\nAnn Lee spoke.\n",
+                "+++\ntitle = \"Story {i}\"\ndate = 2023-02-{:02}T{:02}:00:00Z\ntopics = {topics}\n+++\nAnn Lee spoke at length.\n\n## What You Should Know\n\n- [[actors/ann|Ann Lee]] spoke.\n",
                 1 + (i - 1) / 24,
                 (i - 1) % 24
             ),
@@ -130,6 +130,12 @@ fn each_topic_and_actor_has_a_feed_of_its_public_articles() {
         "{content}"
     );
     assert!(!content.contains("href=\"../"), "{content}");
+    // The points, not the body: that is in the site feed only.
+    assert!(content.contains("<aside>"), "{content}");
+    assert!(!content.contains("at length"), "{content}");
+    assert!(!niger.entries[0].1.contains("at length"));
+    let whole = &parse(&site.out("feed.xml")).entries[0].1;
+    assert!(whole.contains("at length"), "{whole}");
 }
 
 #[test]

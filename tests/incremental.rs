@@ -122,8 +122,15 @@ fn every_edit_matches_a_full_build() {
         ("content/actors/france.md", Some("+++\nname = \"French Republic\"\nkind = \"country\"\n+++\nA country.\n")),
         ("content/actors/itte.md", Some("+++\nname = \"Sylvain Itte\"\nkind = \"person\"\ncountry = \"French Republic\"\nsort_name = \"Aaa\"\n+++\nDiplomat.\n")),
         ("content/actors/france.md", None),
+        // An actor renamed: its feed's title follows.
+        ("content/actors/macron.md", Some("+++\nname = \"Emmanuel J. Macron\"\nrole = \"President\"\naliases = [\"Macron\"]\n+++\nProfile.\n")),
     ];
     let out = check_edits(&site, edits);
+    assert!(
+        String::from_utf8_lossy(&snapshot(&out)[Path::new("actors/macron/feed.xml")])
+            .contains("<title>Emmanuel J. Macron"),
+        "the actor's feed is renamed"
+    );
     assert!(
         String::from_utf8_lossy(&snapshot(&out)[Path::new("articles/three/index.html")])
             .contains("standoff/index.html#cards\""),

@@ -286,7 +286,9 @@ impl<'a> Renderer<'a> {
     }
 
     /// The Atom feed of `scope`: the newest [`FEED_ENTRIES`] public
-    /// articles of the site, a topic or an actor, at [`feed_path`].
+    /// articles of the site, a topic or an actor, at [`feed_path`]. An
+    /// entry's content is the lead image and the "What You Should Know"
+    /// points, then, in the site's feed only, the body.
     pub(super) fn feed(&self, scope: FeedScope) -> Job {
         let s = self.site;
         let config = &s.config;
@@ -362,7 +364,15 @@ impl<'a> Renderer<'a> {
                         know
                     ));
                 }
-                content.push_str(&a.body_html);
+                // The site feed carries each story whole. A topic's or an
+                // actor's carries its image and its points, not its body:
+                // a story is in the feed of each of its topics and actors,
+                // and whole bodies there made the feeds of a site many
+                // times the size of its pages (Hugo's section feeds carry
+                // summaries too).
+                if matches!(scope, FeedScope::Site) {
+                    content.push_str(&a.body_html);
+                }
                 // Many readers ignore `xml:base`: every link is absolute.
                 let content = metadata::absolute_links(&content, &url);
                 Entry {
