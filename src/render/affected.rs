@@ -94,6 +94,7 @@ impl<'s> Hashing<'s> {
                 Section::Notes => self.site.notes[id].slug.as_str(),
                 Section::Actors => self.site.actors[id].slug.as_str(),
                 Section::Pages => self.site.pages[id].slug.as_str(),
+                Section::Authors => self.site.authors[id].slug.as_str(),
             };
             self.add(slug);
         }
@@ -135,6 +136,11 @@ pub fn digests(site: &Site) -> SiteDigests {
                     .map(|&t| &site.topics[t].slug)
                     .collect::<Vec<_>>(),
             );
+        // Bylines name (and link) their profiles.
+        h.add(a.bylines.len());
+        for b in &a.bylines {
+            h.add((&b.name, b.author.map(|x| site.authors[x].slug.as_str())));
+        }
         let relations = h.take();
         h.add((a.body_hash, &a.know_html, &a.authors));
         for s in &a.sources {
@@ -199,8 +205,27 @@ pub fn digests(site: &Site) -> SiteDigests {
             h.digest(card, relations),
         )
     });
+    let authors = site.authors.par_iter().map(|x| {
+        let mut h = Hashing::new(site);
+        h.add((&x.name, &x.role));
+        let card = h.take();
+        h.slugs(Section::Articles, &x.articles);
+        let relations = h.take();
+        h.add((x.body_hash, &x.links, x.draft))
+            .image(x.image.as_ref());
+        (
+            (Section::Authors, x.slug.to_string()),
+            h.digest(card, relations),
+        )
+    });
     let mut entities = HashMap::default();
-    entities.par_extend(articles.chain(notes).chain(actors).chain(pages));
+    entities.par_extend(
+        articles
+            .chain(notes)
+            .chain(actors)
+            .chain(pages)
+            .chain(authors),
+    );
     let topics = site
         .topics
         .iter()
@@ -228,6 +253,7 @@ pub fn affected_pages(
         "explainers/index.html",
         "actors/index.html",
         "topics/index.html",
+        "authors/index.html",
     ]
     .into_iter()
     .map(String::from)
@@ -274,8 +300,8 @@ pub fn affected_pages(
                 scoped_feeds(old, slug, &mut pages);
                 scoped_feeds(new, slug, &mut pages);
             }
-            Section::Actors => {
-                pages.insert(format!("{}feed.xml", page_dir(Section::Actors, slug)));
+            Section::Actors | Section::Authors => {
+                pages.insert(format!("{}feed.xml", page_dir(*section, slug)));
             }
             _ => {}
         }
@@ -443,6 +469,25 @@ fn later_pages(old: &Lists, new: &Lists, pages: &mut HashSet<String>) {
             ),
         ));
     }
+    for a in &new.site.authors {
+        let dir = page_dir(Section::Authors, a.slug.as_str());
+        if !marked(&dir) {
+            continue;
+        }
+        let before = old.site.authors.iter().find(|o| o.slug == a.slug);
+        // Later pages show the author's name and role.
+        let header = |l: &Lists| l.entity(Section::Authors, a.slug.as_str());
+        lists.push((
+            dir,
+            (header(old), header(new)),
+            (
+                before
+                    .map(|o| old.articles(o.articles.iter().copied()))
+                    .unwrap_or_default(),
+                new.articles(a.articles.iter().copied()),
+            ),
+        ));
+    }
     for (dir, header, (before, after)) in lists {
         changed_pages(&dir, header, &before, &after, per_page, pages);
     }
@@ -492,6 +537,10 @@ fn scoped_feeds(site: &Site, slug: &str, pages: &mut HashSet<String>) {
         let dir = page_dir(Section::Actors, site.actors[x].slug.as_str());
         pages.insert(format!("{dir}feed.xml"));
     }
+    for x in a.bylines.iter().filter_map(|b| b.author) {
+        let dir = page_dir(Section::Authors, site.authors[x].slug.as_str());
+        pages.insert(format!("{dir}feed.xml"));
+    }
 }
 
 /// The pages that show a card of, or a link to, the page `slug`.
@@ -510,8 +559,31 @@ fn neighbours(site: &Site, section: Section, slug: &str, pages: &mut HashSet<Str
             a.background
                 .iter()
                 .for_each(|&n| add(Section::Notes, site.notes[n].slug.as_str()));
+            a.bylines
+                .iter()
+                .filter_map(|b| b.author)
+                .for_each(|x| add(Section::Authors, site.authors[x].slug.as_str()));
             for &t in &a.topics {
                 pages.insert(format!("topics/{}/index.html", site.topics[t].slug));
+            }
+        }
+        // Every byline naming the profile links it.
+        Section::Authors => {
+            let Some(x) = site.authors.iter().find(|x| x.slug.as_str() == slug) else {
+                return;
+            };
+            x.articles
+                .iter()
+                .for_each(|&a| add(Section::Articles, site.articles[a].slug.as_str()));
+            // Drafts and scheduled articles name it too, without being
+            // on its page.
+            for a in site.articles.iter().filter(|a| !a.is_public()) {
+                if a.bylines
+                    .iter()
+                    .any(|b| b.author.is_some_and(|i| std::ptr::eq(&site.authors[i], x)))
+                {
+                    add(Section::Articles, a.slug.as_str());
+                }
             }
         }
         Section::Notes => {

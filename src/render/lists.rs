@@ -125,6 +125,26 @@ impl<'a> Renderer<'a> {
         )
     }
 
+    /// `authors/index.html`: every author profile, by name, with its
+    /// photo, role and count of articles.
+    pub(super) fn authors_index(&self) -> Job {
+        let s = self.site;
+        let l = Linker { depth: 1 };
+        let authors: Vec<AuthorCard> = s.authors.iter().map(|a| AuthorCard::new(a, l)).collect();
+        let meta = self.list_meta(
+            self.words.text("authors"),
+            "authors/",
+            self.words.text("authors_description").into(),
+        );
+        self.job(
+            "authors/index.html".into(),
+            "authors.html",
+            self.common(1, "authors", meta),
+            "authors",
+            &authors,
+        )
+    }
+
     pub(super) fn topics_index(&self) -> Job {
         let l = Linker { depth: 1 };
         let topics: Vec<TopicLink> = self
@@ -303,6 +323,10 @@ impl<'a> Renderer<'a> {
                 .map(|&a| &s.articles[a])
                 .filter(|a| a.is_public())
                 .collect(),
+            // An author's articles are public ones only.
+            FeedScope::Author(i) => (s.authors[i].articles.iter())
+                .map(|&a| &s.articles[a])
+                .collect(),
         };
         #[derive(Serialize)]
         struct Entry<'a> {
@@ -313,7 +337,7 @@ impl<'a> Renderer<'a> {
             updated: String,
             summary: &'a str,
             content: String,
-            authors: &'a [String],
+            authors: Vec<&'a str>,
             categories: Vec<&'a str>,
             image: Option<Enclosure>,
         }
@@ -383,7 +407,7 @@ impl<'a> Renderer<'a> {
                     updated: a.updated.unwrap_or(a.date).rfc3339(),
                     summary: &a.summary,
                     content,
-                    authors: metadata::article_authors(s, a),
+                    authors: a.bylines.iter().map(|b| b.name.as_str()).collect(),
                     categories: a
                         .topics
                         .iter()
@@ -414,6 +438,10 @@ impl<'a> Renderer<'a> {
             FeedScope::Actor(i) => (
                 feed_title(&s.actors[i].name, &config.title),
                 page_url(config, Section::Actors, s.actors[i].slug.as_str()),
+            ),
+            FeedScope::Author(i) => (
+                feed_title(&s.authors[i].name, &config.title),
+                page_url(config, Section::Authors, s.authors[i].slug.as_str()),
             ),
         };
         let feed = Feed {
@@ -505,6 +533,20 @@ impl<'a> Renderer<'a> {
                     &page_dir(Section::Actors, a.slug.as_str()),
                     a.articles.len(),
                     None,
+                );
+            }
+            if !s.authors.is_empty() {
+                list(&mut urls, "authors/", 0, None);
+            }
+            for a in s.authors.iter().filter(|a| !a.draft) {
+                let newest = (a.articles.iter())
+                    .map(|&x| s.articles[x].updated.unwrap_or(s.articles[x].date))
+                    .max();
+                list(
+                    &mut urls,
+                    &page_dir(Section::Authors, a.slug.as_str()),
+                    a.articles.len(),
+                    newest,
                 );
             }
             for t in &s.topics {
@@ -694,6 +736,11 @@ fn sitemap_count(s: &Site) -> usize {
             .filter(|t| topic_newest(s, t).is_some())
             .map(|t| pages(t.articles.len()))
             .sum::<usize>()
+        + usize::from(!s.authors.is_empty())
+        + (s.authors.iter())
+            .filter(|a| !a.draft)
+            .map(|a| pages(a.articles.len()))
+            .sum::<usize>()
 }
 
 /// How many parts `sitemap.xml` indexes: 0 when it is a sitemap itself.
@@ -745,6 +792,7 @@ pub(crate) enum FeedScope {
     Site,
     Topic(TopicId),
     Actor(ActorId),
+    Author(AuthorId),
 }
 
 /// The output path of a feed: `feed.xml`, `topics/<slug>/feed.xml` or
@@ -754,6 +802,9 @@ pub(crate) fn feed_path(site: &Site, scope: FeedScope) -> String {
         FeedScope::Site => "feed.xml".into(),
         FeedScope::Topic(t) => format!("topics/{}/feed.xml", site.topics[t].slug),
         FeedScope::Actor(i) => page_dir(Section::Actors, site.actors[i].slug.as_str()) + "feed.xml",
+        FeedScope::Author(i) => {
+            page_dir(Section::Authors, site.authors[i].slug.as_str()) + "feed.xml"
+        }
     }
 }
 

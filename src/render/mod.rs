@@ -26,8 +26,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ActorKind, Section};
 use crate::resolve::links::page_dir;
 use crate::resolve::{
-    Actor, ActorId, Article, ArticleId, Note, NoteId, Site, StandalonePage, Topic, TopicId,
-    CONTENT_DEPTH,
+    Actor, ActorId, Article, ArticleId, Author, AuthorId, Note, NoteId, Site, StandalonePage,
+    Topic, TopicId, CONTENT_DEPTH,
 };
 use metadata::{absolute, page_url, script_safe_json};
 use paginate::{page_count, page_folder, page_range, Pager};
@@ -161,6 +161,8 @@ struct Nav {
     feed: String,
     /// The search page; none when search is off.
     search: Option<String>,
+    /// The index of author profiles; none when the site has none.
+    authors: Option<String>,
 }
 
 #[derive(Serialize, Default)]
@@ -213,6 +215,12 @@ enum Page {
     TopicFeed(TopicId),
     /// The feed of a public actor.
     ActorFeed(ActorId),
+    /// `authors/index.html`, when the site has author profiles.
+    AuthorsIndex,
+    /// A page of an author's profile and articles.
+    Author(AuthorId, usize),
+    /// The feed of a public author.
+    AuthorFeed(AuthorId),
     /// `sitemap.xml` (0), or its part `sitemap-N.xml` when it is an index.
     Sitemap(usize),
     Robots,
@@ -387,6 +395,15 @@ fn all_pages(site: &Site) -> Vec<Page> {
         // draft; it has none.
         if !a.draft {
             pages.push(Page::ActorFeed(i));
+        }
+    }
+    if !site.authors.is_empty() {
+        pages.push(Page::AuthorsIndex);
+    }
+    for (i, a) in site.authors.iter().enumerate() {
+        pages.extend(pages_of(a.articles.len()).map(|n| Page::Author(i, n)));
+        if !a.draft {
+            pages.push(Page::AuthorFeed(i));
         }
     }
     pages.extend((0..site.notes.len()).map(Page::Explainer));
@@ -643,6 +660,9 @@ impl<'a> Renderer<'a> {
             Page::Feed => "feed.xml".into(),
             Page::TopicFeed(t) => lists::feed_path(s, lists::FeedScope::Topic(t)),
             Page::ActorFeed(i) => lists::feed_path(s, lists::FeedScope::Actor(i)),
+            Page::AuthorsIndex => "authors/index.html".into(),
+            Page::Author(i, n) => paged(&page_dir(Section::Authors, s.authors[i].slug.as_str()), n),
+            Page::AuthorFeed(i) => lists::feed_path(s, lists::FeedScope::Author(i)),
             Page::Sitemap(part) => lists::sitemap_file(part),
             Page::Robots => "robots.txt".into(),
             Page::Standalone(i) => {
@@ -672,6 +692,9 @@ impl<'a> Renderer<'a> {
             Page::Feed => self.feed(lists::FeedScope::Site),
             Page::TopicFeed(t) => self.feed(lists::FeedScope::Topic(t)),
             Page::ActorFeed(i) => self.feed(lists::FeedScope::Actor(i)),
+            Page::AuthorsIndex => self.authors_index(),
+            Page::Author(i, n) => self.author(&s.authors[i], n),
+            Page::AuthorFeed(i) => self.feed(lists::FeedScope::Author(i)),
             Page::Sitemap(part) => self.sitemap(part),
             Page::Robots => self.robots(),
             Page::Standalone(i) => self.standalone(&s.pages[i]),
@@ -694,6 +717,7 @@ impl<'a> Renderer<'a> {
                 timeline: l.dir("timeline/"),
                 feed: format!("{}feed.xml", l.root()),
                 search: self.search_script.is_some().then(|| l.dir("search/")),
+                authors: (!self.site.authors.is_empty()).then(|| l.dir("authors/")),
             },
             current,
             meta,
