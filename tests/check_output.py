@@ -228,10 +228,10 @@ def check_feed(t, site, base, article_pages):
 
 
 def check_scoped_feeds(t, site, base, pages):
-    """The feed of each topic and actor: parses, sits beside its page, is
-    linked from it, and has absolute links in its entries."""
+    """The feed of each topic, actor and author: parses, sits beside its
+    page, is linked from it, and has absolute links in its entries."""
     atom = "{http://www.w3.org/2005/Atom}"
-    feeds = sorted(site.glob("topics/*/feed.xml")) + sorted(site.glob("actors/*/feed.xml"))
+    feeds = [f for d in ("topics", "actors", "authors") for f in sorted(site.glob(d + "/*/feed.xml"))]
     for path in feeds:
         rel = path.relative_to(site).as_posix()
         feed = feedparser.parse(str(path))

@@ -1,6 +1,6 @@
-//! Feeds of topics and actors: beside the site feed, each topic and each
-//! public actor has an Atom feed of its newest public articles, linked
-//! from its page, with absolute URLs in entry content.
+//! Feeds of topics, actors and authors: beside the site feed, each topic,
+//! public actor and public author has an Atom feed of its newest public
+//! articles, linked from its page, with absolute URLs in entry content.
 
 mod support;
 
@@ -205,4 +205,122 @@ fn a_feed_holds_the_newest_entries_like_the_site_feed() {
     assert_eq!(parse(&site.out("actors/ann/feed.xml")).entries.len(), 50);
     // Mali has the 26 odd stories: all of them.
     assert_eq!(parse(&site.out("topics/mali/feed.xml")).entries.len(), 26);
+}
+
+/// A Python with feedparser: `target/validate-venv`, the environment
+/// `tests/validate.sh` makes, made here the same way (the same pinned
+/// feedparser) when it is missing.
+fn feedparser_python() -> std::path::PathBuf {
+    let venv = repo_root().join("target/validate-venv");
+    let python = venv.join("bin/python");
+    let has_feedparser = |python: &std::path::Path| {
+        std::process::Command::new(python)
+            .args(["-c", "import feedparser"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !has_feedparser(&python) {
+        let made = std::process::Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success());
+        let pip = venv.join("bin/pip");
+        let installed = made
+            && std::process::Command::new(pip)
+                .args([
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "feedparser==6.0.14",
+                ])
+                .status()
+                .is_ok_and(|s| s.success());
+        assert!(
+            installed && has_feedparser(&python),
+            "feedparser could not be installed into {}",
+            venv.display()
+        );
+    }
+    python
+}
+
+#[test]
+fn every_feed_of_a_site_parses_in_feedparser() {
+    let site = site(7);
+    site.write(
+        "content/authors/ann-writer.md",
+        "+++\nname = \"Ann Writer\"\n+++\nOne of the site's staff.\n",
+    );
+    site.write(
+        "content/articles/by-ann.md",
+        "+++\ntitle = \"Ann's story\"\ndate = 2023-03-01\nauthors = [\"Ann Writer\", \"A Guest\"]\ntopics = [\"Niger\"]\n+++\nAnn Lee spoke & left.\n\n## What You Should Know\n\n- [[actors/ann|Ann Lee]] <left>.\n",
+    );
+    site.build_checked();
+    let out = site.root().join("public");
+    let feeds: Vec<String> = walkdir::WalkDir::new(&out)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_name() == "feed.xml")
+        .map(|e| {
+            let rel = e.path().strip_prefix(&out).unwrap();
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    // The site's, two topics', an actor's and an author's.
+    assert_eq!(
+        feeds,
+        [
+            "actors/ann/feed.xml",
+            "authors/ann-writer/feed.xml",
+            "feed.xml",
+            "topics/mali/feed.xml",
+            "topics/niger/feed.xml",
+        ]
+    );
+    let script = "import feedparser, json, sys\n\
+                  for p in sys.argv[1:]:\n    \
+                  f = feedparser.parse(p)\n    \
+                  print(json.dumps({'path': p, 'bozo': bool(f.bozo), 'version': f.version, \
+                  'id': f.feed.get('id'), 'entries': [e.get('link') for e in f.entries], \
+                  'authors': [[a.get('name') for a in e.get('authors', [])] for e in f.entries]}))\n";
+    let run = std::process::Command::new(feedparser_python())
+        .current_dir(&out)
+        .arg("-c")
+        .arg(script)
+        .args(&feeds)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let parsed: Vec<serde_json::Value> = String::from_utf8(run.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(parsed.len(), feeds.len());
+    for f in &parsed {
+        assert_eq!(f["bozo"], false, "{f}");
+        assert_eq!(f["version"], "atom10", "{f}");
+        assert_eq!(
+            f["id"],
+            format!("{BASE}{}", f["path"].as_str().unwrap()),
+            "{f}"
+        );
+        for link in f["entries"].as_array().unwrap() {
+            assert!(link.as_str().unwrap().starts_with(BASE), "{f}");
+        }
+    }
+    let ann = parsed
+        .iter()
+        .find(|f| f["path"] == "authors/ann-writer/feed.xml")
+        .unwrap();
+    assert_eq!(
+        ann["entries"],
+        serde_json::json!([format!("{BASE}articles/by-ann/")])
+    );
+    assert_eq!(
+        ann["authors"],
+        serde_json::json!([["Ann Writer", "A Guest"]])
+    );
 }

@@ -257,3 +257,57 @@ fn an_edit_on_page_one_leaves_the_later_pages_alone() {
         );
     }
 }
+
+#[test]
+fn author_edits_match_a_full_build() {
+    let article = |slug: &str, date: &str, authors: &str, extra: &str| {
+        (
+            format!("content/articles/{slug}.md"),
+            format!("+++\ntitle = \"Story {slug}\"\ndate = {date}\nauthors = {authors}\n{extra}+++\nText.\n"),
+        )
+    };
+    let one = article("one", "2023-09-01", "[\"Ana Diallo\"]", "");
+    let two = article("two", "2023-09-02", "[\"Ana Diallo\", \"A Guest\"]", "");
+    let three = article("three", "2023-09-03", "[\"A Guest\"]", "");
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "base_url = \"https://x.example/\"\npaginate = 1\nauthors = [\"Desk\"]\n",
+        ),
+        (&one.0, &one.1),
+        (&two.0, &two.1),
+        (&three.0, &three.1),
+        (
+            "content/articles/four.md",
+            "+++\ntitle = \"Story four\"\ndate = 2023-09-04\n+++\nText.\n",
+        ),
+    ]);
+    let profile = "content/authors/ana-diallo.md";
+    let three_by_ana = article("three", "2023-09-03", "[\"A Guest\", \"ana-diallo\"]", "");
+    let two_draft = article(
+        "two",
+        "2023-09-02",
+        "[\"Ana Diallo\", \"A Guest\"]",
+        "draft = true\n",
+    );
+    let edits: &[(&str, Option<&str>)] = &[
+        // The first profile: bylines naming it become links, its pages
+        // and feed appear, and every footer links the authors index.
+        (profile, Some("+++\nname = \"Ana Diallo\"\nrole = \"Reporter\"\n+++\nOne of the site's staff.\n")),
+        // Only the profile's page shows the bio.
+        (profile, Some("+++\nname = \"Ana Diallo\"\nrole = \"Reporter\"\n+++\nStaff reporter since 2020.\n")),
+        // A second profile, for the site's default byline.
+        ("content/authors/desk.md", Some("+++\nname = \"Desk\"\n+++\nThe desk.\n")),
+        // An article's authors: a new story on her pages (all of them
+        // move), then one leaves them as a draft.
+        (&three_by_ana.0, Some(&three_by_ana.1)),
+        (&two_draft.0, Some(&two_draft.1)),
+        // Renamed: every byline and the feed follow.
+        (profile, Some("+++\nname = \"Ana M. Diallo\"\nslug = \"ana-diallo\"\nrole = \"Reporter\"\n+++\nStaff reporter since 2020.\n")),
+        // Gone: bylines are plain names again.
+        (profile, None),
+        ("content/authors/desk.md", None),
+    ];
+    let out = check_edits(&site, edits);
+    assert!(!out.join("authors").exists());
+}

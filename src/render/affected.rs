@@ -325,9 +325,10 @@ pub fn affected_pages(
 }
 
 /// Whether the header or footer menu differs between two sites: both are
-/// on every page, so every page must be rendered again.
+/// on every page, so every page must be rendered again. The footer links
+/// the authors index while the site has author profiles.
 pub fn menus_changed(old: &Site, new: &Site) -> bool {
-    super::menus(old) != super::menus(new)
+    super::menus(old) != super::menus(new) || old.authors.is_empty() != new.authors.is_empty()
 }
 
 /// One side of the comparison of lists: a site and its digests.
