@@ -281,6 +281,10 @@ fn author_edits_match_a_full_build() {
             "content/articles/four.md",
             "+++\ntitle = \"Story four\"\ndate = 2023-09-04\n+++\nText.\n",
         ),
+        (
+            "content/actors/macron.md",
+            "+++\nname = \"Emmanuel Macron\"\nrole = \"President\"\n+++\nProfile.\n",
+        ),
     ]);
     let profile = "content/authors/ana-diallo.md";
     let three_by_ana = article("three", "2023-09-03", "[\"A Guest\", \"ana-diallo\"]", "");
@@ -295,7 +299,9 @@ fn author_edits_match_a_full_build() {
         // and feed appear, and every footer links the authors index.
         (profile, Some("+++\nname = \"Ana Diallo\"\nrole = \"Reporter\"\n+++\nOne of the site's staff.\n")),
         // Only the profile's page shows the bio.
-        (profile, Some("+++\nname = \"Ana Diallo\"\nrole = \"Reporter\"\n+++\nStaff reporter since 2020.\n")),
+        (profile, Some("+++\nname = \"Ana Diallo\"\nrole = \"Reporter\"\n+++\nStaff reporter since 2020; she interviewed Emmanuel Macron.\n")),
+        // The bio links an actor, with its hover card: the card follows.
+        ("content/actors/macron.md", Some("+++\nname = \"Emmanuel Macron\"\nrole = \"President of France\"\n+++\nProfile.\n")),
         // A second profile, for the site's default byline.
         ("content/authors/desk.md", Some("+++\nname = \"Desk\"\n+++\nThe desk.\n")),
         // An article's authors: a new story on her pages (all of them
@@ -303,7 +309,7 @@ fn author_edits_match_a_full_build() {
         (&three_by_ana.0, Some(&three_by_ana.1)),
         (&two_draft.0, Some(&two_draft.1)),
         // Renamed: every byline and the feed follow.
-        (profile, Some("+++\nname = \"Ana M. Diallo\"\nslug = \"ana-diallo\"\nrole = \"Reporter\"\n+++\nStaff reporter since 2020.\n")),
+        (profile, Some("+++\nname = \"Ana M. Diallo\"\nslug = \"ana-diallo\"\nrole = \"Reporter\"\n+++\nStaff reporter since 2020; she interviewed Emmanuel Macron.\n")),
         // Gone: bylines are plain names again.
         (profile, None),
         ("content/authors/desk.md", None),

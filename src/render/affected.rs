@@ -546,6 +546,20 @@ fn scoped_feeds(site: &Site, slug: &str, pages: &mut HashSet<String>) {
 
 /// The pages that show a card of, or a link to, the page `slug`.
 fn neighbours(site: &Site, section: Section, slug: &str, pages: &mut HashSet<String>) {
+    // An author's bio may link an actor or an explainer, with its hover
+    // card: authors are few, so their bodies are searched.
+    if matches!(section, Section::Actors | Section::Notes) {
+        let xref = format!(
+            "data-xref=\"{}\"",
+            crate::resolve::links::xref(section, slug)
+        );
+        for a in site.authors.iter().filter(|a| a.body_html.contains(&xref)) {
+            pages.insert(format!(
+                "{}index.html",
+                page_dir(Section::Authors, a.slug.as_str())
+            ));
+        }
+    }
     let mut add = |section: Section, slug: &str| {
         pages.insert(format!("{}index.html", page_dir(section, slug)));
     };
@@ -578,13 +592,16 @@ fn neighbours(site: &Site, section: Section, slug: &str, pages: &mut HashSet<Str
                 .for_each(|&a| add(Section::Articles, site.articles[a].slug.as_str()));
             // Drafts and scheduled articles name it too, without being
             // on its page.
-            for a in site.articles.iter().filter(|a| !a.is_public()) {
-                if a.bylines
-                    .iter()
-                    .any(|b| b.author.is_some_and(|i| std::ptr::eq(&site.authors[i], x)))
-                {
-                    add(Section::Articles, a.slug.as_str());
-                }
+            let names = |a: &&crate::resolve::Article| {
+                (a.bylines.iter()).any(|b| b.author.is_some_and(|i| site.authors[i].slug == x.slug))
+            };
+            for a in site
+                .articles
+                .iter()
+                .filter(|a| !a.is_public())
+                .filter(names)
+            {
+                add(Section::Articles, a.slug.as_str());
             }
         }
         Section::Notes => {
