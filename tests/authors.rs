@@ -275,3 +275,27 @@ fn a_name_that_needs_escaping_is_escaped_in_the_byline() {
         "{html}"
     );
 }
+
+#[test]
+fn a_profile_may_be_a_bundle_with_its_photo_beside_it() {
+    let site = site(1);
+    site.write(
+        "content/authors/ben-sow/index.md",
+        "+++\nname = \"Ben Sow\"\nimage = \"portrait.png\"\nimage_alt = \"Ben Sow, smiling\"\n+++\nBen edits the site.\n",
+    );
+    site.write_bytes("content/authors/ben-sow/portrait.png", &png(600, 600));
+    site.write(
+        "content/articles/by-ben.md",
+        "+++\ntitle = \"Story by Ben\"\ndate = 2023-03-01\nauthors = [\"Ben Sow\"]\n+++\nText.\n",
+    );
+    site.build_checked();
+    let page = site.out("authors/ben-sow/index.html");
+    assert!(page.contains("alt=\"Ben Sow, smiling\""), "{page}");
+    assert!(page.contains("<picture>"));
+    assert_eq!(stories(&page), ["Story by Ben"]);
+    assert!(site.exists("authors/ben-sow/portrait.png"));
+    // The index shows both, by name.
+    let index = site.out("authors/index.html");
+    assert!(index.find(">Ana Diallo<").unwrap() < index.find(">Ben Sow<").unwrap());
+    assert_site_integrity(&site.root().join("public"));
+}
