@@ -309,8 +309,9 @@ fn the_sample_site_finds_actors_by_their_other_names() {
     let entry: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("pagefind/pagefind-entry.json")).unwrap())
             .unwrap();
-    // 4 articles, 4 explainers, 13 actors and 2 standalone pages.
-    assert_eq!(entry["languages"]["en"]["page_count"], 23, "{entry}");
+    // 4 articles, 4 explainers, 13 actors, 2 standalone pages and 2
+    // authors.
+    assert_eq!(entry["languages"]["en"]["page_count"], 25, "{entry}");
     let fragments: Vec<serde_json::Value> = std::fs::read_dir(out.join("pagefind/fragment"))
         .unwrap()
         .flatten()
