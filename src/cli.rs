@@ -143,6 +143,8 @@ pub enum NewKind {
     Actor,
     /// A standalone page (About, Corrections policy).
     Page,
+    /// An author profile, which bylines naming it link to.
+    Author,
 }
 
 #[derive(Debug, Args)]

@@ -16,14 +16,17 @@ pub enum Section {
     /// Standalone pages (About, Corrections policy), published at the
     /// output root as `<slug>/`.
     Pages,
+    /// The site's own writers: profiles that bylines link to.
+    Authors,
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [
+    pub const ALL: [Section; 5] = [
         Section::Articles,
         Section::Notes,
         Section::Actors,
         Section::Pages,
+        Section::Authors,
     ];
 
     /// The folder name under `content/`, also used in `[[notes/slug]]`.
@@ -33,6 +36,7 @@ impl Section {
             Section::Notes => "notes",
             Section::Actors => "actors",
             Section::Pages => "pages",
+            Section::Authors => "authors",
         }
     }
 
@@ -44,6 +48,7 @@ impl Section {
             Section::Notes => "explainers",
             Section::Actors => "actors",
             Section::Pages => "",
+            Section::Authors => "authors",
         }
     }
 
@@ -68,6 +73,7 @@ impl Section {
             Section::Notes => "note",
             Section::Actors => "actor",
             Section::Pages => "page",
+            Section::Authors => "author",
         }
     }
 }

@@ -76,8 +76,8 @@
     { key: "actor_kind", legend: T("filter-actor-kind") },
     { key: "topic", legend: T("filter-topic") }
   ];
-  var KIND_LABELS = pairs(["article", "explainer", "actor", "page"], "kinds");
-  var KIND_NAMES = pairs(["article", "explainer", "actor", "page"], "kind-names");
+  var KIND_LABELS = pairs(["article", "explainer", "actor", "page", "author"], "kinds");
+  var KIND_NAMES = pairs(["article", "explainer", "actor", "page", "author"], "kind-names");
   var ACTOR_KINDS = pairs(["person", "organization", "country", "group", "place"], "actor-kinds");
 
   function say(lines) {

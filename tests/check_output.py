@@ -10,6 +10,7 @@ Twitter, JSON-LD). Prints one line per finding and `N passed, N failed`.
 """
 
 import json
+import posixpath
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -226,6 +227,33 @@ def check_feed(t, site, base, article_pages):
             t.check(f"{name}: title is the article's", e.get("title") + " — " in page.titles[0])
 
 
+def check_scoped_feeds(t, site, base, pages):
+    """The feed of each topic, actor and author: parses, sits beside its
+    page, is linked from it, and has absolute links in its entries."""
+    atom = "{http://www.w3.org/2005/Atom}"
+    feeds = [f for d in ("topics", "actors", "authors") for f in sorted(site.glob(d + "/*/feed.xml"))]
+    for path in feeds:
+        rel = path.relative_to(site).as_posix()
+        feed = feedparser.parse(str(path))
+        t.check(f"{rel}: well-formed (bozo == 0)", feed.bozo == 0, getattr(feed, "bozo_exception", ""))
+        t.check(f"{rel}: Atom 1.0", feed.version == "atom10", feed.version)
+        t.check(f"{rel}: id", feed.feed.get("id") == base + rel, feed.feed.get("id"))
+        selfs = [l for l in feed.feed.get("links", []) if l.get("rel") == "self"]
+        t.check(f"{rel}: link rel=self", len(selfs) == 1 and selfs[0].get("href") == base + rel, selfs)
+        t.check(f"{rel}: at most {FEED_ENTRIES} entries", len(feed.entries) <= FEED_ENTRIES, len(feed.entries))
+        for e in feed.entries:
+            t.check(f"{rel} entry {e.get('id')}: links to a built article", (e.get("link", "")[len(base):] + "index.html") in pages, e.get("link"))
+        for entry in ET.parse(path).getroot().iter(atom + "entry"):
+            value = entry.findtext(atom + "content", default="")
+            relative = [u for u in re.findall(r'\b(?:href|src)="([^"]*)"', value) if not re.match(r"^[a-z][a-z0-9+.-]*:", u)]
+            t.check(f"{rel} entry {entry.findtext(atom + 'id')}: links in content are absolute", not relative, relative)
+        page_rel = rel[: -len("feed.xml")] + "index.html"
+        page = pages.get(page_rel)
+        if t.check(f"{rel}: beside its page", page is not None, rel):
+            linked = [posixpath.normpath(posixpath.join(posixpath.dirname(page_rel), h)) for h in page.links.get("alternate", [])]
+            t.check(f"{rel}: linked from its page", rel in linked, linked)
+
+
 def check_sitemap(t, site, base, pages):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     try:
@@ -277,6 +305,7 @@ def main():
     articles = {r: p for r, p in pages.items()
                 if r.startswith("articles/") and r != "articles/index.html" and not LIST_PAGE.search(r)}
     check_feed(t, site, base, articles)
+    check_scoped_feeds(t, site, base, pages)
     check_sitemap(t, site, base, pages)
     print(f"{site}: {len(pages)} pages")
     print(f"{t.passed} passed, {t.failed} failed")

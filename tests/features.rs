@@ -347,6 +347,7 @@ fn new_creates_files_that_build() {
             "content/notes/the-ambassador-standoff.md",
         ),
         ("actor", "Sylvain Itte", "content/actors/sylvain-itte.md"),
+        ("author", "Amina Sow", "content/authors/amina-sow.md"),
     ] {
         let out = site.run(&["new", kind, title]);
         assert!(out.status.success(), "{}", stderr(&out));
@@ -379,6 +380,7 @@ fn new_creates_files_that_build() {
         html.contains("The first thing a reader needs to know."),
         "skeleton know list in the sidebar"
     );
+    assert!(site.exists("authors/amina-sow/index.html"));
     let again = site.run(&["new", "actor", "Sylvain Itte"]);
     assert_eq!(again.status.code(), Some(1), "never overwrites");
 }

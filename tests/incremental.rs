@@ -122,8 +122,15 @@ fn every_edit_matches_a_full_build() {
         ("content/actors/france.md", Some("+++\nname = \"French Republic\"\nkind = \"country\"\n+++\nA country.\n")),
         ("content/actors/itte.md", Some("+++\nname = \"Sylvain Itte\"\nkind = \"person\"\ncountry = \"French Republic\"\nsort_name = \"Aaa\"\n+++\nDiplomat.\n")),
         ("content/actors/france.md", None),
+        // An actor renamed: its feed's title follows.
+        ("content/actors/macron.md", Some("+++\nname = \"Emmanuel J. Macron\"\nrole = \"President\"\naliases = [\"Macron\"]\n+++\nProfile.\n")),
     ];
     let out = check_edits(&site, edits);
+    assert!(
+        String::from_utf8_lossy(&snapshot(&out)[Path::new("actors/macron/feed.xml")])
+            .contains("<title>Emmanuel J. Macron"),
+        "the actor's feed is renamed"
+    );
     assert!(
         String::from_utf8_lossy(&snapshot(&out)[Path::new("articles/three/index.html")])
             .contains("standoff/index.html#cards\""),
@@ -315,4 +322,64 @@ fn a_replaced_image_gives_the_preview_its_new_size() {
         String::from_utf8_lossy(&snapshot(&out)[Path::new("articles/one/index.html")]).into_owned();
     assert!(page.contains("width=\"700\" height=\"300\""), "{page}");
     assert!(page.contains("width=\"640\" height=\"480\""), "{page}");
+}
+
+#[test]
+fn author_edits_match_a_full_build() {
+    let article = |slug: &str, date: &str, authors: &str, extra: &str| {
+        (
+            format!("content/articles/{slug}.md"),
+            format!("+++\ntitle = \"Story {slug}\"\ndate = {date}\nauthors = {authors}\n{extra}+++\nText.\n"),
+        )
+    };
+    let one = article("one", "2023-09-01", "[\"Ana Diallo\"]", "");
+    let two = article("two", "2023-09-02", "[\"Ana Diallo\", \"A Guest\"]", "");
+    let three = article("three", "2023-09-03", "[\"A Guest\"]", "");
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "base_url = \"https://x.example/\"\npaginate = 1\nauthors = [\"Desk\"]\n",
+        ),
+        (&one.0, &one.1),
+        (&two.0, &two.1),
+        (&three.0, &three.1),
+        (
+            "content/articles/four.md",
+            "+++\ntitle = \"Story four\"\ndate = 2023-09-04\n+++\nText.\n",
+        ),
+        (
+            "content/actors/macron.md",
+            "+++\nname = \"Emmanuel Macron\"\nrole = \"President\"\n+++\nProfile.\n",
+        ),
+    ]);
+    let profile = "content/authors/ana-diallo.md";
+    let three_by_ana = article("three", "2023-09-03", "[\"A Guest\", \"ana-diallo\"]", "");
+    let two_draft = article(
+        "two",
+        "2023-09-02",
+        "[\"Ana Diallo\", \"A Guest\"]",
+        "draft = true\n",
+    );
+    let edits: &[(&str, Option<&str>)] = &[
+        // The first profile: bylines naming it become links, its pages
+        // and feed appear, and every footer links the authors index.
+        (profile, Some("+++\nname = \"Ana Diallo\"\nrole = \"Reporter\"\n+++\nOne of the site's staff.\n")),
+        // Only the profile's page shows the bio.
+        (profile, Some("+++\nname = \"Ana Diallo\"\nrole = \"Reporter\"\n+++\nStaff reporter since 2020; she interviewed Emmanuel Macron.\n")),
+        // The bio links an actor, with its hover card: the card follows.
+        ("content/actors/macron.md", Some("+++\nname = \"Emmanuel Macron\"\nrole = \"President of France\"\n+++\nProfile.\n")),
+        // A second profile, for the site's default byline.
+        ("content/authors/desk.md", Some("+++\nname = \"Desk\"\n+++\nThe desk.\n")),
+        // An article's authors: a new story on her pages (all of them
+        // move), then one leaves them as a draft.
+        (&three_by_ana.0, Some(&three_by_ana.1)),
+        (&two_draft.0, Some(&two_draft.1)),
+        // Renamed: every byline and the feed follow.
+        (profile, Some("+++\nname = \"Ana M. Diallo\"\nslug = \"ana-diallo\"\nrole = \"Reporter\"\n+++\nStaff reporter since 2020; she interviewed Emmanuel Macron.\n")),
+        // Gone: bylines are plain names again.
+        (profile, None),
+        ("content/authors/desk.md", None),
+    ];
+    let out = check_edits(&site, edits);
+    assert!(!out.join("authors").exists());
 }

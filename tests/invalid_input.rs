@@ -1396,3 +1396,82 @@ fn no_fixture_makes_the_binary_panic() {
     }
     assert!(seen >= 40, "only {seen} fixtures found");
 }
+
+// ---------------------------------------------------------------------------
+// Author profiles: their front matter is checked like every section's.
+
+const AUTHOR: &str = "content/authors/ana-diallo.md";
+
+#[test]
+fn missing_name_of_an_author() {
+    case("author-missing-name")
+        .fix(AUTHOR, "+++\nrole", "+++\nname = \"Ana Diallo\"\nrole")
+        .error(AUTHOR, 1, 1, "missing required key `name`")
+        .run();
+}
+
+#[test]
+fn unknown_key_in_an_author_profile() {
+    case("author-unknown-key")
+        .fix(AUTHOR, "rol =", "role =")
+        .error(AUTHOR, 3, 1, "unknown key `rol`")
+        .help("did you mean \"role\"?")
+        .run();
+}
+
+#[test]
+fn an_author_link_that_is_not_an_absolute_url() {
+    case("author-bad-link")
+        .fix(AUTHOR, "\"example.org", "\"https://example.org")
+        .error(
+            AUTHOR,
+            4,
+            38,
+            "link \"example.org/ana-diallo\" is not an absolute http(s) URL",
+        )
+        .help("write the whole address, e.g. \"https://example.org/me\"")
+        .run();
+}
+
+#[test]
+fn author_links_that_are_not_a_list() {
+    case("author-bad-value")
+        .fix(AUTHOR, "links: https", "links:\n  - https")
+        .error(AUTHOR, 3, 8, "invalid type: string")
+        .mentioning("expected a sequence")
+        .run();
+}
+
+#[test]
+fn an_author_photo_that_is_missing() {
+    case("author-image-missing")
+        .good_version(
+            AUTHOR,
+            "+++\nname = \"Ana Diallo\"\n+++\n\nAna Diallo covers the port.\n",
+        )
+        .error(
+            AUTHOR,
+            3,
+            10,
+            "image \"images/ana.jpg\" not found in static/",
+        )
+        .run();
+}
+
+#[test]
+fn two_authors_of_one_name() {
+    case("author-duplicate-name")
+        .fix(
+            "content/authors/ana-diallo-desk.md",
+            "\"Ana Diallo\"",
+            "\"Ana Diallo Mensah\"",
+        )
+        .error(
+            "content/authors/ana-diallo-desk.md",
+            2,
+            9,
+            "\"Ana Diallo\" is also the name of author \"ana-diallo\"",
+        )
+        .help("a byline names one profile: give each author a distinct name")
+        .run();
+}

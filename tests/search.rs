@@ -309,8 +309,9 @@ fn the_sample_site_finds_actors_by_their_other_names() {
     let entry: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("pagefind/pagefind-entry.json")).unwrap())
             .unwrap();
-    // 4 articles, 4 explainers, 13 actors and 2 standalone pages.
-    assert_eq!(entry["languages"]["en"]["page_count"], 23, "{entry}");
+    // 4 articles, 4 explainers, 13 actors, 2 standalone pages and 2
+    // authors.
+    assert_eq!(entry["languages"]["en"]["page_count"], 25, "{entry}");
     let fragments: Vec<serde_json::Value> = std::fs::read_dir(out.join("pagefind/fragment"))
         .unwrap()
         .flatten()
@@ -383,4 +384,31 @@ fn a_build_on_one_thread_finishes_with_its_index() {
         "the build hung or failed"
     );
     assert!(site.exists("pagefind/pagefind-entry.json"));
+}
+
+#[test]
+fn author_profiles_are_indexed_as_authors_and_drafts_are_not() {
+    let site = fixture(SITE);
+    site.write(
+        "content/authors/ana.md",
+        "+++\nname = \"Ana Diallo\"\nrole = \"Port reporter\"\n+++\n\nShe covers Wobbleport for the site.\n",
+    );
+    site.write(
+        "content/authors/ben.md",
+        "+++\nname = \"Ben Sow\"\ndraft = true\n+++\n\nNot yet.\n",
+    );
+    let out = site.run(&["build", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let all = fragments(&site);
+    let ana = fragment(&all, "authors/ana/index.html");
+    assert_eq!(ana["meta"]["kind"], "author");
+    assert_eq!(ana["filters"]["kind"][0], "author");
+    assert_eq!(ana["meta"]["summary"], "Port reporter");
+    assert!(ana["content"].as_str().unwrap().contains("Wobbleport"));
+    assert!(!all.iter().any(|f| f["url"] == "authors/ben/index.html"));
+    // The search page names the kind and its filter in the site's
+    // language.
+    let page = site.out("search/index.html");
+    assert!(page.contains("|Authors\""), "the filter label");
+    assert!(page.contains("|Author\""), "the kind of a result");
 }

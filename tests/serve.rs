@@ -526,8 +526,11 @@ fn edits_additions_renames_and_deletions_show_up() {
     server.wait_for("/actors/ann/", "the backlink gone", |r| {
         r.status == 200 && !r.body.contains("A deal is struck")
     });
-    let note = server.get("/explainers/talks/");
-    assert!(note.has("The talks") && !note.body.contains("A deal is struck"));
+    // Files are written as they are rendered: the note may follow the
+    // actor by a moment.
+    server.wait_for("/explainers/talks/", "the backlink gone", |r| {
+        r.has("The talks") && !r.body.contains("A deal is struck")
+    });
     assert!(!preview_exists(&site, "articles/deal/index.html"));
 
     // site.toml: the new title on every page.

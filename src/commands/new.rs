@@ -1,4 +1,4 @@
-//! `explainer new article|note|actor|page "Title"`: writes a new content
+//! `explainer new article|note|actor|page|author "Title"`: writes a new content
 //! file with its front matter filled in and today's date, as a draft
 //! (`draft = true`), so nothing half-written is published by accident.
 
@@ -78,6 +78,7 @@ pub fn create(root: &Path, kind: NewKind, title: &str, today: &str) -> Result<Pa
         NewKind::Note => "notes",
         NewKind::Actor => "actors",
         NewKind::Page => "pages",
+        NewKind::Author => "authors",
     };
     let dir = root.join("content").join(section);
     let path = dir.join(format!("{slug}.md"));
@@ -204,6 +205,18 @@ menu = "none"
 Write the page here.
 "#
         ),
+        NewKind::Author => format!(
+            r#"+++
+name = {t}
+{DRAFT}# role = "One line, e.g. Sahel correspondent"
+# image = "images/portrait.jpg"
+# Addresses elsewhere: absolute http(s) URLs.
+links = []
++++
+
+Write the bio here. Bylines naming this author link to its page.
+"#
+        ),
     }
 }
 
@@ -223,6 +236,7 @@ mod tests {
             NewKind::Note,
             NewKind::Actor,
             NewKind::Page,
+            NewKind::Author,
         ] {
             let text = template(kind, "A title", "2026-11-28", "What You Should Know");
             let front = text.split("+++").nth(1).unwrap();

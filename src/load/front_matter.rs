@@ -1101,6 +1101,43 @@ pub const ACTOR_KEYS: &[&str] = &[
     "url",
 ];
 
+/// Front matter of `content/authors/**.md`: the profile of one of the
+/// site's writers, which bylines naming it link to. The body is the bio.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorMeta {
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub image: Option<String>,
+    /// The photo's description; by default the author's name.
+    #[serde(default)]
+    pub image_alt: Option<String>,
+    /// Addresses of the author elsewhere (a personal page, social
+    /// accounts): absolute http(s) URLs.
+    #[serde(default)]
+    pub links: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Old URLs of the profile, each redirected to it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+pub const AUTHOR_KEYS: &[&str] = &[
+    "name",
+    "role",
+    "image",
+    "image_alt",
+    "links",
+    "draft",
+    "slug",
+    "aliases",
+];
+
 /// Front matter of `content/pages/**.md` (standalone pages: About,
 /// Corrections policy).
 #[derive(Debug, Clone, Deserialize)]

@@ -18,7 +18,8 @@ use crate::config::Config;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::model::{slugify, Section, Slug, MAX_SLUG_BYTES};
 use front_matter::{
-    ActorMeta, ArticleMeta, NoteMeta, PageMeta, ACTOR_KEYS, ARTICLE_KEYS, NOTE_KEYS, PAGE_KEYS,
+    ActorMeta, ArticleMeta, AuthorMeta, NoteMeta, PageMeta, ACTOR_KEYS, ARTICLE_KEYS, AUTHOR_KEYS,
+    NOTE_KEYS, PAGE_KEYS,
 };
 
 /// One content file, parsed: where it came from, its slug, its typed
@@ -91,6 +92,8 @@ pub struct LoadedSite {
     pub actors: Vec<Arc<Page<ActorMeta>>>,
     /// Standalone pages (`content/pages/`).
     pub pages: Vec<Arc<Page<PageMeta>>>,
+    /// Author profiles (`content/authors/`).
+    pub authors: Vec<Arc<Page<AuthorMeta>>>,
     pub templates: Vec<TemplateFile>,
     /// Drafts left out of this build, so a reference to one can say so.
     pub drafts: Vec<(Section, Slug)>,
@@ -174,6 +177,7 @@ pub enum Loaded {
     Note(Arc<Page<NoteMeta>>),
     Actor(Arc<Page<ActorMeta>>),
     Standalone(Arc<Page<PageMeta>>),
+    Author(Arc<Page<AuthorMeta>>),
     /// The file could not be read or parsed; the stem stands in for its slug.
     Failed(Section, String, Vec<Diagnostic>),
     /// A page whose front matter has problems, loaded with the bad values
@@ -251,6 +255,7 @@ impl ContentFiles {
             notes: Vec::new(),
             actors: Vec::new(),
             pages: Vec::new(),
+            authors: Vec::new(),
             templates,
             drafts: Vec::new(),
             held_back: Vec::new(),
@@ -273,6 +278,7 @@ impl ContentFiles {
                 Loaded::Note(p) => (p.meta.draft, Section::Notes, &p.slug),
                 Loaded::Actor(p) => (p.meta.draft, Section::Actors, &p.slug),
                 Loaded::Standalone(p) => (p.meta.draft, Section::Pages, &p.slug),
+                Loaded::Author(p) => (p.meta.draft, Section::Authors, &p.slug),
                 Loaded::Failed(section, stem, e) => {
                     errors.extend(e.iter().cloned());
                     site.unavailable.push((*section, stem.clone()));
@@ -298,6 +304,7 @@ impl ContentFiles {
                 Loaded::Note(p) => site.notes.push(p.clone()),
                 Loaded::Actor(p) => site.actors.push(p.clone()),
                 Loaded::Standalone(p) => site.pages.push(p.clone()),
+                Loaded::Author(p) => site.authors.push(p.clone()),
                 Loaded::Failed(..) | Loaded::Flawed(..) => {}
             }
         }
@@ -420,7 +427,7 @@ fn collect_content_files(
             None if entry.depth() == 1 && (entry.file_type().is_dir() || is_md) => {
                 let folders = Section::ALL.map(|s| s.folder());
                 let help = did_you_mean(&first, folders).unwrap_or_else(|| {
-                    "pages live in content/articles, content/notes, content/actors or content/pages".into()
+                    "pages live in content/articles, content/notes, content/actors, content/pages or content/authors".into()
                 });
                 errors.push(
                     Diagnostic::in_file(
@@ -727,6 +734,10 @@ pub(crate) fn parse_section_page(
         Section::Pages => {
             let (page, problems) = parse_page(file, PAGE_KEYS, |m: &PageMeta| m.slug.clone());
             (page.map(|p| Loaded::Standalone(Arc::new(p))), problems)
+        }
+        Section::Authors => {
+            let (page, problems) = parse_page(file, AUTHOR_KEYS, |m: &AuthorMeta| m.slug.clone());
+            (page.map(|p| Loaded::Author(Arc::new(p))), problems)
         }
     };
     if !refused.is_empty() {

@@ -94,6 +94,7 @@ impl<'s> Hashing<'s> {
                 Section::Notes => self.site.notes[id].slug.as_str(),
                 Section::Actors => self.site.actors[id].slug.as_str(),
                 Section::Pages => self.site.pages[id].slug.as_str(),
+                Section::Authors => self.site.authors[id].slug.as_str(),
             };
             self.add(slug);
         }
@@ -135,6 +136,11 @@ pub fn digests(site: &Site) -> SiteDigests {
                     .map(|&t| &site.topics[t].slug)
                     .collect::<Vec<_>>(),
             );
+        // Bylines name (and link) their profiles.
+        h.add(a.bylines.len());
+        for b in &a.bylines {
+            h.add((&b.name, b.author.map(|x| site.authors[x].slug.as_str())));
+        }
         let relations = h.take();
         h.add((a.body_hash, &a.know_html, &a.authors));
         for s in &a.sources {
@@ -199,8 +205,27 @@ pub fn digests(site: &Site) -> SiteDigests {
             h.digest(card, relations),
         )
     });
+    let authors = site.authors.par_iter().map(|x| {
+        let mut h = Hashing::new(site);
+        h.add((&x.name, &x.role));
+        let card = h.take();
+        h.slugs(Section::Articles, &x.articles);
+        let relations = h.take();
+        h.add((x.body_hash, &x.links, x.draft))
+            .image(x.image.as_ref());
+        (
+            (Section::Authors, x.slug.to_string()),
+            h.digest(card, relations),
+        )
+    });
     let mut entities = HashMap::default();
-    entities.par_extend(articles.chain(notes).chain(actors).chain(pages));
+    entities.par_extend(
+        articles
+            .chain(notes)
+            .chain(actors)
+            .chain(pages)
+            .chain(authors),
+    );
     let topics = site
         .topics
         .iter()
@@ -228,6 +253,7 @@ pub fn affected_pages(
         "explainers/index.html",
         "actors/index.html",
         "topics/index.html",
+        "authors/index.html",
     ]
     .into_iter()
     .map(String::from)
@@ -267,10 +293,23 @@ pub fn affected_pages(
         if *section == Section::Articles && (in_feed(old, slug) || in_feed(new, slug)) {
             pages.insert("feed.xml".into());
         }
+        // The feeds of its topics and actors carry an article whole; an
+        // actor's feed carries its name.
+        match section {
+            Section::Articles => {
+                scoped_feeds(old, slug, &mut pages);
+                scoped_feeds(new, slug, &mut pages);
+            }
+            Section::Actors | Section::Authors => {
+                pages.insert(format!("{}feed.xml", page_dir(*section, slug)));
+            }
+            _ => {}
+        }
     }
     for slug in old_digests.topics.keys().chain(new_digests.topics.keys()) {
         if old_digests.topics.get(slug) != new_digests.topics.get(slug) {
             pages.insert(format!("topics/{slug}/index.html"));
+            pages.insert(format!("topics/{slug}/feed.xml"));
         }
     }
     let old = Lists {
@@ -286,9 +325,10 @@ pub fn affected_pages(
 }
 
 /// Whether the header or footer menu differs between two sites: both are
-/// on every page, so every page must be rendered again.
+/// on every page, so every page must be rendered again. The footer links
+/// the authors index while the site has author profiles.
 pub fn menus_changed(old: &Site, new: &Site) -> bool {
-    super::menus(old) != super::menus(new)
+    super::menus(old) != super::menus(new) || old.authors.is_empty() != new.authors.is_empty()
 }
 
 /// One side of the comparison of lists: a site and its digests.
@@ -430,6 +470,25 @@ fn later_pages(old: &Lists, new: &Lists, pages: &mut HashSet<String>) {
             ),
         ));
     }
+    for a in &new.site.authors {
+        let dir = page_dir(Section::Authors, a.slug.as_str());
+        if !marked(&dir) {
+            continue;
+        }
+        let before = old.site.authors.iter().find(|o| o.slug == a.slug);
+        // Later pages show the author's name and role.
+        let header = |l: &Lists| l.entity(Section::Authors, a.slug.as_str());
+        lists.push((
+            dir,
+            (header(old), header(new)),
+            (
+                before
+                    .map(|o| old.articles(o.articles.iter().copied()))
+                    .unwrap_or_default(),
+                new.articles(a.articles.iter().copied()),
+            ),
+        ));
+    }
     for (dir, header, (before, after)) in lists {
         changed_pages(&dir, header, &before, &after, per_page, pages);
     }
@@ -465,8 +524,42 @@ fn in_feed(site: &Site, slug: &str) -> bool {
         .any(|a| a.slug.as_str() == slug)
 }
 
+/// The feeds of the topics and actors of the article `slug`, if `site`
+/// has it. (Every one, not only those it is among the newest of: a
+/// handful of small files, and no need to rank it in each.)
+fn scoped_feeds(site: &Site, slug: &str, pages: &mut HashSet<String>) {
+    let Some(a) = site.articles.iter().find(|a| a.slug.as_str() == slug) else {
+        return;
+    };
+    for &t in &a.topics {
+        pages.insert(format!("topics/{}/feed.xml", site.topics[t].slug));
+    }
+    for &x in &a.actors {
+        let dir = page_dir(Section::Actors, site.actors[x].slug.as_str());
+        pages.insert(format!("{dir}feed.xml"));
+    }
+    for x in a.bylines.iter().filter_map(|b| b.author) {
+        let dir = page_dir(Section::Authors, site.authors[x].slug.as_str());
+        pages.insert(format!("{dir}feed.xml"));
+    }
+}
+
 /// The pages that show a card of, or a link to, the page `slug`.
 fn neighbours(site: &Site, section: Section, slug: &str, pages: &mut HashSet<String>) {
+    // An author's bio may link an actor or an explainer, with its hover
+    // card: authors are few, so their bodies are searched.
+    if matches!(section, Section::Actors | Section::Notes) {
+        let xref = format!(
+            "data-xref=\"{}\"",
+            crate::resolve::links::xref(section, slug)
+        );
+        for a in site.authors.iter().filter(|a| a.body_html.contains(&xref)) {
+            pages.insert(format!(
+                "{}index.html",
+                page_dir(Section::Authors, a.slug.as_str())
+            ));
+        }
+    }
     let mut add = |section: Section, slug: &str| {
         pages.insert(format!("{}index.html", page_dir(section, slug)));
     };
@@ -481,8 +574,34 @@ fn neighbours(site: &Site, section: Section, slug: &str, pages: &mut HashSet<Str
             a.background
                 .iter()
                 .for_each(|&n| add(Section::Notes, site.notes[n].slug.as_str()));
+            a.bylines
+                .iter()
+                .filter_map(|b| b.author)
+                .for_each(|x| add(Section::Authors, site.authors[x].slug.as_str()));
             for &t in &a.topics {
                 pages.insert(format!("topics/{}/index.html", site.topics[t].slug));
+            }
+        }
+        // Every byline naming the profile links it.
+        Section::Authors => {
+            let Some(x) = site.authors.iter().find(|x| x.slug.as_str() == slug) else {
+                return;
+            };
+            x.articles
+                .iter()
+                .for_each(|&a| add(Section::Articles, site.articles[a].slug.as_str()));
+            // Drafts and scheduled articles name it too, without being
+            // on its page.
+            let names = |a: &&crate::resolve::Article| {
+                (a.bylines.iter()).any(|b| b.author.is_some_and(|i| site.authors[i].slug == x.slug))
+            };
+            for a in site
+                .articles
+                .iter()
+                .filter(|a| !a.is_public())
+                .filter(names)
+            {
+                add(Section::Articles, a.slug.as_str());
             }
         }
         Section::Notes => {

@@ -125,6 +125,26 @@ impl<'a> Renderer<'a> {
         )
     }
 
+    /// `authors/index.html`: every author profile, by name, with its
+    /// photo, role and count of articles.
+    pub(super) fn authors_index(&self) -> Job {
+        let s = self.site;
+        let l = Linker { depth: 1 };
+        let authors: Vec<AuthorCard> = s.authors.iter().map(|a| AuthorCard::new(a, l)).collect();
+        let meta = self.list_meta(
+            self.words.text("authors"),
+            "authors/",
+            self.words.text("authors_description").into(),
+        );
+        self.job(
+            "authors/index.html".into(),
+            "authors.html",
+            self.common(1, "authors", meta),
+            "authors",
+            &authors,
+        )
+    }
+
     pub(super) fn topics_index(&self) -> Job {
         let l = Linker { depth: 1 };
         let topics: Vec<TopicLink> = self
@@ -175,7 +195,8 @@ impl<'a> Renderer<'a> {
                 &std::collections::HashMap::from([("topic", t.name.clone())]),
             )
             .unwrap_or_default();
-        let meta = self.list_head(&t.name, &dir, description);
+        let mut meta = self.list_head(&t.name, &dir, description);
+        meta.feed = Some(self.feed_link(&t.name, &dir, page.linker));
         let trail = [
             self.home_crumb(),
             (self.words.text("topics"), absolute(&s.config, "topics/")),
@@ -284,9 +305,29 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    pub(super) fn feed(&self) -> Job {
+    /// The Atom feed of `scope`: the newest [`FEED_ENTRIES`] public
+    /// articles of the site, a topic or an actor, at [`feed_path`]. An
+    /// entry's content is the lead image and the "What You Should Know"
+    /// points, then, in the site's feed only, the body.
+    pub(super) fn feed(&self, scope: FeedScope) -> Job {
         let s = self.site;
         let config = &s.config;
+        // Drafts and scheduled articles are never in a feed.
+        let articles: Vec<&Article> = match scope {
+            FeedScope::Site => s.articles.iter().filter(|a| a.is_public()).collect(),
+            FeedScope::Topic(t) => (s.topics[t].articles.iter())
+                .map(|&a| &s.articles[a])
+                .filter(|a| a.is_public())
+                .collect(),
+            FeedScope::Actor(i) => (s.actors[i].articles.iter())
+                .map(|&a| &s.articles[a])
+                .filter(|a| a.is_public())
+                .collect(),
+            // An author's articles are public ones only.
+            FeedScope::Author(i) => (s.authors[i].articles.iter())
+                .map(|&a| &s.articles[a])
+                .collect(),
+        };
         #[derive(Serialize)]
         struct Entry<'a> {
             id: String,
@@ -296,7 +337,7 @@ impl<'a> Renderer<'a> {
             updated: String,
             summary: &'a str,
             content: String,
-            authors: &'a [String],
+            authors: Vec<&'a str>,
             categories: Vec<&'a str>,
             image: Option<Enclosure>,
         }
@@ -318,10 +359,8 @@ impl<'a> Renderer<'a> {
             author: &'a str,
             entries: Vec<Entry<'a>>,
         }
-        let entries: Vec<Entry> = s
-            .articles
+        let entries: Vec<Entry> = articles
             .iter()
-            .filter(|a| a.is_public())
             .take(FEED_ENTRIES)
             .map(|a| {
                 let url = page_url(config, Section::Articles, a.slug.as_str());
@@ -349,7 +388,15 @@ impl<'a> Renderer<'a> {
                         know
                     ));
                 }
-                content.push_str(&a.body_html);
+                // The site feed carries each story whole. A topic's or an
+                // actor's carries its image and its points, not its body:
+                // a story is in the feed of each of its topics and actors,
+                // and whole bodies there made the feeds of a site many
+                // times the size of its pages (Hugo's section feeds carry
+                // summaries too).
+                if matches!(scope, FeedScope::Site) {
+                    content.push_str(&a.body_html);
+                }
                 // Many readers ignore `xml:base`: every link is absolute.
                 let content = metadata::absolute_links(&content, &url);
                 Entry {
@@ -360,7 +407,7 @@ impl<'a> Renderer<'a> {
                     updated: a.updated.unwrap_or(a.date).rfc3339(),
                     summary: &a.summary,
                     content,
-                    authors: metadata::article_authors(s, a),
+                    authors: a.bylines.iter().map(|b| b.name.as_str()).collect(),
                     categories: a
                         .topics
                         .iter()
@@ -370,10 +417,8 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        let updated = s
-            .articles
+        let updated = articles
             .iter()
-            .filter(|a| a.is_public())
             .map(|a| a.updated.unwrap_or(a.date))
             .max()
             .map(|d| d.rfc3339())
@@ -383,17 +428,36 @@ impl<'a> Renderer<'a> {
         } else {
             &config.title
         };
+        let path = feed_path(s, scope);
+        let (title, home_url) = match scope {
+            FeedScope::Site => (config.title.clone(), config.base_url.clone()),
+            FeedScope::Topic(t) => (
+                feed_title(&s.topics[t].name, &config.title),
+                absolute(config, &format!("topics/{}/", s.topics[t].slug)),
+            ),
+            FeedScope::Actor(i) => (
+                feed_title(&s.actors[i].name, &config.title),
+                page_url(config, Section::Actors, s.actors[i].slug.as_str()),
+            ),
+            FeedScope::Author(i) => (
+                feed_title(&s.authors[i].name, &config.title),
+                page_url(config, Section::Authors, s.authors[i].slug.as_str()),
+            ),
+        };
         let feed = Feed {
-            id: absolute(config, "feed.xml"),
-            title: &config.title,
-            subtitle: &config.description,
+            id: absolute(config, &path),
+            title: &title,
+            subtitle: match scope {
+                FeedScope::Site => &config.description,
+                _ => "",
+            },
             updated,
-            self_url: absolute(config, "feed.xml"),
-            home_url: &config.base_url,
+            self_url: absolute(config, &path),
+            home_url: &home_url,
             author,
             entries,
         };
-        self.make_job("feed.xml".into(), "feed.xml", &feed, || {
+        self.make_job(path.clone(), "feed.xml", &feed, || {
             let mut context = Context::new();
             context.insert("feed", &feed);
             context
@@ -469,6 +533,20 @@ impl<'a> Renderer<'a> {
                     &page_dir(Section::Actors, a.slug.as_str()),
                     a.articles.len(),
                     None,
+                );
+            }
+            if !s.authors.is_empty() {
+                list(&mut urls, "authors/", 0, None);
+            }
+            for a in s.authors.iter().filter(|a| !a.draft) {
+                let newest = (a.articles.iter())
+                    .map(|&x| s.articles[x].updated.unwrap_or(s.articles[x].date))
+                    .max();
+                list(
+                    &mut urls,
+                    &page_dir(Section::Authors, a.slug.as_str()),
+                    a.articles.len(),
+                    newest,
                 );
             }
             for t in &s.topics {
@@ -658,6 +736,11 @@ fn sitemap_count(s: &Site) -> usize {
             .filter(|t| topic_newest(s, t).is_some())
             .map(|t| pages(t.articles.len()))
             .sum::<usize>()
+        + usize::from(!s.authors.is_empty())
+        + (s.authors.iter())
+            .filter(|a| !a.draft)
+            .map(|a| pages(a.articles.len()))
+            .sum::<usize>()
 }
 
 /// How many parts `sitemap.xml` indexes: 0 when it is a sitemap itself.
@@ -701,4 +784,32 @@ mod tests {
         assert_eq!(sitemap_file(0), "sitemap.xml");
         assert_eq!(sitemap_file(3), "sitemap-3.xml");
     }
+}
+
+/// Whose articles a feed carries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FeedScope {
+    Site,
+    Topic(TopicId),
+    Actor(ActorId),
+    Author(AuthorId),
+}
+
+/// The output path of a feed: `feed.xml`, `topics/<slug>/feed.xml` or
+/// `actors/<slug>/feed.xml`, beside the page it belongs to.
+pub(crate) fn feed_path(site: &Site, scope: FeedScope) -> String {
+    match scope {
+        FeedScope::Site => "feed.xml".into(),
+        FeedScope::Topic(t) => format!("topics/{}/feed.xml", site.topics[t].slug),
+        FeedScope::Actor(i) => page_dir(Section::Actors, site.actors[i].slug.as_str()) + "feed.xml",
+        FeedScope::Author(i) => {
+            page_dir(Section::Authors, site.authors[i].slug.as_str()) + "feed.xml"
+        }
+    }
+}
+
+/// The title of the feed of a topic or an actor called `name`: the name,
+/// then the site's title (how readers list a feed among many).
+pub(super) fn feed_title(name: &str, site_title: &str) -> String {
+    format!("{name} \u{b7} {site_title}")
 }

@@ -94,10 +94,7 @@ fn publisher(config: &Config) -> Value {
 pub fn news_article(site: &Site, article: &Article) -> Value {
     let config = &site.config;
     let url = page_url(config, Section::Articles, article.slug.as_str());
-    let authors: Vec<Value> = article_authors(site, article)
-        .iter()
-        .map(|a| json!({ "@type": "Person", "name": a }))
-        .collect();
+    let authors: Vec<Value> = article.bylines.iter().map(|b| byline(site, b)).collect();
     let mut v = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -147,6 +144,50 @@ pub fn explainer(site: &Site, note: &Note) -> Value {
     v
 }
 
+/// A byline's author: a `Person` with the absolute URL of the author's
+/// page when the byline names a profile, else with a name only.
+fn byline(site: &Site, b: &crate::resolve::Byline) -> Value {
+    match b.author {
+        Some(x) => {
+            let url = page_url(
+                &site.config,
+                Section::Authors,
+                site.authors[x].slug.as_str(),
+            );
+            json!({ "@type": "Person", "@id": url, "name": b.name, "url": url })
+        }
+        None => json!({ "@type": "Person", "name": b.name }),
+    }
+}
+
+/// An author's page: the `Person` (with the `@id` bylines name), its
+/// role, photo and links elsewhere.
+pub fn author(site: &Site, author: &crate::resolve::Author) -> Value {
+    let config = &site.config;
+    let url = page_url(config, Section::Authors, author.slug.as_str());
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "@id": url,
+        "name": author.name,
+        "url": url,
+        "worksFor": publisher(config),
+    });
+    if !author.summary.is_empty() {
+        v["description"] = json!(excerpt(&author.summary, SUMMARY_CHARS));
+    }
+    if let Some(role) = &author.role {
+        v["jobTitle"] = json!(role);
+    }
+    if let Some(image) = &author.image {
+        v["image"] = json!(absolute_asset(config, &open_graph_image(image)));
+    }
+    if !author.links.is_empty() {
+        v["sameAs"] = json!(author.links);
+    }
+    v
+}
+
 /// An actor named by another page: its type and profile URL, which is
 /// also the `@id` of the profile's own JSON-LD.
 fn actor_ref(site: &Site, id: usize) -> Value {
@@ -168,15 +209,6 @@ fn actor_type(kind: Option<ActorKind>) -> &'static str {
         Some(ActorKind::Country) => "Country",
         Some(ActorKind::Place) => "Place",
         None => "Thing",
-    }
-}
-
-/// Bylines: the article's own, else the site's default authors.
-pub fn article_authors<'a>(site: &'a Site, article: &'a Article) -> &'a [String] {
-    if article.authors.is_empty() {
-        &site.config.authors
-    } else {
-        &article.authors
     }
 }
 

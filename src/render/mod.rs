@@ -26,8 +26,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ActorKind, Section};
 use crate::resolve::links::page_dir;
 use crate::resolve::{
-    Actor, ActorId, Article, ArticleId, Note, NoteId, Site, StandalonePage, Topic, TopicId,
-    CONTENT_DEPTH,
+    Actor, ActorId, Article, ArticleId, Author, AuthorId, Note, NoteId, Site, StandalonePage,
+    Topic, TopicId, CONTENT_DEPTH,
 };
 use metadata::{absolute, page_url, script_safe_json};
 use paginate::{page_count, page_folder, page_range, Pager};
@@ -161,6 +161,8 @@ struct Nav {
     feed: String,
     /// The search page; none when search is off.
     search: Option<String>,
+    /// The index of author profiles; none when the site has none.
+    authors: Option<String>,
 }
 
 #[derive(Serialize, Default)]
@@ -178,6 +180,16 @@ struct Meta {
     published: Option<String>,
     modified: Option<String>,
     tags: Vec<String>,
+    /// The page's own Atom feed (a topic's, an actor's), besides the
+    /// site's: `<link rel="alternate">`.
+    feed: Option<FeedLink>,
+}
+
+/// A feed, by title and href relative to the page.
+#[derive(Serialize)]
+struct FeedLink {
+    title: String,
+    href: String,
 }
 
 /// Every output file the site has. The `usize` after a list is its page
@@ -199,6 +211,16 @@ enum Page {
     NotFound,
     Search,
     Feed,
+    /// The feed of a topic.
+    TopicFeed(TopicId),
+    /// The feed of a public actor.
+    ActorFeed(ActorId),
+    /// `authors/index.html`, when the site has author profiles.
+    AuthorsIndex,
+    /// A page of an author's profile and articles.
+    Author(AuthorId, usize),
+    /// The feed of a public author.
+    AuthorFeed(AuthorId),
     /// `sitemap.xml` (0), or its part `sitemap-N.xml` when it is an index.
     Sitemap(usize),
     Robots,
@@ -365,9 +387,24 @@ fn all_pages(site: &Site) -> Vec<Page> {
     }
     for (i, t) in site.topics.iter().enumerate() {
         pages.extend(pages_of(t.articles.len()).map(|n| Page::Topic(i, n)));
+        pages.push(Page::TopicFeed(i));
     }
     for (i, a) in site.actors.iter().enumerate() {
         pages.extend(pages_of(a.articles.len()).map(|n| Page::Actor(i, n)));
+        // A draft actor's feed would list only articles that name a
+        // draft; it has none.
+        if !a.draft {
+            pages.push(Page::ActorFeed(i));
+        }
+    }
+    if !site.authors.is_empty() {
+        pages.push(Page::AuthorsIndex);
+    }
+    for (i, a) in site.authors.iter().enumerate() {
+        pages.extend(pages_of(a.articles.len()).map(|n| Page::Author(i, n)));
+        if !a.draft {
+            pages.push(Page::AuthorFeed(i));
+        }
     }
     pages.extend((0..site.notes.len()).map(Page::Explainer));
     pages.extend((0..site.articles.len()).map(Page::Article));
@@ -621,6 +658,11 @@ impl<'a> Renderer<'a> {
             Page::NotFound => "404.html".into(),
             Page::Search => "search/index.html".into(),
             Page::Feed => "feed.xml".into(),
+            Page::TopicFeed(t) => lists::feed_path(s, lists::FeedScope::Topic(t)),
+            Page::ActorFeed(i) => lists::feed_path(s, lists::FeedScope::Actor(i)),
+            Page::AuthorsIndex => "authors/index.html".into(),
+            Page::Author(i, n) => paged(&page_dir(Section::Authors, s.authors[i].slug.as_str()), n),
+            Page::AuthorFeed(i) => lists::feed_path(s, lists::FeedScope::Author(i)),
             Page::Sitemap(part) => lists::sitemap_file(part),
             Page::Robots => "robots.txt".into(),
             Page::Standalone(i) => {
@@ -647,7 +689,12 @@ impl<'a> Renderer<'a> {
             Page::TimelineYear(y, n) => self.timeline(Some(y), n),
             Page::NotFound => self.not_found(),
             Page::Search => self.search_page(),
-            Page::Feed => self.feed(),
+            Page::Feed => self.feed(lists::FeedScope::Site),
+            Page::TopicFeed(t) => self.feed(lists::FeedScope::Topic(t)),
+            Page::ActorFeed(i) => self.feed(lists::FeedScope::Actor(i)),
+            Page::AuthorsIndex => self.authors_index(),
+            Page::Author(i, n) => self.author(&s.authors[i], n),
+            Page::AuthorFeed(i) => self.feed(lists::FeedScope::Author(i)),
             Page::Sitemap(part) => self.sitemap(part),
             Page::Robots => self.robots(),
             Page::Standalone(i) => self.standalone(&s.pages[i]),
@@ -670,6 +717,7 @@ impl<'a> Renderer<'a> {
                 timeline: l.dir("timeline/"),
                 feed: format!("{}feed.xml", l.root()),
                 search: self.search_script.is_some().then(|| l.dir("search/")),
+                authors: (!self.site.authors.is_empty()).then(|| l.dir("authors/")),
             },
             current,
             meta,
@@ -684,6 +732,15 @@ impl<'a> Renderer<'a> {
                 .search_script
                 .as_ref()
                 .map(|s| format!("{}{s}", l.root())),
+        }
+    }
+
+    /// The link to the feed of the topic or actor `name` whose page is
+    /// the folder `dir`, from a page `linker` deep.
+    fn feed_link(&self, name: &str, dir: &str, linker: Linker) -> FeedLink {
+        FeedLink {
+            title: lists::feed_title(name, &self.site.config.title),
+            href: format!("{}{dir}feed.xml", linker.root()),
         }
     }
 

@@ -100,7 +100,13 @@ impl<'a> Renderer<'a> {
             date_human: String,
             updated_iso: Option<String>,
             updated_human: Option<String>,
-            authors: &'a [String],
+            /// The names of the byline, as shown.
+            authors: Vec<&'a str>,
+            /// Each name with its author page, when it has a profile.
+            bylines: Vec<BylineView<'a>>,
+            /// The whole byline ("By A and B") as HTML, each name with a
+            /// profile linked to its page; none without authors.
+            byline_html: Option<String>,
             body: &'a str,
             know: Option<&'a str>,
             /// The same points for the copy shown after the lead on narrow
@@ -131,7 +137,18 @@ impl<'a> Renderer<'a> {
             date_human: self.words.date(a.date.day),
             updated_iso: a.updated.map(|d| d.html_datetime()),
             updated_human: a.updated.map(|d| self.words.date(d.day)),
-            authors: metadata::article_authors(s, a),
+            authors: a.bylines.iter().map(|b| b.name.as_str()).collect(),
+            bylines: a
+                .bylines
+                .iter()
+                .map(|b| BylineView {
+                    name: &b.name,
+                    href: b
+                        .author
+                        .map(|x| l.page(Section::Authors, s.authors[x].slug.as_str())),
+                })
+                .collect(),
+            byline_html: self.byline_html(a, l),
             body: &a.body_html,
             know: a.know_html.as_deref(),
             know_inline: a
@@ -206,6 +223,7 @@ impl<'a> Renderer<'a> {
             published: Some(a.date.rfc3339()),
             modified: Some(a.updated.unwrap_or(a.date).rfc3339()),
             tags: a.topics.iter().map(|&t| s.topics[t].name.clone()).collect(),
+            feed: None,
         };
         let mut common = self.common(CONTENT_DEPTH, "articles", meta);
         common.embeds_script = self.embeds_script(CONTENT_DEPTH, view.body);
@@ -410,7 +428,7 @@ impl<'a> Renderer<'a> {
             (self.words.text("actors"), absolute(config, "actors/")),
             (&a.name, url.clone()),
         ];
-        let meta = if !first {
+        let mut meta = if !first {
             Meta {
                 title: self.title(&a.name),
                 description: self
@@ -444,12 +462,124 @@ impl<'a> Renderer<'a> {
                 ..Meta::default()
             }
         };
+        if !a.draft {
+            meta.feed = Some(self.feed_link(&a.name, &dir, l));
+        }
         let mut common = self.list_common(&page, "actors", &trail, meta);
         common.embeds_script = self.embeds_script(CONTENT_DEPTH, view.body);
         common.cards = self.hover_cards(
             std::iter::once(view.body).chain(view.events.iter().map(|e| e.html.as_str())),
         );
         self.job(page.path.clone(), "actor.html", common, "actor", &view)
+    }
+
+    /// The byline of `a` ("By A and B", in the interface language) as
+    /// HTML: every name escaped, each with a profile a link to its page
+    /// (`rel="author"`); none when the article has no authors.
+    fn byline_html(&self, a: &Article, l: Linker) -> Option<String> {
+        if a.bylines.is_empty() {
+            return None;
+        }
+        let escape = crate::resolve::html_escape;
+        // Each name is a private-use marker while the sentence is made
+        // and escaped, then replaced by its HTML.
+        let marker = |i: usize| format!("\u{E000}{i}\u{E001}");
+        let markers: Vec<String> = (0..a.bylines.len()).map(marker).collect();
+        let args = std::collections::HashMap::from([("authors", self.words.list(&markers))]);
+        let mut html = escape(&self.words.format("byline", None, &args).ok()?);
+        for (i, b) in a.bylines.iter().enumerate() {
+            let name = match b.author {
+                Some(x) => format!(
+                    "<a class=\"author-link\" rel=\"author\" href=\"{}\">{}</a>",
+                    escape(&l.page(Section::Authors, self.site.authors[x].slug.as_str())),
+                    escape(&b.name)
+                ),
+                None => escape(&b.name),
+            };
+            html = html.replacen(&marker(i), &name, 1);
+        }
+        Some(html)
+    }
+
+    /// Page `number` of an author's page: the profile (photo, role,
+    /// links, bio) on the first, then the author's public articles,
+    /// newest first, paginated like an actor's "Appears in".
+    pub(super) fn author(&self, a: &Author, number: usize) -> Job {
+        let s = self.site;
+        let dir = page_dir(Section::Authors, a.slug.as_str());
+        let page = self.list_page(&dir, a.articles.len(), number);
+        let l = page.linker;
+        let first = number == 1;
+        #[derive(Serialize)]
+        struct View<'a> {
+            name: &'a str,
+            role: Option<&'a str>,
+            image: Option<ImageView<'a>>,
+            links: Vec<LinkView<'a>>,
+            body: &'a str,
+            articles: Vec<ArticleCard<'a>>,
+            draft: bool,
+        }
+        let view = View {
+            name: &a.name,
+            role: a.role.as_deref(),
+            image: (a.image.as_ref())
+                .filter(|_| first)
+                .map(|i| ImageView::new(i, l)),
+            links: a
+                .links
+                .iter()
+                .filter(|_| first)
+                .map(|url| LinkView {
+                    name: link_label(url),
+                    url,
+                })
+                .collect(),
+            body: if first { &a.body_html } else { "" },
+            articles: a.articles[page.range.clone()]
+                .iter()
+                .map(|&x| ArticleCard::new(&s.articles[x], l, self.words))
+                .collect(),
+            draft: a.draft,
+        };
+        let config = &s.config;
+        let url = page_url(config, Section::Authors, a.slug.as_str());
+        let args = std::collections::HashMap::from([("name", a.name.clone())]);
+        let later = self
+            .words
+            .format("author_description", None, &args)
+            .unwrap_or_default();
+        let description = match (&a.role, a.summary.is_empty()) {
+            _ if !first => later,
+            (_, false) => excerpt(&a.summary, SUMMARY_CHARS),
+            (Some(r), true) => format!("{}: {}", a.name, r),
+            (None, true) => later,
+        };
+        let trail = [
+            self.home_crumb(),
+            (self.words.text("authors"), absolute(config, "authors/")),
+            (&a.name, url.clone()),
+        ];
+        let mut meta = Meta {
+            title: self.title(&a.name),
+            description,
+            canonical: url,
+            og_type: if first { "profile" } else { "website" },
+            ..Meta::default()
+        };
+        if first {
+            meta.json_ld = vec![script_safe_json(&metadata::author(s, a))];
+            meta.image = (a.image.as_ref())
+                .map(|i| metadata::absolute_asset(config, &metadata::open_graph_image(i)));
+            meta.image_alt = a.image.as_ref().map(|i| i.alt.clone());
+        }
+        if !a.draft {
+            meta.feed = Some(self.feed_link(&a.name, &dir, l));
+        }
+        let mut common = self.list_common(&page, "authors", &trail, meta);
+        common.embeds_script = self.embeds_script(CONTENT_DEPTH, view.body);
+        common.cards = self.hover_cards(std::iter::once(view.body));
+        self.job(page.path.clone(), "author.html", common, "author", &view)
     }
 
     /// A host serves `404.html` at any missing URL, so its links cannot be
@@ -481,6 +611,7 @@ impl<'a> Renderer<'a> {
                 .search_script
                 .is_some()
                 .then(|| prefix("search/index.html")),
+            authors: (!self.site.authors.is_empty()).then(|| prefix("authors/index.html")),
         };
         common.stylesheet = prefix(&self.stylesheet);
         common.cards_script = prefix(&self.cards_script);
@@ -582,5 +713,35 @@ impl<'a> Renderer<'a> {
             "search",
             &true,
         )
+    }
+}
+
+/// The label of a link of an author's: its host, without `www.`
+/// (`https://www.example.org/me` -> `example.org`), else the URL.
+fn link_label(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    if host.is_empty() {
+        url
+    } else {
+        host
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_label;
+
+    #[test]
+    fn an_author_link_is_labelled_by_its_host() {
+        assert_eq!(link_label("https://www.example.org/me"), "example.org");
+        assert_eq!(
+            link_label("https://mastodon.social/@ana"),
+            "mastodon.social"
+        );
+        assert_eq!(link_label("http://ana.example?x=1"), "ana.example");
+        assert_eq!(link_label("https://"), "https://");
     }
 }

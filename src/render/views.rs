@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::i18n::Interface;
 use crate::model::{ActorKind, Section};
 use crate::resolve::links::{page_dir, relative_href};
-use crate::resolve::{Actor, Article, Event, EventSource, Image, Note, Site};
+use crate::resolve::{Actor, Article, Author, Event, EventSource, Image, Note, Site};
 
 /// Links from one page: everything it needs to spell a relative URL.
 #[derive(Clone, Copy)]
@@ -97,6 +97,39 @@ impl<'a> ActorCard<'a> {
             slug: a.slug.as_str(),
         }
     }
+}
+
+/// An author as the authors index shows one.
+#[derive(Serialize)]
+pub struct AuthorCard<'a> {
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub href: String,
+    pub slug: &'a str,
+    pub image: Option<ImageView<'a>>,
+    /// How many public articles name the author.
+    pub count: usize,
+}
+
+impl<'a> AuthorCard<'a> {
+    pub fn new(a: &'a Author, l: Linker) -> Self {
+        AuthorCard {
+            name: &a.name,
+            role: a.role.as_deref(),
+            href: l.page(Section::Authors, a.slug.as_str()),
+            slug: a.slug.as_str(),
+            image: a.image.as_ref().map(|i| ImageView::new(i, l)),
+            count: a.articles.len(),
+        }
+    }
+}
+
+/// One name of an article's byline: a link to the author's page when a
+/// profile matches it.
+#[derive(Serialize)]
+pub struct BylineView<'a> {
+    pub name: &'a str,
+    pub href: Option<String>,
 }
 
 #[derive(Serialize)]

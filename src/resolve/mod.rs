@@ -26,14 +26,16 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::front_matter::{ActorMeta, ArticleMeta, NoteMeta, PageMeta};
+use crate::load::front_matter::{ActorMeta, ArticleMeta, AuthorMeta, NoteMeta, PageMeta};
 use crate::load::{LoadedSite, Page};
 use crate::model::{slugify, Section, Slug};
 use autolink::AutoLinker;
 use graph::{build_events, collect_topics, link_backwards, link_countries};
 use links::{LinkTargets, Target, TargetInfo};
 use markdown::Rendered;
-use page::{resolve_actor, resolve_article, resolve_note, resolve_page, Context, SlugIndex};
+use page::{
+    resolve_actor, resolve_article, resolve_author, resolve_note, resolve_page, Context, SlugIndex,
+};
 pub use site::*;
 
 /// Every content page is rendered two folders below the output root
@@ -151,6 +153,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         notes,
         actors,
         pages,
+        authors,
         templates,
         drafts,
         held_back,
@@ -161,6 +164,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     let mut notes: Vec<&Page<NoteMeta>> = notes.iter().map(|p| &**p).collect();
     let mut actors: Vec<&Page<ActorMeta>> = actors.iter().map(|p| &**p).collect();
     let mut pages: Vec<&Page<PageMeta>> = pages.iter().map(|p| &**p).collect();
+    let mut authors: Vec<&Page<AuthorMeta>> = authors.iter().map(|p| &**p).collect();
 
     // Stable order first, so ids are positions in the final lists.
     articles.sort_by(|a, b| {
@@ -177,6 +181,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
     remove_duplicate_slugs(&mut pages, &mut errors);
     remove_reserved_page_slugs(&mut pages, &mut errors);
+    authors.sort_by_cached_key(|p| (sort_key(&p.meta.name), p.slug.clone()));
+    remove_duplicate_slugs(&mut authors, &mut errors);
 
     // The name matcher (the slowest part to build) is made on one core
     // while the link targets and the slug index are made on the other.
@@ -196,6 +202,12 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         }
         for (i, p) in pages.iter().enumerate() {
             targets.insert(target(Section::Pages, i), info(&p.meta.title, &p.slug));
+        }
+        for (i, p) in authors.iter().enumerate() {
+            targets.insert(
+                target(Section::Authors, i),
+                info(&nfc(p.meta.name.trim()), &p.slug),
+            );
         }
         for (section, slug) in unavailable {
             targets.mark_unavailable(*section, slug);
@@ -223,6 +235,11 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 .map(|(i, p)| (p.slug.as_str(), i))
                 .collect(),
             pages: pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.slug.as_str(), i))
+                .collect(),
+            authors: authors
                 .iter()
                 .enumerate()
                 .map(|(i, p)| (p.slug.as_str(), i))
@@ -264,6 +281,10 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 .iter()
                 .map(|p| (&p.slug, &p.meta.title))
                 .collect::<Vec<_>>(),
+            authors
+                .iter()
+                .map(|p| (&p.slug, &p.meta.name))
+                .collect::<Vec<_>>(),
             unavailable
                 .iter()
                 .map(|(sec, slug)| (sec.folder(), slug))
@@ -274,6 +295,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     let ((targets, index), (mention_finder, link_fingerprint)) =
         rayon::join(build_targets, build_matcher);
     check_actor_names(&actors, &mut errors);
+    check_author_names(&authors, &mut errors);
     let (shortcodes, shortcode_errors) = shortcodes::Shortcodes::load(templates, &config.interface);
     errors.extend(shortcode_errors);
     let registry = crate::media::Registry::default();
@@ -315,6 +337,11 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         .enumerate()
         .map(|(i, p)| resolve_page(&ctx, i, p))
         .collect();
+    let mut author_results: Vec<_> = authors
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| resolve_author(&ctx, i, p))
+        .collect();
 
     // Anchors can be checked only now that every page's headings are known.
     let fixes = check_anchors(
@@ -324,12 +351,14 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             note_results.iter().map(|r| &r.anchors).collect(),
             actor_results.iter().map(|r| &r.anchors).collect(),
             page_results.iter().map(|r| &r.anchors).collect(),
+            author_results.iter().map(|r| &r.anchors).collect(),
         ],
         |t| match t.section {
             Section::Articles => &article_results[t.index].headings,
             Section::Notes => &note_results[t.index].headings,
             Section::Actors => &actor_results[t.index].headings,
             Section::Pages => &page_results[t.index].headings,
+            Section::Authors => &author_results[t.index].headings,
         },
         &mut errors,
     );
@@ -360,6 +389,10 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 let p = &mut page_results[index].value;
                 fix_anchors(&mut p.body_html, &mut p.body_hash, &fixes);
             }
+            Section::Authors => {
+                let a = &mut author_results[index].value;
+                fix_anchors(&mut a.body_html, &mut a.body_hash, &fixes);
+            }
         }
     }
 
@@ -383,9 +416,22 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         errors.extend(r.errors);
         site_pages.push(r.value);
     }
+    let mut site_authors = Vec::with_capacity(authors.len());
+    for r in author_results {
+        errors.extend(r.errors);
+        site_authors.push(r.value);
+    }
 
     let topics = collect_topics(&articles, &mut site_articles, &mut errors);
-    let redirects = collect_redirects(&articles, &notes, &actors, &pages, &topics, &mut errors);
+    let redirects = collect_redirects(
+        &articles,
+        &notes,
+        &actors,
+        &pages,
+        &authors,
+        &topics,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -397,6 +443,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         actors: site_actors,
         topics,
         pages: site_pages,
+        authors: site_authors,
         redirects,
         events: Vec::new(),
         templates: templates.clone(),
@@ -405,7 +452,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         held_back: held_back.len(),
         next_due: held_back.iter().map(|(_, d)| *d).min(),
         images: registry.into_images(),
-        bundles: bundles(&articles, &notes, &actors, &pages),
+        bundles: bundles(&articles, &notes, &actors, &pages, &authors),
     };
     let mut pending_events = Vec::new();
     for (note_id, (note, timeline)) in site_notes.into_iter().enumerate() {
@@ -417,6 +464,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     build_events(&mut site, pending_events);
     link_backwards(&mut site);
     link_countries(&mut site);
+    link_bylines(&mut site);
     Ok(site)
 }
 
@@ -426,6 +474,7 @@ fn bundles(
     notes: &[&Page<NoteMeta>],
     actors: &[&Page<ActorMeta>],
     pages: &[&Page<PageMeta>],
+    authors: &[&Page<AuthorMeta>],
 ) -> Vec<crate::media::Bundle> {
     fn of<M>(pages: &[&Page<M>], section: Section) -> Vec<crate::media::Bundle> {
         pages
@@ -442,6 +491,7 @@ fn bundles(
     all.extend(of(notes, Section::Notes));
     all.extend(of(actors, Section::Actors));
     all.extend(of(pages, Section::Pages));
+    all.extend(of(authors, Section::Authors));
     all
 }
 
@@ -460,7 +510,7 @@ type AnchorFix = (String, String);
 /// heading's final id.
 fn check_anchors<'r>(
     targets: &LinkTargets,
-    anchors_by_section: [Vec<&'r Vec<FileAnchor>>; 4],
+    anchors_by_section: [Vec<&'r Vec<FileAnchor>>; 5],
     headings_of: impl Fn(Target) -> &'r Vec<markdown::Heading>,
     errors: &mut Diagnostics,
 ) -> Vec<((Section, usize), Vec<AnchorFix>)> {
@@ -549,6 +599,7 @@ fn collect_redirects(
     notes: &[&Page<NoteMeta>],
     actors: &[&Page<ActorMeta>],
     pages: &[&Page<PageMeta>],
+    authors: &[&Page<AuthorMeta>],
     topics: &[Topic],
     errors: &mut Diagnostics,
 ) -> Vec<redirects::Redirect> {
@@ -564,7 +615,8 @@ fn collect_redirects(
         entries(Section::Articles, articles)
             .chain(entries(Section::Notes, notes))
             .chain(entries(Section::Actors, actors))
-            .chain(entries(Section::Pages, pages)),
+            .chain(entries(Section::Pages, pages))
+            .chain(entries(Section::Authors, authors)),
         topics.iter().map(|t| t.slug.as_str()),
     );
     // Actors keep `aliases` for other names, so their old URLs are
@@ -606,6 +658,9 @@ fn collect_redirects(
     );
     add(&mut collector, Section::Pages, "aliases", pages, |m| {
         (&m.aliases, &m.title)
+    });
+    add(&mut collector, Section::Authors, "aliases", authors, |m| {
+        (&m.aliases, &m.name)
     });
     errors.extend(collector.errors);
     collector.redirects
@@ -719,6 +774,81 @@ fn check_actor_names(actors: &[&Page<ActorMeta>], errors: &mut Diagnostics) {
                 }
             }
         }
+    }
+}
+
+/// Two author profiles of one name would leave a byline naming it
+/// ambiguous: an error at the second's `name`.
+fn check_author_names(authors: &[&Page<AuthorMeta>], errors: &mut Diagnostics) {
+    let mut owner: HashMap<String, usize> = HashMap::default();
+    for (i, p) in authors.iter().enumerate() {
+        let name = nfc(p.meta.name.trim()).into_owned();
+        if name.is_empty() {
+            continue;
+        }
+        match owner.get(&name) {
+            Some(&j) => errors.push(
+                p.error_at_key(
+                    "name",
+                    Some(p.meta.name.trim()),
+                    format!(
+                        "\"{name}\" is also the name of author \"{}\" ({})",
+                        authors[j].slug,
+                        authors[j].file.path.display()
+                    ),
+                )
+                .with_help("a byline names one profile: give each author a distinct name"),
+            ),
+            None => {
+                owner.insert(name, i);
+            }
+        }
+    }
+}
+
+/// The author profile a byline entry names: the profile whose slug is
+/// the entry's slug (`"Ana Diallo"` and `"ana-diallo"` both name
+/// `content/authors/ana-diallo.md`), else the profile whose name is the
+/// entry (both trimmed, in Unicode NFC; for a profile whose `slug` is
+/// set). `None` leaves the entry a plain name.
+pub fn match_author(authors: &[Author], entry: &str) -> Option<AuthorId> {
+    let entry = nfc(entry.trim());
+    let slug = slugify(&entry);
+    authors
+        .iter()
+        .position(|a| a.slug.as_str() == slug)
+        .or_else(|| authors.iter().position(|a| a.name == *entry))
+}
+
+/// Each article's bylines (its `authors`, else the site's default ones)
+/// matched with the profiles, and each profile's public articles.
+fn link_bylines(site: &mut Site) {
+    for id in 0..site.articles.len() {
+        let a = &site.articles[id];
+        let names = if a.authors.is_empty() {
+            &site.config.authors
+        } else {
+            &a.authors
+        };
+        let public = a.is_public();
+        let mut bylines: Vec<Byline> = Vec::with_capacity(names.len());
+        for entry in names {
+            let author = match_author(&site.authors, entry);
+            let name = match author {
+                Some(x) => site.authors[x].name.clone(),
+                None => entry.trim().to_string(),
+            };
+            if public {
+                if let Some(x) = author {
+                    // An article naming an author twice is listed once.
+                    if site.authors[x].articles.last() != Some(&id) {
+                        site.authors[x].articles.push(id);
+                    }
+                }
+            }
+            bylines.push(Byline { name, author });
+        }
+        site.articles[id].bylines = bylines;
     }
 }
 

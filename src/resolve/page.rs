@@ -14,10 +14,13 @@ use super::autolink::AutoLinker;
 use super::links::{is_script_url, LinkTargets, Target};
 use super::markdown::{self, MarkdownOptions, PendingAnchor, Rendered};
 use super::{
-    target, Actor, Article, BodyCache, CorrectionHtml, Image, Note, StandalonePage, CONTENT_DEPTH,
+    target, Actor, Article, Author, BodyCache, CorrectionHtml, Image, Note, StandalonePage,
+    CONTENT_DEPTH,
 };
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
-use crate::load::front_matter::{ActorMeta, ArticleMeta, NamedLink, NoteMeta, PageMeta};
+use crate::load::front_matter::{
+    ActorMeta, ArticleMeta, AuthorMeta, NamedLink, NoteMeta, PageMeta,
+};
 use crate::load::{characters, Page};
 use crate::media::PageMedia;
 use crate::model::{excerpt, Date, Section, SUMMARY_CHARS};
@@ -27,6 +30,7 @@ pub(super) struct SlugIndex<'a> {
     pub(super) notes: HashMap<&'a str, usize>,
     pub(super) actors: HashMap<&'a str, usize>,
     pub(super) pages: HashMap<&'a str, usize>,
+    pub(super) authors: HashMap<&'a str, usize>,
     pub(super) drafts: HashSet<(Section, &'a str)>,
     /// Articles dated in the future built under `--future`.
     pub(super) scheduled: HashSet<&'a str>,
@@ -40,6 +44,7 @@ impl SlugIndex<'_> {
             Section::Notes => &self.notes,
             Section::Actors => &self.actors,
             Section::Pages => &self.pages,
+            Section::Authors => &self.authors,
         }
     }
 }
@@ -608,6 +613,8 @@ pub(super) fn resolve_article(
             summary,
             summary_derived,
             authors: m.authors.clone(),
+            // Matched with the profiles once every one is resolved.
+            bylines: Vec::new(),
             sources: m.sources.clone(),
             topics: Vec::new(),
             actors,
@@ -832,6 +839,66 @@ pub(super) fn resolve_page(
             menu_order: m.menu_order,
             draft: m.draft,
             shortcodes: body.shortcodes.clone(),
+        },
+        headings: body.headings.clone(),
+        anchors,
+        errors,
+        topics: (),
+        timeline: (),
+    }
+}
+
+/// An author profile: its photo (its alt text the name unless
+/// `image_alt` is given), links (absolute http(s) URLs) and bio.
+pub(super) fn resolve_author(
+    ctx: &Context,
+    id: usize,
+    page: &Page<AuthorMeta>,
+) -> Resolved<Author> {
+    let m = &page.meta;
+    let mut errors = Vec::new();
+    let this = target(Section::Authors, id);
+    let media = ctx.page_media(page, Section::Authors);
+    let name = super::nfc(m.name.trim()).into_owned();
+    if name.is_empty() {
+        errors.push(page.error_at_key("name", None, "an author's name may not be empty"));
+    }
+    for url in &m.links {
+        ctx.check_url(page, "links", url, &mut errors);
+        let u = url.trim();
+        let absolute = ["https://", "http://"].iter().any(|p| {
+            u.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+                && u.len() > p.len()
+        });
+        if !absolute && !u.is_empty() && !is_script_url(u) {
+            errors.push(
+                page.error_at_key(
+                    "links",
+                    Some(url),
+                    format!("link \"{u}\" is not an absolute http(s) URL"),
+                )
+                .with_help("write the whole address, e.g. \"https://example.org/me\""),
+            );
+        }
+    }
+    let alt = m.image_alt.clone().or_else(|| Some(name.clone()));
+    let image = ctx.image(page, &media, &m.image, &alt, &mut errors);
+    let (body, anchors) = ctx.body(page, &ctx.options(this, true, false, &media), &mut errors);
+    Resolved {
+        value: Author {
+            slug: page.slug.clone(),
+            source: page.file.path.clone(),
+            name,
+            role: m.role.clone().filter(|r| !r.trim().is_empty()),
+            image,
+            links: m.links.iter().map(|l| l.trim().to_string()).collect(),
+            summary: excerpt(&body.first_paragraph, SUMMARY_CHARS),
+            body_html: body.html.clone(),
+            body_hash: body.html_hash,
+            shortcodes: body.shortcodes.clone(),
+            articles: Vec::new(),
+            draft: m.draft,
         },
         headings: body.headings.clone(),
         anchors,

@@ -14,6 +14,7 @@ pub type ArticleId = usize;
 pub type NoteId = usize;
 pub type ActorId = usize;
 pub type TopicId = usize;
+pub type AuthorId = usize;
 pub type EventId = usize;
 
 #[derive(Debug)]
@@ -29,6 +30,8 @@ pub struct Site {
     pub topics: Vec<Topic>,
     /// Standalone pages, by slug.
     pub pages: Vec<StandalonePage>,
+    /// Author profiles, by name.
+    pub authors: Vec<Author>,
     /// Old URLs (`aliases`) and the pages they lead to, in page order.
     pub redirects: Vec<super::redirects::Redirect>,
     /// Every dated event, oldest first.
@@ -72,6 +75,9 @@ pub struct Article {
     /// the page itself does not print it above the same words.
     pub summary_derived: bool,
     pub authors: Vec<String>,
+    /// The bylines shown: `authors`, else the site's default authors,
+    /// each with the profile it names (see [`super::match_author`]).
+    pub bylines: Vec<Byline>,
     pub sources: Vec<NamedLink>,
     pub topics: Vec<TopicId>,
     /// Key actors: those in front matter, then those mentioned.
@@ -207,6 +213,40 @@ impl StandalonePage {
     pub fn is_public(&self) -> bool {
         !self.draft
     }
+}
+
+/// One name of a byline and the author profile it names, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Byline {
+    /// The name shown: the profile's name when there is one, else the
+    /// string as written.
+    pub name: String,
+    pub author: Option<AuthorId>,
+}
+
+/// An author profile (`content/authors/`), published at
+/// `authors/<slug>/` with the author's articles.
+#[derive(Debug)]
+pub struct Author {
+    pub slug: Slug,
+    pub source: PathBuf,
+    pub name: String,
+    pub role: Option<String>,
+    pub image: Option<Image>,
+    /// Absolute http(s) URLs of the author elsewhere.
+    pub links: Vec<String>,
+    /// The bio.
+    pub body_html: Arc<str>,
+    /// xxh3 of `body_html`, so rebuilds compare bodies without reading them.
+    pub body_hash: u64,
+    /// The body's shortcode calls, in order.
+    pub shortcodes: Vec<crate::resolve::shortcodes::Invocation>,
+    /// An excerpt of the bio's first paragraph.
+    pub summary: String,
+    /// Public articles whose bylines name it, newest first: drafts and
+    /// scheduled articles never appear on an author's page or feed.
+    pub articles: Vec<ArticleId>,
+    pub draft: bool,
 }
 
 #[derive(Debug)]

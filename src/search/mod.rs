@@ -52,10 +52,18 @@ pub enum Kind {
     Actor,
     /// A standalone page (`content/pages/`).
     Page,
+    /// An author's profile (`content/authors/`).
+    Author,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Article, Kind::Explainer, Kind::Actor, Kind::Page];
+    pub const ALL: [Kind; 5] = [
+        Kind::Article,
+        Kind::Explainer,
+        Kind::Actor,
+        Kind::Page,
+        Kind::Author,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -63,6 +71,7 @@ impl Kind {
             Kind::Explainer => "explainer",
             Kind::Actor => "actor",
             Kind::Page => "page",
+            Kind::Author => "author",
         }
     }
 }
@@ -71,7 +80,7 @@ impl Kind {
 /// adding the records of its pages in the site's order. A new kind of
 /// page is indexed by adding its function here (making each page an
 /// [`Entry`]).
-const SOURCES: &[fn(&Site, &mut Vec<Record>)] = &[articles, explainers, actors, pages];
+const SOURCES: &[fn(&Site, &mut Vec<Record>)] = &[articles, explainers, actors, pages, authors];
 
 /// The records of every page the site publishes, in a stable order
 /// (articles, explainers, actors, standalone pages). Drafts and
@@ -228,6 +237,17 @@ fn actors(site: &Site, out: &mut Vec<Record>) {
         if let Some(kind) = a.kind {
             e.filters.push(("actor_kind", vec![kind.as_str().into()]));
         }
+        out.push(e.record());
+    }
+}
+
+fn authors(site: &Site, out: &mut Vec<Record>) {
+    for a in site.authors.iter().filter(|a| !a.draft) {
+        let mut e = Entry::new(Kind::Author, Section::Authors, a.slug.as_str(), &a.name);
+        // A result shows the author's role, like an actor's.
+        e.summary = a.role.as_deref().unwrap_or(&a.summary);
+        e.body.html(&a.body_html);
+        e.image = a.image.as_ref();
         out.push(e.record());
     }
 }
