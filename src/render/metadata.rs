@@ -44,7 +44,11 @@ pub fn absolute_asset(config: &Config, src: &str) -> String {
     } else {
         // Leading slashes would make the path host-relative and drop the
         // path of base_url (`/repo/`); an image is always under the site.
-        absolute(config, src.trim_start_matches('/'))
+        // In another language's tree, files are one folder up.
+        absolute(
+            config,
+            &format!("{}{}", config.up_to_root(), src.trim_start_matches('/')),
+        )
     }
 }
 

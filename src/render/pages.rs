@@ -10,12 +10,12 @@ impl<'a> Renderer<'a> {
     pub(super) fn front_page(&self) -> Job {
         let s = self.site;
         let l = Linker { depth: 0 };
-        let mut key_actors: Vec<usize> = (0..s.actors.len()).collect();
+        let mut key_actors: Vec<usize> = (0..s.own.actors).collect();
         key_actors.sort_by_key(|&a| {
             std::cmp::Reverse(s.actors[a].articles.len() + s.actors[a].notes.len())
         });
         key_actors.truncate(FRONT_ACTORS);
-        let mut explainers: Vec<usize> = (0..s.notes.len()).collect();
+        let mut explainers: Vec<usize> = (0..s.own.notes).collect();
         explainers.sort_by_key(|&n| std::cmp::Reverse(s.notes[n].updated.or(s.notes[n].date)));
         explainers.truncate(FRONT_EXPLAINERS);
         #[derive(Serialize)]
@@ -28,11 +28,11 @@ impl<'a> Renderer<'a> {
         }
         let view = Front {
             lead: s
-                .articles
+                .own_articles()
                 .first()
                 .map(|a| ArticleCard::new(a, l, self.words)),
             lead_actors: s
-                .articles
+                .own_articles()
                 .first()
                 .map(|a| {
                     a.actors
@@ -43,7 +43,7 @@ impl<'a> Renderer<'a> {
                 })
                 .unwrap_or_default(),
             latest: s
-                .articles
+                .own_articles()
                 .iter()
                 .skip(1)
                 .take(FRONT_LATEST)
@@ -358,9 +358,10 @@ impl<'a> Renderer<'a> {
             born_iso: a.born.filter(|_| first).map(|b| b.iso()),
             born_human: a.born.filter(|_| first).map(|b| self.words.partial_date(b)),
             country: a.country.as_deref().filter(|_| first),
-            country_href: (a.country_actor)
-                .filter(|_| first)
-                .map(|c| l.page(Section::Actors, s.actors[c].slug.as_str())),
+            country_href: (a.country_actor).filter(|_| first).map(|c| {
+                let c = &s.actors[c];
+                l.translated(Section::Actors, c.slug.as_str(), c.fallback.as_ref())
+            }),
             image: (a.image.as_ref())
                 .filter(|_| first)
                 .map(|i| ImageView::new(i, l)),

@@ -109,27 +109,60 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         held_back,
         scheduled,
         unavailable,
+        translations: _,
     } = loaded;
     let mut articles: Vec<&Page<ArticleMeta>> = articles.iter().map(|p| &**p).collect();
     let mut notes: Vec<&Page<NoteMeta>> = notes.iter().map(|p| &**p).collect();
     let mut actors: Vec<&Page<ActorMeta>> = actors.iter().map(|p| &**p).collect();
     let mut pages: Vec<&Page<PageMeta>> = pages.iter().map(|p| &**p).collect();
 
+    // In another language's tree, the default language's pages that stand
+    // in for missing translations (see `lib.rs`) go after its own, so its
+    // own pages are the first `Site::own` of each list.
+    let stand_in = |language: &Option<String>| {
+        !config.tree.is_empty()
+            && !language
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case(&config.language))
+    };
     // Stable order first, so ids are positions in the final lists.
     articles.sort_by(|a, b| {
-        b.meta
-            .date
-            .cmp(&a.meta.date)
+        stand_in(&a.language)
+            .cmp(&stand_in(&b.language))
+            .then_with(|| b.meta.date.cmp(&a.meta.date))
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    notes.sort_by_cached_key(|p| (sort_key(&p.meta.title), p.slug.clone()));
-    actors.sort_by_cached_key(|p| (sort_key(&p.meta.name), p.slug.clone()));
+    notes.sort_by_cached_key(|p| {
+        (
+            stand_in(&p.language),
+            sort_key(&p.meta.title),
+            p.slug.clone(),
+        )
+    });
+    actors.sort_by_cached_key(|p| {
+        (
+            stand_in(&p.language),
+            sort_key(&p.meta.name),
+            p.slug.clone(),
+        )
+    });
     remove_duplicate_slugs(&mut articles, &mut errors);
     remove_duplicate_slugs(&mut notes, &mut errors);
     remove_duplicate_slugs(&mut actors, &mut errors);
-    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    pages.sort_by(|a, b| {
+        stand_in(&a.language)
+            .cmp(&stand_in(&b.language))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
     remove_duplicate_slugs(&mut pages, &mut errors);
     remove_reserved_page_slugs(&mut pages, &mut errors);
+    let own = Counts {
+        articles: articles.iter().filter(|p| !stand_in(&p.language)).count(),
+        notes: notes.iter().filter(|p| !stand_in(&p.language)).count(),
+        actors: actors.iter().filter(|p| !stand_in(&p.language)).count(),
+        pages: pages.iter().filter(|p| !stand_in(&p.language)).count(),
+    };
+    let default_language = config.languages.first().unwrap_or(&config.language);
 
     // The name matcher (the slowest part to build) is made on one core
     // while the link targets and the slug index are made on the other.
@@ -152,6 +185,16 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         }
         for (section, slug) in unavailable {
             targets.mark_unavailable(*section, slug);
+        }
+        for (section, len, from) in [
+            (Section::Articles, articles.len(), own.articles),
+            (Section::Notes, notes.len(), own.notes),
+            (Section::Actors, actors.len(), own.actors),
+            (Section::Pages, pages.len(), own.pages),
+        ] {
+            for i in from..len {
+                targets.mark_fallback(target(section, i), default_language);
+            }
         }
         for (section, slug) in drafts {
             targets.mark_draft(*section, slug.as_str());
@@ -221,6 +264,9 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 .iter()
                 .map(|(sec, slug)| (sec.folder(), slug))
                 .collect::<Vec<_>>(),
+            // Which pages stand in for missing translations: a link to
+            // one climbs to the default language's tree, with a note.
+            (own.articles, own.notes, own.actors, own.pages),
         ));
         (cache.linker(&names), link_fingerprint)
     };
@@ -245,6 +291,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         words: &config.interface,
         words_fingerprint: crate::render::fingerprint(&*config.interface),
         images: &config.images,
+        up: config.up_to_root().len() / 3,
         registry: &registry,
     };
 
@@ -270,6 +317,24 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         .collect();
 
     // Anchors can be checked only now that every page's headings are known.
+    // A wikilink to a stand-in page keeps its anchor as written: that
+    // page's body is the default language's, not resolved here.
+    for r in article_results.iter_mut() {
+        r.anchors
+            .retain(|(a, _)| targets.fallback_language(a.target).is_none());
+    }
+    for r in note_results.iter_mut() {
+        r.anchors
+            .retain(|(a, _)| targets.fallback_language(a.target).is_none());
+    }
+    for r in actor_results.iter_mut() {
+        r.anchors
+            .retain(|(a, _)| targets.fallback_language(a.target).is_none());
+    }
+    for r in page_results.iter_mut() {
+        r.anchors
+            .retain(|(a, _)| targets.fallback_language(a.target).is_none());
+    }
     let fixes = check_anchors(
         &targets,
         [
@@ -358,7 +423,13 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         held_back: held_back.len(),
         next_due: held_back.iter().map(|(_, d)| *d).min(),
         images: registry.into_images(),
-        bundles: bundles(&articles, &notes, &actors, &pages),
+        bundles: bundles(
+            &articles[..own.articles],
+            &notes[..own.notes],
+            &actors[..own.actors],
+            &pages[..own.pages],
+        ),
+        own,
     };
     let mut pending_events = Vec::new();
     for (note_id, (note, timeline)) in site_notes.into_iter().enumerate() {
@@ -366,6 +437,25 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             pending_events.push((e, note_id));
         }
         site.notes.push(note);
+    }
+    if site.own != site.counts() {
+        let fallback = Fallback {
+            language: default_language.clone(),
+            note: config.interface.fallback_note(default_language),
+        };
+        let own = site.own;
+        for a in &mut site.articles[own.articles..] {
+            a.fallback = Some(fallback.clone());
+        }
+        for n in &mut site.notes[own.notes..] {
+            n.fallback = Some(fallback.clone());
+        }
+        for a in &mut site.actors[own.actors..] {
+            a.fallback = Some(fallback.clone());
+        }
+        for p in &mut site.pages[own.pages..] {
+            p.fallback = Some(fallback.clone());
+        }
     }
     build_events(&mut site, pending_events);
     link_backwards(&mut site);
