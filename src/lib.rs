@@ -385,20 +385,7 @@ fn finish(
     let cache_dir = options.root.join(".explainer-cache").join("media");
     // Bundle files and images are published once, at the output root,
     // whichever languages show them.
-    let mut bundles = site.bundles.clone();
-    let mut images = site.images.clone();
-    for tree in &trees {
-        for b in &tree.bundles {
-            if !bundles.iter().any(|o| o.folder == b.folder) {
-                bundles.push(b.clone());
-            }
-        }
-        for image in &tree.images {
-            if !images.contains(image) {
-                images.push(image.clone());
-            }
-        }
-    }
+    let (bundles, images) = shared_media(&site, &trees);
     let media = media::publish(
         &options.root,
         &cache_dir,
@@ -456,6 +443,39 @@ fn finish(
         media,
         translations: trees,
     })
+}
+
+/// The page bundles and images of every language's tree, each once (the
+/// first tree to show one keeps it): they are published at the output
+/// root, whichever trees link to them.
+fn shared_media<'s>(
+    site: &'s resolve::Site,
+    trees: &'s [resolve::Site],
+) -> (
+    std::borrow::Cow<'s, [media::Bundle]>,
+    std::borrow::Cow<'s, [media::ImageUse]>,
+) {
+    use std::borrow::Cow;
+    if trees.is_empty() {
+        return (Cow::Borrowed(&site.bundles), Cow::Borrowed(&site.images));
+    }
+    let mut bundles = site.bundles.clone();
+    let mut images = site.images.clone();
+    let mut folders: HashSet<PathBuf> = bundles.iter().map(|b| b.folder.clone()).collect();
+    let mut published: HashSet<String> = images.iter().map(|i| i.published.clone()).collect();
+    for tree in trees {
+        for b in &tree.bundles {
+            if folders.insert(b.folder.clone()) {
+                bundles.push(b.clone());
+            }
+        }
+        for image in &tree.images {
+            if published.insert(image.published.clone()) {
+                images.push(image.clone());
+            }
+        }
+    }
+    (Cow::Owned(bundles), Cow::Owned(images))
 }
 
 /// Renders another language's tree into `out`, its files under its

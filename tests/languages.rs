@@ -281,3 +281,82 @@ fn bundles_may_hold_translations() {
         "{fr}"
     );
 }
+
+#[test]
+fn a_right_to_left_tree_and_a_page_without_a_default_version() {
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "base_url = \"https://x.example/\"\nlanguages = [\"en\", \"fr\", \"ar\"]\n",
+        ),
+        (
+            "content/articles/one.md",
+            "+++\ntitle = \"One\"\ndate = 2023-09-01\n+++\nText.\n",
+        ),
+        (
+            "content/articles/one.ar.md",
+            "+++\ntitle = \"واحد\"\ndate = 2023-09-01\n+++\nنص.\n",
+        ),
+        (
+            "content/notes/local.fr.md",
+            "+++\ntitle = \"Local\"\n+++\nTexte.\n",
+        ),
+        (
+            "content/notes/local.ar.md",
+            "+++\ntitle = \"محلي\"\n+++\nنص.\n",
+        ),
+    ]);
+    site.build_ok();
+    assert_site_integrity(&site.root().join("public"));
+    let ar = site.out("ar/articles/one/index.html");
+    assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(ar.contains("aria-label=\"اللغات\""));
+    assert!(
+        ar.contains("lang=\"ar\" hreflang=\"ar\" dir=\"rtl\" aria-current=\"true\">العربية</a>")
+    );
+    // Not translated into French: the switcher leads to the French front page.
+    assert!(ar.contains("<a href=\"../../../fr/index.html\" lang=\"fr\""));
+    // A note only in French and Arabic: alternates between the two, and
+    // no x-default, since the default language has no version of it.
+    let fr = site.out("fr/explainers/local/index.html");
+    assert!(fr.contains(
+        "<link rel=\"alternate\" hreflang=\"ar\" href=\"https://x.example/ar/explainers/local/\">"
+    ));
+    assert!(fr.contains(
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://x.example/fr/explainers/local/\">"
+    ));
+    assert!(!fr.contains("hreflang=\"x-default\""));
+    assert!(!site.exists("explainers/local/index.html"));
+    // English switcher entry of that page: the English front page.
+    assert!(fr.contains("<a href=\"../../../index.html\" lang=\"en\""));
+}
+
+#[test]
+fn a_standalone_page_may_not_take_a_language_tree() {
+    let site = bilingual();
+    site.write(
+        "content/pages/fr.md",
+        "+++\ntitle = \"Français\"\n+++\nText.\n",
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/pages/fr.md:1:1:"), "{err}");
+    assert!(err.contains("fr/"), "{err}");
+}
+
+#[test]
+fn a_language_without_words_is_located_at_its_entry_of_languages() {
+    let site = bilingual();
+    site.write(
+        "site.toml",
+        "language = \"en\"\nlanguages = [\"en\", \"it\"]\n",
+    );
+    site.remove("content/articles/withdrawal.fr.md");
+    site.remove("content/actors/emmanuel-macron.fr.md");
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("site.toml:2:21:"), "{err}");
+    assert!(err.contains("i18n/it.toml"), "{err}");
+}

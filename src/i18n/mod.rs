@@ -720,13 +720,36 @@ pub fn load(
     language: &str,
     site_toml: Option<&SourceFile>,
 ) -> Result<Interface, Diagnostics> {
+    load_language(root, language, site_toml, "language", true)
+}
+
+/// The interface of another language of a multilingual site (an entry of
+/// `languages`): as [`load`], without `[strings]` (the default
+/// language's), its problems located at its entry of `languages`.
+pub fn load_translation(
+    root: &Path,
+    language: &str,
+    site_toml: Option<&SourceFile>,
+) -> Result<Interface, Diagnostics> {
+    load_language(root, language, site_toml, "languages", false)
+}
+
+/// [`load`] with the key of `site.toml` that names `language`, and
+/// whether `[strings]` applies.
+fn load_language(
+    root: &Path,
+    language: &str,
+    site_toml: Option<&SourceFile>,
+    key: &str,
+    strings: bool,
+) -> Result<Interface, Diagnostics> {
     let mut errors = Diagnostics::new();
     let at_language = |message: String| match site_toml {
         Some(file) => {
             let span = crate::load::front_matter::locate_value(
                 &file.text,
                 0..file.text.len(),
-                "language",
+                key,
                 language,
             );
             Diagnostic::at(file, span, message)
@@ -773,7 +796,7 @@ pub fn load(
             Err(d) => errors.push(d),
         }
     }
-    if let Some(file) = site_toml {
+    if let Some(file) = site_toml.filter(|_| strings) {
         match overrides_in(file, Some("strings")) {
             Ok(o) => apply(&mut messages, &reference, file, o, &mut errors),
             Err(d) => errors.push(d),

@@ -197,7 +197,7 @@ pub fn load_settings(
     // the site's i18n/<language>.toml; `[strings]` is the default
     // language's.
     for language in config.languages.iter().skip(1) {
-        match crate::i18n::load(root, language, None) {
+        match crate::i18n::load_translation(root, language, site_toml.as_ref()) {
             Ok(interface) => config.language_interfaces.push(Arc::new(interface)),
             Err(problems) => errors.extend(problems),
         }

@@ -201,14 +201,15 @@ impl LanguageSet {
                 current: i == current,
             });
         }
-        if alternates.len() > 1 {
-            let default = &self.languages[0];
+        // A page alone in its language has no alternates; `x-default`
+        // names the default language's version, when there is one.
+        if alternates.len() < 2 {
+            alternates.clear();
+        } else if self.pages[0].contains(dir) {
             alternates.push(Alternate {
                 hreflang: "x-default".into(),
-                href: absolute(&default.config, dir),
+                href: absolute(&self.languages[0].config, dir),
             });
-        } else {
-            alternates.clear();
         }
         (alternates, switcher)
     }

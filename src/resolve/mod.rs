@@ -155,7 +155,12 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             .then_with(|| a.slug.cmp(&b.slug))
     });
     remove_duplicate_slugs(&mut pages, &mut errors);
-    remove_reserved_page_slugs(&mut pages, &mut errors);
+    // At the output root, the other languages' trees take their tags.
+    let trees: &[String] = match config.tree.is_empty() {
+        true => config.languages.get(1..).unwrap_or_default(),
+        false => &[],
+    };
+    remove_reserved_page_slugs(&mut pages, trees, &mut errors);
     let own = Counts {
         articles: articles.iter().filter(|p| !stand_in(&p.language)).count(),
         notes: notes.iter().filter(|p| !stand_in(&p.language)).count(),
@@ -657,15 +662,26 @@ fn collect_redirects(
 /// Standalone pages share the output root with the site's own folders:
 /// a page slug that names one would overwrite it (or be overwritten), so
 /// it is an error and the page is left out.
-fn remove_reserved_page_slugs(pages: &mut Vec<&Page<PageMeta>>, errors: &mut Diagnostics) {
+fn remove_reserved_page_slugs(
+    pages: &mut Vec<&Page<PageMeta>>,
+    trees: &[String],
+    errors: &mut Diagnostics,
+) {
     pages.retain(|p| {
-        if !links::ROOT_FOLDERS.contains(&p.slug.as_str()) {
+        let tree = trees.iter().find(|t| t.eq_ignore_ascii_case(p.slug.as_str()));
+        if !links::ROOT_FOLDERS.contains(&p.slug.as_str()) && tree.is_none() {
             return true;
         }
-        let message = format!(
-            "page slug \"{}\" is taken: the site publishes its own {}/ there",
-            p.slug, p.slug
-        );
+        let message = match tree {
+            Some(tree) => format!(
+                "page slug \"{}\" is taken: the site's pages in \"{tree}\" are published under {tree}/",
+                p.slug
+            ),
+            None => format!(
+                "page slug \"{}\" is taken: the site publishes its own {}/ there",
+                p.slug, p.slug
+            ),
+        };
         let key =
             crate::load::front_matter::locate_key(&p.file.text, p.front_matter.clone(), "slug");
         let d = if p.file.text.get(key) == Some("slug") {
@@ -677,7 +693,12 @@ fn remove_reserved_page_slugs(pages: &mut Vec<&Page<PageMeta>>, errors: &mut Dia
             "standalone pages are published at the site root; choose another slug, \
              e.g. `slug = \"{}-page\"` (reserved: {})",
             p.slug,
-            links::ROOT_FOLDERS.join(", ")
+            links::ROOT_FOLDERS
+                .iter()
+                .copied()
+                .chain(trees.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
         false
     });
