@@ -273,7 +273,9 @@ impl ContentFiles {
     }
 
     /// Puts the loaded pages together into a site, leaving drafts out
-    /// unless asked for.
+    /// unless asked for; on a multilingual site, each other language's
+    /// pages into a site of their own in `translations` (a file whose
+    /// language the site does not publish is an error).
     pub fn assemble(
         &self,
         root: &Path,
@@ -283,11 +285,8 @@ impl ContentFiles {
     ) -> (LoadedSite, Diagnostics) {
         let mut errors = Diagnostics::new();
         // One site per language, the default first.
-        let mut sites: Vec<LoadedSite> = config
-            .languages
-            .iter()
-            .enumerate()
-            .map(|(i, _)| {
+        let mut sites: Vec<LoadedSite> = (0..config.languages.len())
+            .map(|i| {
                 let config = match i {
                     0 => config.clone(),
                     _ => config.translation(i),
