@@ -18,6 +18,10 @@ pub struct Config {
     /// absolute (feed, sitemap, canonical links, structured data).
     pub base_url: String,
     pub language: String,
+    /// Every language the site publishes, the default (`language`) first
+    /// after parsing; one entry for a single-language site. Each language
+    /// but the default gets its own tree under `<language>/`.
+    pub languages: Vec<String>,
     pub output_dir: String,
     pub know_heading: String,
     pub autolink: bool,
@@ -52,6 +56,15 @@ pub struct Config {
     /// `load::load_settings`; English until then).
     #[serde(skip)]
     pub interface: std::sync::Arc<crate::i18n::Interface>,
+    /// The interfaces of the other `languages`, in their order (set by
+    /// `load::load_settings`; see [`Config::translation`]).
+    #[serde(skip)]
+    pub language_interfaces: Vec<std::sync::Arc<crate::i18n::Interface>>,
+    /// The folder of this language's tree under the output root: empty
+    /// for the default language, `fr/` for another (see
+    /// [`Config::translation`]).
+    #[serde(skip)]
+    pub tree: String,
     /// The error for an `output_dir` that resolves outside the site
     /// folder, reported unless `--output` overrides it (see
     /// [`Config::load`]).
@@ -180,6 +193,7 @@ impl Default for Config {
             description: String::new(),
             base_url: DEFAULT_BASE_URL.into(),
             language: "en".into(),
+            languages: vec!["en".into()],
             output_dir: "public".into(),
             know_heading: "What You Should Know".into(),
             autolink: true,
@@ -195,6 +209,8 @@ impl Default for Config {
             strings: toml::Table::new(),
             know_heading_defaulted: true,
             interface: Default::default(),
+            language_interfaces: Vec::new(),
+            tree: String::new(),
             output_dir_outside: None,
         }
     }
@@ -206,12 +222,83 @@ impl Default for SearchConfig {
     }
 }
 
+/// `languages` checked: language tags, each once, holding `language`.
+/// Returns them with the default language first (the others in the
+/// order written), or `[language]` when the key is absent.
+fn check_languages(
+    file: &SourceFile,
+    config: &Config,
+    given: bool,
+) -> Result<Vec<String>, Diagnostic> {
+    if !given {
+        return Ok(vec![config.language.clone()]);
+    }
+    let text = 0..file.text.len();
+    let at_value = |value: &str, message: String| {
+        let span =
+            crate::load::front_matter::locate_value(&file.text, text.clone(), "languages", value);
+        Diagnostic::at(file, span, message)
+    };
+    if config.languages.is_empty() {
+        let span = crate::load::front_matter::locate_key(&file.text, text.clone(), "languages");
+        return Err(
+            Diagnostic::at(file, span, "languages must list at least one language").with_help(
+                format!("for example languages = [\"{}\", \"fr\"]", config.language),
+            ),
+        );
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for tag in &config.languages {
+        let well_formed = tag.split('-').all(|part| {
+            !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
+        }) && tag.split('-').next().is_some_and(|p| {
+            (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
+        });
+        if !well_formed {
+            return Err(at_value(
+                tag,
+                format!("\"{tag}\" in languages is not a language tag like \"en\" or \"pt-BR\""),
+            ));
+        }
+        if seen.iter().any(|s| s.eq_ignore_ascii_case(tag)) {
+            return Err(at_value(
+                tag,
+                format!("\"{tag}\" is listed twice in languages"),
+            ));
+        }
+        seen.push(tag);
+    }
+    if !seen.contains(&config.language.as_str()) {
+        let span = crate::load::front_matter::locate_key(&file.text, text, "languages");
+        return Err(Diagnostic::at(
+            file,
+            span,
+            format!(
+                "languages does not list the default language \"{}\" (`language`)",
+                config.language
+            ),
+        )
+        .with_help(format!(
+            "add \"{}\" to languages, or set language to one of them",
+            config.language
+        )));
+    }
+    let mut ordered = vec![config.language.clone()];
+    ordered.extend(
+        seen.into_iter()
+            .filter(|t| *t != config.language)
+            .map(String::from),
+    );
+    Ok(ordered)
+}
+
 /// The top-level keys of `site.toml`.
 const TOP_KEYS: &[&str] = &[
     "title",
     "description",
     "base_url",
     "language",
+    "languages",
     "output_dir",
     "know_heading",
     "autolink",
@@ -369,6 +456,11 @@ impl Config {
                 "know_heading must not be empty".into(),
             ));
         }
+        if !given.contains_key("language") {
+            if let Some(first) = config.languages.first() {
+                config.language = first.clone();
+            }
+        }
         if config.language.trim().is_empty()
             || !config
                 .language
@@ -383,7 +475,46 @@ impl Config {
                 ),
             ));
         }
+        config.languages = check_languages(file, &config, given.contains_key("languages"))?;
         Ok(config)
+    }
+
+    /// Whether the site publishes more than one language.
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The settings of the tree of `languages[index]` (not the default):
+    /// its language and interface, its folder `<language>/` as `tree`,
+    /// and `base_url` that folder's URL, so every absolute URL of its
+    /// pages (canonical, feed, structured data) is under it.
+    pub fn translation(&self, index: usize) -> Config {
+        let mut c = self.clone();
+        c.language = self.languages[index].clone();
+        c.tree = format!("{}/", c.language);
+        if let Some(words) = self.language_interfaces.get(index - 1) {
+            c.interface = words.clone();
+            if c.know_heading_defaulted {
+                c.know_heading = words.text("know_heading").to_string();
+            }
+        }
+        if let Ok(base) = self.base.join(&c.tree) {
+            c.base_url = base.to_string();
+            c.base = base;
+        }
+        c.language_interfaces = Vec::new();
+        c
+    }
+
+    /// The way from this language's tree up to the output root, where the
+    /// theme's assets, `static/` and page bundles' files are published:
+    /// `../` in another language's tree, else nothing.
+    pub fn up_to_root(&self) -> &'static str {
+        if self.tree.is_empty() {
+            ""
+        } else {
+            "../"
+        }
     }
 
     /// `[extra]` as templates see it: TOML dates and times become their
@@ -628,6 +759,34 @@ mod tests {
         assert_eq!(c.paginate, 30);
         assert_eq!(parse("paginate = 0\n").unwrap().paginate, 0);
         assert!(parse("paginate = -1\n").is_err());
+    }
+
+    #[test]
+    fn languages_list_the_default_first() {
+        let c = parse("").unwrap();
+        assert_eq!(c.languages, ["en"]);
+        assert!(!c.is_multilingual());
+        let c = parse("language = \"fr\"\nlanguages = [\"en\", \"fr\", \"pt-BR\"]\n").unwrap();
+        assert_eq!(
+            (c.language.as_str(), c.languages.clone()),
+            ("fr", vec!["fr".to_string(), "en".into(), "pt-BR".into()])
+        );
+        assert!(c.is_multilingual());
+        // Without `language`, the first of `languages` is the default.
+        let c = parse("languages = [\"es\", \"en\"]\n").unwrap();
+        assert_eq!(c.language, "es");
+    }
+
+    #[test]
+    fn languages_without_the_default_or_with_a_bad_tag_are_located() {
+        let e = parse("language = \"de\"\nlanguages = [\"en\", \"fr\"]\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e:?}");
+        assert!(e.message.contains("\"de\""), "{}", e.message);
+        let e = parse("languages = [\"en\", \"f r\"]\n").unwrap_err();
+        assert!(e.line == 1 && e.message.contains("\"f r\""), "{e:?}");
+        let e = parse("languages = [\"en\", \"en\"]\n").unwrap_err();
+        assert!(e.message.contains("twice"), "{}", e.message);
+        assert!(parse("languages = []\n").is_err());
     }
 
     #[test]

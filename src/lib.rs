@@ -162,6 +162,9 @@ pub struct RenderedSite {
     /// What the media stage did: images resized or taken from the cache,
     /// images that carried a location.
     pub media: media::MediaReport,
+    /// On a multilingual site, the tree of each other language (under
+    /// `<language>/`), in the order of `languages`.
+    pub translations: Vec<resolve::Site>,
 }
 
 impl RenderedSite {
@@ -267,6 +270,17 @@ fn finish(
         loaded.config.base = parsed;
         loaded.config.base_url_defaulted = false;
     }
+    // The other languages' trees, each with the default language's pages
+    // standing in for the translations it lacks.
+    let translations: Vec<load::LoadedSite> = std::mem::take(&mut loaded.translations)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut t)| {
+            t.config = loaded.config.translation(i + 1);
+            load::add_stand_ins(&mut t, &loaded);
+            t
+        })
+        .collect();
     // Templates, then content: every problem of both is reported in one run,
     // and the pages that loaded are still checked when others did not.
     let clock = Instant::now();
@@ -275,12 +289,27 @@ fn finish(
         || reuse.themes.get(&loaded.templates),
         || resolve::resolve_with(&loaded, &reuse.bodies),
     );
+    let translated: Vec<_> = translations
+        .iter()
+        .map(|t| resolve::resolve_with(t, &reuse.bodies))
+        .collect();
     timings.resolve = clock.elapsed();
     if let Err(template_errors) = &tera {
         errors.extend(template_errors.iter().cloned());
     }
+    let mut trees = Vec::with_capacity(translated.len());
+    for t in translated {
+        match t {
+            Ok(site) => trees.push(site),
+            Err(problems) => errors.extend(problems),
+        }
+    }
     let site = match resolved {
-        Ok(site) => site,
+        Ok(site) if trees.len() == translations.len() => site,
+        Ok(_) => {
+            static_problems(options, &mut errors);
+            return Err(BuildError::Content(errors));
+        }
         Err(resolve_errors) => {
             errors.extend(resolve_errors);
             static_problems(options, &mut errors);
@@ -295,13 +324,53 @@ fn finish(
         }
     };
     let clock = Instant::now();
-    let only = choose_pages(&site);
+    // A multilingual site is rendered whole: fingerprints still spare the
+    // pages whose inputs did not change.
+    let only = match trees.is_empty() {
+        true => choose_pages(&site),
+        false => None,
+    };
+    let languages = (!trees.is_empty()).then(|| {
+        let all: Vec<&resolve::Site> = std::iter::once(&site).chain(&trees).collect();
+        render::LanguageSet::new(&all)
+    });
     // The index is built on a thread of its own while the pages render:
     // Pagefind's own parallel steps share rayon's pool with the render.
     let (rendered, search_files) = std::thread::scope(|scope| {
-        let search = (index_search && site.config.search.enabled)
-            .then(|| scope.spawn(|| search::index(&site)));
-        let rendered = render::render(&site, &theme, previous, only.as_ref(), sink);
+        let search = (index_search && site.config.search.enabled).then(|| {
+            scope.spawn(|| {
+                let mut files = search::index(&site)?;
+                // Each language has an index of its own, in its tree.
+                for tree in &trees {
+                    for mut f in search::index(tree)? {
+                        f.path = format!("{}{}", tree.config.tree, f.path);
+                        files.push(f);
+                    }
+                }
+                Ok(files)
+            })
+        });
+        let mut rendered = render::render_language(
+            &site,
+            &theme,
+            previous,
+            only.as_ref(),
+            sink,
+            languages.as_ref().map(|set| (set, 0)),
+        );
+        for (i, tree) in trees.iter().enumerate() {
+            let Ok(out) = &mut rendered else { break };
+            if let Err(e) = render_tree(
+                tree,
+                &theme,
+                previous,
+                sink,
+                languages.as_ref().map(|set| (set, i + 1)),
+                out,
+            ) {
+                rendered = Err(e);
+            }
+        }
         let search_files = search.map(|h| {
             h.join()
                 .unwrap_or_else(|_| Err("search index: the indexer panicked".into()))
@@ -317,12 +386,15 @@ fn finish(
         .map_err(BuildError::Io)?
         .unwrap_or_default();
     let cache_dir = options.root.join(".explainer-cache").join("media");
+    // Bundle files and images are published once, at the output root,
+    // whichever languages show them.
+    let (bundles, images) = shared_media(&site, &trees);
     let media = media::publish(
         &options.root,
         &cache_dir,
         &site.config.images,
-        &site.bundles,
-        &site.images,
+        &bundles,
+        &images,
         &rendered
             .fingerprints
             .iter()
@@ -372,7 +444,77 @@ fn finish(
         site,
         timings,
         media,
+        translations: trees,
     })
+}
+
+/// The page bundles and images of every language's tree, each once (the
+/// first tree to show one keeps it): they are published at the output
+/// root, whichever trees link to them.
+fn shared_media<'s>(
+    site: &'s resolve::Site,
+    trees: &'s [resolve::Site],
+) -> (
+    std::borrow::Cow<'s, [media::Bundle]>,
+    std::borrow::Cow<'s, [media::ImageUse]>,
+) {
+    use std::borrow::Cow;
+    if trees.is_empty() {
+        return (Cow::Borrowed(&site.bundles), Cow::Borrowed(&site.images));
+    }
+    let mut bundles = site.bundles.clone();
+    let mut images = site.images.clone();
+    let mut folders: HashSet<PathBuf> = bundles.iter().map(|b| b.folder.clone()).collect();
+    let mut published: HashSet<String> = images.iter().map(|i| i.published.clone()).collect();
+    for tree in trees {
+        for b in &tree.bundles {
+            if folders.insert(b.folder.clone()) {
+                bundles.push(b.clone());
+            }
+        }
+        for image in &tree.images {
+            if published.insert(image.published.clone()) {
+                images.push(image.clone());
+            }
+        }
+    }
+    (Cow::Owned(bundles), Cow::Owned(images))
+}
+
+/// Renders another language's tree into `out`, its files under its
+/// folder (`fr/`): its fingerprints from the last build are those under
+/// that folder.
+fn render_tree(
+    tree: &resolve::Site,
+    theme: &render::theme::Theme,
+    previous: &HashMap<String, u64>,
+    sink: &render::Sink,
+    languages: Option<(&render::LanguageSet, usize)>,
+    out: &mut render::RenderOutput,
+) -> Result<(), render::RenderError> {
+    let prefix = tree.config.tree.as_str();
+    let previous: HashMap<String, u64> = previous
+        .iter()
+        .filter_map(|(path, f)| Some((path.strip_prefix(prefix)?.to_string(), *f)))
+        .collect();
+    let in_tree = |f: &render::OutputFile| {
+        sink(&render::OutputFile {
+            path: format!("{prefix}{}", f.path),
+            bytes: f.bytes.clone(),
+        })
+    };
+    let rendered = render::render_language(tree, theme, &previous, None, &in_tree, languages)?;
+    let moved = |paths: Vec<String>| paths.into_iter().map(|p| format!("{prefix}{p}"));
+    out.written.extend(moved(rendered.written));
+    out.same.extend(moved(rendered.same));
+    out.unchanged.extend(moved(rendered.unchanged));
+    out.fingerprints.extend(
+        rendered
+            .fingerprints
+            .into_iter()
+            .map(|(p, f)| (format!("{prefix}{p}"), f)),
+    );
+    Ok(())
 }
 
 /// On a run that already failed, the problems of `static/` (a link out of
@@ -564,11 +706,12 @@ fn summary(
     elapsed: Duration,
 ) -> BuildSummary {
     let s = &rendered.site;
+    let trees = || std::iter::once(s).chain(&rendered.translations);
     BuildSummary {
         pages: rendered.pages(),
-        articles: s.articles.len(),
-        explainers: s.notes.len(),
-        actors: s.actors.len(),
+        articles: trees().map(|t| t.own.articles).sum(),
+        explainers: trees().map(|t| t.own.notes).sum(),
+        actors: trees().map(|t| t.own.actors).sum(),
         files: rendered.written.len() + rendered.same.len() + rendered.unchanged.len(),
         drafts_skipped: s.drafts_skipped,
         held_back: s.held_back,

@@ -169,6 +169,10 @@ impl Session {
             content.assemble(&root, config, templates, &load_options(&self.options));
         errors.extend(file_errors);
         let load_time = load_started.elapsed();
+        // A multilingual site is rebuilt whole on every change, its search
+        // indexes (one per language) with it: `finish` renders it without
+        // asking `choose`, and no last site is kept to compare with.
+        let multilingual = loaded.config.is_multilingual();
         let last = self.last.take();
         let mut new_digests = None;
         let choose = |site: &Site| {
@@ -198,7 +202,7 @@ impl Session {
             &self.fingerprints,
             &self.reuse,
             choose,
-            false,
+            multilingual,
             &|f| staging.put(f),
         );
         let mut rendered = match result {
@@ -211,8 +215,8 @@ impl Session {
         };
         // The preview indexes after the page is served (see
         // `apply_search`); until then the last index stays, unless search
-        // was turned off.
-        if !rendered.site.config.search.enabled {
+        // was turned off, or the index came with this build.
+        if !rendered.site.config.search.enabled || multilingual {
             self.search_files.clear();
         }
         let keep: Vec<&String> = rendered

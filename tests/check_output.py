@@ -107,6 +107,16 @@ class Page(HTMLParser):
         return values[0] if len(values) == 1 else None
 
 
+def in_tree(rel):
+    """A page's path within its language's tree: `fr/404.html` is
+    `404.html` (another language of a multilingual site has its tree under
+    its tag)."""
+    first, _, rest = rel.partition("/")
+    if rest and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,4})*", first):
+        return rest
+    return rel
+
+
 def is_redirect(page):
     return page.one("robots") == "noindex" and page.one("refresh") is not None
 
@@ -144,7 +154,7 @@ def check_page(t, site, rel, page, base, logo):
         except ValueError as e:
             t.check(f"{where}: JSON-LD parses", False, str(e))
     types = {b.get("@type") for b in blocks}
-    inner = rel not in ("index.html", "404.html")
+    inner = in_tree(rel) not in ("index.html", "404.html")
     if inner:
         crumbs = [b for b in blocks if b.get("@type") == "BreadcrumbList"]
         t.check(f"{where}: BreadcrumbList", len(crumbs) == 1)
@@ -278,7 +288,7 @@ def check_sitemap(t, site, base, pages):
             t.check(f"sitemap: {loc} lastmod from updated or date", lastmod == modified, (lastmod, modified))
     # The search page has no content of its own to list (a results page is
     # not one search engines index).
-    expected = sorted(p for p in pages if p not in ("404.html", "search/index.html"))
+    expected = sorted(p for p in pages if in_tree(p) not in ("404.html", "search/index.html"))
     got = sorted(l[len(base):] + "index.html" for l in locs)
     t.check("sitemap: every page once", got == expected, set(expected) ^ set(got))
 

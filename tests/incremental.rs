@@ -383,3 +383,47 @@ fn author_edits_match_a_full_build() {
     let out = check_edits(&site, edits);
     assert!(!out.join("authors").exists());
 }
+
+#[test]
+fn every_edit_of_a_multilingual_site_matches_a_full_build() {
+    // A multilingual site is rebuilt whole on every change, search indexes
+    // included (see ARCHITECTURE.md): the preview serves what build writes.
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "base_url = \"https://x.example/\"\nlanguages = [\"en\", \"fr\"]\n",
+        ),
+        (
+            "content/actors/macron.md",
+            "+++\nname = \"Emmanuel Macron\"\naliases = [\"Macron\"]\n+++\nProfile.\n",
+        ),
+        (
+            "content/notes/coup.md",
+            "+++\ntitle = \"The coup\"\n+++\nBody.\n",
+        ),
+        (
+            "content/articles/one.md",
+            "+++\ntitle = \"One\"\ndate = 2023-09-01\n+++\nMacron spoke of [[coup]].\n",
+        ),
+        (
+            "content/articles/one.fr.md",
+            "+++\ntitle = \"Un\"\ndate = 2023-09-01\n+++\nMacron a parlé.\n",
+        ),
+    ]);
+    let edits: &[(&str, Option<&str>)] = &[
+        // A translation edited, now linking a page it has no version of.
+        ("content/articles/one.fr.md", Some("+++\ntitle = \"Un, renommé\"\ndate = 2023-09-01\n+++\nMacron a parlé du [[coup]].\n")),
+        // A translation added: links to it move into the French tree.
+        ("content/notes/coup.fr.md", Some("+++\ntitle = \"Le coup d'État\"\n+++\nCorps.\n")),
+        // A translation with the same name as the default's: the French
+        // mention of it now stays in the French tree.
+        ("content/actors/macron.fr.md", Some("+++\nname = \"Emmanuel Macron\"\naliases = [\"Macron\"]\n+++\nProfil.\n")),
+        // A default-language page edited, shown as the French fallback.
+        ("content/notes/coup.md", Some("+++\ntitle = \"The coup\"\nsummary = \"How it happened.\"\n+++\nBody.\n")),
+        // A translation removed.
+        ("content/notes/coup.fr.md", None),
+    ];
+    let out = check_edits(&site, edits);
+    assert!(out.join("fr/articles/one/index.html").is_file());
+    assert!(out.join("fr/pagefind/pagefind.js").is_file());
+}

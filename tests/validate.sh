@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The default theme checked by real validators, on the sample site, on
 # the fixture site tests/fixtures/theme-site (also built with a French
-# interface), and on the Arabic fixture tests/fixtures/arabic-site:
+# interface), on the Arabic fixture tests/fixtures/arabic-site and on the
+# multilingual fixture tests/fixtures/multilingual-site (en, fr, ar trees):
 #
 #   - the Nu Html Checker (vnu.jar, from the npm package vnu-jar): no error
 #     on any page, stylesheet or SVG;
-#   - feedparser and the page metadata checks (tests/check_output.py);
+#   - feedparser and the page metadata checks (tests/check_output.py), and
+#     feedparser on every language's feed (tests/check_feeds.py);
 #   - axe-core in Chromium: no violation on any page type (the search page
 #     also with results showing), light and dark;
 #   - the search page in Chromium on the sample site built under a sub-path
@@ -37,6 +39,7 @@ FRENCH=target/theme-site-fr
 ARABIC=target/arabic-site
 SUBPATH=target/sample-sub-path
 SHARDED=target/sample-sharded
+MULTILINGUAL=target/multilingual-site
 
 echo "== validate: build the sample site and the fixture site"
 cargo build --release --locked --quiet || exit 1
@@ -47,6 +50,7 @@ rm -rf "$FRENCH-src" && cp -r tests/fixtures/theme-site "$FRENCH-src" &&
   sed -i 's/^language = .*/language = "fr"/' "$FRENCH-src/site.toml" || exit 1
 "$BIN" build --quiet --root "$FRENCH-src" --output "$FRENCH" || exit 1
 "$BIN" build --quiet --root tests/fixtures/arabic-site --output "$ARABIC" || exit 1
+"$BIN" build --quiet --root tests/fixtures/multilingual-site --output "$MULTILINGUAL" || exit 1
 # The sample site again under a sub-path, for the search page's checks.
 "$BIN" build --quiet --base-url https://sahel-explained.example.org/sub/ --output "$SUBPATH" || exit 1
 # And with its index cut into shards of 4 pages, as a large site's is, so
@@ -92,12 +96,14 @@ vnu() {
   [ $status -eq 0 ] && [ -z "$errors" ]
 }
 
-for site in "$SAMPLE" "$FIXTURE" "$FRENCH" "$ARABIC"; do
+for site in "$SAMPLE" "$FIXTURE" "$FRENCH" "$ARABIC" "$MULTILINGUAL"; do
   step "Nu Html Checker on $site" vnu "$site"
 done
 step "feed, sitemap and metadata of $SAMPLE" "$VENV/bin/python" tests/check_output.py "$SAMPLE"
 step "feed, sitemap and metadata of $FIXTURE" "$VENV/bin/python" tests/check_output.py "$FIXTURE" --logo
-for site in "$SAMPLE" "$FIXTURE" "$FRENCH" "$ARABIC"; do
+step "feed, sitemap and metadata of $MULTILINGUAL" "$VENV/bin/python" tests/check_output.py "$MULTILINGUAL"
+step "every language's feed of $MULTILINGUAL" "$VENV/bin/python" tests/check_feeds.py "$MULTILINGUAL" en fr ar
+for site in "$SAMPLE" "$FIXTURE" "$FRENCH" "$ARABIC" "$MULTILINGUAL"; do
   step "axe-core on $site" node tests/browser/a11y.mjs "$site"
   step "hover cards on $site" node tests/browser/hover.mjs "$site"
 done

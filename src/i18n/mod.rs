@@ -124,6 +124,29 @@ impl Serialize for Interface {
     }
 }
 
+/// A language's name in that language, for the language switcher
+/// (`Français` for `fr`, `Português` for `pt-BR`); the tag itself for a
+/// language without a built-in table.
+pub fn endonym(tag: &str) -> String {
+    let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    match primary.as_str() {
+        "en" => "English",
+        "fr" => "Français",
+        "es" => "Español",
+        "de" => "Deutsch",
+        "pt" => "Português",
+        "ar" => "العربية",
+        _ => tag,
+    }
+    .to_string()
+}
+
+/// Whether `tag` is written right to left (`dir="rtl"`).
+pub fn is_rtl(tag: &str) -> bool {
+    let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    RTL.contains(&primary.as_str())
+}
+
 /// The keys of the reference (English) table, in file order.
 pub fn keys() -> Vec<&'static str> {
     BUILTIN[0]
@@ -231,6 +254,26 @@ impl Interface {
     /// The language tag as written in `site.toml` (`fr-CA`).
     pub fn tag(&self) -> &str {
         &self.tag
+    }
+
+    /// The note after a link to a page in `language` (a tag such as
+    /// `en`), which this language has no translation of: `(in English)`,
+    /// `(en anglais)`. A language without a built-in name here is named by
+    /// its own name, else its tag.
+    pub fn fallback_note(&self, language: &str) -> String {
+        let primary = language
+            .split('-')
+            .next()
+            .unwrap_or(language)
+            .to_ascii_lowercase();
+        let key = format!("language_name_{primary}");
+        let name = match self.messages.get(&key) {
+            Some(Message::Text(name)) => name.clone(),
+            _ => endonym(language),
+        };
+        let args = HashMap::from([("language", name)]);
+        self.format("fallback_note", None, &args)
+            .unwrap_or_default()
     }
 
     /// `rtl` or `ltr`, for `<html dir>`.
@@ -685,13 +728,36 @@ pub fn load(
     language: &str,
     site_toml: Option<&SourceFile>,
 ) -> Result<Interface, Diagnostics> {
+    load_language(root, language, site_toml, "language", true)
+}
+
+/// The interface of another language of a multilingual site (an entry of
+/// `languages`): as [`load`], without `[strings]` (the default
+/// language's), its problems located at its entry of `languages`.
+pub fn load_translation(
+    root: &Path,
+    language: &str,
+    site_toml: Option<&SourceFile>,
+) -> Result<Interface, Diagnostics> {
+    load_language(root, language, site_toml, "languages", false)
+}
+
+/// [`load`] with the key of `site.toml` that names `language`, and
+/// whether `[strings]` applies.
+fn load_language(
+    root: &Path,
+    language: &str,
+    site_toml: Option<&SourceFile>,
+    key: &str,
+    strings: bool,
+) -> Result<Interface, Diagnostics> {
     let mut errors = Diagnostics::new();
     let at_language = |message: String| match site_toml {
         Some(file) => {
             let span = crate::load::front_matter::locate_value(
                 &file.text,
                 0..file.text.len(),
-                "language",
+                key,
                 language,
             );
             Diagnostic::at(file, span, message)
@@ -738,7 +804,7 @@ pub fn load(
             Err(d) => errors.push(d),
         }
     }
-    if let Some(file) = site_toml {
+    if let Some(file) = site_toml.filter(|_| strings) {
         match overrides_in(file, Some("strings")) {
             Ok(o) => apply(&mut messages, &reference, file, o, &mut errors),
             Err(d) => errors.push(d),

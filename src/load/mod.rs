@@ -34,6 +34,10 @@ pub struct Page<M> {
     /// xxh3 of the body text, hashed once when the file is read: rebuilds
     /// look rendered bodies up by it.
     pub body_hash: u64,
+    /// The language suffix of its file name (`fr` of `slug.fr.md` or of a
+    /// bundle's `index.fr.md`), as written; `None` for the default
+    /// language's file.
+    pub language: Option<String>,
 }
 
 impl<M> Page<M> {
@@ -107,6 +111,32 @@ pub struct LoadedSite {
     /// Pages that failed to load (by section and file stem). Their errors
     /// are already reported; references to them are not reported again.
     pub unavailable: Vec<(Section, String)>,
+    /// On a multilingual site, the pages of each other language of
+    /// `languages`, in its order, each with its own `config` (its
+    /// `language`, interface and tree); empty on the others and inside a
+    /// translation.
+    pub translations: Vec<LoadedSite>,
+}
+
+impl LoadedSite {
+    /// A site with `config` and `templates` and no pages yet.
+    fn empty(root: &Path, config: Config, templates: Vec<TemplateFile>) -> LoadedSite {
+        LoadedSite {
+            root: root.to_path_buf(),
+            config,
+            articles: Vec::new(),
+            notes: Vec::new(),
+            actors: Vec::new(),
+            pages: Vec::new(),
+            authors: Vec::new(),
+            templates,
+            drafts: Vec::new(),
+            held_back: Vec::new(),
+            scheduled: Vec::new(),
+            unavailable: Vec::new(),
+            translations: Vec::new(),
+        }
+    }
 }
 
 /// What to load.
@@ -166,6 +196,15 @@ pub fn load_settings(
             config.interface = Arc::new(interface);
         }
         Err(problems) => errors.extend(problems),
+    }
+    // The other languages take their words from the built-in tables and
+    // the site's i18n/<language>.toml; `[strings]` is the default
+    // language's.
+    for language in config.languages.iter().skip(1) {
+        match crate::i18n::load_translation(root, language, site_toml.as_ref()) {
+            Ok(interface) => config.language_interfaces.push(Arc::new(interface)),
+            Err(problems) => errors.extend(problems),
+        }
     }
     (config, load_templates(root, errors))
 }
@@ -239,7 +278,9 @@ impl ContentFiles {
     }
 
     /// Puts the loaded pages together into a site, leaving drafts out
-    /// unless asked for.
+    /// unless asked for; on a multilingual site, each other language's
+    /// pages into a site of their own in `translations` (a file whose
+    /// language the site does not publish is an error).
     pub fn assemble(
         &self,
         root: &Path,
@@ -248,24 +289,25 @@ impl ContentFiles {
         options: &LoadOptions,
     ) -> (LoadedSite, Diagnostics) {
         let mut errors = Diagnostics::new();
-        let mut site = LoadedSite {
-            root: root.to_path_buf(),
-            config,
-            articles: Vec::new(),
-            notes: Vec::new(),
-            actors: Vec::new(),
-            pages: Vec::new(),
-            authors: Vec::new(),
-            templates,
-            drafts: Vec::new(),
-            held_back: Vec::new(),
-            scheduled: Vec::new(),
-            unavailable: Vec::new(),
-        };
+        // One site per language, the default first.
+        let mut sites: Vec<LoadedSite> = (0..config.languages.len())
+            .map(|i| {
+                let config = match i {
+                    0 => config.clone(),
+                    _ => config.translation(i),
+                };
+                LoadedSite::empty(root, config, templates.clone())
+            })
+            .collect();
         let now = options
             .now
             .unwrap_or_else(|| chrono::Local::now().fixed_offset());
-        for loaded in self.files.values() {
+        for (path, loaded) in &self.files {
+            let Some(site) = language_of(root, path, &sites[0].config, &mut errors)
+                .and_then(|i| sites.get_mut(i))
+            else {
+                continue;
+            };
             let loaded = match loaded {
                 Loaded::Flawed(page, problems) => {
                     errors.extend(problems.iter().cloned());
@@ -308,8 +350,165 @@ impl ContentFiles {
                 Loaded::Failed(..) | Loaded::Flawed(..) => {}
             }
         }
+        let mut sites = sites.into_iter();
+        let mut site = sites.next().expect("the default language has a site");
+        site.translations = sites.collect();
         (site, errors)
     }
+}
+
+/// Adds to `tree`, the pages of another language, the default language's
+/// pages it has no translation of, so that its links to them resolve (to
+/// the default language's tree, with a note; see `resolve`). They stand
+/// in as names only: without body, references, image or aliases, so they
+/// add nothing to the tree's lists, backlinks or timeline. Drafts and
+/// held-back articles of the default language count as such here too.
+pub fn add_stand_ins(tree: &mut LoadedSite, default: &LoadedSite) {
+    fn missing<M>(own: &[Arc<Page<M>>], page: &Page<M>) -> bool {
+        !own.iter().any(|p| p.slug == page.slug)
+    }
+    fn bare<M: Clone>(page: &Page<M>, clear: impl FnOnce(&mut M)) -> Arc<Page<M>> {
+        let mut page = page.clone();
+        clear(&mut page.meta);
+        page.body = page.body.end..page.body.end;
+        page.body_hash = xxhash_rust::xxh3::xxh3_64(b"");
+        page.language = None;
+        Arc::new(page)
+    }
+    let articles: Vec<_> = (default.articles.iter())
+        .filter(|p| missing(&tree.articles, p))
+        .map(|p| {
+            bare(p, |m| {
+                m.topics.clear();
+                m.actors.clear();
+                m.background.clear();
+                m.know = None;
+                m.image = None;
+                m.image_alt = None;
+                m.corrections.clear();
+                m.aliases.clear();
+            })
+        })
+        .collect();
+    let notes: Vec<_> = (default.notes.iter())
+        .filter(|p| missing(&tree.notes, p))
+        .map(|p| {
+            bare(p, |m| {
+                m.actors.clear();
+                m.related.clear();
+                m.timeline.clear();
+                m.aliases.clear();
+            })
+        })
+        .collect();
+    let actors: Vec<_> = (default.actors.iter())
+        .filter(|p| missing(&tree.actors, p))
+        .map(|p| {
+            bare(p, |m| {
+                m.related.clear();
+                m.country = None;
+                m.image = None;
+                m.image_alt = None;
+                m.links.clear();
+                m.url_aliases.clear();
+            })
+        })
+        .collect();
+    let pages: Vec<_> = (default.pages.iter())
+        .filter(|p| missing(&tree.pages, p))
+        .map(|p| {
+            bare(p, |m| {
+                m.menu = front_matter::MenuPlace::default();
+                m.aliases.clear();
+            })
+        })
+        .collect();
+    let authors: Vec<_> = (default.authors.iter())
+        .filter(|p| missing(&tree.authors, p))
+        .map(|p| {
+            bare(p, |m| {
+                m.image = None;
+                m.image_alt = None;
+                m.links.clear();
+                m.aliases.clear();
+            })
+        })
+        .collect();
+    tree.articles.extend(articles);
+    tree.notes.extend(notes);
+    tree.actors.extend(actors);
+    tree.pages.extend(pages);
+    tree.authors.extend(authors);
+    let has = |section: Section, slug: &str| match section {
+        Section::Articles => tree.articles.iter().any(|p| p.slug.as_str() == slug),
+        Section::Notes => tree.notes.iter().any(|p| p.slug.as_str() == slug),
+        Section::Actors => tree.actors.iter().any(|p| p.slug.as_str() == slug),
+        Section::Pages => tree.pages.iter().any(|p| p.slug.as_str() == slug),
+        Section::Authors => tree.authors.iter().any(|p| p.slug.as_str() == slug),
+    };
+    let drafts: Vec<_> = (default.drafts.iter())
+        .filter(|(section, slug)| !has(*section, slug.as_str()))
+        .cloned()
+        .collect();
+    let held_back: Vec<_> = (default.held_back.iter())
+        .filter(|(slug, _)| !has(Section::Articles, slug.as_str()))
+        .cloned()
+        .collect();
+    let unavailable: Vec<_> = (default.unavailable.iter())
+        .filter(|(section, slug)| !has(*section, slug))
+        .cloned()
+        .collect();
+    tree.drafts.extend(drafts);
+    tree.held_back.extend(held_back);
+    tree.unavailable.extend(unavailable);
+}
+
+/// Which of `config.languages` the page at `path` is in (its index), from
+/// the language suffix of its file name; `None`, with the error reported,
+/// for a suffix the site does not publish.
+fn language_of(
+    root: &Path,
+    path: &Path,
+    config: &Config,
+    errors: &mut Diagnostics,
+) -> Option<usize> {
+    let Some((stem, tag)) = file_language(path) else {
+        return Some(0);
+    };
+    if let Some(i) = config
+        .languages
+        .iter()
+        .position(|l| l.eq_ignore_ascii_case(tag))
+    {
+        return Some(i);
+    }
+    let rel = relative(root, path);
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let d = Diagnostic::in_file(
+        &rel,
+        1,
+        1,
+        format!(
+            "{} is a translation into \"{tag}\" (its name ends in .{tag}.md), which languages in site.toml does not list",
+            rel.display()
+        ),
+    );
+    errors.push(if config.is_multilingual() {
+        d.with_help(format!(
+            "the site publishes {}: add \"{tag}\" to languages, or rename the file to {stem}.md",
+            config.languages.join(", ")
+        ))
+    } else {
+        d.with_help(format!(
+            "for a site in more than one language, add languages = [\"{}\", \"{tag}\"] to site.toml; otherwise rename the file (a slug has no dots): {}",
+            config.language,
+            name.replacen(&format!(".{tag}."), "-", 1)
+        ))
+    });
+    None
 }
 
 /// The section of a content page at `path`, if it is one: a visible `.md`
@@ -444,10 +643,50 @@ fn collect_content_files(
     }
 }
 
+/// The stem a page's slug comes from: a bundle's folder name, else the
+/// file name without `.md` and without a language suffix
+/// (`coup.fr.md` -> `coup`).
+fn page_stem(path: &Path) -> String {
+    if let Some(folder) = bundle_of(path).and_then(Path::file_name) {
+        return folder.to_string_lossy().into_owned();
+    }
+    match file_language(path) {
+        Some((stem, _)) => stem.to_string(),
+        None => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// The language suffix of a page's file name, Zola's convention for
+/// translations: `coup.fr.md` is `("coup", "fr")`, a bundle's
+/// `index.pt-BR.md` is `("index", "pt-BR")`. The suffix must look like a
+/// BCP 47 tag (two or three letters, an optional region or script);
+/// whether the site publishes that language is checked by `assemble`.
+pub fn file_language(path: &Path) -> Option<(&str, &str)> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name
+        .strip_suffix(".md")
+        .or_else(|| name.strip_suffix(".MD"))?;
+    let (stem, tag) = stem.rsplit_once('.')?;
+    let mut parts = tag.split('-');
+    let primary = parts.next()?;
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
+    let rest_ok =
+        parts.all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    (primary_ok && rest_ok && !stem.is_empty()).then_some((stem, tag))
+}
+
 /// The bundle folder of a page file, when it is a bundle's `index.md`
-/// (at least one folder below its section's).
+/// or a translation of it (`index.fr.md`), at least one folder below its
+/// section's.
 pub fn bundle_of(path: &Path) -> Option<&Path> {
-    if path.file_name()? != "index.md" {
+    let name = path.file_name()?;
+    let is_index =
+        name == "index.md" || file_language(path).is_some_and(|(stem, _)| stem == "index");
+    if !is_index {
         return None;
     }
     let folder = path.parent()?;
@@ -688,11 +927,7 @@ fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
         .and_then(|file| parse_section_page(section, file));
     loaded.unwrap_or_else(|problems| {
         // A bundle's slug is its folder's name.
-        let stem = bundle_of(&relative(root, path))
-            .and_then(Path::file_name)
-            .or_else(|| path.file_stem())
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = page_stem(&relative(root, path));
         Loaded::Failed(section, stem, problems)
     })
 }
@@ -790,14 +1025,7 @@ fn page_from<M>(
 ) -> Result<(Page<M>, Option<Diagnostic>), Diagnostic> {
     let (slug_text, from_key) = match slug_override(&meta) {
         Some(s) => (s, true),
-        None => (
-            bundle_of(&file.path)
-                .and_then(Path::file_name)
-                .or_else(|| file.path.file_stem())
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            false,
-        ),
+        None => (page_stem(&file.path), false),
     };
     let bundle = bundle_of(&file.path).is_some();
     let Some(slug) = Slug::parse(&slug_text) else {
@@ -842,6 +1070,7 @@ fn page_from<M>(
     };
     let page = Page {
         slug,
+        language: file_language(&file.path).map(|(_, l)| l.to_string()),
         meta,
         front_matter: split.front_matter,
         body_hash: xxhash_rust::xxh3::xxh3_64(file.text[split.body.clone()].as_bytes()),

@@ -251,6 +251,10 @@ pub struct PageMedia<'a> {
     /// Every file (relative to the site folder) a resolve looked at, found
     /// or not: what a cached body rendered from these paths depends on.
     pub consulted: std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>>,
+    /// Folders from the page's language tree up to the output root, where
+    /// bundle files, `static/` and variants are published (1 in another
+    /// language's tree, else 0).
+    pub up: usize,
 }
 
 /// Whether a link destination is a path on this site (not a URL with a
@@ -422,7 +426,11 @@ impl PageMedia<'_> {
             });
         }
         let published = format!("{out_base}{}", rel.replace('\\', "/"));
-        let href = format!("{}{}{suffix}", "../".repeat(depth), encode_path(&published));
+        let href = format!(
+            "{}{}{suffix}",
+            "../".repeat(depth + self.up),
+            encode_path(&published)
+        );
         let image = match Format::from_path(&rel) {
             Some(_) if is_image => {
                 let (format, width, height) = probe(&on_disk).map_err(|e| PathError {

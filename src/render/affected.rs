@@ -282,7 +282,7 @@ pub fn affected_pages(
         }
         if card_changed || relations_changed {
             pages.insert("sitemap.xml".into());
-            for part in 1..=super::lists::sitemap_parts(new) {
+            for part in 1..=super::lists::sitemap_parts(new, 0) {
                 pages.insert(super::lists::sitemap_file(part));
             }
             pages.insert("timeline/index.html".into());

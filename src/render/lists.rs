@@ -9,7 +9,7 @@ use crate::model::Date;
 impl<'a> Renderer<'a> {
     pub(super) fn archive(&self, number: usize) -> Job {
         let s = self.site;
-        let page = self.list_page("articles/", s.articles.len(), number);
+        let page = self.list_page("articles/", s.own.articles, number);
         let cards: Vec<ArticleCard> = s.articles[page.range.clone()]
             .iter()
             .map(|a| ArticleCard::new(a, page.linker, self.words))
@@ -18,7 +18,7 @@ impl<'a> Renderer<'a> {
             self.words.text("articles"),
             "articles/",
             self.words
-                .plural("articles_description", s.articles.len() as u64),
+                .plural("articles_description", s.own.articles as u64),
         );
         let trail = [
             self.home_crumb(),
@@ -35,7 +35,7 @@ impl<'a> Renderer<'a> {
 
     pub(super) fn explainers_index(&self, number: usize) -> Job {
         let s = self.site;
-        let page = self.list_page("explainers/", s.notes.len(), number);
+        let page = self.list_page("explainers/", s.own.notes, number);
         let cards: Vec<NoteCard> = s.notes[page.range.clone()]
             .iter()
             .map(|n| NoteCard::new(n, page.linker))
@@ -81,8 +81,11 @@ impl<'a> Renderer<'a> {
         let mut groups: Vec<Group> = ActorKind::ALL
             .iter()
             .map(|k| {
-                let mut actors: Vec<&Actor> =
-                    s.actors.iter().filter(|a| a.kind == Some(*k)).collect();
+                let mut actors: Vec<&Actor> = s
+                    .own_actors()
+                    .iter()
+                    .filter(|a| a.kind == Some(*k))
+                    .collect();
                 // People by family name (`sort_name`); the rest by name,
                 // the order of `site.actors`.
                 if *k == ActorKind::Person {
@@ -104,7 +107,7 @@ impl<'a> Renderer<'a> {
             label: self.words.text("group_other"),
             id: "other",
             actors: s
-                .actors
+                .own_actors()
                 .iter()
                 .filter(|a| a.kind.is_none())
                 .map(card)
@@ -130,7 +133,9 @@ impl<'a> Renderer<'a> {
     pub(super) fn authors_index(&self) -> Job {
         let s = self.site;
         let l = Linker { depth: 1 };
-        let authors: Vec<AuthorCard> = s.authors.iter().map(|a| AuthorCard::new(a, l)).collect();
+        let authors: Vec<AuthorCard> = (s.own_authors().iter())
+            .map(|a| AuthorCard::new(a, l))
+            .collect();
         let meta = self.list_meta(
             self.words.text("authors"),
             "authors/",
@@ -314,7 +319,7 @@ impl<'a> Renderer<'a> {
         let config = &s.config;
         // Drafts and scheduled articles are never in a feed.
         let articles: Vec<&Article> = match scope {
-            FeedScope::Site => s.articles.iter().filter(|a| a.is_public()).collect(),
+            FeedScope::Site => s.own_articles().iter().filter(|a| a.is_public()).collect(),
             FeedScope::Topic(t) => (s.topics[t].articles.iter())
                 .map(|&a| &s.articles[a])
                 .filter(|a| a.is_public())
@@ -467,17 +472,21 @@ impl<'a> Renderer<'a> {
     /// The sitemap's entries: every page a search engine should know,
     /// each page of a list included (they are the crawl path to older
     /// stories, and each is its own canonical URL).
-    fn sitemap_urls(&self) -> &[SitemapUrl] {
+    pub(super) fn sitemap_urls(&self) -> &[SitemapUrl] {
         self.sitemap.get_or_init(|| {
             let s = self.site;
             let config = &s.config;
             let mut urls = Vec::with_capacity(sitemap_count(s));
             // A list page changes when the newest of its pages does.
-            let newest = (s.articles.iter())
+            let newest = (s.own_articles().iter())
                 .filter(|a| a.is_public())
                 .map(|a| a.updated.unwrap_or(a.date))
                 .max();
-            let newest_note = s.notes.iter().filter_map(|n| n.updated.or(n.date)).max();
+            let newest_note = s
+                .own_notes()
+                .iter()
+                .filter_map(|n| n.updated.or(n.date))
+                .max();
             // Every page of a list, with the list's lastmod.
             let list = |urls: &mut Vec<SitemapUrl>, dir: &str, len: usize, last: Option<Date>| {
                 for n in 1..=page_count(len, config.paginate) {
@@ -494,8 +503,8 @@ impl<'a> Renderer<'a> {
                 date,
             };
             urls.push(url(config.base_url.clone(), newest.max(newest_note)));
-            list(&mut urls, "articles/", s.articles.len(), newest);
-            list(&mut urls, "explainers/", s.notes.len(), newest_note);
+            list(&mut urls, "articles/", s.own.articles, newest);
+            list(&mut urls, "explainers/", s.own.notes, newest_note);
             list(&mut urls, "actors/", 0, None);
             list(&mut urls, "topics/", 0, newest);
             list(
@@ -509,25 +518,25 @@ impl<'a> Renderer<'a> {
             }
             // Drafts and scheduled articles, built only on request for a
             // preview, are never announced to search engines.
-            urls.extend(s.articles.iter().filter(|a| a.is_public()).map(|a| {
+            urls.extend(s.own_articles().iter().filter(|a| a.is_public()).map(|a| {
                 url(
                     page_url(config, Section::Articles, a.slug.as_str()),
                     Some(a.updated.unwrap_or(a.date)),
                 )
             }));
-            urls.extend(s.notes.iter().filter(|n| !n.draft).map(|n| {
+            urls.extend(s.own_notes().iter().filter(|n| !n.draft).map(|n| {
                 url(
                     page_url(config, Section::Notes, n.slug.as_str()),
                     n.updated.or(n.date),
                 )
             }));
-            urls.extend(s.pages.iter().filter(|p| p.is_public()).map(|p| {
+            urls.extend(s.own_pages().iter().filter(|p| p.is_public()).map(|p| {
                 url(
                     page_url(config, Section::Pages, p.slug.as_str()),
                     p.updated.or(p.date),
                 )
             }));
-            for a in s.actors.iter().filter(|a| !a.draft) {
+            for a in s.own_actors().iter().filter(|a| !a.draft) {
                 list(
                     &mut urls,
                     &page_dir(Section::Actors, a.slug.as_str()),
@@ -535,10 +544,10 @@ impl<'a> Renderer<'a> {
                     None,
                 );
             }
-            if !s.authors.is_empty() {
+            if !s.own_authors().is_empty() {
                 list(&mut urls, "authors/", 0, None);
             }
-            for a in s.authors.iter().filter(|a| !a.draft) {
+            for a in s.own_authors().iter().filter(|a| !a.draft) {
                 let newest = (a.articles.iter())
                     .map(|&x| s.articles[x].updated.unwrap_or(s.articles[x].date))
                     .max();
@@ -556,6 +565,10 @@ impl<'a> Renderer<'a> {
                 }
             }
             debug_assert_eq!(urls.len(), sitemap_count(s));
+            // The default language's sitemap lists every tree's pages.
+            if let Some((set, 0)) = self.languages {
+                urls.extend(set.sitemap.iter().cloned());
+            }
             urls
         })
     }
@@ -653,7 +666,7 @@ impl<'a> Renderer<'a> {
 }
 
 /// One `<url>` of the sitemap.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub(super) struct SitemapUrl {
     loc: String,
     lastmod: Option<String>,
@@ -720,15 +733,15 @@ fn sitemap_count(s: &Site) -> usize {
         .filter(|(_, events)| public_year(s, events))
         .map(|(_, events)| pages(events.len()))
         .sum();
-    1 + pages(s.articles.len())
-        + pages(s.notes.len())
+    1 + pages(s.own.articles)
+        + pages(s.own.notes)
         + 2
         + pages(s.events.len())
         + years
-        + s.articles.iter().filter(|a| a.is_public()).count()
-        + s.notes.iter().filter(|n| !n.draft).count()
-        + s.pages.iter().filter(|p| p.is_public()).count()
-        + (s.actors.iter())
+        + s.own_articles().iter().filter(|a| a.is_public()).count()
+        + s.own_notes().iter().filter(|n| !n.draft).count()
+        + s.own_pages().iter().filter(|p| p.is_public()).count()
+        + (s.own_actors().iter())
             .filter(|a| !a.draft)
             .map(|a| pages(a.articles.len()))
             .sum::<usize>()
@@ -736,16 +749,16 @@ fn sitemap_count(s: &Site) -> usize {
             .filter(|t| topic_newest(s, t).is_some())
             .map(|t| pages(t.articles.len()))
             .sum::<usize>()
-        + usize::from(!s.authors.is_empty())
-        + (s.authors.iter())
+        + usize::from(!s.own_authors().is_empty())
+        + (s.own_authors().iter())
             .filter(|a| !a.draft)
             .map(|a| pages(a.articles.len()))
             .sum::<usize>()
 }
 
 /// How many parts `sitemap.xml` indexes: 0 when it is a sitemap itself.
-pub(super) fn sitemap_parts(s: &Site) -> usize {
-    let count = sitemap_count(s);
+pub(super) fn sitemap_parts(s: &Site, extra: usize) -> usize {
+    let count = sitemap_count(s) + extra;
     let chunk = sitemap_chunk(&s.config);
     if count > chunk {
         count.div_ceil(chunk)

@@ -25,6 +25,23 @@ pub fn page_url(config: &Config, section: Section, slug: &str) -> String {
     absolute(config, &page_dir(section, slug))
 }
 
+/// The absolute URL of a page another page names: in the default
+/// language's tree when it stands in for a missing translation.
+pub fn named_page_url(
+    config: &Config,
+    section: Section,
+    slug: &str,
+    fallback: Option<&crate::resolve::Fallback>,
+) -> String {
+    match fallback {
+        None => page_url(config, section, slug),
+        Some(_) => absolute(
+            config,
+            &format!("{}{}", config.up_to_root(), page_dir(section, slug)),
+        ),
+    }
+}
+
 /// The path (or URL) of the image Open Graph and JSON-LD name: the
 /// 1200-px variant of a raster image of the site (or its largest below
 /// that), else the image as written.
@@ -44,7 +61,11 @@ pub fn absolute_asset(config: &Config, src: &str) -> String {
     } else {
         // Leading slashes would make the path host-relative and drop the
         // path of base_url (`/repo/`); an image is always under the site.
-        absolute(config, src.trim_start_matches('/'))
+        // In another language's tree, files are one folder up.
+        absolute(
+            config,
+            &format!("{}{}", config.up_to_root(), src.trim_start_matches('/')),
+        )
     }
 }
 
@@ -149,10 +170,12 @@ pub fn explainer(site: &Site, note: &Note) -> Value {
 fn byline(site: &Site, b: &crate::resolve::Byline) -> Value {
     match b.author {
         Some(x) => {
-            let url = page_url(
+            let a = &site.authors[x];
+            let url = named_page_url(
                 &site.config,
                 Section::Authors,
-                site.authors[x].slug.as_str(),
+                a.slug.as_str(),
+                a.fallback.as_ref(),
             );
             json!({ "@type": "Person", "@id": url, "name": b.name, "url": url })
         }
@@ -192,13 +215,23 @@ pub fn author(site: &Site, author: &crate::resolve::Author) -> Value {
 /// also the `@id` of the profile's own JSON-LD.
 fn actor_ref(site: &Site, id: usize) -> Value {
     let a = &site.actors[id];
-    let url = page_url(&site.config, Section::Actors, a.slug.as_str());
+    let url = named_page_url(
+        &site.config,
+        Section::Actors,
+        a.slug.as_str(),
+        a.fallback.as_ref(),
+    );
     json!({ "@type": actor_type(a.kind), "@id": url, "name": a.name, "url": url })
 }
 
 fn note_ref(site: &Site, id: usize) -> Value {
     let n = &site.notes[id];
-    let url = page_url(&site.config, Section::Notes, n.slug.as_str());
+    let url = named_page_url(
+        &site.config,
+        Section::Notes,
+        n.slug.as_str(),
+        n.fallback.as_ref(),
+    );
     json!({ "@type": "Article", "@id": url, "headline": n.title, "url": url })
 }
 

@@ -79,6 +79,140 @@ struct Common<'a> {
     /// shortcuts of every page), relative to this page; none when
     /// `[search] enabled = false`.
     search_script: Option<String>,
+    /// On a multilingual site, this page in every language that has it
+    /// (itself included), then `x-default`: absolute URLs for
+    /// `<link rel="alternate" hreflang>`. Absent on other sites.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    alternates: Vec<Alternate>,
+    /// On a multilingual site, the language switcher: every language by
+    /// its own name, linking to this page's translation, or to that
+    /// language's front page when it has none. Absent on other sites.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    languages: Vec<LanguageLink>,
+}
+
+/// One `<link rel="alternate" hreflang>` of a page.
+#[derive(Serialize)]
+struct Alternate {
+    /// A language tag, or `x-default`.
+    hreflang: String,
+    href: String,
+}
+
+/// One entry of the language switcher.
+#[derive(Serialize)]
+struct LanguageLink {
+    /// The language tag, for `lang` and `hreflang`.
+    tag: String,
+    /// The language's name in itself (`Français`).
+    name: String,
+    /// `ltr` or `rtl`, for the name's `dir`.
+    dir: &'static str,
+    /// Relative to this page.
+    href: String,
+    /// The language of this page (`aria-current="true"`).
+    current: bool,
+}
+
+/// The languages of a multilingual site, shared by the render of each
+/// language's tree: which pages each tree has (for the `hreflang`
+/// alternates and the language switcher) and the other trees' sitemap
+/// entries, which the default language's `sitemap.xml` lists too.
+pub struct LanguageSet {
+    languages: Vec<LanguageEntry>,
+    /// Per language, the folders of the HTML pages of its tree
+    /// (`articles/x/`, `` for the front page).
+    pages: Vec<rustc_hash::FxHashSet<String>>,
+    sitemap: Vec<lists::SitemapUrl>,
+}
+
+struct LanguageEntry {
+    tag: String,
+    /// Its tree under the output root (``, `fr/`).
+    tree: String,
+    config: crate::config::Config,
+}
+
+impl LanguageSet {
+    /// The set of `sites`: the default language's, then the others'.
+    pub fn new(sites: &[&Site]) -> LanguageSet {
+        let no_previous = HashMap::default();
+        let mut pages = Vec::new();
+        let mut sitemap = Vec::new();
+        for (i, site) in sites.iter().enumerate() {
+            let r = Renderer::new(site, 0, &no_previous, None);
+            pages.push(
+                all_pages(site, 0)
+                    .into_iter()
+                    .map(|p| r.path_of(p))
+                    .filter_map(|p| p.strip_suffix("index.html").map(str::to_string))
+                    .collect(),
+            );
+            if i > 0 {
+                sitemap.extend(r.sitemap_urls().iter().cloned());
+            }
+        }
+        LanguageSet {
+            languages: sites
+                .iter()
+                .map(|s| LanguageEntry {
+                    tag: s.config.language.clone(),
+                    tree: s.config.tree.clone(),
+                    config: s.config.clone(),
+                })
+                .collect(),
+            pages,
+            sitemap,
+        }
+    }
+
+    /// The alternates and the switcher of the page at the folder `dir` of
+    /// the tree of language `current`, `depth` folders below that tree.
+    fn links(
+        &self,
+        current: usize,
+        dir: &str,
+        depth: usize,
+    ) -> (Vec<Alternate>, Vec<LanguageLink>) {
+        let up = depth + usize::from(current > 0);
+        let mut alternates = Vec::new();
+        let mut switcher = Vec::new();
+        for (i, language) in self.languages.iter().enumerate() {
+            let has = self.pages[i].contains(dir);
+            if has && self.pages[current].contains(dir) {
+                alternates.push(Alternate {
+                    hreflang: language.tag.clone(),
+                    href: absolute(&language.config, dir),
+                });
+            }
+            let target = if has { dir } else { "" };
+            switcher.push(LanguageLink {
+                tag: language.tag.clone(),
+                name: crate::i18n::endonym(&language.tag),
+                dir: if crate::i18n::is_rtl(&language.tag) {
+                    "rtl"
+                } else {
+                    "ltr"
+                },
+                href: crate::resolve::links::relative_href(
+                    up,
+                    &format!("{}{target}", language.tree),
+                ),
+                current: i == current,
+            });
+        }
+        // A page alone in its language has no alternates; `x-default`
+        // names the default language's version, when there is one.
+        if alternates.len() < 2 {
+            alternates.clear();
+        } else if self.pages[0].contains(dir) {
+            alternates.push(Alternate {
+                hreflang: "x-default".into(),
+                href: absolute(&self.languages[0].config, dir),
+            });
+        }
+        (alternates, switcher)
+    }
 }
 
 /// The header and footer menus of one page, with links relative to it.
@@ -124,7 +258,11 @@ pub(crate) struct MenuEntry {
 pub(crate) fn menus(site: &Site) -> (Vec<MenuEntry>, Vec<MenuEntry>) {
     use crate::load::front_matter::MenuPlace;
     let of = |place: MenuPlace| {
-        let mut pages: Vec<_> = site.pages.iter().filter(|p| p.menu == place).collect();
+        let mut pages: Vec<_> = site
+            .own_pages()
+            .iter()
+            .filter(|p| p.menu == place)
+            .collect();
         pages.sort_by(|a, b| {
             (a.menu_order, &a.title, &a.slug).cmp(&(b.menu_order, &b.title, &b.slug))
         });
@@ -282,9 +420,24 @@ pub fn render(
     only: Option<&rustc_hash::FxHashSet<String>>,
     sink: &Sink,
 ) -> Result<RenderOutput, RenderError> {
-    let r = Renderer::new(site, theme.fingerprint, previous);
+    render_language(site, theme, previous, only, sink, None)
+}
+
+/// [`render`] for one language's tree of a multilingual site: `languages`
+/// is the set of languages with the index of this one. Paths are those
+/// under the tree (the caller puts them under `<language>/`).
+pub fn render_language(
+    site: &Site,
+    theme: &theme::Theme,
+    previous: &HashMap<String, u64>,
+    only: Option<&rustc_hash::FxHashSet<String>>,
+    sink: &Sink,
+    languages: Option<(&LanguageSet, usize)>,
+) -> Result<RenderOutput, RenderError> {
+    let r = Renderer::new(site, theme.fingerprint, previous, languages);
     let tera = with_interface(&theme.tera, &site.config.interface);
-    let pages = all_pages(site);
+    let extra_sitemap = languages.map_or(0, |(set, i)| if i == 0 { set.sitemap.len() } else { 0 });
+    let pages = all_pages(site, extra_sitemap);
     // Views are built inside the parallel loop: building them is a large
     // share of the work, and each page's view is independent. Each file
     // goes to the sink as soon as it is rendered.
@@ -359,8 +512,9 @@ pub fn render(
     Err(RenderError::Templates(errors))
 }
 
-/// Every output file of the site, in the order they are rendered.
-fn all_pages(site: &Site) -> Vec<Page> {
+/// Every output file of the site, in the order they are rendered;
+/// `extra_sitemap` URLs of other languages join its sitemap.
+fn all_pages(site: &Site, extra_sitemap: usize) -> Vec<Page> {
     // The pages that list the whole site or large parts of it come first:
     // a list of thousands of articles rendered last would leave the other
     // cores idle while it finishes (a topic page at the end of the queue
@@ -375,12 +529,19 @@ fn all_pages(site: &Site) -> Vec<Page> {
         Page::Feed,
         Page::Robots,
     ];
-    pages.extend((0..=lists::sitemap_parts(site)).map(Page::Sitemap));
+    // Another language's tree has no sitemap, robots.txt or _redirects of
+    // its own: those of the output root cover every tree.
+    let root_tree = site.config.tree.is_empty();
+    if !root_tree {
+        pages.retain(|p| !matches!(p, Page::Robots));
+    } else {
+        pages.extend((0..=lists::sitemap_parts(site, extra_sitemap)).map(Page::Sitemap));
+    }
     if site.config.search.enabled {
         pages.push(Page::Search);
     }
-    pages.extend(pages_of(site.articles.len()).map(Page::Archive));
-    pages.extend(pages_of(site.notes.len()).map(Page::ExplainersIndex));
+    pages.extend(pages_of(site.own.articles).map(Page::Archive));
+    pages.extend(pages_of(site.own.notes).map(Page::ExplainersIndex));
     pages.extend(pages_of(site.events.len()).map(Page::Timeline));
     for (y, (_, events)) in event_years(site).iter().enumerate() {
         pages.extend(pages_of(events.len()).map(|n| Page::TimelineYear(y, n)));
@@ -389,7 +550,7 @@ fn all_pages(site: &Site) -> Vec<Page> {
         pages.extend(pages_of(t.articles.len()).map(|n| Page::Topic(i, n)));
         pages.push(Page::TopicFeed(i));
     }
-    for (i, a) in site.actors.iter().enumerate() {
+    for (i, a) in site.own_actors().iter().enumerate() {
         pages.extend(pages_of(a.articles.len()).map(|n| Page::Actor(i, n)));
         // A draft actor's feed would list only articles that name a
         // draft; it has none.
@@ -397,20 +558,20 @@ fn all_pages(site: &Site) -> Vec<Page> {
             pages.push(Page::ActorFeed(i));
         }
     }
-    if !site.authors.is_empty() {
+    if !site.own_authors().is_empty() {
         pages.push(Page::AuthorsIndex);
     }
-    for (i, a) in site.authors.iter().enumerate() {
+    for (i, a) in site.own_authors().iter().enumerate() {
         pages.extend(pages_of(a.articles.len()).map(|n| Page::Author(i, n)));
         if !a.draft {
             pages.push(Page::AuthorFeed(i));
         }
     }
-    pages.extend((0..site.notes.len()).map(Page::Explainer));
-    pages.extend((0..site.articles.len()).map(Page::Article));
-    pages.extend((0..site.pages.len()).map(Page::Standalone));
+    pages.extend((0..site.own.notes).map(Page::Explainer));
+    pages.extend((0..site.own.articles).map(Page::Article));
+    pages.extend((0..site.own.pages).map(Page::Standalone));
     pages.extend((0..site.redirects.len()).map(Page::Redirect));
-    if !site.redirects.is_empty() {
+    if !site.redirects.is_empty() && root_tree {
         pages.push(Page::Redirects);
     }
     pages
@@ -440,8 +601,8 @@ pub(crate) fn year_folder(year: i32) -> String {
 /// against. Renders nothing.
 pub fn template_contexts(site: &Site) -> Vec<(String, &'static str, serde_json::Value)> {
     let no_previous = HashMap::default();
-    let r = Renderer::new(site, 0, &no_previous);
-    all_pages(site)
+    let r = Renderer::new(site, 0, &no_previous, None);
+    all_pages(site, 0)
         .into_iter()
         .filter_map(|page| {
             let job = r.job_for(page);
@@ -522,6 +683,11 @@ struct Renderer<'a> {
     years: Vec<(i32, std::ops::Range<usize>)>,
     /// The sitemap's entries, made once for all its parts.
     sitemap: std::sync::OnceLock<Vec<lists::SitemapUrl>>,
+    /// On a multilingual site, its languages and the index of this one.
+    languages: Option<(&'a LanguageSet, usize)>,
+    /// The way from this tree to the output root, where the theme's
+    /// assets are (`../` in another language's tree).
+    up: &'static str,
 }
 
 /// One page of a paginated list: what its builder needs to know.
@@ -536,7 +702,12 @@ struct ListPage {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, theme_fingerprint: u64, previous: &'a HashMap<String, u64>) -> Self {
+    fn new(
+        site: &'a Site,
+        theme_fingerprint: u64,
+        previous: &'a HashMap<String, u64>,
+        languages: Option<(&'a LanguageSet, usize)>,
+    ) -> Self {
         let c = &site.config;
         Renderer {
             site,
@@ -577,6 +748,8 @@ impl<'a> Renderer<'a> {
                 .collect(),
             years: event_years(site),
             sitemap: std::sync::OnceLock::new(),
+            languages,
+            up: site.config.up_to_root(),
         }
     }
 
@@ -705,7 +878,21 @@ impl<'a> Renderer<'a> {
 
     fn common(&self, depth: usize, current: &'static str, meta: Meta) -> Common<'a> {
         let l = Linker { depth };
+        // The theme's assets and the site's icons are at the output root.
+        let assets = format!("{}{}", l.root(), self.up);
+        let (alternates, languages) = match self.languages {
+            Some((set, index)) => {
+                let dir = meta
+                    .canonical
+                    .strip_prefix(&self.site.config.base_url)
+                    .unwrap_or("404.html");
+                set.links(index, dir, depth)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
         Common {
+            alternates,
+            languages,
             site: self.site_view.clone(),
             root: l.root(),
             nav: Nav {
@@ -717,21 +904,18 @@ impl<'a> Renderer<'a> {
                 timeline: l.dir("timeline/"),
                 feed: format!("{}feed.xml", l.root()),
                 search: self.search_script.is_some().then(|| l.dir("search/")),
-                authors: (!self.site.authors.is_empty()).then(|| l.dir("authors/")),
+                authors: (!self.site.own_authors().is_empty()).then(|| l.dir("authors/")),
             },
             current,
             meta,
-            stylesheet: format!("{}{}", l.root(), self.stylesheet),
+            stylesheet: format!("{assets}{}", self.stylesheet),
             cards: None,
-            cards_script: format!("{}{}", l.root(), self.cards_script),
+            cards_script: format!("{assets}{}", self.cards_script),
             embeds_script: None,
             menus: self.menu_view(|dir| l.dir(dir)),
-            icons: self.icon_links(&l.root()),
+            icons: self.icon_links(&assets),
             pager: None,
-            search_script: self
-                .search_script
-                .as_ref()
-                .map(|s| format!("{}{s}", l.root())),
+            search_script: self.search_script.as_ref().map(|s| format!("{assets}{s}")),
         }
     }
 
@@ -747,8 +931,14 @@ impl<'a> Renderer<'a> {
     /// The embed script for a page whose body is `html`, when the body has
     /// a click-to-load embed.
     fn embeds_script(&self, depth: usize, html: &str) -> Option<String> {
-        html.contains("data-embed-frame=")
-            .then(|| format!("{}{}", Linker { depth }.root(), self.embeds_script))
+        html.contains("data-embed-frame=").then(|| {
+            format!(
+                "{}{}{}",
+                Linker { depth }.root(),
+                self.up,
+                self.embeds_script
+            )
+        })
     }
 
     /// The menus with each link spelt by `href` (from an output folder).

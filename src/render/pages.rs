@@ -10,12 +10,12 @@ impl<'a> Renderer<'a> {
     pub(super) fn front_page(&self) -> Job {
         let s = self.site;
         let l = Linker { depth: 0 };
-        let mut key_actors: Vec<usize> = (0..s.actors.len()).collect();
+        let mut key_actors: Vec<usize> = (0..s.own.actors).collect();
         key_actors.sort_by_key(|&a| {
             std::cmp::Reverse(s.actors[a].articles.len() + s.actors[a].notes.len())
         });
         key_actors.truncate(FRONT_ACTORS);
-        let mut explainers: Vec<usize> = (0..s.notes.len()).collect();
+        let mut explainers: Vec<usize> = (0..s.own.notes).collect();
         explainers.sort_by_key(|&n| std::cmp::Reverse(s.notes[n].updated.or(s.notes[n].date)));
         explainers.truncate(FRONT_EXPLAINERS);
         #[derive(Serialize)]
@@ -28,11 +28,11 @@ impl<'a> Renderer<'a> {
         }
         let view = Front {
             lead: s
-                .articles
+                .own_articles()
                 .first()
                 .map(|a| ArticleCard::new(a, l, self.words)),
             lead_actors: s
-                .articles
+                .own_articles()
                 .first()
                 .map(|a| {
                     a.actors
@@ -43,7 +43,7 @@ impl<'a> Renderer<'a> {
                 })
                 .unwrap_or_default(),
             latest: s
-                .articles
+                .own_articles()
                 .iter()
                 .skip(1)
                 .take(FRONT_LATEST)
@@ -143,9 +143,10 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|b| BylineView {
                     name: &b.name,
-                    href: b
-                        .author
-                        .map(|x| l.page(Section::Authors, s.authors[x].slug.as_str())),
+                    href: b.author.map(|x| {
+                        let a = &s.authors[x];
+                        l.translated(Section::Authors, a.slug.as_str(), a.fallback.as_ref())
+                    }),
                 })
                 .collect(),
             byline_html: self.byline_html(a, l),
@@ -376,9 +377,10 @@ impl<'a> Renderer<'a> {
             born_iso: a.born.filter(|_| first).map(|b| b.iso()),
             born_human: a.born.filter(|_| first).map(|b| self.words.partial_date(b)),
             country: a.country.as_deref().filter(|_| first),
-            country_href: (a.country_actor)
-                .filter(|_| first)
-                .map(|c| l.page(Section::Actors, s.actors[c].slug.as_str())),
+            country_href: (a.country_actor).filter(|_| first).map(|c| {
+                let c = &s.actors[c];
+                l.translated(Section::Actors, c.slug.as_str(), c.fallback.as_ref())
+            }),
             image: (a.image.as_ref())
                 .filter(|_| first)
                 .map(|i| ImageView::new(i, l)),
@@ -491,7 +493,10 @@ impl<'a> Renderer<'a> {
             let name = match b.author {
                 Some(x) => format!(
                     "<a class=\"author-link\" rel=\"author\" href=\"{}\">{}</a>",
-                    escape(&l.page(Section::Authors, self.site.authors[x].slug.as_str())),
+                    escape(&{
+                        let a = &self.site.authors[x];
+                        l.translated(Section::Authors, a.slug.as_str(), a.fallback.as_ref())
+                    }),
                     escape(&b.name)
                 ),
                 None => escape(&b.name),
@@ -611,7 +616,7 @@ impl<'a> Renderer<'a> {
                 .search_script
                 .is_some()
                 .then(|| prefix("search/index.html")),
-            authors: (!self.site.authors.is_empty()).then(|| prefix("authors/index.html")),
+            authors: (!self.site.own_authors().is_empty()).then(|| prefix("authors/index.html")),
         };
         common.stylesheet = prefix(&self.stylesheet);
         common.cards_script = prefix(&self.cards_script);

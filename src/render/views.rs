@@ -22,6 +22,20 @@ impl Linker {
     pub fn page(&self, section: Section, slug: &str) -> String {
         relative_href(self.depth, &page_dir(section, slug))
     }
+    /// A page of this language's tree, or, for a default-language page
+    /// standing in for a missing translation, that page at the output root
+    /// one folder further up.
+    pub fn translated(
+        &self,
+        section: Section,
+        slug: &str,
+        fallback: Option<&crate::resolve::Fallback>,
+    ) -> String {
+        match fallback {
+            None => self.page(section, slug),
+            Some(_) => relative_href(self.depth + 1, &page_dir(section, slug)),
+        }
+    }
     pub fn dir(&self, dir: &str) -> String {
         relative_href(self.depth, dir)
     }
@@ -65,6 +79,9 @@ pub struct NoteCard<'a> {
     pub summary: &'a str,
     pub href: String,
     pub slug: &'a str,
+    /// For a default-language page standing in for a missing translation:
+    /// its language and the note shown after the link.
+    pub fallback: Option<&'a crate::resolve::Fallback>,
 }
 
 impl<'a> NoteCard<'a> {
@@ -72,8 +89,9 @@ impl<'a> NoteCard<'a> {
         NoteCard {
             title: &n.title,
             summary: &n.summary,
-            href: l.page(Section::Notes, n.slug.as_str()),
+            href: l.translated(Section::Notes, n.slug.as_str(), n.fallback.as_ref()),
             slug: n.slug.as_str(),
+            fallback: n.fallback.as_ref(),
         }
     }
 }
@@ -85,6 +103,8 @@ pub struct ActorCard<'a> {
     pub kind: Option<&'static str>,
     pub href: String,
     pub slug: &'a str,
+    /// As [`NoteCard::fallback`].
+    pub fallback: Option<&'a crate::resolve::Fallback>,
 }
 
 impl<'a> ActorCard<'a> {
@@ -93,8 +113,9 @@ impl<'a> ActorCard<'a> {
             name: &a.name,
             role: a.role.as_deref(),
             kind: a.kind.map(ActorKind::as_str),
-            href: l.page(Section::Actors, a.slug.as_str()),
+            href: l.translated(Section::Actors, a.slug.as_str(), a.fallback.as_ref()),
             slug: a.slug.as_str(),
+            fallback: a.fallback.as_ref(),
         }
     }
 }
@@ -148,6 +169,9 @@ pub struct ImageView<'a> {
 
 impl<'a> ImageView<'a> {
     pub fn new(i: &'a Image, l: Linker) -> Self {
+        let l = Linker {
+            depth: l.depth + i.up,
+        };
         match &i.raster {
             Some(r) => {
                 let largest = *r.widths.last().unwrap_or(&r.width);

@@ -115,7 +115,7 @@ pub(super) fn build_events(site: &mut Site, pending: Vec<(PendingEvent, NoteId)>
             actors: e.actors,
         })
         .collect();
-    for (id, a) in site.articles.iter().enumerate() {
+    for (id, a) in site.articles[..site.own.articles].iter().enumerate() {
         events.push(Event {
             date: a.date.as_partial(),
             html: html_escape(&a.title),

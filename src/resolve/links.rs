@@ -74,6 +74,10 @@ pub struct LinkTargets {
     drafts: rustc_hash::FxHashSet<(Section, String)>,
     /// Articles dated in the future, left out of this build.
     held_back: rustc_hash::FxHashSet<String>,
+    /// In another language's tree, the default language's pages that
+    /// stand in for pages it has no translation of, and that language.
+    fallback: rustc_hash::FxHashSet<Target>,
+    fallback_language: String,
 }
 
 /// How a wikilink destination failed to resolve.
@@ -110,6 +114,21 @@ impl LinkTargets {
 
     pub fn mark_held_back(&mut self, slug: &str) {
         self.held_back.insert(slug.to_string());
+    }
+
+    /// Marks `target` as a page of the default language `language`,
+    /// linked from another language's tree for want of a translation.
+    pub fn mark_fallback(&mut self, target: Target, language: &str) {
+        self.fallback.insert(target);
+        self.fallback_language = language.to_string();
+    }
+
+    /// The language of `target` when it is a default-language page
+    /// standing in for a missing translation (see [`Self::mark_fallback`]).
+    pub fn fallback_language(&self, target: Target) -> Option<&str> {
+        self.fallback
+            .contains(&target)
+            .then_some(self.fallback_language.as_str())
     }
 
     pub fn info(&self, target: Target) -> &TargetInfo {

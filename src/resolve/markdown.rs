@@ -360,8 +360,10 @@ enum ParagraphCapture {
 enum LinkKind {
     /// An ordinary Markdown link or autolink.
     Plain,
-    /// A resolved wikilink; `replace_label` when it had no `|label`.
-    Wiki { replace_label: bool },
+    /// A resolved wikilink; `replace_label` when it had no `|label`;
+    /// `close` is what ends it (`</a>`, and the note of a link to another
+    /// language's page).
+    Wiki { replace_label: bool, close: String },
     /// A wikilink that failed to resolve: its text is kept, unlinked.
     Broken,
 }
@@ -526,7 +528,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 }));
             }
             Event::End(TagEnd::Link) => match self.links.pop() {
-                Some(LinkKind::Wiki { .. }) => self.emit(Event::InlineHtml("</a>".into())),
+                Some(LinkKind::Wiki { close, .. }) => self.emit(Event::InlineHtml(close.into())),
                 Some(LinkKind::Broken) => {}
                 _ => self.emit(Event::End(TagEnd::Link)),
             },
@@ -799,7 +801,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
                     .map_or("100vw", |m| m.config.sizes.as_str());
                 crate::media::picture_html(
                     raster,
-                    self.options.depth,
+                    self.options.depth + self.options.media.map_or(0, |m| m.up),
                     crate::media::Presentation {
                         alt,
                         lazy: true,
@@ -930,7 +932,8 @@ impl<'o, 'a> Renderer<'o, 'a> {
         if matches!(
             self.links.last(),
             Some(LinkKind::Wiki {
-                replace_label: true
+                replace_label: true,
+                ..
             })
         ) {
             return;
@@ -989,7 +992,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
             }
             self.emit(Event::InlineHtml(self.xref_open(target).into()));
             self.emit(Event::Text(text[m.start..m.end].to_string().into()));
-            self.emit(Event::InlineHtml("</a>".into()));
+            self.emit(Event::InlineHtml(self.xref_close(target).into()));
             last = m.end;
         }
         if last < text.len() {
@@ -1006,15 +1009,41 @@ impl<'o, 'a> Renderer<'o, 'a> {
 
     /// `<a>` for a link to another page of the site, with the data hover
     /// cards read.
+    ///
+    /// A page of another language's tree (the default language's, when
+    /// this language has no translation of it) is one folder further up,
+    /// and its link names its language (`hreflang`, `lang`).
     fn xref_open(&self, target: Target) -> String {
-        let slug = self.options.targets.info(target).slug.as_str();
-        let href = relative_href(self.options.depth, &page_dir(target.section, slug));
-        format!(
-            "<a class=\"xref xref-{}\" href=\"{}\" data-xref=\"{}\">",
-            target.section.noun(),
-            href,
-            super::links::xref(target.section, slug)
-        )
+        let targets = self.options.targets;
+        let slug = targets.info(target).slug.as_str();
+        let dir = page_dir(target.section, slug);
+        match targets.fallback_language(target) {
+            None => format!(
+                "<a class=\"xref xref-{}\" href=\"{}\" data-xref=\"{}\">",
+                target.section.noun(),
+                relative_href(self.options.depth, &dir),
+                super::links::xref(target.section, slug)
+            ),
+            Some(language) => format!(
+                "<a class=\"xref xref-{}\" href=\"{}\" hreflang=\"{language}\" lang=\"{language}\" data-xref=\"{}\">",
+                target.section.noun(),
+                relative_href(self.options.depth + 1, &dir),
+                super::links::xref(target.section, slug)
+            ),
+        }
+    }
+
+    /// What ends a link opened by [`Self::xref_open`]: `</a>`, and after a
+    /// link to another language's page the note that says so
+    /// (`(in English)`, in this page's language).
+    fn xref_close(&self, target: Target) -> String {
+        match self.options.targets.fallback_language(target) {
+            None => "</a>".to_string(),
+            Some(language) => format!(
+                "</a> <span class=\"xref-language\">{}</span>",
+                escape_attr(&self.options.words.fallback_note(language))
+            ),
+        }
     }
 
     fn open_wikilink(&mut self, dest: &str, has_label: bool, range: Range<usize>) {
@@ -1106,6 +1135,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
         }
         self.links.push(LinkKind::Wiki {
             replace_label: !has_label,
+            close: self.xref_close(target),
         });
     }
 

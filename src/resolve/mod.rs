@@ -159,6 +159,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         held_back,
         scheduled,
         unavailable,
+        translations: _,
     } = loaded;
     let mut articles: Vec<&Page<ArticleMeta>> = articles.iter().map(|p| &**p).collect();
     let mut notes: Vec<&Page<NoteMeta>> = notes.iter().map(|p| &**p).collect();
@@ -166,23 +167,67 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     let mut pages: Vec<&Page<PageMeta>> = pages.iter().map(|p| &**p).collect();
     let mut authors: Vec<&Page<AuthorMeta>> = authors.iter().map(|p| &**p).collect();
 
+    // In another language's tree, the default language's pages that stand
+    // in for missing translations (see `lib.rs`) go after its own, so its
+    // own pages are the first `Site::own` of each list.
+    let stand_in = |language: &Option<String>| {
+        !config.tree.is_empty()
+            && !language
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case(&config.language))
+    };
     // Stable order first, so ids are positions in the final lists.
     articles.sort_by(|a, b| {
-        b.meta
-            .date
-            .cmp(&a.meta.date)
+        stand_in(&a.language)
+            .cmp(&stand_in(&b.language))
+            .then_with(|| b.meta.date.cmp(&a.meta.date))
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    notes.sort_by_cached_key(|p| (sort_key(&p.meta.title), p.slug.clone()));
-    actors.sort_by_cached_key(|p| (sort_key(&p.meta.name), p.slug.clone()));
+    notes.sort_by_cached_key(|p| {
+        (
+            stand_in(&p.language),
+            sort_key(&p.meta.title),
+            p.slug.clone(),
+        )
+    });
+    actors.sort_by_cached_key(|p| {
+        (
+            stand_in(&p.language),
+            sort_key(&p.meta.name),
+            p.slug.clone(),
+        )
+    });
     remove_duplicate_slugs(&mut articles, &mut errors);
     remove_duplicate_slugs(&mut notes, &mut errors);
     remove_duplicate_slugs(&mut actors, &mut errors);
-    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    pages.sort_by(|a, b| {
+        stand_in(&a.language)
+            .cmp(&stand_in(&b.language))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
     remove_duplicate_slugs(&mut pages, &mut errors);
-    remove_reserved_page_slugs(&mut pages, &mut errors);
-    authors.sort_by_cached_key(|p| (sort_key(&p.meta.name), p.slug.clone()));
+    // At the output root, the other languages' trees take their tags.
+    let trees: &[String] = match config.tree.is_empty() {
+        true => config.languages.get(1..).unwrap_or_default(),
+        false => &[],
+    };
+    remove_reserved_page_slugs(&mut pages, trees, &mut errors);
+    authors.sort_by_cached_key(|p| {
+        (
+            stand_in(&p.language),
+            sort_key(&p.meta.name),
+            p.slug.clone(),
+        )
+    });
     remove_duplicate_slugs(&mut authors, &mut errors);
+    let own = Counts {
+        articles: articles.iter().filter(|p| !stand_in(&p.language)).count(),
+        notes: notes.iter().filter(|p| !stand_in(&p.language)).count(),
+        actors: actors.iter().filter(|p| !stand_in(&p.language)).count(),
+        pages: pages.iter().filter(|p| !stand_in(&p.language)).count(),
+        authors: authors.iter().filter(|p| !stand_in(&p.language)).count(),
+    };
+    let default_language = config.languages.first().unwrap_or(&config.language);
 
     // The name matcher (the slowest part to build) is made on one core
     // while the link targets and the slug index are made on the other.
@@ -211,6 +256,17 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         }
         for (section, slug) in unavailable {
             targets.mark_unavailable(*section, slug);
+        }
+        for (section, len, from) in [
+            (Section::Articles, articles.len(), own.articles),
+            (Section::Notes, notes.len(), own.notes),
+            (Section::Actors, actors.len(), own.actors),
+            (Section::Pages, pages.len(), own.pages),
+            (Section::Authors, authors.len(), own.authors),
+        ] {
+            for i in from..len {
+                targets.mark_fallback(target(section, i), default_language);
+            }
         }
         for (section, slug) in drafts {
             targets.mark_draft(*section, slug.as_str());
@@ -289,6 +345,9 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
                 .iter()
                 .map(|(sec, slug)| (sec.folder(), slug))
                 .collect::<Vec<_>>(),
+            // Which pages stand in for missing translations: a link to
+            // one climbs to the default language's tree, with a note.
+            (own.articles, own.notes, own.actors, own.pages),
         ));
         (cache.linker(&names), link_fingerprint)
     };
@@ -314,6 +373,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         words: &config.interface,
         words_fingerprint: crate::render::fingerprint(&*config.interface),
         images: &config.images,
+        up: config.up_to_root().len() / 3,
         registry: &registry,
     };
 
@@ -344,6 +404,24 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         .collect();
 
     // Anchors can be checked only now that every page's headings are known.
+    // A wikilink to a stand-in page keeps its anchor as written: that
+    // page's body is the default language's, not resolved here.
+    for r in article_results.iter_mut() {
+        r.anchors
+            .retain(|(a, _)| targets.fallback_language(a.target).is_none());
+    }
+    for r in note_results.iter_mut() {
+        r.anchors
+            .retain(|(a, _)| targets.fallback_language(a.target).is_none());
+    }
+    for r in actor_results.iter_mut() {
+        r.anchors
+            .retain(|(a, _)| targets.fallback_language(a.target).is_none());
+    }
+    for r in page_results.iter_mut() {
+        r.anchors
+            .retain(|(a, _)| targets.fallback_language(a.target).is_none());
+    }
     let fixes = check_anchors(
         &targets,
         [
@@ -452,7 +530,14 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         held_back: held_back.len(),
         next_due: held_back.iter().map(|(_, d)| *d).min(),
         images: registry.into_images(),
-        bundles: bundles(&articles, &notes, &actors, &pages, &authors),
+        bundles: bundles(
+            &articles[..own.articles],
+            &notes[..own.notes],
+            &actors[..own.actors],
+            &pages[..own.pages],
+            &authors[..own.authors],
+        ),
+        own,
     };
     let mut pending_events = Vec::new();
     for (note_id, (note, timeline)) in site_notes.into_iter().enumerate() {
@@ -460,6 +545,28 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
             pending_events.push((e, note_id));
         }
         site.notes.push(note);
+    }
+    if site.own != site.counts() {
+        let fallback = Fallback {
+            language: default_language.clone(),
+            note: config.interface.fallback_note(default_language),
+        };
+        let own = site.own;
+        for a in &mut site.articles[own.articles..] {
+            a.fallback = Some(fallback.clone());
+        }
+        for n in &mut site.notes[own.notes..] {
+            n.fallback = Some(fallback.clone());
+        }
+        for a in &mut site.actors[own.actors..] {
+            a.fallback = Some(fallback.clone());
+        }
+        for p in &mut site.pages[own.pages..] {
+            p.fallback = Some(fallback.clone());
+        }
+        for a in &mut site.authors[own.authors..] {
+            a.fallback = Some(fallback.clone());
+        }
     }
     build_events(&mut site, pending_events);
     link_backwards(&mut site);
@@ -669,15 +776,26 @@ fn collect_redirects(
 /// Standalone pages share the output root with the site's own folders:
 /// a page slug that names one would overwrite it (or be overwritten), so
 /// it is an error and the page is left out.
-fn remove_reserved_page_slugs(pages: &mut Vec<&Page<PageMeta>>, errors: &mut Diagnostics) {
+fn remove_reserved_page_slugs(
+    pages: &mut Vec<&Page<PageMeta>>,
+    trees: &[String],
+    errors: &mut Diagnostics,
+) {
     pages.retain(|p| {
-        if !links::ROOT_FOLDERS.contains(&p.slug.as_str()) {
+        let tree = trees.iter().find(|t| t.eq_ignore_ascii_case(p.slug.as_str()));
+        if !links::ROOT_FOLDERS.contains(&p.slug.as_str()) && tree.is_none() {
             return true;
         }
-        let message = format!(
-            "page slug \"{}\" is taken: the site publishes its own {}/ there",
-            p.slug, p.slug
-        );
+        let message = match tree {
+            Some(tree) => format!(
+                "page slug \"{}\" is taken: the site's pages in \"{tree}\" are published under {tree}/",
+                p.slug
+            ),
+            None => format!(
+                "page slug \"{}\" is taken: the site publishes its own {}/ there",
+                p.slug, p.slug
+            ),
+        };
         let key =
             crate::load::front_matter::locate_key(&p.file.text, p.front_matter.clone(), "slug");
         let d = if p.file.text.get(key) == Some("slug") {
@@ -689,7 +807,12 @@ fn remove_reserved_page_slugs(pages: &mut Vec<&Page<PageMeta>>, errors: &mut Dia
             "standalone pages are published at the site root; choose another slug, \
              e.g. `slug = \"{}-page\"` (reserved: {})",
             p.slug,
-            links::ROOT_FOLDERS.join(", ")
+            links::ROOT_FOLDERS
+                .iter()
+                .copied()
+                .chain(trees.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
         false
     });

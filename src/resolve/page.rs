@@ -70,6 +70,10 @@ pub(super) struct Context<'a> {
     /// Its fingerprint, part of each body's cache key.
     pub(super) words_fingerprint: u64,
     pub(super) images: &'a crate::config::ImagesConfig,
+    /// Folders from this language's tree up to the output root, where
+    /// bundle files, `static/` and image variants are published (1 in
+    /// another language's tree, else 0).
+    pub(super) up: usize,
     /// Every raster image a page shows, for the media stage.
     pub(super) registry: &'a crate::media::Registry,
 }
@@ -118,6 +122,7 @@ impl<'a> Context<'a> {
             source: page.file.path.clone(),
             config: self.images,
             consulted: Default::default(),
+            up: self.up,
         }
     }
 
@@ -426,6 +431,7 @@ impl<'a> Context<'a> {
             alt,
             raster,
             sizes: self.images.sizes.clone(),
+            up: self.up,
         })
     }
 
@@ -626,6 +632,7 @@ pub(super) fn resolve_article(
             image,
             corrections,
             draft: m.draft,
+            fallback: None,
             scheduled: ctx.index.scheduled.contains(page.slug.as_str()),
             latest_events: Vec::new(),
         },
@@ -757,6 +764,7 @@ pub(super) fn resolve_note(
             related,
             cited_by: Vec::new(),
             draft: m.draft,
+            fallback: None,
         },
         headings: body.headings.clone(),
         anchors,
@@ -803,6 +811,7 @@ pub(super) fn resolve_actor(ctx: &Context, id: usize, page: &Page<ActorMeta>) ->
             notes: Vec::new(),
             events: Vec::new(),
             draft: m.draft,
+            fallback: None,
         },
         headings: body.headings.clone(),
         anchors,
@@ -838,6 +847,7 @@ pub(super) fn resolve_page(
             menu: m.menu,
             menu_order: m.menu_order,
             draft: m.draft,
+            fallback: None,
             shortcodes: body.shortcodes.clone(),
         },
         headings: body.headings.clone(),
@@ -899,6 +909,7 @@ pub(super) fn resolve_author(
             shortcodes: body.shortcodes.clone(),
             articles: Vec::new(),
             draft: m.draft,
+            fallback: None,
         },
         headings: body.headings.clone(),
         anchors,

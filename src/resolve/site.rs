@@ -48,6 +48,81 @@ pub struct Site {
     pub images: Vec<crate::media::ImageUse>,
     /// Every page bundle, whose files are published with its page.
     pub bundles: Vec<crate::media::Bundle>,
+    /// How many of `articles`, `notes`, `actors` and `pages` are pages of
+    /// this site's language: all of them, but in another language's
+    /// tree, where the default language's pages that stand in for missing
+    /// translations follow (links reach them; they are neither rendered
+    /// nor listed).
+    pub own: Counts,
+}
+
+/// What a link to a page of the default language, standing in for a
+/// missing translation, says about it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Fallback {
+    /// The page's language tag (`en`), for `hreflang` and `lang`.
+    pub language: String,
+    /// The note after the link, in the tree's language (`(en anglais)`).
+    pub note: String,
+}
+
+/// A number of pages per section.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub articles: usize,
+    pub notes: usize,
+    pub actors: usize,
+    pub pages: usize,
+    pub authors: usize,
+}
+
+impl Site {
+    /// How many pages each section holds, stand-ins included.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            articles: self.articles.len(),
+            notes: self.notes.len(),
+            actors: self.actors.len(),
+            pages: self.pages.len(),
+            authors: self.authors.len(),
+        }
+    }
+
+    /// The articles of this language (see [`Site::own`]).
+    pub fn own_articles(&self) -> &[Article] {
+        &self.articles[..self.own.articles]
+    }
+    pub fn own_notes(&self) -> &[Note] {
+        &self.notes[..self.own.notes]
+    }
+    pub fn own_actors(&self) -> &[Actor] {
+        &self.actors[..self.own.actors]
+    }
+    pub fn own_pages(&self) -> &[StandalonePage] {
+        &self.pages[..self.own.pages]
+    }
+    pub fn own_authors(&self) -> &[Author] {
+        &self.authors[..self.own.authors]
+    }
+
+    /// The default language when the page `index` of `section` is one of
+    /// its pages standing in for a missing translation.
+    pub fn fallback_language(&self, section: crate::model::Section, index: usize) -> Option<&str> {
+        use crate::model::Section;
+        let own = match section {
+            Section::Articles => self.own.articles,
+            Section::Notes => self.own.notes,
+            Section::Actors => self.own.actors,
+            Section::Pages => self.own.pages,
+            Section::Authors => self.own.authors,
+        };
+        (index >= own).then(|| {
+            self.config
+                .languages
+                .first()
+                .map_or(self.config.language.as_str(), String::as_str)
+        })
+    }
 }
 
 /// An image with its required description.
@@ -60,6 +135,9 @@ pub struct Image {
     pub raster: Option<crate::media::ImageUse>,
     /// The `sizes` attribute of its `<img>` (`images.sizes`).
     pub sizes: String,
+    /// Folders from its page's language tree up to the output root, where
+    /// `src` is (1 in another language's tree, else 0).
+    pub up: usize,
 }
 
 #[derive(Debug)]
@@ -96,6 +174,9 @@ pub struct Article {
     pub image: Option<Image>,
     pub corrections: Vec<CorrectionHtml>,
     pub draft: bool,
+    /// Set on a default-language page standing in for a missing
+    /// translation in another language's tree (see [`Site::own`]).
+    pub fallback: Option<Fallback>,
     /// Dated in the future, built only because `--future` was given.
     pub scheduled: bool,
     /// The most recent events of its background explainers, newest first.
@@ -143,6 +224,9 @@ pub struct Note {
     /// Articles that list it as background or wikilink it, newest first.
     pub cited_by: Vec<ArticleId>,
     pub draft: bool,
+    /// Set on a default-language page standing in for a missing
+    /// translation in another language's tree (see [`Site::own`]).
+    pub fallback: Option<Fallback>,
 }
 
 #[derive(Debug)]
@@ -181,6 +265,9 @@ pub struct Actor {
     /// Timeline events that mention it, oldest first.
     pub events: Vec<EventId>,
     pub draft: bool,
+    /// Set on a default-language page standing in for a missing
+    /// translation in another language's tree (see [`Site::own`]).
+    pub fallback: Option<Fallback>,
 }
 
 /// A standalone page (`content/pages/`), published at `<slug>/`.
@@ -204,6 +291,9 @@ pub struct StandalonePage {
     pub menu: MenuPlace,
     pub menu_order: i64,
     pub draft: bool,
+    /// Set on a default-language page standing in for a missing
+    /// translation in another language's tree (see [`Site::own`]).
+    pub fallback: Option<Fallback>,
     /// The shortcode calls of the body, in order.
     pub shortcodes: Vec<crate::resolve::shortcodes::Invocation>,
 }
@@ -247,6 +337,8 @@ pub struct Author {
     /// scheduled articles never appear on an author's page or feed.
     pub articles: Vec<ArticleId>,
     pub draft: bool,
+    /// Set when the profile stands in for a missing translation.
+    pub fallback: Option<Fallback>,
 }
 
 #[derive(Debug)]

@@ -191,7 +191,7 @@ impl<'a> Entry<'a> {
 }
 
 fn articles(site: &Site, out: &mut Vec<Record>) {
-    for a in site.articles.iter().filter(|a| a.is_public()) {
+    for a in site.own_articles().iter().filter(|a| a.is_public()) {
         let mut e = Entry::new(Kind::Article, Section::Articles, a.slug.as_str(), &a.title);
         if let Some(know) = &a.know_html {
             e.body.html(know);
@@ -210,7 +210,7 @@ fn articles(site: &Site, out: &mut Vec<Record>) {
 }
 
 fn explainers(site: &Site, out: &mut Vec<Record>) {
-    for n in site.notes.iter().filter(|n| !n.draft) {
+    for n in site.own_notes().iter().filter(|n| !n.draft) {
         let mut e = Entry::new(Kind::Explainer, Section::Notes, n.slug.as_str(), &n.title);
         e.body.html(&n.body_html);
         for &id in &n.timeline {
@@ -225,7 +225,7 @@ fn explainers(site: &Site, out: &mut Vec<Record>) {
 }
 
 fn actors(site: &Site, out: &mut Vec<Record>) {
-    for a in site.actors.iter().filter(|a| !a.draft) {
+    for a in site.own_actors().iter().filter(|a| !a.draft) {
         let mut e = Entry::new(Kind::Actor, Section::Actors, a.slug.as_str(), &a.name);
         e.aliases = &a.aliases;
         // A result shows the actor's role; the summary (the body's first
@@ -242,7 +242,7 @@ fn actors(site: &Site, out: &mut Vec<Record>) {
 }
 
 fn authors(site: &Site, out: &mut Vec<Record>) {
-    for a in site.authors.iter().filter(|a| !a.draft) {
+    for a in site.own_authors().iter().filter(|a| !a.draft) {
         let mut e = Entry::new(Kind::Author, Section::Authors, a.slug.as_str(), &a.name);
         // A result shows the author's role, like an actor's.
         e.summary = a.role.as_deref().unwrap_or(&a.summary);
@@ -253,7 +253,7 @@ fn authors(site: &Site, out: &mut Vec<Record>) {
 }
 
 fn pages(site: &Site, out: &mut Vec<Record>) {
-    for p in site.pages.iter().filter(|p| p.is_public()) {
+    for p in site.own_pages().iter().filter(|p| p.is_public()) {
         let mut e = Entry::new(Kind::Page, Section::Pages, p.slug.as_str(), &p.title);
         e.body.html(&p.body_html);
         e.summary = &p.summary;

@@ -1,0 +1,414 @@
+//! Multilingual sites: `languages` in site.toml, translations as
+//! `slug.<lang>.md`, a tree per language under `<lang>/` with its own
+//! lists, feed and search index, hreflang alternates, the language
+//! switcher, and links to untranslated pages that fall back to the
+//! default language with a note.
+
+mod support;
+
+use support::{assert_site_integrity, stderr, Site};
+
+const SITE_TOML: &str = "title = \"Sahel\"\nbase_url = \"https://news.example.org/sub/\"\nlanguage = \"en\"\nlanguages = [\"en\", \"fr\"]\n";
+
+fn bilingual() -> Site {
+    Site::new(&[
+        ("site.toml", SITE_TOML),
+        (
+            "content/actors/emmanuel-macron.md",
+            "+++\nname = \"Emmanuel Macron\"\naliases = [\"Macron\"]\nrole = \"President of France\"\n+++\nProfile.\n",
+        ),
+        (
+            "content/actors/emmanuel-macron.fr.md",
+            "+++\nname = \"Emmanuel Macron\"\naliases = [\"Macron\"]\nrole = \"Président de la République\"\n+++\nProfil.\n",
+        ),
+        (
+            "content/actors/mohamed-bazoum.md",
+            "+++\nname = \"Mohamed Bazoum\"\naliases = [\"Bazoum\"]\n+++\nProfile of Bazoum.\n",
+        ),
+        (
+            "content/notes/coup.md",
+            "+++\ntitle = \"The coup\"\n[[timeline]]\ndate = \"2023-07-26\"\ntext = \"Bazoum detained.\"\n+++\nThe coup body.\n",
+        ),
+        (
+            "content/articles/withdrawal.md",
+            "+++\ntitle = \"France withdraws\"\ndate = 2023-10-10\nactors = [\"emmanuel-macron\"]\nbackground = [\"coup\"]\n+++\nMacron said. See [[coup]].\n",
+        ),
+        (
+            "content/articles/withdrawal.fr.md",
+            "+++\ntitle = \"La France se retire\"\ndate = 2023-10-10\nactors = [\"emmanuel-macron\", \"mohamed-bazoum\"]\nbackground = [\"coup\"]\n+++\nMacron a parlé de Bazoum. Voir [[coup]].\n",
+        ),
+        (
+            "content/articles/only-english.md",
+            "+++\ntitle = \"Only in English\"\ndate = 2023-10-11\n+++\nEnglish only.\n",
+        ),
+    ])
+}
+
+fn html_pages(site: &Site, under: &str) -> Vec<String> {
+    let root = site.root().join("public");
+    let mut pages: Vec<String> = walk(&root.join(under))
+        .into_iter()
+        .map(|p| {
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|p| p.ends_with(".html"))
+        .filter(|p| !under.is_empty() || !p.starts_with("fr/"))
+        .collect();
+    pages.sort();
+    pages
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn each_language_has_its_own_tree_of_its_own_pages() {
+    let site = bilingual();
+    site.build_ok();
+    assert_site_integrity(&site.root().join("public"));
+    let english = html_pages(&site, "");
+    let french = html_pages(&site, "fr");
+    // English: front, 404, search, 2 articles + archive, 1 explainer +
+    // index, 2 actors + index, topics index, timeline + its year.
+    assert_eq!(english.len(), 14, "{english:#?}");
+    // French: the translated article and actor only, with every list.
+    assert!(french.contains(&"fr/articles/withdrawal/index.html".to_string()));
+    assert!(french.contains(&"fr/actors/emmanuel-macron/index.html".to_string()));
+    assert!(!site.exists("fr/articles/only-english/index.html"));
+    assert!(!site.exists("fr/actors/mohamed-bazoum/index.html"));
+    assert!(!site.exists("fr/explainers/coup/index.html"));
+    assert_eq!(french.len(), 11, "{french:#?}");
+    let fr = site.out("fr/articles/withdrawal/index.html");
+    assert!(fr.contains("<html lang=\"fr\" dir=\"ltr\">"));
+    assert!(fr.contains("La France se retire"));
+    // The theme's assets are shared at the output root.
+    assert!(fr.contains("href=\"../../../style."), "{fr}");
+    // Its own lists: the French archive has only the French article.
+    let archive = site.out("fr/articles/index.html");
+    assert!(archive.contains("La France se retire") && !archive.contains("Only in English"));
+    // An actor's "Appears in" lists the articles of its language.
+    let profile = site.out("fr/actors/emmanuel-macron/index.html");
+    assert!(profile.contains("La France se retire") && !profile.contains("France withdraws"));
+    // Its own search index.
+    assert!(site.exists("fr/pagefind/pagefind.js"));
+    assert!(site.exists("pagefind/pagefind.js"));
+    assert!(site
+        .out("fr/search/index.html")
+        .contains("data-bundle=\"../pagefind/pagefind.js\""));
+    // One sitemap at the root lists both trees; no robots.txt in fr/.
+    let sitemap = site.out("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://news.example.org/sub/fr/articles/withdrawal/</loc>"));
+    assert!(sitemap.contains("<loc>https://news.example.org/sub/articles/withdrawal/</loc>"));
+    assert!(!site.exists("fr/sitemap.xml") && !site.exists("fr/robots.txt"));
+}
+
+#[test]
+fn translations_name_each_other_with_hreflang_and_x_default() {
+    let site = bilingual();
+    site.build_ok();
+    let alternates = [
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example.org/sub/articles/withdrawal/\">",
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://news.example.org/sub/fr/articles/withdrawal/\">",
+        "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://news.example.org/sub/articles/withdrawal/\">",
+    ];
+    for page in [
+        "articles/withdrawal/index.html",
+        "fr/articles/withdrawal/index.html",
+    ] {
+        let html = site.out(page);
+        for a in alternates {
+            assert!(html.contains(a), "{page} lacks {a}");
+        }
+    }
+    // A page without a translation has no alternates.
+    assert!(!site
+        .out("articles/only-english/index.html")
+        .contains("hreflang=\"fr\" href=\"https"));
+    // Lists exist in both trees, so they are alternates too.
+    assert!(site.out("fr/index.html").contains(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example.org/sub/\">"
+    ));
+}
+
+#[test]
+fn the_switcher_links_each_page_to_its_translation_or_the_home_page() {
+    let site = bilingual();
+    site.build_ok();
+    let en = site.out("articles/withdrawal/index.html");
+    assert!(en.contains("<nav class=\"language-switcher\" aria-label=\"Languages\">"));
+    assert!(en.contains("<a href=\"../../articles/withdrawal/index.html\" lang=\"en\" hreflang=\"en\" dir=\"ltr\" aria-current=\"true\">English</a>"), "{en}");
+    assert!(en.contains("<a href=\"../../fr/articles/withdrawal/index.html\" lang=\"fr\" hreflang=\"fr\" dir=\"ltr\">Français</a>"));
+    let fr = site.out("fr/articles/withdrawal/index.html");
+    assert!(fr.contains("aria-label=\"Langues\""));
+    assert!(fr.contains("<a href=\"../../../articles/withdrawal/index.html\" lang=\"en\" hreflang=\"en\" dir=\"ltr\">English</a>"));
+    assert!(fr.contains("<a href=\"../../../fr/articles/withdrawal/index.html\" lang=\"fr\" hreflang=\"fr\" dir=\"ltr\" aria-current=\"true\">Français</a>"));
+    // No French version: the French entry leads to the French front page.
+    let only = site.out("articles/only-english/index.html");
+    assert!(
+        only.contains("<a href=\"../../fr/index.html\" lang=\"fr\""),
+        "{only}"
+    );
+}
+
+#[test]
+fn links_to_untranslated_pages_fall_back_to_the_default_language_with_a_note() {
+    let site = bilingual();
+    site.build_ok();
+    let fr = site.out("fr/articles/withdrawal/index.html");
+    // A wikilink and an actor autolink to pages without a French version.
+    assert!(fr.contains("<a class=\"xref xref-note\" href=\"../../../explainers/coup/index.html\" hreflang=\"en\" lang=\"en\" data-xref=\"explainers/coup\">The coup</a> <span class=\"xref-language\">(en anglais)</span>"), "{fr}");
+    assert!(fr.contains("href=\"../../../actors/mohamed-bazoum/index.html\" hreflang=\"en\" lang=\"en\" data-xref=\"actors/mohamed-bazoum\">Bazoum</a> <span class=\"xref-language\">(en anglais)</span>"));
+    // A translated actor is linked within the tree, without a note.
+    assert!(fr.contains("href=\"../../actors/emmanuel-macron/index.html\" data-xref=\"actors/emmanuel-macron\">Macron</a>"));
+    // The sidebar's cards do the same.
+    assert!(fr.contains("data-xref=\"actors/mohamed-bazoum\">Mohamed Bazoum</a> <span class=\"xref-language\">(en anglais)</span>"));
+    // The English pages never carry the note.
+    assert!(!site
+        .out("articles/withdrawal/index.html")
+        .contains("xref-language"));
+}
+
+#[test]
+fn an_author_without_a_translation_is_linked_in_the_default_language() {
+    let site = bilingual();
+    site.write(
+        "content/authors/ana-diallo.md",
+        "+++\nname = \"Ana Diallo\"\nrole = \"Correspondent\"\n+++\nReports from Niamey.\n",
+    );
+    site.write(
+        "content/articles/withdrawal.fr.md",
+        "+++\ntitle = \"La France se retire\"\ndate = 2023-10-10\nauthors = [\"Ana Diallo\"]\n+++\nTexte.\n",
+    );
+    site.build_ok();
+    let fr = site.out("fr/articles/withdrawal/index.html");
+    // The byline climbs to the English profile; the French tree has no
+    // author pages and no link to an authors index of its own.
+    assert!(
+        fr.contains("rel=\"author\" href=\"../../../authors/ana-diallo/index.html\""),
+        "{fr}"
+    );
+    assert!(
+        fr.contains("\"url\":\"https://news.example.org/sub/authors/ana-diallo/\""),
+        "{fr}"
+    );
+    assert!(!site.exists("fr/authors/index.html"));
+    assert!(!fr.contains("href=\"../../authors/index.html\""), "{fr}");
+    assert!(site.exists("authors/ana-diallo/index.html"));
+    assert_site_integrity(&site.root().join("public"));
+}
+
+#[test]
+fn each_language_has_its_own_feed() {
+    let site = bilingual();
+    site.build_ok();
+    let text = site.out("fr/feed.xml");
+    let doc = roxmltree::Document::parse(&text).expect("the French feed is XML");
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|e| e.children().find(|c| c.has_tag_name("title")))
+        .filter_map(|t| t.text())
+        .collect();
+    assert_eq!(titles, ["La France se retire"]);
+    assert!(text.contains("href=\"https://news.example.org/sub/fr/articles/withdrawal/\""));
+    let english = site.out("feed.xml");
+    assert!(english.contains("Only in English") && !english.contains("La France se retire"));
+}
+
+#[test]
+fn a_translation_into_an_unlisted_language_is_a_located_error() {
+    let site = bilingual();
+    site.write(
+        "content/articles/withdrawal.de.md",
+        "+++\ntitle = \"Rückzug\"\ndate = 2023-10-10\n+++\nText.\n",
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/articles/withdrawal.de.md:1:1:"),
+        "{err}"
+    );
+    assert!(err.contains("\"de\""), "{err}");
+    assert!(err.contains("add \"de\" to languages"), "{err}");
+}
+
+#[test]
+fn a_language_suffix_on_a_single_language_site_is_an_error_with_a_hint() {
+    let site = Site::new(&[(
+        "content/articles/withdrawal.fr.md",
+        "+++\ntitle = \"Rückzug\"\ndate = 2023-10-10\n+++\nText.\n",
+    )]);
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/articles/withdrawal.fr.md:1:1:"),
+        "{err}"
+    );
+    assert!(err.contains("languages = [\"en\", \"fr\"]"), "{err}");
+}
+
+#[test]
+fn languages_without_the_default_language_is_located_in_site_toml() {
+    let site = bilingual();
+    site.write(
+        "site.toml",
+        "language = \"de\"\nlanguages = [\"en\", \"fr\"]\n",
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("site.toml:2:1:"), "{err}");
+    assert!(err.contains("\"de\""), "{err}");
+}
+
+#[test]
+fn a_single_language_site_has_no_switcher_and_no_alternates() {
+    let site = Site::new(&[(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\nText.\n",
+    )]);
+    site.build_ok();
+    let html = site.out("articles/a/index.html");
+    assert!(!html.contains("language-switcher") && !html.contains("hreflang"));
+    assert!(!site.exists("fr"));
+}
+
+#[test]
+fn bundles_may_hold_translations() {
+    let site = bilingual();
+    site.write(
+        "content/notes/standoff/index.md",
+        "+++\ntitle = \"Standoff\"\n+++\nText.\n",
+    );
+    site.write(
+        "content/notes/standoff/index.fr.md",
+        "+++\ntitle = \"Bras de fer\"\n+++\nTexte [report](report.pdf).\n",
+    );
+    site.write("content/notes/standoff/report.pdf", "%PDF-1.4\n");
+    site.build_ok();
+    assert_site_integrity(&site.root().join("public"));
+    assert!(site.exists("explainers/standoff/report.pdf"));
+    assert!(!site.exists("fr/explainers/standoff/report.pdf"));
+    let fr = site.out("fr/explainers/standoff/index.html");
+    assert!(
+        fr.contains("href=\"../../../explainers/standoff/report.pdf\""),
+        "{fr}"
+    );
+}
+
+#[test]
+fn a_right_to_left_tree_and_a_page_without_a_default_version() {
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "base_url = \"https://x.example/\"\nlanguages = [\"en\", \"fr\", \"ar\"]\n",
+        ),
+        (
+            "content/articles/one.md",
+            "+++\ntitle = \"One\"\ndate = 2023-09-01\n+++\nText.\n",
+        ),
+        (
+            "content/articles/one.ar.md",
+            "+++\ntitle = \"واحد\"\ndate = 2023-09-01\n+++\nنص.\n",
+        ),
+        (
+            "content/notes/local.fr.md",
+            "+++\ntitle = \"Local\"\n+++\nTexte.\n",
+        ),
+        (
+            "content/notes/local.ar.md",
+            "+++\ntitle = \"محلي\"\n+++\nنص.\n",
+        ),
+    ]);
+    site.build_ok();
+    assert_site_integrity(&site.root().join("public"));
+    let ar = site.out("ar/articles/one/index.html");
+    assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(ar.contains("aria-label=\"اللغات\""));
+    assert!(
+        ar.contains("lang=\"ar\" hreflang=\"ar\" dir=\"rtl\" aria-current=\"true\">العربية</a>")
+    );
+    // Not translated into French: the switcher leads to the French front page.
+    assert!(ar.contains("<a href=\"../../../fr/index.html\" lang=\"fr\""));
+    // A note only in French and Arabic: alternates between the two, and
+    // no x-default, since the default language has no version of it.
+    let fr = site.out("fr/explainers/local/index.html");
+    assert!(fr.contains(
+        "<link rel=\"alternate\" hreflang=\"ar\" href=\"https://x.example/ar/explainers/local/\">"
+    ));
+    assert!(fr.contains(
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://x.example/fr/explainers/local/\">"
+    ));
+    assert!(!fr.contains("hreflang=\"x-default\""));
+    assert!(!site.exists("explainers/local/index.html"));
+    // English switcher entry of that page: the English front page.
+    assert!(fr.contains("<a href=\"../../../index.html\" lang=\"en\""));
+}
+
+#[test]
+fn a_standalone_page_may_not_take_a_language_tree() {
+    let site = bilingual();
+    site.write(
+        "content/pages/fr.md",
+        "+++\ntitle = \"Français\"\n+++\nText.\n",
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/pages/fr.md:1:1:"), "{err}");
+    assert!(err.contains("fr/"), "{err}");
+}
+
+#[test]
+fn a_language_without_words_is_located_at_its_entry_of_languages() {
+    let site = bilingual();
+    site.write(
+        "site.toml",
+        "language = \"en\"\nlanguages = [\"en\", \"it\"]\n",
+    );
+    site.remove("content/articles/withdrawal.fr.md");
+    site.remove("content/actors/emmanuel-macron.fr.md");
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("site.toml:2:21:"), "{err}");
+    assert!(err.contains("i18n/it.toml"), "{err}");
+}
+
+#[test]
+fn the_multilingual_fixture_builds_with_every_link_resolving() {
+    // tests/validate.sh puts this fixture through vnu, axe-core and
+    // feedparser (tests/check_feeds.py); here it must build, whole.
+    let out = tempfile::tempdir().unwrap();
+    let built = support::bin()
+        .args(["build", "--quiet", "--root"])
+        .arg(support::repo_root().join("tests/fixtures/multilingual-site"))
+        .arg("--output")
+        .arg(out.path().join("site"))
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", stderr(&built));
+    let site = out.path().join("site");
+    assert_site_integrity(&site);
+    for feed in ["feed.xml", "fr/feed.xml", "ar/feed.xml"] {
+        let text = std::fs::read_to_string(site.join(feed)).unwrap();
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{feed}: {e}"));
+    }
+    let ar = std::fs::read_to_string(site.join("ar/articles/withdrawal/index.html")).unwrap();
+    assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"));
+}
