@@ -384,3 +384,54 @@ fn a_build_on_one_thread_finishes_with_its_index() {
     );
     assert!(site.exists("pagefind/pagefind-entry.json"));
 }
+
+#[test]
+fn the_theme_words_inside_a_body_are_not_indexed() {
+    let site = fixture(SITE);
+    site.write(
+        "content/articles/map.md",
+        "+++\ntitle = \"Where it happened\"\ndate = 2023-07-27\n+++\n\nThe palace stands in Plateau.\n\n{{ embed(url=\"https://www.openstreetmap.org/?mlat=13.5&mlon=2.1#map=13/13.5/2.1\", title=\"Niamey's Plateau district\") }}\n\n{{ youtube(id=\"dQw4w9WgXcQ\") }}\n\n{% callout() %}\nA note written by the desk.\n{% end %}\n\n{% callout(title=\"Who rules\") %}\nThe junta.\n{% end %}\n",
+    );
+    site.build_ok();
+    let html = site.out("articles/map/index.html");
+    // The page shows the placeholders' words...
+    for shown in [
+        "connects to",
+        "Load the",
+        "OpenStreetMap map",
+        "YouTube video",
+        "Note",
+    ] {
+        assert!(html.contains(shown), "{shown} not on the page:\n{html}");
+    }
+    // ...which are not the page's text: "connects" would find every page
+    // with an embed.
+    let all = fragments(&site);
+    let content = fragment(&all, "articles/map/index.html")["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for chrome in [
+        "connects",
+        "Load the",
+        "OpenStreetMap",
+        "YouTube",
+        "youtube.com",
+        "Note",
+    ] {
+        assert!(!content.contains(chrome), "{chrome} indexed:\n{content}");
+    }
+    // The author's words stay: the embed's title, a callout's own title
+    // and every callout's body.
+    for text in [
+        "The palace stands in Plateau.",
+        "Niamey's Plateau district",
+        "Who rules",
+        "A note written by the desk.",
+        "The junta.",
+    ] {
+        assert!(content.contains(text), "{text} not indexed:\n{content}");
+    }
+    let words = files_in(&site, "index", "pf_index").concat();
+    assert!(!contains(&words, "connect"), "connects in the word index");
+}
