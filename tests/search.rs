@@ -435,3 +435,36 @@ fn the_theme_words_inside_a_body_are_not_indexed() {
     let words = files_in(&site, "index", "pf_index").concat();
     assert!(!contains(&words, "connect"), "connects in the word index");
 }
+
+#[test]
+fn every_kind_of_page_shows_its_publication_date() {
+    let site = fixture(SITE);
+    site.write(
+        "content/pages/about.md",
+        "+++\ntitle = \"About us\"\ndate = 2021-03-01\nupdated = 2024-05-06\n+++\n\nWho we are.\n",
+    );
+    site.write(
+        "content/notes/dated.md",
+        "+++\ntitle = \"Dated\"\ndate = 2022-01-02\nupdated = 2024-05-07\n+++\n\nA dated story.\n",
+    );
+    site.write(
+        "content/pages/revised.md",
+        "+++\ntitle = \"Revised\"\nupdated = 2024-05-08\n+++\n\nOnly revised.\n",
+    );
+    site.write(
+        "content/articles/coup.md",
+        "+++\ntitle = \"Soldiers seize power\"\ndate = 2023-07-26\nupdated = 2023-07-28\n+++\n\nThe guard.\n",
+    );
+    site.build_ok();
+    let all = fragments(&site);
+    // `date` is when the page was published, whatever its kind, as for
+    // an article; a page with only `updated` shows that.
+    for (url, date) in [
+        ("articles/coup/index.html", "2023-07-26"),
+        ("about/index.html", "2021-03-01"),
+        ("explainers/dated/index.html", "2022-01-02"),
+        ("revised/index.html", "2024-05-08"),
+    ] {
+        assert_eq!(fragment(&all, url)["meta"]["date"], date, "{url}");
+    }
+}

@@ -106,7 +106,8 @@ struct Entry<'a> {
     lead: Vec<&'a str>,
     body: Text,
     /// An ISO 8601 day: shown, and what results by filters alone are
-    /// ordered by.
+    /// ordered by. Of every kind of page the publication date (`date`),
+    /// like an article's; `updated` only for a page without one.
     date: Option<String>,
     image: Option<&'a crate::resolve::site::Image>,
     /// Filters besides `kind`, each with its values (`topic`, `actor_kind`).
@@ -211,7 +212,7 @@ fn explainers(site: &Site, out: &mut Vec<Record>) {
             e.body.html(&event.html);
         }
         e.summary = &n.summary;
-        e.date = n.updated.or(n.date).map(|d| d.iso_day());
+        e.date = n.date.or(n.updated).map(|d| d.iso_day());
         out.push(e.record());
     }
 }
@@ -238,7 +239,7 @@ fn pages(site: &Site, out: &mut Vec<Record>) {
         let mut e = Entry::new(Kind::Page, Section::Pages, p.slug.as_str(), &p.title);
         e.body.html(&p.body_html);
         e.summary = &p.summary;
-        e.date = p.updated.or(p.date).map(|d| d.iso_day());
+        e.date = p.date.or(p.updated).map(|d| d.iso_day());
         out.push(e.record());
     }
 }
@@ -779,11 +780,6 @@ mod tests {
     }
 
     #[test]
-    fn an_unclosed_tag_ends_the_text() {
-        assert_eq!(text_of("a <b"), "a \n");
-    }
-
-    #[test]
     fn elements_marked_ignore_are_not_text() {
         assert_eq!(
             text_of("<p>a</p><div class=\"embed\"><p data-pagefind-ignore>Map</p><div data-pagefind-ignore=\"all\" hidden><div><button>Load</button></div><p>connects</p></div><p>b</p></div><p>c</p>"),
@@ -804,6 +800,11 @@ mod tests {
         assert_eq!(primary_language("en-GB"), "en");
         assert_eq!(primary_language("FR"), "fr");
         assert_eq!(primary_language(""), "en");
+    }
+
+    #[test]
+    fn an_unclosed_tag_ends_the_text() {
+        assert_eq!(text_of("a <b"), "a \n");
     }
 
     #[test]
