@@ -136,12 +136,23 @@
     });
   }
 
+  /* How results by filters alone are ordered: A to Z by title when only
+     actors can match (they have no date), else newest first, undated pages
+     last. `sort` is Pagefind's, `first` says whether a page goes before
+     another (to merge the shards of the index). */
+  function titleKey(page) {
+    return String((page.meta && page.meta.title) || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function dateOf(page) { return (page.meta && page.meta.date) || ""; }
+  var BY_TITLE = { sort: { title: "asc" }, first: function (a, b) { return titleKey(a) < titleKey(b); } };
+  var BY_DATE = { sort: { date: "desc" }, first: function (a, b) { return dateOf(a) > dateOf(b); } };
+
   /* Results of one search, shown PAGE at a time: in Pagefind's order, or
-     for a search by filters alone, newest first across the shards of the
-     index: `runs` are the results of each shard (Pagefind orders each by
-     date, but merges shards by score), merged by the date of their next
-     result, loading only the pages shown and the next of each shard. */
-  function source(found, runs) {
+     for a search by filters alone, in `order` across the shards of the
+     index: `runs` are the results of each shard (Pagefind sorts each, but
+     merges shards by score), merged by their next result, loading only
+     the pages shown and the next of each shard. */
+  function source(found, runs, order) {
     var total = found.results.length;
     var shown = 0;
     runs = (runs || []).map(function (r) { return { items: r.results, next: 0, page: null }; });
@@ -149,13 +160,12 @@
       if (!run.page) run.page = run.items[run.next].data();
       return run.page;
     }
-    function dateOf(page) { return (page.meta && page.meta.date) || ""; }
     function take(count, out) {
       var open = runs.filter(function (run) { return run.next < run.items.length; });
       if (!count || !open.length) return Promise.resolve(out);
       return Promise.all(open.map(head)).then(function (pages) {
         var best = 0;
-        pages.forEach(function (page, i) { if (dateOf(page) > dateOf(pages[best])) best = i; });
+        pages.forEach(function (page, i) { if (order.first(page, pages[best])) best = i; });
         out.push(pages[best]);
         open[best].next += 1;
         open[best].page = null;
@@ -183,7 +193,7 @@
     root.hidden = false;
     var chosen = {};
     var boxes = {};
-    var results = source({ results: [] }, null);
+    var results = source({ results: [] }, null, BY_DATE);
     var term = "";
     var generation = 0;
     var more = document.createElement("button");
@@ -283,14 +293,17 @@
       if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
       window.history.replaceState(null, "", url);
       if (!term && !filtered) {
-        results = source({ results: [] }, null);
+        results = source({ results: [] }, null, BY_DATE);
         list.textContent = "";
         more.hidden = true;
         status.textContent = "";
         pagefind.filters().then(function (totals) { if (mine === generation) showCounts(totals || {}); });
         return;
       }
-      var options = { filters: filterQuery(), sort: term ? undefined : { date: "desc" } };
+      var actorsOnly = Boolean(chosen.actor_kind) ||
+        Boolean(chosen.kind && chosen.kind.every(function (k) { return k === "actor"; }));
+      var order = actorsOnly ? BY_TITLE : BY_DATE;
+      var options = { filters: filterQuery(), sort: term ? undefined : order.sort };
       var search = now ? pagefind.search(term || null, options)
                        : pagefind.debouncedSearch(term || null, options, 150);
       Promise.resolve(search).then(function (found) {
@@ -305,16 +318,16 @@
         }
         return Promise.resolve(runs).then(function (runs) {
           if (mine !== generation) return;
-          show(found, runs);
+          show(found, runs, order);
         });
       });
     }
 
-    function show(found, runs) {
+    function show(found, runs, order) {
       var mine = generation;
       var filtered = Object.keys(chosen).length > 0;
       var what = term ? " " + T("for", { term: term }) : "";
-      results = source(found, runs);
+      results = source(found, runs, order);
       var n = results.total;
       // The list is replaced and the count announced once the first
       // results are in, so the two never disagree.

@@ -40,7 +40,8 @@ pub struct Record {
     /// names) and `actor_kind` (`person`, `organization`, ...).
     pub filters: BTreeMap<String, Vec<String>>,
     /// `date` (an ISO 8601 day; `0000-00-00` for an undated page), so
-    /// results can be ordered newest first.
+    /// results can be ordered newest first, and `title` (the title as a
+    /// slug, the actors list's key), so they can be ordered A to Z.
     pub sort: BTreeMap<String, String>,
 }
 
@@ -170,6 +171,10 @@ impl<'a> Entry<'a> {
                 r.sort.insert("date".into(), UNDATED.into());
             }
         }
+        // Results by filters alone that are all undated (actors) are
+        // listed A to Z, by the key the actors list is ordered by.
+        r.sort
+            .insert("title".into(), crate::model::slugify(self.title));
         if let Some(image) = self.image {
             r.meta("image", &image.src);
             r.meta("image_alt", &image.alt);
@@ -796,15 +801,15 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_tag_ends_the_text() {
+        assert_eq!(text_of("a <b"), "a \n");
+    }
+
+    #[test]
     fn languages_are_keyed_by_primary_subtag() {
         assert_eq!(primary_language("en-GB"), "en");
         assert_eq!(primary_language("FR"), "fr");
         assert_eq!(primary_language(""), "en");
-    }
-
-    #[test]
-    fn an_unclosed_tag_ends_the_text() {
-        assert_eq!(text_of("a <b"), "a \n");
     }
 
     #[test]
@@ -895,6 +900,22 @@ mod tests {
         .unwrap();
         let paths = |f: &[OutputFile]| f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
         assert_eq!(paths(&files), paths(&again));
+    }
+
+    #[test]
+    fn every_page_can_be_ordered_newest_first_or_by_title() {
+        let mut e = Entry::new(Kind::Actor, Section::Actors, "emile", "Émile Zola");
+        let undated = e.record();
+        assert_eq!(undated.sort["date"], UNDATED);
+        assert_eq!(undated.sort["title"], "emile-zola");
+        e = Entry::new(Kind::Article, Section::Articles, "a", "Coup in Niger");
+        e.date = Some("2023-07-26".into());
+        let dated = e.record();
+        assert_eq!(dated.sort["date"], "2023-07-26");
+        assert_eq!(dated.meta["date"], "2023-07-26");
+        // By title, as the actors list orders them: "Émile" before "Zinder".
+        let zinder = Entry::new(Kind::Actor, Section::Actors, "z", "Zinder").record();
+        assert!(undated.sort["title"] < zinder.sort["title"]);
     }
 
     #[test]

@@ -135,6 +135,8 @@ try {
     actorCount > 1 && actorPaths.length === actorCount && new Set(actorPaths).size === actorCount,
     `${actorCount} counted\n${actorPaths.join("\n")}`,
   );
+  const names = (await page.locator(".search-title a").allTextContents()).map((n) => n.toLowerCase());
+  tally.check("actors alone are listed A to Z", names.every((n, i) => i === 0 || names[i - 1] <= n), names.join("\n"));
   await page.locator("#search-filters input[value='actor']").uncheck();
   await page.waitForFunction(() => document.getElementById("search-status").textContent === "");
 
