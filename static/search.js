@@ -117,14 +117,17 @@
     return value.charAt(0).toUpperCase() + value.slice(1);
   }
 
-  /* Pagefind's excerpt is the page's text with <mark> around matches; the
-     text itself is not HTML, so it goes into text nodes, never innerHTML. */
+  /* Pagefind's excerpt is the page's text with "<" and ">" escaped (and
+     nothing else: "&" stays as it is) and <mark> around matches. Its
+     parts go into text nodes, never innerHTML, so the escapes are undone
+     here: a page about "<script>" shows that text, and never runs it. */
   function excerptInto(el, excerpt) {
     var parts = String(excerpt || "").split(/(<mark>|<\/mark>)/);
     var marked = false;
     parts.forEach(function (part) {
       if (part === "<mark>") { marked = true; return; }
       if (part === "</mark>") { marked = false; return; }
+      part = part.split("&lt;").join("<").split("&gt;").join(">");
       if (!part) return;
       if (marked) {
         var m = document.createElement("mark");

@@ -8,6 +8,7 @@
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { pathToFileURL } from "node:url";
 import { siteDir, serve, launch, here, Tally } from "./lib.mjs";
 
@@ -160,6 +161,35 @@ try {
   tally.check("/ from an actor page opens search", page.url() === `${server.url}search/index.html`, page.url());
   tally.check("no script errors", errors.length === 0, errors.join("\n"));
   await context.close();
+
+  // Excerpts: Pagefind escapes "<" and ">" of the text; the page shows
+  // them as text and never as markup. The index's fragments are changed
+  // on their way (fetched by the page itself, without Pagefind's worker):
+  // each "Bazoum" becomes one word holding markup.
+  const hostile = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await hostile.addInitScript(() => { Object.defineProperty(window, "Worker", { value: undefined }); });
+  const MARKUP = "Bazoum<30%<script>window.injected=1</script><b>x</b>";
+  await hostile.route("**/*.pf_fragment", async (route) => {
+    const response = await route.fetch();
+    const bytes = gunzipSync(await response.body());
+    const fragment = JSON.parse(bytes.subarray("pagefind_dcd".length).toString("utf8"));
+    fragment.content = fragment.content.replace(/Bazoum/g, MARKUP);
+    const body = gzipSync(Buffer.concat([Buffer.from("pagefind_dcd"), Buffer.from(JSON.stringify(fragment))]));
+    await route.fulfill({ response, body });
+  });
+  const hostilePage = await hostile.newPage();
+  await hostilePage.goto(server.url + "search/index.html");
+  await search(hostilePage, "Bazoum");
+  const excerpts = await hostilePage.locator(".search-excerpt").evaluateAll((ps) =>
+    ps.map((p) => ({ text: p.textContent, elements: [...p.querySelectorAll("*")].map((e) => e.tagName) })));
+  tally.check(
+    "an excerpt shows < and markup as text, highlighted, never as elements",
+    excerpts.some((e) => e.text.includes(MARKUP)) &&
+      excerpts.every((e) => !e.text.includes("&lt;") && e.elements.every((t) => t === "MARK")),
+    JSON.stringify(excerpts, null, 1),
+  );
+  tally.check("markup in an excerpt never runs", (await hostilePage.evaluate(() => window.injected)) === undefined);
+  await hostile.close();
 
   // Opened from disk, the page says search needs a web server.
   const disk = await browser.newContext();
