@@ -61,14 +61,33 @@
     keys.forEach(function (k, i) { out[k] = words[i] || k; });
     return out;
   }
-  var RESULT_FORMS = {};
-  try { RESULT_FORMS = JSON.parse(T("results")) || {}; } catch (e) { RESULT_FORMS = {}; }
-  var PLURALS = window.Intl && Intl.PluralRules
-    ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  function formsOf(name) {
+    try { return JSON.parse(T(name)) || {}; } catch (e) { return {}; }
+  }
+  var RESULT_FORMS = formsOf("results");
+  var LANG = document.documentElement.lang || "en";
+  var PLURALS = window.Intl && Intl.PluralRules ? new Intl.PluralRules(LANG) : null;
+  function plural(forms, n) {
+    var form = forms[PLURALS ? PLURALS.select(n) : (n === 1 ? "one" : "other")] || forms.other || "{count}";
+    return form.split("{count}").join(String(n));
+  }
   function resultCount(n) {
     if (n === 0 && !RESULT_FORMS.zero) return T("no-results");
-    var form = RESULT_FORMS[PLURALS ? PLURALS.select(n) : (n === 1 ? "one" : "other")] || RESULT_FORMS.other || "{count}";
-    return form.split("{count}").join(String(n));
+    return plural(RESULT_FORMS, n);
+  }
+
+  /* A result's date (an ISO 8601 day) as the theme writes dates: the day,
+     the month's name and the year, in the page's language; the ISO day
+     where the browser cannot. */
+  var DATES = null;
+  try {
+    DATES = new Intl.DateTimeFormat(LANG, { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  } catch (e) { DATES = null; }
+  function humanDate(iso) {
+    var day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    if (!DATES || !day) return iso;
+    var at = new Date(Date.UTC(+day[1], +day[2] - 1, +day[3]));
+    return isNaN(at.getTime()) ? iso : DATES.format(at);
   }
 
   var GROUPS = [
@@ -357,8 +376,15 @@
       var kind = document.createElement("p");
       kind.className = "search-kind";
       var kindText = KIND_NAMES[meta.kind] || "";
-      if (meta.date) kindText += (kindText ? " \u00b7 " : "") + meta.date;
       kind.textContent = kindText;
+      if (meta.date) {
+        var time = document.createElement("time");
+        time.dateTime = meta.date;
+        time.textContent = humanDate(meta.date);
+        if (kindText) kind.appendChild(document.createTextNode(" \u00b7 "));
+        kind.appendChild(time);
+        kindText += meta.date;
+      }
       var h = document.createElement("h2");
       h.className = "search-title";
       var a = document.createElement("a");

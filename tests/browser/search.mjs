@@ -78,6 +78,13 @@ try {
   tally.check("excerpts highlight the word", marks.some((m) => /bazoum/i.test(m)), marks.join(", "));
   const dom = vnuErrors(await page.content());
   if (dom !== null) tally.check("the page with results passes the Nu Html Checker", dom === "", dom);
+  // Dates as the theme writes them, in the page's language.
+  const times = await page.locator(".search-kind time").evaluateAll((ts) => ts.map((t) => [t.dateTime, t.textContent]));
+  tally.check(
+    "result dates are written out in English",
+    times.length > 0 && times.every(([iso, text]) => /^\d{4}-\d{2}-\d{2}$/.test(iso) && /^[A-Z][a-z]+ \d{1,2}, \d{4}$/.test(text)),
+    times.join("\n"),
+  );
   const status = await page.locator("#search-status").textContent();
   tally.check("the live region counts the results", /^\d+ results for “Bazoum”/.test(status), status);
 
@@ -117,7 +124,7 @@ try {
   await articles.check();
   await page.waitForFunction(() => /\(filtered\)/.test(document.getElementById("search-status").textContent));
   await resultPaths(page);
-  const dates = (await page.locator(".search-kind").allTextContents()).map((t) => (t.match(/\d{4}-\d{2}-\d{2}/) || [""])[0]);
+  const dates = await page.locator(".search-kind").evaluateAll((ks) => ks.map((k) => k.querySelector("time")?.dateTime || ""));
   tally.check(
     "filtering to articles lists every article, newest first",
     dates.length === articleCount && dates.length > 1 && dates.every((d, i) => d && (i === 0 || dates[i - 1] >= d)),
@@ -190,6 +197,24 @@ try {
   );
   tally.check("markup in an excerpt never runs", (await hostilePage.evaluate(() => window.injected)) === undefined);
   await hostile.close();
+
+  // A French page writes the dates in French.
+  const french = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await french.route("**/search/index.html", async (route) => {
+    const response = await route.fetch();
+    const html = (await response.text()).replace(/<html lang="[^"]*"/, '<html lang="fr"');
+    await route.fulfill({ response, body: html });
+  });
+  const frenchPage = await french.newPage();
+  await frenchPage.goto(server.url + "search/index.html");
+  await search(frenchPage, "Bazoum");
+  const frenchDates = await frenchPage.locator(".search-kind time").allTextContents();
+  tally.check(
+    "result dates follow the page's language",
+    frenchDates.length > 0 && frenchDates.every((d) => /^\d{1,2}(er)? [a-zéû]+ \d{4}$/.test(d)),
+    frenchDates.join("\n"),
+  );
+  await french.close();
 
   // Opened from disk, the page says search needs a web server.
   const disk = await browser.newContext();
