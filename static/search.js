@@ -301,10 +301,37 @@
       });
     }
 
-    function filterQuery() {
+    function filterQuery(without) {
       var out = {};
-      Object.keys(chosen).forEach(function (key) { out[key] = { any: chosen[key].slice() }; });
+      Object.keys(chosen).forEach(function (key) {
+        if (key !== without) out[key] = { any: chosen[key].slice() };
+      });
       return out;
+    }
+
+    /* The count beside each filter is how many results ticking it would
+       give with the query and the other groups' filters. For a group with
+       nothing ticked that is Pagefind's `filters`; for a group with a
+       value ticked, ticking another adds to it (values of one group are
+       alternatives), so its counts are those of the search without that
+       group: Pagefind's `totalFilters` when no other group is ticked, else
+       one more search. */
+    function countsFor(found, term) {
+      var counts = {};
+      var keys = Object.keys(chosen);
+      return Promise.all(Object.keys(boxes).map(function (key) {
+        if (!chosen[key]) {
+          counts[key] = (found.filters || {})[key];
+          return null;
+        }
+        if (keys.length === 1) {
+          counts[key] = (found.totalFilters || {})[key];
+          return null;
+        }
+        return pagefind.search(term || null, { filters: filterQuery(key) }).then(function (other) {
+          counts[key] = ((other && other.filters) || {})[key];
+        });
+      })).then(function () { return counts; });
     }
 
     function run(now) {
@@ -338,14 +365,14 @@
             return pagefind.search(null, { filters: own, sort: options.sort });
           }));
         }
-        return Promise.resolve(runs).then(function (runs) {
+        return Promise.all([runs, countsFor(found, term)]).then(function (done) {
           if (mine !== generation) return;
-          show(found, runs, order);
+          show(found, done[0], order, done[1]);
         });
       });
     }
 
-    function show(found, runs, order) {
+    function show(found, runs, order, counts) {
       var mine = generation;
       var filtered = Object.keys(chosen).length > 0;
       var what = term ? " " + T("for", { term: term }) : "";
@@ -355,7 +382,7 @@
       // results are in, so the two never disagree.
       return showMore(mine, function () {
         list.textContent = "";
-        showCounts(found.filters || {});
+        showCounts(counts);
         status.textContent = resultCount(n) + what + (filtered ? " " + T("filtered") : "") + ".";
       });
     }

@@ -111,6 +111,22 @@ try {
     filtered.length === counted && filtered.every((p) => p.startsWith(`${base}actors/`)),
     `${counted} counted\n${filtered.join("\n")}`,
   );
+  // Another value of the same group adds its results: its count says how
+  // many.
+  const addLabel = await page.locator("label[for^='filter-kind-']", { hasText: "Articles" }).textContent();
+  const added = Number((addLabel.match(/\((\d+)\)/) || [])[1]);
+  const statusBefore = await page.locator("#search-status").textContent();
+  await page.locator("#search-filters input[value='article']").check();
+  await page.waitForFunction((s) => document.getElementById("search-status").textContent !== s, statusBefore);
+  const both = await resultPaths(page);
+  tally.check(
+    "with Actors ticked, the Articles count is what ticking it adds",
+    added > 0 && both.length === counted + added,
+    `${counted} actors + ${added} articles counted, ${both.length} shown\n${both.join("\n")}`,
+  );
+  await page.locator("#search-filters input[value='article']").uncheck();
+  await page.waitForFunction((s) => document.getElementById("search-status").textContent === s, statusBefore);
+  await box.focus();
   await page.keyboard.press("Space");
   await page.waitForFunction(() => !/\(filtered\)/.test(document.getElementById("search-status").textContent));
 
