@@ -43,6 +43,7 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var filterBox = document.getElementById("search-filters");
+  var links = document.getElementById("search-links");
   var form = root.querySelector("form");
   var PAGE = 10;
 
@@ -99,12 +100,24 @@
   var KIND_NAMES = pairs(["article", "explainer", "actor", "page"], "kind-names");
   var ACTOR_KINDS = pairs(["person", "organization", "country", "group", "place"], "actor-kinds");
 
+  /* Replaces the message shown without JavaScript by `lines`, keeping its
+     links to the site's lists. `{command}` in a line is the command that
+     serves the site, shown as code. */
   function say(lines) {
-    message.textContent = "";
+    Array.prototype.slice.call(message.children).forEach(function (child) {
+      if (child !== links) message.removeChild(child);
+    });
     lines.forEach(function (line) {
       var p = document.createElement("p");
-      p.textContent = line;
-      message.appendChild(p);
+      line.split("{command}").forEach(function (part, i) {
+        if (i > 0) {
+          var code = document.createElement("code");
+          code.textContent = "explainer serve";
+          p.appendChild(code);
+        }
+        if (part) p.appendChild(document.createTextNode(part));
+      });
+      message.insertBefore(p, links);
     });
     message.hidden = false;
     root.hidden = true;

@@ -242,6 +242,10 @@ try {
     (await diskPage.locator("#search-message").isVisible()) && /web server/.test(diskText) && /explainer serve/.test(diskText),
     diskText,
   );
+  tally.check("from disk: the command is code, not Markdown", !diskText.includes("`") &&
+    (await diskPage.locator("#search-message code").textContent()) === "explainer serve", diskText);
+  const lists = await diskPage.locator("#search-message a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  tally.check("from disk: the page links to the site's lists", lists.length >= 5 && lists.some((h) => /articles\//.test(h)), lists.join("\n"));
   tally.check("from disk: the search box is hidden", !(await diskPage.locator("#search-input").isVisible()));
   await disk.close();
 
