@@ -43,6 +43,8 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var filterBox = document.getElementById("search-filters");
+  var filterDetails = document.getElementById("search-filters-box");
+  var filterActive = document.getElementById("search-filters-active");
   var links = document.getElementById("search-links");
   var form = root.querySelector("form");
   var PAGE = 10;
@@ -66,6 +68,7 @@
     try { return JSON.parse(T(name)) || {}; } catch (e) { return {}; }
   }
   var RESULT_FORMS = formsOf("results");
+  var ACTIVE_FORMS = formsOf("filters-active");
   var LANG = document.documentElement.lang || "en";
   var PLURALS = window.Intl && Intl.PluralRules ? new Intl.PluralRules(LANG) : null;
   function plural(forms, n) {
@@ -261,6 +264,13 @@
         }
       });
 
+    /* Narrow screens show the filters folded under a summary that counts
+       those ticked, so the results come first; wide ones beside the
+       results, always open. */
+    var wide = window.matchMedia("(min-width: 760px)");
+    function fold() { filterDetails.open = wide.matches; }
+    if (wide.addEventListener) wide.addEventListener("change", fold);
+
     function buildFilters(totals) {
       GROUPS.forEach(function (group) {
         var values = totals[group.key];
@@ -302,6 +312,8 @@
         });
         filterBox.appendChild(fieldset);
       });
+      filterDetails.hidden = !Object.keys(boxes).length;
+      fold();
       showCounts(totals);
     }
 
@@ -347,6 +359,12 @@
       })).then(function () { return counts; });
     }
 
+    function showActive() {
+      var n = 0;
+      Object.keys(chosen).forEach(function (key) { n += chosen[key].length; });
+      filterActive.textContent = n ? "(" + plural(ACTIVE_FORMS, n) + ")" : "";
+    }
+
     function run(now) {
       term = input.value.trim();
       var mine = ++generation;
@@ -354,6 +372,7 @@
       var url = new URL(window.location.href);
       if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
       window.history.replaceState(null, "", url);
+      showActive();
       if (!term && !filtered) {
         results = source({ results: [] }, null, BY_DATE);
         list.textContent = "";

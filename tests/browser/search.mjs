@@ -1,7 +1,9 @@
 // The search page on a built site served at its base path (build the
-// sample site under a sub-path for this): results as you type, filters
-// with counts, keyboard use, Ctrl+K and "/" from an article, and the
-// messages shown without JavaScript and when opened from disk.
+// sample site under a sub-path for this): results as you type, excerpts
+// that show markup as text, dates in the page's language, filters with
+// counts that predict what ticking does, actors A to Z, the filters folded
+// on a narrow screen, keyboard use, Ctrl+K and "/" from an article, and
+// the messages shown without JavaScript and when opened from disk.
 //
 //   node search.mjs [built-site-dir]
 
@@ -231,6 +233,35 @@ try {
     frenchDates.join("\n"),
   );
   await french.close();
+
+  // On a narrow screen the filters are folded under a summary, so the
+  // results come right after the box; opened by keyboard, a ticked filter
+  // is counted on the summary.
+  const narrow = await browser.newContext({ viewport: { width: 375, height: 740 } });
+  const narrowPage = await narrow.newPage();
+  await narrowPage.goto(server.url + "search/index.html");
+  await search(narrowPage, "Bazoum");
+  const firstResult = await narrowPage.locator(".search-result").first().boundingBox();
+  tally.check(
+    "at 375 px the first result is on screen",
+    firstResult !== null && firstResult.y + 40 <= 740,
+    JSON.stringify(firstResult),
+  );
+  tally.check(
+    "at 375 px the filters are folded",
+    !(await narrowPage.locator("#search-filters input").first().isVisible()) &&
+      (await narrowPage.locator(".search-filters-summary").isVisible()),
+  );
+  await narrowPage.locator(".search-filters-summary").focus();
+  await narrowPage.keyboard.press("Enter");
+  const actorBox = narrowPage.locator("#search-filters input[value='actor']");
+  tally.check("Enter on the summary shows the filters", await actorBox.isVisible());
+  await actorBox.focus();
+  await narrowPage.keyboard.press("Space");
+  await narrowPage.waitForFunction(() => /\(filtered\)/.test(document.getElementById("search-status").textContent));
+  const summary = await narrowPage.locator(".search-filters-summary").textContent();
+  tally.check("the summary counts the ticked filter", /Filters\s+\(1 active\)/.test(summary), summary);
+  await narrow.close();
 
   // Opened from disk, the page says search needs a web server.
   const disk = await browser.newContext();
