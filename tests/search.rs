@@ -229,6 +229,11 @@ fn the_search_page_and_its_link() {
     assert!(page.contains("id=\"search-input\""));
     // Without JavaScript the page says what search needs.
     assert!(page.contains("needs JavaScript"));
+    // The box says what it searches: standalone pages too.
+    assert!(
+        page.contains(">Search articles, explainers, actors and pages</label>"),
+        "{page}"
+    );
     let article = site.out("articles/coup/index.html");
     assert!(
         article.contains("class=\"search-link\" href=\"../../search/index.html\""),
