@@ -43,6 +43,9 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var filterBox = document.getElementById("search-filters");
+  var filterDetails = document.getElementById("search-filters-box");
+  var filterActive = document.getElementById("search-filters-active");
+  var links = document.getElementById("search-links");
   var form = root.querySelector("form");
   var PAGE = 10;
 
@@ -61,14 +64,34 @@
     keys.forEach(function (k, i) { out[k] = words[i] || k; });
     return out;
   }
-  var RESULT_FORMS = {};
-  try { RESULT_FORMS = JSON.parse(T("results")) || {}; } catch (e) { RESULT_FORMS = {}; }
-  var PLURALS = window.Intl && Intl.PluralRules
-    ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  function formsOf(name) {
+    try { return JSON.parse(T(name)) || {}; } catch (e) { return {}; }
+  }
+  var RESULT_FORMS = formsOf("results");
+  var ACTIVE_FORMS = formsOf("filters-active");
+  var LANG = document.documentElement.lang || "en";
+  var PLURALS = window.Intl && Intl.PluralRules ? new Intl.PluralRules(LANG) : null;
+  function plural(forms, n) {
+    var form = forms[PLURALS ? PLURALS.select(n) : (n === 1 ? "one" : "other")] || forms.other || "{count}";
+    return form.split("{count}").join(String(n));
+  }
   function resultCount(n) {
     if (n === 0 && !RESULT_FORMS.zero) return T("no-results");
-    var form = RESULT_FORMS[PLURALS ? PLURALS.select(n) : (n === 1 ? "one" : "other")] || RESULT_FORMS.other || "{count}";
-    return form.split("{count}").join(String(n));
+    return plural(RESULT_FORMS, n);
+  }
+
+  /* A result's date (an ISO 8601 day) as the theme writes dates: the day,
+     the month's name and the year, in the page's language; the ISO day
+     where the browser cannot. */
+  var DATES = null;
+  try {
+    DATES = new Intl.DateTimeFormat(LANG, { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  } catch (e) { DATES = null; }
+  function humanDate(iso) {
+    var day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    if (!DATES || !day) return iso;
+    var at = new Date(Date.UTC(+day[1], +day[2] - 1, +day[3]));
+    return isNaN(at.getTime()) ? iso : DATES.format(at);
   }
 
   var GROUPS = [
@@ -80,12 +103,24 @@
   var KIND_NAMES = pairs(["article", "explainer", "actor", "page", "author"], "kind-names");
   var ACTOR_KINDS = pairs(["person", "organization", "country", "group", "place"], "actor-kinds");
 
+  /* Replaces the message shown without JavaScript by `lines`, keeping its
+     links to the site's lists. `{command}` in a line is the command that
+     serves the site, shown as code. */
   function say(lines) {
-    message.textContent = "";
+    Array.prototype.slice.call(message.children).forEach(function (child) {
+      if (child !== links) message.removeChild(child);
+    });
     lines.forEach(function (line) {
       var p = document.createElement("p");
-      p.textContent = line;
-      message.appendChild(p);
+      line.split("{command}").forEach(function (part, i) {
+        if (i > 0) {
+          var code = document.createElement("code");
+          code.textContent = "explainer serve";
+          p.appendChild(code);
+        }
+        if (part) p.appendChild(document.createTextNode(part));
+      });
+      message.insertBefore(p, links);
     });
     message.hidden = false;
     root.hidden = true;
@@ -117,14 +152,17 @@
     return value.charAt(0).toUpperCase() + value.slice(1);
   }
 
-  /* Pagefind's excerpt is the page's text with <mark> around matches; the
-     text itself is not HTML, so it goes into text nodes, never innerHTML. */
+  /* Pagefind's excerpt is the page's text with "<" and ">" escaped (and
+     nothing else: "&" stays as it is) and <mark> around matches. Its
+     parts go into text nodes, never innerHTML, so the escapes are undone
+     here: a page about "<script>" shows that text, and never runs it. */
   function excerptInto(el, excerpt) {
     var parts = String(excerpt || "").split(/(<mark>|<\/mark>)/);
     var marked = false;
     parts.forEach(function (part) {
       if (part === "<mark>") { marked = true; return; }
       if (part === "</mark>") { marked = false; return; }
+      part = part.split("&lt;").join("<").split("&gt;").join(">");
       if (!part) return;
       if (marked) {
         var m = document.createElement("mark");
@@ -136,12 +174,23 @@
     });
   }
 
+  /* How results by filters alone are ordered: A to Z by title when only
+     actors can match (they have no date), else newest first, undated pages
+     last. `sort` is Pagefind's, `first` says whether a page goes before
+     another (to merge the shards of the index). */
+  function titleKey(page) {
+    return String((page.meta && page.meta.title) || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function dateOf(page) { return (page.meta && page.meta.date) || ""; }
+  var BY_TITLE = { sort: { title: "asc" }, first: function (a, b) { return titleKey(a) < titleKey(b); } };
+  var BY_DATE = { sort: { date: "desc" }, first: function (a, b) { return dateOf(a) > dateOf(b); } };
+
   /* Results of one search, shown PAGE at a time: in Pagefind's order, or
-     for a search by filters alone, newest first across the shards of the
-     index: `runs` are the results of each shard (Pagefind orders each by
-     date, but merges shards by score), merged by the date of their next
-     result, loading only the pages shown and the next of each shard. */
-  function source(found, runs) {
+     for a search by filters alone, in `order` across the shards of the
+     index: `runs` are the results of each shard (Pagefind sorts each, but
+     merges shards by score), merged by their next result, loading only
+     the pages shown and the next of each shard. */
+  function source(found, runs, order) {
     var total = found.results.length;
     var shown = 0;
     runs = (runs || []).map(function (r) { return { items: r.results, next: 0, page: null }; });
@@ -149,13 +198,12 @@
       if (!run.page) run.page = run.items[run.next].data();
       return run.page;
     }
-    function dateOf(page) { return (page.meta && page.meta.date) || ""; }
     function take(count, out) {
       var open = runs.filter(function (run) { return run.next < run.items.length; });
       if (!count || !open.length) return Promise.resolve(out);
       return Promise.all(open.map(head)).then(function (pages) {
         var best = 0;
-        pages.forEach(function (page, i) { if (dateOf(page) > dateOf(pages[best])) best = i; });
+        pages.forEach(function (page, i) { if (order.first(page, pages[best])) best = i; });
         out.push(pages[best]);
         open[best].next += 1;
         open[best].page = null;
@@ -183,7 +231,7 @@
     root.hidden = false;
     var chosen = {};
     var boxes = {};
-    var results = source({ results: [] }, null);
+    var results = source({ results: [] }, null, BY_DATE);
     var term = "";
     var generation = 0;
     var more = document.createElement("button");
@@ -215,6 +263,13 @@
           run(true);
         }
       });
+
+    /* Narrow screens show the filters folded under a summary that counts
+       those ticked, so the results come first; wide ones beside the
+       results, always open. */
+    var wide = window.matchMedia("(min-width: 760px)");
+    function fold() { filterDetails.open = wide.matches; }
+    if (wide.addEventListener) wide.addEventListener("change", fold);
 
     function buildFilters(totals) {
       GROUPS.forEach(function (group) {
@@ -257,6 +312,8 @@
         });
         filterBox.appendChild(fieldset);
       });
+      filterDetails.hidden = !Object.keys(boxes).length;
+      fold();
       showCounts(totals);
     }
 
@@ -269,10 +326,43 @@
       });
     }
 
-    function filterQuery() {
+    function filterQuery(without) {
       var out = {};
-      Object.keys(chosen).forEach(function (key) { out[key] = { any: chosen[key].slice() }; });
+      Object.keys(chosen).forEach(function (key) {
+        if (key !== without) out[key] = { any: chosen[key].slice() };
+      });
       return out;
+    }
+
+    /* The count beside each filter is how many results ticking it would
+       give with the query and the other groups' filters. For a group with
+       nothing ticked that is Pagefind's `filters`; for a group with a
+       value ticked, ticking another adds to it (values of one group are
+       alternatives), so its counts are those of the search without that
+       group: Pagefind's `totalFilters` when no other group is ticked, else
+       one more search. */
+    function countsFor(found, term) {
+      var counts = {};
+      var keys = Object.keys(chosen);
+      return Promise.all(Object.keys(boxes).map(function (key) {
+        if (!chosen[key]) {
+          counts[key] = (found.filters || {})[key];
+          return null;
+        }
+        if (keys.length === 1) {
+          counts[key] = (found.totalFilters || {})[key];
+          return null;
+        }
+        return pagefind.search(term || null, { filters: filterQuery(key) }).then(function (other) {
+          counts[key] = ((other && other.filters) || {})[key];
+        });
+      })).then(function () { return counts; });
+    }
+
+    function showActive() {
+      var n = 0;
+      Object.keys(chosen).forEach(function (key) { n += chosen[key].length; });
+      filterActive.textContent = n ? "(" + plural(ACTIVE_FORMS, n) + ")" : "";
     }
 
     function run(now) {
@@ -282,15 +372,19 @@
       var url = new URL(window.location.href);
       if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
       window.history.replaceState(null, "", url);
+      showActive();
       if (!term && !filtered) {
-        results = source({ results: [] }, null);
+        results = source({ results: [] }, null, BY_DATE);
         list.textContent = "";
         more.hidden = true;
         status.textContent = "";
         pagefind.filters().then(function (totals) { if (mine === generation) showCounts(totals || {}); });
         return;
       }
-      var options = { filters: filterQuery(), sort: term ? undefined : { date: "desc" } };
+      var actorsOnly = Boolean(chosen.actor_kind) ||
+        Boolean(chosen.kind && chosen.kind.every(function (k) { return k === "actor"; }));
+      var order = actorsOnly ? BY_TITLE : BY_DATE;
+      var options = { filters: filterQuery(), sort: term ? undefined : order.sort };
       var search = now ? pagefind.search(term || null, options)
                        : pagefind.debouncedSearch(term || null, options, 150);
       Promise.resolve(search).then(function (found) {
@@ -303,24 +397,24 @@
             return pagefind.search(null, { filters: own, sort: options.sort });
           }));
         }
-        return Promise.resolve(runs).then(function (runs) {
+        return Promise.all([runs, countsFor(found, term)]).then(function (done) {
           if (mine !== generation) return;
-          show(found, runs);
+          show(found, done[0], order, done[1]);
         });
       });
     }
 
-    function show(found, runs) {
+    function show(found, runs, order, counts) {
       var mine = generation;
       var filtered = Object.keys(chosen).length > 0;
       var what = term ? " " + T("for", { term: term }) : "";
-      results = source(found, runs);
+      results = source(found, runs, order);
       var n = results.total;
       // The list is replaced and the count announced once the first
       // results are in, so the two never disagree.
       return showMore(mine, function () {
         list.textContent = "";
-        showCounts(found.filters || {});
+        showCounts(counts);
         status.textContent = resultCount(n) + what + (filtered ? " " + T("filtered") : "") + ".";
       });
     }
@@ -341,8 +435,15 @@
       var kind = document.createElement("p");
       kind.className = "search-kind";
       var kindText = KIND_NAMES[meta.kind] || "";
-      if (meta.date) kindText += (kindText ? " \u00b7 " : "") + meta.date;
       kind.textContent = kindText;
+      if (meta.date) {
+        var time = document.createElement("time");
+        time.dateTime = meta.date;
+        time.textContent = humanDate(meta.date);
+        if (kindText) kind.appendChild(document.createTextNode(" \u00b7 "));
+        kind.appendChild(time);
+        kindText += meta.date;
+      }
       var h = document.createElement("h2");
       h.className = "search-title";
       var a = document.createElement("a");

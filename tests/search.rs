@@ -229,6 +229,11 @@ fn the_search_page_and_its_link() {
     assert!(page.contains("id=\"search-input\""));
     // Without JavaScript the page says what search needs.
     assert!(page.contains("needs JavaScript"));
+    // The box says what it searches: standalone pages too.
+    assert!(
+        page.contains(">Search articles, explainers, actors, pages and authors</label>"),
+        "{page}"
+    );
     let article = site.out("articles/coup/index.html");
     assert!(
         article.contains("class=\"search-link\" href=\"../../search/index.html\""),
@@ -411,4 +416,88 @@ fn author_profiles_are_indexed_as_authors_and_drafts_are_not() {
     let page = site.out("search/index.html");
     assert!(page.contains("|Authors\""), "the filter label");
     assert!(page.contains("|Author\""), "the kind of a result");
+}
+
+#[test]
+fn the_theme_words_inside_a_body_are_not_indexed() {
+    let site = fixture(SITE);
+    site.write(
+        "content/articles/map.md",
+        "+++\ntitle = \"Where it happened\"\ndate = 2023-07-27\n+++\n\nThe palace stands in Plateau.\n\n{{ embed(url=\"https://www.openstreetmap.org/?mlat=13.5&mlon=2.1#map=13/13.5/2.1\", title=\"Niamey's Plateau district\") }}\n\n{{ youtube(id=\"dQw4w9WgXcQ\") }}\n\n{% callout() %}\nA note written by the desk.\n{% end %}\n\n{% callout(title=\"Who rules\") %}\nThe junta.\n{% end %}\n",
+    );
+    site.build_ok();
+    let html = site.out("articles/map/index.html");
+    // The page shows the placeholders' words...
+    for shown in [
+        "connects to",
+        "Load the",
+        "OpenStreetMap map",
+        "YouTube video",
+        "Note",
+    ] {
+        assert!(html.contains(shown), "{shown} not on the page:\n{html}");
+    }
+    // ...which are not the page's text: "connects" would find every page
+    // with an embed.
+    let all = fragments(&site);
+    let content = fragment(&all, "articles/map/index.html")["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for chrome in [
+        "connects",
+        "Load the",
+        "OpenStreetMap",
+        "YouTube",
+        "youtube.com",
+        "Note",
+    ] {
+        assert!(!content.contains(chrome), "{chrome} indexed:\n{content}");
+    }
+    // The author's words stay: the embed's title, a callout's own title
+    // and every callout's body.
+    for text in [
+        "The palace stands in Plateau.",
+        "Niamey's Plateau district",
+        "Who rules",
+        "A note written by the desk.",
+        "The junta.",
+    ] {
+        assert!(content.contains(text), "{text} not indexed:\n{content}");
+    }
+    let words = files_in(&site, "index", "pf_index").concat();
+    assert!(!contains(&words, "connect"), "connects in the word index");
+}
+
+#[test]
+fn every_kind_of_page_shows_its_publication_date() {
+    let site = fixture(SITE);
+    site.write(
+        "content/pages/about.md",
+        "+++\ntitle = \"About us\"\ndate = 2021-03-01\nupdated = 2024-05-06\n+++\n\nWho we are.\n",
+    );
+    site.write(
+        "content/notes/dated.md",
+        "+++\ntitle = \"Dated\"\ndate = 2022-01-02\nupdated = 2024-05-07\n+++\n\nA dated story.\n",
+    );
+    site.write(
+        "content/pages/revised.md",
+        "+++\ntitle = \"Revised\"\nupdated = 2024-05-08\n+++\n\nOnly revised.\n",
+    );
+    site.write(
+        "content/articles/coup.md",
+        "+++\ntitle = \"Soldiers seize power\"\ndate = 2023-07-26\nupdated = 2023-07-28\n+++\n\nThe guard.\n",
+    );
+    site.build_ok();
+    let all = fragments(&site);
+    // `date` is when the page was published, whatever its kind, as for
+    // an article; a page with only `updated` shows that.
+    for (url, date) in [
+        ("articles/coup/index.html", "2023-07-26"),
+        ("about/index.html", "2021-03-01"),
+        ("explainers/dated/index.html", "2022-01-02"),
+        ("revised/index.html", "2024-05-08"),
+    ] {
+        assert_eq!(fragment(&all, url)["meta"]["date"], date, "{url}");
+    }
 }

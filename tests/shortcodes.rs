@@ -142,7 +142,9 @@ fn every_provider_url_alone_on_its_line_becomes_a_placeholder() {
             "{url}: {p}"
         );
         assert!(
-            p.contains(&format!("<p class=\"embed-provider\">{name} ")),
+            p.contains(&format!(
+                "<p class=\"embed-provider\" data-pagefind-ignore>{name} "
+            )),
             "{url}: {p}"
         );
         assert!(
@@ -220,7 +222,7 @@ fn builtin_shortcodes_render() {
     assert!(body.contains("data-embed-frame=\"https://player.vimeo.com/video/1234?dnt=1\""));
     assert!(body.contains("https://www.openstreetmap.org/export/embed.html?bbox="));
     assert!(body.contains(
-        "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>Figures are <strong>provisional</strong>.</p>\n</div>"
+        "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\" data-pagefind-ignore>Warning</p>\n<p>Figures are <strong>provisional</strong>.</p>\n</div>"
     ), "{body}");
     assert!(body.contains("<p class=\"callout-title\">Background</p>\n<p>A note.</p>"));
     assert!(body.contains(

@@ -1,10 +1,11 @@
 //! Search: the site's Pagefind index, built in the process from the text
 //! the resolve stage already holds (never by parsing the rendered HTML).
 //!
-//! Each article, explainer and actor becomes one Pagefind custom record:
-//! its main content as plain text (title, dek, the know points once,
-//! the body; for an actor its aliases and role too), never the navigation
-//! or the sidebar blocks repeated across pages. The records go to
+//! Each article, explainer, actor and standalone page becomes one Pagefind
+//! custom record: its main content as plain text (title, dek, the know
+//! points once, the body; for an actor its aliases and role too), never
+//! the navigation, the sidebar blocks repeated across pages, or the
+//! theme's words inside a body (elements marked [`IGNORE`]). The records go to
 //! `pagefind::api::PagefindIndex`, and the bundle it returns (the chunked
 //! index, `pagefind.js` and its WebAssembly) comes back as [`OutputFile`]s
 //! under `pagefind/`, for the build's sink to stage like any other file.
@@ -39,7 +40,8 @@ pub struct Record {
     /// names) and `actor_kind` (`person`, `organization`, ...).
     pub filters: BTreeMap<String, Vec<String>>,
     /// `date` (an ISO 8601 day; `0000-00-00` for an undated page), so
-    /// results can be ordered newest first.
+    /// results can be ordered newest first, and `title` (the title as a
+    /// slug, the actors list's key), so they can be ordered A to Z.
     pub sort: BTreeMap<String, String>,
 }
 
@@ -114,7 +116,8 @@ struct Entry<'a> {
     lead: Vec<&'a str>,
     body: Text,
     /// An ISO 8601 day: shown, and what results by filters alone are
-    /// ordered by.
+    /// ordered by. Of every kind of page the publication date (`date`),
+    /// like an article's; `updated` only for a page without one.
     date: Option<String>,
     image: Option<&'a crate::resolve::site::Image>,
     /// Filters besides `kind`, each with its values (`topic`, `actor_kind`).
@@ -177,6 +180,10 @@ impl<'a> Entry<'a> {
                 r.sort.insert("date".into(), UNDATED.into());
             }
         }
+        // Results by filters alone that are all undated (actors) are
+        // listed A to Z, by the key the actors list is ordered by.
+        r.sort
+            .insert("title".into(), crate::model::slugify(self.title));
         if let Some(image) = self.image {
             r.meta("image", &image.src);
             r.meta("image_alt", &image.alt);
@@ -219,7 +226,7 @@ fn explainers(site: &Site, out: &mut Vec<Record>) {
             e.body.html(&event.html);
         }
         e.summary = &n.summary;
-        e.date = n.updated.or(n.date).map(|d| d.iso_day());
+        e.date = n.date.or(n.updated).map(|d| d.iso_day());
         out.push(e.record());
     }
 }
@@ -257,7 +264,7 @@ fn pages(site: &Site, out: &mut Vec<Record>) {
         let mut e = Entry::new(Kind::Page, Section::Pages, p.slug.as_str(), &p.title);
         e.body.html(&p.body_html);
         e.summary = &p.summary;
-        e.date = p.updated.or(p.date).map(|d| d.iso_day());
+        e.date = p.date.or(p.updated).map(|d| d.iso_day());
         out.push(e.record());
     }
 }
@@ -624,12 +631,18 @@ impl Text {
     /// Appends the text of an HTML fragment (as the resolve stage renders
     /// it): tags dropped, a break at each block element so words of
     /// adjacent blocks stay apart, character references decoded, and the
-    /// content of `script`, `style` and `template` left out.
+    /// content of `script`, `style` and `template` left out, as is every
+    /// element marked `data-pagefind-ignore` (Pagefind's own attribute):
+    /// the theme's words inside a body, such as an embed placeholder's
+    /// provider, button and privacy notice, are not the page's text.
     fn html(&mut self, html: &str) {
         let mut rest = html;
         let mut skip_until: Option<&'static str> = None;
+        // An ignored element: its name and how many elements of that name
+        // are open inside it.
+        let mut ignored: Option<(String, usize)> = None;
         while let Some(lt) = rest.find('<') {
-            if skip_until.is_none() {
+            if skip_until.is_none() && ignored.is_none() {
                 self.push_text(&rest[..lt]);
             }
             let tag_end = match rest[lt..].find('>') {
@@ -654,6 +667,23 @@ impl Text {
                 }
                 continue;
             }
+            if let Some((element, depth)) = &mut ignored {
+                if *element == name && !tag.ends_with('/') {
+                    if closing {
+                        *depth -= 1;
+                    } else {
+                        *depth += 1;
+                    }
+                    if *depth == 0 {
+                        ignored = None;
+                    }
+                }
+                continue;
+            }
+            if !closing && !VOID_ELEMENTS.contains(&name.as_str()) && has_attribute(tag, IGNORE) {
+                ignored = Some((name, 1));
+                continue;
+            }
             match name.as_str() {
                 "script" if !closing => skip_until = Some("script"),
                 "style" if !closing => skip_until = Some("style"),
@@ -668,7 +698,7 @@ impl Text {
                 _ => {}
             }
         }
-        if skip_until.is_none() {
+        if skip_until.is_none() && ignored.is_none() {
             self.push_text(rest);
         }
         if !self.0.ends_with('\n') && !self.0.is_empty() {
@@ -681,6 +711,67 @@ impl Text {
             html_escape::decode_html_entities_to_string(text, &mut self.0);
         }
     }
+}
+
+/// The attribute that keeps an element's content out of the index, as in
+/// Pagefind's HTML indexing (`data-pagefind-ignore`, with or without a
+/// value).
+pub const IGNORE: &str = "data-pagefind-ignore";
+
+/// Elements without content, whose start tag opens nothing to skip.
+const VOID_ELEMENTS: [&str; 13] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Whether a start tag (its text between `<` and `>`) has the attribute
+/// `name` (case-insensitive), reading the attributes as HTML does, so that
+/// the name inside another attribute's value does not count.
+fn has_attribute(tag: &str, name: &str) -> bool {
+    let bytes = tag.as_bytes();
+    // Past the element's name.
+    let mut i = bytes
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || *b == b'/')
+        .unwrap_or(bytes.len());
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len()
+            && !(bytes[i].is_ascii_whitespace() || bytes[i] == b'=' || bytes[i] == b'/')
+        {
+            i += 1;
+        }
+        if tag[start..i].eq_ignore_ascii_case(name) {
+            return true;
+        }
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i < bytes.len() && bytes[i] == b'=' {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(&quote @ (b'"' | b'\'')) => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != quote {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                _ => {
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -711,6 +802,22 @@ mod tests {
             text_of("<p>a</p><script>var x = '<p>';</script><style>p{}</style><p>b</p>"),
             "a\nb\n"
         );
+    }
+
+    #[test]
+    fn elements_marked_ignore_are_not_text() {
+        assert_eq!(
+            text_of("<p>a</p><div class=\"embed\"><p data-pagefind-ignore>Map</p><div data-pagefind-ignore=\"all\" hidden><div><button>Load</button></div><p>connects</p></div><p>b</p></div><p>c</p>"),
+            "a\nb\nc\n"
+        );
+        // The attribute's name inside another attribute's value, or on an
+        // element without content, hides nothing.
+        assert_eq!(
+            text_of("<p title=\"x data-pagefind-ignore\">a</p><br data-pagefind-ignore><p>b</p>"),
+            "a\nb\n"
+        );
+        assert!(has_attribute("p class='x' DATA-PAGEFIND-IGNORE", IGNORE));
+        assert!(!has_attribute("p data-pagefind-ignored", IGNORE));
     }
 
     #[test]
@@ -813,6 +920,22 @@ mod tests {
         .unwrap();
         let paths = |f: &[OutputFile]| f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
         assert_eq!(paths(&files), paths(&again));
+    }
+
+    #[test]
+    fn every_page_can_be_ordered_newest_first_or_by_title() {
+        let mut e = Entry::new(Kind::Actor, Section::Actors, "emile", "Émile Zola");
+        let undated = e.record();
+        assert_eq!(undated.sort["date"], UNDATED);
+        assert_eq!(undated.sort["title"], "emile-zola");
+        e = Entry::new(Kind::Article, Section::Articles, "a", "Coup in Niger");
+        e.date = Some("2023-07-26".into());
+        let dated = e.record();
+        assert_eq!(dated.sort["date"], "2023-07-26");
+        assert_eq!(dated.meta["date"], "2023-07-26");
+        // By title, as the actors list orders them: "Émile" before "Zinder".
+        let zinder = Entry::new(Kind::Actor, Section::Actors, "z", "Zinder").record();
+        assert!(undated.sort["title"] < zinder.sort["title"]);
     }
 
     #[test]

@@ -1,13 +1,16 @@
 // The search page on a built site served at its base path (build the
-// sample site under a sub-path for this): results as you type, filters
-// with counts, keyboard use, Ctrl+K and "/" from an article, and the
-// messages shown without JavaScript and when opened from disk.
+// sample site under a sub-path for this): results as you type, excerpts
+// that show markup as text, dates in the page's language, filters with
+// counts that predict what ticking does, actors A to Z, the filters folded
+// on a narrow screen, keyboard use, Ctrl+K and "/" from an article, and
+// the messages shown without JavaScript and when opened from disk.
 //
 //   node search.mjs [built-site-dir]
 
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { pathToFileURL } from "node:url";
 import { siteDir, serve, launch, here, Tally } from "./lib.mjs";
 
@@ -77,6 +80,13 @@ try {
   tally.check("excerpts highlight the word", marks.some((m) => /bazoum/i.test(m)), marks.join(", "));
   const dom = vnuErrors(await page.content());
   if (dom !== null) tally.check("the page with results passes the Nu Html Checker", dom === "", dom);
+  // Dates as the theme writes them, in the page's language.
+  const times = await page.locator(".search-kind time").evaluateAll((ts) => ts.map((t) => [t.dateTime, t.textContent]));
+  tally.check(
+    "result dates are written out in English",
+    times.length > 0 && times.every(([iso, text]) => /^\d{4}-\d{2}-\d{2}$/.test(iso) && /^[A-Z][a-z]+ \d{1,2}, \d{4}$/.test(text)),
+    times.join("\n"),
+  );
   const status = await page.locator("#search-status").textContent();
   tally.check("the live region counts the results", /^\d+ results for “Bazoum”/.test(status), status);
 
@@ -103,6 +113,22 @@ try {
     filtered.length === counted && filtered.every((p) => p.startsWith(`${base}actors/`)),
     `${counted} counted\n${filtered.join("\n")}`,
   );
+  // Another value of the same group adds its results: its count says how
+  // many.
+  const addLabel = await page.locator("label[for^='filter-kind-']", { hasText: "Articles" }).textContent();
+  const added = Number((addLabel.match(/\((\d+)\)/) || [])[1]);
+  const statusBefore = await page.locator("#search-status").textContent();
+  await page.locator("#search-filters input[value='article']").check();
+  await page.waitForFunction((s) => document.getElementById("search-status").textContent !== s, statusBefore);
+  const both = await resultPaths(page);
+  tally.check(
+    "with Actors ticked, the Articles count is what ticking it adds",
+    added > 0 && both.length === counted + added,
+    `${counted} actors + ${added} articles counted, ${both.length} shown\n${both.join("\n")}`,
+  );
+  await page.locator("#search-filters input[value='article']").uncheck();
+  await page.waitForFunction((s) => document.getElementById("search-status").textContent === s, statusBefore);
+  await box.focus();
   await page.keyboard.press("Space");
   await page.waitForFunction(() => !/\(filtered\)/.test(document.getElementById("search-status").textContent));
 
@@ -116,7 +142,7 @@ try {
   await articles.check();
   await page.waitForFunction(() => /\(filtered\)/.test(document.getElementById("search-status").textContent));
   await resultPaths(page);
-  const dates = (await page.locator(".search-kind").allTextContents()).map((t) => (t.match(/\d{4}-\d{2}-\d{2}/) || [""])[0]);
+  const dates = await page.locator(".search-kind").evaluateAll((ks) => ks.map((k) => k.querySelector("time")?.dateTime || ""));
   tally.check(
     "filtering to articles lists every article, newest first",
     dates.length === articleCount && dates.length > 1 && dates.every((d, i) => d && (i === 0 || dates[i - 1] >= d)),
@@ -135,6 +161,8 @@ try {
     actorCount > 1 && actorPaths.length === actorCount && new Set(actorPaths).size === actorCount,
     `${actorCount} counted\n${actorPaths.join("\n")}`,
   );
+  const names = (await page.locator(".search-title a").allTextContents()).map((n) => n.toLowerCase());
+  tally.check("actors alone are listed A to Z", names.every((n, i) => i === 0 || names[i - 1] <= n), names.join("\n"));
   await page.locator("#search-filters input[value='actor']").uncheck();
   await page.waitForFunction(() => document.getElementById("search-status").textContent === "");
 
@@ -159,6 +187,82 @@ try {
   tally.check("no script errors", errors.length === 0, errors.join("\n"));
   await context.close();
 
+  // Excerpts: Pagefind escapes "<" and ">" of the text; the page shows
+  // them as text and never as markup. The index's fragments are changed
+  // on their way (fetched by the page itself, without Pagefind's worker):
+  // each "Bazoum" becomes one word holding markup.
+  const hostile = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await hostile.addInitScript(() => { Object.defineProperty(window, "Worker", { value: undefined }); });
+  const MARKUP = "Bazoum<30%<script>window.injected=1</script><b>x</b>";
+  await hostile.route("**/*.pf_fragment", async (route) => {
+    const response = await route.fetch();
+    const bytes = gunzipSync(await response.body());
+    const fragment = JSON.parse(bytes.subarray("pagefind_dcd".length).toString("utf8"));
+    fragment.content = fragment.content.replace(/Bazoum/g, MARKUP);
+    const body = gzipSync(Buffer.concat([Buffer.from("pagefind_dcd"), Buffer.from(JSON.stringify(fragment))]));
+    await route.fulfill({ response, body });
+  });
+  const hostilePage = await hostile.newPage();
+  await hostilePage.goto(server.url + "search/index.html");
+  await search(hostilePage, "Bazoum");
+  const excerpts = await hostilePage.locator(".search-excerpt").evaluateAll((ps) =>
+    ps.map((p) => ({ text: p.textContent, elements: [...p.querySelectorAll("*")].map((e) => e.tagName) })));
+  tally.check(
+    "an excerpt shows < and markup as text, highlighted, never as elements",
+    excerpts.some((e) => e.text.includes(MARKUP)) &&
+      excerpts.every((e) => !e.text.includes("&lt;") && e.elements.every((t) => t === "MARK")),
+    JSON.stringify(excerpts, null, 1),
+  );
+  tally.check("markup in an excerpt never runs", (await hostilePage.evaluate(() => window.injected)) === undefined);
+  await hostile.close();
+
+  // A French page writes the dates in French.
+  const french = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await french.route("**/search/index.html", async (route) => {
+    const response = await route.fetch();
+    const html = (await response.text()).replace(/<html lang="[^"]*"/, '<html lang="fr"');
+    await route.fulfill({ response, body: html });
+  });
+  const frenchPage = await french.newPage();
+  await frenchPage.goto(server.url + "search/index.html");
+  await search(frenchPage, "Bazoum");
+  const frenchDates = await frenchPage.locator(".search-kind time").allTextContents();
+  tally.check(
+    "result dates follow the page's language",
+    frenchDates.length > 0 && frenchDates.every((d) => /^\d{1,2}(er)? [a-zéû]+ \d{4}$/.test(d)),
+    frenchDates.join("\n"),
+  );
+  await french.close();
+
+  // On a narrow screen the filters are folded under a summary, so the
+  // results come right after the box; opened by keyboard, a ticked filter
+  // is counted on the summary.
+  const narrow = await browser.newContext({ viewport: { width: 375, height: 740 } });
+  const narrowPage = await narrow.newPage();
+  await narrowPage.goto(server.url + "search/index.html");
+  await search(narrowPage, "Bazoum");
+  const firstResult = await narrowPage.locator(".search-result").first().boundingBox();
+  tally.check(
+    "at 375 px the first result is on screen",
+    firstResult !== null && firstResult.y + 40 <= 740,
+    JSON.stringify(firstResult),
+  );
+  tally.check(
+    "at 375 px the filters are folded",
+    !(await narrowPage.locator("#search-filters input").first().isVisible()) &&
+      (await narrowPage.locator(".search-filters-summary").isVisible()),
+  );
+  await narrowPage.locator(".search-filters-summary").focus();
+  await narrowPage.keyboard.press("Enter");
+  const actorBox = narrowPage.locator("#search-filters input[value='actor']");
+  tally.check("Enter on the summary shows the filters", await actorBox.isVisible());
+  await actorBox.focus();
+  await narrowPage.keyboard.press("Space");
+  await narrowPage.waitForFunction(() => /\(filtered\)/.test(document.getElementById("search-status").textContent));
+  const summary = await narrowPage.locator(".search-filters-summary").textContent();
+  tally.check("the summary counts the ticked filter", /Filters\s+\(1 active\)/.test(summary), summary);
+  await narrow.close();
+
   // Opened from disk, the page says search needs a web server.
   const disk = await browser.newContext();
   const diskPage = await disk.newPage();
@@ -169,6 +273,10 @@ try {
     (await diskPage.locator("#search-message").isVisible()) && /web server/.test(diskText) && /explainer serve/.test(diskText),
     diskText,
   );
+  tally.check("from disk: the command is code, not Markdown", !diskText.includes("`") &&
+    (await diskPage.locator("#search-message code").textContent()) === "explainer serve", diskText);
+  const lists = await diskPage.locator("#search-message a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  tally.check("from disk: the page links to the site's lists", lists.length >= 5 && lists.some((h) => /articles\//.test(h)), lists.join("\n"));
   tally.check("from disk: the search box is hidden", !(await diskPage.locator("#search-input").isVisible()));
   await disk.close();
 
