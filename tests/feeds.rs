@@ -209,8 +209,10 @@ fn a_feed_holds_the_newest_entries_like_the_site_feed() {
 
 /// A Python with feedparser: `target/validate-venv`, the environment
 /// `tests/validate.sh` makes, made here the same way (the same pinned
-/// feedparser) when it is missing.
-fn feedparser_python() -> std::path::PathBuf {
+/// feedparser) when it is missing. `None` (the test skipped, saying so)
+/// when that cannot be done outside CI: a machine with only the Rust
+/// toolchain still runs `cargo test`; CI (`.ci/run`) installs it first.
+fn feedparser_python() -> Option<std::path::PathBuf> {
     let venv = repo_root().join("target/validate-venv");
     let python = venv.join("bin/python");
     let has_feedparser = |python: &std::path::Path| {
@@ -236,13 +238,21 @@ fn feedparser_python() -> std::path::PathBuf {
                 ])
                 .status()
                 .is_ok_and(|s| s.success());
-        assert!(
-            installed && has_feedparser(&python),
-            "feedparser could not be installed into {}",
-            venv.display()
-        );
+        if !(installed && has_feedparser(&python)) {
+            let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+            assert!(
+                !ci,
+                "feedparser could not be installed into {}, and CI requires this test",
+                venv.display()
+            );
+            eprintln!(
+                "skipped: feedparser could not be installed into {} (needs python3 with venv and PyPI); CI runs this check",
+                venv.display()
+            );
+            return None;
+        }
     }
-    python
+    Some(python)
 }
 
 #[test]
@@ -285,7 +295,10 @@ fn every_feed_of_a_site_parses_in_feedparser() {
                   print(json.dumps({'path': p, 'bozo': bool(f.bozo), 'version': f.version, \
                   'id': f.feed.get('id'), 'entries': [e.get('link') for e in f.entries], \
                   'authors': [[a.get('name') for a in e.get('authors', [])] for e in f.entries]}))\n";
-    let run = std::process::Command::new(feedparser_python())
+    let Some(python) = feedparser_python() else {
+        return;
+    };
+    let run = std::process::Command::new(python)
         .current_dir(&out)
         .arg("-c")
         .arg(script)
