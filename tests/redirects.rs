@@ -227,6 +227,9 @@ fn an_alias_cannot_take_a_later_list_page_a_year_or_the_search_index() {
         "topics/niger/page/3",
         "timeline/2023",
         "pagefind/pagefind.js",
+        "topics/niger/feed.xml",
+        "actors/niger/feed.xml",
+        "sitemap-1.xml",
     ];
     let list = aliases.map(toml_string).join(", ");
     let story =

@@ -931,7 +931,8 @@ impl<'o, 'a> Renderer<'o, 'a> {
             image.alt.push_str(&text);
             return;
         }
-        self.capture_paragraph(&text);
+        // A wikilink without a label shows its page's title (captured when
+        // the link opened), not the slug it was written with.
         if matches!(
             self.links.last(),
             Some(LinkKind::Wiki {
@@ -941,6 +942,7 @@ impl<'o, 'a> Renderer<'o, 'a> {
         ) {
             return;
         }
+        self.capture_paragraph(&text);
         if let Some(h) = &mut self.heading {
             h.text.push_str(&text);
         }
@@ -1682,6 +1684,18 @@ mod tests {
         assert_eq!(r.mentions, vec![0, 1], "Macron alone is a mention");
         let r = run("> Emmanuel\n\nMacron\n", false);
         assert!(!r.html.contains("Emmanuel</a>"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_bare_wikilink_gives_the_first_paragraph_its_title_not_its_slug() {
+        let r = run(
+            "Text on [[july-2023-coup]] and [[july-2023-coup|the putsch]].\n",
+            false,
+        );
+        assert_eq!(
+            r.first_paragraph,
+            "Text on The July 2023 coup and the putsch."
+        );
     }
 
     #[test]

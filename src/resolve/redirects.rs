@@ -220,6 +220,14 @@ fn list_page_of(from: &str) -> Option<&'static str> {
     let later_page = parts
         .windows(2)
         .any(|w| w[0] == "page" && w[1].parse::<u32>().is_ok());
+    // A feed (the site's, a topic's, an actor's, an author's) or a part
+    // of the sitemap is a file: an alias through it would need a folder.
+    let through_a_file = parts[..parts.len().saturating_sub(1)]
+        .iter()
+        .any(|p| *p == "feed.xml" || (p.starts_with("sitemap") && p.ends_with(".xml")));
+    if through_a_file {
+        return Some("its feeds and sitemap");
+    }
     match parts.as_slice() {
         ["pagefind", ..] => Some("its search index"),
         ["timeline", _, _, ..] => Some("the timeline's pages"),
