@@ -260,6 +260,10 @@ fn a_language_suffix_on_a_single_language_site_is_an_error_with_a_hint() {
         "{err}"
     );
     assert!(err.contains("languages = [\"en\", \"fr\"]"), "{err}");
+    assert!(
+        err.contains("rename the file (a slug has no dots): withdrawal-fr.md"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -274,6 +278,8 @@ fn languages_without_the_default_language_is_located_in_site_toml() {
     let err = stderr(&out);
     assert!(err.contains("site.toml:2:1:"), "{err}");
     assert!(err.contains("\"de\""), "{err}");
+    // The French files are not also reported: fr is listed.
+    assert!(!err.contains("is a translation into"), "{err}");
 }
 
 #[test]

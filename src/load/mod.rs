@@ -185,7 +185,22 @@ pub fn load_settings(
         }
         Err(e) => {
             errors.push(e);
-            (Config::default(), None)
+            let mut config = Config::default();
+            // Keep the languages a broken site.toml names, so its
+            // translations are not also reported as unlisted.
+            let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+            if let Some(listed) = text
+                .parse::<toml::Table>()
+                .ok()
+                .and_then(|t| t.get("languages")?.as_array().cloned())
+            {
+                for tag in listed.iter().filter_map(|v| v.as_str()) {
+                    if !config.languages.iter().any(|l| l.eq_ignore_ascii_case(tag)) {
+                        config.languages.push(tag.to_string());
+                    }
+                }
+            }
+            (config, None)
         }
     };
     match crate::i18n::load(root, &config.language, site_toml.as_ref()) {
@@ -505,7 +520,7 @@ fn language_of(
         d.with_help(format!(
             "for a site in more than one language, add languages = [\"{}\", \"{tag}\"] to site.toml; otherwise rename the file (a slug has no dots): {}",
             config.language,
-            name.replacen(&format!(".{tag}."), "-", 1)
+            name.replacen(&format!(".{tag}.md"), &format!("-{tag}.md"), 1)
         ))
     });
     None
