@@ -522,3 +522,43 @@ fn messages_say_an_integer_and_an_id_shortcode_asks_for_its_id() {
     assert!(err.contains("vimeo.com/NUMBER"), "{err}");
     assert!(!err.contains("give url="), "vimeo takes no url: {err}");
 }
+
+#[test]
+fn an_html_shortcodes_images_are_checked_like_the_bodys() {
+    let site = site(&[
+        (
+            "templates/shortcodes/mugshot.html".into(),
+            "{#- shortcode\n[args]\nsrc = { type = \"string\", required = true }\n-#}\n<img class=\"mug\" src=\"{{ src }}\" alt=\"\">".into(),
+        ),
+        (
+            "content/articles/a/index.md".into(),
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\nText.\n\n{{ mugshot(src=\"face.png\") }}\n\n{{ mugshot(src=\"/img/logo.png\") }}\n\n{{ mugshot(src=\"https://example.org/x.png\") }}\n".into(),
+        ),
+        ("content/articles/a/face.png".into(), "not checked here".into()),
+    ]);
+    site.write("static/img/logo.png", "png");
+    site.build_checked();
+    // Their paths are rewritten relative to the page, like a body's.
+    let html = site.out("articles/a/index.html");
+    assert!(
+        html.contains("<img class=\"mug\" src=\"../../articles/a/face.png\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<img class=\"mug\" src=\"../../img/logo.png\""),
+        "{html}"
+    );
+    assert!(html.contains("src=\"https://example.org/x.png\""), "{html}");
+    // A missing file is an error at the call, with the body's hint.
+    site.remove("content/articles/a/face.png");
+    site.write("content/articles/a/fase.png", "x");
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("index.md:8:1: shortcode \"mugshot\": file \"face.png\" not found"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"fase.png\"?"), "{err}");
+    assert_eq!(err.matches("shortcode \"mugshot\":").count(), 1, "{err}");
+}

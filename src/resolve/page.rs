@@ -515,6 +515,41 @@ fn render_body(
         .collect();
     r.errors.extend(written);
     refused_references(&expanded.text, &mut r);
+    // An HTML shortcode's images are checked like the body's: a local
+    // file it names must exist (in the bundle, or `/` in static/), and its
+    // `src` is rewritten relative to the page, like a body's.
+    let mut expanded = expanded;
+    if let Some(media) = options.media {
+        expanded.map_html_outputs(|name, call, html| {
+            let mut out: Option<String> = None;
+            for src in super::shortcodes::img_sources(html) {
+                let path = src.split(['?', '#']).next().unwrap_or("");
+                let relative = !src.trim_start().starts_with('/');
+                if !crate::media::names_file(path) || (relative && media.bundle.is_none()) {
+                    continue;
+                }
+                // Existence only: the template's markup is its own, not
+                // resized (the file's header is not read).
+                match media.resolve(src, false, options.depth, false, false) {
+                    Ok(Some(local)) => {
+                        let text = out.take().unwrap_or_else(|| html.to_string());
+                        let href = crate::resolve::html_escape(&local.href);
+                        out = Some(
+                            text.replace(&format!("src=\"{src}\""), &format!("src=\"{href}\""))
+                                .replace(&format!("src='{src}'"), &format!("src='{href}'")),
+                        );
+                    }
+                    Ok(None) => {}
+                    Err(e) => r.errors.push(markdown::MarkdownError {
+                        range: call.clone(),
+                        message: format!("shortcode \"{name}\": {}", e.message),
+                        help: e.help,
+                    }),
+                }
+            }
+            out
+        });
+    }
     expanded.finish(&mut r);
     r.errors.extend(expanded.errors);
     r.shortcodes = expanded.invocations;

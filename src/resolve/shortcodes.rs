@@ -493,6 +493,19 @@ impl Expanded {
         }
     }
 
+    /// Gives each HTML output, with its shortcode's name and the written
+    /// call, to `f`, which may return the output to put in its place.
+    pub fn map_html_outputs(
+        &mut self,
+        mut f: impl FnMut(&str, &Range<usize>, &str) -> Option<String>,
+    ) {
+        for ((_, html), (name, call)) in self.outputs.iter_mut().zip(&self.calls) {
+            if let Some(new) = f(name, call, html) {
+                *html = new;
+            }
+        }
+    }
+
     /// Whether a range of the expanded text lies in text a template made.
     pub fn is_generated(&self, range: &Range<usize>) -> bool {
         let i = self.pieces.partition_point(|p| p.end <= range.start);
@@ -767,6 +780,33 @@ fn scan_tags(html: &str, open: &mut Vec<String>) -> Option<usize> {
         }
     }
     None
+}
+
+/// The `src` of every `<img>` in `html` (quoted or bare), as written.
+pub fn img_sources(html: &str) -> Vec<&str> {
+    let lower = html.to_ascii_lowercase();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("<img").map(|i| i + from) {
+        let end = lower[at..].find('>').map_or(lower.len(), |i| i + at);
+        from = end.max(at + 4);
+        let tag = &lower[at..end];
+        let Some(value_at) = [" src=", "\tsrc=", "\nsrc="]
+            .iter()
+            .filter_map(|p| tag.find(p).map(|i| at + i + p.len()))
+            .min()
+        else {
+            continue;
+        };
+        let value = match html.as_bytes().get(value_at) {
+            Some(&q @ (b'"' | b'\'')) => html[value_at + 1..end].split(q as char).next(),
+            _ => html[value_at..end]
+                .split(|c: char| c.is_ascii_whitespace() || c == '/')
+                .next(),
+        };
+        found.extend(value.filter(|v| !v.is_empty()));
+    }
+    found
 }
 
 /// The written text's code spans and code blocks, where calls stay text,
