@@ -2,7 +2,7 @@
 //! "Updated", an actor's country linked to its profile, people in the
 //! actor index by family name, and the index's images.
 
-mod support;
+use crate::support;
 
 use support::*;
 

@@ -4,7 +4,7 @@
 //! page's URL, and each author has an Atom feed. Names without a profile
 //! stay plain names.
 
-mod support;
+use crate::support;
 
 use support::*;
 

@@ -4,7 +4,7 @@
 //! differ only in Unicode spelling. Every site built here is also checked
 //! with `assert_site_integrity`.
 
-mod support;
+use crate::support;
 
 use support::*;
 

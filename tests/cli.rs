@@ -2,7 +2,7 @@
 //! `--root`, `--version` with its commit, shell completions, the manual
 //! page and `theme export`.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -2,7 +2,7 @@
 //! Tera's builtin filters and functions work, and TEMPLATES.md documents
 //! every variable the templates receive.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

@@ -1,7 +1,7 @@
 //! Dates with offsets: lists, feed, sitemap, JSON-LD and timeline order and
 //! compare them as instants, and show readers the writer's own day.
 
-mod support;
+use crate::support;
 
 use support::*;
 

@@ -2,7 +2,7 @@
 //! hosts read (`_headers`, `_redirects`, `CNAME`, `.nojekyll`) published
 //! from `static/` untouched.
 
-mod support;
+use crate::support;
 
 use support::*;
 

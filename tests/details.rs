@@ -2,7 +2,7 @@
 //! site or with an awkward title, absolute links and the lead image in the
 //! feed, and the narrow-screen sidebar.
 
-mod support;
+use crate::support;
 
 use support::*;
 

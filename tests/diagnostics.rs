@@ -3,7 +3,7 @@
 //! aligned and escaped whatever the file holds; and output that survives a
 //! closed pipe. Each test runs the real binary on a small site.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 

@@ -1,6 +1,6 @@
 //! Small fixture sites, one behaviour each, built with the real binary.
 
-mod support;
+use crate::support;
 
 use support::*;
 

@@ -2,7 +2,7 @@
 //! public actor and public author has an Atom feed of its newest public
 //! articles, linked from its page, with absolute URLs in entry content.
 
-mod support;
+use crate::support;
 
 use support::*;
 

@@ -3,7 +3,7 @@
 //! Arabic is right to left; `[strings]` and `i18n/<lang>.toml` override
 //! any string, and an unknown key is an error at its place.
 
-mod support;
+use crate::support;
 
 use support::*;
 

@@ -1,7 +1,7 @@
 //! The preview's incremental rebuilds must produce exactly what a fresh
 //! full build produces, after every kind of edit.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

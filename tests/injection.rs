@@ -11,7 +11,7 @@
 //! bidirectional controls, script URLs) is checked on copies of the corpus
 //! with those bytes added, one field at a time, at exact positions.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,7 @@
 //! switcher, and links to untranslated pages that fall back to the
 //! default language with a note.
 
-mod support;
+use crate::support;
 
 use support::{assert_site_integrity, stderr, Site};
 

@@ -2,9 +2,9 @@
 //! finish within a generous bound. The bounds are far above the time each
 //! case takes (they allow a debug build on a loaded machine); they exist to
 //! catch costs that grow worse than linearly, not to measure speed. Each
-//! case prints its time (`cargo test --test limits -- --nocapture`).
+//! case prints its time (`cargo test --test integration limits:: -- --nocapture`).
 
-mod support;
+use crate::support;
 
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! Media: page bundles, paths in bodies resolved and checked, figures and
 //! alt text, responsive images and their cache, metadata removal.
 
-mod support;
+use crate::support;
 
 use std::io::Cursor;
 use std::path::Path;

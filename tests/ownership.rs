@@ -4,7 +4,7 @@
 //! writes through a symlink inside it, and refuses `.git`, the home
 //! folder, the root and the site itself however they are spelt.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Output;

@@ -2,7 +2,7 @@
 //! holds the embedded theme and the build script, and the release
 //! workflow's archives have the names the binstall metadata expects.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! Standalone pages (`content/pages/`), the header and footer menus, and
 //! the site icons, built with the real binary.
 
-mod support;
+use crate::support;
 
 use support::*;
 

@@ -3,7 +3,7 @@
 //! `paginate` items, with relative links, rel prev/next, a canonical URL
 //! per page and an accessible navigation.
 
-mod support;
+use crate::support;
 
 use support::*;
 

@@ -6,7 +6,7 @@
 //! except under CI (`CI` set and not `false`), where they fail. `.ci/run`
 //! also runs `actionlint` on the workflows.
 
-mod support;
+use crate::support;
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

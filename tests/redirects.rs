@@ -1,7 +1,7 @@
 //! Redirects from `aliases`: a page at each old URL and `_redirects`,
 //! with every bad or colliding alias a located error.
 
-mod support;
+use crate::support;
 
 use support::*;
 

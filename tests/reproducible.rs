@@ -3,7 +3,7 @@
 //! sources rewrites no file, so `rsync`, `aws s3 sync` and CDN uploads
 //! move only what changed.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Builds the repository's own sample site (the Niger story) and checks the
 //! output a reader and a deploy would see.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -2,7 +2,7 @@
 //! back unless `--future`; drafts and scheduled pages built on request
 //! carry a badge and stay out of the feed and the sitemap.
 
-mod support;
+use crate::support;
 
 use support::*;
 

@@ -2,7 +2,7 @@
 //! holds (pages, text, filters, an actor's other names), the search page
 //! and its header link, and `[search] enabled = false`.
 
-mod support;
+use crate::support;
 
 use std::io::Read;
 

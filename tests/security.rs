@@ -3,7 +3,7 @@
 //! refusal is checked in `build` and `check` alike, at its exact
 //! `path:line:column` (counted by hand; columns count characters).
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 

@@ -4,7 +4,7 @@
 //! renames and deletions are made on disk and the tests poll (bounded)
 //! until the served page changes.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -3,7 +3,7 @@
 //! on its line, the placeholders' privacy (no third-party URL in any `src`
 //! before a click), and each bad call reported at `path:line:column`.
 
-mod support;
+use crate::support;
 
 use support::*;
 

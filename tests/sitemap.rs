@@ -8,7 +8,7 @@
 //! checks are skipped with a message, except under CI (`CI` set and not
 //! `false`), where that is a failure.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -13,7 +13,7 @@
 //! it is not installed the test is skipped with a message, except under CI
 //! (`CI` set and not `false`), where that is a failure.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::io::Read;

@@ -4,7 +4,7 @@
 //! read. Links that stay inside the site keep working.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::symlink;
 

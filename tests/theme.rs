@@ -2,7 +2,7 @@
 //! structured data, the feed and the sitemap. (The browser checks, the
 //! HTML validator and axe-core run in `tests/validate.sh`.)
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::*;
