@@ -207,6 +207,96 @@ fn a_feed_holds_the_newest_entries_like_the_site_feed() {
     assert_eq!(parse(&site.out("topics/mali/feed.xml")).entries.len(), 26);
 }
 
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// `xml:lang` of a feed's `<feed>`.
+fn feed_language(xml: &str) -> Option<String> {
+    let doc = roxmltree::Document::parse(xml).expect("the feed is well-formed XML");
+    let lang = doc.root_element().attribute((XML_NS, "lang"));
+    lang.map(str::to_string)
+}
+
+/// Each entry's `<author>`s as (name, uri).
+fn entry_authors(xml: &str) -> Vec<Vec<(String, Option<String>)>> {
+    let doc = roxmltree::Document::parse(xml).expect("the feed is well-formed XML");
+    let child_text = |n: roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.has_tag_name(name))
+            .and_then(|c| c.text())
+            .map(str::to_string)
+    };
+    doc.root_element()
+        .children()
+        .filter(|c| c.has_tag_name("entry"))
+        .map(|e| {
+            e.children()
+                .filter(|c| c.has_tag_name("author"))
+                .map(|a| {
+                    (
+                        child_text(a, "name").unwrap_or_default(),
+                        child_text(a, "uri"),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_byline_with_a_profile_carries_its_absolute_url_in_every_feed() {
+    let site = site(1);
+    site.write(
+        "content/authors/ann-writer.md",
+        "+++\nname = \"Ann Writer\"\n+++\nOne of the site's staff.\n",
+    );
+    site.write(
+        "content/articles/by-ann.md",
+        "+++\ntitle = \"Ann's story\"\ndate = 2023-03-01\nauthors = [\"Ann Writer\", \"A Guest\"]\ntopics = [\"Niger\"]\n+++\nAnn Lee spoke.\n",
+    );
+    site.build_checked();
+    let expected = vec![
+        (
+            "Ann Writer".to_string(),
+            Some(format!("{BASE}authors/ann-writer/")),
+        ),
+        ("A Guest".to_string(), None),
+    ];
+    for feed in [
+        "feed.xml",
+        "topics/niger/feed.xml",
+        "authors/ann-writer/feed.xml",
+    ] {
+        let authors = entry_authors(&site.out(feed));
+        assert_eq!(authors[0], expected, "{feed}");
+    }
+}
+
+#[test]
+fn every_feed_says_its_language() {
+    let site = site(1);
+    site.build_checked();
+    for feed in ["feed.xml", "topics/niger/feed.xml", "actors/ann/feed.xml"] {
+        assert_eq!(
+            feed_language(&site.out(feed)).as_deref(),
+            Some("en"),
+            "{feed}"
+        );
+    }
+    // A single-language site in another language says so too.
+    site.write(
+        "site.toml",
+        &format!("title = \"T\"\nbase_url = \"{BASE}\"\nlanguage = \"fr\"\n"),
+    );
+    site.build_checked();
+    for feed in ["feed.xml", "topics/niger/feed.xml", "actors/ann/feed.xml"] {
+        assert_eq!(
+            feed_language(&site.out(feed)).as_deref(),
+            Some("fr"),
+            "{feed}"
+        );
+    }
+}
+
 /// A Python with feedparser: `target/validate-venv`, the environment
 /// `tests/validate.sh` makes, made here the same way (the same pinned
 /// feedparser) when it is missing. `None` (the test skipped, saying so)
@@ -294,7 +384,9 @@ fn every_feed_of_a_site_parses_in_feedparser() {
                   f = feedparser.parse(p)\n    \
                   print(json.dumps({'path': p, 'bozo': bool(f.bozo), 'version': f.version, \
                   'id': f.feed.get('id'), 'entries': [e.get('link') for e in f.entries], \
-                  'authors': [[a.get('name') for a in e.get('authors', [])] for e in f.entries]}))\n";
+                  'language': f.feed.get('language'), \
+                  'authors': [[a.get('name') for a in e.get('authors', [])] for e in f.entries], \
+                  'author_urls': [[a.get('href') for a in e.get('authors', [])] for e in f.entries]}))\n";
     let Some(python) = feedparser_python() else {
         return;
     };
@@ -315,6 +407,7 @@ fn every_feed_of_a_site_parses_in_feedparser() {
     for f in &parsed {
         assert_eq!(f["bozo"], false, "{f}");
         assert_eq!(f["version"], "atom10", "{f}");
+        assert_eq!(f["language"], "en", "{f}");
         assert_eq!(
             f["id"],
             format!("{BASE}{}", f["path"].as_str().unwrap()),
@@ -335,5 +428,9 @@ fn every_feed_of_a_site_parses_in_feedparser() {
     assert_eq!(
         ann["authors"],
         serde_json::json!([["Ann Writer", "A Guest"]])
+    );
+    assert_eq!(
+        ann["author_urls"],
+        serde_json::json!([[format!("{BASE}authors/ann-writer/"), null]])
     );
 }

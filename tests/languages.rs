@@ -206,6 +206,12 @@ fn an_author_without_a_translation_is_linked_in_the_default_language() {
     );
     assert!(!site.exists("fr/authors/index.html"));
     assert!(!fr.contains("href=\"../../authors/index.html\""), "{fr}");
+    // The French feed's entry names the English profile too.
+    let feed = site.out("fr/feed.xml");
+    assert!(
+        feed.contains("<author><name>Ana Diallo</name><uri>https://news.example.org/sub/authors/ana-diallo/</uri></author>"),
+        "{feed}"
+    );
     assert!(site.exists("authors/ana-diallo/index.html"));
     assert_site_integrity(&site.root().join("public"));
 }
@@ -226,6 +232,18 @@ fn each_language_has_its_own_feed() {
     assert!(text.contains("href=\"https://news.example.org/sub/fr/articles/withdrawal/\""));
     let english = site.out("feed.xml");
     assert!(english.contains("Only in English") && !english.contains("La France se retire"));
+    // Each tree's feeds say their language.
+    let xml_lang = |text: &str| {
+        let doc = roxmltree::Document::parse(text).unwrap();
+        let lang = doc
+            .root_element()
+            .attribute(("http://www.w3.org/XML/1998/namespace", "lang"));
+        lang.map(str::to_string)
+    };
+    assert_eq!(xml_lang(&text).as_deref(), Some("fr"));
+    assert_eq!(xml_lang(&english).as_deref(), Some("en"));
+    let actor_feed = site.out("fr/actors/emmanuel-macron/feed.xml");
+    assert_eq!(xml_lang(&actor_feed).as_deref(), Some("fr"));
 }
 
 #[test]

@@ -343,8 +343,16 @@ impl<'a> Renderer<'a> {
             summary: &'a str,
             content: String,
             authors: Vec<&'a str>,
+            bylines: Vec<FeedByline<'a>>,
             categories: Vec<&'a str>,
             image: Option<Enclosure>,
+        }
+        /// An entry's `<author>`: a byline, with the absolute URL of its
+        /// profile (`<uri>`) when it names one.
+        #[derive(Serialize)]
+        struct FeedByline<'a> {
+            name: &'a str,
+            uri: Option<String>,
         }
         /// The lead image, as `<link rel="enclosure">` (feedparser's
         /// `enclosures`).
@@ -362,6 +370,8 @@ impl<'a> Renderer<'a> {
             self_url: String,
             home_url: &'a str,
             author: &'a str,
+            /// The tree's language, for `xml:lang`.
+            language: &'a str,
             entries: Vec<Entry<'a>>,
         }
         let entries: Vec<Entry> = articles
@@ -413,6 +423,20 @@ impl<'a> Renderer<'a> {
                     summary: &a.summary,
                     content,
                     authors: a.bylines.iter().map(|b| b.name.as_str()).collect(),
+                    bylines: (a.bylines.iter())
+                        .map(|b| FeedByline {
+                            name: &b.name,
+                            uri: b.author.map(|x| {
+                                let p = &s.authors[x];
+                                metadata::named_page_url(
+                                    config,
+                                    Section::Authors,
+                                    p.slug.as_str(),
+                                    p.fallback.as_ref(),
+                                )
+                            }),
+                        })
+                        .collect(),
                     categories: a
                         .topics
                         .iter()
@@ -460,6 +484,7 @@ impl<'a> Renderer<'a> {
             self_url: absolute(config, &path),
             home_url: &home_url,
             author,
+            language: &config.language,
             entries,
         };
         self.make_job(path.clone(), "feed.xml", &feed, || {
