@@ -182,6 +182,47 @@ fn links_to_untranslated_pages_fall_back_to_the_default_language_with_a_note() {
 }
 
 #[test]
+fn a_country_without_a_translation_is_linked_in_the_default_language_with_a_note() {
+    let site = bilingual();
+    site.write(
+        "content/actors/niger.md",
+        "+++\nname = \"Niger\"\nkind = \"country\"\n+++\nA country.\n",
+    );
+    site.write(
+        "content/actors/mali.md",
+        "+++\nname = \"Mali\"\nkind = \"country\"\n+++\nA country.\n",
+    );
+    site.write(
+        "content/actors/mali.fr.md",
+        "+++\nname = \"Mali\"\nkind = \"country\"\n+++\nUn pays.\n",
+    );
+    site.write(
+        "content/actors/mohamed-bazoum.fr.md",
+        "+++\nname = \"Mohamed Bazoum\"\ncountry = \"Niger\"\n+++\nProfil.\n",
+    );
+    site.write(
+        "content/actors/emmanuel-macron.fr.md",
+        "+++\nname = \"Emmanuel Macron\"\naliases = [\"Macron\"]\ncountry = \"Mali\"\n+++\nProfil.\n",
+    );
+    site.build_ok();
+    // Niger has no French profile: the English one, marked.
+    let bazoum = site.out("fr/actors/mohamed-bazoum/index.html");
+    assert!(
+        bazoum.contains("<a class=\"xref xref-actor\" href=\"../../../actors/niger/index.html\" hreflang=\"en\" lang=\"en\">Niger</a> <span class=\"xref-language\">(en anglais)</span>"),
+        "{bazoum}"
+    );
+    // Mali has one: linked within the tree, with no note.
+    let macron = site.out("fr/actors/emmanuel-macron/index.html");
+    assert!(
+        macron.contains(
+            "<a class=\"xref xref-actor\" href=\"../../actors/mali/index.html\">Mali</a></dd>"
+        ),
+        "{macron}"
+    );
+    assert_site_integrity(&site.root().join("public"));
+}
+
+#[test]
 fn an_author_without_a_translation_is_linked_in_the_default_language() {
     let site = bilingual();
     site.write(

@@ -357,6 +357,9 @@ impl<'a> Renderer<'a> {
             /// The country's profile, when the site has a country actor
             /// of that name.
             country_href: Option<String>,
+            /// Set when that profile is the default language's, standing
+            /// in for a missing translation.
+            country_fallback: Option<&'a crate::resolve::Fallback>,
             image: Option<ImageView<'a>>,
             links: Vec<LinkView<'a>>,
             body: &'a str,
@@ -381,6 +384,9 @@ impl<'a> Renderer<'a> {
                 let c = &s.actors[c];
                 l.translated(Section::Actors, c.slug.as_str(), c.fallback.as_ref())
             }),
+            country_fallback: (a.country_actor)
+                .filter(|_| first)
+                .and_then(|c| s.actors[c].fallback.as_ref()),
             image: (a.image.as_ref())
                 .filter(|_| first)
                 .map(|i| ImageView::new(i, l)),
