@@ -316,6 +316,9 @@ fn finish(
             return Err(BuildError::Content(errors));
         }
     };
+    // An alias of the default language may lead into another language's
+    // tree, which only that tree's resolve knows.
+    errors.extend(resolve::redirects::check_across_trees(&site, &trees));
     let theme = match tera {
         Ok(theme) if errors.is_empty() => theme,
         _ => {

@@ -314,3 +314,126 @@ fn an_alias_given_twice_for_one_page_says_so() {
     );
     assert!(err.contains("remove the repeat"), "{err}");
 }
+
+const BILINGUAL: (&str, &str) = (
+    "site.toml",
+    "base_url = \"https://news.example.org/desk/\"\nlanguage = \"en\"\nlanguages = [\"en\", \"fr\"]\n",
+);
+const STORY: (&str, &str) = (
+    "content/articles/story.md",
+    "+++\ntitle = \"The story\"\ndate = 2023-10-10\ntopics = [\"Niger\"]\n+++\n\nBody.\n",
+);
+const HISTOIRE: (&str, &str) = (
+    "content/articles/story.fr.md",
+    "+++\ntitle = \"L'histoire\"\ndate = 2023-10-10\ntopics = [\"Niger\"]\naliases = [\"ancien\", \"articles/2023/vieux\", \"/2023/10/vieux.html\"]\n+++\n\nTexte.\n",
+);
+
+#[test]
+fn a_translations_aliases_redirect_within_its_tree_and_from_the_root_redirects_file() {
+    let site = Site::new(&[BILINGUAL, STORY, HISTOIRE]);
+    site.build_checked();
+    // Its paths are those of its tree, as its page's are.
+    let old = site.out("fr/articles/ancien/index.html");
+    assert!(old.contains("<html lang=\"fr\""), "{old}");
+    assert!(
+        old.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=../../articles/story/index.html\">"
+        ),
+        "{old}"
+    );
+    assert!(
+        old.contains(
+            "<link rel=\"canonical\" href=\"https://news.example.org/desk/fr/articles/story/\">"
+        ),
+        "{old}"
+    );
+    assert!(site
+        .out("fr/articles/2023/vieux/index.html")
+        .contains("url=../../../articles/story/index.html\""));
+    assert!(site
+        .out("fr/2023/10/vieux.html")
+        .contains("url=../../articles/story/index.html\""));
+    assert!(!site.exists("articles/ancien/index.html"));
+    // The default language has no aliases: the root's `_redirects` holds
+    // the French ones, under the tree.
+    assert_eq!(
+        site.out("_redirects"),
+        "/desk/fr/articles/ancien/ /desk/fr/articles/story/ 301\n\
+         /desk/fr/articles/2023/vieux/ /desk/fr/articles/story/ 301\n\
+         /desk/fr/2023/10/vieux.html /desk/fr/articles/story/ 301\n"
+    );
+    assert!(!site.exists("fr/_redirects"));
+    // Both languages' rules, the default language's first.
+    site.write(
+        "content/articles/story.md",
+        "+++\ntitle = \"The story\"\ndate = 2023-10-10\naliases = [\"old\", \"fr/articles/gone\"]\n+++\n\nBody.\n",
+    );
+    site.build_checked();
+    let rules = site.out("_redirects");
+    assert!(
+        rules.starts_with(
+            "/desk/articles/old/ /desk/articles/story/ 301\n\
+             /desk/fr/articles/gone/ /desk/articles/story/ 301\n\
+             /desk/fr/articles/ancien/ /desk/fr/articles/story/ 301\n"
+        ),
+        "{rules}"
+    );
+    // An old French URL that no French page or alias takes may lead to
+    // the English page (a translation withdrawn).
+    assert!(site
+        .out("fr/articles/gone/index.html")
+        .contains("url=../../../articles/story/index.html\""));
+    assert_site_integrity(&site.root().join("public"));
+}
+
+#[test]
+fn an_alias_into_another_languages_tree_names_what_is_there() {
+    let site = Site::new(&[
+        BILINGUAL,
+        HISTOIRE,
+        (
+            "content/articles/story.md",
+            "+++\ntitle = \"The story\"\ndate = 2023-10-10\naliases = [\"fr/articles/story\", \"fr/articles/ancien\", \"/fr\", \"FR/Topics/Niger\", \"fr/articles/page/2\", \"fr/articles/gone\"]\n+++\n\nBody.\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    for expected in [
+        "content/articles/story.md:4:13: alias \"fr/articles/story\" is the URL of the article content/articles/story.fr.md",
+        "content/articles/story.md:4:34: alias \"fr/articles/ancien\" is the URL of another alias, at content/articles/story.fr.md:5:13",
+        "alias \"/fr\" is the URL of the site's own fr/index.html",
+        "alias \"FR/Topics/Niger\" differs only by letter case from the URL fr/topics/niger/ of the topic page fr/topics/niger/",
+        "alias \"fr/articles/page/2\" is where the site writes the later pages of its lists",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    // An old French URL that nothing else takes may lead to the English page.
+    assert!(!err.contains("alias \"fr/articles/gone\""), "{err}");
+    assert!(err.contains("5 problems found"), "{err}");
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn two_aliases_of_one_translated_tree_name_both() {
+    let site = Site::new(&[
+        BILINGUAL,
+        STORY,
+        HISTOIRE,
+        (
+            "content/articles/other.fr.md",
+            "+++\ntitle = \"Autre\"\ndate = 2023-10-11\naliases = [\"articles/ancien\", \"story\"]\n+++\n\nx\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/articles/story.fr.md:5:13: alias \"ancien\" is the URL of another alias, at content/articles/other.fr.md:4:13"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/articles/other.fr.md:4:32: alias \"story\" is the URL of the article content/articles/story.fr.md"),
+        "{err}"
+    );
+}

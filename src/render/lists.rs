@@ -676,12 +676,17 @@ impl<'a> Renderer<'a> {
     }
 
     /// `_redirects` for Netlify and Cloudflare Pages: the site's own
-    /// `static/_redirects` first, then a rule per alias.
+    /// `static/_redirects` first, then a rule per alias, the other
+    /// language trees' after the default language's.
     pub(super) fn redirects_file(&self) -> Job {
         let s = self.site;
         let own = static_text(s, "_redirects");
-        let text =
-            crate::resolve::redirects::netlify_redirects(&s.redirects, s.config.base_path(), &own);
+        let others = self.languages.map_or(&[][..], |(set, _)| &set.redirects);
+        let text = crate::resolve::redirects::netlify_redirects(
+            s.redirects.iter().chain(others),
+            s.config.base_path(),
+            &own,
+        );
         self.make_job("_redirects".into(), "_redirects", &text, || {
             let mut context = Context::new();
             context.insert("rules", &text);

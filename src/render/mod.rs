@@ -117,13 +117,16 @@ struct LanguageLink {
 /// The languages of a multilingual site, shared by the render of each
 /// language's tree: which pages each tree has (for the `hreflang`
 /// alternates and the language switcher) and the other trees' sitemap
-/// entries, which the default language's `sitemap.xml` lists too.
+/// entries, which the default language's `sitemap.xml` lists too, and
+/// their redirects, which the root's `_redirects` lists too.
 pub struct LanguageSet {
     languages: Vec<LanguageEntry>,
     /// Per language, the folders of the HTML pages of its tree
     /// (`articles/x/`, `` for the front page).
     pages: Vec<rustc_hash::FxHashSet<String>>,
     sitemap: Vec<lists::SitemapUrl>,
+    /// The other trees' redirects, their paths from the output root.
+    redirects: Vec<crate::resolve::redirects::Redirect>,
 }
 
 struct LanguageEntry {
@@ -139,6 +142,8 @@ impl LanguageSet {
         let no_previous = HashMap::default();
         let mut pages = Vec::new();
         let mut sitemap = Vec::new();
+        let mut redirects = Vec::new();
+        use crate::resolve::redirects::Redirect;
         for (i, site) in sites.iter().enumerate() {
             let r = Renderer::new(site, 0, &no_previous, None);
             pages.push(
@@ -150,6 +155,12 @@ impl LanguageSet {
             );
             if i > 0 {
                 sitemap.extend(r.sitemap_urls().iter().cloned());
+                let tree = &site.config.tree;
+                redirects.extend(site.redirects.iter().map(|x| Redirect {
+                    from: format!("{tree}{}", x.from),
+                    to: format!("{tree}{}", x.to),
+                    ..x.clone()
+                }));
             }
         }
         LanguageSet {
@@ -163,6 +174,7 @@ impl LanguageSet {
                 .collect(),
             pages,
             sitemap,
+            redirects,
         }
     }
 
@@ -437,7 +449,13 @@ pub fn render_language(
     let r = Renderer::new(site, theme.fingerprint, previous, languages);
     let tera = with_interface(&theme.tera, &site.config.interface);
     let extra_sitemap = languages.map_or(0, |(set, i)| if i == 0 { set.sitemap.len() } else { 0 });
-    let pages = all_pages(site, extra_sitemap);
+    let mut pages = all_pages(site, extra_sitemap);
+    // The root's `_redirects` also holds the other trees' redirects.
+    if site.redirects.is_empty()
+        && languages.is_some_and(|(set, i)| i == 0 && !set.redirects.is_empty())
+    {
+        pages.push(Page::Redirects);
+    }
     // Views are built inside the parallel loop: building them is a large
     // share of the work, and each page's view is independent. Each file
     // goes to the sink as soon as it is rendered.

@@ -502,6 +502,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
 
     let topics = collect_topics(&articles, &mut site_articles, &mut errors);
     let redirects = collect_redirects(
+        &config.tree,
         &articles,
         &notes,
         &actors,
@@ -702,6 +703,7 @@ fn info(title: &str, slug: &Slug) -> TargetInfo {
 
 /// Every page's aliases as redirects, each checked (see [`redirects`]).
 fn collect_redirects(
+    tree: &str,
     articles: &[&Page<ArticleMeta>],
     notes: &[&Page<NoteMeta>],
     actors: &[&Page<ActorMeta>],
@@ -719,6 +721,7 @@ fn collect_redirects(
             .map(move |p| (section, p.slug.as_str(), p.file.path.as_path()))
     }
     let mut collector = Collector::new(
+        tree,
         entries(Section::Articles, articles)
             .chain(entries(Section::Notes, notes))
             .chain(entries(Section::Actors, actors))

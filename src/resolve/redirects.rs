@@ -3,7 +3,10 @@
 //! file at the old URL that sends readers on to the page. Checked here:
 //! an alias is a plain path inside the output (no `..`, no hidden or
 //! `.git` folder, no URL), and it may take neither a page's place nor
-//! another alias's.
+//! another alias's. On a multilingual site each language's tree checks
+//! its own aliases (another language's are paths in its tree, `fr/...`),
+//! and [`check_across_trees`] the default language's aliases that lead
+//! into another tree.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -22,6 +25,10 @@ pub struct Redirect {
     pub to: String,
     /// The page's title, for the link on the redirect page.
     pub title: String,
+    /// The alias as written, and where (a diagnostic without a message),
+    /// for the problems found once every language's tree is resolved.
+    pub alias: String,
+    pub at: Box<Diagnostic>,
 }
 
 /// The files of the output root that are not pages of a section.
@@ -67,10 +74,15 @@ pub(super) struct Collector {
     folded: HashMap<String, String>,
     pub(super) redirects: Vec<Redirect>,
     pub(super) errors: Vec<Diagnostic>,
+    /// The language tree (``, `fr/`), for messages.
+    tree: String,
 }
 
 impl Collector {
+    /// The collector of the language tree at `tree` (``, `fr/`), whose
+    /// paths are relative to that tree; `tree` names them in messages.
     pub(super) fn new<'p>(
+        tree: &str,
         pages: impl IntoIterator<Item = (Section, &'p str, &'p std::path::Path)>,
         topics: impl IntoIterator<Item = &'p str>,
     ) -> Self {
@@ -79,7 +91,7 @@ impl Collector {
             taken.insert(
                 file.to_string(),
                 Owner {
-                    what: format!("the site's own {file}"),
+                    what: format!("the site's own {tree}{file}"),
                     alias: false,
                     to: None,
                 },
@@ -89,7 +101,7 @@ impl Collector {
             taken.insert(
                 format!("{folder}/index.html"),
                 Owner {
-                    what: format!("the site's own {folder}/ page"),
+                    what: format!("the site's own {tree}{folder}/ page"),
                     alias: false,
                     to: None,
                 },
@@ -109,7 +121,7 @@ impl Collector {
             taken.insert(
                 format!("topics/{topic}/index.html"),
                 Owner {
-                    what: format!("the topic page topics/{topic}/"),
+                    what: format!("the topic page {tree}topics/{topic}/"),
                     alias: false,
                     to: None,
                 },
@@ -124,6 +136,7 @@ impl Collector {
             folded,
             redirects: Vec::new(),
             errors: Vec::new(),
+            tree: tree.to_string(),
         }
     }
 
@@ -139,76 +152,164 @@ impl Collector {
                     continue;
                 }
             };
-            if let Some(list) = list_page_of(&from) {
-                self.errors.push(
-                    at(format!("alias \"{alias}\" is where the site writes {list}")).with_help(
-                        "an alias may not take the place of a page: write another old URL",
-                    ),
-                );
-                continue;
-            }
-            if let Some(owner) = self.taken.get(&from) {
-                if owner.to.as_deref() == Some(to.as_str()) {
-                    self.errors.push(
-                        at(format!(
-                            "alias \"{alias}\" is given twice for this page (first at {})",
-                            owner.what.trim_start_matches("another alias, at ")
-                        ))
-                        .with_help("one is enough: remove the repeat"),
-                    );
-                    continue;
-                }
-                let help = if owner.alias {
-                    "one old URL can lead to one page only: keep this alias on one of them"
-                        .to_string()
-                } else if from == format!("{to}index.html") {
-                    "an alias is an old URL of the page; this is its URL now: remove it".to_string()
-                } else {
-                    "an alias may not take the place of a page: remove it or write another old URL"
-                        .to_string()
-                };
-                self.errors.push(
-                    at(format!("alias \"{alias}\" is the URL of {}", owner.what)).with_help(help),
-                );
-                continue;
-            }
-            if let Some(other) = self.folded.get(&from.to_lowercase()) {
-                let owner = &self.taken[other];
-                self.errors.push(
-                    at(format!(
-                        "alias \"{alias}\" differs only by letter case from the URL {} of {}",
-                        other.strip_suffix("index.html").unwrap_or(other),
-                        owner.what
-                    ))
-                    .with_help(
-                        "hosts and file systems that ignore case (macOS, Windows, many CDNs) take them as the same file: \
-                         write the alias in another spelling, or remove it",
-                    ),
-                );
+            if let Some((message, help)) = self.conflict(alias, &from, Some(&to)) {
+                self.errors.push(at(message).with_help(help));
                 continue;
             }
             let here = at(String::new());
-            self.folded.insert(from.to_lowercase(), from.clone());
-            self.taken.insert(
-                from.clone(),
-                Owner {
-                    what: format!(
-                        "another alias, at {}:{}:{}",
-                        here.path.display(),
-                        here.line,
-                        here.column
-                    ),
-                    alias: true,
-                    to: Some(to.clone()),
-                },
-            );
+            self.claim(&from, &to, &here);
             self.redirects.push(Redirect {
                 from,
                 to: to.clone(),
                 title: a.title.to_string(),
+                alias: alias.clone(),
+                at: Box::new(here),
             });
         }
     }
+
+    /// Records the alias written at `here` as the owner of `from`,
+    /// leading to the page folder `to`.
+    fn claim(&mut self, from: &str, to: &str, here: &Diagnostic) {
+        self.folded.insert(from.to_lowercase(), from.to_string());
+        self.taken.insert(
+            from.to_string(),
+            Owner {
+                what: format!(
+                    "another alias, at {}:{}:{}",
+                    here.path.display(),
+                    here.line,
+                    here.column
+                ),
+                alias: true,
+                to: Some(to.to_string()),
+            },
+        );
+    }
+
+    /// Why `alias`, at the output path `from` of this tree, may not be
+    /// written there: what already is (a message naming it, and a hint).
+    /// `to` is the folder of the alias's page when it is in this tree.
+    fn conflict(&self, alias: &str, from: &str, to: Option<&str>) -> Option<(String, String)> {
+        if let Some(list) = list_page_of(from) {
+            return Some((
+                format!("alias \"{alias}\" is where the site writes {list}"),
+                "an alias may not take the place of a page: write another old URL".into(),
+            ));
+        }
+        if let Some(owner) = self.taken.get(from) {
+            if to.is_some() && owner.to.as_deref() == to {
+                return Some((
+                    format!(
+                        "alias \"{alias}\" is given twice for this page (first at {})",
+                        owner.what.trim_start_matches("another alias, at ")
+                    ),
+                    "one is enough: remove the repeat".into(),
+                ));
+            }
+            let help = if owner.alias {
+                "one old URL can lead to one page only: keep this alias on one of them"
+            } else if to.is_some_and(|to| from == format!("{to}index.html")) {
+                "an alias is an old URL of the page; this is its URL now: remove it"
+            } else {
+                "an alias may not take the place of a page: remove it or write another old URL"
+            };
+            return Some((
+                format!("alias \"{alias}\" is the URL of {}", owner.what),
+                help.into(),
+            ));
+        }
+        self.case_conflict(alias, from)
+    }
+
+    /// The path of this tree that `from` differs from only by letter case,
+    /// as [`Collector::conflict`] reports it.
+    fn case_conflict(&self, alias: &str, from: &str) -> Option<(String, String)> {
+        let other = self.folded.get(&from.to_lowercase())?;
+        let owner = &self.taken[other];
+        Some((
+            format!(
+                "alias \"{alias}\" differs only by letter case from the URL {}{} of {}",
+                self.tree,
+                other.strip_suffix("index.html").unwrap_or(other),
+                owner.what
+            ),
+            "hosts and file systems that ignore case (macOS, Windows, many CDNs) take them as the same file: \
+             write the alias in another spelling, or remove it"
+                .into(),
+        ))
+    }
+}
+
+/// The default language's aliases that lead into another language's tree
+/// (`fr/articles/x`), checked against that tree's pages, lists and
+/// aliases as its own are: an error naming both for each that collides.
+/// `default` is the default language's site, `trees` the others'.
+pub fn check_across_trees(default: &super::Site, trees: &[super::Site]) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for tree in trees {
+        let prefix = tree.config.tree.as_str();
+        let entering: Vec<&Redirect> = (default.redirects.iter())
+            .filter(|r| starts_with_folded(&r.from, prefix))
+            .collect();
+        if entering.is_empty() {
+            continue;
+        }
+        fn entries<'p, T>(
+            section: Section,
+            list: &'p [T],
+            of: impl Fn(&'p T) -> (&'p str, &'p std::path::Path) + 'p,
+        ) -> impl Iterator<Item = (Section, &'p str, &'p std::path::Path)> + 'p {
+            list.iter().map(move |p| {
+                let (slug, source) = of(p);
+                (section, slug, source)
+            })
+        }
+        let mut collector = Collector::new(
+            prefix,
+            entries(Section::Articles, tree.own_articles(), |p| {
+                (p.slug.as_str(), &p.source)
+            })
+            .chain(entries(Section::Notes, tree.own_notes(), |p| {
+                (p.slug.as_str(), &p.source)
+            }))
+            .chain(entries(Section::Actors, tree.own_actors(), |p| {
+                (p.slug.as_str(), &p.source)
+            }))
+            .chain(entries(Section::Pages, tree.own_pages(), |p| {
+                (p.slug.as_str(), &p.source)
+            }))
+            .chain(entries(Section::Authors, tree.own_authors(), |p| {
+                (p.slug.as_str(), &p.source)
+            })),
+            tree.topics.iter().map(|t| t.slug.as_str()),
+        );
+        for r in &tree.redirects {
+            collector.claim(&r.from, &r.to, &r.at);
+        }
+        for r in entering {
+            let inside = &r.from[prefix.len()..];
+            let problem = if r.from.starts_with(prefix) {
+                collector.conflict(&r.alias, inside, None)
+            } else {
+                collector.case_conflict(&r.alias, inside)
+            };
+            if let Some((message, help)) = problem {
+                let mut d = (*r.at).clone();
+                d.message = message;
+                errors.push(d.with_help(help));
+            }
+        }
+    }
+    errors
+}
+
+/// Whether `path` starts with `prefix`, ignoring letter case.
+fn starts_with_folded(path: &str, prefix: &str) -> bool {
+    !prefix.is_empty()
+        && path
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// What the build may write at `from` (an output file) besides the pages
@@ -320,7 +421,11 @@ pub fn alias_path(alias: &str, section: Section) -> Result<String, (String, Stri
 /// path of `base_url`, `/` or `/repo/`), after the site's own rules
 /// (`own`, from `static/_redirects`), since the first rule that matches
 /// wins.
-pub fn netlify_redirects(redirects: &[Redirect], base_path: &str, own: &str) -> String {
+pub fn netlify_redirects<'a>(
+    redirects: impl IntoIterator<Item = &'a Redirect>,
+    base_path: &str,
+    own: &str,
+) -> String {
     let mut out = String::from(own);
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
@@ -395,6 +500,13 @@ mod tests {
             from: "articles/old/index.html".into(),
             to: "articles/new/".into(),
             title: "New".into(),
+            alias: "old".into(),
+            at: Box::new(Diagnostic::in_file(
+                "content/articles/new.md".as_ref(),
+                4,
+                13,
+                "",
+            )),
         }];
         assert_eq!(
             netlify_redirects(&r, "/repo/", "/x /y 302"),
