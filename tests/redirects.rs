@@ -325,7 +325,7 @@ const STORY: (&str, &str) = (
 );
 const HISTOIRE: (&str, &str) = (
     "content/articles/story.fr.md",
-    "+++\ntitle = \"L'histoire\"\ndate = 2023-10-10\ntopics = [\"Niger\"]\naliases = [\"ancien\", \"articles/2023/vieux\", \"/2023/10/vieux.html\"]\n+++\n\nTexte.\n",
+    "+++\ntitle = \"L'histoire\"\ndate = 2023-10-10\ntopics = [\"Niger\"]\naliases = [\"ancien\", \"articles/2023/vieux\", \"/2023/10/vieux.html\", \"/fr/articles/2022/tres-vieux/\"]\n+++\n\nTexte.\n",
 );
 
 #[test]
@@ -353,6 +353,11 @@ fn a_translations_aliases_redirect_within_its_tree_and_from_the_root_redirects_f
     assert!(site
         .out("fr/2023/10/vieux.html")
         .contains("url=../../articles/story/index.html\""));
+    // An old URL written whole, through the tree's folder, is the same.
+    assert!(site
+        .out("fr/articles/2022/tres-vieux/index.html")
+        .contains("url=../../../articles/story/index.html\""));
+    assert!(!site.exists("fr/fr"));
     assert!(!site.exists("articles/ancien/index.html"));
     // The default language has no aliases: the root's `_redirects` holds
     // the French ones, under the tree.
@@ -360,7 +365,8 @@ fn a_translations_aliases_redirect_within_its_tree_and_from_the_root_redirects_f
         site.out("_redirects"),
         "/desk/fr/articles/ancien/ /desk/fr/articles/story/ 301\n\
          /desk/fr/articles/2023/vieux/ /desk/fr/articles/story/ 301\n\
-         /desk/fr/2023/10/vieux.html /desk/fr/articles/story/ 301\n"
+         /desk/fr/2023/10/vieux.html /desk/fr/articles/story/ 301\n\
+         /desk/fr/articles/2022/tres-vieux/ /desk/fr/articles/story/ 301\n"
     );
     assert!(!site.exists("fr/_redirects"));
     // Both languages' rules, the default language's first.

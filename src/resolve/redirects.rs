@@ -18,10 +18,11 @@ use crate::model::{Section, MAX_SLUG_BYTES};
 /// One old URL and the page it now leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
-    /// The file written at the old URL, relative to the output root
-    /// (`articles/old-slug/index.html`, or `2023/story.html` as given).
+    /// The file written at the old URL, relative to the root of its
+    /// language's tree (`articles/old-slug/index.html`, or
+    /// `2023/story.html` as given).
     pub from: String,
-    /// The page's folder, relative to the output root (`articles/new/`).
+    /// The page's folder, relative to that root (`articles/new/`).
     pub to: String,
     /// The page's title, for the link on the redirect page.
     pub title: String,
@@ -145,9 +146,13 @@ impl Collector {
         let to = page_dir(a.section, slug);
         for alias in a.aliases {
             let at = |message: String| a.page.error_at_key(a.key, Some(alias), message);
-            let from = match alias_path(alias, a.section) {
+            let written = self.in_tree(alias);
+            let from = match alias_path(&written, a.section) {
                 Ok(from) => from,
                 Err((message, help)) => {
+                    // Quoted as the page writes it.
+                    let message =
+                        message.replacen(&format!("\"{written}\""), &format!("\"{alias}\""), 1);
                     self.errors.push(at(message).with_help(help));
                     continue;
                 }
@@ -165,6 +170,19 @@ impl Collector {
                 alias: alias.clone(),
                 at: Box::new(here),
             });
+        }
+    }
+
+    /// `alias` as a path of this tree: in another language's tree a path
+    /// written from the output root through the tree's own folder
+    /// (`/fr/articles/old`, as the old URL reads) is the same as one from
+    /// the tree's root (`/articles/old`).
+    fn in_tree(&self, alias: &str) -> String {
+        let trimmed = alias.trim();
+        let path = trimmed.strip_prefix('/').unwrap_or(trimmed);
+        match path.strip_prefix(self.tree.as_str()) {
+            Some(inside) if !self.tree.is_empty() => format!("/{inside}"),
+            _ => alias.to_string(),
         }
     }
 
@@ -342,7 +360,7 @@ fn list_page_of(from: &str) -> Option<&'static str> {
 /// The output file an alias names: a single segment (`old-slug`) is an
 /// old slug of the page's own section (`articles/old-slug/index.html`;
 /// at the root for standalone pages); a path with a `/` starts at the
-/// site's root (`articles/2023/old-path` or `/2023/old-path/`). A path
+/// root (of the site, or of the page's language tree) (`articles/2023/old-path` or `/2023/old-path/`). A path
 /// ending in `.html` is that file; any other is a folder, served by its
 /// `index.html`. Errors: the message and a hint.
 pub fn alias_path(alias: &str, section: Section) -> Result<String, (String, String)> {
