@@ -501,7 +501,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     }
 
     let topics = collect_topics(&articles, &mut site_articles, &mut errors);
-    let redirects = collect_redirects(
+    let (redirects, alias_errors) = collect_redirects(
         &config.tree,
         &articles,
         &notes,
@@ -509,8 +509,8 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         &pages,
         &authors,
         &topics,
-        &mut errors,
     );
+    errors.extend(alias_errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -701,7 +701,9 @@ fn info(title: &str, slug: &Slug) -> TargetInfo {
     }
 }
 
-/// Every page's aliases as redirects, each checked (see [`redirects`]).
+/// Every page's aliases as redirects, each checked (see [`redirects`]),
+/// and the problems of those that are not: the paths are those of the
+/// language tree `tree` (``, `fr/`).
 fn collect_redirects(
     tree: &str,
     articles: &[&Page<ArticleMeta>],
@@ -710,8 +712,10 @@ fn collect_redirects(
     pages: &[&Page<PageMeta>],
     authors: &[&Page<AuthorMeta>],
     topics: &[Topic],
-    errors: &mut Diagnostics,
-) -> Vec<redirects::Redirect> {
+) -> (
+    Vec<redirects::Redirect>,
+    Vec<crate::diagnostics::Diagnostic>,
+) {
     use redirects::{Aliases, Collector};
     fn entries<'p, M>(
         section: Section,
@@ -772,8 +776,7 @@ fn collect_redirects(
     add(&mut collector, Section::Authors, "aliases", authors, |m| {
         (&m.aliases, &m.name)
     });
-    errors.extend(collector.errors);
-    collector.redirects
+    (collector.redirects, collector.errors)
 }
 
 /// Standalone pages share the output root with the site's own folders:
