@@ -46,7 +46,7 @@ fn site_showing_extra(motto: &str) -> Site {
         "templates/feed.xml",
         &builtin_with(
             "feed.xml",
-            "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{{ feed.language }}\">",
             xml,
         ),
     );
