@@ -143,7 +143,6 @@ impl LanguageSet {
         let mut pages = Vec::new();
         let mut sitemap = Vec::new();
         let mut redirects = Vec::new();
-        use crate::resolve::redirects::Redirect;
         for (i, site) in sites.iter().enumerate() {
             let r = Renderer::new(site, 0, &no_previous, None);
             pages.push(
@@ -156,10 +155,12 @@ impl LanguageSet {
             if i > 0 {
                 sitemap.extend(r.sitemap_urls().iter().cloned());
                 let tree = &site.config.tree;
-                redirects.extend(site.redirects.iter().map(|x| Redirect {
-                    from: format!("{tree}{}", x.from),
-                    to: format!("{tree}{}", x.to),
-                    ..x.clone()
+                redirects.extend(site.redirects.iter().map(|x| {
+                    crate::resolve::redirects::Redirect {
+                        from: format!("{tree}{}", x.from),
+                        to: format!("{tree}{}", x.to),
+                        ..x.clone()
+                    }
                 }));
             }
         }
