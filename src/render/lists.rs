@@ -310,28 +310,33 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    /// The Atom feed of `scope`: the newest [`FEED_ENTRIES`] public
-    /// articles of the site, a topic or an actor, at [`feed_path`]. An
-    /// entry's content is the lead image and the "What You Should Know"
-    /// points, then, in the site's feed only, the body.
+    /// The Atom feed of `scope`: the newest public articles of the site
+    /// ([`FEED_ENTRIES`]), a topic, an actor or an author
+    /// ([`SUBJECT_FEED_ENTRIES`]), at [`feed_path`]. An entry's content is
+    /// the lead image and the "What You Should Know" points, then, in the
+    /// site's feed only, the body.
     pub(super) fn feed(&self, scope: FeedScope) -> Job {
         let s = self.site;
         let config = &s.config;
-        // Drafts and scheduled articles are never in a feed.
-        let articles: Vec<&Article> = match scope {
-            FeedScope::Site => s.own_articles().iter().filter(|a| a.is_public()).collect(),
-            FeedScope::Topic(t) => (s.topics[t].articles.iter())
-                .map(|&a| &s.articles[a])
-                .filter(|a| a.is_public())
-                .collect(),
-            FeedScope::Actor(i) => (s.actors[i].articles.iter())
-                .map(|&a| &s.articles[a])
-                .filter(|a| a.is_public())
-                .collect(),
-            // An author's articles are public ones only.
-            FeedScope::Author(i) => (s.authors[i].articles.iter())
-                .map(|&a| &s.articles[a])
-                .collect(),
+        // Drafts and scheduled articles are never in a feed; an author's
+        // articles are public ones only. Each comes with its index in
+        // `s.articles`.
+        let subject = |list: &[usize]| -> Vec<(usize, &Article)> {
+            (list.iter())
+                .map(|&a| (a, &s.articles[a]))
+                .filter(|(_, a)| a.is_public())
+                .collect()
+        };
+        let (articles, limit) = match scope {
+            FeedScope::Site => (
+                (s.own_articles().iter().enumerate())
+                    .filter(|(_, a)| a.is_public())
+                    .collect(),
+                FEED_ENTRIES,
+            ),
+            FeedScope::Topic(t) => (subject(&s.topics[t].articles), SUBJECT_FEED_ENTRIES),
+            FeedScope::Actor(i) => (subject(&s.actors[i].articles), SUBJECT_FEED_ENTRIES),
+            FeedScope::Author(i) => (subject(&s.authors[i].articles), SUBJECT_FEED_ENTRIES),
         };
         #[derive(Serialize)]
         struct Entry<'a> {
@@ -376,44 +381,29 @@ impl<'a> Renderer<'a> {
         }
         let entries: Vec<Entry> = articles
             .iter()
-            .take(FEED_ENTRIES)
-            .map(|a| {
+            .take(limit)
+            .map(|&(index, a)| {
                 let url = page_url(config, Section::Articles, a.slug.as_str());
-                let mut content = String::new();
-                let image = a.image.as_ref().map(|i| {
-                    let href = metadata::absolute_asset(config, &i.src);
-                    // The lead image opens the entry, as it opens the page.
-                    content.push_str(&format!(
-                        "<figure><img src=\"{}\" alt=\"{}\"></figure>",
-                        crate::resolve::html_escape(&href),
-                        crate::resolve::html_escape(&i.alt)
-                    ));
-                    Enclosure {
-                        media_type: mime_guess::from_path(&i.src)
-                            .first()
-                            .filter(|m| m.type_() == mime_guess::mime::IMAGE)
-                            .map(|m| m.essence_str().to_string()),
-                        href,
-                    }
+                let image = a.image.as_ref().map(|i| Enclosure {
+                    href: metadata::absolute_asset(config, &i.src),
+                    media_type: mime_guess::from_path(&i.src)
+                        .first()
+                        .filter(|m| m.type_() == mime_guess::mime::IMAGE)
+                        .map(|m| m.essence_str().to_string()),
                 });
-                if let Some(know) = &a.know_html {
-                    content.push_str(&format!(
-                        "<aside><h2>{}</h2>{}</aside>",
-                        crate::resolve::html_escape(&config.know_heading),
-                        know
-                    ));
-                }
                 // The site feed carries each story whole. A topic's or an
                 // actor's carries its image and its points, not its body:
                 // a story is in the feed of each of its topics and actors,
                 // and whole bodies there made the feeds of a site many
                 // times the size of its pages (Hugo's section feeds carry
-                // summaries too).
-                if matches!(scope, FeedScope::Site) {
-                    content.push_str(&a.body_html);
-                }
-                // Many readers ignore `xml:base`: every link is absolute.
-                let content = metadata::absolute_links(&content, &url);
+                // summaries too). That content is the same in each such
+                // feed, so it is made once.
+                let content = match scope {
+                    FeedScope::Site => entry_content(config, a, &url, true),
+                    _ => self.subject_entries[index]
+                        .get_or_init(|| entry_content(config, a, &url, false))
+                        .clone(),
+                };
                 Entry {
                     id: url.clone(),
                     url,
@@ -448,7 +438,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let updated = articles
             .iter()
-            .map(|a| a.updated.unwrap_or(a.date))
+            .map(|(_, a)| a.updated.unwrap_or(a.date))
             .max()
             .map(|d| d.rfc3339())
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
@@ -836,6 +826,33 @@ pub(crate) enum FeedScope {
     Topic(TopicId),
     Actor(ActorId),
     Author(AuthorId),
+}
+
+/// An entry's HTML content for `a`, whose page is at the absolute `url`:
+/// the lead image, the "What You Should Know" points and, with `body`, the
+/// story itself, every link made absolute (many feed readers ignore
+/// `xml:base`).
+fn entry_content(config: &crate::config::Config, a: &Article, url: &str, body: bool) -> String {
+    let mut content = String::new();
+    if let Some(i) = &a.image {
+        // The lead image opens the entry, as it opens the page.
+        content.push_str(&format!(
+            "<figure><img src=\"{}\" alt=\"{}\"></figure>",
+            crate::resolve::html_escape(&metadata::absolute_asset(config, &i.src)),
+            crate::resolve::html_escape(&i.alt)
+        ));
+    }
+    if let Some(know) = &a.know_html {
+        content.push_str(&format!(
+            "<aside><h2>{}</h2>{}</aside>",
+            crate::resolve::html_escape(&config.know_heading),
+            know
+        ));
+    }
+    if body {
+        content.push_str(&a.body_html);
+    }
+    metadata::absolute_links(&content, url)
 }
 
 /// The output path of a feed: `feed.xml`, `topics/<slug>/feed.xml` or

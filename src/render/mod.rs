@@ -45,8 +45,13 @@ pub struct OutputFile {
 const FRONT_LATEST: usize = 10;
 const FRONT_EXPLAINERS: usize = 6;
 const FRONT_ACTORS: usize = 8;
-/// How many articles the Atom feed carries.
+/// How many articles the site's Atom feed carries.
 pub(crate) const FEED_ENTRIES: usize = 50;
+/// How many articles the feed of a topic, an actor or an author carries.
+/// Such a feed is for following new stories on one subject; a site has one
+/// per subject (a thousand at 10,000 articles), and twenty entries each
+/// keep their total a fraction of the pages' size.
+pub(crate) const SUBJECT_FEED_ENTRIES: usize = 20;
 
 /// What every page's template sees besides its own view.
 #[derive(Serialize)]
@@ -702,6 +707,9 @@ struct Renderer<'a> {
     years: Vec<(i32, std::ops::Range<usize>)>,
     /// The sitemap's entries, made once for all its parts.
     sitemap: std::sync::OnceLock<Vec<lists::SitemapUrl>>,
+    /// Each article's entry content in the feeds of its topics, actors and
+    /// authors (the same in each), made once, by index in `site.articles`.
+    subject_entries: Vec<std::sync::OnceLock<String>>,
     /// On a multilingual site, its languages and the index of this one.
     languages: Option<(&'a LanguageSet, usize)>,
     /// The way from this tree to the output root, where the theme's
@@ -767,6 +775,9 @@ impl<'a> Renderer<'a> {
                 .collect(),
             years: event_years(site),
             sitemap: std::sync::OnceLock::new(),
+            subject_entries: (0..site.articles.len())
+                .map(|_| Default::default())
+                .collect(),
             languages,
             up: site.config.up_to_root(),
         }
