@@ -198,21 +198,25 @@ fn compile(sources: &[Source], fingerprint: u64) -> Result<Theme, Diagnostics> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_markup);
-    // Parse each template alone first so an error names its own file.
+    // Each template is parsed alone so an error names its own file, and
+    // once: parsing is a fixed cost of every build and preview.
     let mut errors = Diagnostics::new();
     for (name, text, file) in sources {
-        if let Err(e) = tera::Template::new(name, None, text) {
-            errors.push(template_error(name, *file, &e));
+        match tera::Template::new(name, None, text) {
+            Ok(template) => {
+                tera.templates.insert(name.clone(), template);
+            }
+            Err(e) => errors.push(template_error(name, *file, &e)),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let pairs: Vec<(&str, &str)> = sources
-        .iter()
-        .map(|(n, t, _)| (n.as_str(), t.as_str()))
-        .collect();
-    if let Err(e) = tera.add_raw_templates(pairs) {
+    // What `Tera::add_raw_templates` does after parsing.
+    if let Err(e) = tera
+        .build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+    {
         let mut errors = Diagnostics::new();
         errors.push(link_error(sources, &e));
         return Err(errors);
