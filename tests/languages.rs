@@ -237,8 +237,9 @@ fn an_author_without_a_translation_is_linked_in_the_default_language() {
     let fr = site.out("fr/articles/withdrawal/index.html");
     // The byline climbs to the English profile; the French tree has no
     // author pages and no link to an authors index of its own.
+    // ... marked as the English page, like every other such link.
     assert!(
-        fr.contains("rel=\"author\" href=\"../../../authors/ana-diallo/index.html\""),
+        fr.contains("rel=\"author\" href=\"../../../authors/ana-diallo/index.html\" hreflang=\"en\" lang=\"en\">Ana Diallo</a> <span class=\"xref-language\">(en anglais)</span>"),
         "{fr}"
     );
     assert!(
@@ -254,6 +255,39 @@ fn an_author_without_a_translation_is_linked_in_the_default_language() {
         "{feed}"
     );
     assert!(site.exists("authors/ana-diallo/index.html"));
+    assert_site_integrity(&site.root().join("public"));
+}
+
+#[test]
+fn a_translated_author_page_lists_only_its_languages_articles() {
+    let site = bilingual();
+    site.write(
+        "content/authors/ana-diallo.md",
+        "+++\nname = \"Ana Diallo\"\n+++\nReports from Niamey.\n",
+    );
+    site.write(
+        "content/authors/ana-diallo.fr.md",
+        "+++\nname = \"Ana Diallo\"\n+++\nCorrespondante à Niamey.\n",
+    );
+    site.write(
+        "content/articles/withdrawal.fr.md",
+        "+++\ntitle = \"La France se retire\"\ndate = 2023-10-10\nauthors = [\"Ana Diallo\"]\n+++\nTexte.\n",
+    );
+    site.write(
+        "content/articles/only-english.md",
+        "+++\ntitle = \"Only in English\"\ndate = 2023-10-11\nauthors = [\"Ana Diallo\"]\n+++\nEnglish only.\n",
+    );
+    site.build_ok();
+    let fr = site.out("fr/authors/ana-diallo/index.html");
+    assert!(fr.contains("La France se retire"), "{fr}");
+    // The English-only story is not hers in the French tree: its page
+    // there would be a link to nothing.
+    assert!(!fr.contains("Only in English"), "{fr}");
+    let feed = site.out("fr/authors/ana-diallo/feed.xml");
+    assert!(!feed.contains("only-english"), "{feed}");
+    let en = site.out("authors/ana-diallo/index.html");
+    assert!(en.contains("Only in English"), "{en}");
+    assert!(!en.contains("La France se retire"), "{en}");
     assert_site_integrity(&site.root().join("public"));
 }
 

@@ -497,14 +497,25 @@ impl<'a> Renderer<'a> {
         let mut html = escape(&self.words.format("byline", None, &args).ok()?);
         for (i, b) in a.bylines.iter().enumerate() {
             let name = match b.author {
-                Some(x) => format!(
-                    "<a class=\"author-link\" rel=\"author\" href=\"{}\">{}</a>",
-                    escape(&{
-                        let a = &self.site.authors[x];
-                        l.translated(Section::Authors, a.slug.as_str(), a.fallback.as_ref())
-                    }),
-                    escape(&b.name)
-                ),
+                Some(x) => {
+                    let author = &self.site.authors[x];
+                    let fallback = author.fallback.as_ref();
+                    let href = l.translated(Section::Authors, author.slug.as_str(), fallback);
+                    // A profile with no translation is the default
+                    // language's, marked like every other such link.
+                    let (language, note) = match fallback {
+                        Some(f) => (
+                            format!(" hreflang=\"{0}\" lang=\"{0}\"", escape(&f.language)),
+                            format!(" <span class=\"xref-language\">{}</span>", escape(&f.note)),
+                        ),
+                        None => Default::default(),
+                    };
+                    format!(
+                        "<a class=\"author-link\" rel=\"author\" href=\"{}\"{language}>{}</a>{note}",
+                        escape(&href),
+                        escape(&b.name)
+                    )
+                }
                 None => escape(&b.name),
             };
             html = html.replacen(&marker(i), &name, 1);

@@ -959,7 +959,9 @@ fn link_bylines(site: &mut Site) {
         } else {
             &a.authors
         };
-        let public = a.is_public();
+        // A stand-in for an untranslated article is no story of this
+        // language's tree: it links, it is not listed.
+        let public = a.is_public() && id < site.own.articles;
         let mut bylines: Vec<Byline> = Vec::with_capacity(names.len());
         for entry in names {
             let author = match_author(&site.authors, entry);
