@@ -168,6 +168,24 @@ pub struct RenderedSite {
 }
 
 impl RenderedSite {
+    /// The articles of every language's tree held back for their future
+    /// dates, and when the first falls due.
+    pub fn held_back(&self) -> (usize, Option<model::Date>) {
+        let trees = || std::iter::once(&self.site).chain(&self.translations);
+        (
+            trees().map(|t| t.held_back).sum(),
+            trees().filter_map(|t| t.next_due).min(),
+        )
+    }
+
+    /// Whether the site is the same whatever the clock says: no tree holds
+    /// back or shows a scheduled article.
+    fn timeless(&self) -> bool {
+        std::iter::once(&self.site)
+            .chain(&self.translations)
+            .all(|t| t.held_back == 0 && t.articles.iter().all(|a| !a.scheduled))
+    }
+
     /// The HTML pages of the site (not the feed, sitemap, robots.txt or
     /// static files): the count `build`, `check` and `serve` report.
     pub fn pages(&self) -> usize {
@@ -667,10 +685,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // only with its sources: without a record, the next build never
     // takes the unchanged-sources shortcut (page fingerprints still spare
     // the unchanged pages).
-    let timeless =
-        rendered.site.held_back == 0 && rendered.site.articles.iter().all(|a| !a.scheduled);
     let record = manifest
-        .filter(|_| timeless)
+        .filter(|_| rendered.timeless())
         .map(|manifest| cache::SourceRecord {
             manifest,
             articles: summary.articles,
@@ -717,8 +733,8 @@ fn summary(
         actors: trees().map(|t| t.own.actors).sum(),
         files: rendered.written.len() + rendered.same.len() + rendered.unchanged.len(),
         drafts_skipped: s.drafts_skipped,
-        held_back: s.held_back,
-        next_due: s.next_due,
+        held_back: rendered.held_back().0,
+        next_due: rendered.held_back().1,
         written: report.written,
         unchanged: report.unchanged,
         removed: report.removed,

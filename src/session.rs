@@ -259,7 +259,7 @@ impl Session {
         let pages = rendered.pages();
         let timings = rendered.timings;
         let base_path = rendered.site.config.base_path().to_string();
-        let held_back = (rendered.site.held_back, rendered.site.next_due);
+        let held_back = rendered.held_back();
         self.last = new_digests.map(|d| (rendered.site, d));
         // Freeing a large site takes milliseconds the served page need not wait for.
         if let Some(old) = last {

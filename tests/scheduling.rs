@@ -67,6 +67,47 @@ fn an_unchanged_site_with_scheduled_articles_is_still_rebuilt() {
 }
 
 #[test]
+fn a_translations_held_back_articles_are_counted_and_keep_the_site_rebuilding() {
+    let site = Site::new(&[
+        ("site.toml", "title = \"T\"\nlanguages = [\"en\", \"fr\"]\n"),
+        PAST,
+        (
+            "content/articles/past.fr.md",
+            "+++\ntitle = \"Déjà paru\"\ndate = 2023-10-10\n+++\n\nDéjà.\n",
+        ),
+        SOON,
+        LATER,
+        (
+            "content/articles/later.fr.md",
+            "+++\ntitle = \"Plus tard\"\ndate = 2999-01-01\n+++\n\nSous embargo.\n",
+        ),
+    ]);
+    // English holds back two; French its own one (not again the English
+    // one it has no translation of), and that one is due first.
+    let expected = "3 articles dated in the future held back; the next is due 2999-01-01";
+    let out = site.build_checked();
+    assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+    assert!(!site.exists("fr/articles/later/index.html"));
+    assert!(site.exists("fr/articles/past/index.html"));
+    // Only the French tree holds one back in this site: an unchanged
+    // rebuild still runs, so the clock can publish it.
+    site.remove("content/articles/soon.md");
+    site.remove("content/articles/later.md");
+    site.write(
+        "content/articles/later.md",
+        "+++\ntitle = \"Later story\"\ndate = 2023-10-11\n+++\n\nOut.\n",
+    );
+    site.build_ok();
+    let out = site.build_ok();
+    assert!(
+        stderr(&out)
+            .contains("1 article dated in the future held back; the next is due 2999-01-01"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn under_future_and_drafts_pages_are_badged_and_kept_out_of_feed_and_sitemap() {
     let site = site();
     let out = site.run(&["build", "--future", "--drafts"]);

@@ -104,6 +104,10 @@ pub struct LoadedSite {
     /// Articles dated after the build's clock, left out of this build
     /// (without `--future`), with their dates.
     pub held_back: Vec<(Slug, crate::model::Date)>,
+    /// How many of `held_back`, at its end, are the default language's,
+    /// added by [`add_stand_ins`] so links to them say why they fail; the
+    /// rest are this tree's own.
+    pub inherited_held_back: usize,
     /// Articles dated after the build's clock, built because `--future`
     /// was given: they are marked "Scheduled" and stay out of the feed and
     /// the sitemap.
@@ -132,6 +136,7 @@ impl LoadedSite {
             templates,
             drafts: Vec::new(),
             held_back: Vec::new(),
+            inherited_held_back: 0,
             scheduled: Vec::new(),
             unavailable: Vec::new(),
             translations: Vec::new(),
@@ -474,6 +479,7 @@ pub fn add_stand_ins(tree: &mut LoadedSite, default: &LoadedSite) {
         .cloned()
         .collect();
     tree.drafts.extend(drafts);
+    tree.inherited_held_back = held_back.len();
     tree.held_back.extend(held_back);
     tree.unavailable.extend(unavailable);
 }

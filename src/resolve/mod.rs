@@ -157,6 +157,7 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         templates,
         drafts,
         held_back,
+        inherited_held_back,
         scheduled,
         unavailable,
         translations: _,
@@ -528,8 +529,11 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
         templates: templates.clone(),
         root: root.clone(),
         drafts_skipped: drafts.len(),
-        held_back: held_back.len(),
-        next_due: held_back.iter().map(|(_, d)| *d).min(),
+        held_back: held_back.len() - inherited_held_back,
+        next_due: (held_back.iter())
+            .take(held_back.len() - inherited_held_back)
+            .map(|(_, d)| *d)
+            .min(),
         images: registry.into_images(),
         bundles: bundles(
             &articles[..own.articles],

@@ -40,7 +40,7 @@ pub struct Site {
     pub templates: Vec<TemplateFile>,
     pub root: PathBuf,
     pub drafts_skipped: usize,
-    /// Articles dated in the future left out of this build.
+    /// This tree's articles dated in the future, left out of this build.
     pub held_back: usize,
     /// The date of the first of them to fall due.
     pub next_due: Option<Date>,
