@@ -292,6 +292,44 @@ fn a_translated_author_page_lists_only_its_languages_articles() {
 }
 
 #[test]
+fn each_languages_404_page_links_from_the_host() {
+    let site = bilingual();
+    site.write(
+        "static/favicon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.build_ok();
+    let out = site.root().join("public");
+    for (page, home) in [
+        ("404.html", "/sub/index.html"),
+        ("fr/404.html", "/sub/fr/index.html"),
+    ] {
+        let html = site.out(page);
+        // The stylesheet, scripts and icons are at the output root, for
+        // both trees, and the language switcher starts at the host: a
+        // 404 page is served at any address.
+        let sheet = html
+            .split("<link rel=\"stylesheet\" href=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap();
+        assert!(sheet.starts_with("/sub/style."), "{page}: {sheet}");
+        assert!(
+            out.join(sheet.trim_start_matches("/sub/")).is_file(),
+            "{page}: {sheet}"
+        );
+        assert!(html.contains("href=\"/sub/favicon.svg\""), "{page}: {html}");
+        assert!(html.contains(&format!("href=\"{home}\"")), "{page}: {html}");
+        for switch in [
+            "href=\"/sub/index.html\" lang=\"en\"",
+            "href=\"/sub/fr/index.html\" lang=\"fr\"",
+        ] {
+            assert!(html.contains(switch), "{page}: {switch} in {html}");
+        }
+    }
+}
+
+#[test]
 fn each_language_has_its_own_feed() {
     let site = bilingual();
     site.build_ok();

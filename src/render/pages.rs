@@ -635,11 +635,23 @@ impl<'a> Renderer<'a> {
                 .then(|| prefix("search/index.html")),
             authors: (!self.site.own_authors().is_empty()).then(|| prefix("authors/index.html")),
         };
-        common.stylesheet = prefix(&self.stylesheet);
-        common.cards_script = prefix(&self.cards_script);
+        // The theme's assets and icons are at the output root, above
+        // another language's tree; the language switcher's links are
+        // relative to this tree's root. Both become paths from the host,
+        // since a 404 page is served at any address.
+        let from_host = |href: &str| match self.site.config.base.join(href) {
+            Ok(url) => url.path().to_string(),
+            Err(_) => prefix(href),
+        };
+        let assets = from_host(self.up);
+        common.stylesheet = format!("{assets}{}", self.stylesheet);
+        common.cards_script = format!("{assets}{}", self.cards_script);
         common.menus = self.menu_view(|dir| prefix(&format!("{dir}index.html")));
-        common.icons = self.icon_links(&base);
-        common.search_script = self.search_script.as_ref().map(|s| prefix(s));
+        common.icons = self.icon_links(&assets);
+        common.search_script = (self.search_script.as_ref()).map(|s| format!("{assets}{s}"));
+        for language in &mut common.languages {
+            language.href = from_host(&language.href);
+        }
         self.job("404.html".into(), "404.html", common, "not_found", &true)
     }
 
