@@ -178,3 +178,40 @@ fn beyond_the_limit_the_sitemap_is_an_index_of_valid_parts() {
     assert!(read(&split.join("sitemap.xml")).contains("<urlset"));
     assert!(!split.join("sitemap-1.xml").exists());
 }
+
+#[test]
+fn every_timeline_year_page_carries_the_newest_date_of_its_sources() {
+    let site = Site::new(&[
+        (
+            "content/notes/coup.md",
+            "+++\ntitle = \"The coup\"\ndate = 2023-08-01\nupdated = 2023-11-02\n[[timeline]]\ndate = \"2023-07-26\"\ntext = \"Bazoum detained.\"\n[[timeline]]\ndate = \"2022-02-17\"\ntext = \"Barkhane moves.\"\n+++\nBody.\n",
+        ),
+        (
+            "content/notes/older.md",
+            "+++\ntitle = \"Earlier\"\ndate = 2022-03-01\n[[timeline]]\ndate = \"2021-01-10\"\ntext = \"Talks.\"\n+++\nBody.\n",
+        ),
+    ]);
+    site.build_ok();
+    let sitemap = site.out("sitemap.xml");
+    let lastmod = |loc: &str| {
+        let entry = sitemap
+            .split("<url>")
+            .find(|u| u.contains(&format!("<loc>{loc}</loc>")))
+            .unwrap_or_else(|| panic!("{loc} in {sitemap}"));
+        values(entry, "lastmod")
+    };
+    // Each year's page changes when a note with one of its events does.
+    assert_eq!(
+        lastmod("http://127.0.0.1:1111/timeline/2021/"),
+        ["2022-03-01T00:00:00Z"]
+    );
+    assert_eq!(
+        lastmod("http://127.0.0.1:1111/timeline/2023/"),
+        ["2023-11-02T00:00:00Z"]
+    );
+    assert_eq!(
+        lastmod("http://127.0.0.1:1111/timeline/2022/"),
+        ["2023-11-02T00:00:00Z"]
+    );
+    assert_valid(&site.root().join("public/sitemap.xml"), "sitemap.xsd");
+}

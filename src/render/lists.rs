@@ -529,7 +529,12 @@ impl<'a> Renderer<'a> {
                 newest.max(newest_note),
             );
             for (year, events) in self.years.iter().filter(|(_, e)| public_year(s, e)) {
-                list(&mut urls, &year_folder(*year), events.len(), None);
+                list(
+                    &mut urls,
+                    &year_folder(*year),
+                    events.len(),
+                    year_newest(s, events),
+                );
             }
             // Drafts and scheduled articles, built only on request for a
             // preview, are never announced to search engines.
@@ -730,6 +735,23 @@ fn public_year(s: &Site, events: &std::ops::Range<usize>) -> bool {
         crate::resolve::EventSource::Note(n) => !s.notes[n].draft,
         crate::resolve::EventSource::Article(a) => s.articles[a].is_public(),
     })
+}
+
+/// A timeline year's page changes when a source of one of its events
+/// does: the newest publication or update among them.
+fn year_newest(s: &Site, events: &std::ops::Range<usize>) -> Option<Date> {
+    (s.events[events.clone()].iter())
+        .filter_map(|e| match e.source {
+            crate::resolve::EventSource::Note(n) => {
+                let n = &s.notes[n];
+                (!n.draft).then_some(n.updated.or(n.date)).flatten()
+            }
+            crate::resolve::EventSource::Article(a) => {
+                let a = &s.articles[a];
+                a.is_public().then(|| a.updated.unwrap_or(a.date))
+            }
+        })
+        .max()
 }
 
 /// The newest publication or update among a topic's public articles;
