@@ -84,7 +84,7 @@ fn the_archive_splits_into_pages_at_their_own_urls() {
     assert!(h.contains("<link rel=\"next\" href=\"../../../articles/page/3/index.html\">"));
     // The breadcrumbs end at the page itself.
     assert!(
-        h.contains(r#"{"@type":"ListItem","item":"https://x.example/news/articles/","name":"Articles","position":2},{"@type":"ListItem","item":"https://x.example/news/articles/page/2/","name":"Page 2","position":3}]"#),
+        h.contains(r#"{"@type":"ListItem","position":2,"name":"Articles","item":"https://x.example/news/articles/"},{"@type":"ListItem","position":3,"name":"Page 2","item":"https://x.example/news/articles/page/2/"}]"#),
         "{h}"
     );
     // Story links are relative to the page's own depth.
@@ -242,7 +242,17 @@ fn the_timeline_is_also_split_by_year_with_a_year_index() {
     );
     let y2023 = site.out("timeline/2023/page/2/index.html");
     assert!(!y2023.contains("An event"));
-    assert!(head(&y2023).contains("<title>2023, page 2 of 4 — T</title>"));
+    assert!(head(&y2023).contains("<title>Timeline 2023, page 2 of 4 — T</title>"));
+    // The year is the page's heading, not again each section's; on a
+    // later page the year's link is the current item, not this page.
+    assert!(!y2023.contains("<h2 id=\"year-2023\">"), "{y2023}");
+    assert!(y2023.contains(
+        "<a href=\"../../../../timeline/2023/index.html\" aria-current=\"true\">2023</a>"
+    ));
+    assert!(
+        y2021.contains("<title>Timeline 2021 — T</title>"),
+        "{y2021}"
+    );
     assert!(head(&y2023).contains(
         "<link rel=\"canonical\" href=\"https://x.example/news/timeline/2023/page/2/\">"
     ));

@@ -236,7 +236,9 @@ impl<'a> Renderer<'a> {
         struct YearLink {
             year: i32,
             href: String,
-            current: bool,
+            /// The year of this page, as `aria-current`: `page` on its
+            /// first page, where the link leads; `true` on later pages.
+            current: Option<&'static str>,
         }
         let mut years: Vec<Year> = Vec::new();
         let first = events.start + page.range.start;
@@ -257,10 +259,12 @@ impl<'a> Renderer<'a> {
             .map(|(i, (y, _))| YearLink {
                 year: *y,
                 href: l.dir(&year_folder(*y)),
-                current: Some(i) == year,
+                current: (Some(i) == year).then_some(if number == 1 { "page" } else { "true" }),
             })
             .collect();
-        let name = year.map(|y| format!("{:04}", self.years[y].0));
+        // "Timeline 2023": the year alone says little in a tab or a
+        // search result.
+        let name = year.map(|y| format!("{} {:04}", self.words.text("timeline"), self.years[y].0));
         let meta = match &name {
             None => self.list_head(
                 self.words.text("timeline"),
@@ -274,7 +278,10 @@ impl<'a> Renderer<'a> {
                     .format(
                         "timeline_year_description",
                         None,
-                        &std::collections::HashMap::from([("year", name.clone())]),
+                        &std::collections::HashMap::from([(
+                            "year",
+                            year.map_or_else(String::new, |y| format!("{:04}", self.years[y].0)),
+                        )]),
                     )
                     .unwrap_or_default(),
             ),
