@@ -393,6 +393,26 @@ fn a_translations_aliases_redirect_within_its_tree_and_from_the_root_redirects_f
 }
 
 #[test]
+fn a_translations_alias_of_its_trees_folder_alone_is_its_front_page() {
+    // `/fr` reads as the French front page, as `/fr/` does: refused as
+    // the front page, never written as fr/fr/.
+    for alias in ["/fr", "/fr/"] {
+        let text = format!(
+            "+++\ntitle = \"L'histoire\"\ndate = 2023-10-10\naliases = [\"{alias}\"]\n+++\n\nTexte.\n"
+        );
+        let site = Site::new(&[BILINGUAL, STORY, ("content/articles/story.fr.md", &text)]);
+        let out = site.build();
+        assert_eq!(out.status.code(), Some(1), "{alias}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("names the site's front page"),
+            "{alias}: {err}"
+        );
+        assert!(!site.root().join("public").exists(), "{alias}");
+    }
+}
+
+#[test]
 fn an_alias_into_another_languages_tree_names_what_is_there() {
     let site = Site::new(&[
         BILINGUAL,

@@ -180,9 +180,16 @@ impl Collector {
     fn in_tree(&self, alias: &str) -> String {
         let trimmed = alias.trim();
         let path = trimmed.strip_prefix('/').unwrap_or(trimmed);
+        if self.tree.is_empty() {
+            return alias.to_string();
+        }
+        // `/fr` alone is the tree's front page, as `/fr/` is.
+        if path == self.tree.trim_end_matches('/') {
+            return "/".to_string();
+        }
         match path.strip_prefix(self.tree.as_str()) {
-            Some(inside) if !self.tree.is_empty() => format!("/{inside}"),
-            _ => alias.to_string(),
+            Some(inside) => format!("/{inside}"),
+            None => alias.to_string(),
         }
     }
 
