@@ -451,43 +451,42 @@ fn later_pages(old: &Lists, new: &Lists, pages: &mut HashSet<String>) {
             ),
         ));
     }
-    for a in &new.site.actors {
-        let dir = page_dir(Section::Actors, a.slug.as_str());
+    // An actor's or an author's "Appears in": later pages show its card
+    // (name, kind, role) above the list.
+    let mut profile = |section: Section, slug: &str, before: Option<&[usize]>, after: &[usize]| {
+        let dir = page_dir(section, slug);
         if !marked(&dir) {
-            continue;
+            return;
         }
-        let before = old.site.actors.iter().find(|o| o.slug == a.slug);
-        // Later pages show the actor's card (name, kind, role).
-        let header = |l: &Lists| l.entity(Section::Actors, a.slug.as_str());
+        let header = |l: &Lists| l.entity(section, slug);
         lists.push((
             dir,
             (header(old), header(new)),
             (
                 before
-                    .map(|o| old.articles(o.articles.iter().copied()))
+                    .map(|b| old.articles(b.iter().copied()))
                     .unwrap_or_default(),
-                new.articles(a.articles.iter().copied()),
+                new.articles(after.iter().copied()),
             ),
         ));
+    };
+    for a in &new.site.actors {
+        let before = old.site.actors.iter().find(|o| o.slug == a.slug);
+        profile(
+            Section::Actors,
+            a.slug.as_str(),
+            before.map(|o| &o.articles[..]),
+            &a.articles,
+        );
     }
     for a in &new.site.authors {
-        let dir = page_dir(Section::Authors, a.slug.as_str());
-        if !marked(&dir) {
-            continue;
-        }
         let before = old.site.authors.iter().find(|o| o.slug == a.slug);
-        // Later pages show the author's name and role.
-        let header = |l: &Lists| l.entity(Section::Authors, a.slug.as_str());
-        lists.push((
-            dir,
-            (header(old), header(new)),
-            (
-                before
-                    .map(|o| old.articles(o.articles.iter().copied()))
-                    .unwrap_or_default(),
-                new.articles(a.articles.iter().copied()),
-            ),
-        ));
+        profile(
+            Section::Authors,
+            a.slug.as_str(),
+            before.map(|o| &o.articles[..]),
+            &a.articles,
+        );
     }
     for (dir, header, (before, after)) in lists {
         changed_pages(&dir, header, &before, &after, per_page, pages);
