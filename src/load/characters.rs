@@ -52,21 +52,42 @@ pub fn is_refused(c: char) -> bool {
 /// controls) or 0xEF (U+F000–U+FFFF, U+FFFE and U+FFFF). The scan reads
 /// bytes and decodes a character only at such a byte: every content file
 /// and rendered body passes through here, and decoding every character
-/// was a tenth of a build's loading.
+/// was a tenth of a build's loading. Blocks of [`SCAN_BLOCK`] bytes with no
+/// such byte, nearly all of them, are passed over by a test the compiler
+/// turns into vector instructions; a byte-by-byte filter was 4% of a build.
 fn refused_chars<'t>(
     text: &'t str,
     refused: impl Fn(char) -> bool + 't,
 ) -> impl Iterator<Item = (usize, char)> + 't {
     let bytes = text.as_bytes();
-    (0..bytes.len())
-        .filter(move |&at| {
-            let b = bytes[at];
-            (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xE2 || b == 0xEF
+    bytes
+        .chunks(SCAN_BLOCK)
+        .enumerate()
+        // No early exit, so the fold is vectorised.
+        .filter(|(_, block)| {
+            block
+                .iter()
+                .fold(false, |any, &b| any | may_start_refused(b))
         })
+        .flat_map(|(i, block)| {
+            let start = i * SCAN_BLOCK;
+            start..start + block.len()
+        })
+        .filter(move |&at| may_start_refused(bytes[at]))
         // A candidate byte below 0x80 or a lead byte (0xE2, 0xEF) always
         // starts a character.
         .filter_map(move |at| text[at..].chars().next().map(|c| (at, c)))
         .filter(move |&(_, c)| refused(c))
+}
+
+/// Bytes per block of [`refused_chars`]' scan.
+const SCAN_BLOCK: usize = 64;
+
+/// Whether a character starting with byte `b` may be refused (see
+/// [`refused_chars`]). Branch-free, so a block's test vectorises.
+#[inline(always)]
+fn may_start_refused(b: u8) -> bool {
+    ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xE2) | (b == 0xEF)
 }
 
 /// The first XML-illegal character of a text file, as an error at its
@@ -438,6 +459,26 @@ mod tests {
         assert_eq!(
             refused_chars("\u{202E}x\u{FFFF}\u{7}", is_refused).collect::<Vec<_>>(),
             [(0, '\u{202E}'), (4, '\u{FFFF}'), (7, '\u{7}')]
+        );
+        // Sparse text: refused characters at the last byte of a scan
+        // block, at the first of the next, straddling two, and after
+        // blocks with nothing to find.
+        let mut sparse = "a".repeat(SCAN_BLOCK - 1);
+        sparse.push('\u{7}');
+        sparse.push('\u{8}');
+        sparse.push_str(&"b".repeat(SCAN_BLOCK * 3 - 2));
+        sparse.push('\u{202E}');
+        sparse.push_str(&"c".repeat(SCAN_BLOCK * 2));
+        sparse.push('\u{FFFF}');
+        let at = |n: usize| n * SCAN_BLOCK;
+        assert_eq!(
+            refused_chars(&sparse, is_refused).collect::<Vec<_>>(),
+            [
+                (at(1) - 1, '\u{7}'),
+                (at(1), '\u{8}'),
+                (at(4) - 1, '\u{202E}'),
+                (at(6) + 2, '\u{FFFF}'),
+            ]
         );
     }
 }
