@@ -18,7 +18,7 @@
 //! same way, and framed only if a match turns out not to be whole words.
 //! Both ways give the same mentions; each is linear.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Up to how many names (actor names and aliases) a DFA is built.
@@ -52,8 +52,10 @@ pub struct AutoLinker {
     /// Over the framed names.
     automaton: Option<AhoCorasick>,
     /// Over the names with single spaces, for text that needs no framing;
-    /// same pattern ids.
+    /// same pattern ids. Anchored: it is run only where a word starts.
     plain: Option<AhoCorasick>,
+    /// Whether some name, spelt with single spaces, starts with this byte.
+    plain_first_byte: [bool; 256],
     actor_of_pattern: Vec<usize>,
 }
 
@@ -82,7 +84,13 @@ impl AutoLinker {
             );
             actor_of_pattern.push(actor);
         }
-        let build = |patterns: &[_]| {
+        let mut plain_first_byte = [false; 256];
+        for pattern in &plain_patterns {
+            if let Some(&b) = pattern.first() {
+                plain_first_byte[b as usize] = true;
+            }
+        }
+        let build = |patterns: &[_], start: StartKind| {
             if patterns.is_empty() {
                 return None;
             }
@@ -98,12 +106,14 @@ impl AutoLinker {
             AhoCorasick::builder()
                 .kind(Some(kind))
                 .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(start)
                 .build(patterns)
                 .ok()
         };
         AutoLinker {
-            automaton: build(&patterns),
-            plain: build(&plain_patterns),
+            automaton: build(&patterns, StartKind::Unanchored),
+            plain: build(&plain_patterns, StartKind::Anchored),
+            plain_first_byte,
             actor_of_pattern,
         }
     }
@@ -155,14 +165,46 @@ impl AutoLinker {
 
 impl AutoLinker {
     /// Searches text that needs no framing as it is. False, with `out`
-    /// incomplete, as soon as a match is not whole words: only the framed
-    /// search can then find the shorter name that is.
+    /// incomplete, as soon as the longest name at a word's start is not
+    /// whole words: only the framed search can then find the shorter name
+    /// that is.
+    ///
+    /// A name starts with a word character, so a mention starts where a
+    /// word does. Rather than run the automaton over every byte, the scan
+    /// looks for the first bytes of names and runs it, anchored, only
+    /// where one starts a word; in running text most words start with no
+    /// such byte (a search over every byte was a tenth of a build).
     fn find_plain(&self, text: &str, out: &mut Vec<Mention>) -> bool {
         let Some(ac) = &self.plain else {
             return false;
         };
-        for m in ac.find_iter(text) {
-            if !is_word_boundary(text, m.start(), m.end()) {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let Some(skip) = bytes[at..]
+                .iter()
+                .position(|&b| self.plain_first_byte[b as usize])
+            else {
+                break;
+            };
+            at += skip;
+            // A first byte is ASCII or a UTF-8 lead byte: a character
+            // starts here.
+            let starts_word = !text[..at].chars().next_back().is_some_and(is_word_char);
+            let found = if starts_word {
+                ac.find(
+                    Input::new(text)
+                        .span(at..text.len())
+                        .anchored(Anchored::Yes),
+                )
+            } else {
+                None
+            };
+            let Some(m) = found else {
+                at += 1;
+                continue;
+            };
+            if text[m.end()..].chars().next().is_some_and(is_word_char) {
                 return false;
             }
             out.push(Mention {
@@ -170,6 +212,7 @@ impl AutoLinker {
                 end: m.end(),
                 actor: self.actor_of_pattern[m.pattern().as_usize()],
             });
+            at = m.end();
         }
         true
     }
@@ -186,14 +229,6 @@ fn needs_no_framing(text: &str) -> bool {
         && (text.is_ascii()
             || (!text.chars().any(|c| !c.is_ascii() && c.is_whitespace())
                 && is_nfc_quick(text.chars()) == IsNormalized::Yes))
-}
-
-/// Whether `text[start..end]` is whole words: no word character touches
-/// it on either side.
-fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
 }
 
 impl Scratch {
@@ -414,6 +449,10 @@ mod tests {
             "",
             "José Ramos, Jose\u{301} Ramos, José\u{a0}Ramos, Josée Ramos",
             "Ramos\u{301} Ramos",
+            "McNiger Niger xEmmanuel Macron, xMacron Niger",
+            "MacronNiger Niger",
+            "Niger Delta_ Niger Deltaé Niger",
+            "éNiger Niger",
         ] {
             let mut plain = Vec::new();
             let complete = l.find_plain(text, &mut plain);
@@ -421,6 +460,10 @@ mod tests {
             l.find_framed(text, &mut Scratch::default(), &mut framed);
             if complete && needs_no_framing(text) {
                 assert_eq!(plain, framed, "{text}");
+            }
+            // A name inside a word is no reason to frame the text.
+            if text.starts_with("McNiger") {
+                assert!(complete, "{text}");
             }
             assert_eq!(l.mentions(text), framed, "{text}");
         }
