@@ -572,17 +572,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // The output folder is checked before anything else: a wrong
     // `--output` (or `output_dir`) must never be touched, even on a site
     // with errors.
-    let config = config::Config::load(&options.root).unwrap_or_default();
-    if let (None, Some(outside)) = (&options.output, &config.output_dir_outside) {
-        // A folder outside the site named by site.toml is never claimed
-        // nor staged beside: the error is reported with every other
-        // problem of the site.
+    let (config, _, problems) = config::Config::load(&options.root);
+    let outside = config
+        .output_dir_outside
+        .clone()
+        .filter(|_| options.output.is_none());
+    if outside.is_some() || !problems.is_empty() {
+        // A folder outside the site named by site.toml, or any folder
+        // named by a site.toml with problems (whose `output_dir` may be
+        // the value at fault), is never claimed nor staged beside: the
+        // errors are reported with every other problem of the site.
         return Err(
             match render_site(options, &HashMap::default(), false, &|_| Ok(true)) {
                 Err(e) => e,
                 Ok(_) => {
                     let mut errors = Diagnostics::new();
-                    errors.push(outside.clone());
+                    errors.extend(problems);
+                    errors.extend(outside);
                     BuildError::Content(errors)
                 }
             },

@@ -144,6 +144,46 @@ pub fn parse<T: DeserializeOwned>(
     (None, problems)
 }
 
+/// A whole TOML file (`site.toml`, `i18n/<lang>.toml`) made readable: its
+/// text with each line a syntax error was found on (and the lines its
+/// value continues on) blanked out with spaces, so every byte offset stays
+/// put, and those syntax errors at their places (at most
+/// [`MAX_SYNTAX_ERRORS`]). The text is `None` when no readable text could
+/// be made; the errors then say why.
+pub fn toml_without_syntax_errors(
+    file: &SourceFile,
+    known_keys: &[&str],
+) -> (Option<String>, Vec<Diagnostic>) {
+    let split = whole_file(file);
+    let mut text = file.text.clone();
+    let mut problems = Vec::new();
+    for round in 0..=MAX_SYNTAX_ERRORS {
+        match toml::from_str::<toml::Table>(&text) {
+            Ok(_) => return (Some(text), problems),
+            Err(e) => {
+                let d = toml_error(file, 0, &e, known_keys);
+                let line = d.line;
+                problems.push(d);
+                if round == MAX_SYNTAX_ERRORS
+                    || blank_entry(file, &split, &mut text, line).is_none()
+                {
+                    break;
+                }
+            }
+        }
+    }
+    (None, problems)
+}
+
+/// A whole file read as TOML, as if it were a front matter without fences.
+pub fn whole_file(file: &SourceFile) -> Split {
+    Split {
+        format: Format::Toml,
+        front_matter: 0..file.text.len(),
+        body: file.text.len()..file.text.len(),
+    }
+}
+
 /// The most syntax errors reported for one front matter; after that the
 /// file is not read further.
 pub const MAX_SYNTAX_ERRORS: usize = 10;

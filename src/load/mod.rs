@@ -176,38 +176,19 @@ pub fn load_settings(
     options: &LoadOptions,
     errors: &mut Diagnostics,
 ) -> (Config, Vec<TemplateFile>) {
-    let (mut config, site_toml) = match Config::load(root) {
-        Ok(c) => {
-            if let Some(outside) = c
-                .output_dir_outside
-                .as_ref()
-                .filter(|_| !options.output_given)
-            {
-                errors.push(outside.clone());
-            }
-            let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
-            (c, Some(SourceFile::new("site.toml", normalize_text(text))))
-        }
-        Err(e) => {
-            errors.push(e);
-            let mut config = Config::default();
-            // Keep the languages a broken site.toml names, so its
-            // translations are not also reported as unlisted.
-            let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
-            if let Some(listed) = text
-                .parse::<toml::Table>()
-                .ok()
-                .and_then(|t| t.get("languages")?.as_array().cloned())
-            {
-                for tag in listed.iter().filter_map(|v| v.as_str()) {
-                    if !config.languages.iter().any(|l| l.eq_ignore_ascii_case(tag)) {
-                        config.languages.push(tag.to_string());
-                    }
-                }
-            }
-            (config, None)
-        }
-    };
+    // Every problem of site.toml is reported with the content's; the
+    // settings hold defaults in place of the values at fault, so the
+    // content is still checked with the rest (its languages too, so
+    // translations are not also reported as unlisted).
+    let (mut config, site_toml, problems) = Config::load(root);
+    errors.extend(problems);
+    if let Some(outside) = config
+        .output_dir_outside
+        .as_ref()
+        .filter(|_| !options.output_given)
+    {
+        errors.push(outside.clone());
+    }
     match crate::i18n::load(root, &config.language, site_toml.as_ref()) {
         Ok(interface) => {
             if config.know_heading_defaulted {
@@ -226,6 +207,7 @@ pub fn load_settings(
             Err(problems) => errors.extend(problems),
         }
     }
+    errors.extend(crate::i18n::check_unread_files(root, &config.languages));
     (config, load_templates(root, errors))
 }
 
