@@ -495,8 +495,7 @@ fn language_of(
         1,
         1,
         format!(
-            "{} is a translation into \"{tag}\" (its name ends in .{tag}.md), which languages in site.toml does not list",
-            rel.display()
+            "\"{tag}\" in the file name {name} is a language that languages in site.toml does not list: the file is a translation into it"
         ),
     );
     errors.push(if config.is_multilingual() {
