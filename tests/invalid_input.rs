@@ -1602,3 +1602,18 @@ fn bad_language_codes_point_at_the_value() {
         .no_source_line()
         .run();
 }
+
+#[test]
+fn a_bad_language_code_in_a_file_name_names_the_code() {
+    case("bad-language-code-file-name")
+        .without("content/notes/july-2023-coup.f_r.md")
+        .error(
+            "content/notes/july-2023-coup.f_r.md",
+            1,
+            1,
+            "\"f_r\" in the file name july-2023-coup.f_r.md is not a language tag like \"en\" or \"pt-BR\"",
+        )
+        .help("the site publishes en, fr: name a translation july-2023-coup.<language>.md with one of them, as july-2023-coup.fr.md, or the page itself july-2023-coup.md")
+        .no_source_line()
+        .run();
+}

@@ -1309,6 +1309,34 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_toml_file_is_read_past_each_syntax_error_with_its_offsets_kept() {
+        let f = SourceFile::new(
+            "i18n/fr.toml",
+            "a = \"x\"\nb = \"open\nc = [1, 2]\nd = 1 1\na = 2\ne = \"y\"\n".to_string(),
+        );
+        let (text, problems) = toml_without_syntax_errors(&f, &[]);
+        let text = text.expect("readable");
+        assert_eq!(text.len(), f.text.len(), "offsets kept");
+        let lines: Vec<usize> = problems.iter().map(|d| d.line).collect();
+        let shown: Vec<_> = problems
+            .iter()
+            .map(|d| (d.line, d.column, d.message.clone()))
+            .collect();
+        assert_eq!(lines, [2, 4, 5], "{shown:#?}");
+        let table: toml::Table = text.parse().unwrap();
+        assert_eq!(
+            table.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["a", "c", "e"]
+        );
+        assert_eq!(&text[text.find("e =").unwrap()..], "e = \"y\"\n");
+        let clean = SourceFile::new("site.toml", "a = 1\n".to_string());
+        assert_eq!(
+            toml_without_syntax_errors(&clean, &[]),
+            (Some(clean.text.clone()), vec![])
+        );
+    }
+
+    #[test]
     fn each_syntax_error_is_reported_up_to_a_bound() {
         let mut text = String::from("+++\ntitle = \"x\"\ndate = 2023-10-10\n");
         for i in 0..30 {

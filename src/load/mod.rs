@@ -476,6 +476,34 @@ fn language_of(
     errors: &mut Diagnostics,
 ) -> Option<usize> {
     let Some((stem, tag)) = file_language(path) else {
+        // On a multilingual site, `slug.xx.md` whose `xx` is no language
+        // tag is a translation with a bad code rather than a slug with a
+        // dot: said so, with the codes accepted.
+        let name = path.file_name()?.to_string_lossy();
+        let code = (name
+            .strip_suffix(".md")
+            .or_else(|| name.strip_suffix(".MD")))
+        .and_then(|stem| stem.rsplit_once('.'))
+        .filter(|(stem, code)| !stem.is_empty() && !code.is_empty());
+        if let Some((stem, code)) = code.filter(|_| config.is_multilingual()) {
+            errors.push(
+                Diagnostic::in_file(
+                    &relative(root, path),
+                    1,
+                    1,
+                    format!(
+                        "\"{code}\" in the file name {name} is not a language tag like \"en\" or \"pt-BR\""
+                    ),
+                )
+                .with_help(format!(
+                    "the site publishes {}: name a translation {stem}.<language>.md with one of \
+                     them, as {stem}.{}.md, or the page itself {stem}.md",
+                    config.languages.join(", "),
+                    config.languages[config.languages.len() - 1]
+                )),
+            );
+            return None;
+        }
         return Some(0);
     };
     if let Some(i) = config
