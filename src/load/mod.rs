@@ -181,6 +181,23 @@ pub fn load_settings(
     // content is still checked with the rest (its languages too, so
     // translations are not also reported as unlisted).
     let (mut config, site_toml, problems) = Config::load(root);
+    // A site.toml that could not be read as text (a character no output
+    // may carry) still names its languages, kept for the same reason.
+    let unreadable = site_toml.is_none() && !problems.is_empty();
+    if unreadable {
+        let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+        if let Some(listed) = text
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| t.get("languages")?.as_array().cloned())
+        {
+            for tag in listed.iter().filter_map(|v| v.as_str()) {
+                if !config.languages.iter().any(|l| l.eq_ignore_ascii_case(tag)) {
+                    config.languages.push(tag.to_string());
+                }
+            }
+        }
+    }
     errors.extend(problems);
     if let Some(outside) = config
         .output_dir_outside
@@ -207,7 +224,11 @@ pub fn load_settings(
             Err(problems) => errors.extend(problems),
         }
     }
-    errors.extend(crate::i18n::check_unread_files(root, &config.languages));
+    // Which files of i18n/ are read is only known from a readable
+    // site.toml.
+    if !unreadable {
+        errors.extend(crate::i18n::check_unread_files(root, &config.languages));
+    }
     (config, load_templates(root, errors))
 }
 
