@@ -222,16 +222,43 @@ impl Default for SearchConfig {
     }
 }
 
+/// Whether `tag` is a BCP 47 language tag as this site reads them: a
+/// language of two or three letters, then subtags of one to eight
+/// letters or digits (`en`, `pt-BR`, `zh-Hant-TW`), joined by `-`.
+pub fn is_language_tag(tag: &str) -> bool {
+    tag.split('-').all(|part| {
+        !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
+    }) && tag
+        .split('-')
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+/// The hint on a bad language code: which codes are accepted.
+pub fn accepted_tags() -> String {
+    format!(
+        "a language is a BCP 47 tag: two or three letters, then an optional region or script \
+         (\"fr\", \"pt-BR\"); the built-in interface languages are {}, and any other needs its \
+         own i18n/<language>.toml",
+        crate::i18n::LANGUAGES.join(", ")
+    )
+}
+
 /// `languages` checked: language tags, each once, holding `language`.
 /// Returns them with the default language first (the others in the
-/// order written), or `[language]` when the key is absent.
+/// order written), or `[language]` when the key is absent, and the
+/// problems, each at its entry: a bad or repeated entry is left out.
+/// `language_given` says whether `language` was written (and is a tag),
+/// so a list without it is an error.
 fn check_languages(
     file: &SourceFile,
     config: &Config,
     given: bool,
-) -> Result<Vec<String>, Diagnostic> {
+    language_given: bool,
+) -> (Vec<String>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
     if !given {
-        return Ok(vec![config.language.clone()]);
+        return (vec![config.language.clone()], problems);
     }
     let text = 0..file.text.len();
     let at_value = |value: &str, message: String| {
@@ -241,7 +268,7 @@ fn check_languages(
     };
     if config.languages.is_empty() {
         let span = crate::load::front_matter::locate_key(&file.text, text.clone(), "languages");
-        return Err(
+        problems.push(
             Diagnostic::at(file, span, "languages must list at least one language").with_help(
                 format!("for example languages = [\"{}\", \"fr\"]", config.language),
             ),
@@ -249,39 +276,43 @@ fn check_languages(
     }
     let mut seen: Vec<&str> = Vec::new();
     for tag in &config.languages {
-        let well_formed = tag.split('-').all(|part| {
-            !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
-        }) && tag.split('-').next().is_some_and(|p| {
-            (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
-        });
-        if !well_formed {
-            return Err(at_value(
-                tag,
-                format!("\"{tag}\" in languages is not a language tag like \"en\" or \"pt-BR\""),
-            ));
+        if !is_language_tag(tag) {
+            problems.push(
+                at_value(
+                    tag,
+                    format!(
+                        "\"{tag}\" in languages is not a language tag like \"en\" or \"pt-BR\""
+                    ),
+                )
+                .with_help(accepted_tags()),
+            );
+            continue;
         }
         if seen.iter().any(|s| s.eq_ignore_ascii_case(tag)) {
-            return Err(at_value(
+            problems.push(at_value(
                 tag,
                 format!("\"{tag}\" is listed twice in languages"),
             ));
+            continue;
         }
         seen.push(tag);
     }
-    if !seen.contains(&config.language.as_str()) {
+    if language_given && !seen.is_empty() && !seen.contains(&config.language.as_str()) {
         let span = crate::load::front_matter::locate_key(&file.text, text, "languages");
-        return Err(Diagnostic::at(
-            file,
-            span,
-            format!(
-                "languages does not list the default language \"{}\" (`language`)",
+        problems.push(
+            Diagnostic::at(
+                file,
+                span,
+                format!(
+                    "languages does not list the default language \"{}\" (`language`)",
+                    config.language
+                ),
+            )
+            .with_help(format!(
+                "add \"{}\" to languages, or set language to one of them",
                 config.language
-            ),
-        )
-        .with_help(format!(
-            "add \"{}\" to languages, or set language to one of them",
-            config.language
-        )));
+            )),
+        );
     }
     let mut ordered = vec![config.language.clone()];
     ordered.extend(
@@ -289,7 +320,7 @@ fn check_languages(
             .filter(|t| *t != config.language)
             .map(String::from),
     );
-    Ok(ordered)
+    (ordered, problems)
 }
 
 /// The top-level keys of `site.toml`.
@@ -336,29 +367,43 @@ impl Config {
     /// Reads `site.toml` from the site root; a missing file means all
     /// defaults.
     ///
+    /// Returns the settings, the file as read (`None` when it is absent
+    /// or could not be read as text) and every problem of the file, in
+    /// one run: with problems, the settings hold the defaults in place of
+    /// the values at fault and must not be used to write anything.
+    ///
     /// `site.toml` travels with the content, so it is not trusted with
     /// paths: a `site.toml` that is a symbolic link out of the site is
     /// refused unread, and an `output_dir` that resolves (after `..` and
     /// symbolic links) outside the site folder is recorded in
     /// `output_dir_outside`: a folder outside needs `--output` on the
     /// command line.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+    pub fn load(root: &Path) -> (Config, Option<SourceFile>, Vec<Diagnostic>) {
         let path = root.join("site.toml");
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             let site = crate::write::absolutize(root);
             if let Some(d) = crate::load::link_out_of_site(&site, root, &path) {
-                return Err(d);
+                return (Config::default(), None, vec![d]);
             }
         }
-        let mut config = Config::read(&path)?;
+        let (mut config, file, problems) = match Config::read(&path) {
+            Ok(None) => (Config::default(), None, Vec::new()),
+            Ok(Some(file)) => {
+                let (config, problems) = Config::parse(&file);
+                (config, Some(file), problems)
+            }
+            Err(d) => (Config::default(), None, vec![d]),
+        };
         let out = crate::write::absolutize(&root.join(&config.output_dir));
         if !out.starts_with(crate::write::absolutize(root)) {
             config.output_dir_outside = Some(outside_site(root, &config.output_dir, &out));
         }
-        Ok(config)
+        (config, file, problems)
     }
 
-    fn read(path: &Path) -> Result<Config, Diagnostic> {
+    /// The text of `site.toml`, checked for characters no output may
+    /// carry; `None` when there is no such file.
+    fn read(path: &Path) -> Result<Option<SourceFile>, Diagnostic> {
         match std::fs::read(path) {
             Ok(bytes) => {
                 let text = match String::from_utf8(bytes) {
@@ -379,9 +424,9 @@ impl Config {
                     0..file.text.len(),
                     crate::load::front_matter::Format::Toml,
                 )?;
-                Config::parse(&file)
+                Ok(Some(file))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Diagnostic::in_file(
                 Path::new("site.toml"),
                 1,
@@ -391,92 +436,129 @@ impl Config {
         }
     }
 
-    /// Parses and checks the text of a `site.toml`.
-    pub fn parse(file: &SourceFile) -> Result<Config, Diagnostic> {
-        let mut config: Config = toml::from_str(&file.text)
-            .map_err(|e| in_its_table(file, toml_error(file, 0, &e, &every_key())))?;
-        let given = toml::from_str::<toml::Table>(&file.text).unwrap_or_default();
+    /// Parses and checks the text of a `site.toml`: the settings, and
+    /// every problem of the file (syntax errors, unknown keys, values of
+    /// the wrong type or out of range), each at its place. A value at
+    /// fault is replaced by its default, so the rest is still checked.
+    pub fn parse(file: &SourceFile) -> (Config, Vec<Diagnostic>) {
+        use crate::load::front_matter;
+        let split = front_matter::whole_file(file);
+        let (config, problems) = front_matter::parse::<Config>(file, &split, &every_key());
+        let mut problems: Vec<Diagnostic> = problems
+            .into_iter()
+            .map(|d| in_its_table(file, d))
+            .collect();
+        let mut config = config.unwrap_or_default();
+        // The keys written, read from the text without its broken lines.
+        let given = front_matter::toml_without_syntax_errors(file, &[])
+            .0
+            .and_then(|text| text.parse::<toml::Table>().ok())
+            .unwrap_or_default();
         config.base_url_defaulted = !given.contains_key("base_url");
         config.know_heading_defaulted = !given.contains_key("know_heading");
+        let all = 0..file.text.len();
         let at_key = |key: &str, message: String| {
-            let span = crate::load::front_matter::locate_key(&file.text, 0..file.text.len(), key);
+            let span = front_matter::locate_key(&file.text, all.clone(), key);
             Diagnostic::at(file, span, message)
         };
+        let at_value = |key: &str, value: &str, message: String| {
+            let span = front_matter::locate_value(&file.text, all.clone(), key, value);
+            Diagnostic::at(file, span, message)
+        };
+        let defaults = Config::default();
         match parse_base_url(&config.base_url) {
             Ok(url) => {
                 config.base_url = url.to_string();
                 config.base = url;
             }
             Err(message) => {
-                let span = crate::load::front_matter::locate_value(
-                    &file.text,
-                    0..file.text.len(),
-                    "base_url",
-                    &config.base_url,
+                problems.push(
+                    at_value("base_url", &config.base_url, message)
+                        .with_help("for example base_url = \"https://news.example.org/\""),
                 );
-                return Err(Diagnostic::at(file, span, message)
-                    .with_help("for example base_url = \"https://news.example.org/\""));
+                config.base_url = defaults.base_url.clone();
+                config.base = defaults.base.clone();
             }
         }
         let out = config.output_dir.trim();
         if out.is_empty() {
-            return Err(at_key("output_dir", "output_dir must not be empty".into()));
-        }
-        if out == "~" || out.starts_with("~/") || out.starts_with("~\\") {
-            let span = crate::load::front_matter::locate_value(
-                &file.text,
-                0..file.text.len(),
+            problems.push(at_key("output_dir", "output_dir must not be empty".into()));
+            config.output_dir = defaults.output_dir.clone();
+        } else if out == "~" || out.starts_with("~/") || out.starts_with("~\\") {
+            problems.push(at_value(
                 "output_dir",
                 &config.output_dir,
-            );
-            return Err(Diagnostic::at(
-                file,
-                span,
-                "output_dir starts with `~`, which is not expanded: it would be a folder named `~` inside the site",
+                "output_dir starts with `~`, which is not expanded: it would be a folder named `~` inside the site".into(),
             )
             .with_help("write a path inside the site, such as output_dir = \"public\"; for a folder elsewhere pass --output on the command line"));
+            config.output_dir = defaults.output_dir.clone();
         }
-        if let Some((key, value, message)) = config.images.out_of_range() {
+        // Each value out of range, then its default in its place, so the
+        // next one is found (a bounded loop: there are four keys).
+        for _ in 0..4 {
+            let Some((key, value, message)) = config.images.out_of_range() else {
+                break;
+            };
             // Inside the `[images]` table when there is one.
-            let all = 0..file.text.len();
-            let table = crate::load::front_matter::locate_key(&file.text, all.clone(), "images");
+            let table = front_matter::locate_key(&file.text, all.clone(), "images");
             let from = if file.text.get(table.clone()) == Some("images") {
                 table.start
             } else {
                 0
             };
-            let span =
-                crate::load::front_matter::locate_value(&file.text, from..all.end, key, &value);
-            return Err(Diagnostic::at(file, span, message)
-                .with_help(format!("the default is {}", default_images(key))));
+            let span = front_matter::locate_value(&file.text, from..all.end, key, &value);
+            problems.push(
+                Diagnostic::at(file, span, message)
+                    .with_help(format!("the default is {}", default_images(key))),
+            );
+            let d = ImagesConfig::default();
+            match key {
+                "widths" => config.images.widths = d.widths,
+                "quality" => config.images.quality = d.quality,
+                _ => config.images.sizes = d.sizes,
+            }
         }
         if config.know_heading.trim().is_empty() {
-            return Err(at_key(
+            problems.push(at_key(
                 "know_heading",
                 "know_heading must not be empty".into(),
             ));
+            config.know_heading = defaults.know_heading.clone();
+            config.know_heading_defaulted = true;
         }
         if !given.contains_key("language") {
             if let Some(first) = config.languages.first() {
                 config.language = first.clone();
             }
         }
-        if config.language.trim().is_empty()
-            || !config
-                .language
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            return Err(at_key(
-                "language",
-                format!(
-                    "language must be a language tag like \"en\" or \"fr-FR\", not \"{}\"",
-                    config.language
-                ),
-            ));
+        let language_ok = is_language_tag(&config.language);
+        // Without `language`, the default is the first of `languages`,
+        // whose entries are checked (and reported) below.
+        if !language_ok {
+            if given.contains_key("language") {
+                problems.push(
+                    at_value(
+                        "language",
+                        &config.language,
+                        format!(
+                            "language \"{}\" is not a language tag like \"en\" or \"pt-BR\"",
+                            config.language
+                        ),
+                    )
+                    .with_help(accepted_tags()),
+                );
+            }
+            config.language = defaults.language.clone();
         }
-        config.languages = check_languages(file, &config, given.contains_key("languages"))?;
-        Ok(config)
+        let (languages, more) = check_languages(
+            file,
+            &config,
+            given.contains_key("languages"),
+            language_ok && given.contains_key("language"),
+        );
+        config.languages = languages;
+        problems.extend(more);
+        (config, problems)
     }
 
     /// Whether the site publishes more than one language.
@@ -745,8 +827,98 @@ pub(crate) fn rewrite_serde_message(message: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The settings, or the first problem of the file.
     fn parse(text: &str) -> Result<Config, Diagnostic> {
+        match problems(text) {
+            (config, p) if p.is_empty() => Ok(config),
+            (_, p) => Err(p.into_iter().next().expect("a problem")),
+        }
+    }
+
+    fn problems(text: &str) -> (Config, Vec<Diagnostic>) {
         Config::parse(&SourceFile::new("site.toml", text.to_string()))
+    }
+
+    fn places(problems: &[Diagnostic]) -> Vec<(usize, usize, &str)> {
+        problems
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_of_the_file_in_one_run() {
+        let text = "title = \"T\"\n\
+                    titel = \"x\"\n\
+                    base_url = \"/news\"\n\
+                    paginate = \"ten\"\n\
+                    language = \"f r\"\n\
+                    languages = [\"en\", \"e_s\", \"en\"]\n\
+                    know_heading = \" \"\n\
+                    title = \"again\"\n\
+                    [images]\n\
+                    quality = 0\n\
+                    sizes = \"\"\n\
+                    [search]\n\
+                    enabld = true\n";
+        let (config, problems) = problems(text);
+        let places = places(&problems);
+        let at = |line: usize| {
+            places
+                .iter()
+                .find(|p| p.0 == line)
+                .unwrap_or_else(|| panic!("no problem on line {line}: {places:#?}"))
+        };
+        assert!(at(2).2.contains("unknown key `titel`"), "{places:#?}");
+        assert_eq!(at(3).1, 13, "at the value of base_url");
+        assert!(at(4).2.contains("invalid type"), "{places:#?}");
+        assert_eq!(
+            (at(5).1, at(5).2),
+            (
+                13,
+                "language \"f r\" is not a language tag like \"en\" or \"pt-BR\""
+            )
+        );
+        let languages: Vec<_> = places.iter().filter(|p| p.0 == 6).collect();
+        assert_eq!(languages.len(), 2, "{places:#?}");
+        assert_eq!(languages[0].1, 21, "at the bad entry: {places:#?}");
+        assert!(languages[0]
+            .2
+            .contains("\"e_s\" in languages is not a language tag"));
+        assert!(languages[1].2.contains("listed twice"), "{places:#?}");
+        assert!(at(7).2.contains("know_heading must not be empty"));
+        assert!(at(8).2.contains("duplicate key"), "{places:#?}");
+        assert!(at(10).2.contains("quality 0 is out of range"));
+        assert!(at(11).2.contains("sizes must not be empty"));
+        assert_eq!(
+            at(13).2,
+            "unknown key `enabld` in the `[search]` table",
+            "{places:#?}"
+        );
+        assert_eq!(problems.len(), 11, "{places:#?}");
+        let language = problems.iter().find(|d| d.line == 5).expect("language");
+        let help = language.help.as_deref().unwrap_or_default();
+        assert!(help.contains("en, fr, es, de, pt, ar"), "{help}");
+        // The values at fault are replaced by their defaults.
+        assert_eq!(
+            (config.base_url.as_str(), config.language.as_str()),
+            (DEFAULT_BASE_URL, "en")
+        );
+        assert_eq!(config.languages, ["en"]);
+        assert_eq!((config.images.quality, config.paginate), (80, 30));
+    }
+
+    #[test]
+    fn a_bad_first_language_is_reported_once_at_its_entry() {
+        let (_, problems) = problems("languages = [\"e s\", \"fr\"]\n");
+        assert_eq!(
+            places(&problems),
+            [(
+                1,
+                15,
+                "\"e s\" in languages is not a language tag like \"en\" or \"pt-BR\""
+            )]
+        );
     }
 
     #[test]

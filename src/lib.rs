@@ -305,21 +305,37 @@ fn finish(
     // The templates compile on one core while the content resolves.
     let (tera, resolved) = rayon::join(
         || reuse.themes.get(&loaded.templates),
-        || resolve::resolve_with(&loaded, &reuse.bodies),
+        || resolve::resolve_tree(&loaded, &reuse.bodies),
     );
     let translated: Vec<_> = translations
         .iter()
-        .map(|t| resolve::resolve_with(t, &reuse.bodies))
+        .map(|t| resolve::resolve_tree(t, &reuse.bodies))
         .collect();
     timings.resolve = clock.elapsed();
     if let Err(template_errors) = &tera {
         errors.extend(template_errors.iter().cloned());
     }
+    // An alias of the default language may lead into another language's
+    // tree, which only that tree's resolve knows: checked with what each
+    // tree writes, resolved or not, so its collisions are reported in the
+    // same run as the other content errors.
+    if !translated.is_empty() {
+        let paths =
+            |r: &Result<resolve::Site, (Diagnostics, resolve::redirects::TreePaths)>| match r {
+                Ok(site) => resolve::redirects::TreePaths::of(site),
+                Err((_, paths)) => paths.clone(),
+            };
+        let others: Vec<_> = translated.iter().map(paths).collect();
+        errors.extend(resolve::redirects::check_across_trees(
+            &paths(&resolved),
+            &others,
+        ));
+    }
     let mut trees = Vec::with_capacity(translated.len());
     for t in translated {
         match t {
             Ok(site) => trees.push(site),
-            Err(problems) => errors.extend(problems),
+            Err((problems, _)) => errors.extend(problems),
         }
     }
     let site = match resolved {
@@ -328,15 +344,12 @@ fn finish(
             static_problems(options, &mut errors);
             return Err(BuildError::Content(errors));
         }
-        Err(resolve_errors) => {
+        Err((resolve_errors, _)) => {
             errors.extend(resolve_errors);
             static_problems(options, &mut errors);
             return Err(BuildError::Content(errors));
         }
     };
-    // An alias of the default language may lead into another language's
-    // tree, which only that tree's resolve knows.
-    errors.extend(resolve::redirects::check_across_trees(&site, &trees));
     let theme = match tera {
         Ok(theme) if errors.is_empty() => theme,
         _ => {
@@ -439,8 +452,17 @@ fn finish(
         .chain(published.iter().map(String::as_str))
         .chain(search_files.iter().map(|f| f.path.as_str()))
         .collect();
-    let mut statics = write::collect_static(&options.root, &pages, &site.config.images, &media)
-        .map_err(BuildError::Content)?;
+    // Every alias by the output path of its redirect page, so a static
+    // file in its place is reported at the alias.
+    let aliases: HashMap<String, &resolve::redirects::Redirect> = std::iter::once(&site)
+        .chain(&trees)
+        .flat_map(|s| {
+            (s.redirects.iter()).map(move |r| (format!("{}{}", s.config.tree, r.from), r))
+        })
+        .collect();
+    let mut statics =
+        write::collect_static(&options.root, &pages, &aliases, &site.config.images, &media)
+            .map_err(BuildError::Content)?;
     if !site.config.search.enabled {
         // The theme's search script serves only a site with search.
         statics.retain(|f| !search::is_builtin_script(f));
@@ -544,9 +566,13 @@ fn render_tree(
 /// place is only known once the pages are rendered, so is not checked
 /// here.
 fn static_problems(options: &BuildOptions, errors: &mut Diagnostics) {
-    if let Err(problems) =
-        write::collect_static(&options.root, &[], &Default::default(), &Default::default())
-    {
+    if let Err(problems) = write::collect_static(
+        &options.root,
+        &[],
+        &HashMap::default(),
+        &Default::default(),
+        &Default::default(),
+    ) {
         errors.extend(problems.iter().cloned());
     }
 }
@@ -572,17 +598,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // The output folder is checked before anything else: a wrong
     // `--output` (or `output_dir`) must never be touched, even on a site
     // with errors.
-    let config = config::Config::load(&options.root).unwrap_or_default();
-    if let (None, Some(outside)) = (&options.output, &config.output_dir_outside) {
-        // A folder outside the site named by site.toml is never claimed
-        // nor staged beside: the error is reported with every other
-        // problem of the site.
+    let (config, _, problems) = config::Config::load(&options.root);
+    let outside = config
+        .output_dir_outside
+        .clone()
+        .filter(|_| options.output.is_none());
+    if outside.is_some() || !problems.is_empty() {
+        // A folder outside the site named by site.toml, or any folder
+        // named by a site.toml with problems (whose `output_dir` may be
+        // the value at fault), is never claimed nor staged beside: the
+        // errors are reported with every other problem of the site.
         return Err(
             match render_site(options, &HashMap::default(), false, &|_| Ok(true)) {
                 Err(e) => e,
                 Ok(_) => {
                     let mut errors = Diagnostics::new();
-                    errors.push(outside.clone());
+                    errors.extend(problems);
+                    errors.extend(outside);
                     BuildError::Content(errors)
                 }
             },

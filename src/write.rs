@@ -35,13 +35,16 @@ pub struct WriteReport {
 /// `CNAME`, `.nojekyll` are published untouched); then the theme's
 /// stylesheet and script get their hashed names
 /// ([`theme::HASHED_ASSETS`]). A static file may not take the place of a
-/// generated page.
+/// generated page; when that page is an alias's redirect (`aliases`, by
+/// output path), the error is at the alias in its page's front matter
+/// and names the static file.
 ///
 /// A raster image (JPEG, PNG, WebP) has its metadata removed as it is
 /// published, unless `images.keep_metadata` is set (see `media::strip`).
 pub fn collect_static(
     root: &Path,
     generated: &[&str],
+    aliases: &HashMap<String, &crate::resolve::redirects::Redirect>,
     images: &crate::config::ImagesConfig,
     report: &std::sync::Mutex<crate::media::MediaReport>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
@@ -96,7 +99,28 @@ pub fn collect_static(
             if path == "_redirects" && generated.contains(path.as_str()) {
                 continue;
             }
+            let shown = Path::new("static").join(rel);
+            let at_alias = |to: &str, message: String| {
+                aliases.get(to).map(|r| {
+                    let mut d = (*r.at).clone();
+                    d.message = message;
+                    d.with_help("an alias may not take the place of a static file: remove the alias or rename the static file")
+                })
+            };
             if let Some(inside) = folders.get(path.as_str()) {
+                let message = |alias: &str| {
+                    format!(
+                        "alias \"{alias}\" needs a folder where the static file {} is published",
+                        shown.display()
+                    )
+                };
+                if let Some(d) = aliases
+                    .get(*inside)
+                    .and_then(|r| at_alias(inside, message(&r.alias)))
+                {
+                    errors.push(d);
+                    continue;
+                }
                 errors.push(
                     Diagnostic::in_file(
                         &Path::new("static").join(rel),
@@ -111,6 +135,19 @@ pub fn collect_static(
                 continue;
             }
             if generated.contains(path.as_str()) {
+                if let Some(d) = aliases.get(path.as_str()).and_then(|r| {
+                    at_alias(
+                        &path,
+                        format!(
+                            "alias \"{}\" is the URL of the static file {}",
+                            r.alias,
+                            shown.display()
+                        ),
+                    )
+                }) {
+                    errors.push(d);
+                    continue;
+                }
                 errors.push(
                     Diagnostic::in_file(
                         &Path::new("static").join(rel),

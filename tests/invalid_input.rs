@@ -1475,3 +1475,145 @@ fn two_authors_of_one_name() {
         .help("a byline names one profile: give each author a distinct name")
         .run();
 }
+
+// ---------------------------------------------------------------------------
+// Settings and interface strings: every problem of each file in one run,
+// with the content's.
+
+#[test]
+fn every_problem_of_site_toml_with_the_content_errors() {
+    case("site-toml-many-problems")
+        .good_version(
+            "site.toml",
+            "title = \"Niger Explained\"\nbase_url = \"https://news.example.org/\"\n",
+        )
+        .fix(
+            "content/notes/july-2023-coup.md",
+            "[[President Bazoum]]",
+            "President Bazoum",
+        )
+        .error("site.toml", 2, 1, "unknown key `base_ulr`")
+        .help("did you mean \"base_url\"?")
+        .error(
+            "site.toml",
+            3,
+            13,
+            "base_url must be an absolute http(s) URL, not \"/niger/\"",
+        )
+        .error(
+            "site.toml",
+            4,
+            12,
+            "invalid type: string \"ten\", expected usize",
+        )
+        .error(
+            "site.toml",
+            5,
+            21,
+            "\"f_r\" in languages is not a language tag like \"en\" or \"pt-BR\"",
+        )
+        .mentioning("the built-in interface languages are en, fr, es, de, pt, ar")
+        .error(
+            "site.toml",
+            8,
+            11,
+            "[images] quality 0 is out of range; it must be from 1 to 100",
+        )
+        .error(
+            "site.toml",
+            11,
+            1,
+            "unknown key `enabld` in the `[search]` table",
+        )
+        .help("did you mean \"enabled\"?")
+        .error(
+            "content/notes/july-2023-coup.md",
+            8,
+            45,
+            "broken wikilink: no page \"President Bazoum\"",
+        )
+        .run();
+}
+
+#[test]
+fn every_problem_of_an_i18n_file_in_one_run() {
+    case("i18n-many-problems")
+        .without("i18n/fr.toml")
+        .error("i18n/fr.toml", 3, 1, "unknown interface string `key_actor`")
+        .help("did you mean \"key_actors\"?")
+        .error("i18n/fr.toml", 4, 22, "invalid basic string")
+        .error("i18n/fr.toml", 6, 1, "unknown interface string `lastest`")
+        .help("did you mean \"latest\"?")
+        .error("i18n/fr.toml", 8, 1, "duplicate key")
+        .run();
+}
+
+#[test]
+fn an_i18n_file_of_a_language_the_site_does_not_publish_is_checked() {
+    case("i18n-unused-language")
+        .without("i18n/it.toml")
+        .error(
+            "i18n/it.toml",
+            1,
+            1,
+            "\"it\" in the file name i18n/it.toml is a language the site does not publish",
+        )
+        .help("the site publishes en (`language` and `languages` in site.toml), each reading i18n/<language>.toml and i18n/<language>-<REGION>.toml: add \"it\" to languages, or rename or remove the file")
+        .no_source_line()
+        .error("i18n/it.toml", 3, 1, "unknown interface string `key_actor`")
+        .help("did you mean \"key_actors\"?")
+        .run();
+}
+
+#[test]
+fn an_i18n_file_name_that_is_not_a_language_tag() {
+    case("i18n-bad-file-name")
+        .without("i18n/en_GB.toml")
+        .error(
+            "i18n/en_GB.toml",
+            1,
+            1,
+            "\"en_GB\" in the file name i18n/en_GB.toml is not a language tag like \"en\" or \"pt-BR\"",
+        )
+        .mentioning("the built-in interface languages are en, fr, es, de, pt, ar")
+        .no_source_line()
+        .run();
+}
+
+#[test]
+fn bad_language_codes_point_at_the_value() {
+    case("bad-language-code")
+        .fix("site.toml", ", \"french\"", "")
+        .without("content/notes/july-2023-coup.de.md")
+        .error(
+            "site.toml",
+            4,
+            27,
+            "\"french\" in languages is not a language tag like \"en\" or \"pt-BR\"",
+        )
+        .mentioning("two or three letters, then an optional region or script")
+        .error(
+            "content/notes/july-2023-coup.de.md",
+            1,
+            1,
+            "\"de\" in the file name july-2023-coup.de.md is a language that languages in site.toml does not list",
+        )
+        .help("the site publishes en, fr: add \"de\" to languages, or rename the file to july-2023-coup.md")
+        .no_source_line()
+        .run();
+}
+
+#[test]
+fn a_bad_language_code_in_a_file_name_names_the_code() {
+    case("bad-language-code-file-name")
+        .without("content/notes/july-2023-coup.f_r.md")
+        .error(
+            "content/notes/july-2023-coup.f_r.md",
+            1,
+            1,
+            "\"f_r\" in the file name july-2023-coup.f_r.md is not a language tag like \"en\" or \"pt-BR\"",
+        )
+        .help("the site publishes en, fr: name a translation july-2023-coup.<language>.md with one of them, as july-2023-coup.fr.md, or the page itself july-2023-coup.md")
+        .no_source_line()
+        .run();
+}

@@ -549,3 +549,20 @@ fn the_multilingual_fixture_builds_with_every_link_resolving() {
     let ar = std::fs::read_to_string(site.join("ar/articles/withdrawal/index.html")).unwrap();
     assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">"));
 }
+
+#[test]
+fn a_site_toml_that_cannot_be_read_still_names_its_languages() {
+    // A bidirectional control makes the file unreadable as settings; its
+    // translations and i18n files are not also reported as unlisted.
+    let site = bilingual();
+    site.write(
+        "site.toml",
+        &format!("description = \"Niger \u{202e}\"\n{SITE_TOML}"),
+    );
+    site.write("i18n/fr.toml", "latest = \"Récent\"\n");
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("site.toml:1:"), "{err}");
+    assert!(err.contains("1 problem found"), "{err}");
+}

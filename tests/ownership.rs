@@ -628,3 +628,55 @@ fn an_output_that_is_a_dangling_link_is_refused() {
     assert_refused(&out, "dangling link", "does not exist");
     assert!(!gone.exists());
 }
+
+/// A `site.toml` with problems names no folder to trust: every problem
+/// of it is reported, with the output folder it names when that is
+/// outside the site, and no folder is touched, neither the one it names
+/// nor the default.
+#[cfg(unix)]
+#[test]
+fn a_site_toml_with_problems_touches_no_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().canonicalize().unwrap();
+    let root = base.join("cloned");
+    unrelated(&base.join("elsewhere"));
+    std::fs::create_dir_all(root.join("content/actors")).unwrap();
+    std::fs::write(root.join(ANN.0), ANN.1).unwrap();
+    let home = base.join("home");
+    for (toml, expected) in [
+        (
+            "titel = \"T\"\noutput_dir = \"../elsewhere\"\n",
+            &[
+                "site.toml:1:1: unknown key `titel`",
+                "site.toml:2:15: output_dir \"../elsewhere\" is outside the site folder",
+                "2 problems found",
+            ][..],
+        ),
+        (
+            "output_dir = \"content/\"\npaginate = -1\n",
+            &["site.toml:2:12: invalid value", "1 problem found"][..],
+        ),
+        (
+            "output_dir = \"~\"\nbase_url = \"/x/\"\n",
+            &[
+                "site.toml:1:15: output_dir starts with `~`",
+                "site.toml:2:13: base_url must be an absolute http(s) URL",
+                "2 problems found",
+            ][..],
+        ),
+    ] {
+        std::fs::write(root.join("site.toml"), toml).unwrap();
+        let before = snapshot(&base);
+        for command in [&["build"][..], &["build", "--take-over"], &["check"]] {
+            let mut args = command.to_vec();
+            args.extend(["--root", "cloned"]);
+            let out = run_in(&base, &home, &args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{toml} {command:?}: {err}");
+            for e in expected {
+                assert!(err.contains(e), "{toml} {command:?}: {e}\n{err}");
+            }
+        }
+        assert_eq!(before, snapshot(&base), "{toml}: nothing touched");
+    }
+}

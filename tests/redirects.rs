@@ -204,15 +204,25 @@ fn an_alias_cannot_leave_the_output_or_reach_git() {
 
 #[test]
 fn a_static_file_at_an_alias_is_an_error() {
+    // Named at the alias in its page's front matter, with the static file.
     let site = Site::new(&[NEW, ("static/articles/old-slug/index.html", "<p>old</p>")]);
-    let out = site.build();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out)
-            .contains("static file would replace the generated page articles/old-slug/index.html"),
-        "{}",
-        stderr(&out)
-    );
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(
+            err.contains(
+                "content/articles/new-slug.md:4:13: alias \"old-slug\" is the URL of the static file static/articles/old-slug/index.html"
+            ),
+            "{command}: {err}"
+        );
+        assert!(
+            err.contains("aliases = [\"old-slug\", ")
+                && err.contains("remove the alias or rename the static file"),
+            "{command}: the alias's line and a hint: {err}"
+        );
+        assert!(err.contains("1 problem found"), "{command}: {err}");
+    }
 }
 
 fn toml_string(s: &str) -> String {
@@ -261,7 +271,7 @@ fn a_static_file_where_an_alias_needs_a_folder_is_found_by_check() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains(
-            "static/favicon.svg:1:1: static file stands where the site needs a folder (for favicon.svg/index.html)"
+            "content/articles/story.md:4:13: alias \"/favicon.svg\" needs a folder where the static file static/favicon.svg is published"
         ),
         "{}",
         stderr(&out)
@@ -462,4 +472,33 @@ fn two_aliases_of_one_translated_tree_name_both() {
         err.contains("content/articles/other.fr.md:4:32: alias \"story\" is the URL of the article content/articles/story.fr.md"),
         "{err}"
     );
+}
+
+#[test]
+fn an_alias_into_another_languages_tree_is_reported_with_the_other_content_errors() {
+    let site = Site::new(&[
+        BILINGUAL,
+        (
+            "content/articles/story.fr.md",
+            "+++\ntitle = \"L'histoire\"\ndate = 2023-10-10\n+++\n\nVoir [[Nulle part]].\n",
+        ),
+        (
+            "content/articles/story.md",
+            "+++\ntitle = \"The story\"\ndate = 2023-10-10\naliases = [\"fr/articles/story\"]\n+++\n\nSee [[Nowhere]].\n",
+        ),
+    ]);
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let err = stderr(&out);
+        for expected in [
+            "content/articles/story.md:4:13: alias \"fr/articles/story\" is the URL of the article content/articles/story.fr.md",
+            "broken wikilink: no page \"Nowhere\"",
+            "broken wikilink: no page \"Nulle part\"",
+            "3 problems found",
+        ] {
+            assert!(err.contains(expected), "{command}: {expected}\n{err}");
+        }
+    }
+    assert!(!site.root().join("public").exists());
 }

@@ -554,28 +554,46 @@ struct Override {
 }
 
 /// Reads the `[strings]` table of `site.toml` (or a whole
-/// `i18n/<lang>.toml`) with the places of its keys. A syntax error is the
-/// caller's to report (the site.toml reader already does).
-fn overrides_in(file: &SourceFile, table: Option<&str>) -> Result<Vec<Override>, Diagnostic> {
+/// `i18n/<lang>.toml`) with the places of its keys, and the problems of
+/// the file: every syntax error of an `i18n/<lang>.toml` (its broken
+/// lines are left out, so the keys of the others are still checked).
+/// Those of `site.toml` are the configuration's to report
+/// ([`crate::config::Config::parse`]), so they are not returned again.
+fn overrides_in(file: &SourceFile, table: Option<&str>) -> (Vec<Override>, Vec<Diagnostic>) {
     type Spanned<T> = toml::Spanned<T>;
     type Entries = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+    let (text, mut problems) = crate::load::front_matter::toml_without_syntax_errors(file, &keys());
+    let Some(text) = text else {
+        if table.is_some() {
+            problems.clear();
+        }
+        return (Vec::new(), problems);
+    };
     let entries: Entries = match table {
-        None => toml::from_str(&file.text)
-            .map_err(|e| crate::config::toml_error(file, 0, &e, &keys()))?,
+        None => match toml::from_str(&text) {
+            Ok(entries) => entries,
+            Err(e) => {
+                problems.push(crate::config::toml_error(file, 0, &e, &keys()));
+                return (Vec::new(), problems);
+            }
+        },
         Some(_) => {
+            problems.clear();
             // Only `[strings]` is read here; the rest of site.toml is the
-            // configuration's, checked there.
+            // configuration's, checked there (a `strings` that is not a
+            // table too).
             #[derive(serde::Deserialize)]
             struct Only {
                 #[serde(default)]
                 strings: Entries,
             }
-            let only: Only = toml::from_str(&file.text)
-                .map_err(|e| crate::config::toml_error(file, 0, &e, &keys()))?;
-            only.strings
+            match toml::from_str::<Only>(&text) {
+                Ok(only) => only.strings,
+                Err(_) => return (Vec::new(), problems),
+            }
         }
     };
-    Ok(entries
+    let overrides = entries
         .into_iter()
         .map(|(k, v)| Override {
             key_span: k.span(),
@@ -583,7 +601,8 @@ fn overrides_in(file: &SourceFile, table: Option<&str>) -> Result<Vec<Override>,
             value_span: v.span(),
             value: v.into_inner(),
         })
-        .collect())
+        .collect();
+    (overrides, problems)
 }
 
 /// Lays overrides from one file over `messages`, checking each against the
@@ -714,6 +733,99 @@ fn apply(
     }
 }
 
+/// The names (without `.toml`) of the files of `i18n/` that `language`
+/// reads, in order: the bare language, the full tag, the tag as written.
+fn file_names(language: &str) -> Vec<String> {
+    match parse_tag(language) {
+        Some((primary, region)) => {
+            let full = match &region {
+                Some(r) => format!("{primary}-{r}"),
+                None => primary.clone(),
+            };
+            vec![primary, full, language.to_string()]
+        }
+        None => vec![language.to_string()],
+    }
+}
+
+/// Every `i18n/*.toml` of the site that none of its `languages` reads
+/// (see [`load`]: `i18n/it.toml` on a site without Italian, a misspelt
+/// `i18n/fr_FR.toml`). Its strings would never be shown, so the file is
+/// an error naming the languages the site publishes (a file name that is
+/// no language tag says which are accepted), and its keys and values are
+/// checked as a used file's are: an unknown key, a bad value or a syntax
+/// error is an error at its place.
+pub fn check_unread_files(root: &Path, languages: &[String]) -> Diagnostics {
+    let mut errors = Diagnostics::new();
+    let Ok(entries) = std::fs::read_dir(root.join("i18n")) else {
+        return errors;
+    };
+    let read: Vec<String> = languages.iter().flat_map(|l| file_names(l)).collect();
+    let mut paths: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let reference = builtin_table("en").expect("English is built in");
+    for path in paths {
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let stem = name.strip_suffix(".toml").unwrap_or(&name);
+        if stem.starts_with('.') || read.iter().any(|r| r == stem) {
+            continue;
+        }
+        if let Ok(site) = root.canonicalize() {
+            if let Some(d) = crate::load::link_out_of_site(&site, root, &path) {
+                errors.push(d);
+                continue;
+            }
+        }
+        if !path.is_file() {
+            continue;
+        }
+        let rel = Path::new("i18n").join(&name);
+        errors.push(if crate::config::is_language_tag(stem) {
+            Diagnostic::in_file(
+                &rel,
+                1,
+                1,
+                format!(
+                    "\"{stem}\" in the file name {} is a language the site does not publish: its strings would never be shown",
+                    rel.display()
+                ),
+            )
+            .with_help(format!(
+                "the site publishes {} (`language` and `languages` in site.toml), each reading \
+                 i18n/<language>.toml and i18n/<language>-<REGION>.toml: add \"{stem}\" to languages, \
+                 or rename or remove the file",
+                languages.join(", ")
+            ))
+        } else {
+            Diagnostic::in_file(
+                &rel,
+                1,
+                1,
+                format!(
+                    "\"{stem}\" in the file name {} is not a language tag like \"en\" or \"pt-BR\"",
+                    rel.display()
+                ),
+            )
+            .with_help(crate::config::accepted_tags())
+        });
+        match crate::load::read_source(root, &path) {
+            Ok(file) => {
+                let (o, problems) = overrides_in(&file, None);
+                errors.extend(problems);
+                apply(&mut BTreeMap::new(), &reference, &file, o, &mut errors);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    errors
+}
+
 /// The interface a site asks for: the built-in tables for `language`,
 /// then the site's `i18n/<language>.toml` (first the bare language, then
 /// the full tag: `i18n/fr.toml`, `i18n/fr-CA.toml`), then `[strings]` of
@@ -767,9 +879,9 @@ fn load_language(
     let Some((primary, region)) = parse_tag(language) else {
         errors.push(
             at_language(format!(
-                "language \"{language}\" is not a BCP 47 language tag"
+                "\"{language}\" in {key} is not a BCP 47 language tag like \"en\" or \"pt-BR\""
             ))
-            .with_help("for example language = \"fr\" or language = \"pt-BR\""),
+            .with_help(crate::config::accepted_tags()),
         );
         return Err(errors);
     };
@@ -797,18 +909,17 @@ fn load_language(
             }
         }
         match crate::load::read_source(root, &path) {
-            Ok(file) => match overrides_in(&file, None) {
-                Ok(o) => apply(&mut messages, &reference, &file, o, &mut errors),
-                Err(d) => errors.push(d),
-            },
+            Ok(file) => {
+                let (o, problems) = overrides_in(&file, None);
+                errors.extend(problems);
+                apply(&mut messages, &reference, &file, o, &mut errors);
+            }
             Err(d) => errors.push(d),
         }
     }
     if let Some(file) = site_toml.filter(|_| strings) {
-        match overrides_in(file, Some("strings")) {
-            Ok(o) => apply(&mut messages, &reference, file, o, &mut errors),
-            Err(d) => errors.push(d),
-        }
+        let (o, _) = overrides_in(file, Some("strings"));
+        apply(&mut messages, &reference, file, o, &mut errors);
     }
     if builtin.is_none() {
         let missing: Vec<&str> = keys()

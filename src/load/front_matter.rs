@@ -144,6 +144,46 @@ pub fn parse<T: DeserializeOwned>(
     (None, problems)
 }
 
+/// A whole TOML file (`site.toml`, `i18n/<lang>.toml`) made readable: its
+/// text with each line a syntax error was found on (and the lines its
+/// value continues on) blanked out with spaces, so every byte offset stays
+/// put, and those syntax errors at their places (at most
+/// [`MAX_SYNTAX_ERRORS`]). The text is `None` when no readable text could
+/// be made; the errors then say why.
+pub fn toml_without_syntax_errors(
+    file: &SourceFile,
+    known_keys: &[&str],
+) -> (Option<String>, Vec<Diagnostic>) {
+    let split = whole_file(file);
+    let mut text = file.text.clone();
+    let mut problems = Vec::new();
+    for round in 0..=MAX_SYNTAX_ERRORS {
+        match toml::from_str::<toml::Table>(&text) {
+            Ok(_) => return (Some(text), problems),
+            Err(e) => {
+                let d = toml_error(file, 0, &e, known_keys);
+                let line = d.line;
+                problems.push(d);
+                if round == MAX_SYNTAX_ERRORS
+                    || blank_entry(file, &split, &mut text, line).is_none()
+                {
+                    break;
+                }
+            }
+        }
+    }
+    (None, problems)
+}
+
+/// A whole file read as TOML, as if it were a front matter without fences.
+pub fn whole_file(file: &SourceFile) -> Split {
+    Split {
+        format: Format::Toml,
+        front_matter: 0..file.text.len(),
+        body: file.text.len()..file.text.len(),
+    }
+}
+
 /// The most syntax errors reported for one front matter; after that the
 /// file is not read further.
 pub const MAX_SYNTAX_ERRORS: usize = 10;
@@ -1266,6 +1306,34 @@ mod tests {
         let mut p = problems::<T>(f, keys);
         assert_eq!(p.len(), 1, "{p:?}");
         p.remove(0)
+    }
+
+    #[test]
+    fn a_whole_toml_file_is_read_past_each_syntax_error_with_its_offsets_kept() {
+        let f = SourceFile::new(
+            "i18n/fr.toml",
+            "a = \"x\"\nb = \"open\nc = [1, 2]\nd = 1 1\na = 2\ne = \"y\"\n".to_string(),
+        );
+        let (text, problems) = toml_without_syntax_errors(&f, &[]);
+        let text = text.expect("readable");
+        assert_eq!(text.len(), f.text.len(), "offsets kept");
+        let lines: Vec<usize> = problems.iter().map(|d| d.line).collect();
+        let shown: Vec<_> = problems
+            .iter()
+            .map(|d| (d.line, d.column, d.message.clone()))
+            .collect();
+        assert_eq!(lines, [2, 4, 5], "{shown:#?}");
+        let table: toml::Table = text.parse().unwrap();
+        assert_eq!(
+            table.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["a", "c", "e"]
+        );
+        assert_eq!(&text[text.find("e =").unwrap()..], "e = \"y\"\n");
+        let clean = SourceFile::new("site.toml", "a = 1\n".to_string());
+        assert_eq!(
+            toml_without_syntax_errors(&clean, &[]),
+            (Some(clean.text.clone()), vec![])
+        );
     }
 
     #[test]

@@ -176,38 +176,36 @@ pub fn load_settings(
     options: &LoadOptions,
     errors: &mut Diagnostics,
 ) -> (Config, Vec<TemplateFile>) {
-    let (mut config, site_toml) = match Config::load(root) {
-        Ok(c) => {
-            if let Some(outside) = c
-                .output_dir_outside
-                .as_ref()
-                .filter(|_| !options.output_given)
-            {
-                errors.push(outside.clone());
-            }
-            let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
-            (c, Some(SourceFile::new("site.toml", normalize_text(text))))
-        }
-        Err(e) => {
-            errors.push(e);
-            let mut config = Config::default();
-            // Keep the languages a broken site.toml names, so its
-            // translations are not also reported as unlisted.
-            let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
-            if let Some(listed) = text
-                .parse::<toml::Table>()
-                .ok()
-                .and_then(|t| t.get("languages")?.as_array().cloned())
-            {
-                for tag in listed.iter().filter_map(|v| v.as_str()) {
-                    if !config.languages.iter().any(|l| l.eq_ignore_ascii_case(tag)) {
-                        config.languages.push(tag.to_string());
-                    }
+    // Every problem of site.toml is reported with the content's; the
+    // settings hold defaults in place of the values at fault, so the
+    // content is still checked with the rest (its languages too, so
+    // translations are not also reported as unlisted).
+    let (mut config, site_toml, problems) = Config::load(root);
+    // A site.toml that could not be read as text (a character no output
+    // may carry) still names its languages, kept for the same reason.
+    let unreadable = site_toml.is_none() && !problems.is_empty();
+    if unreadable {
+        let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+        if let Some(listed) = text
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| t.get("languages")?.as_array().cloned())
+        {
+            for tag in listed.iter().filter_map(|v| v.as_str()) {
+                if !config.languages.iter().any(|l| l.eq_ignore_ascii_case(tag)) {
+                    config.languages.push(tag.to_string());
                 }
             }
-            (config, None)
         }
-    };
+    }
+    errors.extend(problems);
+    if let Some(outside) = config
+        .output_dir_outside
+        .as_ref()
+        .filter(|_| !options.output_given)
+    {
+        errors.push(outside.clone());
+    }
     match crate::i18n::load(root, &config.language, site_toml.as_ref()) {
         Ok(interface) => {
             if config.know_heading_defaulted {
@@ -225,6 +223,11 @@ pub fn load_settings(
             Ok(interface) => config.language_interfaces.push(Arc::new(interface)),
             Err(problems) => errors.extend(problems),
         }
+    }
+    // Which files of i18n/ are read is only known from a readable
+    // site.toml.
+    if !unreadable {
+        errors.extend(crate::i18n::check_unread_files(root, &config.languages));
     }
     (config, load_templates(root, errors))
 }
@@ -494,6 +497,34 @@ fn language_of(
     errors: &mut Diagnostics,
 ) -> Option<usize> {
     let Some((stem, tag)) = file_language(path) else {
+        // On a multilingual site, `slug.xx.md` whose `xx` is no language
+        // tag is a translation with a bad code rather than a slug with a
+        // dot: said so, with the codes accepted.
+        let name = path.file_name()?.to_string_lossy();
+        let code = (name
+            .strip_suffix(".md")
+            .or_else(|| name.strip_suffix(".MD")))
+        .and_then(|stem| stem.rsplit_once('.'))
+        .filter(|(stem, code)| !stem.is_empty() && !code.is_empty());
+        if let Some((stem, code)) = code.filter(|_| config.is_multilingual()) {
+            errors.push(
+                Diagnostic::in_file(
+                    &relative(root, path),
+                    1,
+                    1,
+                    format!(
+                        "\"{code}\" in the file name {name} is not a language tag like \"en\" or \"pt-BR\""
+                    ),
+                )
+                .with_help(format!(
+                    "the site publishes {}: name a translation {stem}.<language>.md with one of \
+                     them, as {stem}.{}.md, or the page itself {stem}.md",
+                    config.languages.join(", "),
+                    config.languages[config.languages.len() - 1]
+                )),
+            );
+            return None;
+        }
         return Some(0);
     };
     if let Some(i) = config
@@ -513,8 +544,7 @@ fn language_of(
         1,
         1,
         format!(
-            "{} is a translation into \"{tag}\" (its name ends in .{tag}.md), which languages in site.toml does not list",
-            rel.display()
+            "\"{tag}\" in the file name {name} is a language that languages in site.toml does not list: the file is a translation into it"
         ),
     );
     errors.push(if config.is_multilingual() {

@@ -20,7 +20,7 @@ pub mod site;
 // Fx hashing: these maps hold slugs and paths, never hostile keys, and
 // the default SipHash showed up in rebuild profiles.
 use rustc_hash::FxHashMap as HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -145,6 +145,17 @@ pub fn resolve(loaded: &LoadedSite) -> Result<Site, Diagnostics> {
 /// only the bodies whose text (or the set of pages they can link to)
 /// changed.
 pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diagnostics> {
+    resolve_tree(loaded, cache).map_err(|(errors, _)| errors)
+}
+
+/// [`resolve_with`], keeping on failure what the tree writes that an
+/// alias of another tree may collide with, so
+/// [`redirects::check_across_trees`] runs in the same run as the other
+/// content errors.
+pub fn resolve_tree(
+    loaded: &LoadedSite,
+    cache: &BodyCache,
+) -> Result<Site, (Diagnostics, redirects::TreePaths)> {
     let mut errors = Diagnostics::new();
     let LoadedSite {
         root,
@@ -513,7 +524,23 @@ pub fn resolve_with(loaded: &LoadedSite, cache: &BodyCache) -> Result<Site, Diag
     );
     errors.extend(alias_errors);
     if !errors.is_empty() {
-        return Err(errors);
+        fn listed<M>(section: Section, list: &[&Page<M>]) -> Vec<(Section, String, PathBuf)> {
+            list.iter()
+                .map(|p| (section, p.slug.as_str().to_string(), p.file.path.clone()))
+                .collect()
+        }
+        let mut written = listed(Section::Articles, &articles[..own.articles]);
+        written.extend(listed(Section::Notes, &notes[..own.notes]));
+        written.extend(listed(Section::Actors, &actors[..own.actors]));
+        written.extend(listed(Section::Pages, &pages[..own.pages]));
+        written.extend(listed(Section::Authors, &authors[..own.authors]));
+        let paths = redirects::TreePaths {
+            tree: config.tree.clone(),
+            pages: written,
+            topics: topics.iter().map(|t| t.slug.as_str().to_string()).collect(),
+            redirects,
+        };
+        return Err((errors, paths));
     }
 
     let mut site = Site {

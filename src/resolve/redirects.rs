@@ -266,48 +266,85 @@ impl Collector {
     }
 }
 
+/// What one language tree writes that an alias may collide with: its
+/// own pages (section, slug, source file), its topics and its aliases.
+/// Taken from a resolved [`super::Site`] ([`TreePaths::of`]), or kept by
+/// [`super::resolve_tree`] from a tree that failed to resolve, so the
+/// collisions across trees are reported with its other errors.
+#[derive(Debug, Clone, Default)]
+pub struct TreePaths {
+    /// The tree's folder (``, `fr/`).
+    pub tree: String,
+    pub pages: Vec<(Section, String, std::path::PathBuf)>,
+    pub topics: Vec<String>,
+    pub redirects: Vec<Redirect>,
+}
+
+impl TreePaths {
+    /// The paths of a resolved tree.
+    pub fn of(site: &super::Site) -> TreePaths {
+        fn listed<T>(
+            section: Section,
+            list: &[T],
+            of: impl Fn(&T) -> (&str, &std::path::Path),
+        ) -> Vec<(Section, String, std::path::PathBuf)> {
+            list.iter()
+                .map(|p| {
+                    let (slug, source) = of(p);
+                    (section, slug.to_string(), source.to_path_buf())
+                })
+                .collect()
+        }
+        TreePaths {
+            tree: site.config.tree.clone(),
+            pages: [
+                listed(Section::Articles, site.own_articles(), |p| {
+                    (p.slug.as_str(), &p.source)
+                }),
+                listed(Section::Notes, site.own_notes(), |p| {
+                    (p.slug.as_str(), &p.source)
+                }),
+                listed(Section::Actors, site.own_actors(), |p| {
+                    (p.slug.as_str(), &p.source)
+                }),
+                listed(Section::Pages, site.own_pages(), |p| {
+                    (p.slug.as_str(), &p.source)
+                }),
+                listed(Section::Authors, site.own_authors(), |p| {
+                    (p.slug.as_str(), &p.source)
+                }),
+            ]
+            .concat(),
+            topics: site
+                .topics
+                .iter()
+                .map(|t| t.slug.as_str().to_string())
+                .collect(),
+            redirects: site.redirects.clone(),
+        }
+    }
+}
+
 /// The default language's aliases that lead into another language's tree
 /// (`fr/articles/x`), checked against that tree's pages, lists and
 /// aliases as its own are: an error naming both for each that collides.
-/// `default` is the default language's site, `trees` the others'.
-pub fn check_across_trees(default: &super::Site, trees: &[super::Site]) -> Vec<Diagnostic> {
+/// `default` is the default language's tree, `trees` the others'; each
+/// may come from a tree that failed to resolve (see [`TreePaths`]).
+pub fn check_across_trees(default: &TreePaths, trees: &[TreePaths]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for tree in trees {
-        let prefix = tree.config.tree.as_str();
+        let prefix = tree.tree.as_str();
         let entering: Vec<&Redirect> = (default.redirects.iter())
             .filter(|r| starts_with_folded(&r.from, prefix))
             .collect();
         if entering.is_empty() {
             continue;
         }
-        fn entries<'p, T>(
-            section: Section,
-            list: &'p [T],
-            of: impl Fn(&'p T) -> (&'p str, &'p std::path::Path) + 'p,
-        ) -> impl Iterator<Item = (Section, &'p str, &'p std::path::Path)> + 'p {
-            list.iter().map(move |p| {
-                let (slug, source) = of(p);
-                (section, slug, source)
-            })
-        }
         let mut collector = Collector::new(
             prefix,
-            entries(Section::Articles, tree.own_articles(), |p| {
-                (p.slug.as_str(), &p.source)
-            })
-            .chain(entries(Section::Notes, tree.own_notes(), |p| {
-                (p.slug.as_str(), &p.source)
-            }))
-            .chain(entries(Section::Actors, tree.own_actors(), |p| {
-                (p.slug.as_str(), &p.source)
-            }))
-            .chain(entries(Section::Pages, tree.own_pages(), |p| {
-                (p.slug.as_str(), &p.source)
-            }))
-            .chain(entries(Section::Authors, tree.own_authors(), |p| {
-                (p.slug.as_str(), &p.source)
-            })),
-            tree.topics.iter().map(|t| t.slug.as_str()),
+            (tree.pages.iter())
+                .map(|(section, slug, source)| (*section, slug.as_str(), source.as_path())),
+            tree.topics.iter().map(String::as_str),
         );
         for r in &tree.redirects {
             collector.claim(&r.from, &r.to, &r.at);
