@@ -186,6 +186,29 @@ fn referring_to_a_held_back_article_says_so() {
 }
 
 #[test]
+fn check_says_what_is_held_back_as_build_does() {
+    let site = site();
+    let out = site.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("ok: "), "{err}");
+    assert!(
+        err.contains(
+            "2 articles dated in the future held back; the next is due 2999-01-02T08:00:00+01:00 \
+             (build with --future to include them)"
+        ),
+        "{err}"
+    );
+    // With --future nothing is held back, and nothing is said.
+    let out = site.run(&["check", "--future"]);
+    assert!(!stderr(&out).contains("held back"), "{}", stderr(&out));
+    // Quiet prints errors only.
+    let out = site.run(&["-q", "check"]);
+    assert_eq!(stderr(&out), "");
+    assert!(!site.exists("index.html"), "check writes nothing");
+}
+
+#[test]
 fn check_and_serve_accept_future() {
     let site = site();
     let out = site.run(&["check", "--future"]);
