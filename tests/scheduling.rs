@@ -229,8 +229,8 @@ fn item_of<'a>(html: &'a str, text: &str) -> &'a str {
 
 /// A site whose draft and scheduled stories are in every kind of list: a
 /// topic, an actor's "Appears in", an explainer's "Cited by", the
-/// timeline; and a draft explainer whose timeline entry is on the
-/// timeline too.
+/// timeline; and a draft explainer, on the explainers index and with its
+/// timeline entry on the timeline.
 fn listed_site() -> Site {
     let story = |title: &str, date: &str, draft: bool| {
         format!(
@@ -338,6 +338,17 @@ fn every_list_badges_the_draft_and_scheduled_stories_it_links() {
         find("Quay closed.")
     );
     assert!(!find(">Past story<").contains("status-badge"));
+    // A draft explainer's card, on the explainers index and the front
+    // page.
+    for page in ["explainers/index.html", "index.html"] {
+        let html = site.out(page);
+        let item = item_of(&html, ">Work in progress<");
+        assert!(item.contains(draft), "{page}: {item}");
+        assert!(
+            !item_of(&html, ">The harbour<").contains("status-badge"),
+            "{page}"
+        );
+    }
     // The same site built for the public shows no badge at all.
     let out = site.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -347,6 +358,7 @@ fn every_list_badges_the_draft_and_scheduled_stories_it_links() {
         "topics/port/index.html",
         "actors/port-authority/index.html",
         "explainers/harbour/index.html",
+        "explainers/index.html",
         "timeline/index.html",
     ] {
         assert!(!site.out(page).contains("status-badge"), "{page}");

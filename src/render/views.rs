@@ -88,6 +88,8 @@ pub struct NoteCard<'a> {
     /// For a default-language page standing in for a missing translation:
     /// its language and the note shown after the link.
     pub fallback: Option<&'a crate::resolve::Fallback>,
+    /// A draft (built under `--drafts`): the card shows the page's badge.
+    pub draft: bool,
 }
 
 impl<'a> NoteCard<'a> {
@@ -98,6 +100,7 @@ impl<'a> NoteCard<'a> {
             href: l.translated(Section::Notes, n.slug.as_str(), n.fallback.as_ref()),
             slug: n.slug.as_str(),
             fallback: n.fallback.as_ref(),
+            draft: n.draft,
         }
     }
 }
