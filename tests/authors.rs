@@ -299,3 +299,84 @@ fn a_profile_may_be_a_bundle_with_its_photo_beside_it() {
     assert!(index.find(">Ana Diallo<").unwrap() < index.find(">Ben Sow<").unwrap());
     assert_site_integrity(&site.root().join("public"));
 }
+
+/// Each `<author>` of the entry titled `title` in a feed, as (name, uri).
+fn feed_authors(xml: &str, title: &str) -> Vec<(String, Option<String>)> {
+    let doc = roxmltree::Document::parse(xml).expect("the feed is well-formed XML");
+    let text = |n: roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.has_tag_name(name))
+            .and_then(|c| c.text())
+            .map(str::to_string)
+    };
+    let entry = doc
+        .root_element()
+        .children()
+        .filter(|c| c.has_tag_name("entry"))
+        .find(|e| text(*e, "title").as_deref() == Some(title))
+        .unwrap_or_else(|| panic!("no entry {title} in {xml}"));
+    entry
+        .children()
+        .filter(|c| c.has_tag_name("author"))
+        .map(|a| (text(a, "name").unwrap_or_default(), text(a, "uri")))
+        .collect()
+}
+
+#[test]
+fn a_draft_profile_is_linked_from_no_byline_feed_or_json_ld_with_or_without_drafts() {
+    let site = site(1);
+    site.write(
+        "content/authors/rae-vance.md",
+        "+++\nname = \"Rae Vance\"\ndraft = true\n+++\nJoins soon.\n",
+    );
+    site.write(
+        "content/articles/by-rae.md",
+        "+++\ntitle = \"Rae's story\"\ndate = 2023-03-01\nauthors = [\"Rae Vance\", \"Ana Diallo\"]\ntopics = [\"Port\"]\n+++\nThe port.\n",
+    );
+    let ana = "<a class=\"author-link\" rel=\"author\" href=\"../../authors/ana-diallo/index.html\">Ana Diallo</a>";
+    let byline = format!("<span class=\"authors\">By Rae Vance and {ana}</span>");
+    let ana_url = format!("{BASE}authors/ana-diallo/");
+    let check = |site: &Site| {
+        let html = site.out("articles/by-rae/index.html");
+        assert!(html.contains(&byline), "{html}");
+        assert!(!html.contains("rae-vance"), "{html}");
+        let blocks = json_ld(&html);
+        let article = blocks.iter().find(|b| b["@type"] == "NewsArticle").unwrap();
+        assert_eq!(
+            article["author"],
+            serde_json::json!([
+                { "@type": "Person", "name": "Rae Vance" },
+                { "@type": "Person", "@id": ana_url, "name": "Ana Diallo", "url": ana_url },
+            ])
+        );
+        for feed in [
+            "feed.xml",
+            "topics/port/feed.xml",
+            "authors/ana-diallo/feed.xml",
+        ] {
+            let xml = site.out(feed);
+            assert_eq!(
+                feed_authors(&xml, "Rae's story"),
+                [
+                    ("Rae Vance".to_string(), None),
+                    ("Ana Diallo".to_string(), Some(ana_url.clone())),
+                ],
+                "{feed}"
+            );
+            assert!(!xml.contains("rae-vance"), "{feed}: {xml}");
+        }
+        assert_site_integrity(&site.root().join("public"));
+    };
+    // Published: the profile is not built, and nothing points at it.
+    site.build_checked();
+    assert!(!site.exists("authors/rae-vance/index.html"));
+    check(&site);
+    // Previewed with --drafts: her page is built, with its badge, yet no
+    // byline, feed or JSON-LD announces it.
+    let out = site.run(&["build", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site
+        .out("authors/rae-vance/index.html")
+        .contains("<p class=\"status-badge\">Draft</p>"));
+    check(&site);
+}

@@ -186,10 +186,181 @@ fn referring_to_a_held_back_article_says_so() {
 }
 
 #[test]
+fn check_says_what_is_held_back_as_build_does() {
+    let site = site();
+    let out = site.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("ok: "), "{err}");
+    assert!(
+        err.contains(
+            "2 articles dated in the future held back; the next is due 2999-01-02T08:00:00+01:00 \
+             (build with --future to include them)"
+        ),
+        "{err}"
+    );
+    // With --future nothing is held back, and nothing is said.
+    let out = site.run(&["check", "--future"]);
+    assert!(!stderr(&out).contains("held back"), "{}", stderr(&out));
+    // Quiet prints errors only.
+    let out = site.run(&["-q", "check"]);
+    assert_eq!(stderr(&out), "");
+    assert!(!site.exists("index.html"), "check writes nothing");
+}
+
+#[test]
 fn check_and_serve_accept_future() {
     let site = site();
     let out = site.run(&["check", "--future"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let out = bin().args(["serve", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("--future"));
+}
+
+/// The `<li>` around the first occurrence of `text` in `html`.
+fn item_of<'a>(html: &'a str, text: &str) -> &'a str {
+    let at = html
+        .find(text)
+        .unwrap_or_else(|| panic!("{text} not in {html}"));
+    let start = html[..at].rfind("<li").expect("an item around it");
+    let end = at + html[at..].find("</li>").expect("the item closes");
+    &html[start..end]
+}
+
+/// A site whose draft and scheduled stories are in every kind of list: a
+/// topic, an actor's "Appears in", an explainer's "Cited by", the
+/// timeline; and a draft explainer, on the explainers index and with its
+/// timeline entry on the timeline.
+fn listed_site() -> Site {
+    let story = |title: &str, date: &str, draft: bool| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = {date}\ntopics = [\"Port\"]\nactors = [\"port-authority\"]\nbackground = [\"harbour\"]\n{}+++\n\nText.\n",
+            if draft { "draft = true\n" } else { "" }
+        )
+    };
+    Site::new(&[
+        ("content/articles/past.md", &story("Past story", "2023-10-10", false)),
+        ("content/articles/draft.md", &story("Draft story", "2023-10-09", true)),
+        ("content/articles/soon.md", &story("Soon story", "2999-01-02", false)),
+        ("content/articles/older.md", &story("Older story", "2023-10-01", false)),
+        (
+            "content/actors/port-authority.md",
+            "+++\nname = \"Port Authority\"\nkind = \"organization\"\n+++\n\nRuns the port.\n",
+        ),
+        (
+            "content/notes/harbour.md",
+            "+++\ntitle = \"The harbour\"\n+++\n\nBackground.\n",
+        ),
+        (
+            "content/notes/wip.md",
+            "+++\ntitle = \"Work in progress\"\ndraft = true\n\n[[timeline]]\ndate = \"2023-07-26\"\ntext = \"Quay closed.\"\n+++\n\nNot yet.\n",
+        ),
+    ])
+}
+
+#[test]
+fn every_list_badges_the_draft_and_scheduled_stories_it_links() {
+    let site = listed_site();
+    let out = site.run(&["build", "--future", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_site_integrity(&site.root().join("public"));
+    let draft = "<span class=\"status-badge\">Draft</span>";
+    let scheduled = "<span class=\"status-badge\">Scheduled</span>";
+    // The front page: the lead (the scheduled story, the newest) and the
+    // latest stories.
+    let front = site.out("index.html");
+    let lead = &front[front.find("<section class=\"lead\"").unwrap()..];
+    let lead = &lead[..lead.find("</section>").unwrap()];
+    assert!(
+        lead.contains("Soon story") && lead.contains(scheduled),
+        "{lead}"
+    );
+    assert!(item_of(&front, ">Draft story<").contains(draft), "{front}");
+    assert!(!item_of(&front, ">Past story<").contains("status-badge"));
+    // The archive, a topic, an actor's "Appears in" and an explainer's
+    // "Cited by".
+    for page in [
+        "articles/index.html",
+        "topics/port/index.html",
+        "actors/port-authority/index.html",
+        "explainers/harbour/index.html",
+    ] {
+        let html = site.out(page);
+        let item = item_of(&html, ">Draft story<");
+        assert!(
+            item.contains(draft) && !item.contains(scheduled),
+            "{page}: {item}"
+        );
+        let item = item_of(&html, ">Soon story<");
+        assert!(
+            item.contains(scheduled) && !item.contains(draft),
+            "{page}: {item}"
+        );
+        for public in [">Past story<", ">Older story<"] {
+            let item = item_of(&html, public);
+            assert!(!item.contains("status-badge"), "{page}: {item}");
+        }
+        // The badge is text inside the item, before the link: read aloud
+        // and shown without colour.
+        let item = item_of(&html, ">Draft story<");
+        assert!(
+            item.find(draft) < item.find("class=\"story-title\""),
+            "{item}"
+        );
+    }
+    // The timeline: the entries of the stories, and of the draft
+    // explainer.
+    let years: Vec<String> = [
+        "timeline/index.html",
+        "timeline/2023/index.html",
+        "timeline/2999/index.html",
+    ]
+    .iter()
+    .filter(|p| site.exists(p))
+    .map(|p| site.out(p))
+    .collect();
+    let find = |text: &str| -> String {
+        let page = years
+            .iter()
+            .find(|h| h.contains(text))
+            .unwrap_or_else(|| panic!("{text} on no timeline page"));
+        item_of(page, text).to_string()
+    };
+    assert!(
+        find(">Draft story<").contains(draft),
+        "{}",
+        find(">Draft story<")
+    );
+    assert!(find(">Soon story<").contains(scheduled));
+    assert!(
+        find("Quay closed.").contains(draft),
+        "{}",
+        find("Quay closed.")
+    );
+    assert!(!find(">Past story<").contains("status-badge"));
+    // A draft explainer's card, on the explainers index and the front
+    // page.
+    for page in ["explainers/index.html", "index.html"] {
+        let html = site.out(page);
+        let item = item_of(&html, ">Work in progress<");
+        assert!(item.contains(draft), "{page}: {item}");
+        assert!(
+            !item_of(&html, ">The harbour<").contains("status-badge"),
+            "{page}"
+        );
+    }
+    // The same site built for the public shows no badge at all.
+    let out = site.run(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for page in [
+        "index.html",
+        "articles/index.html",
+        "topics/port/index.html",
+        "actors/port-authority/index.html",
+        "explainers/harbour/index.html",
+        "explainers/index.html",
+        "timeline/index.html",
+    ] {
+        assert!(!site.out(page).contains("status-badge"), "{page}");
+    }
 }

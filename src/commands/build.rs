@@ -2,7 +2,7 @@
 //! one-line summary.
 
 use crate::cli::{BuildArgs, Verbosity};
-use crate::commands::{counted, report_error, site_counts, thousands};
+use crate::commands::{counted, held_back_line, report_error, site_counts, thousands};
 use crate::config::DEFAULT_BASE_URL;
 use crate::diagnostics::escape_controls;
 use crate::BuildSummary;
@@ -32,16 +32,8 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                     display_path(&s.output),
                     file_counts(&s),
                 );
-                if let (n @ 1.., Some(next)) = (s.held_back, s.next_due) {
-                    eprintln!(
-                        "{} held back; the next is due {} (build with --future to include them)",
-                        counted(
-                            n,
-                            "article dated in the future",
-                            "articles dated in the future"
-                        ),
-                        next.rfc3339()
-                    );
+                if let Some(line) = held_back_line(&s) {
+                    eprintln!("{line}");
                 }
                 if let Some(warning) = robots_warning(&s) {
                     eprintln!("{warning}");

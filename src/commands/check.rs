@@ -1,7 +1,7 @@
 //! `explainer check`: finds every problem a build would, writing nothing.
 
 use crate::cli::{CheckArgs, Verbosity};
-use crate::commands::{report_error, site_counts};
+use crate::commands::{held_back_line, report_error, site_counts};
 use crate::{check, BuildOptions};
 
 pub fn run(args: CheckArgs, verbosity: Verbosity) -> i32 {
@@ -38,6 +38,9 @@ pub fn run(args: CheckArgs, verbosity: Verbosity) -> i32 {
                     site_counts(&s),
                     s.elapsed.as_secs_f64()
                 );
+                if let Some(line) = held_back_line(&s) {
+                    eprintln!("{line}");
+                }
             }
             0
         }

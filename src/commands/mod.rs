@@ -111,6 +111,24 @@ pub fn site_counts(s: &crate::BuildSummary) -> String {
     )
 }
 
+/// `2 articles dated in the future held back; the next is due …`: the
+/// line `build` and `check` print when the clock keeps articles out, so a
+/// check tells as much as the build it stands for; none when none is.
+pub fn held_back_line(s: &crate::BuildSummary) -> Option<String> {
+    match (s.held_back, s.next_due) {
+        (n @ 1.., Some(next)) => Some(format!(
+            "{} held back; the next is due {} (build with --future to include them)",
+            counted(
+                n,
+                "article dated in the future",
+                "articles dated in the future"
+            ),
+            next.rfc3339()
+        )),
+        _ => None,
+    }
+}
+
 /// `1150` as `1,150`.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();

@@ -127,6 +127,8 @@ pub fn digests(site: &Site) -> SiteDigests {
             .date(Some(a.date))
             .date(a.updated);
         h.image(a.image.as_ref());
+        // Every list marks a draft or scheduled story with its badge.
+        h.add((a.draft, a.scheduled));
         let card = h.take();
         h.slugs(Section::Actors, &a.actors)
             .slugs(Section::Notes, &a.background)
@@ -136,10 +138,11 @@ pub fn digests(site: &Site) -> SiteDigests {
                     .map(|&t| &site.topics[t].slug)
                     .collect::<Vec<_>>(),
             );
-        // Bylines name (and link) their profiles.
+        // Bylines name (and link) their profiles, public ones only: a
+        // profile published or made a draft changes the link.
         h.add(a.bylines.len());
         for b in &a.bylines {
-            h.add((&b.name, b.author.map(|x| site.authors[x].slug.as_str())));
+            h.add((&b.name, site.byline_author(b).map(|x| x.slug.as_str())));
         }
         let relations = h.take();
         h.add((a.body_hash, &a.know_html, &a.authors));
@@ -157,6 +160,8 @@ pub fn digests(site: &Site) -> SiteDigests {
     let notes = site.notes.par_iter().map(|n| {
         let mut h = Hashing::new(site);
         h.add((&n.title, &n.summary)).date(n.date).date(n.updated);
+        // Its timeline's entries carry its badge.
+        h.add(n.draft);
         h.add(n.timeline.len());
         for &e in &n.timeline {
             let event = &site.events[e];
@@ -363,13 +368,18 @@ impl Lists<'_> {
             .map(|e| {
                 let source = match e.source {
                     crate::resolve::EventSource::Note(n) => {
-                        (Section::Notes, s.notes[n].slug.as_str(), &s.notes[n].title)
+                        let n = &s.notes[n];
+                        (Section::Notes, n.slug.as_str(), &n.title, (n.draft, false))
                     }
-                    crate::resolve::EventSource::Article(a) => (
-                        Section::Articles,
-                        s.articles[a].slug.as_str(),
-                        &s.articles[a].title,
-                    ),
+                    crate::resolve::EventSource::Article(a) => {
+                        let a = &s.articles[a];
+                        (
+                            Section::Articles,
+                            a.slug.as_str(),
+                            &a.title,
+                            (a.draft, a.scheduled),
+                        )
+                    }
                 };
                 hash_of((e.date, &e.html, source))
             })

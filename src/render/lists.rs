@@ -423,8 +423,7 @@ impl<'a> Renderer<'a> {
                     bylines: (a.bylines.iter())
                         .map(|b| FeedByline {
                             name: &b.name,
-                            uri: b.author.map(|x| {
-                                let p = &s.authors[x];
+                            uri: s.byline_author(b).map(|p| {
                                 metadata::named_page_url(
                                     config,
                                     Section::Authors,

@@ -225,9 +225,8 @@ pub fn explainer(site: &Site, note: &Note) -> Value {
 /// A byline's author: a `Person` with the absolute URL of the author's
 /// page when the byline names a profile, else with a name only.
 fn byline(site: &Site, b: &crate::resolve::Byline) -> Value {
-    match b.author {
-        Some(x) => {
-            let a = &site.authors[x];
+    match site.byline_author(b) {
+        Some(a) => {
             let url = named_page_url(
                 &site.config,
                 Section::Authors,

@@ -143,8 +143,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|b| BylineView {
                     name: &b.name,
-                    href: b.author.map(|x| {
-                        let a = &s.authors[x];
+                    href: s.byline_author(b).map(|a| {
                         l.translated(Section::Authors, a.slug.as_str(), a.fallback.as_ref())
                     }),
                 })
@@ -496,9 +495,8 @@ impl<'a> Renderer<'a> {
         let args = std::collections::HashMap::from([("authors", self.words.list(&markers))]);
         let mut html = escape(&self.words.format("byline", None, &args).ok()?);
         for (i, b) in a.bylines.iter().enumerate() {
-            let name = match b.author {
-                Some(x) => {
-                    let author = &self.site.authors[x];
+            let name = match self.site.byline_author(b) {
+                Some(author) => {
                     let fallback = author.fallback.as_ref();
                     let href = l.translated(Section::Authors, author.slug.as_str(), fallback);
                     // A profile with no translation is the default

@@ -57,6 +57,10 @@ pub struct ArticleCard<'a> {
     pub date_human: String,
     pub href: String,
     pub image: Option<ImageView<'a>>,
+    /// A draft (built under `--drafts`) or dated in the future (built
+    /// under `--future`): every list marks it with the page's badge.
+    pub draft: bool,
+    pub scheduled: bool,
 }
 
 impl<'a> ArticleCard<'a> {
@@ -69,6 +73,8 @@ impl<'a> ArticleCard<'a> {
             date_human: words.date(a.date.day),
             href: l.page(Section::Articles, a.slug.as_str()),
             image: a.image.as_ref().map(|i| ImageView::new(i, l)),
+            draft: a.draft,
+            scheduled: a.scheduled,
         }
     }
 }
@@ -82,6 +88,8 @@ pub struct NoteCard<'a> {
     /// For a default-language page standing in for a missing translation:
     /// its language and the note shown after the link.
     pub fallback: Option<&'a crate::resolve::Fallback>,
+    /// A draft (built under `--drafts`): the card shows the page's badge.
+    pub draft: bool,
 }
 
 impl<'a> NoteCard<'a> {
@@ -92,6 +100,7 @@ impl<'a> NoteCard<'a> {
             href: l.translated(Section::Notes, n.slug.as_str(), n.fallback.as_ref()),
             slug: n.slug.as_str(),
             fallback: n.fallback.as_ref(),
+            draft: n.draft,
         }
     }
 }
@@ -215,17 +224,23 @@ pub struct EventView<'a> {
     pub source_title: &'a str,
     /// `explainer` or `article`.
     pub source_kind: &'static str,
+    /// The page it comes from is a draft, or an article dated in the
+    /// future: the entry carries that page's badge.
+    pub draft: bool,
+    pub scheduled: bool,
 }
 
 impl<'a> EventView<'a> {
     pub fn new(site: &'a Site, e: &'a Event, l: Linker) -> Self {
-        let (href, source_title, source_kind) = match e.source {
+        let (href, source_title, source_kind, draft, scheduled) = match e.source {
             EventSource::Note(n) => {
                 let note = &site.notes[n];
                 (
                     l.page(Section::Notes, note.slug.as_str()),
                     note.title.as_str(),
                     "explainer",
+                    note.draft,
+                    false,
                 )
             }
             EventSource::Article(a) => {
@@ -234,6 +249,8 @@ impl<'a> EventView<'a> {
                     l.page(Section::Articles, article.slug.as_str()),
                     article.title.as_str(),
                     "article",
+                    article.draft,
+                    article.scheduled,
                 )
             }
         };
@@ -245,6 +262,8 @@ impl<'a> EventView<'a> {
             href,
             source_title,
             source_kind,
+            draft,
+            scheduled,
         }
     }
 }

@@ -105,6 +105,16 @@ impl Site {
         &self.authors[..self.own.authors]
     }
 
+    /// The profile a byline links to: the one it names, when that profile
+    /// is public. A draft profile is built only under `--drafts` and is
+    /// left out of the feeds and the sitemap, so the byline on a page,
+    /// a feed entry's `<uri>` and the JSON-LD `Person` all leave its name
+    /// plain, in every build alike (a profile left out of the build
+    /// matches no byline at all).
+    pub fn byline_author(&self, b: &Byline) -> Option<&Author> {
+        b.author.map(|x| &self.authors[x]).filter(|a| !a.draft)
+    }
+
     /// The default language when the page `index` of `section` is one of
     /// its pages standing in for a missing translation.
     pub fn fallback_language(&self, section: crate::model::Section, index: usize) -> Option<&str> {
