@@ -73,30 +73,49 @@ pub fn absolute_asset(config: &Config, src: &str) -> String {
 /// become `\u003c`, `\u003e`, `\u0026`, so neither `</script>` nor `<!--`
 /// can end or change the script element, and the JSON stays valid.
 pub fn script_safe_json(value: &impl serde::Serialize) -> String {
-    let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
-    // Copied by runs between the few characters to replace, found byte by
-    // byte (U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8).
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut copied = 0;
-    for (at, &b) in bytes.iter().enumerate() {
-        let (replacement, len) = match b {
-            b'<' => ("\\u003c", 1),
-            b'>' => ("\\u003e", 1),
-            b'&' => ("\\u0026", 1),
-            0xE2 if bytes.get(at + 1) == Some(&0x80) => match bytes.get(at + 2) {
-                Some(0xA8) => ("\\u2028", 3),
-                Some(0xA9) => ("\\u2029", 3),
-                _ => continue,
-            },
-            _ => continue,
-        };
-        out.push_str(&text[copied..at]);
-        out.push_str(replacement);
-        copied = at + len;
+    let mut out = Vec::with_capacity(1024);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+    if value.serialize(&mut serializer).is_err() {
+        return "{}".into();
     }
-    out.push_str(&text[copied..]);
-    out
+    // serde_json writes UTF-8, and the replacements are ASCII.
+    String::from_utf8(out).unwrap_or_else(|_| "{}".into())
+}
+
+/// serde_json's compact output, with the characters that could end or
+/// change a script element escaped as it writes each string: those
+/// characters can only be inside strings (keys and values), so nothing
+/// else needs looking at, and no second pass over the text is made.
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        // Copied by runs between the few characters to replace, found byte
+        // by byte (U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8).
+        let bytes = fragment.as_bytes();
+        let mut copied = 0;
+        for (at, &b) in bytes.iter().enumerate() {
+            let (replacement, len) = match b {
+                b'<' => ("\\u003c", 1),
+                b'>' => ("\\u003e", 1),
+                b'&' => ("\\u0026", 1),
+                0xE2 if bytes.get(at + 1) == Some(&0x80) => match bytes.get(at + 2) {
+                    Some(0xA8) => ("\\u2028", 3),
+                    Some(0xA9) => ("\\u2029", 3),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            writer.write_all(&bytes[copied..at])?;
+            writer.write_all(replacement.as_bytes())?;
+            copied = at + len;
+        }
+        writer.write_all(&bytes[copied..])
+    }
 }
 
 fn publisher(config: &Config) -> Value {
@@ -529,7 +548,10 @@ mod tests {
 
     #[test]
     fn json_ld_cannot_close_its_script_element() {
-        let v = json!({ "headline": "</script><script>alert(1)</script> <!-- & \u{2028}\u{2029} \u{2027}é€" });
+        let v = json!({
+            "headline": "</script><script>alert(1)</script> <!-- & \u{2028}\u{2029} \u{2027}é€",
+            "</script>": ["a\n<b>\"&\"", { "x<": "\u{2028}\u{2029}\u{2028}" }],
+        });
         let s = script_safe_json(&v);
         assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
         assert!(!s.contains('\u{2028}') && !s.contains('\u{2029}'));

@@ -225,10 +225,31 @@ fn needs_no_framing(text: &str) -> bool {
     let simple_spaces = memchr::memchr3(b'\n', b'\t', b'\r', bytes).is_none()
         && memchr::memchr2(0x0b, 0x0c, bytes).is_none()
         && memchr::memmem::find(bytes, b"  ").is_none();
-    simple_spaces
-        && (text.is_ascii()
-            || (!text.chars().any(|c| !c.is_ascii() && c.is_whitespace())
-                && is_nfc_quick(text.chars()) == IsNormalized::Yes))
+    simple_spaces && non_ascii_runs_are_plain(text)
+}
+
+/// Whether every run of non-ASCII characters in `text` has no white space
+/// and is in NFC. Only those runs are decoded: an ASCII character is
+/// never white space here (checked before) and, with combining class 0
+/// and no decomposition, ends any sequence the NFC quick check looks at,
+/// so checking each run alone gives the answer for the whole text.
+fn non_ascii_runs_are_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(skip) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+        let start = at + skip;
+        let end = bytes[start..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(bytes.len(), |n| start + n);
+        // Both ends are character boundaries: ASCII bytes start characters.
+        let run = &text[start..end];
+        if run.chars().any(char::is_whitespace) || is_nfc_quick(run.chars()) != IsNormalized::Yes {
+            return false;
+        }
+        at = end;
+    }
+    true
 }
 
 impl Scratch {
@@ -428,6 +449,25 @@ mod tests {
             .map(|m| &text[m.start..m.end])
             .collect();
         assert_eq!(found, vec!["U.N"]);
+    }
+
+    #[test]
+    fn non_ascii_runs_are_checked_as_the_whole_text_would_be() {
+        for text in [
+            "plain ascii",
+            "Keïta and Cissé",
+            "Jose\u{301} Ramos",
+            "e\u{301}\u{327} x",
+            "x\u{301}",
+            "José\u{a0}Ramos",
+            "\u{3000}",
+            "a\u{1E0B}\u{323}b",
+            "",
+        ] {
+            let whole = !text.chars().any(|c| !c.is_ascii() && c.is_whitespace())
+                && is_nfc_quick(text.chars()) == IsNormalized::Yes;
+            assert_eq!(non_ascii_runs_are_plain(text), whole, "{text:?}");
+        }
     }
 
     #[test]
