@@ -325,6 +325,25 @@ fn an_alias_given_twice_for_one_page_says_so() {
     assert!(err.contains("remove the repeat"), "{err}");
 }
 
+#[test]
+fn a_repeated_alias_is_pointed_at_where_each_is_written() {
+    let site = Site::new(&[(
+        "content/articles/new-slug.md",
+        "+++\ntitle = \"The story\"\ndate = 2023-10-10\naliases = [\"old\", \"old\", \"/articles/gone/\", \"articles/gone\"]\n+++\n\nBody.\n",
+    )]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    // The repeat, at the second "old"; "articles/gone" at its own string,
+    // not inside "/articles/gone/".
+    for expected in [
+        "new-slug.md:4:20: alias \"old\" is given twice for this page (first at content/articles/new-slug.md:4:13)",
+        "new-slug.md:4:46: alias \"articles/gone\" is given twice for this page (first at content/articles/new-slug.md:4:27)",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+}
+
 const BILINGUAL: (&str, &str) = (
     "site.toml",
     "base_url = \"https://news.example.org/desk/\"\nlanguage = \"en\"\nlanguages = [\"en\", \"fr\"]\n",

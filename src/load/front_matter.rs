@@ -928,6 +928,20 @@ pub fn locate_value(
     key: &str,
     needle: &str,
 ) -> Range<usize> {
+    locate_nth_value(text, front_matter, key, needle, 0)
+}
+
+/// [`locate_value`] for the `nth` time (from 0) the same value is written
+/// under `key` (a repeated alias). A whole quoted value (`"fr/articles"`)
+/// is preferred to the same text inside another (`"/fr/articles/zz/"`),
+/// and a whole word to a part of one (`macron` in `emmanuel-macron`).
+pub fn locate_nth_value(
+    text: &str,
+    front_matter: Range<usize>,
+    key: &str,
+    needle: &str,
+    nth: usize,
+) -> Range<usize> {
     let key_span = if key.is_empty() {
         front_matter.start..front_matter.start
     } else {
@@ -938,14 +952,18 @@ pub fn locate_value(
     }
     let from = key_span.end.min(front_matter.end);
     let region = &text[from..front_matter.end];
-    // Prefer a whole value: "macron" is not the tail of "emmanuel-macron".
+    let found: Vec<usize> = region.match_indices(needle).map(|(i, _)| i).collect();
+    let before = |i: usize| region[..i].chars().next_back();
+    let after = |i: usize| region[i + needle.len()..].chars().next();
+    let quoted = |i: usize| matches!(before(i), Some(q @ ('"' | '\'')) if after(i) == Some(q));
     let is_part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
-    let whole = region.match_indices(needle).find(|(i, _)| {
-        !is_part(region[..*i].chars().next_back())
-            && !is_part(region[i + needle.len()..].chars().next())
-    });
-    match whole.or_else(|| region.match_indices(needle).next()) {
-        Some((i, _)) => from + i..from + i + needle.len(),
+    let whole = |i: usize| !is_part(before(i)) && !is_part(after(i));
+    let pick = |tier: Vec<usize>| tier.get(nth).or(tier.last()).copied();
+    let best = pick(found.iter().copied().filter(|&i| quoted(i)).collect())
+        .or_else(|| pick(found.iter().copied().filter(|&i| whole(i)).collect()))
+        .or_else(|| pick(found.clone()));
+    match best {
+        Some(i) => from + i..from + i + needle.len(),
         None => {
             // A value written with escapes (`"java\tscript:"`) is found by
             // its spelling in a TOML or YAML double-quoted string.
@@ -1642,5 +1660,23 @@ mod tests {
         let yaml = "---\nactors:\n  - macron\n---\n";
         let v = locate_value(yaml, 4..yaml.len() - 4, "actors", "macron");
         assert_eq!(&yaml[v], "macron");
+    }
+
+    #[test]
+    fn a_whole_quoted_value_and_each_repeat_are_found_where_written() {
+        let text = "+++\naliases = [\"/fr/articles/zz/\", \"fr/articles\", 'x', \"x\"]\n+++\n";
+        let fm = 4..text.len() - 4;
+        let v = locate_value(text, fm.clone(), "aliases", "fr/articles");
+        assert_eq!(
+            v.start,
+            text.find("\"fr/articles\"").unwrap() + 1,
+            "not inside the first"
+        );
+        let first = locate_nth_value(text, fm.clone(), "aliases", "x", 0);
+        let second = locate_nth_value(text, fm.clone(), "aliases", "x", 1);
+        assert_eq!(first.start, text.find("'x'").unwrap() + 1);
+        assert_eq!(second.start, text.find("\"x\"").unwrap() + 1);
+        // More repeats than written: the last one.
+        assert_eq!(locate_nth_value(text, fm, "aliases", "x", 5), second);
     }
 }

@@ -52,6 +52,25 @@ impl<M> Page<M> {
         &self.file.text[self.body.clone()]
     }
 
+    /// [`Page::error_at_key`] at the `nth` (from 0) time `value` is written
+    /// under `key`, for a value given more than once.
+    pub fn error_at_nth_value(
+        &self,
+        key: &str,
+        value: &str,
+        nth: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let span = front_matter::locate_nth_value(
+            &self.file.text,
+            self.front_matter.clone(),
+            key,
+            value,
+            nth,
+        );
+        Diagnostic::at(&self.file, span, message)
+    }
+
     /// A diagnostic pointing at a front-matter key (or a value under it).
     pub fn error_at_key(
         &self,

@@ -144,8 +144,12 @@ impl Collector {
     pub(super) fn add<M>(&mut self, a: Aliases<M>) {
         let slug = a.page.slug.as_str();
         let to = page_dir(a.section, slug);
-        for alias in a.aliases {
-            let at = |message: String| a.page.error_at_key(a.key, Some(alias), message);
+        for (i, alias) in a.aliases.iter().enumerate() {
+            let repeat = a.aliases[..i]
+                .iter()
+                .filter(|&earlier| earlier == alias)
+                .count();
+            let at = |message: String| a.page.error_at_nth_value(a.key, alias, repeat, message);
             let written = self.in_tree(alias);
             let from = match alias_path(&written, a.section) {
                 Ok(from) => from,
