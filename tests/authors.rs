@@ -333,6 +333,11 @@ fn a_draft_profile_is_linked_from_no_byline_feed_or_json_ld_with_or_without_draf
         "content/articles/by-rae.md",
         "+++\ntitle = \"Rae's story\"\ndate = 2023-03-01\nauthors = [\"Rae Vance\", \"Ana Diallo\"]\ntopics = [\"Port\"]\n+++\nThe port.\n",
     );
+    // Named by the profile's slug: the byline shows her name, not the slug.
+    site.write(
+        "content/articles/by-slug.md",
+        "+++\ntitle = \"Named by slug\"\ndate = 2023-03-02\nauthors = [\"rae-vance\"]\n+++\nThe quay.\n",
+    );
     let ana = "<a class=\"author-link\" rel=\"author\" href=\"../../authors/ana-diallo/index.html\">Ana Diallo</a>";
     let byline = format!("<span class=\"authors\">By Rae Vance and {ana}</span>");
     let ana_url = format!("{BASE}authors/ana-diallo/");
@@ -340,6 +345,16 @@ fn a_draft_profile_is_linked_from_no_byline_feed_or_json_ld_with_or_without_draf
         let html = site.out("articles/by-rae/index.html");
         assert!(html.contains(&byline), "{html}");
         assert!(!html.contains("rae-vance"), "{html}");
+        let by_slug = site.out("articles/by-slug/index.html");
+        assert!(
+            by_slug.contains("<span class=\"authors\">By Rae Vance</span>"),
+            "{by_slug}"
+        );
+        assert!(!by_slug.contains("rae-vance"), "{by_slug}");
+        assert!(
+            !site.out("feed.xml").contains("<name>rae-vance</name>"),
+            "the feed names her too"
+        );
         let blocks = json_ld(&html);
         let article = blocks.iter().find(|b| b["@type"] == "NewsArticle").unwrap();
         assert_eq!(

@@ -120,6 +120,9 @@ pub struct LoadedSite {
     pub templates: Vec<TemplateFile>,
     /// Drafts left out of this build, so a reference to one can say so.
     pub drafts: Vec<(Section, Slug)>,
+    /// The name of each draft author profile left out, by slug: a byline
+    /// naming one by its slug shows the name, unlinked, not the slug.
+    pub draft_authors: Vec<(Slug, String)>,
     /// Articles dated after the build's clock, left out of this build
     /// (without `--future`), with their dates.
     pub held_back: Vec<(Slug, crate::model::Date)>,
@@ -154,6 +157,7 @@ impl LoadedSite {
             authors: Vec::new(),
             templates,
             drafts: Vec::new(),
+            draft_authors: Vec::new(),
             held_back: Vec::new(),
             inherited_held_back: 0,
             scheduled: Vec::new(),
@@ -371,6 +375,9 @@ impl ContentFiles {
                 Loaded::Flawed(..) => continue,
             };
             if draft && !options.include_drafts {
+                if let Loaded::Author(p) = loaded {
+                    site.draft_authors.push((slug.clone(), p.meta.name.clone()));
+                }
                 site.drafts.push((section, slug.clone()));
                 continue;
             }
@@ -501,6 +508,11 @@ pub fn add_stand_ins(tree: &mut LoadedSite, default: &LoadedSite) {
         .cloned()
         .collect();
     tree.drafts.extend(drafts);
+    let draft_authors: Vec<_> = (default.draft_authors.iter())
+        .filter(|(slug, _)| !has(Section::Authors, slug.as_str()))
+        .cloned()
+        .collect();
+    tree.draft_authors.extend(draft_authors);
     tree.inherited_held_back = held_back.len();
     tree.held_back.extend(held_back);
     tree.unavailable.extend(unavailable);

@@ -167,6 +167,7 @@ pub fn resolve_tree(
         authors,
         templates,
         drafts,
+        draft_authors,
         held_back,
         inherited_held_back,
         scheduled,
@@ -603,7 +604,7 @@ pub fn resolve_tree(
     build_events(&mut site, pending_events);
     link_backwards(&mut site);
     link_countries(&mut site);
-    link_bylines(&mut site);
+    link_bylines(&mut site, draft_authors);
     Ok(site)
 }
 
@@ -982,7 +983,9 @@ pub fn match_author(authors: &[Author], entry: &str) -> Option<AuthorId> {
 
 /// Each article's bylines (its `authors`, else the site's default ones)
 /// matched with the profiles, and each profile's public articles.
-fn link_bylines(site: &mut Site) {
+/// A byline naming a draft profile left out of the build (`draft_authors`)
+/// by its slug shows the profile's name, unlinked.
+fn link_bylines(site: &mut Site, draft_authors: &[(Slug, String)]) {
     for id in 0..site.articles.len() {
         let a = &site.articles[id];
         let names = if a.authors.is_empty() {
@@ -998,7 +1001,12 @@ fn link_bylines(site: &mut Site) {
             let author = match_author(&site.authors, entry);
             let name = match author {
                 Some(x) => site.authors[x].name.clone(),
-                None => entry.trim().to_string(),
+                None => {
+                    let slug = slugify(&nfc(entry.trim()));
+                    (draft_authors.iter())
+                        .find(|(s, _)| s.as_str() == slug)
+                        .map_or_else(|| entry.trim().to_string(), |(_, name)| name.clone())
+                }
             };
             if public {
                 if let Some(x) = author {
