@@ -159,7 +159,13 @@ fn parse_sources(line: &str) -> Option<SourceRecord> {
 /// `content/`, `templates/`, `static/` and `i18n/` and of `site.toml`, by path, plus
 /// `extra` (the build's options) and the identity of this program. Read in
 /// parallel; `None` when a file cannot be read (the build will say why).
-pub fn source_manifest(root: &Path, extra: &impl serde::Serialize) -> Option<u64> {
+/// A file in `known` (by the path [`crate::load::walk_site_folder`] gives
+/// it; the hash is xxh3 of its bytes) is not read again.
+pub fn source_manifest(
+    root: &Path,
+    known: &std::collections::HashMap<PathBuf, u64>,
+    extra: &impl serde::Serialize,
+) -> Option<u64> {
     let mut files: Vec<PathBuf> = Vec::new();
     for dir in ["content", "templates", "static", "i18n"] {
         let dir = root.join(dir);
@@ -189,6 +195,9 @@ pub fn source_manifest(root: &Path, extra: &impl serde::Serialize) -> Option<u64
                 .unwrap_or(p)
                 .to_string_lossy()
                 .into_owned();
+            if let Some(&hash) = known.get(p) {
+                return Some((rel, hash));
+            }
             match std::fs::read(p) {
                 Ok(bytes) => Some((rel, xxhash_rust::xxh3::xxh3_64(&bytes))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some((rel, 0)),
@@ -248,6 +257,40 @@ fn stat(path: &Path) -> Option<(u64, u128)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_manifest_from_loaded_hashes_is_the_manifest_read_from_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("site.toml"), "title = \"T\"\n").unwrap();
+        for (path, text) in [
+            (
+                "content/articles/a.md",
+                "+++\ntitle = \"A\"\ndate = 2024-01-02\n+++\nBody.\n",
+            ),
+            (
+                "content/articles/b/index.md",
+                "+++\ntitle = \"B\"\ndate = 2024-01-03\n+++\nB.\n",
+            ),
+            ("content/articles/b/photo.txt", "not a page"),
+            ("content/notes/n.md", "+++\ntitle = \"N\"\n+++\nNote.\n"),
+            ("static/s.css", "p {}"),
+        ] {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let (loaded, _) = crate::load::load(root, &crate::load::LoadOptions::default());
+        let known = &loaded.source_hashes;
+        assert_eq!(known.len(), 3, "each page read is hashed: {known:?}");
+        let read = source_manifest(root, &std::collections::HashMap::new(), &1);
+        assert!(read.is_some());
+        assert_eq!(source_manifest(root, known, &1), read);
+        // The loaded hashes are what the manifest uses, not a second read.
+        let mut wrong = known.clone();
+        wrong.values_mut().for_each(|h| *h ^= 1);
+        assert_ne!(source_manifest(root, &wrong, &1), read);
+    }
 
     #[test]
     fn entries_survive_only_while_their_file_is_untouched() {

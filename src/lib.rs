@@ -165,6 +165,9 @@ pub struct RenderedSite {
     /// On a multilingual site, the tree of each other language (under
     /// `<language>/`), in the order of `languages`.
     pub translations: Vec<resolve::Site>,
+    /// The hash of each content file's bytes as loaded (see
+    /// [`load::LoadedSite::source_hashes`]).
+    pub source_hashes: std::collections::HashMap<std::path::PathBuf, u64>,
 }
 
 impl RenderedSite {
@@ -281,6 +284,7 @@ fn finish(
     sink: &render::Sink,
 ) -> Result<RenderedSite, BuildError> {
     let mut timings = Timings::default();
+    let source_hashes = std::mem::take(&mut loaded.source_hashes);
     if let Some(url) = &options.base_url {
         let parsed = config::parse_base_url(url)
             .map_err(|m| BuildError::Usage(format!("--base-url: {m}")))?;
@@ -488,6 +492,7 @@ fn finish(
         timings,
         media,
         translations: trees,
+        source_hashes,
     })
 }
 
@@ -625,9 +630,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let cache = cache::BuildCache::load(&options.root, &output);
     let owned = write::claim_output(&options.root, &output, options.take_over, || cache.paths())
         .map_err(BuildError::Usage)?;
-    let manifest_now = || {
+    let manifest_now = |known: &std::collections::HashMap<std::path::PathBuf, u64>| {
         cache::source_manifest(
             &options.root,
+            known,
             &(
                 options.drafts,
                 options.future,
@@ -649,7 +655,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
             .sources
             .as_ref()
             .is_some_and(|last| owned.len() == last.files && write::all_present(&output, &owned));
-    let early_manifest = output_as_left.then(manifest_now);
+    let early_manifest = output_as_left.then(|| manifest_now(&Default::default()));
     if let (Some(Some(now)), Some(last)) = (early_manifest, &cache.sources) {
         if now == last.manifest {
             // The manifest covers `--base-url`, so it parsed last time.
@@ -693,11 +699,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     })?;
     let previous = cache.fingerprints();
     let render = || render_site(options, &previous, true, &|f| staging.put(f));
-    let (manifest, rendered) = match early_manifest {
-        Some(manifest) => (manifest, render()),
-        None => rayon::join(manifest_now, render),
-    };
-    let mut rendered = rendered?;
+    let mut rendered = render()?;
+    // Otherwise hashed after the render, from the bytes the build read: a
+    // content file is not read a second time, and an edit made while the
+    // build ran is not mistaken for what it built.
+    let manifest = early_manifest.unwrap_or_else(|| manifest_now(&rendered.source_hashes));
     let clock = Instant::now();
     let keep: Vec<&String> = rendered.same.iter().chain(&rendered.unchanged).collect();
     let report = match staging.commit(&rendered.written, &keep, &owned) {

@@ -611,6 +611,8 @@ pub fn absolutize(path: &Path) -> PathBuf {
 /// written or removed through a symlink found inside the output.
 pub struct Staging {
     output: PathBuf,
+    /// The output folder did not exist when the build began.
+    output_missing: bool,
     /// The canonical root of the site, recorded in the manifest.
     site: PathBuf,
     /// The staging folder beside the output, holding [`STAGING_MARKER`].
@@ -706,7 +708,9 @@ impl Staging {
                 )))
             }
         }
+        let output_missing = matches!(found(&output)?, Found::Nothing);
         Ok(Staging {
+            output_missing,
             output,
             site: absolutize(root),
             dir: holder.join("site"),
@@ -740,8 +744,10 @@ impl Staging {
         let target = self.output.join(&file.path);
         // Compared only when it is a plain file reached without a symlink:
         // anything else (a file where a folder must go, say) is staged, and
-        // the commit says what is wrong.
-        let plain = matches!(found(&target), Ok(Found::File))
+        // the commit says what is wrong. Into an output folder that did not
+        // exist, every file is new: nothing to look up.
+        let plain = !self.output_missing
+            && matches!(found(&target), Ok(Found::File))
             && target.parent().is_some_and(|p| self.is_real_dir(p));
         if plain {
             let meta = std::fs::symlink_metadata(&target)?;

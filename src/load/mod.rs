@@ -130,6 +130,11 @@ pub struct LoadedSite {
     /// added by [`add_stand_ins`] so links to them say why they fail; the
     /// rest are this tree's own.
     pub inherited_held_back: usize,
+    /// The xxh3 hash of the bytes of each content file read, by path (as
+    /// [`walk_site_folder`] names it): the build's source manifest takes
+    /// them from here rather than reading every file a second time.
+    /// Filled by [`load`] only; empty inside a translation.
+    pub source_hashes: std::collections::HashMap<PathBuf, u64>,
     /// Articles dated after the build's clock, built because `--future`
     /// was given: they are marked "Scheduled" and stay out of the feed and
     /// the sitemap.
@@ -160,6 +165,7 @@ impl LoadedSite {
             draft_authors: Vec::new(),
             held_back: Vec::new(),
             inherited_held_back: 0,
+            source_hashes: Default::default(),
             scheduled: Vec::new(),
             unavailable: Vec::new(),
             translations: Vec::new(),
@@ -187,8 +193,9 @@ pub fn load(root: &Path, options: &LoadOptions) -> (LoadedSite, Diagnostics) {
     let mut content = ContentFiles::default();
     let mut errors = content.scan(root);
     let (config, templates) = load_settings(root, options, &mut errors);
-    let (site, file_errors) = content.assemble(root, config, templates, options);
+    let (mut site, file_errors) = content.assemble(root, config, templates, options);
     errors.extend(file_errors);
+    site.source_hashes = std::mem::take(&mut content.source_hashes);
     (site, errors)
 }
 
@@ -276,6 +283,8 @@ pub enum Loaded {
 #[derive(Debug, Default)]
 pub struct ContentFiles {
     files: std::collections::BTreeMap<PathBuf, Loaded>,
+    /// The xxh3 hash of each file's bytes as read, by path.
+    source_hashes: std::collections::HashMap<PathBuf, u64>,
 }
 
 impl ContentFiles {
@@ -288,10 +297,21 @@ impl ContentFiles {
         if content_dir.is_dir() {
             collect_content_files(root, &content_dir, &mut files, &mut errors);
         }
-        self.files = files
+        let loaded: Vec<(PathBuf, Loaded, Option<u64>)> = files
             .par_iter()
-            .map(|(section, path)| (path.clone(), load_page(root, *section, path)))
+            .map(|(section, path)| {
+                let (page, hash) = load_page(root, *section, path);
+                (path.clone(), page, hash)
+            })
             .collect();
+        self.files.clear();
+        self.source_hashes.clear();
+        for (path, page, hash) in loaded {
+            if let Some(hash) = hash {
+                self.source_hashes.insert(path.clone(), hash);
+            }
+            self.files.insert(path, page);
+        }
         errors
     }
 
@@ -312,11 +332,16 @@ impl ContentFiles {
             return false;
         }
         if path.is_file() {
-            self.files
-                .insert(path.to_path_buf(), load_page(root, section, path));
+            let (page, hash) = load_page(root, section, path);
+            self.files.insert(path.to_path_buf(), page);
+            match hash {
+                Some(hash) => self.source_hashes.insert(path.to_path_buf(), hash),
+                None => self.source_hashes.remove(path),
+            };
             true
         } else if !path.exists() {
             self.files.remove(path);
+            self.source_hashes.remove(path);
             true
         } else {
             false
@@ -1003,15 +1028,19 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-fn load_page(root: &Path, section: Section, path: &Path) -> Loaded {
-    let loaded = read_text(root, path)
+/// A content file, loaded, and the xxh3 hash of its bytes (`None` when it
+/// could not be read).
+fn load_page(root: &Path, section: Section, path: &Path) -> (Loaded, Option<u64>) {
+    let (read, hash) = read_text_hashed(root, path);
+    let loaded = read
         .map_err(|e| vec![e])
         .and_then(|file| parse_section_page(section, file));
-    loaded.unwrap_or_else(|problems| {
+    let loaded = loaded.unwrap_or_else(|problems| {
         // A bundle's slug is its folder's name.
         let stem = page_stem(&relative(root, path));
         Loaded::Failed(section, stem, problems)
-    })
+    });
+    (loaded, hash)
 }
 
 /// Parses a file already read as a page of `section`: the page (a
@@ -1210,14 +1239,31 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
 /// turned into LF), with its path relative to the site root; characters
 /// are not checked yet.
 fn read_text(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    read_text_hashed(root, path).0
+}
+
+/// [`read_text`], and the xxh3 hash of the bytes read (`None` when the
+/// file could not be read), as [`crate::cache::source_manifest`] takes it.
+fn read_text_hashed(root: &Path, path: &Path) -> (Result<SourceFile, Diagnostic>, Option<u64>) {
     let rel = relative(root, path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::in_file(&rel, 1, 1, format!("cannot read file: {e}")))?;
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let problem = Diagnostic::in_file(&rel, 1, 1, format!("cannot read file: {e}"));
+            return (Err(problem), None);
+        }
+    };
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
-        Err(e) => return Err(invalid_utf8(&rel, e.as_bytes(), e.utf8_error())),
+        Err(e) => {
+            return (
+                Err(invalid_utf8(&rel, e.as_bytes(), e.utf8_error())),
+                Some(hash),
+            )
+        }
     };
-    Ok(SourceFile::new(rel, normalize_text(text)))
+    (Ok(SourceFile::new(rel, normalize_text(text))), Some(hash))
 }
 
 /// The error for a file that is not UTF-8, at the first bad byte.

@@ -172,6 +172,7 @@ pub fn resolve_tree(
         inherited_held_back,
         scheduled,
         unavailable,
+        source_hashes: _,
         translations: _,
     } = loaded;
     let mut articles: Vec<&Page<ArticleMeta>> = articles.iter().map(|p| &**p).collect();
