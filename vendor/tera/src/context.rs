@@ -143,7 +143,7 @@ pub trait ValueRender {
 impl ValueRender for Value {
     fn render(&self, write: &mut impl Write) -> std::io::Result<()> {
         match *self {
-            Value::String(ref s) => write!(write, "{}", s),
+            Value::String(ref s) => write.write_all(s.as_bytes()),
             Value::Number(ref i) => {
                 if let Some(v) = i.as_i64() {
                     write!(write, "{}", v)
@@ -159,18 +159,18 @@ impl ValueRender for Value {
             Value::Null => Ok(()),
             Value::Array(ref a) => {
                 let mut first = true;
-                write!(write, "[")?;
+                write.write_all(b"[")?;
                 for i in a.iter() {
                     if !first {
-                        write!(write, ", ")?;
+                        write.write_all(b", ")?;
                     }
                     first = false;
                     i.render(write)?;
                 }
-                write!(write, "]")?;
+                write.write_all(b"]")?;
                 Ok(())
             }
-            Value::Object(_) => write!(write, "[object]"),
+            Value::Object(_) => write.write_all(b"[object]"),
         }
     }
 }
