@@ -68,7 +68,7 @@ const RTL: &[&str] = &["ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "sd", "u
 
 /// The keys whose values are dates patterns (strftime), checked when a
 /// site overrides them.
-const DATE_KEYS: &[&str] = &["date_format", "month_year_format"];
+const DATE_KEYS: [&str; 2] = ["date_format", "month_year_format"];
 
 /// The locale (glibc name) whose month names a language uses when its tag
 /// names no region, or a region glibc does not know for it.
@@ -99,8 +99,14 @@ pub struct Interface {
     messages: BTreeMap<String, Message>,
     plurals: Arc<PluralRules>,
     locale: chrono::Locale,
+    /// `date_format` and `month_year_format`, parsed once: parsing a
+    /// pattern cost more than formatting a day with it.
+    date_items: DateItems,
     rtl: bool,
 }
+
+/// The parsed patterns of [`DATE_KEYS`], in its order.
+type DateItems = [Vec<chrono::format::Item<'static>>; 2];
 
 impl std::fmt::Debug for Interface {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -242,10 +248,22 @@ impl Interface {
             })
             .or_else(|| PluralRules::try_new_cardinal(Default::default()).ok())
             .expect("the root plural rules are compiled in");
+        let parsed = |key: &str| {
+            let pattern = match messages.get(key) {
+                Some(Message::Text(s)) => s.as_str(),
+                _ => "",
+            };
+            chrono::format::StrftimeItems::new_with_locale(pattern, locale)
+                .parse_to_owned()
+                // Patterns are checked when they load (`check_date_pattern`).
+                .unwrap_or_else(|_| vec![chrono::format::Item::Error])
+        };
+        let date_items = DATE_KEYS.map(parsed);
         Interface {
             tag: tag.to_string(),
             messages,
             plurals: Arc::new(plurals),
+            date_items,
             locale,
             rtl: RTL.contains(&language),
         }
@@ -363,7 +381,7 @@ impl Interface {
 
     /// A day as the language writes it: "March 25, 2024", "25 mars 2024".
     pub fn date(&self, day: NaiveDate) -> String {
-        self.strftime(day, self.text("date_format"))
+        self.strftime(day, &self.date_items[0])
     }
 
     /// A date as precise as it is known: "2023", "mars 2023" or
@@ -372,17 +390,18 @@ impl Interface {
         let day = |m: u8, d: u8| NaiveDate::from_ymd_opt(date.year, m.into(), d.into());
         match (date.month, date.day) {
             (Some(m), Some(d)) => day(m, d).map(|x| self.date(x)),
-            (Some(m), None) => day(m, 1).map(|x| self.strftime(x, self.text("month_year_format"))),
+            (Some(m), None) => day(m, 1).map(|x| self.strftime(x, &self.date_items[1])),
             _ => None,
         }
         .unwrap_or_else(|| date.year.to_string())
     }
 
-    fn strftime(&self, day: NaiveDate, pattern: &str) -> String {
+    fn strftime(&self, day: NaiveDate, items: &[chrono::format::Item<'static>]) -> String {
         let mut out = String::new();
         // Patterns are checked when they load (`check_date_pattern`); one
         // that still cannot format a day (a time field) writes the ISO day.
-        if write!(out, "{}", day.format_localized(pattern, self.locale)).is_err() {
+        let shown = day.format_localized_with_items(items.iter(), self.locale);
+        if write!(out, "{shown}").is_err() {
             return day.format("%Y-%m-%d").to_string();
         }
         out

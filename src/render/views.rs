@@ -343,9 +343,13 @@ pub fn group_key(kind: ActorKind) -> &'static str {
 /// double-quoted, so a scan is enough.
 pub fn xref_targets(html: &str) -> impl Iterator<Item = &str> {
     const NEEDLE: &str = " data-xref=\"";
-    html.match_indices(NEEDLE).filter_map(move |(i, _)| {
+    // A vectorised search built once: every article page looks through its
+    // whole body for these.
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(NEEDLE));
+    FINDER.find_iter(html.as_bytes()).filter_map(move |i| {
         let rest = &html[i + NEEDLE.len()..];
-        rest.find('"').map(|end| &rest[..end])
+        memchr::memchr(b'"', rest.as_bytes()).map(|end| &rest[..end])
     })
 }
 

@@ -56,6 +56,8 @@ pub struct AutoLinker {
     plain: Option<AhoCorasick>,
     /// Whether some name, spelt with single spaces, starts with this byte.
     plain_first_byte: [bool; 256],
+    /// Every byte of `plain_first_byte` is an ASCII capital or not ASCII.
+    capitals_only: bool,
     actor_of_pattern: Vec<usize>,
 }
 
@@ -114,6 +116,9 @@ impl AutoLinker {
             automaton: build(&patterns, StartKind::Unanchored),
             plain: build(&plain_patterns, StartKind::Anchored),
             plain_first_byte,
+            capitals_only: (0..=255u8)
+                .filter(|&b| plain_first_byte[b as usize])
+                .all(|b| b.is_ascii_uppercase() || !b.is_ascii()),
             actor_of_pattern,
         }
     }
@@ -181,13 +186,10 @@ impl AutoLinker {
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
-            let Some(skip) = bytes[at..]
-                .iter()
-                .position(|&b| self.plain_first_byte[b as usize])
-            else {
+            let Some(next) = self.next_first_byte(bytes, at) else {
                 break;
             };
-            at += skip;
+            at = next;
             // A first byte is ASCII or a UTF-8 lead byte: a character
             // starts here.
             let starts_word = !text[..at].chars().next_back().is_some_and(is_word_char);
@@ -218,6 +220,50 @@ impl AutoLinker {
     }
 }
 
+impl AutoLinker {
+    /// The first position from `from` on whose byte starts some name.
+    ///
+    /// When every name starts with an ASCII capital or a non-ASCII
+    /// character (names usually do), eight bytes at a time with neither
+    /// are passed over in one test: running text is mostly lower case.
+    fn next_first_byte(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        let mut at = from;
+        loop {
+            if self.capitals_only {
+                while let Some(word) = bytes.get(at..at + 8) {
+                    let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+                    if may_hold_capital_or_non_ascii(word) {
+                        break;
+                    }
+                    at += 8;
+                }
+            }
+            let end = (at + 8).min(bytes.len());
+            let found = bytes[at..end]
+                .iter()
+                .position(|&b| self.plain_first_byte[b as usize]);
+            match found {
+                Some(n) => return Some(at + n),
+                None if end == bytes.len() => return None,
+                None => at = end,
+            }
+        }
+    }
+}
+
+/// Whether one of the eight bytes of `word` is an ASCII capital (`A` to
+/// `Z`) or not ASCII, tested on all eight at once: on the low seven bits
+/// of each byte, adding 0x3F sets the top bit from `A` (0x41) up, adding
+/// 0x25 from `[` (0x5B) up, and no sum carries into the next byte.
+fn may_hold_capital_or_non_ascii(word: u64) -> bool {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    let low = word & LOW;
+    let from_a = low + 0x3F3F_3F3F_3F3F_3F3F;
+    let past_z = low + 0x2525_2525_2525_2525;
+    (word | (from_a & !past_z)) & TOP != 0
+}
+
 /// Text whose only white space is single spaces, in NFC: framing it would
 /// change nothing but add the markers. (Vectorised scans for ASCII.)
 fn needs_no_framing(text: &str) -> bool {
@@ -236,7 +282,7 @@ fn needs_no_framing(text: &str) -> bool {
 fn non_ascii_runs_are_plain(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut at = 0;
-    while let Some(skip) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+    while let Some(skip) = first_non_ascii(&bytes[at..]) {
         let start = at + skip;
         let end = bytes[start..]
             .iter()
@@ -250,6 +296,19 @@ fn non_ascii_runs_are_plain(text: &str) -> bool {
         at = end;
     }
     true
+}
+
+/// The position of the first byte that is not ASCII, passing over
+/// sixteen ASCII bytes at a time (`<[u8]>::is_ascii` tests them by words).
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while bytes.get(at..at + 16).is_some_and(<[u8]>::is_ascii) {
+        at += 16;
+    }
+    bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map(|n| at + n)
 }
 
 impl Scratch {
@@ -348,6 +407,64 @@ fn is_word_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_non_ascii_byte_is_found_wherever_it_is() {
+        for len in [0, 1, 15, 16, 17, 40] {
+            let ascii = "a".repeat(len);
+            assert_eq!(first_non_ascii(ascii.as_bytes()), None);
+            for at in 0..=len {
+                let text = format!("{}é{}", &ascii[..at], &ascii[at..]);
+                assert_eq!(first_non_ascii(text.as_bytes()), Some(at), "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_word_test_finds_exactly_capitals_and_non_ascii() {
+        for b in 0..=255u8 {
+            let hit = b.is_ascii_uppercase() || !b.is_ascii();
+            for lane in 0..8 {
+                // The byte in each lane, among bytes that never hit.
+                let mut word = [b'a'; 8];
+                word[lane] = b;
+                let word = u64::from_le_bytes(word);
+                assert_eq!(
+                    may_hold_capital_or_non_ascii(word),
+                    hit,
+                    "byte {b:#x} lane {lane}"
+                );
+            }
+        }
+        assert!(!may_hold_capital_or_non_ascii(u64::from_le_bytes(
+            *b"@[`{ z0a"
+        )));
+    }
+
+    #[test]
+    fn first_bytes_are_found_alike_with_and_without_the_word_test() {
+        let text = "the Zoo and lower ÉCOLE words mid sentence: a Niger then Mali, \
+                    and more lower case text to pass over before the Last one X";
+        for names in [
+            vec!["Niger", "Mali", "École", "X"],
+            vec!["Niger", "de Gaulle"],
+        ] {
+            let l = AutoLinker::new(names.iter().enumerate().map(|(i, n)| (i, *n)));
+            let naive: Vec<usize> = (0..text.len())
+                .filter(|&i| l.plain_first_byte[text.as_bytes()[i] as usize])
+                .collect();
+            let mut found = Vec::new();
+            let mut at = 0;
+            while let Some(next) = l.next_first_byte(text.as_bytes(), at) {
+                found.push(next);
+                at = next + 1;
+            }
+            assert_eq!(found, naive, "{names:?}");
+        }
+        let capitals = AutoLinker::new([(0, "Niger"), (1, "École")]);
+        assert!(capitals.capitals_only);
+        assert!(!AutoLinker::new([(0, "de Gaulle")]).capitals_only);
+    }
 
     fn linker() -> AutoLinker {
         AutoLinker::new([
