@@ -142,6 +142,11 @@ pub struct LoadedSite {
     /// `language`, interface and tree); empty on the others and inside a
     /// translation.
     pub translations: Vec<LoadedSite>,
+    /// The files of `static/`, as output paths (`/`-separated, relative
+    /// to the output root), so an alias that would stand where one is
+    /// published is reported with the other content errors. Problems of
+    /// `static/` itself are reported when it is published.
+    pub static_files: Arc<[String]>,
 }
 
 impl LoadedSite {
@@ -163,6 +168,7 @@ impl LoadedSite {
             scheduled: Vec::new(),
             unavailable: Vec::new(),
             translations: Vec::new(),
+            static_files: Arc::from([]),
         }
     }
 }
@@ -335,6 +341,7 @@ impl ContentFiles {
         options: &LoadOptions,
     ) -> (LoadedSite, Diagnostics) {
         let mut errors = Diagnostics::new();
+        let static_files = static_files(root);
         // One site per language, the default first.
         let mut sites: Vec<LoadedSite> = (0..config.languages.len())
             .map(|i| {
@@ -342,7 +349,10 @@ impl ContentFiles {
                     0 => config.clone(),
                     _ => config.translation(i),
                 };
-                LoadedSite::empty(root, config, templates.clone())
+                LoadedSite {
+                    static_files: static_files.clone(),
+                    ..LoadedSite::empty(root, config, templates.clone())
+                }
             })
             .collect();
         let now = options
@@ -827,6 +837,23 @@ fn foreign_habit(root: &Path, path: &Path) -> Option<Diagnostic> {
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     (name.starts_with('.') && name != "." && name != "..") || name.ends_with('~')
+}
+
+/// The files of the site's `static/` as output paths, sorted. Its
+/// problems (links out of the site, refused names) are left to
+/// `write::collect_static`, which publishes it.
+fn static_files(root: &Path) -> Arc<[String]> {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return Arc::from([]);
+    }
+    let (entries, _) = walk_site_folder(root, &dir, false);
+    entries
+        .iter()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(&dir).ok())
+        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+        .collect()
 }
 
 /// Walks `dir`, a folder of the site at `root`, sorted by name, following
