@@ -784,8 +784,145 @@ pub(crate) fn toml_error(
             .map(|s| s.start + offset..s.end + offset)
             .unwrap_or(offset..offset)
     };
-    let help = unknown_field_help(&message, known_keys).or_else(|| quote_help(file, span.start));
+    let quote = quote_help(file, span.start);
+    if quote.is_none() {
+        if let Some((span, message, help)) = syntax_problem(file, span.clone(), &message) {
+            return Diagnostic::at(file, span, message).with_help(help);
+        }
+    }
+    let help = unknown_field_help(&message, known_keys).or(quote);
     Diagnostic::at(file, span, rewrite_serde_message(&message)).with_help_opt(help)
+}
+
+/// A TOML syntax error the parser words for its own grammar ("unclosed
+/// table, expected `]`"), said in terms of the line as written: the
+/// place to underline, the message and a hint. `span` is the parser's
+/// place in the file. `None` for errors better left in the parser's words.
+fn syntax_problem(
+    file: &SourceFile,
+    span: std::ops::Range<usize>,
+    message: &str,
+) -> Option<(std::ops::Range<usize>, String, String)> {
+    let (line, _) = file.position(span.start);
+    let start = file.line_start(line);
+    let text = file.line_text(line);
+    let end = start + text.len();
+    let trimmed = text.trim();
+    let indent = text.len() - text.trim_start().len();
+    // The line without its trailing comment or spaces, from its first
+    // character: what a header or entry is.
+    let written = start + indent..end - (text.len() - text.trim_end().len());
+    let key = trimmed
+        .split_once(['=', ' ', '\t'])
+        .map_or(trimmed, |(k, _)| k)
+        .trim();
+    let kind = message.split(", expected").next().unwrap_or(message);
+    Some(match kind {
+        "unclosed table" | "unclosed array table" => {
+            let (open, close) = match kind {
+                "unclosed table" => ("[", "]"),
+                _ => ("[[", "]]"),
+            };
+            let name = trimmed.trim_start_matches('[').trim_end_matches(']').trim();
+            let name = name.split_whitespace().next().unwrap_or(name);
+            (
+                written,
+                format!("table header `{trimmed}` is not closed"),
+                format!("a table header ends with `{close}`: write `{open}{name}{close}`"),
+            )
+        }
+        "invalid basic string" | "invalid literal string"
+            if file.text[span.start..].starts_with(['\n', '\r']) || span.start >= file.text.len() =>
+        {
+            let quote = if kind == "invalid basic string" { '"' } else { '\'' };
+            let opened = text[..span.start.min(end) - start]
+                .rfind(quote)
+                .map_or(span.start, |i| start + i);
+            (
+                opened..span.start.min(end),
+                "string is not closed".into(),
+                format!(
+                    "a {quote}...{quote} string ends with `{quote}` on the same line; \
+                     text over several lines goes between {quote}{quote}{quote} and {quote}{quote}{quote}"
+                ),
+            )
+        }
+        "unclosed array" => (
+            span.clone(),
+            "list is not closed".into(),
+            "a list ends with `]`: `[\"a\", \"b\"]`; a list over several lines has `,` between its items".into(),
+        ),
+        "duplicate key" => {
+            let is_header = trimmed.starts_with('[');
+            // Where it was first written: the same header anywhere above,
+            // or the same key below the same header.
+            let above = &file.text[..start];
+            let first = (above.lines().enumerate())
+                .filter(|(_, l)| {
+                    let l = l.trim();
+                    if is_header {
+                        l == trimmed
+                    } else {
+                        l.split_once('=').is_some_and(|(k, _)| k.trim() == key)
+                    }
+                })
+                .map(|(i, _)| i + 1)
+                .last()
+                .filter(|&i| {
+                    is_header
+                        || !file.text[file.line_start(i)..start]
+                            .lines()
+                            .skip(1)
+                            .any(|l| l.trim_start().starts_with('['))
+                });
+            // Worded as a duplicate key of YAML front matter is.
+            let (message, help) = if is_header {
+                (
+                    format!("duplicate table `{trimmed}`"),
+                    "write each table once, with all its keys under it",
+                )
+            } else {
+                (format!("duplicate key `{key}`"), "keep one of the two")
+            };
+            let help = match first {
+                Some(l) => format!("`{}` is already set on line {l}: {help}", if is_header { trimmed } else { key }),
+                None => help.to_string(),
+            };
+            (span, message, help)
+        }
+        "key with no value" => (
+            span.clone(),
+            format!("key `{key}` has no `=`"),
+            format!("write the key, `=`, then the value: {key} = \"...\""),
+        ),
+        "string values must be quoted" => {
+            let value = trimmed.split_once('=').map_or("", |(_, v)| v.trim());
+            if value.is_empty() || value.starts_with('#') {
+                (
+                    span.clone(),
+                    format!("key `{key}` has no value"),
+                    format!("write its value after `=`: {key} = \"...\""),
+                )
+            } else {
+                (
+                    span.start..written.end.max(span.start),
+                    "text must be quoted".into(),
+                    format!("write {key} = \"{value}\" (true, false, numbers, dates and lists are written as they are)"),
+                )
+            }
+        }
+        "unquoted keys cannot be empty" => (
+            span.clone(),
+            "the line has no key before its `=`".into(),
+            "write the key, `=`, then the value: name = \"...\"".into(),
+        ),
+        "unexpected key or value" => (
+            span.start..written.end.max(span.start),
+            "unexpected text after the value".into(),
+            "write one key = value per line; a `#` starts a comment".into(),
+        ),
+        _ => return None,
+    })
 }
 
 /// A syntax error just after a string closed early by a quote inside it
@@ -970,6 +1107,93 @@ mod tests {
     }
 
     #[test]
+    fn toml_syntax_errors_are_worded_for_the_line_with_a_hint() {
+        // (text, line, column, message, help)
+        for (text, line, column, message, help) in [
+            (
+                "[images\nquality = 80\n",
+                1,
+                1,
+                "table header `[images` is not closed",
+                "a table header ends with `]`: write `[images]`",
+            ),
+            (
+                "[[images]\n",
+                1,
+                1,
+                "table header `[[images]` is not closed",
+                "a table header ends with `]]`: write `[[images]]`",
+            ),
+            (
+                "title = \"x\nlanguage = \"en\"\n",
+                1,
+                9,
+                "string is not closed",
+                "a \"...\" string ends with `\"` on the same line; text over several lines goes between \"\"\" and \"\"\"",
+            ),
+            (
+                "title = 'x\n",
+                1,
+                9,
+                "string is not closed",
+                "a '...' string ends with `'` on the same line; text over several lines goes between ''' and '''",
+            ),
+            (
+                "title = \"a\"\ntitle = \"b\"\n",
+                2,
+                1,
+                "duplicate key `title`",
+                "`title` is already set on line 1: keep one of the two",
+            ),
+            (
+                "title \"a\"\n",
+                1,
+                7,
+                "key `title` has no `=`",
+                "write the key, `=`, then the value: title = \"...\"",
+            ),
+            (
+                "title =\n",
+                1,
+                8,
+                "key `title` has no value",
+                "write its value after `=`: title = \"...\"",
+            ),
+            (
+                "title = The desk\n",
+                1,
+                9,
+                "text must be quoted",
+                "write title = \"The desk\" (true, false, numbers, dates and lists are written as they are)",
+            ),
+        ] {
+            let (_, problems) = problems(text);
+            assert_eq!(problems.len(), 1, "{text:?}: {problems:#?}");
+            let e = &problems[0];
+            assert_eq!(
+                (e.line, e.column, e.message.as_str(), e.help.as_deref()),
+                (line, column, message, Some(help)),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_keys_below_a_broken_table_header_are_not_unknown_keys() {
+        let (_, problems) = problems(
+            "title = \"T\"\n[images\nquality = 80\nwidths = [400]\n[search]\nenabld = true\n",
+        );
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "table header `[images` is not closed",
+                "unknown key `enabld` in the `[search]` table"
+            ]
+        );
+    }
+
+    #[test]
     fn a_quote_inside_a_string_gets_a_hint() {
         let e = parse("title = \"He said \"no\"\"\n").unwrap_err();
         assert_eq!(e.line, 1);
@@ -982,7 +1206,8 @@ mod tests {
         assert!(e.help.unwrap().contains("double quotes"));
         let e = parse("title = \"x\" y\n").unwrap_err();
         assert_eq!(
-            e.help, None,
+            e.help.as_deref(),
+            Some("write one key = value per line; a `#` starts a comment"),
             "a stray word after a whole string is another mistake"
         );
     }

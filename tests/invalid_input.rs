@@ -1541,10 +1541,12 @@ fn every_problem_of_an_i18n_file_in_one_run() {
         .without("i18n/fr.toml")
         .error("i18n/fr.toml", 3, 1, "unknown interface string `key_actor`")
         .help("did you mean \"key_actors\"?")
-        .error("i18n/fr.toml", 4, 22, "invalid basic string")
+        .error("i18n/fr.toml", 4, 11, "string is not closed")
+        .help("a \"...\" string ends with `\"` on the same line")
         .error("i18n/fr.toml", 6, 1, "unknown interface string `lastest`")
         .help("did you mean \"latest\"?")
-        .error("i18n/fr.toml", 8, 1, "duplicate key")
+        .error("i18n/fr.toml", 8, 1, "duplicate key `latest`")
+        .help("`latest` is already set on line 2: keep one of the two")
         .run();
 }
 

@@ -265,8 +265,25 @@ fn blank_entry(
         }
     };
     let mut ranges = vec![first];
+    // A broken TOML table header (`[images`) leaves the keys below it in
+    // no known table: read as keys of the table above, each would be a
+    // false "unknown key". They go with it, up to the next header.
+    let header = split.format == Format::Toml && original.trim_start().starts_with('[');
+    if header {
+        let mut next = line + 1;
+        while let Some(r) = line_range(next) {
+            if file.text[offset + r.start..offset + r.end]
+                .trim_start()
+                .starts_with('[')
+            {
+                break;
+            }
+            ranges.push(r);
+            next += 1;
+        }
+    }
     // The lines the value goes on to (a multi-line array, a YAML list).
-    if key.is_some() {
+    if key.is_some() && !header {
         let mut next = line + 1;
         while let Some(r) = line_range(next) {
             let l = &file.text[offset + r.start..offset + r.end];
