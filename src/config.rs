@@ -466,16 +466,28 @@ impl Config {
             Diagnostic::at(file, span, message)
         };
         let defaults = Config::default();
-        match parse_base_url(&config.base_url) {
+        match base_url_problems(&config.base_url) {
             Ok(url) => {
                 config.base_url = url.to_string();
                 config.base = url;
             }
-            Err(message) => {
-                problems.push(
-                    at_value("base_url", &config.base_url, message)
-                        .with_help("for example base_url = \"https://news.example.org/\""),
+            Err(found) => {
+                let value = front_matter::locate_value(
+                    &file.text,
+                    all.clone(),
+                    "base_url",
+                    &config.base_url,
                 );
+                // The part at fault, where the value is written as it
+                // reads (no escapes); else the whole value.
+                let as_written = file.text.get(value.clone()) == Some(config.base_url.as_str());
+                for p in found {
+                    let span = match as_written {
+                        true => value.start + p.at.start..value.start + p.at.end,
+                        false => value.clone(),
+                    };
+                    problems.push(Diagnostic::at(file, span, p.message).with_help(p.help));
+                }
                 config.base_url = defaults.base_url.clone();
                 config.base = defaults.base.clone();
             }
@@ -664,59 +676,163 @@ fn outside_site(root: &Path, output_dir: &str, out: &Path) -> Diagnostic {
 /// path segment (`//`). The path gains a trailing slash, so relative paths
 /// join under it (`https://x.org/repo` is `https://x.org/repo/`).
 ///
-/// Errors are the message to show, naming the problem.
+/// Errors are the message to show, naming every problem (see
+/// [`base_url_problems`]).
 pub fn parse_base_url(text: &str) -> Result<Url, String> {
+    base_url_problems(text).map_err(|problems| {
+        (problems.into_iter())
+            .map(|p| p.message)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// One problem of a `base_url`: the bytes of the value at fault (a
+/// range of the text as given; empty where something is missing), the
+/// message and a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrlProblem {
+    pub at: std::ops::Range<usize>,
+    pub message: String,
+    pub help: String,
+}
+
+/// [`parse_base_url`] with every problem of the text at its place, so
+/// all of them are reported in one run, each underlined.
+pub fn base_url_problems(text: &str) -> Result<Url, Vec<BaseUrlProblem>> {
+    const EXAMPLE: &str = "for example base_url = \"https://news.example.org/\"";
+    const NO_HOST: &str = "write the site's host name after `//`: https://news.example.org/";
+    let mut problems = Vec::new();
+    let mut problem = |at: std::ops::Range<usize>, message: String, help: &str| {
+        problems.push(BaseUrlProblem {
+            at,
+            message,
+            help: help.to_string(),
+        })
+    };
     // The URL parser silently drops spaces at the ends and tabs and
     // newlines inside; a base URL has none.
-    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!(
-            "base_url must not contain spaces or control characters: \"{}\"",
-            text.escape_debug()
-        ));
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || c.is_control())
+    {
+        problem(
+            i..i + c.len_utf8(),
+            format!(
+                "base_url must not contain spaces or control characters: \"{}\"",
+                text.escape_debug()
+            ),
+            "remove it; a space inside a path is written %20",
+        );
     }
-    let mut url = Url::parse(text).map_err(|e| match e {
-        url::ParseError::RelativeUrlWithoutBase => {
-            format!("base_url must be an absolute http(s) URL, not \"{text}\"")
+    let mut url = match Url::parse(text) {
+        Ok(url) => url,
+        Err(e) => {
+            let (at, message) = match e {
+                url::ParseError::RelativeUrlWithoutBase => (
+                    0..text.len(),
+                    format!("base_url must be an absolute http(s) URL, not \"{text}\""),
+                ),
+                url::ParseError::EmptyHost => {
+                    let at = text.find("://").map_or(text.len(), |i| i + 3);
+                    problem(at..at, format!("base_url \"{text}\" has no host"), NO_HOST);
+                    return Err(problems);
+                }
+                e => (
+                    0..text.len(),
+                    format!("base_url \"{text}\" is not a valid URL: {e}"),
+                ),
+            };
+            problem(at, message, EXAMPLE);
+            return Err(problems);
         }
-        url::ParseError::EmptyHost => format!("base_url \"{text}\" has no host"),
-        e => format!("base_url \"{text}\" is not a valid URL: {e}"),
-    })?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "base_url must use http or https, not \"{}:\"",
-            url.scheme()
-        ));
+    };
+    let scheme_end = text.find(':').unwrap_or(0);
+    let http = matches!(url.scheme(), "http" | "https");
+    if !http {
+        problem(
+            0..scheme_end,
+            format!("base_url must use http or https, not \"{}:\"", url.scheme()),
+            "a site is served over https:// (or http://)",
+        );
     }
     // The WHATWG rules repair `https:ex.org` into `https://ex.org/` and
     // read `https:///path` as the host `path`: a base URL must say what it
     // means, so the text itself must be `scheme://host`.
-    let Some((_, rest)) = text.split_once("://") else {
-        return Err(format!(
-            "base_url \"{text}\" must be written as scheme://host, like \"https://news.example.org/\""
-        ));
+    let Some(start) = text.find("://").map(|i| i + 3) else {
+        // Another scheme's URL (`javascript:...`) has no more to say.
+        if http {
+            let end = scheme_end + 1 + text[scheme_end + 1..].len()
+                - text[scheme_end + 1..].trim_start_matches(['/', '\\']).len();
+            problem(
+                0..end,
+                format!(
+                    "base_url \"{text}\" must be written as scheme://host, like \"https://news.example.org/\""
+                ),
+                EXAMPLE,
+            );
+        }
+        return Err(problems);
     };
-    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+    let rest = &text[start..];
+    let authority_end = start + rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let authority = &text[start..authority_end];
+    let host_start = start + authority.rfind('@').map_or(0, |i| i + 1);
     if authority.is_empty() || url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("base_url \"{text}\" has no host"));
+        let at = if text[host_start..authority_end].is_empty() {
+            host_start..host_start
+        } else {
+            host_start..authority_end
+        };
+        problem(at, format!("base_url \"{text}\" has no host"), NO_HOST);
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("base_url must not contain a user name or password".into());
+        problem(
+            start..host_start,
+            "base_url must not contain a user name or password".into(),
+            "remove the part up to `@`: it would be published in every page",
+        );
     }
-    if let Some(query) = url.query() {
-        return Err(format!(
-            "base_url must not have a query string (\"?{query}\"): pages would be joined after it"
-        ));
+    let query_at = text.find('?');
+    let fragment_at = text.find('#');
+    if let (Some(query), Some(at)) = (url.query(), query_at) {
+        let end = fragment_at.filter(|&f| f > at).unwrap_or(text.len());
+        problem(
+            at..end,
+            format!(
+                "base_url must not have a query string (\"?{query}\"): pages would be joined after it"
+            ),
+            "remove it, from `?` on",
+        );
     }
-    if let Some(fragment) = url.fragment() {
-        return Err(format!(
-            "base_url must not have a fragment (\"#{fragment}\")"
-        ));
+    if let (Some(fragment), Some(at)) = (url.fragment(), fragment_at) {
+        problem(
+            at..text.len(),
+            format!("base_url must not have a fragment (\"#{fragment}\")"),
+            "remove it, from `#` on",
+        );
     }
     if url.path().contains("//") {
-        return Err(format!(
-            "base_url has an empty path segment (\"//\") in \"{}\"",
-            url.path()
-        ));
+        let path_end = (query_at.into_iter().chain(fragment_at))
+            .min()
+            .unwrap_or(text.len());
+        let at = text
+            .get(authority_end..path_end)
+            .and_then(|path| path.find("//"))
+            .map_or(authority_end..path_end, |i| {
+                authority_end + i..authority_end + i + 2
+            });
+        problem(
+            at,
+            format!(
+                "base_url has an empty path segment (\"//\") in \"{}\"",
+                url.path()
+            ),
+            "write each `/` once",
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -1237,41 +1353,115 @@ mod tests {
 
     #[test]
     fn base_url_refusals_name_the_problem_at_the_value() {
-        for (url, expected) in [
+        // (value, message, the part of it underlined)
+        for (url, expected, underlined) in [
             (
                 "https://x.org/news/?ref=feed",
                 "must not have a query string (\"?ref=feed\")",
+                "?ref=feed",
             ),
-            ("https://x.org/?", "must not have a query string"),
+            ("https://x.org/?", "must not have a query string", "?"),
             (
                 "https://x.org/news/#top",
                 "must not have a fragment (\"#top\")",
+                "#top",
             ),
-            ("https://", "has no host"),
-            ("http://:80/", "has no host"),
+            ("https://", "has no host", ""),
+            ("http://:80/", "has no host", ""),
             // The URL rules would take `path` as the host, and repair the
             // missing slashes: the text must say `scheme://host` itself.
-            ("https:///path", "has no host"),
-            ("https:ex.org", "must be written as scheme://host"),
-            ("https:/ex.org/", "must be written as scheme://host"),
-            ("https:\\\\ex.org/", "must be written as scheme://host"),
-            ("ftp://x.org/", "must use http or https, not \"ftp:\""),
-            ("javascript:alert(1)//", "must use http or https"),
-            ("/news/", "must be an absolute http(s) URL"),
-            ("https://x.org//news/", "empty path segment (\"//\")"),
-            ("https://x.org/a//b/", "empty path segment"),
-            ("https://user:secret@x.org/", "user name or password"),
-            ("https://x.org/a b/", "spaces or control characters"),
-            ("https://x.org/\\tb/", "spaces or control characters"),
+            ("https:///path", "has no host", ""),
+            ("https:ex.org", "must be written as scheme://host", "https:"),
+            (
+                "https:/ex.org/",
+                "must be written as scheme://host",
+                "https:/",
+            ),
+            // Written with TOML escapes, the value is underlined whole.
+            (
+                "https:\\\\ex.org/",
+                "must be written as scheme://host",
+                "https:\\\\ex.org/",
+            ),
+            (
+                "ftp://x.org/",
+                "must use http or https, not \"ftp:\"",
+                "ftp",
+            ),
+            (
+                "javascript:alert(1)//",
+                "must use http or https",
+                "javascript",
+            ),
+            ("/news/", "must be an absolute http(s) URL", "/news/"),
+            ("https://x.org//news/", "empty path segment (\"//\")", "//"),
+            ("https://x.org/a//b/", "empty path segment", "//"),
+            (
+                "https://user:secret@x.org/",
+                "user name or password",
+                "user:secret@",
+            ),
+            ("https://x.org/a b/", "spaces or control characters", " "),
+            (
+                "https://x.org/\\tb/",
+                "spaces or control characters",
+                "https://x.org/\\tb/",
+            ),
         ] {
             let e = parse(&format!("title = \"T\"\nbase_url = \"{url}\"\n")).unwrap_err();
             assert!(e.message.contains(expected), "{url}: {}", e.message);
-            assert_eq!((e.line, e.column), (2, 13), "{url}: at the value");
+            // A missing host is pointed at where it goes.
+            let from = match underlined {
+                "" => url.find("://").unwrap() + 3,
+                // Past the scheme's `//`.
+                "//" => url.rfind("//").unwrap(),
+                part => url.find(part).unwrap(),
+            };
+            assert_eq!(
+                (e.line, e.column, e.width),
+                (2, 13 + from, underlined.len().max(1)),
+                "{url}: at {underlined:?}"
+            );
         }
         // `--base-url` goes through the same rule.
         assert!(parse_base_url("https:///path").is_err());
         assert!(parse_base_url("https:ex.org").is_err());
         assert!(parse_base_url("https://ex.org").is_ok());
+    }
+
+    #[test]
+    fn every_problem_of_a_base_url_in_one_run() {
+        let (config, problems) = problems("base_url = \"ftp://me@x.org//news/?ref=feed#top\"\n");
+        let found: Vec<(usize, usize, &str)> = problems
+            .iter()
+            .map(|d| (d.column, d.width, d.message.as_str()))
+            .collect();
+        let at = |part: &str| 13 + "ftp://me@x.org//news/?ref=feed#top".find(part).unwrap();
+        assert_eq!(found.len(), 5, "{found:#?}");
+        for (i, (part, words)) in [
+            ("ftp", "must use http or https"),
+            ("me@", "user name or password"),
+            ("?ref=feed", "query string"),
+            ("#top", "fragment"),
+            ("//news", "empty path segment"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let width = if part == "//news" { 2 } else { part.len() };
+            assert_eq!((found[i].0, found[i].1), (at(part), width), "{part}");
+            assert!(found[i].2.contains(words), "{part}: {}", found[i].2);
+        }
+        // The default stands in, so the rest of the site is still checked.
+        assert_eq!(config.base_url, Config::default().base_url);
+        // `--base-url` names them all too.
+        let message = parse_base_url("ftp://me@x.org/?a").unwrap_err();
+        assert!(
+            message.contains("http or https")
+                && message.contains("user name")
+                && message.contains("query"),
+            "{message}"
+        );
     }
 
     #[test]
