@@ -1071,9 +1071,80 @@ pub(crate) fn unknown_field_help(message: &str, known_keys: &[&str]) -> Option<S
 }
 
 /// Serde's wording speaks of fields; front matter and site.toml have keys.
+/// Its type errors name Rust types ("invalid type: string \"ten\",
+/// expected usize"): they say what the value must be in plain words
+/// ("must be a whole number, not the string \"ten\"").
 pub(crate) fn rewrite_serde_message(message: &str) -> String {
+    if let Some(plain) = plain_type_error(message) {
+        return plain;
+    }
     let message = message.replace("unknown field", "unknown key");
     message.replace("missing field", "missing required key")
+}
+
+/// Serde's "invalid type: U, expected E" (or "invalid value: ...") as
+/// "must be E', not U'", in the words of [`plain_expected`] and
+/// [`plain_unexpected`]; `None` for any other message.
+fn plain_type_error(message: &str) -> Option<String> {
+    let rest = (message.strip_prefix("invalid type: "))
+        .or_else(|| message.strip_prefix("invalid value: "))?;
+    let (found, expected) = rest.split_once(", expected ")?;
+    Some(format!(
+        "must be {}, not {}",
+        plain_expected(expected),
+        plain_unexpected(found)
+    ))
+}
+
+/// What serde says a value should be (a Rust type, or serde's own
+/// description), said for someone who writes TOML or YAML.
+pub(crate) fn plain_expected(expected: &str) -> String {
+    let (head, tail) = match expected.split_once(' ') {
+        Some((h, t)) if !h.starts_with('a') && !h.starts_with("struct") => (h, format!(" {t}")),
+        _ => (expected, String::new()),
+    };
+    let plain = match head {
+        "u8" => "a whole number from 0 to 255",
+        "usize" | "u16" | "u32" | "u64" | "u128" => "a whole number (0 or more)",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a boolean" => "true or false",
+        "a string" | "a borrowed string" => "a string",
+        "a sequence" => "a list",
+        "a map" => "a table",
+        "a character" | "a char" => "a single character",
+        s if s.starts_with("struct ") => "a table",
+        _ => return expected.to_string(),
+    };
+    format!("{plain}{tail}")
+}
+
+/// How serde names the value it found ("string \"ten\"", "integer
+/// `3`", "sequence"), said for someone who writes TOML or YAML.
+fn plain_unexpected(found: &str) -> String {
+    let quoted = |prefix: &str| {
+        found
+            .strip_prefix(prefix)
+            .map(|v| v.trim_matches('`').to_string())
+    };
+    if let Some(text) = found.strip_prefix("string ") {
+        return format!("the string {text}");
+    }
+    if let Some(v) = quoted("integer ")
+        .or_else(|| quoted("floating point "))
+        .or_else(|| quoted("boolean "))
+    {
+        return v;
+    }
+    if let Some(c) = quoted("character ") {
+        return format!("'{c}'");
+    }
+    match found {
+        "sequence" => "a list".into(),
+        "map" => "a table".into(),
+        "unit value" | "null" | "option" => "nothing".into(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -1097,6 +1168,62 @@ mod tests {
             .iter()
             .map(|d| (d.line, d.column, d.message.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn type_errors_say_what_a_value_must_be_in_plain_words() {
+        for (serde, plain) in [
+            (
+                "invalid type: string \"ten\", expected usize",
+                "must be a whole number (0 or more), not the string \"ten\"",
+            ),
+            (
+                "invalid value: integer `-1`, expected u8",
+                "must be a whole number from 0 to 255, not -1",
+            ),
+            (
+                "invalid type: integer `3`, expected a string",
+                "must be a string, not 3",
+            ),
+            (
+                "invalid type: string \"yes\", expected a boolean",
+                "must be true or false, not the string \"yes\"",
+            ),
+            (
+                "invalid type: string \"en\", expected a sequence",
+                "must be a list, not the string \"en\"",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected i64",
+                "must be a whole number, not 1.5",
+            ),
+            (
+                "invalid type: sequence, expected struct Publisher",
+                "must be a table, not a list",
+            ),
+            (
+                "invalid type: map, expected f64",
+                "must be a number, not a table",
+            ),
+        ] {
+            assert_eq!(rewrite_serde_message(serde), plain);
+        }
+        // No Rust type name reaches a reader.
+        let (_, problems) =
+            problems("paginate = \"ten\"\n[images]\nquality = 1.5\nwidths = [\"a\"]\n");
+        for d in &problems {
+            for rust in [
+                "usize",
+                "u8",
+                "u32",
+                "i64",
+                "sequence",
+                "boolean",
+                "invalid type",
+            ] {
+                assert!(!d.message.contains(rust), "{}", d.message);
+            }
+        }
     }
 
     #[test]
@@ -1124,7 +1251,10 @@ mod tests {
         };
         assert!(at(2).2.contains("unknown key `titel`"), "{places:#?}");
         assert_eq!(at(3).1, 13, "at the value of base_url");
-        assert!(at(4).2.contains("invalid type"), "{places:#?}");
+        assert_eq!(
+            at(4).2,
+            "`paginate` must be a whole number (0 or more), not the string \"ten\""
+        );
         assert_eq!(
             (at(5).1, at(5).2),
             (

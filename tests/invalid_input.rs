@@ -1437,8 +1437,13 @@ fn an_author_link_that_is_not_an_absolute_url() {
 fn author_links_that_are_not_a_list() {
     case("author-bad-value")
         .fix(AUTHOR, "links: https", "links:\n  - https")
-        .error(AUTHOR, 3, 8, "invalid type: string")
-        .mentioning("expected a sequence")
+        .error(
+            AUTHOR,
+            3,
+            8,
+            "`links` must be a list, not the string \"https",
+        )
+        .help("a list is written in brackets, even with one item: links: [")
         .run();
 }
 
@@ -1504,8 +1509,10 @@ fn every_problem_of_site_toml_with_the_content_errors() {
             "site.toml",
             4,
             12,
-            "invalid type: string \"ten\", expected usize",
+            "`paginate` must be a whole number (0 or more), not the string \"ten\"",
         )
+        .help("write the number without quotes")
+        .mentioning("paginate = \"ten\"")
         .error(
             "site.toml",
             5,

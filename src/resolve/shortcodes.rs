@@ -54,6 +54,17 @@ impl Value {
         }
     }
 
+    /// What the value is, in the words of an author's message
+    /// ("a whole number", not "an integer").
+    fn described(&self) -> &'static str {
+        match self {
+            Value::String(_) => "a string",
+            Value::Integer(_) => "a whole number",
+            Value::Float(_) => "a decimal number",
+            Value::Bool(_) => "true or false",
+        }
+    }
+
     /// The string, for string arguments.
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -142,6 +153,17 @@ impl ArgType {
             ArgType::Integer => "integer",
             ArgType::Float => "float",
             ArgType::Bool => "bool",
+        }
+    }
+
+    /// What a value of this type is, in the words of an author's
+    /// message (the header's `type` names are the template's).
+    fn described(self) -> &'static str {
+        match self {
+            ArgType::String => "a string",
+            ArgType::Integer => "a whole number",
+            ArgType::Float => "a number",
+            ArgType::Bool => "true or false",
         }
     }
 
@@ -1476,8 +1498,8 @@ impl Expander<'_> {
                     format!(
                         "argument `{name}` of \"{}\" must be {}, not {}",
                         call.name,
-                        with_article(spec.kind.name()),
-                        with_article(value.type_name())
+                        spec.kind.described(),
+                        value.described()
                     ),
                     Some(match spec.kind {
                         ArgType::String => "quote it: name=\"value\"".into(),
@@ -1620,16 +1642,6 @@ impl Expander<'_> {
 }
 
 /// The embed a call of `embed`, `youtube` or `vimeo` names.
-/// A type's name after its indefinite article: "a string", "an integer".
-fn with_article(word: &str) -> String {
-    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {word}")
-}
-
 fn embed_of(inv: &Invocation) -> Result<Embed, String> {
     let arg = |k: &str| inv.args.get(k).and_then(Value::as_str).unwrap_or("");
     match inv.name.as_str() {
