@@ -234,6 +234,19 @@ pub fn is_language_tag(tag: &str) -> bool {
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
+/// The hint on the bad language code `tag`: the tag it was meant to be
+/// when it is one written with `_` (`en_US`, the POSIX locale spelling,
+/// for `en-US`), else which codes are accepted.
+pub fn language_tag_help(tag: &str) -> String {
+    let dashed = tag.replace('_', "-");
+    if dashed != tag && is_language_tag(&dashed) {
+        return format!(
+            "did you mean \"{dashed}\"? A language tag joins its parts with `-`, not `_`"
+        );
+    }
+    accepted_tags()
+}
+
 /// The hint on a bad language code: which codes are accepted.
 pub fn accepted_tags() -> String {
     format!(
@@ -284,7 +297,7 @@ fn check_languages(
                         "\"{tag}\" in languages is not a language tag like \"en\" or \"pt-BR\""
                     ),
                 )
-                .with_help(accepted_tags()),
+                .with_help(language_tag_help(tag)),
             );
             continue;
         }
@@ -557,7 +570,7 @@ impl Config {
                             config.language
                         ),
                     )
-                    .with_help(accepted_tags()),
+                    .with_help(language_tag_help(&config.language)),
                 );
             }
             config.language = defaults.language.clone();
@@ -1224,6 +1237,30 @@ mod tests {
                 assert!(!d.message.contains(rust), "{}", d.message);
             }
         }
+    }
+
+    #[test]
+    fn a_language_written_with_an_underscore_is_given_the_dashed_tag() {
+        assert_eq!(
+            language_tag_help("en_US"),
+            "did you mean \"en-US\"? A language tag joins its parts with `-`, not `_`"
+        );
+        assert_eq!(
+            language_tag_help("e_s"),
+            accepted_tags(),
+            "no tag with a dash either"
+        );
+        assert_eq!(language_tag_help("f r"), accepted_tags());
+        let (_, problems) = problems("language = \"en_US\"\nlanguages = [\"en-US\", \"pt_BR\"]\n");
+        let helps: Vec<_> = problems.iter().map(|d| d.help.as_deref()).collect();
+        assert_eq!(
+            helps,
+            [
+                Some("did you mean \"en-US\"? A language tag joins its parts with `-`, not `_`"),
+                Some("did you mean \"pt-BR\"? A language tag joins its parts with `-`, not `_`"),
+            ],
+            "{problems:#?}"
+        );
     }
 
     #[test]

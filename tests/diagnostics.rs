@@ -797,3 +797,30 @@ fn toml_syntax_errors_of_an_i18n_file_are_worded_for_the_line() {
         "\"",
     );
 }
+
+#[test]
+fn a_language_code_with_an_underscore_is_told_the_tag_with_a_dash() {
+    // site.toml, an i18n file name and a translation's file name.
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "title = \"T\"\nlanguages = [\"en\", \"pt-BR\", \"de_AT\"]\n",
+        ),
+        ("i18n/fr_CA.toml", "latest = \"Récent\"\n"),
+        ("content/articles/a.md", ARTICLE_OK),
+        ("content/articles/a.pt_BR.md", ARTICLE_OK),
+    ]);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for expected in [
+        "site.toml:2:30: \"de_AT\" in languages is not a language tag",
+        "did you mean \"de-AT\"? A language tag joins its parts with `-`, not `_`",
+        "i18n/fr_CA.toml:1:1: \"fr_CA\" in the file name",
+        "did you mean \"fr-CA\"? A language tag joins its parts with `-`, not `_`",
+        "content/articles/a.pt_BR.md:1:1: \"pt_BR\" in the file name",
+        "did you mean \"pt-BR\"? A language tag joins its parts with `-`: a.pt-BR.md",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+}

@@ -557,12 +557,21 @@ fn language_of(
                         "\"{code}\" in the file name {name} is not a language tag like \"en\" or \"pt-BR\""
                     ),
                 )
-                .with_help(format!(
-                    "the site publishes {}: name a translation {stem}.<language>.md with one of \
-                     them, as {stem}.{}.md, or the page itself {stem}.md",
-                    config.languages.join(", "),
-                    config.languages[config.languages.len() - 1]
-                )),
+                .with_help({
+                    let dashed = code.replace('_', "-");
+                    // `en_US` for `en-US`, when the site publishes it.
+                    match config.languages.iter().find(|l| l.eq_ignore_ascii_case(&dashed)) {
+                        Some(l) if dashed != code => format!(
+                            "did you mean \"{l}\"? A language tag joins its parts with `-`: {stem}.{l}.md"
+                        ),
+                        _ => format!(
+                            "the site publishes {}: name a translation {stem}.<language>.md with one of \
+                             them, as {stem}.{}.md, or the page itself {stem}.md",
+                            config.languages.join(", "),
+                            config.languages[config.languages.len() - 1]
+                        ),
+                    }
+                }),
             );
             return None;
         }
