@@ -1584,7 +1584,7 @@ fn an_i18n_file_name_that_is_not_a_language_tag() {
             1,
             "\"en_GB\" in the file name i18n/en_GB.toml is not a language tag like \"en\" or \"pt-BR\"",
         )
-        .mentioning("the built-in interface languages are en, fr, es, de, pt, ar")
+        .help("did you mean \"en-GB\"? A language tag joins its parts with `-`, not `_`")
         .no_source_line()
         .run();
 }
