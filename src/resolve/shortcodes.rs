@@ -45,15 +45,6 @@ pub enum Value {
 }
 
 impl Value {
-    fn type_name(&self) -> &'static str {
-        match self {
-            Value::String(_) => "string",
-            Value::Integer(_) => "integer",
-            Value::Float(_) => "float",
-            Value::Bool(_) => "bool",
-        }
-    }
-
     /// What the value is, in the words of an author's message
     /// ("a whole number", not "an integer").
     fn described(&self) -> &'static str {
@@ -273,9 +264,10 @@ pub fn parse_declaration(
                 return Err((
                     at,
                     format!(
-                        "shortcode header: argument `{name}` is a {} but its default is a {}",
+                        "shortcode header: argument `{name}` (type = \"{}\") takes {}, but its default is {}",
                         kind.name(),
-                        d.type_name()
+                        kind.described(),
+                        d.described()
                     ),
                 ));
             }
@@ -1837,7 +1829,10 @@ mod tests {
             Output::Html,
         )
         .unwrap_err();
-        assert!(e.1.contains("default is a string"), "{e:?}");
+        assert!(
+            e.1.contains("(type = \"bool\") takes true or false, but its default is a string"),
+            "{e:?}"
+        );
     }
 
     #[test]
