@@ -946,7 +946,21 @@ fn syntax_problem(
         .map_or(trimmed, |(k, _)| k)
         .trim();
     let kind = message.split(", expected").next().unwrap_or(message);
+    // A key the messages can name: a bare key (a quoted or odd one is
+    // left to the parser's words).
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
     Some(match kind {
+        "unquoted keys cannot be empty" | "invalid table header" if trimmed.starts_with('[') => (
+            written,
+            match trimmed.trim_matches(['[', ']', ' ']) {
+                "" => format!("table header `{trimmed}` has no name"),
+                _ => format!("table header `{trimmed}` is not complete"),
+            },
+            "a table header is a name between brackets: `[images]`, `[search]`".into(),
+        ),
         "unclosed table" | "unclosed array table" => {
             let (open, close) = match kind {
                 "unclosed table" => ("[", "]"),
@@ -1019,12 +1033,12 @@ fn syntax_problem(
             };
             (span, message, help)
         }
-        "key with no value" => (
+        "key with no value" if bare => (
             span.clone(),
             format!("key `{key}` has no `=`"),
             format!("write the key, `=`, then the value: {key} = \"...\""),
         ),
-        "string values must be quoted" => {
+        "string values must be quoted" if bare => {
             let value = trimmed.split_once('=').map_or("", |(_, v)| v.trim());
             if value.is_empty() || value.starts_with('#') {
                 (
@@ -1399,6 +1413,13 @@ mod tests {
                 1,
                 "table header `[images` is not closed",
                 "a table header ends with `]`: write `[images]`",
+            ),
+            (
+                "[]\n",
+                1,
+                1,
+                "table header `[]` has no name",
+                "a table header is a name between brackets: `[images]`, `[search]`",
             ),
             (
                 "[[images]\n",
