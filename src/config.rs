@@ -234,6 +234,19 @@ pub fn is_language_tag(tag: &str) -> bool {
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
+/// The hint on the bad language code `tag`: the tag it was meant to be
+/// when it is one written with `_` (`en_US`, the POSIX locale spelling,
+/// for `en-US`), else which codes are accepted.
+pub fn language_tag_help(tag: &str) -> String {
+    let dashed = tag.replace('_', "-");
+    if dashed != tag && is_language_tag(&dashed) {
+        return format!(
+            "did you mean \"{dashed}\"? A language tag joins its parts with `-`, not `_`"
+        );
+    }
+    accepted_tags()
+}
+
 /// The hint on a bad language code: which codes are accepted.
 pub fn accepted_tags() -> String {
     format!(
@@ -284,7 +297,7 @@ fn check_languages(
                         "\"{tag}\" in languages is not a language tag like \"en\" or \"pt-BR\""
                     ),
                 )
-                .with_help(accepted_tags()),
+                .with_help(language_tag_help(tag)),
             );
             continue;
         }
@@ -466,16 +479,28 @@ impl Config {
             Diagnostic::at(file, span, message)
         };
         let defaults = Config::default();
-        match parse_base_url(&config.base_url) {
+        match base_url_problems(&config.base_url) {
             Ok(url) => {
                 config.base_url = url.to_string();
                 config.base = url;
             }
-            Err(message) => {
-                problems.push(
-                    at_value("base_url", &config.base_url, message)
-                        .with_help("for example base_url = \"https://news.example.org/\""),
+            Err(found) => {
+                let value = front_matter::locate_value(
+                    &file.text,
+                    all.clone(),
+                    "base_url",
+                    &config.base_url,
                 );
+                // The part at fault, where the value is written as it
+                // reads (no escapes); else the whole value.
+                let as_written = file.text.get(value.clone()) == Some(config.base_url.as_str());
+                for p in found {
+                    let span = match as_written {
+                        true => value.start + p.at.start..value.start + p.at.end,
+                        false => value.clone(),
+                    };
+                    problems.push(Diagnostic::at(file, span, p.message).with_help(p.help));
+                }
                 config.base_url = defaults.base_url.clone();
                 config.base = defaults.base.clone();
             }
@@ -545,7 +570,7 @@ impl Config {
                             config.language
                         ),
                     )
-                    .with_help(accepted_tags()),
+                    .with_help(language_tag_help(&config.language)),
                 );
             }
             config.language = defaults.language.clone();
@@ -664,59 +689,163 @@ fn outside_site(root: &Path, output_dir: &str, out: &Path) -> Diagnostic {
 /// path segment (`//`). The path gains a trailing slash, so relative paths
 /// join under it (`https://x.org/repo` is `https://x.org/repo/`).
 ///
-/// Errors are the message to show, naming the problem.
+/// Errors are the message to show, naming every problem (see
+/// [`base_url_problems`]).
 pub fn parse_base_url(text: &str) -> Result<Url, String> {
+    base_url_problems(text).map_err(|problems| {
+        (problems.into_iter())
+            .map(|p| p.message)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// One problem of a `base_url`: the bytes of the value at fault (a
+/// range of the text as given; empty where something is missing), the
+/// message and a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrlProblem {
+    pub at: std::ops::Range<usize>,
+    pub message: String,
+    pub help: String,
+}
+
+/// [`parse_base_url`] with every problem of the text at its place, so
+/// all of them are reported in one run, each underlined.
+pub fn base_url_problems(text: &str) -> Result<Url, Vec<BaseUrlProblem>> {
+    const EXAMPLE: &str = "for example base_url = \"https://news.example.org/\"";
+    const NO_HOST: &str = "write the site's host name after `//`: https://news.example.org/";
+    let mut problems = Vec::new();
+    let mut problem = |at: std::ops::Range<usize>, message: String, help: &str| {
+        problems.push(BaseUrlProblem {
+            at,
+            message,
+            help: help.to_string(),
+        })
+    };
     // The URL parser silently drops spaces at the ends and tabs and
     // newlines inside; a base URL has none.
-    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!(
-            "base_url must not contain spaces or control characters: \"{}\"",
-            text.escape_debug()
-        ));
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || c.is_control())
+    {
+        problem(
+            i..i + c.len_utf8(),
+            format!(
+                "base_url must not contain spaces or control characters: \"{}\"",
+                text.escape_debug()
+            ),
+            "remove it; a space inside a path is written %20",
+        );
     }
-    let mut url = Url::parse(text).map_err(|e| match e {
-        url::ParseError::RelativeUrlWithoutBase => {
-            format!("base_url must be an absolute http(s) URL, not \"{text}\"")
+    let mut url = match Url::parse(text) {
+        Ok(url) => url,
+        Err(e) => {
+            let (at, message) = match e {
+                url::ParseError::RelativeUrlWithoutBase => (
+                    0..text.len(),
+                    format!("base_url must be an absolute http(s) URL, not \"{text}\""),
+                ),
+                url::ParseError::EmptyHost => {
+                    let at = text.find("://").map_or(text.len(), |i| i + 3);
+                    problem(at..at, format!("base_url \"{text}\" has no host"), NO_HOST);
+                    return Err(problems);
+                }
+                e => (
+                    0..text.len(),
+                    format!("base_url \"{text}\" is not a valid URL: {e}"),
+                ),
+            };
+            problem(at, message, EXAMPLE);
+            return Err(problems);
         }
-        url::ParseError::EmptyHost => format!("base_url \"{text}\" has no host"),
-        e => format!("base_url \"{text}\" is not a valid URL: {e}"),
-    })?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "base_url must use http or https, not \"{}:\"",
-            url.scheme()
-        ));
+    };
+    let scheme_end = text.find(':').unwrap_or(0);
+    let http = matches!(url.scheme(), "http" | "https");
+    if !http {
+        problem(
+            0..scheme_end,
+            format!("base_url must use http or https, not \"{}:\"", url.scheme()),
+            "a site is served over https:// (or http://)",
+        );
     }
     // The WHATWG rules repair `https:ex.org` into `https://ex.org/` and
     // read `https:///path` as the host `path`: a base URL must say what it
     // means, so the text itself must be `scheme://host`.
-    let Some((_, rest)) = text.split_once("://") else {
-        return Err(format!(
-            "base_url \"{text}\" must be written as scheme://host, like \"https://news.example.org/\""
-        ));
+    let Some(start) = text.find("://").map(|i| i + 3) else {
+        // Another scheme's URL (`javascript:...`) has no more to say.
+        if http {
+            let end = scheme_end + 1 + text[scheme_end + 1..].len()
+                - text[scheme_end + 1..].trim_start_matches(['/', '\\']).len();
+            problem(
+                0..end,
+                format!(
+                    "base_url \"{text}\" must be written as scheme://host, like \"https://news.example.org/\""
+                ),
+                EXAMPLE,
+            );
+        }
+        return Err(problems);
     };
-    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+    let rest = &text[start..];
+    let authority_end = start + rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let authority = &text[start..authority_end];
+    let host_start = start + authority.rfind('@').map_or(0, |i| i + 1);
     if authority.is_empty() || url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("base_url \"{text}\" has no host"));
+        let at = if text[host_start..authority_end].is_empty() {
+            host_start..host_start
+        } else {
+            host_start..authority_end
+        };
+        problem(at, format!("base_url \"{text}\" has no host"), NO_HOST);
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("base_url must not contain a user name or password".into());
+        problem(
+            start..host_start,
+            "base_url must not contain a user name or password".into(),
+            "remove the part up to `@`: it would be published in every page",
+        );
     }
-    if let Some(query) = url.query() {
-        return Err(format!(
-            "base_url must not have a query string (\"?{query}\"): pages would be joined after it"
-        ));
+    let query_at = text.find('?');
+    let fragment_at = text.find('#');
+    if let (Some(query), Some(at)) = (url.query(), query_at) {
+        let end = fragment_at.filter(|&f| f > at).unwrap_or(text.len());
+        problem(
+            at..end,
+            format!(
+                "base_url must not have a query string (\"?{query}\"): pages would be joined after it"
+            ),
+            "remove it, from `?` on",
+        );
     }
-    if let Some(fragment) = url.fragment() {
-        return Err(format!(
-            "base_url must not have a fragment (\"#{fragment}\")"
-        ));
+    if let (Some(fragment), Some(at)) = (url.fragment(), fragment_at) {
+        problem(
+            at..text.len(),
+            format!("base_url must not have a fragment (\"#{fragment}\")"),
+            "remove it, from `#` on",
+        );
     }
     if url.path().contains("//") {
-        return Err(format!(
-            "base_url has an empty path segment (\"//\") in \"{}\"",
-            url.path()
-        ));
+        let path_end = (query_at.into_iter().chain(fragment_at))
+            .min()
+            .unwrap_or(text.len());
+        let at = text
+            .get(authority_end..path_end)
+            .and_then(|path| path.find("//"))
+            .map_or(authority_end..path_end, |i| {
+                authority_end + i..authority_end + i + 2
+            });
+        problem(
+            at,
+            format!(
+                "base_url has an empty path segment (\"//\") in \"{}\"",
+                url.path()
+            ),
+            "write each `/` once",
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
@@ -784,8 +913,159 @@ pub(crate) fn toml_error(
             .map(|s| s.start + offset..s.end + offset)
             .unwrap_or(offset..offset)
     };
-    let help = unknown_field_help(&message, known_keys).or_else(|| quote_help(file, span.start));
+    let quote = quote_help(file, span.start);
+    if quote.is_none() {
+        if let Some((span, message, help)) = syntax_problem(file, span.clone(), &message) {
+            return Diagnostic::at(file, span, message).with_help(help);
+        }
+    }
+    let help = unknown_field_help(&message, known_keys).or(quote);
     Diagnostic::at(file, span, rewrite_serde_message(&message)).with_help_opt(help)
+}
+
+/// A TOML syntax error the parser words for its own grammar ("unclosed
+/// table, expected `]`"), said in terms of the line as written: the
+/// place to underline, the message and a hint. `span` is the parser's
+/// place in the file. `None` for errors better left in the parser's words.
+fn syntax_problem(
+    file: &SourceFile,
+    span: std::ops::Range<usize>,
+    message: &str,
+) -> Option<(std::ops::Range<usize>, String, String)> {
+    let (line, _) = file.position(span.start);
+    let start = file.line_start(line);
+    let text = file.line_text(line);
+    let end = start + text.len();
+    let trimmed = text.trim();
+    let indent = text.len() - text.trim_start().len();
+    // The line without its trailing comment or spaces, from its first
+    // character: what a header or entry is.
+    let written = start + indent..end - (text.len() - text.trim_end().len());
+    let key = trimmed
+        .split_once(['=', ' ', '\t'])
+        .map_or(trimmed, |(k, _)| k)
+        .trim();
+    let kind = message.split(", expected").next().unwrap_or(message);
+    // A key the messages can name: a bare key (a quoted or odd one is
+    // left to the parser's words).
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    Some(match kind {
+        "unquoted keys cannot be empty" | "invalid table header" if trimmed.starts_with('[') => (
+            written,
+            match trimmed.trim_matches(['[', ']', ' ']) {
+                "" => format!("table header `{trimmed}` has no name"),
+                _ => format!("table header `{trimmed}` is not complete"),
+            },
+            "a table header is a name between brackets: `[images]`, `[search]`".into(),
+        ),
+        "unclosed table" | "unclosed array table" => {
+            let (open, close) = match kind {
+                "unclosed table" => ("[", "]"),
+                _ => ("[[", "]]"),
+            };
+            let name = trimmed.trim_start_matches('[').trim_end_matches(']').trim();
+            let name = name.split_whitespace().next().unwrap_or(name);
+            (
+                written,
+                format!("table header `{trimmed}` is not closed"),
+                format!("a table header ends with `{close}`: write `{open}{name}{close}`"),
+            )
+        }
+        "invalid basic string" | "invalid literal string"
+            if file.text[span.start..].starts_with(['\n', '\r']) || span.start >= file.text.len() =>
+        {
+            let quote = if kind == "invalid basic string" { '"' } else { '\'' };
+            let opened = text[..span.start.min(end) - start]
+                .rfind(quote)
+                .map_or(span.start, |i| start + i);
+            (
+                opened..span.start.min(end),
+                "string is not closed".into(),
+                format!(
+                    "a {quote}...{quote} string ends with `{quote}` on the same line; \
+                     text over several lines goes between {quote}{quote}{quote} and {quote}{quote}{quote}"
+                ),
+            )
+        }
+        "unclosed array" => (
+            span.clone(),
+            "list is not closed".into(),
+            "a list ends with `]`: `[\"a\", \"b\"]`; a list over several lines has `,` between its items".into(),
+        ),
+        "duplicate key" => {
+            let is_header = trimmed.starts_with('[');
+            // Where it was first written: the same header anywhere above,
+            // or the same key below the same header.
+            let above = &file.text[..start];
+            let first = (above.lines().enumerate())
+                .filter(|(_, l)| {
+                    let l = l.trim();
+                    if is_header {
+                        l == trimmed
+                    } else {
+                        l.split_once('=').is_some_and(|(k, _)| k.trim() == key)
+                    }
+                })
+                .map(|(i, _)| i + 1)
+                .last()
+                .filter(|&i| {
+                    is_header
+                        || !file.text[file.line_start(i)..start]
+                            .lines()
+                            .skip(1)
+                            .any(|l| l.trim_start().starts_with('['))
+                });
+            // Worded as a duplicate key of YAML front matter is.
+            let (message, help) = if is_header {
+                (
+                    format!("duplicate table `{trimmed}`"),
+                    "write each table once, with all its keys under it",
+                )
+            } else {
+                (format!("duplicate key `{key}`"), "keep one of the two")
+            };
+            let help = match first {
+                Some(l) => format!("`{}` is already set on line {l}: {help}", if is_header { trimmed } else { key }),
+                None => help.to_string(),
+            };
+            (span, message, help)
+        }
+        "key with no value" if bare => (
+            span.clone(),
+            format!("key `{key}` has no `=`"),
+            format!("write the key, `=`, then the value: {key} = \"...\""),
+        ),
+        "string values must be quoted" if bare => {
+            let value = trimmed.split_once('=').map_or("", |(_, v)| v.trim());
+            if value.is_empty() || value.starts_with('#') {
+                (
+                    span.clone(),
+                    format!("key `{key}` has no value"),
+                    format!("write its value after `=`: {key} = \"...\""),
+                )
+            } else {
+                (
+                    span.start..written.end.max(span.start),
+                    "text must be quoted".into(),
+                    format!("write {key} = \"{value}\" (true, false, numbers, dates and lists are written as they are)"),
+                )
+            }
+        }
+        "unquoted keys cannot be empty" => (
+            span.clone(),
+            "the line has no key before its `=`".into(),
+            "write the key, `=`, then the value: name = \"...\"".into(),
+        ),
+        "unexpected key or value" => (
+            span.start..written.end.max(span.start),
+            "unexpected text after the value".into(),
+            "write one key = value per line; a `#` starts a comment".into(),
+        ),
+        _ => return None,
+    })
 }
 
 /// A syntax error just after a string closed early by a quote inside it
@@ -818,9 +1098,80 @@ pub(crate) fn unknown_field_help(message: &str, known_keys: &[&str]) -> Option<S
 }
 
 /// Serde's wording speaks of fields; front matter and site.toml have keys.
+/// Its type errors name Rust types ("invalid type: string \"ten\",
+/// expected usize"): they say what the value must be in plain words
+/// ("must be a whole number, not the string \"ten\"").
 pub(crate) fn rewrite_serde_message(message: &str) -> String {
+    if let Some(plain) = plain_type_error(message) {
+        return plain;
+    }
     let message = message.replace("unknown field", "unknown key");
     message.replace("missing field", "missing required key")
+}
+
+/// Serde's "invalid type: U, expected E" (or "invalid value: ...") as
+/// "must be E', not U'", in the words of [`plain_expected`] and
+/// [`plain_unexpected`]; `None` for any other message.
+fn plain_type_error(message: &str) -> Option<String> {
+    let rest = (message.strip_prefix("invalid type: "))
+        .or_else(|| message.strip_prefix("invalid value: "))?;
+    let (found, expected) = rest.split_once(", expected ")?;
+    Some(format!(
+        "must be {}, not {}",
+        plain_expected(expected),
+        plain_unexpected(found)
+    ))
+}
+
+/// What serde says a value should be (a Rust type, or serde's own
+/// description), said for someone who writes TOML or YAML.
+pub(crate) fn plain_expected(expected: &str) -> String {
+    let (head, tail) = match expected.split_once(' ') {
+        Some((h, t)) if !h.starts_with('a') && !h.starts_with("struct") => (h, format!(" {t}")),
+        _ => (expected, String::new()),
+    };
+    let plain = match head {
+        "u8" => "a whole number from 0 to 255",
+        "usize" | "u16" | "u32" | "u64" | "u128" => "a whole number (0 or more)",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a boolean" => "true or false",
+        "a string" | "a borrowed string" => "a string",
+        "a sequence" => "a list",
+        "a map" => "a table",
+        "a character" | "a char" => "a single character",
+        s if s.starts_with("struct ") => "a table",
+        _ => return expected.to_string(),
+    };
+    format!("{plain}{tail}")
+}
+
+/// How serde names the value it found ("string \"ten\"", "integer
+/// `3`", "sequence"), said for someone who writes TOML or YAML.
+fn plain_unexpected(found: &str) -> String {
+    let quoted = |prefix: &str| {
+        found
+            .strip_prefix(prefix)
+            .map(|v| v.trim_matches('`').to_string())
+    };
+    if let Some(text) = found.strip_prefix("string ") {
+        return format!("the string {text}");
+    }
+    if let Some(v) = quoted("integer ")
+        .or_else(|| quoted("floating point "))
+        .or_else(|| quoted("boolean "))
+    {
+        return v;
+    }
+    if let Some(c) = quoted("character ") {
+        return format!("'{c}'");
+    }
+    match found {
+        "sequence" => "a list".into(),
+        "map" => "a table".into(),
+        "unit value" | "null" | "option" => "nothing".into(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -844,6 +1195,86 @@ mod tests {
             .iter()
             .map(|d| (d.line, d.column, d.message.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn type_errors_say_what_a_value_must_be_in_plain_words() {
+        for (serde, plain) in [
+            (
+                "invalid type: string \"ten\", expected usize",
+                "must be a whole number (0 or more), not the string \"ten\"",
+            ),
+            (
+                "invalid value: integer `-1`, expected u8",
+                "must be a whole number from 0 to 255, not -1",
+            ),
+            (
+                "invalid type: integer `3`, expected a string",
+                "must be a string, not 3",
+            ),
+            (
+                "invalid type: string \"yes\", expected a boolean",
+                "must be true or false, not the string \"yes\"",
+            ),
+            (
+                "invalid type: string \"en\", expected a sequence",
+                "must be a list, not the string \"en\"",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected i64",
+                "must be a whole number, not 1.5",
+            ),
+            (
+                "invalid type: sequence, expected struct Publisher",
+                "must be a table, not a list",
+            ),
+            (
+                "invalid type: map, expected f64",
+                "must be a number, not a table",
+            ),
+        ] {
+            assert_eq!(rewrite_serde_message(serde), plain);
+        }
+        // No Rust type name reaches a reader.
+        let (_, problems) =
+            problems("paginate = \"ten\"\n[images]\nquality = 1.5\nwidths = [\"a\"]\n");
+        for d in &problems {
+            for rust in [
+                "usize",
+                "u8",
+                "u32",
+                "i64",
+                "sequence",
+                "boolean",
+                "invalid type",
+            ] {
+                assert!(!d.message.contains(rust), "{}", d.message);
+            }
+        }
+    }
+
+    #[test]
+    fn a_language_written_with_an_underscore_is_given_the_dashed_tag() {
+        assert_eq!(
+            language_tag_help("en_US"),
+            "did you mean \"en-US\"? A language tag joins its parts with `-`, not `_`"
+        );
+        assert_eq!(
+            language_tag_help("e_s"),
+            accepted_tags(),
+            "no tag with a dash either"
+        );
+        assert_eq!(language_tag_help("f r"), accepted_tags());
+        let (_, problems) = problems("language = \"en_US\"\nlanguages = [\"en-US\", \"pt_BR\"]\n");
+        let helps: Vec<_> = problems.iter().map(|d| d.help.as_deref()).collect();
+        assert_eq!(
+            helps,
+            [
+                Some("did you mean \"en-US\"? A language tag joins its parts with `-`, not `_`"),
+                Some("did you mean \"pt-BR\"? A language tag joins its parts with `-`, not `_`"),
+            ],
+            "{problems:#?}"
+        );
     }
 
     #[test]
@@ -871,7 +1302,10 @@ mod tests {
         };
         assert!(at(2).2.contains("unknown key `titel`"), "{places:#?}");
         assert_eq!(at(3).1, 13, "at the value of base_url");
-        assert!(at(4).2.contains("invalid type"), "{places:#?}");
+        assert_eq!(
+            at(4).2,
+            "`paginate` must be a whole number (0 or more), not the string \"ten\""
+        );
         assert_eq!(
             (at(5).1, at(5).2),
             (
@@ -970,6 +1404,100 @@ mod tests {
     }
 
     #[test]
+    fn toml_syntax_errors_are_worded_for_the_line_with_a_hint() {
+        // (text, line, column, message, help)
+        for (text, line, column, message, help) in [
+            (
+                "[images\nquality = 80\n",
+                1,
+                1,
+                "table header `[images` is not closed",
+                "a table header ends with `]`: write `[images]`",
+            ),
+            (
+                "[]\n",
+                1,
+                1,
+                "table header `[]` has no name",
+                "a table header is a name between brackets: `[images]`, `[search]`",
+            ),
+            (
+                "[[images]\n",
+                1,
+                1,
+                "table header `[[images]` is not closed",
+                "a table header ends with `]]`: write `[[images]]`",
+            ),
+            (
+                "title = \"x\nlanguage = \"en\"\n",
+                1,
+                9,
+                "string is not closed",
+                "a \"...\" string ends with `\"` on the same line; text over several lines goes between \"\"\" and \"\"\"",
+            ),
+            (
+                "title = 'x\n",
+                1,
+                9,
+                "string is not closed",
+                "a '...' string ends with `'` on the same line; text over several lines goes between ''' and '''",
+            ),
+            (
+                "title = \"a\"\ntitle = \"b\"\n",
+                2,
+                1,
+                "duplicate key `title`",
+                "`title` is already set on line 1: keep one of the two",
+            ),
+            (
+                "title \"a\"\n",
+                1,
+                7,
+                "key `title` has no `=`",
+                "write the key, `=`, then the value: title = \"...\"",
+            ),
+            (
+                "title =\n",
+                1,
+                8,
+                "key `title` has no value",
+                "write its value after `=`: title = \"...\"",
+            ),
+            (
+                "title = The desk\n",
+                1,
+                9,
+                "text must be quoted",
+                "write title = \"The desk\" (true, false, numbers, dates and lists are written as they are)",
+            ),
+        ] {
+            let (_, problems) = problems(text);
+            assert_eq!(problems.len(), 1, "{text:?}: {problems:#?}");
+            let e = &problems[0];
+            assert_eq!(
+                (e.line, e.column, e.message.as_str(), e.help.as_deref()),
+                (line, column, message, Some(help)),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_keys_below_a_broken_table_header_are_not_unknown_keys() {
+        let (_, problems) = problems(
+            "title = \"T\"\n[images\nquality = 80\nwidths = [400]\n[search]\nenabld = true\n",
+        );
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "table header `[images` is not closed",
+                "unknown key `enabld` in the `[search]` table"
+            ]
+        );
+    }
+
+    #[test]
     fn a_quote_inside_a_string_gets_a_hint() {
         let e = parse("title = \"He said \"no\"\"\n").unwrap_err();
         assert_eq!(e.line, 1);
@@ -982,7 +1510,8 @@ mod tests {
         assert!(e.help.unwrap().contains("double quotes"));
         let e = parse("title = \"x\" y\n").unwrap_err();
         assert_eq!(
-            e.help, None,
+            e.help.as_deref(),
+            Some("write one key = value per line; a `#` starts a comment"),
             "a stray word after a whole string is another mistake"
         );
     }
@@ -1012,41 +1541,115 @@ mod tests {
 
     #[test]
     fn base_url_refusals_name_the_problem_at_the_value() {
-        for (url, expected) in [
+        // (value, message, the part of it underlined)
+        for (url, expected, underlined) in [
             (
                 "https://x.org/news/?ref=feed",
                 "must not have a query string (\"?ref=feed\")",
+                "?ref=feed",
             ),
-            ("https://x.org/?", "must not have a query string"),
+            ("https://x.org/?", "must not have a query string", "?"),
             (
                 "https://x.org/news/#top",
                 "must not have a fragment (\"#top\")",
+                "#top",
             ),
-            ("https://", "has no host"),
-            ("http://:80/", "has no host"),
+            ("https://", "has no host", ""),
+            ("http://:80/", "has no host", ""),
             // The URL rules would take `path` as the host, and repair the
             // missing slashes: the text must say `scheme://host` itself.
-            ("https:///path", "has no host"),
-            ("https:ex.org", "must be written as scheme://host"),
-            ("https:/ex.org/", "must be written as scheme://host"),
-            ("https:\\\\ex.org/", "must be written as scheme://host"),
-            ("ftp://x.org/", "must use http or https, not \"ftp:\""),
-            ("javascript:alert(1)//", "must use http or https"),
-            ("/news/", "must be an absolute http(s) URL"),
-            ("https://x.org//news/", "empty path segment (\"//\")"),
-            ("https://x.org/a//b/", "empty path segment"),
-            ("https://user:secret@x.org/", "user name or password"),
-            ("https://x.org/a b/", "spaces or control characters"),
-            ("https://x.org/\\tb/", "spaces or control characters"),
+            ("https:///path", "has no host", ""),
+            ("https:ex.org", "must be written as scheme://host", "https:"),
+            (
+                "https:/ex.org/",
+                "must be written as scheme://host",
+                "https:/",
+            ),
+            // Written with TOML escapes, the value is underlined whole.
+            (
+                "https:\\\\ex.org/",
+                "must be written as scheme://host",
+                "https:\\\\ex.org/",
+            ),
+            (
+                "ftp://x.org/",
+                "must use http or https, not \"ftp:\"",
+                "ftp",
+            ),
+            (
+                "javascript:alert(1)//",
+                "must use http or https",
+                "javascript",
+            ),
+            ("/news/", "must be an absolute http(s) URL", "/news/"),
+            ("https://x.org//news/", "empty path segment (\"//\")", "//"),
+            ("https://x.org/a//b/", "empty path segment", "//"),
+            (
+                "https://user:secret@x.org/",
+                "user name or password",
+                "user:secret@",
+            ),
+            ("https://x.org/a b/", "spaces or control characters", " "),
+            (
+                "https://x.org/\\tb/",
+                "spaces or control characters",
+                "https://x.org/\\tb/",
+            ),
         ] {
             let e = parse(&format!("title = \"T\"\nbase_url = \"{url}\"\n")).unwrap_err();
             assert!(e.message.contains(expected), "{url}: {}", e.message);
-            assert_eq!((e.line, e.column), (2, 13), "{url}: at the value");
+            // A missing host is pointed at where it goes.
+            let from = match underlined {
+                "" => url.find("://").unwrap() + 3,
+                // Past the scheme's `//`.
+                "//" => url.rfind("//").unwrap(),
+                part => url.find(part).unwrap(),
+            };
+            assert_eq!(
+                (e.line, e.column, e.width),
+                (2, 13 + from, underlined.len().max(1)),
+                "{url}: at {underlined:?}"
+            );
         }
         // `--base-url` goes through the same rule.
         assert!(parse_base_url("https:///path").is_err());
         assert!(parse_base_url("https:ex.org").is_err());
         assert!(parse_base_url("https://ex.org").is_ok());
+    }
+
+    #[test]
+    fn every_problem_of_a_base_url_in_one_run() {
+        let (config, problems) = problems("base_url = \"ftp://me@x.org//news/?ref=feed#top\"\n");
+        let found: Vec<(usize, usize, &str)> = problems
+            .iter()
+            .map(|d| (d.column, d.width, d.message.as_str()))
+            .collect();
+        let at = |part: &str| 13 + "ftp://me@x.org//news/?ref=feed#top".find(part).unwrap();
+        assert_eq!(found.len(), 5, "{found:#?}");
+        for (i, (part, words)) in [
+            ("ftp", "must use http or https"),
+            ("me@", "user name or password"),
+            ("?ref=feed", "query string"),
+            ("#top", "fragment"),
+            ("//news", "empty path segment"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let width = if part == "//news" { 2 } else { part.len() };
+            assert_eq!((found[i].0, found[i].1), (at(part), width), "{part}");
+            assert!(found[i].2.contains(words), "{part}: {}", found[i].2);
+        }
+        // The default stands in, so the rest of the site is still checked.
+        assert_eq!(config.base_url, Config::default().base_url);
+        // `--base-url` names them all too.
+        let message = parse_base_url("ftp://me@x.org/?a").unwrap_err();
+        assert!(
+            message.contains("http or https")
+                && message.contains("user name")
+                && message.contains("query"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -377,7 +377,10 @@ pub fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    closest(wanted, candidates).map(|c| format!("did you mean \"{c}\"?"))
+    // The same word again is no suggestion (a key that is right but in
+    // the wrong place is told so by its caller).
+    closest(wanted, candidates.into_iter().filter(|c| *c != wanted))
+        .map(|c| format!("did you mean \"{c}\"?"))
 }
 
 /// The closest candidate by Jaro-Winkler similarity, or one that contains
@@ -395,6 +398,15 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_same_word_is_never_its_own_suggestion() {
+        assert_eq!(did_you_mean("quality", ["quality", "widths"]), None);
+        assert_eq!(
+            did_you_mean("Quality", ["quality"]).as_deref(),
+            Some("did you mean \"quality\"?")
+        );
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {

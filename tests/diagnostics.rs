@@ -685,3 +685,142 @@ fn carets_line_up_after_wide_characters_and_tabs() {
         assert_eq!(caret, expected, "{line:?}:\n{err}");
     }
 }
+
+/// Runs `check` on a site with `file` holding `text` (and one good
+/// article), and asserts exactly one problem: at `at`, with `message`
+/// and `help`, and the caret under `underlined` of the shown line.
+fn one_syntax_error(file: &str, text: &str, at: &str, message: &str, help: &str, underlined: &str) {
+    let mut files = vec![(file, text), ("content/articles/a.md", ARTICLE_OK)];
+    if file.starts_with("i18n/") {
+        files.push(("site.toml", "title = \"T\"\nlanguage = \"fr\"\n"));
+    }
+    let site = Site::new(&files);
+    let err = check_reports(&site, &[at]);
+    assert!(err.contains(&format!("{at}: {message}\n")), "{err}");
+    assert!(err.contains(&format!("= help: {help}")), "{err}");
+    assert!(!err.contains("did you mean"), "{err}");
+    // The caret line: as many `^` as the underlined text, under it.
+    let lines: Vec<&str> = err.lines().collect();
+    let shown = lines
+        .iter()
+        .position(|l| l.contains(" | ") && l.contains(underlined))
+        .expect(&err);
+    let source = lines[shown];
+    let carets = lines[shown + 1];
+    let column = source.find(underlined).unwrap();
+    assert_eq!(
+        carets.find('^'),
+        Some(column),
+        "{underlined:?} underlined:\n{err}"
+    );
+    assert_eq!(
+        carets.trim_end().len() - column,
+        underlined.chars().count(),
+        "{underlined:?} underlined:\n{err}"
+    );
+}
+
+#[test]
+fn an_unclosed_table_header_is_a_syntax_error_not_unknown_keys() {
+    // The keys below the broken header are not "unknown keys" of the
+    // table above, nor suggested as themselves.
+    one_syntax_error(
+        "site.toml",
+        "title = \"T\"\n[images\nquality = 80\nwidths = [400]\n",
+        "site.toml:2:1",
+        "table header `[images` is not closed",
+        "a table header ends with `]`: write `[images]`",
+        "[images",
+    );
+}
+
+#[test]
+fn toml_syntax_errors_of_site_toml_are_worded_for_the_line() {
+    one_syntax_error(
+        "site.toml",
+        "title = \"The desk\nlanguage = \"en\"\n",
+        "site.toml:1:9",
+        "string is not closed",
+        "a \"...\" string ends with `\"` on the same line",
+        "\"The desk",
+    );
+    one_syntax_error(
+        "site.toml",
+        "title = \"T\"\nlanguage = \"en\"\ntitle = \"U\"\n",
+        "site.toml:3:1",
+        "duplicate key `title`",
+        "`title` is already set on line 1: keep one of the two",
+        "title",
+    );
+    one_syntax_error(
+        "site.toml",
+        "title \"T\"\n",
+        "site.toml:1:7",
+        "key `title` has no `=`",
+        "write the key, `=`, then the value: title = \"...\"",
+        "\"",
+    );
+    one_syntax_error(
+        "site.toml",
+        "[search]\nenabled = true\n[search]\n",
+        "site.toml:3:2",
+        "duplicate table `[search]`",
+        "`[search]` is already set on line 1: write each table once",
+        "search",
+    );
+}
+
+#[test]
+fn toml_syntax_errors_of_an_i18n_file_are_worded_for_the_line() {
+    one_syntax_error(
+        "i18n/fr.toml",
+        "background = \"Pour comprendre\n",
+        "i18n/fr.toml:1:14",
+        "string is not closed",
+        "a \"...\" string ends with `\"` on the same line",
+        "\"Pour comprendre",
+    );
+    one_syntax_error(
+        "i18n/fr.toml",
+        "background = \"A\"\nbackground = \"B\"\n",
+        "i18n/fr.toml:2:1",
+        "duplicate key `background`",
+        "`background` is already set on line 1: keep one of the two",
+        "background",
+    );
+    one_syntax_error(
+        "i18n/fr.toml",
+        "background \"A\"\n",
+        "i18n/fr.toml:1:12",
+        "key `background` has no `=`",
+        "write the key, `=`, then the value",
+        "\"",
+    );
+}
+
+#[test]
+fn a_language_code_with_an_underscore_is_told_the_tag_with_a_dash() {
+    // site.toml, an i18n file name and a translation's file name.
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "title = \"T\"\nlanguages = [\"en\", \"pt-BR\", \"de_AT\"]\n",
+        ),
+        ("i18n/fr_CA.toml", "latest = \"Récent\"\n"),
+        ("content/articles/a.md", ARTICLE_OK),
+        ("content/articles/a.pt_BR.md", ARTICLE_OK),
+    ]);
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for expected in [
+        "site.toml:2:30: \"de_AT\" in languages is not a language tag",
+        "did you mean \"de-AT\"? A language tag joins its parts with `-`, not `_`",
+        "i18n/fr_CA.toml:1:1: \"fr_CA\" in the file name",
+        "did you mean \"fr-CA\"? A language tag joins its parts with `-`, not `_`",
+        "content/articles/a.pt_BR.md:1:1: \"pt_BR\" in the file name",
+        "did you mean \"pt-BR\"? A language tag joins its parts with `-`: a.pt-BR.md",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+}

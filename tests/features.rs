@@ -324,6 +324,40 @@ fn output_flag_writes_elsewhere() {
 }
 
 #[test]
+fn check_ends_with_what_it_found_in_its_own_words() {
+    // `check` never writes, so "nothing was written" would be news to no
+    // one: it says the site would not build; `build` says it wrote nothing.
+    let site = Site::new(&[(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\nSee [[nowhere]].\n",
+    )]);
+    let check = stderr(&site.run(&["check"]));
+    assert!(
+        check.ends_with("error: 1 problem found; the site would not build\n"),
+        "{check}"
+    );
+    assert!(!check.contains("written"), "{check}");
+    let build = stderr(&site.build());
+    assert!(
+        build.ends_with("error: 1 problem found; nothing was written\n"),
+        "{build}"
+    );
+    // A good site: what was checked, and that nothing is wrong.
+    site.write(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\n\nText.\n",
+    );
+    let ok = stderr(&site.run(&["check"]));
+    assert!(
+        ok.starts_with("ok: ")
+            && ok.contains(" pages (1 article, 0 explainers, 0 actors) checked in ")
+            && ok.contains("no problems")
+            && !ok.contains("written"),
+        "{ok}"
+    );
+}
+
+#[test]
 fn check_writes_nothing() {
     let site = Site::new(&[MACRON]);
     let out = site.run(&["check"]);

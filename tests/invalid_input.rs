@@ -1437,8 +1437,13 @@ fn an_author_link_that_is_not_an_absolute_url() {
 fn author_links_that_are_not_a_list() {
     case("author-bad-value")
         .fix(AUTHOR, "links: https", "links:\n  - https")
-        .error(AUTHOR, 3, 8, "invalid type: string")
-        .mentioning("expected a sequence")
+        .error(
+            AUTHOR,
+            3,
+            8,
+            "`links` must be a list, not the string \"https",
+        )
+        .help("a list is written in brackets, even with one item: links: [")
         .run();
 }
 
@@ -1504,8 +1509,10 @@ fn every_problem_of_site_toml_with_the_content_errors() {
             "site.toml",
             4,
             12,
-            "invalid type: string \"ten\", expected usize",
+            "`paginate` must be a whole number (0 or more), not the string \"ten\"",
         )
+        .help("write the number without quotes")
+        .mentioning("paginate = \"ten\"")
         .error(
             "site.toml",
             5,
@@ -1541,10 +1548,12 @@ fn every_problem_of_an_i18n_file_in_one_run() {
         .without("i18n/fr.toml")
         .error("i18n/fr.toml", 3, 1, "unknown interface string `key_actor`")
         .help("did you mean \"key_actors\"?")
-        .error("i18n/fr.toml", 4, 22, "invalid basic string")
+        .error("i18n/fr.toml", 4, 11, "string is not closed")
+        .help("a \"...\" string ends with `\"` on the same line")
         .error("i18n/fr.toml", 6, 1, "unknown interface string `lastest`")
         .help("did you mean \"latest\"?")
-        .error("i18n/fr.toml", 8, 1, "duplicate key")
+        .error("i18n/fr.toml", 8, 1, "duplicate key `latest`")
+        .help("`latest` is already set on line 2: keep one of the two")
         .run();
 }
 
@@ -1575,7 +1584,7 @@ fn an_i18n_file_name_that_is_not_a_language_tag() {
             1,
             "\"en_GB\" in the file name i18n/en_GB.toml is not a language tag like \"en\" or \"pt-BR\"",
         )
-        .mentioning("the built-in interface languages are en, fr, es, de, pt, ar")
+        .help("did you mean \"en-GB\"? A language tag joins its parts with `-`, not `_`")
         .no_source_line()
         .run();
 }

@@ -654,7 +654,10 @@ fn a_site_toml_with_problems_touches_no_output_folder() {
         ),
         (
             "output_dir = \"content/\"\npaginate = -1\n",
-            &["site.toml:2:12: invalid value", "1 problem found"][..],
+            &[
+                "site.toml:2:12: `paginate` must be a whole number (0 or more), not -1",
+                "1 problem found",
+            ][..],
         ),
         (
             "output_dir = \"~\"\nbase_url = \"/x/\"\n",

@@ -225,6 +225,64 @@ fn a_static_file_at_an_alias_is_an_error() {
     }
 }
 
+#[test]
+fn a_static_file_at_an_alias_is_reported_with_the_other_content_errors() {
+    // Found while the content resolves, not once the pages are rendered:
+    // a broken reference elsewhere is reported in the same run.
+    let site = Site::new(&[
+        NEW,
+        (
+            "content/articles/other.md",
+            "+++\ntitle = \"Other\"\ndate = 2023-10-11\n+++\n\nSee [[nowhere]].\n",
+        ),
+        ("static/2023/10/story.html", "<p>old</p>"),
+        (
+            "static/articles/2023/old-path",
+            "a file where a folder goes",
+        ),
+    ]);
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        for expected in [
+            "content/articles/new-slug.md:4:51: alias \"/2023/10/story.html\" is the URL of the static file static/2023/10/story.html",
+            "content/articles/new-slug.md:4:25: alias \"articles/2023/old-path\" needs a folder where the static file static/articles/2023/old-path is published",
+            "content/articles/other.md:6:",
+            "remove the alias or rename the static file",
+            "3 problems found",
+        ] {
+            assert!(err.contains(expected), "{command}: {expected}\n{err}");
+        }
+    }
+}
+
+#[test]
+fn a_static_file_in_a_language_tree_is_found_at_its_alias() {
+    let site = Site::new(&[
+        ("site.toml", "languages = [\"en\", \"fr\"]\n"),
+        (
+            "content/articles/new-slug.fr.md",
+            "+++\ntitle = \"L'histoire\"\ndate = 2023-10-10\naliases = [\"ancien\"]\n+++\n\nTexte.\n",
+        ),
+        ("static/fr/articles/ancien/index.html", "<p>old</p>"),
+        (
+            "content/articles/other.md",
+            "+++\ntitle = \"Other\"\ndate = 2023-10-11\n+++\n\nSee [[nowhere]].\n",
+        ),
+    ]);
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/articles/new-slug.fr.md:4:13: alias \"ancien\" is the URL of the static file static/fr/articles/ancien/index.html"
+        ) && err.contains("content/articles/other.md:6:")
+            && err.contains("2 problems found"),
+        "{err}"
+    );
+}
+
 fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }

@@ -217,28 +217,58 @@ fn a_slug_at_the_limit_builds() {
 
 #[test]
 fn base_url_in_site_toml_is_refused_at_its_value() {
-    for (url, message) in [
+    // Each problem at the part of the value at fault (column 13 is the
+    // value's first character).
+    for (url, column, message) in [
         (
             "https://news.example.org/?utm=1",
+            38,
             "base_url must not have a query string (\"?utm=1\")",
         ),
         (
             "https://news.example.org/#top",
+            38,
             "base_url must not have a fragment (\"#top\")",
         ),
-        ("https://", "base_url \"https://\" has no host"),
+        ("https://", 21, "base_url \"https://\" has no host"),
         (
             "https://news.example.org//repo/",
+            37,
             "base_url has an empty path segment (\"//\")",
         ),
         (
             "ftp://news.example.org/",
+            13,
             "base_url must use http or https, not \"ftp:\"",
         ),
     ] {
         let toml = format!("title = \"Sahel\"\nbase_url = \"{url}\"\n");
         let s = site(&[("site.toml", &toml)]);
-        assert_refused(&s, &[&format!("site.toml:2:13: {message}")]);
+        assert_refused(&s, &[&format!("site.toml:2:{column}: {message}")]);
+    }
+}
+
+#[test]
+fn every_problem_of_base_url_is_reported_in_one_run() {
+    let s = site(&[(
+        "site.toml",
+        "title = \"Sahel\"\nbase_url = \"http://news.example.org/?utm=1#top\"\n",
+    )]);
+    let out = run_in(&s, &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    // Each underlined under the value's line.
+    let carets = |column: usize, width: usize| {
+        format!("  | {}{}\n", " ".repeat(column - 1), "^".repeat(width))
+    };
+    for expected in [
+        "site.toml:2:37: base_url must not have a query string (\"?utm=1\")".to_string(),
+        carets(37, 6),
+        "site.toml:2:43: base_url must not have a fragment (\"#top\")\n".to_string(),
+        carets(43, 4),
+        "2 problems found".to_string(),
+    ] {
+        assert!(err.contains(&expected), "{expected}\n{err}");
     }
 }
 

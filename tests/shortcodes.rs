@@ -300,7 +300,7 @@ fn bad_calls_are_errors_at_their_line_and_column() {
         ),
         (
             "{{ figure(src=\"a.jpg\", alt=\"x\", decorative=\"yes\") }}\n",
-            "bad.md:6:44: argument `decorative` of \"figure\" must be a bool, not a string",
+            "bad.md:6:44: argument `decorative` of \"figure\" must be true or false, not a string",
             "true or false",
         ),
         (
@@ -515,7 +515,7 @@ fn a_block_shortcode_in_running_text_is_an_error_at_the_call() {
 fn messages_say_an_integer_and_an_id_shortcode_asks_for_its_id() {
     let err = failure("{{ youtube(id=12) }}\n");
     assert!(
-        err.contains("argument `id` of \"youtube\" must be a string, not an integer"),
+        err.contains("argument `id` of \"youtube\" must be a string, not a whole number"),
         "{err}"
     );
     let err = failure("{{ vimeo(id=\"not-a-number\") }}\n");

@@ -2,7 +2,7 @@
 //! one-line summary.
 
 use crate::cli::{BuildArgs, Verbosity};
-use crate::commands::{counted, held_back_line, report_error, site_counts, thousands};
+use crate::commands::{counted, held_back_line, report_error, site_counts, thousands, Outcome};
 use crate::config::DEFAULT_BASE_URL;
 use crate::diagnostics::escape_controls;
 use crate::BuildSummary;
@@ -71,7 +71,7 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
             }
             0
         }
-        Err(e) => report_error(&args.root, e),
+        Err(e) => report_error(&args.root, e, Outcome::Build),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `explainer check`: finds every problem a build would, writing nothing.
 
 use crate::cli::{CheckArgs, Verbosity};
-use crate::commands::{held_back_line, report_error, site_counts};
+use crate::commands::{held_back_line, report_error, site_counts, Outcome};
 use crate::{check, BuildOptions};
 
 pub fn run(args: CheckArgs, verbosity: Verbosity) -> i32 {
@@ -44,6 +44,6 @@ pub fn run(args: CheckArgs, verbosity: Verbosity) -> i32 {
             }
             0
         }
-        Err(e) => report_error(&args.root, e),
+        Err(e) => report_error(&args.root, e, Outcome::Check),
     }
 }

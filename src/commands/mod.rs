@@ -21,10 +21,19 @@ pub const EXIT_CONTENT: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
 /// Prints a failed build or check and returns its exit status.
-pub fn report_error(root: &Path, error: BuildError) -> i32 {
+/// What a failed run's last line says after the count of problems:
+/// `build` wrote nothing, `check` (which never writes) found a site that
+/// would not build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Build,
+    Check,
+}
+
+pub fn report_error(root: &Path, error: BuildError, outcome: Outcome) -> i32 {
     match error {
         BuildError::Content(diagnostics) => {
-            print_diagnostics(root, diagnostics);
+            print_diagnostics(root, diagnostics, outcome);
             EXIT_CONTENT
         }
         BuildError::Usage(message) => {
@@ -51,17 +60,23 @@ fn shown_message(message: &str) -> String {
 }
 
 /// Every diagnostic, with paths as seen from the current folder, then a
-/// count.
-pub fn print_diagnostics(root: &Path, diagnostics: Diagnostics) {
+/// count and what it means for the command (see [`Outcome`]).
+pub fn print_diagnostics(root: &Path, diagnostics: Diagnostics, outcome: Outcome) {
     let color = crate::diagnostics::use_color();
     let shown = located(root, diagnostics);
     for d in &shown {
         eprintln!("{}\n", d.render(color));
     }
-    eprintln!(
-        "error: {} found; nothing was written",
-        problems(shown.len())
-    );
+    eprintln!("{}", failure_line(shown.len(), outcome));
+}
+
+/// The last line of a run that found `count` problems.
+fn failure_line(count: usize, outcome: Outcome) -> String {
+    let meaning = match outcome {
+        Outcome::Build => "nothing was written",
+        Outcome::Check => "the site would not build",
+    };
+    format!("error: {} found; {meaning}", problems(count))
 }
 
 /// Each diagnostic as printed (`path:line:column: message`, the source

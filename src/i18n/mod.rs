@@ -831,7 +831,7 @@ pub fn check_unread_files(root: &Path, languages: &[String]) -> Diagnostics {
                     rel.display()
                 ),
             )
-            .with_help(crate::config::accepted_tags())
+            .with_help(crate::config::language_tag_help(stem))
         });
         match crate::load::read_source(root, &path) {
             Ok(file) => {
@@ -900,7 +900,7 @@ fn load_language(
             at_language(format!(
                 "\"{language}\" in {key} is not a BCP 47 language tag like \"en\" or \"pt-BR\""
             ))
-            .with_help(crate::config::accepted_tags()),
+            .with_help(crate::config::language_tag_help(language)),
         );
         return Err(errors);
     };

@@ -265,8 +265,25 @@ fn blank_entry(
         }
     };
     let mut ranges = vec![first];
+    // A broken TOML table header (`[images`) leaves the keys below it in
+    // no known table: read as keys of the table above, each would be a
+    // false "unknown key". They go with it, up to the next header.
+    let header = split.format == Format::Toml && original.trim_start().starts_with('[');
+    if header {
+        let mut next = line + 1;
+        while let Some(r) = line_range(next) {
+            if file.text[offset + r.start..offset + r.end]
+                .trim_start()
+                .starts_with('[')
+            {
+                break;
+            }
+            ranges.push(r);
+            next += 1;
+        }
+    }
     // The lines the value goes on to (a multi-line array, a YAML list).
-    if key.is_some() {
+    if key.is_some() && !header {
         let mut next = line + 1;
         while let Some(r) = line_range(next) {
             let l = &file.text[offset + r.start..offset + r.end];
@@ -659,9 +676,40 @@ impl<'a> Checker<'a> {
             }
             None => value_after_key(&self.file.text, key_at),
         };
-        let mut d = Diagnostic::at(self.file, at, rewrite_serde_message(message));
+        let mut plain = rewrite_serde_message(message);
+        // "must be a whole number" says of what: the key, or its list's
+        // items.
+        if plain.starts_with("must be ") {
+            let key = path.iter().rev().find_map(|s| match s {
+                Step::Key(k) => Some(k.as_str()),
+                Step::Index(_) => None,
+            });
+            if let Some(key) = key {
+                plain = match path.last() {
+                    Some(Step::Index(_)) => format!("each item of `{key}` {plain}"),
+                    _ => format!("`{key}` {plain}"),
+                };
+            }
+        }
+        let mut d = Diagnostic::at(self.file, at, plain.clone());
         if message.contains("expected a boolean") {
             d = d.with_help("write true or false, without quotes");
+        } else if let (Some(text), Some(Step::Key(key))) = (
+            (message.strip_prefix("invalid type: string "))
+                .and_then(|m| m.strip_suffix(", expected a sequence")),
+            path.last(),
+        ) {
+            let is = match self.split.format {
+                Format::Toml => " =",
+                Format::Yaml => ":",
+            };
+            d = d.with_help(format!(
+                "a list is written in brackets, even with one item: {key}{is} [{text}]"
+            ));
+        } else if message.starts_with("invalid type: string")
+            && plain.contains("must be a whole number")
+        {
+            d = d.with_help("write the number without quotes");
         }
         // In YAML, `- Niger: coup` is a one-key table, not the text.
         let line = self.file.line_text(d.line).trim();

@@ -147,6 +147,11 @@ pub struct LoadedSite {
     /// `language`, interface and tree); empty on the others and inside a
     /// translation.
     pub translations: Vec<LoadedSite>,
+    /// The files of `static/`, as output paths (`/`-separated, relative
+    /// to the output root), so an alias that would stand where one is
+    /// published is reported with the other content errors. Problems of
+    /// `static/` itself are reported when it is published.
+    pub static_files: Arc<[String]>,
 }
 
 impl LoadedSite {
@@ -169,6 +174,7 @@ impl LoadedSite {
             scheduled: Vec::new(),
             unavailable: Vec::new(),
             translations: Vec::new(),
+            static_files: Arc::from([]),
         }
     }
 }
@@ -360,6 +366,7 @@ impl ContentFiles {
         options: &LoadOptions,
     ) -> (LoadedSite, Diagnostics) {
         let mut errors = Diagnostics::new();
+        let static_files = static_files(root);
         // One site per language, the default first.
         let mut sites: Vec<LoadedSite> = (0..config.languages.len())
             .map(|i| {
@@ -367,7 +374,10 @@ impl ContentFiles {
                     0 => config.clone(),
                     _ => config.translation(i),
                 };
-                LoadedSite::empty(root, config, templates.clone())
+                LoadedSite {
+                    static_files: static_files.clone(),
+                    ..LoadedSite::empty(root, config, templates.clone())
+                }
             })
             .collect();
         let now = options
@@ -572,12 +582,21 @@ fn language_of(
                         "\"{code}\" in the file name {name} is not a language tag like \"en\" or \"pt-BR\""
                     ),
                 )
-                .with_help(format!(
-                    "the site publishes {}: name a translation {stem}.<language>.md with one of \
-                     them, as {stem}.{}.md, or the page itself {stem}.md",
-                    config.languages.join(", "),
-                    config.languages[config.languages.len() - 1]
-                )),
+                .with_help({
+                    let dashed = code.replace('_', "-");
+                    // `en_US` for `en-US`, when the site publishes it.
+                    match config.languages.iter().find(|l| l.eq_ignore_ascii_case(&dashed)) {
+                        Some(l) if dashed != code => format!(
+                            "did you mean \"{l}\"? A language tag joins its parts with `-`: {stem}.{l}.md"
+                        ),
+                        _ => format!(
+                            "the site publishes {}: name a translation {stem}.<language>.md with one of \
+                             them, as {stem}.{}.md, or the page itself {stem}.md",
+                            config.languages.join(", "),
+                            config.languages[config.languages.len() - 1]
+                        ),
+                    }
+                }),
             );
             return None;
         }
@@ -852,6 +871,23 @@ fn foreign_habit(root: &Path, path: &Path) -> Option<Diagnostic> {
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     (name.starts_with('.') && name != "." && name != "..") || name.ends_with('~')
+}
+
+/// The files of the site's `static/` as output paths, sorted. Its
+/// problems (links out of the site, refused names) are left to
+/// `write::collect_static`, which publishes it.
+fn static_files(root: &Path) -> Arc<[String]> {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return Arc::from([]);
+    }
+    let (entries, _) = walk_site_folder(root, &dir, false);
+    entries
+        .iter()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(&dir).ok())
+        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+        .collect()
 }
 
 /// Walks `dir`, a folder of the site at `root`, sorted by name, following

@@ -174,6 +174,7 @@ pub fn resolve_tree(
         unavailable,
         source_hashes: _,
         translations: _,
+        static_files,
     } = loaded;
     let mut articles: Vec<&Page<ArticleMeta>> = articles.iter().map(|p| &**p).collect();
     let mut notes: Vec<&Page<NoteMeta>> = notes.iter().map(|p| &**p).collect();
@@ -517,6 +518,7 @@ pub fn resolve_tree(
     let topics = collect_topics(&articles, &mut site_articles, &mut errors);
     let (redirects, alias_errors) = collect_redirects(
         &config.tree,
+        static_files,
         &articles,
         &notes,
         &actors,
@@ -736,9 +738,13 @@ fn info(title: &str, slug: &Slug) -> TargetInfo {
 
 /// Every page's aliases as redirects, each checked (see [`redirects`]),
 /// and the problems of those that are not: the paths are those of the
-/// language tree `tree` (``, `fr/`).
+/// language tree `tree` (``, `fr/`); `statics` are the files of
+/// `static/` (output paths from the output root).
+// Each list is one section's pages.
+#[allow(clippy::too_many_arguments)]
 fn collect_redirects(
     tree: &str,
+    statics: &[String],
     articles: &[&Page<ArticleMeta>],
     notes: &[&Page<NoteMeta>],
     actors: &[&Page<ActorMeta>],
@@ -765,6 +771,7 @@ fn collect_redirects(
             .chain(entries(Section::Pages, pages))
             .chain(entries(Section::Authors, authors)),
         topics.iter().map(|t| t.slug.as_str()),
+        statics,
     );
     // Actors keep `aliases` for other names, so their old URLs are
     // `url_aliases`.

@@ -61,12 +61,19 @@ struct Owner {
     alias: bool,
     /// For an alias, the page folder it leads to.
     to: Option<String>,
+    /// Whether it is a file of `static/`.
+    static_file: bool,
 }
+
+/// The hint for an alias where a file of `static/` is published.
+const STATIC_HELP: &str =
+    "an alias may not take the place of a static file: remove the alias or rename the static file";
 
 /// Collects the redirects of every page, reporting each bad or colliding
 /// alias at its place in the front matter. `pages` lists every published
 /// page's output folder with its source (for messages), `topics` the
-/// topic slugs.
+/// topic slugs, `statics` the files of `static/` (output paths from the
+/// output root, whichever tree this is).
 pub(super) struct Collector {
     taken: HashMap<String, Owner>,
     /// Every path of `taken` by its lowercase form: a host or file system
@@ -77,6 +84,10 @@ pub(super) struct Collector {
     pub(super) errors: Vec<Diagnostic>,
     /// The language tree (``, `fr/`), for messages.
     tree: String,
+    /// The files of `static/` published in this tree, by their path in
+    /// it, each as shown in messages (`static/fr/x.html`): an alias may
+    /// neither be one nor need a folder where one is (`favicon.svg/`).
+    statics: HashMap<String, String>,
 }
 
 impl Collector {
@@ -86,6 +97,7 @@ impl Collector {
         tree: &str,
         pages: impl IntoIterator<Item = (Section, &'p str, &'p std::path::Path)>,
         topics: impl IntoIterator<Item = &'p str>,
+        statics: &[String],
     ) -> Self {
         let mut taken = HashMap::default();
         for file in ROOT_FILES {
@@ -95,6 +107,7 @@ impl Collector {
                     what: format!("the site's own {tree}{file}"),
                     alias: false,
                     to: None,
+                    static_file: false,
                 },
             );
         }
@@ -105,6 +118,7 @@ impl Collector {
                     what: format!("the site's own {tree}{folder}/ page"),
                     alias: false,
                     to: None,
+                    static_file: false,
                 },
             );
         }
@@ -115,6 +129,7 @@ impl Collector {
                     what: format!("the {} {}", section.noun(), source.display()),
                     alias: false,
                     to: None,
+                    static_file: false,
                 },
             );
         }
@@ -125,8 +140,26 @@ impl Collector {
                     what: format!("the topic page {tree}topics/{topic}/"),
                     alias: false,
                     to: None,
+                    static_file: false,
                 },
             );
+        }
+        let statics: HashMap<String, String> = statics
+            .iter()
+            .filter_map(|path| {
+                let inside = path.strip_prefix(tree)?;
+                Some((inside.to_string(), format!("static/{path}")))
+            })
+            .collect();
+        for (inside, shown) in &statics {
+            // The site's own files are named as such: a static file
+            // there is reported where it is published.
+            taken.entry(inside.clone()).or_insert_with(|| Owner {
+                what: format!("the static file {shown}"),
+                alias: false,
+                to: None,
+                static_file: true,
+            });
         }
         let folded = taken
             .keys()
@@ -138,6 +171,7 @@ impl Collector {
             redirects: Vec::new(),
             errors: Vec::new(),
             tree: tree.to_string(),
+            statics,
         }
     }
 
@@ -212,6 +246,7 @@ impl Collector {
                 ),
                 alias: true,
                 to: Some(to.to_string()),
+                static_file: false,
             },
         );
     }
@@ -236,7 +271,9 @@ impl Collector {
                     "one is enough: remove the repeat".into(),
                 ));
             }
-            let help = if owner.alias {
+            let help = if owner.static_file {
+                STATIC_HELP
+            } else if owner.alias {
                 "one old URL can lead to one page only: keep this alias on one of them"
             } else if to.is_some_and(|to| from == format!("{to}index.html")) {
                 "an alias is an old URL of the page; this is its URL now: remove it"
@@ -246,6 +283,18 @@ impl Collector {
             return Some((
                 format!("alias \"{alias}\" is the URL of {}", owner.what),
                 help.into(),
+            ));
+        }
+        // The redirect page is a file in a folder: a static file may
+        // not stand where one of its folders is.
+        if let Some(shown) =
+            (from.match_indices('/')).find_map(|(at, _)| self.statics.get(&from[..at]))
+        {
+            return Some((
+                format!(
+                    "alias \"{alias}\" needs a folder where the static file {shown} is published"
+                ),
+                STATIC_HELP.into(),
             ));
         }
         self.case_conflict(alias, from)
@@ -349,6 +398,7 @@ pub fn check_across_trees(default: &TreePaths, trees: &[TreePaths]) -> Vec<Diagn
             (tree.pages.iter())
                 .map(|(section, slug, source)| (*section, slug.as_str(), source.as_path())),
             tree.topics.iter().map(String::as_str),
+            &[],
         );
         for r in &tree.redirects {
             collector.claim(&r.from, &r.to, &r.at);

@@ -45,12 +45,14 @@ pub enum Value {
 }
 
 impl Value {
-    fn type_name(&self) -> &'static str {
+    /// What the value is, in the words of an author's message
+    /// ("a whole number", not "an integer").
+    fn described(&self) -> &'static str {
         match self {
-            Value::String(_) => "string",
-            Value::Integer(_) => "integer",
-            Value::Float(_) => "float",
-            Value::Bool(_) => "bool",
+            Value::String(_) => "a string",
+            Value::Integer(_) => "a whole number",
+            Value::Float(_) => "a decimal number",
+            Value::Bool(_) => "true or false",
         }
     }
 
@@ -142,6 +144,17 @@ impl ArgType {
             ArgType::Integer => "integer",
             ArgType::Float => "float",
             ArgType::Bool => "bool",
+        }
+    }
+
+    /// What a value of this type is, in the words of an author's
+    /// message (the header's `type` names are the template's).
+    fn described(self) -> &'static str {
+        match self {
+            ArgType::String => "a string",
+            ArgType::Integer => "a whole number",
+            ArgType::Float => "a number",
+            ArgType::Bool => "true or false",
         }
     }
 
@@ -251,9 +264,10 @@ pub fn parse_declaration(
                 return Err((
                     at,
                     format!(
-                        "shortcode header: argument `{name}` is a {} but its default is a {}",
+                        "shortcode header: argument `{name}` (type = \"{}\") takes {}, but its default is {}",
                         kind.name(),
-                        d.type_name()
+                        kind.described(),
+                        d.described()
                     ),
                 ));
             }
@@ -1476,8 +1490,8 @@ impl Expander<'_> {
                     format!(
                         "argument `{name}` of \"{}\" must be {}, not {}",
                         call.name,
-                        with_article(spec.kind.name()),
-                        with_article(value.type_name())
+                        spec.kind.described(),
+                        value.described()
                     ),
                     Some(match spec.kind {
                         ArgType::String => "quote it: name=\"value\"".into(),
@@ -1620,16 +1634,6 @@ impl Expander<'_> {
 }
 
 /// The embed a call of `embed`, `youtube` or `vimeo` names.
-/// A type's name after its indefinite article: "a string", "an integer".
-fn with_article(word: &str) -> String {
-    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {word}")
-}
-
 fn embed_of(inv: &Invocation) -> Result<Embed, String> {
     let arg = |k: &str| inv.args.get(k).and_then(Value::as_str).unwrap_or("");
     match inv.name.as_str() {
@@ -1825,7 +1829,10 @@ mod tests {
             Output::Html,
         )
         .unwrap_err();
-        assert!(e.1.contains("default is a string"), "{e:?}");
+        assert!(
+            e.1.contains("(type = \"bool\") takes true or false, but its default is a string"),
+            "{e:?}"
+        );
     }
 
     #[test]
