@@ -6,7 +6,7 @@
 
 use crate::support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use support::*;
@@ -36,6 +36,34 @@ fn unrelated(dir: &Path) {
     std::fs::write(dir.join("thesis.pdf"), b"%PDF-1.7 years of work").unwrap();
     std::fs::write(dir.join("chapters/one.tex"), "\\chapter{One}").unwrap();
     std::fs::write(dir.join("index.html"), "<p>my own page</p>").unwrap();
+}
+
+/// A site someone cloned, `cloned/` with one actor, beside a folder of
+/// someone else's files, `elsewhere/`, in a fresh temporary folder.
+struct ClonedSite {
+    /// Removes the folder when dropped.
+    _tmp: tempfile::TempDir,
+    /// The temporary folder, canonical (so paths in messages match).
+    base: PathBuf,
+    /// `base/cloned`.
+    root: PathBuf,
+    /// A home folder for the run (`base/home`, not made).
+    home: PathBuf,
+}
+
+fn cloned_site() -> ClonedSite {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().canonicalize().unwrap();
+    let root = base.join("cloned");
+    unrelated(&base.join("elsewhere"));
+    std::fs::create_dir_all(root.join("content/actors")).unwrap();
+    std::fs::write(root.join(ANN.0), ANN.1).unwrap();
+    ClonedSite {
+        _tmp: tmp,
+        home: base.join("home"),
+        base,
+        root,
+    }
 }
 
 fn assert_refused(out: &Output, what: &str, expect: &str) {
@@ -176,16 +204,14 @@ fn a_folder_given_through_site_toml_is_checked_the_same() {
 #[cfg(unix)]
 #[test]
 fn output_dir_outside_the_site_is_an_error_at_its_line() {
-    let tmp = tempfile::tempdir().unwrap();
-    let base = tmp.path().canonicalize().unwrap();
-    let root = base.join("cloned");
-    let elsewhere = base.join("elsewhere");
-    unrelated(&elsewhere);
+    let ClonedSite {
+        _tmp,
+        base,
+        root,
+        home,
+    } = cloned_site();
     std::fs::create_dir_all(base.join("empty")).unwrap();
-    std::fs::create_dir_all(root.join("content/actors")).unwrap();
-    std::fs::write(root.join(ANN.0), ANN.1).unwrap();
     std::os::unix::fs::symlink(base.join("empty"), root.join("linked")).unwrap();
-    let home = base.join("home");
     for output_dir in [
         "../elsewhere",
         "../empty",
@@ -636,13 +662,12 @@ fn an_output_that_is_a_dangling_link_is_refused() {
 #[cfg(unix)]
 #[test]
 fn a_site_toml_with_problems_touches_no_output_folder() {
-    let tmp = tempfile::tempdir().unwrap();
-    let base = tmp.path().canonicalize().unwrap();
-    let root = base.join("cloned");
-    unrelated(&base.join("elsewhere"));
-    std::fs::create_dir_all(root.join("content/actors")).unwrap();
-    std::fs::write(root.join(ANN.0), ANN.1).unwrap();
-    let home = base.join("home");
+    let ClonedSite {
+        _tmp,
+        base,
+        root,
+        home,
+    } = cloned_site();
     for (toml, expected) in [
         (
             "titel = \"T\"\noutput_dir = \"../elsewhere\"\n",
