@@ -77,6 +77,9 @@ pub struct Diagnostic {
     /// How many characters the caret underlines (at least one).
     pub width: usize,
     pub help: Option<String>,
+    /// Why the problem matters here, shown after the hint as `= note:`
+    /// (a held-back page's problems say why the page is not on the site).
+    pub note: Option<String>,
 }
 
 impl Diagnostic {
@@ -99,6 +102,7 @@ impl Diagnostic {
             source_line: Some(source_line),
             width,
             help: None,
+            note: None,
         }
     }
 
@@ -113,11 +117,17 @@ impl Diagnostic {
             source_line: None,
             width: 1,
             help: None,
+            note: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
         self
     }
 
@@ -149,6 +159,7 @@ impl Diagnostic {
             first
         };
         let help = self.help.as_deref().map(escape_controls);
+        let note = self.note.as_deref().map(escape_controls);
         let gutter = self.line.to_string().len();
         match &self.source_line {
             // annotate-snippets leaves out a blank line, caret and all.
@@ -163,6 +174,9 @@ impl Diagnostic {
                 if let Some(help) = &help {
                     out.push_str(&format!("\n{:gutter$} = help: {help}", ""));
                 }
+                if let Some(note) = &note {
+                    out.push_str(&format!("\n{:gutter$} = note: {note}", ""));
+                }
             }
             Some(source) => {
                 let (shown, span) = shown_source(source, self.column, self.width);
@@ -173,6 +187,9 @@ impl Diagnostic {
                 );
                 if let Some(help) = &help {
                     message = message.footer(annotate_snippets::Level::Help.title(help));
+                }
+                if let Some(note) = &note {
+                    message = message.footer(annotate_snippets::Level::Note.title(note));
                 }
                 let renderer = if color {
                     annotate_snippets::Renderer::styled()
@@ -204,6 +221,9 @@ impl Diagnostic {
             None => {
                 if let Some(help) = &help {
                     out.push_str(&format!("\n{:gutter$} = help: {help}", ""));
+                }
+                if let Some(note) = &note {
+                    out.push_str(&format!("\n{:gutter$} = note: {note}", ""));
                 }
             }
         }
