@@ -414,14 +414,15 @@ fn held_back_problems(
             all_errors.extend(problems);
         }
     }
-    // Why each held-back page is held back, by its file.
+    // Why each held-back page is held back (`draft`, `scheduled for
+    // <date>`), by its file.
     let mut why: HashMap<PathBuf, String> = HashMap::default();
     for tree in std::iter::once(&loaded).chain(&translations) {
         let mut note = |file: &diagnostics::SourceFile, draft: bool, due: Option<model::Date>| {
             let reason = match due {
-                _ if draft && !options.drafts => "this page is a draft".to_string(),
+                _ if draft && !options.drafts => "draft".to_string(),
                 Some(date) if !options.future && date.is_after(now) => {
-                    format!("this article is scheduled for {}", date.rfc3339())
+                    format!("scheduled for {}", date.rfc3339())
                 }
                 _ => return,
             };
@@ -445,13 +446,30 @@ fn held_back_problems(
     }
     let mut shown = Diagnostics::new();
     for d in all_errors.into_sorted() {
-        let note = match why.get(&d.path) {
-            Some(reason) => format!(
-                "{reason}, left out of the site until it is published; checked as it will be then"
+        // A problem of a published page that only a held-back page brings
+        // (an alias on its URL) names that page when the message does.
+        let named = || {
+            why.iter()
+                .filter(|(path, _)| d.message.contains(&*path.to_string_lossy()))
+                .min_by_key(|(path, _)| *path)
+        };
+        let note = match (why.get(&d.path), named()) {
+            (Some(reason), _) => format!(
+                "{}, left out of the site until it is published; checked as it will be then",
+                match reason.as_str() {
+                    "draft" => "this page is a draft".to_string(),
+                    scheduled => format!("this article is {scheduled}"),
+                }
             ),
-            None => "found with the held-back pages (drafts, scheduled articles) in place: \
+            (None, Some((path, reason))) => format!(
+                "{} is held back ({reason}): the site has this problem once it is published",
+                path.display(),
+            ),
+            (None, None) => {
+                "found with the held-back pages (drafts, scheduled articles) in place: \
                      the site has this problem once they are published"
-                .to_string(),
+                    .to_string()
+            }
         };
         shown.push(d.with_note(note));
     }
