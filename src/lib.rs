@@ -289,15 +289,15 @@ fn render_site_held_back(
     let mut content = load::ContentFiles::default();
     let mut errors = content.scan(&options.root);
     let (config, templates) = load::load_settings(&options.root, &load_options, &mut errors);
-    // Only a site that holds pages back is assembled and resolved twice.
-    let full = (held_back != HeldBack::Ignore).then(|| (config.clone(), templates.clone()));
     let (loaded, file_errors) = content.assemble(&options.root, config, templates, &load_options);
     errors.extend(file_errors);
-    let full = full.filter(|_| {
-        std::iter::once(&loaded)
+    // Only a site that holds pages back is assembled and resolved twice:
+    // one that holds nothing back pays nothing.
+    let full = (held_back != HeldBack::Ignore
+        && std::iter::once(&loaded)
             .chain(&loaded.translations)
-            .any(|t| !t.drafts.is_empty() || !t.held_back.is_empty())
-    });
+            .any(|t| !t.drafts.is_empty() || !t.held_back.is_empty()))
+    .then(|| (loaded.config.clone(), loaded.templates.clone()));
     let load_time = clock.elapsed();
     let (rendered, problems) = rayon::join(
         || {
