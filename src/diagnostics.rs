@@ -417,6 +417,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_note_follows_the_help_with_or_without_a_source_line() {
+        let f = SourceFile::new("a.md", "x = 1\n".to_string());
+        let framed = Diagnostic::at(&f, 0..1, "bad")
+            .with_help("fix it")
+            .with_note("this page is a draft")
+            .to_string();
+        let help = framed.find("= help: fix it").expect(&framed);
+        let note = framed.find("= note: this page is a draft").expect(&framed);
+        assert!(help < note, "{framed}");
+        let bare = Diagnostic::in_file(Path::new("a.md"), 1, 1, "bad")
+            .with_note("this page is a draft")
+            .to_string();
+        assert!(bare.ends_with("= note: this page is a draft"), "{bare}");
+    }
+
+    #[test]
     fn positions_count_characters_not_bytes() {
         let f = SourceFile::new("a.md", "ab\nçé x\n".to_string());
         assert_eq!(f.position(0), (1, 1));

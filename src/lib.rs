@@ -947,8 +947,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // only with its sources: without a record, the next build never
     // takes the unchanged-sources shortcut (page fingerprints still spare
     // the unchanged pages).
+    // Nor does a site whose held-back pages have problems, so every build
+    // warns of them until they are fixed.
     let record = manifest
-        .filter(|_| rendered.timeless())
+        .filter(|_| rendered.timeless() && rendered.held_back_problems.is_empty())
         .map(|manifest| cache::SourceRecord {
             manifest,
             articles: summary.articles,

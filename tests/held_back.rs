@@ -136,6 +136,13 @@ fn check_fails_on_a_drafts_broken_wikilink_while_held_back_pages_may_link_each_o
         err.contains("warning: content/notes/sahel.md:6:20: broken wikilink"),
         "{err}"
     );
+    // Built again with no source changed, it still says so.
+    let again = run_in(&site, &["build"]);
+    assert!(
+        stderr(&again).contains("warning: content/notes/sahel.md:6:20: broken wikilink"),
+        "{}",
+        stderr(&again)
+    );
 
     // Fixed, nothing held back is a problem: no error, no warning.
     site.write(
