@@ -79,7 +79,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Why the problem matters here, shown after the hint as `= note:`
     /// (a held-back page's problems say why the page is not on the site).
-    pub note: Option<String>,
+    /// Boxed: a diagnostic stays small enough to return by value.
+    pub note: Option<Box<String>>,
 }
 
 impl Diagnostic {
@@ -127,7 +128,7 @@ impl Diagnostic {
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
+        self.note = Some(Box::new(note.into()));
         self
     }
 
@@ -159,7 +160,7 @@ impl Diagnostic {
             first
         };
         let help = self.help.as_deref().map(escape_controls);
-        let note = self.note.as_deref().map(escape_controls);
+        let note = self.note.as_deref().map(|n| escape_controls(n));
         let gutter = self.line.to_string().len();
         match &self.source_line {
             // annotate-snippets leaves out a blank line, caret and all.
