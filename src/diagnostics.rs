@@ -77,6 +77,10 @@ pub struct Diagnostic {
     /// How many characters the caret underlines (at least one).
     pub width: usize,
     pub help: Option<String>,
+    /// Why the problem matters here, shown after the hint as `= note:`
+    /// (a held-back page's problems say why the page is not on the site).
+    /// Boxed: a diagnostic stays small enough to return by value.
+    pub note: Option<Box<String>>,
 }
 
 impl Diagnostic {
@@ -99,6 +103,7 @@ impl Diagnostic {
             source_line: Some(source_line),
             width,
             help: None,
+            note: None,
         }
     }
 
@@ -113,11 +118,17 @@ impl Diagnostic {
             source_line: None,
             width: 1,
             help: None,
+            note: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(Box::new(note.into()));
         self
     }
 
@@ -149,6 +160,7 @@ impl Diagnostic {
             first
         };
         let help = self.help.as_deref().map(escape_controls);
+        let note = self.note.as_deref().map(|n| escape_controls(n));
         let gutter = self.line.to_string().len();
         match &self.source_line {
             // annotate-snippets leaves out a blank line, caret and all.
@@ -163,6 +175,9 @@ impl Diagnostic {
                 if let Some(help) = &help {
                     out.push_str(&format!("\n{:gutter$} = help: {help}", ""));
                 }
+                if let Some(note) = &note {
+                    out.push_str(&format!("\n{:gutter$} = note: {note}", ""));
+                }
             }
             Some(source) => {
                 let (shown, span) = shown_source(source, self.column, self.width);
@@ -173,6 +188,9 @@ impl Diagnostic {
                 );
                 if let Some(help) = &help {
                     message = message.footer(annotate_snippets::Level::Help.title(help));
+                }
+                if let Some(note) = &note {
+                    message = message.footer(annotate_snippets::Level::Note.title(note));
                 }
                 let renderer = if color {
                     annotate_snippets::Renderer::styled()
@@ -204,6 +222,9 @@ impl Diagnostic {
             None => {
                 if let Some(help) = &help {
                     out.push_str(&format!("\n{:gutter$} = help: {help}", ""));
+                }
+                if let Some(note) = &note {
+                    out.push_str(&format!("\n{:gutter$} = note: {note}", ""));
                 }
             }
         }
@@ -406,6 +427,22 @@ mod tests {
             did_you_mean("Quality", ["quality"]).as_deref(),
             Some("did you mean \"quality\"?")
         );
+    }
+
+    #[test]
+    fn a_note_follows_the_help_with_or_without_a_source_line() {
+        let f = SourceFile::new("a.md", "x = 1\n".to_string());
+        let framed = Diagnostic::at(&f, 0..1, "bad")
+            .with_help("fix it")
+            .with_note("this page is a draft")
+            .to_string();
+        let help = framed.find("= help: fix it").expect(&framed);
+        let note = framed.find("= note: this page is a draft").expect(&framed);
+        assert!(help < note, "{framed}");
+        let bare = Diagnostic::in_file(Path::new("a.md"), 1, 1, "bad")
+            .with_note("this page is a draft")
+            .to_string();
+        assert!(bare.ends_with("= note: this page is a draft"), "{bare}");
     }
 
     #[test]

@@ -144,6 +144,9 @@ pub struct BuildSummary {
     /// Set when `[images] keep_metadata` publishes images as they are,
     /// locations included.
     pub images_keep_metadata: bool,
+    /// The problems the held-back pages (drafts, articles dated in the
+    /// future) will bring once published, sorted: `build` warns of them.
+    pub held_back_problems: Vec<diagnostics::Diagnostic>,
 }
 
 /// A site rendered in memory, not yet written.
@@ -168,6 +171,9 @@ pub struct RenderedSite {
     /// The hash of each content file's bytes as loaded (see
     /// [`load::LoadedSite::source_hashes`]).
     pub source_hashes: std::collections::HashMap<std::path::PathBuf, u64>,
+    /// The problems of the pages this run held back (drafts, articles
+    /// dated in the future), for `build` to warn of; empty unless asked for.
+    pub held_back_problems: Diagnostics,
 }
 
 impl RenderedSite {
@@ -237,6 +243,39 @@ fn render_site_reusing(
     index_search: bool,
     sink: &render::Sink,
 ) -> Result<RenderedSite, BuildError> {
+    render_site_held_back(
+        options,
+        previous,
+        reuse,
+        index_search,
+        sink,
+        HeldBack::Ignore,
+    )
+}
+
+/// What a run does with the problems of the pages it holds back (drafts;
+/// articles dated in the future): see [`held_back_problems`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeldBack {
+    /// Not looked for (the preview, which shows what it builds).
+    Ignore,
+    /// Kept in [`RenderedSite::held_back_problems`] (`build`: a half-written
+    /// draft must not stop the site being published).
+    Warn,
+    /// Errors, with the site's own (`check`).
+    Fail,
+}
+
+/// [`render_site_reusing`], looking for the problems of held-back pages
+/// as `held_back` says.
+fn render_site_held_back(
+    options: &BuildOptions,
+    previous: &HashMap<String, u64>,
+    reuse: &Reuse,
+    index_search: bool,
+    sink: &render::Sink,
+    held_back: HeldBack,
+) -> Result<RenderedSite, BuildError> {
     if !options.root.is_dir() {
         return Err(BuildError::Usage(format!(
             "site folder {} does not exist",
@@ -244,20 +283,202 @@ fn render_site_reusing(
         )));
     }
     let clock = Instant::now();
-    let (loaded, errors) = load::load(&options.root, &load_options(options));
+    // One clock for both views of the site, so a page is held back in
+    // one exactly when it is in the other.
+    let load_options = load::LoadOptions {
+        now: Some(chrono::Local::now().fixed_offset()),
+        ..load_options(options)
+    };
+    let mut content = load::ContentFiles::default();
+    let mut errors = content.scan(&options.root);
+    let (config, templates) = load::load_settings(&options.root, &load_options, &mut errors);
+    let (mut loaded, file_errors) =
+        content.assemble(&options.root, config, templates, &load_options);
+    errors.extend(file_errors);
+    loaded.source_hashes = content.take_source_hashes();
+    // Only a site that holds pages back is assembled and resolved twice:
+    // one that holds nothing back pays nothing.
+    let full = (held_back != HeldBack::Ignore
+        && std::iter::once(&loaded)
+            .chain(&loaded.translations)
+            .any(|t| !t.drafts.is_empty() || !t.held_back.is_empty()))
+    .then(|| (loaded.config.clone(), loaded.templates.clone()));
     let load_time = clock.elapsed();
-    let mut rendered = finish(
-        options,
-        loaded,
-        errors,
-        previous,
-        reuse,
-        |_| None,
-        index_search,
-        sink,
-    )?;
-    rendered.timings.load = load_time;
-    Ok(rendered)
+    let (rendered, problems) = rayon::join(
+        || {
+            finish(
+                options,
+                loaded,
+                errors,
+                previous,
+                reuse,
+                |_| None,
+                index_search,
+                sink,
+            )
+        },
+        || {
+            full.map(|(config, templates)| {
+                held_back_problems(options, &content, config, templates, &load_options)
+            })
+            .unwrap_or_default()
+        },
+    );
+    match (rendered, held_back) {
+        (Ok(mut rendered), HeldBack::Warn) => {
+            rendered.timings.load = load_time;
+            rendered.held_back_problems = problems;
+            Ok(rendered)
+        }
+        (Ok(_), HeldBack::Fail) if !problems.is_empty() => Err(BuildError::Content(problems)),
+        (Ok(mut rendered), _) => {
+            rendered.timings.load = load_time;
+            Ok(rendered)
+        }
+        (Err(BuildError::Content(mut errors)), HeldBack::Fail) => {
+            // A problem the published site shows too is reported once, as
+            // it is without held-back pages.
+            let shown: HashSet<(PathBuf, usize, usize, String)> =
+                errors.iter().map(problem_key).collect();
+            errors.extend(
+                problems
+                    .into_iter()
+                    .filter(|d| !shown.contains(&problem_key(d))),
+            );
+            Err(BuildError::Content(errors))
+        }
+        (Err(e), _) => Err(e),
+    }
+}
+
+/// Where a problem is and what it says: the same problem found in two
+/// views of the site has the same key (its note aside).
+fn problem_key(d: &diagnostics::Diagnostic) -> (PathBuf, usize, usize, String) {
+    (d.path.clone(), d.line, d.column, d.message.clone())
+}
+
+/// The problems the site will have once the pages it holds back are
+/// published: the site is assembled again with every draft and every
+/// article dated in the future in place, and resolved (not rendered), so
+/// a held-back page's references resolve against the site it will join
+/// (a draft linking another draft is fine), and a published page's alias
+/// on a held-back page's URL is found before the day they collide. Of
+/// those, each problem the published site does not have (so not a link
+/// from a published page to a draft, which only the published site has)
+/// is returned with a note saying which page is held back and why.
+fn held_back_problems(
+    options: &BuildOptions,
+    content: &load::ContentFiles,
+    config: config::Config,
+    templates: Vec<load::TemplateFile>,
+    published: &load::LoadOptions,
+) -> Diagnostics {
+    let now = published
+        .now
+        .unwrap_or_else(|| chrono::Local::now().fixed_offset());
+    let all = load::LoadOptions {
+        include_drafts: true,
+        include_future: true,
+        ..published.clone()
+    };
+    let (mut loaded, mut all_errors) = content.assemble(&options.root, config, templates, &all);
+    if let Some(url) = &options.base_url {
+        if let Ok(parsed) = config::parse_base_url(url) {
+            loaded.config.base_url = parsed.to_string();
+            loaded.config.base = parsed;
+        }
+    }
+    let translations: Vec<load::LoadedSite> = std::mem::take(&mut loaded.translations)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut t)| {
+            t.config = loaded.config.translation(i + 1);
+            load::add_stand_ins(&mut t, &loaded);
+            t
+        })
+        .collect();
+    // Bodies are rendered against a different set of pages than the
+    // published view's, so they are not shared with its cache.
+    let bodies = resolve::BodyCache::default();
+    let resolved: Vec<_> = std::iter::once(&loaded)
+        .chain(&translations)
+        .map(|t| resolve::resolve_tree(t, &bodies))
+        .collect();
+    let paths: Vec<_> = resolved
+        .iter()
+        .map(|r| match r {
+            Ok(site) => resolve::redirects::TreePaths::of(site),
+            Err((_, paths)) => paths.clone(),
+        })
+        .collect();
+    if let Some((first, others)) = paths.split_first().filter(|(_, o)| !o.is_empty()) {
+        all_errors.extend(resolve::redirects::check_across_trees(first, others));
+    }
+    for r in resolved {
+        if let Err((problems, _)) = r {
+            all_errors.extend(problems);
+        }
+    }
+    // Why each held-back page is held back (`draft`, `scheduled for
+    // <date>`), by its file.
+    let mut why: HashMap<PathBuf, String> = HashMap::default();
+    for tree in std::iter::once(&loaded).chain(&translations) {
+        let mut note = |file: &diagnostics::SourceFile, draft: bool, due: Option<model::Date>| {
+            let reason = match due {
+                _ if draft && !options.drafts => "draft".to_string(),
+                Some(date) if !options.future && date.is_after(now) => {
+                    format!("scheduled for {}", date.rfc3339())
+                }
+                _ => return,
+            };
+            why.insert(file.path.clone(), reason);
+        };
+        for p in &tree.articles {
+            note(&p.file, p.meta.draft, Some(p.meta.date));
+        }
+        for p in &tree.notes {
+            note(&p.file, p.meta.draft, None);
+        }
+        for p in &tree.actors {
+            note(&p.file, p.meta.draft, None);
+        }
+        for p in &tree.pages {
+            note(&p.file, p.meta.draft, None);
+        }
+        for p in &tree.authors {
+            note(&p.file, p.meta.draft, None);
+        }
+    }
+    let mut shown = Diagnostics::new();
+    for d in all_errors.into_sorted() {
+        // A problem of a published page that only a held-back page brings
+        // (an alias on its URL) names that page when the message does.
+        let named = || {
+            why.iter()
+                .filter(|(path, _)| d.message.contains(&*path.to_string_lossy()))
+                .min_by_key(|(path, _)| *path)
+        };
+        let note = match (why.get(&d.path), named()) {
+            (Some(reason), _) => format!(
+                "{}, left out of the site until it is published; checked as it will be then",
+                match reason.as_str() {
+                    "draft" => "this page is a draft".to_string(),
+                    scheduled => format!("this article is {scheduled}"),
+                }
+            ),
+            (None, Some((path, reason))) => format!(
+                "{} is held back ({reason}): the site has this problem once it is published",
+                path.display(),
+            ),
+            (None, None) => {
+                "found with the held-back pages (drafts, scheduled articles) in place: \
+                     the site has this problem once they are published"
+                    .to_string()
+            }
+        };
+        shown.push(d.with_note(note));
+    }
+    shown
 }
 
 fn load_options(options: &BuildOptions) -> load::LoadOptions {
@@ -493,6 +714,7 @@ fn finish(
         media,
         translations: trees,
         source_hashes,
+        held_back_problems: Diagnostics::new(),
     })
 }
 
@@ -688,6 +910,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
                 images_cached: 0,
                 images_located: Vec::new(),
                 images_keep_metadata: config.images.keep_metadata,
+                held_back_problems: Vec::new(),
             });
         }
     }
@@ -698,7 +921,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         ))
     })?;
     let previous = cache.fingerprints();
-    let render = || render_site(options, &previous, true, &|f| staging.put(f));
+    let render = || {
+        render_site_held_back(
+            options,
+            &previous,
+            &Reuse::default(),
+            true,
+            &|f| staging.put(f),
+            HeldBack::Warn,
+        )
+    };
     let mut rendered = render()?;
     // Otherwise hashed after the render, from the bytes the build read: a
     // content file is not read a second time, and an edit made while the
@@ -723,8 +955,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     // only with its sources: without a record, the next build never
     // takes the unchanged-sources shortcut (page fingerprints still spare
     // the unchanged pages).
+    // Nor does a site whose held-back pages have problems, so every build
+    // warns of them until they are fixed.
     let record = manifest
-        .filter(|_| rendered.timeless())
+        .filter(|_| rendered.timeless() && rendered.held_back_problems.is_empty())
         .map(|manifest| cache::SourceRecord {
             manifest,
             articles: summary.articles,
@@ -746,7 +980,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
 pub fn check(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     // The index is not checked: it cannot fail on content, and costs time.
-    let rendered = render_site(options, &HashMap::default(), false, &|_| Ok(true))?;
+    // The pages the site holds back are checked too, as they will be once
+    // published: a scheduled article must not fail the build of its day.
+    let rendered = render_site_held_back(
+        options,
+        &HashMap::default(),
+        &Reuse::default(),
+        false,
+        &|_| Ok(true),
+        HeldBack::Fail,
+    )?;
     let output = output_dir(options, &rendered.site.config.output_dir);
     Ok(summary(
         &rendered,
@@ -792,6 +1035,7 @@ fn summary(
         images_cached: rendered.media.cached,
         images_located: rendered.media.located.clone(),
         images_keep_metadata: s.config.images.keep_metadata,
+        held_back_problems: rendered.held_back_problems.clone().into_sorted(),
     }
 }
 

@@ -18,6 +18,7 @@ mod details;
 mod diagnostics;
 mod features;
 mod feeds;
+mod held_back;
 mod i18n;
 mod incremental;
 mod injection;

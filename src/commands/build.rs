@@ -2,7 +2,10 @@
 //! one-line summary.
 
 use crate::cli::{BuildArgs, Verbosity};
-use crate::commands::{counted, held_back_line, report_error, site_counts, thousands, Outcome};
+use crate::commands::{
+    counted, held_back_line, print_held_back_warnings, report_error, site_counts, thousands,
+    Outcome,
+};
 use crate::config::DEFAULT_BASE_URL;
 use crate::diagnostics::escape_controls;
 use crate::BuildSummary;
@@ -38,6 +41,7 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                 if let Some(warning) = robots_warning(&s) {
                     eprintln!("{warning}");
                 }
+                print_held_back_warnings(&args.root, &s.held_back_problems);
             }
             if verbosity == Verbosity::Verbose {
                 let t = s.timings;

@@ -79,6 +79,27 @@ fn failure_line(count: usize, outcome: Outcome) -> String {
     format!("error: {} found; {meaning}", problems(count))
 }
 
+/// The problems of the pages a build held back, as warnings framed like
+/// errors (`warning: path:line:column: message`, the source line, the
+/// note saying why the page is held back), then a count: the site was
+/// built without those pages, and `check` fails until they are fixed.
+pub fn print_held_back_warnings(root: &Path, found: &[crate::diagnostics::Diagnostic]) {
+    if found.is_empty() {
+        return;
+    }
+    let color = crate::diagnostics::use_color();
+    let mut diagnostics = crate::diagnostics::Diagnostics::new();
+    diagnostics.extend(found.iter().cloned());
+    let shown = located(root, diagnostics);
+    for d in &shown {
+        eprintln!("warning: {}\n", d.render(color));
+    }
+    eprintln!(
+        "warning: {} in held-back pages (drafts, scheduled articles), left out of this build; `explainer check` reports them as errors",
+        problems(shown.len())
+    );
+}
+
 /// Each diagnostic as printed (`path:line:column: message`, the source
 /// line, the hint), sorted, with paths as seen from the current folder.
 /// `serve` shows the same text in the terminal and in the browser.

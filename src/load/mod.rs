@@ -201,7 +201,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> (LoadedSite, Diagnostics) {
     let (config, templates) = load_settings(root, options, &mut errors);
     let (mut site, file_errors) = content.assemble(root, config, templates, options);
     errors.extend(file_errors);
-    site.source_hashes = std::mem::take(&mut content.source_hashes);
+    site.source_hashes = content.take_source_hashes();
     (site, errors)
 }
 
@@ -319,6 +319,12 @@ impl ContentFiles {
             self.files.insert(path, page);
         }
         errors
+    }
+
+    /// The xxh3 hash of each file's bytes as read, by path, taken out (see
+    /// [`LoadedSite::source_hashes`]).
+    pub fn take_source_hashes(&mut self) -> std::collections::HashMap<PathBuf, u64> {
+        std::mem::take(&mut self.source_hashes)
     }
 
     /// Reloads one file after an edit: returns false when the path is not

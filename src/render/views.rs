@@ -139,6 +139,9 @@ pub struct AuthorCard<'a> {
     pub image: Option<ImageView<'a>>,
     /// How many public articles name the author.
     pub count: usize,
+    /// A draft profile, listed only under `--drafts`: the card shows the
+    /// "Draft" badge, as every list does for a draft.
+    pub draft: bool,
 }
 
 impl<'a> AuthorCard<'a> {
@@ -150,6 +153,7 @@ impl<'a> AuthorCard<'a> {
             slug: a.slug.as_str(),
             image: a.image.as_ref().map(|i| ImageView::new(i, l)),
             count: a.articles.len(),
+            draft: a.draft,
         }
     }
 }
