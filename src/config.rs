@@ -738,25 +738,33 @@ pub fn base_url_problems(text: &str) -> Result<Url, Vec<BaseUrlProblem>> {
             "remove it; a space inside a path is written %20",
         );
     }
+    let mut host_missing = false;
     let mut url = match Url::parse(text) {
         Ok(url) => url,
+        Err(url::ParseError::EmptyHost) => {
+            // Where the host belongs: after `//` and any `user@`.
+            let start = text.find("://").map_or(text.len(), |i| i + 3);
+            let rest = &text[start..];
+            let end = start + rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+            let at = start + text[start..end].rfind('@').map_or(0, |i| i + 1);
+            problem(at..at, format!("base_url \"{text}\" has no host"), NO_HOST);
+            host_missing = true;
+            // The rest is read with a stand-in host, so its other problems
+            // (the scheme, a user name, a query string) come in this run.
+            let stand_in = format!("{}host.invalid{}", &text[..at], &text[at..]);
+            match Url::parse(&stand_in) {
+                Ok(url) => url,
+                Err(_) => return Err(problems),
+            }
+        }
         Err(e) => {
-            let (at, message) = match e {
-                url::ParseError::RelativeUrlWithoutBase => (
-                    0..text.len(),
-                    format!("base_url must be an absolute http(s) URL, not \"{text}\""),
-                ),
-                url::ParseError::EmptyHost => {
-                    let at = text.find("://").map_or(text.len(), |i| i + 3);
-                    problem(at..at, format!("base_url \"{text}\" has no host"), NO_HOST);
-                    return Err(problems);
+            let message = match e {
+                url::ParseError::RelativeUrlWithoutBase => {
+                    format!("base_url must be an absolute http(s) URL, not \"{text}\"")
                 }
-                e => (
-                    0..text.len(),
-                    format!("base_url \"{text}\" is not a valid URL: {e}"),
-                ),
+                e => format!("base_url \"{text}\" is not a valid URL: {e}"),
             };
-            problem(at, message, EXAMPLE);
+            problem(0..text.len(), message, EXAMPLE);
             return Err(problems);
         }
     };
@@ -791,7 +799,7 @@ pub fn base_url_problems(text: &str) -> Result<Url, Vec<BaseUrlProblem>> {
     let authority_end = start + rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
     let authority = &text[start..authority_end];
     let host_start = start + authority.rfind('@').map_or(0, |i| i + 1);
-    if authority.is_empty() || url.host_str().is_none_or(str::is_empty) {
+    if !host_missing && (authority.is_empty() || url.host_str().is_none_or(str::is_empty)) {
         let at = if text[host_start..authority_end].is_empty() {
             host_start..host_start
         } else {
@@ -1650,6 +1658,40 @@ mod tests {
                 && message.contains("query"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_base_url_without_a_host_has_its_other_problems_reported_too() {
+        let value = "ftp://user@?x";
+        let (_, problems) = problems(&format!("base_url = \"{value}\"\n"));
+        let found: Vec<(usize, usize, &str)> = problems
+            .iter()
+            .map(|d| (d.column, d.width, d.message.as_str()))
+            .collect();
+        let at = |part: &str| 13 + value.find(part).unwrap();
+        assert_eq!(found.len(), 4, "{found:#?}");
+        // The missing host is pointed at where it belongs, after `user@`.
+        assert_eq!(
+            (found[0].0, found[0].2),
+            (at("?"), "base_url \"ftp://user@?x\" has no host")
+        );
+        for (i, (part, words)) in [
+            ("ftp", "must use http or https"),
+            ("user@", "user name or password"),
+            ("?x", "query string"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert_eq!(
+                (found[i + 1].0, found[i + 1].1),
+                (at(part), part.len()),
+                "{part}"
+            );
+            assert!(found[i + 1].2.contains(words), "{part}: {}", found[i + 1].2);
+        }
+        let (_, bare) = super::tests::problems("base_url = \"https://\"\n");
+        assert_eq!(bare.len(), 1, "{bare:?}");
     }
 
     #[test]

@@ -556,6 +556,24 @@ fn finish(
             &others,
         ));
     }
+    // When the build stops before rendering, `static/` is still checked
+    // against the files the render is sure to write.
+    let failed = !errors.is_empty()
+        || tera.is_err()
+        || resolved.is_err()
+        || translated.iter().any(Result::is_err);
+    let generated: Vec<String> = if failed {
+        let search = loaded.config.search.enabled;
+        std::iter::once(&resolved)
+            .chain(&translated)
+            .flat_map(|r| match r {
+                Ok(site) => resolve::redirects::TreePaths::of(site).generated_files(search),
+                Err((_, paths)) => paths.generated_files(search),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut trees = Vec::with_capacity(translated.len());
     for t in translated {
         match t {
@@ -566,19 +584,19 @@ fn finish(
     let site = match resolved {
         Ok(site) if trees.len() == translations.len() => site,
         Ok(_) => {
-            static_problems(options, &mut errors);
+            static_problems(options, &generated, &mut errors);
             return Err(BuildError::Content(errors));
         }
         Err((resolve_errors, _)) => {
             errors.extend(resolve_errors);
-            static_problems(options, &mut errors);
+            static_problems(options, &generated, &mut errors);
             return Err(BuildError::Content(errors));
         }
     };
     let theme = match tera {
         Ok(theme) if errors.is_empty() => theme,
         _ => {
-            static_problems(options, &mut errors);
+            static_problems(options, &generated, &mut errors);
             return Err(BuildError::Content(errors));
         }
     };
@@ -792,10 +810,11 @@ fn render_tree(
 /// content error does not hide them. Whether a static file takes a page's
 /// place is only known once the pages are rendered, so is not checked
 /// here.
-fn static_problems(options: &BuildOptions, errors: &mut Diagnostics) {
+fn static_problems(options: &BuildOptions, generated: &[String], errors: &mut Diagnostics) {
+    let generated: Vec<&str> = generated.iter().map(String::as_str).collect();
     if let Err(problems) = write::collect_static(
         &options.root,
-        &[],
+        &generated,
         &HashMap::default(),
         &Default::default(),
         &Default::default(),

@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The kinds of content, each a folder under `content/`.
@@ -218,6 +218,24 @@ impl Date {
         match self.instant {
             Some(i) => i > now,
             None => self.day > now.date_naive(),
+        }
+    }
+
+    /// When a page with this date is due, as RFC 3339 (see
+    /// [`Self::is_after`]): its instant, or 00:00 of its day on the build
+    /// machine's calendar, with that calendar's offset then.
+    pub fn due(&self) -> String {
+        match self.instant {
+            Some(i) => i.to_rfc3339(),
+            None => {
+                let midnight = self.day.and_time(chrono::NaiveTime::MIN);
+                match chrono::Local.from_local_datetime(&midnight).earliest() {
+                    Some(local) => local.fixed_offset().to_rfc3339(),
+                    // A calendar with no such midnight (none is known):
+                    // the day itself.
+                    None => self.iso_day(),
+                }
+            }
         }
     }
 

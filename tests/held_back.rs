@@ -79,7 +79,10 @@ fn check_fails_on_a_scheduled_articles_problem_and_build_warns_of_it() {
         ),
         "{report}"
     );
-    assert!(err.contains("error: 1 problem found"), "{err}");
+    assert!(
+        err.contains("error: 1 problem found in held-back pages; the site builds without them"),
+        "{err}"
+    );
 
     // Built with --future, the article is part of the site: the same
     // error, as an error of the site, without the note.
@@ -127,7 +130,10 @@ fn check_fails_on_a_drafts_broken_wikilink_while_held_back_pages_may_link_each_o
         report.contains("= note: this page is a draft, left out of the site until it is published"),
         "{report}"
     );
-    assert!(err.contains("error: 1 problem found"), "{err}");
+    assert!(
+        err.contains("error: 1 problem found in held-back pages; the site builds without them"),
+        "{err}"
+    );
 
     let build = run_in(&site, &["build"]);
     let err = stderr(&build);
@@ -180,7 +186,22 @@ fn a_published_alias_on_a_held_back_pages_url_is_an_error_of_check() {
         draft.contains("= note: content/pages/corrections.md is held back (draft)"),
         "{draft}"
     );
-    assert!(err.contains("error: 2 problems found"), "{err}");
+    assert!(
+        err.contains("error: 2 problems found in held-back pages; the site builds without them"),
+        "{err}"
+    );
+
+    // With a problem of the published site too, the site would not build.
+    site.write(
+        "content/articles/other.md",
+        "+++\ntitle = \"Other\"\ndate = 2023-10-11\n+++\n\nSee [[nowhere]].\n",
+    );
+    let err = stderr(&run_in(&site, &["check"]));
+    assert!(
+        err.contains("error: 3 problems found (2 in held-back pages); the site would not build"),
+        "{err}"
+    );
+    site.remove("content/articles/other.md");
 
     // The build warns and publishes; the redirects are written for now.
     let build = run_in(&site, &["build"]);

@@ -579,3 +579,42 @@ fn an_alias_into_another_languages_tree_is_reported_with_the_other_content_error
     }
     assert!(!site.root().join("public").exists());
 }
+
+#[test]
+fn a_static_file_in_the_place_of_a_generated_file_is_reported_with_the_content_errors() {
+    // Static files are published after the pages render; a content error
+    // stops the build before that, so they are checked then against the
+    // files the render is sure to write.
+    let site = Site::new(&[
+        ("site.toml", "languages = [\"en\", \"fr\"]\n"),
+        (
+            "content/articles/other.md",
+            "+++\ntitle = \"Other\"\ndate = 2023-10-11\ntopics = [\"Niger\"]\n+++\n\nSee [[nowhere]].\n",
+        ),
+        (
+            "content/articles/other.fr.md",
+            "+++\ntitle = \"Autre\"\ndate = 2023-10-11\n+++\n\nTexte.\n",
+        ),
+        ("static/robots.txt", "User-agent: *\n"),
+        ("static/articles/other/index.html", "<p>old</p>"),
+        ("static/topics/niger/feed.xml", "<feed/>"),
+        ("static/fr/articles/index.html", "<p>old</p>"),
+        // Not written by any build: published as it is.
+        ("static/articles/other/notes.txt", "kept"),
+    ]);
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        for expected in [
+            "content/articles/other.md:7:",
+            "static/robots.txt:1:1: static file would replace the generated page robots.txt",
+            "static/articles/other/index.html:1:1: static file would replace the generated page articles/other/index.html",
+            "static/topics/niger/feed.xml:1:1: static file would replace the generated page topics/niger/feed.xml",
+            "static/fr/articles/index.html:1:1: static file would replace the generated page fr/articles/index.html",
+            "5 problems found",
+        ] {
+            assert!(err.contains(expected), "{command}: {expected}\n{err}");
+        }
+    }
+}

@@ -364,3 +364,33 @@ fn every_list_badges_the_draft_and_scheduled_stories_it_links() {
         assert!(!site.out(page).contains("status-badge"), "{page}");
     }
 }
+
+#[test]
+fn a_day_alone_is_due_at_midnight_of_the_build_machine_s_calendar() {
+    // A date without a time is held back until its day begins where the
+    // build runs: the time given is that midnight, with the offset of the
+    // machine's time zone then, not midnight UTC (already past in the
+    // Americas when the day begins there).
+    let site = Site::new(&[PAST, LATER]);
+    // POSIX zone rules, which need no time zone database on the machine.
+    for (zone, due) in [
+        ("EST5", "3000-05-01T00:00:00-05:00"),
+        ("JST-9", "3000-05-01T00:00:00+09:00"),
+        ("UTC0", "3000-05-01T00:00:00+00:00"),
+    ] {
+        let out = support::bin()
+            .env("TZ", zone)
+            .args(["build", "--root"])
+            .arg(site.root())
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert!(out.status.success(), "{zone}: {err}");
+        assert!(
+            err.contains(&format!(
+                "1 article dated in the future held back; the next is due {due} "
+            )),
+            "{zone}: {err}"
+        );
+    }
+}

@@ -67,13 +67,30 @@ pub fn print_diagnostics(root: &Path, diagnostics: Diagnostics, outcome: Outcome
     for d in &shown {
         eprintln!("{}\n", d.render(color));
     }
-    eprintln!("{}", failure_line(shown.len(), outcome));
+    // Only the problems of held-back pages carry a note (see
+    // `Diagnostic::note`).
+    let held_back = shown.iter().filter(|d| d.note.is_some()).count();
+    eprintln!("{}", failure_line(shown.len(), held_back, outcome));
 }
 
-/// The last line of a run that found `count` problems.
-fn failure_line(count: usize, outcome: Outcome) -> String {
+/// The last line of a run that found `count` problems, `held_back` of
+/// them in pages the build leaves out (drafts, scheduled articles).
+fn failure_line(count: usize, held_back: usize, outcome: Outcome) -> String {
     let meaning = match outcome {
         Outcome::Build => "nothing was written",
+        Outcome::Check if held_back == count => {
+            return format!(
+                "error: {} found in held-back pages; the site builds without them, \
+                 but each will fail the build once it is published",
+                problems(count)
+            );
+        }
+        Outcome::Check if held_back > 0 => {
+            return format!(
+                "error: {} found ({held_back} in held-back pages); the site would not build",
+                problems(count)
+            );
+        }
         Outcome::Check => "the site would not build",
     };
     format!("error: {} found; {meaning}", problems(count))
@@ -159,7 +176,7 @@ pub fn held_back_line(s: &crate::BuildSummary) -> Option<String> {
                 "article dated in the future",
                 "articles dated in the future"
             ),
-            next.rfc3339()
+            next.due()
         )),
         _ => None,
     }

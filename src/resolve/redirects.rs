@@ -334,6 +334,49 @@ pub struct TreePaths {
 }
 
 impl TreePaths {
+    /// The files this tree's render is sure to write, from the output
+    /// root, known before it renders: the site's own files, the lists'
+    /// first pages, each page and each topic page. A build stopped by
+    /// content errors checks `static/` against these, so a static file
+    /// in the place of one is reported with the other errors.
+    pub fn generated_files(&self, search: bool) -> Vec<String> {
+        let tree = &self.tree;
+        let root = tree.is_empty();
+        let own = ["index.html", "404.html", "feed.xml"]
+            .into_iter()
+            .chain(
+                root.then_some(["sitemap.xml", "robots.txt"])
+                    .into_iter()
+                    .flatten(),
+            )
+            .map(str::to_string);
+        let lists = ["actors", "articles", "explainers", "timeline", "topics"]
+            .into_iter()
+            .chain(search.then_some("search"))
+            .chain(
+                self.pages
+                    .iter()
+                    .any(|(s, _, _)| *s == Section::Authors)
+                    .then_some("authors"),
+            )
+            .map(|folder| format!("{folder}/index.html"));
+        let pages = self
+            .pages
+            .iter()
+            .map(|(section, slug, _)| format!("{}index.html", page_dir(*section, slug)));
+        let topics = self.topics.iter().flat_map(|t| {
+            [
+                format!("topics/{t}/index.html"),
+                format!("topics/{t}/feed.xml"),
+            ]
+        });
+        own.chain(lists)
+            .chain(pages)
+            .chain(topics)
+            .map(|path| format!("{tree}{path}"))
+            .collect()
+    }
+
     /// The paths of a resolved tree.
     pub fn of(site: &super::Site) -> TreePaths {
         fn listed<T>(
