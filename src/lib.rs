@@ -357,31 +357,17 @@ fn problem_key(d: &diagnostics::Diagnostic) -> (PathBuf, usize, usize, String) {
     (d.path.clone(), d.line, d.column, d.message.clone())
 }
 
-/// The problems the site will have once the pages it holds back are
-/// published: the site is assembled again with every draft and every
-/// article dated in the future in place, and resolved (not rendered), so
-/// a held-back page's references resolve against the site it will join
-/// (a draft linking another draft is fine), and a published page's alias
-/// on a held-back page's URL is found before the day they collide. Of
-/// those, each problem the published site does not have (so not a link
-/// from a published page to a draft, which only the published site has)
-/// is returned with a note saying which page is held back and why.
-fn held_back_problems(
+/// The problems of the site as `view` assembles it from `content` (every
+/// tree resolved, not rendered, and their aliases checked across trees),
+/// with the default language's site and the other languages' trees.
+fn view_problems(
     options: &BuildOptions,
     content: &load::ContentFiles,
     config: config::Config,
     templates: Vec<load::TemplateFile>,
-    published: &load::LoadOptions,
-) -> Diagnostics {
-    let now = published
-        .now
-        .unwrap_or_else(|| chrono::Local::now().fixed_offset());
-    let all = load::LoadOptions {
-        include_drafts: true,
-        include_future: true,
-        ..published.clone()
-    };
-    let (mut loaded, mut all_errors) = content.assemble(&options.root, config, templates, &all);
+    view: &load::LoadOptions,
+) -> (Diagnostics, load::LoadedSite, Vec<load::LoadedSite>) {
+    let (mut loaded, mut all_errors) = content.assemble(&options.root, config, templates, view);
     if let Some(url) = &options.base_url {
         if let Ok(parsed) = config::parse_base_url(url) {
             loaded.config.base_url = parsed.to_string();
@@ -417,6 +403,70 @@ fn held_back_problems(
     for r in resolved {
         if let Err((problems, _)) = r {
             all_errors.extend(problems);
+        }
+    }
+    (all_errors, loaded, translations)
+}
+
+/// The problems the site will have once the pages it holds back are
+/// published: the site is assembled again with every draft and every
+/// article dated in the future in place, and resolved (not rendered), so
+/// a held-back page's references resolve against the site it will join
+/// (a draft linking another draft is fine), and a published page's alias
+/// on a held-back page's URL is found before the day they collide. Of
+/// those, each problem the published site does not have (so not a link
+/// from a published page to a draft, which only the published site has)
+/// is returned with a note saying which page is held back and why.
+fn held_back_problems(
+    options: &BuildOptions,
+    content: &load::ContentFiles,
+    config: config::Config,
+    templates: Vec<load::TemplateFile>,
+    published: &load::LoadOptions,
+) -> Diagnostics {
+    let now = published
+        .now
+        .unwrap_or_else(|| chrono::Local::now().fixed_offset());
+    let all = load::LoadOptions {
+        include_drafts: true,
+        include_future: true,
+        ..published.clone()
+    };
+    let (mut all_errors, loaded, translations) =
+        view_problems(options, content, config.clone(), templates.clone(), &all);
+    // A scheduled article is published on its date whether or not the
+    // drafts are: it is also checked with the drafts left out, so a link
+    // to one is found before that day.
+    let has_draft = |t: &load::LoadedSite| {
+        t.articles.iter().any(|p| p.meta.draft)
+            || t.notes.iter().any(|p| p.meta.draft)
+            || t.actors.iter().any(|p| p.meta.draft)
+            || t.pages.iter().any(|p| p.meta.draft)
+            || t.authors.iter().any(|p| p.meta.draft)
+    };
+    let holds_drafts = std::iter::once(&loaded).chain(&translations).any(has_draft);
+    let scheduled: HashSet<PathBuf> = std::iter::once(&loaded)
+        .chain(&translations)
+        .flat_map(|t| &t.articles)
+        .filter(|a| !a.meta.draft && !options.future && a.meta.date.is_after(now))
+        .map(|a| a.file.path.clone())
+        .collect();
+    // Problems only the view without drafts has: a scheduled article's
+    // reference to a draft.
+    let mut without_drafts_only = HashSet::default();
+    if holds_drafts && !options.drafts && !scheduled.is_empty() {
+        let without_drafts = load::LoadOptions {
+            include_drafts: false,
+            include_future: true,
+            ..published.clone()
+        };
+        let (errors, _, _) = view_problems(options, content, config, templates, &without_drafts);
+        let known: HashSet<_> = all_errors.iter().map(problem_key).collect();
+        for d in errors {
+            if scheduled.contains(&d.path) && !known.contains(&problem_key(&d)) {
+                without_drafts_only.insert(problem_key(&d));
+                all_errors.push(d);
+            }
         }
     }
     // Why each held-back page is held back (`draft`, `scheduled for
@@ -459,6 +509,9 @@ fn held_back_problems(
                 .min_by_key(|(path, _)| *path)
         };
         let note = match (why.get(&d.path), named()) {
+            (Some(reason), _) if without_drafts_only.contains(&problem_key(&d)) => format!(
+                "this article is {reason}, and is published then whether or not the drafts are"
+            ),
             (Some(reason), _) => format!(
                 "{}, left out of the site until it is published; checked as it will be then",
                 match reason.as_str() {

@@ -115,9 +115,10 @@ fn check_fails_on_a_scheduled_articles_problem_and_build_warns_of_it() {
 
 #[test]
 fn check_fails_on_a_drafts_broken_wikilink_while_held_back_pages_may_link_each_other() {
-    // Two draft notes link each other, a scheduled article links a draft:
-    // all resolve on the site as it will be. Only the link to no page
-    // at all is a problem.
+    // Two draft notes link each other: both resolve on the site as it
+    // will be. A link to no page at all is a problem; so is a scheduled
+    // article's link to a draft, since the article is published on its
+    // date whether or not the draft is.
     let site = fixture("draft-broken-wikilink");
     let check = run_in(&site, &["check"]);
     let err = stderr(&check);
@@ -130,9 +131,26 @@ fn check_fails_on_a_drafts_broken_wikilink_while_held_back_pages_may_link_each_o
         report.contains("= note: this page is a draft, left out of the site until it is published"),
         "{report}"
     );
+    let scheduled = block(
+        &err,
+        "content/articles/last-convoy.md:6:13: broken wikilink: note \"sahel\" is a draft",
+    );
     assert!(
-        err.contains("error: 1 problem found in held-back pages; the site builds without them"),
+        scheduled.contains(
+            "= note: this article is scheduled for 2999-12-22T00:00:00Z, and is published then whether or not the drafts are"
+        ),
+        "{scheduled}"
+    );
+    assert!(
+        err.contains("error: 2 problems found in held-back pages; the site builds without them"),
         "{err}"
+    );
+    // Built with the drafts, the article's link is fine.
+    let drafts = run_in(&site, &["check", "--drafts"]);
+    assert!(
+        !stderr(&drafts).contains("last-convoy.md"),
+        "{}",
+        stderr(&drafts)
     );
 
     let build = run_in(&site, &["build"]);
@@ -154,6 +172,10 @@ fn check_fails_on_a_drafts_broken_wikilink_while_held_back_pages_may_link_each_o
     site.write(
         "content/notes/sahel.md",
         "+++\ntitle = \"France in the Sahel\"\ndraft = true\n+++\n\nSee [[ecowas]].\n",
+    );
+    site.write(
+        "content/articles/last-convoy.md",
+        "+++\ntitle = \"The last convoy leaves Niger\"\ndate = 2999-12-22\n+++\n\nBackground to come.\n",
     );
     let check = run_in(&site, &["check"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
@@ -274,6 +296,41 @@ fn a_draft_author_profile_has_the_draft_badge_in_the_authors_index() {
     assert!(site
         .out("authors/index.html")
         .contains("<span class=\"status-badge\">Brouillon</span>"));
+}
+
+#[test]
+fn a_draft_actor_profile_has_the_draft_badge_in_the_actors_index_and_on_its_cards() {
+    let site = Site::new(&[
+        (
+            "content/actors/ann-envoy.md",
+            "+++\nname = \"Ann Envoy\"\nkind = \"person\"\ndraft = true\n+++\n\nBio.\n",
+        ),
+        (
+            "content/actors/niger.md",
+            "+++\nname = \"Niger\"\nkind = \"country\"\n+++\n\nA country.\n",
+        ),
+        (
+            "content/articles/story.md",
+            "+++\ntitle = \"Story\"\ndate = 2023-10-10\nactors = [\"niger\", \"ann-envoy\"]\ndraft = true\n+++\n\nText.\n",
+        ),
+    ]);
+    let out = site.run(&["build", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let card = |page: &str, name: &str| {
+        let html = site.out(page);
+        html.split("<li ")
+            .find(|item| item.contains(&format!(">{name}</a>")))
+            .unwrap_or_else(|| panic!("no card for {name} in {page}:\n{html}"))
+            .to_string()
+    };
+    for page in ["actors/index.html", "articles/story/index.html"] {
+        let draft = card(page, "Ann Envoy");
+        assert!(
+            draft.contains("<span class=\"status-badge\">Draft</span>"),
+            "{page}: {draft}"
+        );
+        assert!(!card(page, "Niger").contains("status-badge"), "{page}");
+    }
 }
 
 #[test]

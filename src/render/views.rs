@@ -114,6 +114,9 @@ pub struct ActorCard<'a> {
     pub slug: &'a str,
     /// As [`NoteCard::fallback`].
     pub fallback: Option<&'a crate::resolve::Fallback>,
+    /// A draft profile, shown only under `--drafts`: the card shows the
+    /// "Draft" badge, as every list does for a draft.
+    pub draft: bool,
 }
 
 impl<'a> ActorCard<'a> {
@@ -125,6 +128,7 @@ impl<'a> ActorCard<'a> {
             href: l.translated(Section::Actors, a.slug.as_str(), a.fallback.as_ref()),
             slug: a.slug.as_str(),
             fallback: a.fallback.as_ref(),
+            draft: a.draft,
         }
     }
 }
