@@ -166,6 +166,13 @@ pub fn source_manifest(
     known: &std::collections::HashMap<PathBuf, u64>,
     extra: &impl serde::Serialize,
 ) -> Option<u64> {
+    manifest_of(root, &source_files(root)?, known, extra)
+}
+
+/// Every file [`source_manifest`] covers, sorted: the walk, done apart so
+/// that a build can run it beside its render. `None` when a folder holds
+/// a link out of the site or a loop (the build reports it).
+pub fn source_files(root: &Path) -> Option<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = Vec::new();
     for dir in ["content", "templates", "static", "i18n"] {
         let dir = root.join(dir);
@@ -187,6 +194,16 @@ pub fn source_manifest(
     }
     files.push(root.join("site.toml"));
     files.sort();
+    Some(files)
+}
+
+/// [`source_manifest`] of `files`, as [`source_files`] lists them.
+pub fn manifest_of(
+    root: &Path,
+    files: &[PathBuf],
+    known: &std::collections::HashMap<PathBuf, u64>,
+    extra: &impl serde::Serialize,
+) -> Option<u64> {
     let hashes: Vec<Option<(String, u64)>> = files
         .par_iter()
         .map(|p| {

@@ -924,20 +924,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let cache = cache::BuildCache::load(&options.root, &output);
     let owned = write::claim_output(&options.root, &output, options.take_over, || cache.paths())
         .map_err(BuildError::Usage)?;
-    let manifest_now = |known: &std::collections::HashMap<std::path::PathBuf, u64>| {
-        cache::source_manifest(
-            &options.root,
-            known,
-            &(
-                options.drafts,
-                options.future,
-                &options.base_url,
-                write::absolutize(&output),
-                // The test knob changes the sitemap's files.
-                std::env::var(render::SITEMAP_MAX_URLS_VAR).ok(),
-            ),
-        )
-    };
+    let manifest_extra = (
+        options.drafts,
+        options.future,
+        &options.base_url,
+        write::absolutize(&output),
+        // The test knob changes the sitemap's files.
+        std::env::var(render::SITEMAP_MAX_URLS_VAR).ok(),
+    );
     // Nothing to do when every source is byte-for-byte what the last build
     // read and its output is exactly as it left it. The cheap checks of the
     // output come first: when they fail (no record, output removed or
@@ -949,7 +943,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
             .sources
             .as_ref()
             .is_some_and(|last| owned.len() == last.files && write::all_present(&output, &owned));
-    let early_manifest = output_as_left.then(|| manifest_now(&Default::default()));
+    let early_manifest = output_as_left
+        .then(|| cache::source_manifest(&options.root, &Default::default(), &manifest_extra));
     if let (Some(Some(now)), Some(last)) = (early_manifest, &cache.sources) {
         if now == last.manifest {
             // The manifest covers `--base-url`, so it parsed last time.
@@ -1003,11 +998,29 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
             HeldBack::Warn,
         )
     };
-    let mut rendered = render()?;
-    // Otherwise hashed after the render, from the bytes the build read: a
-    // content file is not read a second time, and an edit made while the
-    // build ran is not mistaken for what it built.
-    let manifest = early_manifest.unwrap_or_else(|| manifest_now(&rendered.source_hashes));
+    // Otherwise the sources are listed beside the render and hashed after
+    // it, from the bytes the build read: a content file is not read a
+    // second time, and an edit made while the build ran is not mistaken
+    // for what it built.
+    let (files, rendered) = rayon::join(
+        || {
+            early_manifest
+                .is_none()
+                .then(|| cache::source_files(&options.root))
+        },
+        render,
+    );
+    let mut rendered = rendered?;
+    let manifest = match (early_manifest, files) {
+        (Some(manifest), _) => manifest,
+        (None, Some(Some(files))) => cache::manifest_of(
+            &options.root,
+            &files,
+            &rendered.source_hashes,
+            &manifest_extra,
+        ),
+        (None, _) => None,
+    };
     let clock = Instant::now();
     let keep: Vec<&String> = rendered.same.iter().chain(&rendered.unchanged).collect();
     let report = match staging.commit(&rendered.written, &keep, &owned) {

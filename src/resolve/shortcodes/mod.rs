@@ -522,9 +522,8 @@ pub fn expand(text: &str, shortcodes: &Shortcodes) -> Expanded {
     let mut urls = urls.into_iter().peekable();
     let mut at = 0;
     loop {
-        let next_brace = text[at..]
-            .match_indices('{')
-            .map(|(n, _)| at + n)
+        let next_brace = memchr::memchr_iter(b'{', &text.as_bytes()[at..])
+            .map(|n| at + n)
             .find(|&n| {
                 matches!(text.as_bytes().get(n + 1), Some(b'{' | b'%')) && !in_code(&code, n)
             });
