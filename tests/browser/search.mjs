@@ -150,6 +150,13 @@ try {
   );
   await articles.uncheck();
   await page.waitForFunction(() => document.getElementById("search-status").textContent === "");
+  // The counts are fetched again after the status clears: wait until the
+  // Actors label shows the unfiltered count, not what ticking it added.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll("label[for^='filter-kind-']")].some(
+      (l) => /Actors/.test(l.textContent) && !/\(0\)/.test(l.textContent),
+    ),
+  );
   // Pages without a date (actors) are listed too, after the dated ones.
   const actorLabel = await page.locator("label[for^='filter-kind-']", { hasText: "Actors" }).textContent();
   const actorCount = Number((actorLabel.match(/\((\d+)\)/) || [])[1]);
