@@ -374,15 +374,7 @@ fn view_problems(
             loaded.config.base = parsed;
         }
     }
-    let translations: Vec<load::LoadedSite> = std::mem::take(&mut loaded.translations)
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut t)| {
-            t.config = loaded.config.translation(i + 1);
-            load::add_stand_ins(&mut t, &loaded);
-            t
-        })
-        .collect();
+    let translations = take_translations(&mut loaded);
     // Bodies are rendered against a different set of pages than the
     // published view's, so they are not shared with its cache.
     let bodies = resolve::BodyCache::default();
@@ -534,6 +526,21 @@ fn held_back_problems(
     shown
 }
 
+/// The other languages' trees of `loaded`, taken out of it, each with its
+/// settings and the default language's pages standing in for the
+/// translations it lacks.
+fn take_translations(loaded: &mut load::LoadedSite) -> Vec<load::LoadedSite> {
+    std::mem::take(&mut loaded.translations)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut t)| {
+            t.config = loaded.config.translation(i + 1);
+            load::add_stand_ins(&mut t, loaded);
+            t
+        })
+        .collect()
+}
+
 fn load_options(options: &BuildOptions) -> load::LoadOptions {
     load::LoadOptions {
         include_drafts: options.drafts,
@@ -568,15 +575,7 @@ fn finish(
     }
     // The other languages' trees, each with the default language's pages
     // standing in for the translations it lacks.
-    let translations: Vec<load::LoadedSite> = std::mem::take(&mut loaded.translations)
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut t)| {
-            t.config = loaded.config.translation(i + 1);
-            load::add_stand_ins(&mut t, &loaded);
-            t
-        })
-        .collect();
+    let translations = take_translations(&mut loaded);
     // Templates, then content: every problem of both is reported in one run,
     // and the pages that loaded are still checked when others did not.
     let clock = Instant::now();
