@@ -335,7 +335,10 @@ fn render_site_held_back(
             rendered.timings.load = load_time;
             Ok(rendered)
         }
-        (Err(BuildError::Content(mut errors)), HeldBack::Fail) => {
+        // A failed build shows the held-back pages' problems too (as
+        // warnings: the notes mark them), so fixing its errors does not
+        // lead to a build that warns of what it could have said now.
+        (Err(BuildError::Content(mut errors)), HeldBack::Fail | HeldBack::Warn) => {
             // A problem the published site shows too is reported once, as
             // it is without held-back pages.
             let shown: HashSet<(PathBuf, usize, usize, String)> =
@@ -351,9 +354,12 @@ fn render_site_held_back(
     }
 }
 
+/// Where a problem is and what it says (see [`problem_key`]).
+type ProblemKey = (PathBuf, usize, usize, String);
+
 /// Where a problem is and what it says: the same problem found in two
 /// views of the site has the same key (its note aside).
-fn problem_key(d: &diagnostics::Diagnostic) -> (PathBuf, usize, usize, String) {
+fn problem_key(d: &diagnostics::Diagnostic) -> ProblemKey {
     (d.path.clone(), d.line, d.column, d.message.clone())
 }
 
@@ -427,36 +433,30 @@ fn held_back_problems(
     let (mut all_errors, loaded, translations) =
         view_problems(options, content, config.clone(), templates.clone(), &all);
     // A scheduled article is published on its date whether or not the
-    // drafts are: it is also checked with the drafts left out, so a link
-    // to one is found before that day.
-    let has_draft = |t: &load::LoadedSite| {
-        t.articles.iter().any(|p| p.meta.draft)
-            || t.notes.iter().any(|p| p.meta.draft)
-            || t.actors.iter().any(|p| p.meta.draft)
-            || t.pages.iter().any(|p| p.meta.draft)
-            || t.authors.iter().any(|p| p.meta.draft)
-    };
-    let holds_drafts = std::iter::once(&loaded).chain(&translations).any(has_draft);
-    let scheduled: HashSet<PathBuf> = std::iter::once(&loaded)
-        .chain(&translations)
+    // drafts and the articles scheduled after it are: it is also checked
+    // as the site will be at that moment.
+    let trees = || std::iter::once(&loaded).chain(&translations);
+    let scheduled: HashMap<PathBuf, chrono::DateTime<chrono::FixedOffset>> = trees()
         .flat_map(|t| &t.articles)
         .filter(|a| !a.meta.draft && !options.future && a.meta.date.is_after(now))
-        .map(|a| a.file.path.clone())
+        .map(|a| (a.file.path.clone(), a.meta.date.due_at()))
         .collect();
-    // Problems only the view without drafts has: a scheduled article's
-    // reference to a draft.
-    let mut without_drafts_only = HashSet::default();
-    if holds_drafts && !options.drafts && !scheduled.is_empty() {
-        let without_drafts = load::LoadOptions {
-            include_drafts: false,
-            include_future: true,
+    let mut later_views: HashMap<ProblemKey, chrono::DateTime<chrono::FixedOffset>> =
+        HashMap::default();
+    let mut known: HashSet<_> = all_errors.iter().map(problem_key).collect();
+    for moment in scheduled_moments_to_check(trees(), options, now) {
+        let view = load::LoadOptions {
+            include_drafts: options.drafts,
+            include_future: false,
+            now: Some(moment),
             ..published.clone()
         };
-        let (errors, _, _) = view_problems(options, content, config, templates, &without_drafts);
-        let known: HashSet<_> = all_errors.iter().map(problem_key).collect();
+        let (errors, _, _) =
+            view_problems(options, content, config.clone(), templates.clone(), &view);
         for d in errors {
-            if scheduled.contains(&d.path) && !known.contains(&problem_key(&d)) {
-                without_drafts_only.insert(problem_key(&d));
+            let published_by_then = scheduled.get(&d.path).is_some_and(|due| *due <= moment);
+            if published_by_then && known.insert(problem_key(&d)) {
+                later_views.insert(problem_key(&d), moment);
                 all_errors.push(d);
             }
         }
@@ -469,7 +469,7 @@ fn held_back_problems(
             let reason = match due {
                 _ if draft && !options.drafts => "draft".to_string(),
                 Some(date) if !options.future && date.is_after(now) => {
-                    format!("scheduled for {}", date.rfc3339())
+                    format!("scheduled for {}", date.due())
                 }
                 _ => return,
             };
@@ -493,6 +493,16 @@ fn held_back_problems(
     }
     let mut shown = Diagnostics::new();
     for d in all_errors.into_sorted() {
+        let key = problem_key(&d);
+        let d = match later_views.get(&key) {
+            Some(_) if d.message.ends_with("is a draft") => {
+                d.with_help("publish it before this article's date, or take the reference out")
+            }
+            Some(_) if d.message.ends_with("is dated in the future") => {
+                d.with_help("date that article before this one, or link to it once it is published")
+            }
+            _ => d,
+        };
         // A problem of a published page that only a held-back page brings
         // (an alias on its URL) names that page when the message does.
         let named = || {
@@ -501,9 +511,29 @@ fn held_back_problems(
                 .min_by_key(|(path, _)| *path)
         };
         let note = match (why.get(&d.path), named()) {
-            (Some(reason), _) if without_drafts_only.contains(&problem_key(&d)) => format!(
-                "this article is {reason}, and is published then whether or not the drafts are"
-            ),
+            (Some(reason), _) if later_views.contains_key(&key) => {
+                let moment = later_views[&key];
+                let has_drafts = trees().any(|t| {
+                    t.articles.iter().any(|p| p.meta.draft)
+                        || t.notes.iter().any(|p| p.meta.draft)
+                        || t.actors.iter().any(|p| p.meta.draft)
+                        || t.pages.iter().any(|p| p.meta.draft)
+                        || t.authors.iter().any(|p| p.meta.draft)
+                });
+                let held = if options.drafts || !has_drafts {
+                    "the articles scheduled after it"
+                } else {
+                    "the drafts and the articles scheduled after it"
+                };
+                if scheduled.get(&d.path) == Some(&moment) {
+                    format!("this article is {reason}, and is published then without {held}")
+                } else {
+                    format!(
+                        "this article is {reason}; from {} the site has this problem",
+                        moment.to_rfc3339()
+                    )
+                }
+            }
             (Some(reason), _) => format!(
                 "{}, left out of the site until it is published; checked as it will be then",
                 match reason.as_str() {
@@ -524,6 +554,78 @@ fn held_back_problems(
         shown.push(d.with_note(note));
     }
     shown
+}
+
+/// The moments, in order, at which a scheduled article goes live on a
+/// site that may still lack a page it names: the due instant of each
+/// scheduled article whose text holds the slug of a page held back past
+/// it (a draft, unless `--drafts`; an article scheduled later). Every
+/// reference names its target's slug (wikilinks, front matter lists,
+/// shortcode arguments), so an article that holds none cannot break for
+/// want of a held-back page, and the site is checked again only at the
+/// moments that can. Slugs are matched ignoring ASCII case, anywhere in
+/// the text: a slug inside a longer word costs a check, never a miss.
+fn scheduled_moments_to_check<'a>(
+    trees: impl Iterator<Item = &'a load::LoadedSite> + Clone,
+    options: &BuildOptions,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Vec<chrono::DateTime<chrono::FixedOffset>> {
+    if options.future {
+        return Vec::new();
+    }
+    // Each held-back slug, with the moment it is published (`None`: a
+    // draft, held back until someone publishes it).
+    let mut held: Vec<(&str, Option<chrono::DateTime<chrono::FixedOffset>>)> = Vec::new();
+    let mut scheduled = Vec::new();
+    for tree in trees {
+        if !options.drafts {
+            let drafts = (tree.notes.iter().filter(|p| p.meta.draft).map(|p| &p.slug))
+                .chain(tree.actors.iter().filter(|p| p.meta.draft).map(|p| &p.slug))
+                .chain(tree.pages.iter().filter(|p| p.meta.draft).map(|p| &p.slug))
+                .chain(
+                    tree.authors
+                        .iter()
+                        .filter(|p| p.meta.draft)
+                        .map(|p| &p.slug),
+                )
+                .chain(
+                    tree.articles
+                        .iter()
+                        .filter(|p| p.meta.draft)
+                        .map(|p| &p.slug),
+                );
+            held.extend(drafts.map(|slug| (slug.as_str(), None)));
+        }
+        for article in &tree.articles {
+            if article.meta.draft {
+                continue;
+            } else if article.meta.date.is_after(now) {
+                let due = article.meta.date.due_at();
+                held.push((article.slug.as_str(), Some(due)));
+                scheduled.push((&article.file.text, due));
+            }
+        }
+    }
+    if held.is_empty() || scheduled.is_empty() {
+        return Vec::new();
+    }
+    let finder = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(held.iter().map(|(slug, _)| slug));
+    let mut moments: Vec<_> = scheduled
+        .into_iter()
+        .filter(|(text, due)| match &finder {
+            Ok(finder) => finder
+                .find_overlapping_iter(text.as_str())
+                .any(|m| held[m.pattern().as_usize()].1.is_none_or(|at| at > *due)),
+            // Too many slugs for one automaton: every moment is checked.
+            Err(_) => true,
+        })
+        .map(|(_, due)| due)
+        .collect();
+    moments.sort();
+    moments.dedup();
+    moments
 }
 
 /// The other languages' trees of `loaded`, taken out of it, each with its
@@ -1134,4 +1236,79 @@ pub fn display_path(path: &Path) -> String {
         .display()
         .to_string();
     diagnostics::escape_controls(&shown).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The moments `scheduled_moments_to_check` picks for a site of
+    /// `files` (path, text) checked at the start of 2100, on the UTC
+    /// calendar of the test's clock.
+    fn moments(files: &[(&str, &str)], drafts: bool) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.toml"), "title = \"T\"\n").unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let now = chrono::DateTime::parse_from_rfc3339("2100-01-01T00:00:00+00:00").unwrap();
+        let all = load::LoadOptions {
+            include_drafts: true,
+            include_future: true,
+            now: Some(now),
+            output_given: true,
+        };
+        let (loaded, _) = load::load(dir.path(), &all);
+        let options = BuildOptions {
+            root: dir.path().to_path_buf(),
+            output: None,
+            base_url: None,
+            drafts,
+            future: false,
+            take_over: false,
+        };
+        scheduled_moments_to_check(std::iter::once(&loaded), &options, now)
+            .into_iter()
+            .map(|m| m.to_utc().to_rfc3339())
+            .collect()
+    }
+
+    fn article(date: &str, body: &str) -> String {
+        format!("+++\ntitle = \"A\"\ndate = {date}\n+++\n\n{body}\n")
+    }
+
+    #[test]
+    fn only_the_moments_of_articles_naming_a_page_held_back_past_them_are_checked() {
+        let early = article("2200-01-01T00:00:00Z", "See [[Later]] and [[sahel]].");
+        let later = article("2300-01-01T00:00:00Z", "See [[early]].");
+        let quiet = article("2250-01-01T00:00:00Z", "Nothing held back is named.");
+        let draft = "+++\ntitle = \"Sahel\"\ndraft = true\n+++\n\nDraft.\n";
+        let site = [
+            ("content/articles/early.md", early.as_str()),
+            ("content/articles/later.md", later.as_str()),
+            ("content/articles/quiet.md", quiet.as_str()),
+            ("content/notes/sahel.md", draft),
+        ];
+        // `early` names `later` (in another case) and a draft; `later`
+        // names only an article published before it; `quiet` nothing.
+        assert_eq!(moments(&site, false), ["2200-01-01T00:00:00+00:00"]);
+        // With the drafts in, `early` still names an article after it.
+        assert_eq!(moments(&site, true), ["2200-01-01T00:00:00+00:00"]);
+        let early = article("2200-01-01T00:00:00Z", "See [[sahel]].");
+        let site = [
+            ("content/articles/early.md", early.as_str()),
+            ("content/articles/quiet.md", quiet.as_str()),
+            ("content/notes/sahel.md", draft),
+        ];
+        assert_eq!(moments(&site, false), ["2200-01-01T00:00:00+00:00"]);
+        assert!(moments(&site, true).is_empty());
+        // Nothing scheduled names anything held back: no second look.
+        let site = [
+            ("content/articles/quiet.md", quiet.as_str()),
+            ("content/notes/sahel.md", draft),
+        ];
+        assert!(moments(&site, false).is_empty());
+    }
 }

@@ -227,16 +227,39 @@ impl Date {
     pub fn due(&self) -> String {
         match self.instant {
             Some(i) => i.to_rfc3339(),
-            None => {
-                let midnight = self.day.and_time(chrono::NaiveTime::MIN);
-                match chrono::Local.from_local_datetime(&midnight).earliest() {
-                    Some(local) => local.fixed_offset().to_rfc3339(),
-                    // A calendar with no such midnight (none is known):
-                    // the day itself.
-                    None => self.iso_day(),
-                }
-            }
+            None => match self.local_midnight() {
+                Some(local) => local.to_rfc3339(),
+                // A calendar with no such midnight (none is known):
+                // the day itself.
+                None => self.iso_day(),
+            },
         }
+    }
+
+    /// The first instant at which [`Self::is_after`] is false, on the
+    /// build machine's calendar and with its offset then: a clock set to
+    /// it sees the site as it is from the moment this date is due. A day
+    /// whose midnight the calendar skips (a change of offset at 00:00) is
+    /// due from the first hour it has.
+    pub fn due_at(&self) -> DateTime<FixedOffset> {
+        match self.instant {
+            Some(i) => i.with_timezone(&chrono::Local).fixed_offset(),
+            None => self.local_midnight().unwrap_or_else(|| {
+                let one = self.day.and_time(chrono::NaiveTime::MIN) + chrono::Duration::hours(1);
+                chrono::Local
+                    .from_local_datetime(&one)
+                    .earliest()
+                    .map_or_else(|| one.and_utc().fixed_offset(), |t| t.fixed_offset())
+            }),
+        }
+    }
+
+    fn local_midnight(&self) -> Option<DateTime<FixedOffset>> {
+        let midnight = self.day.and_time(chrono::NaiveTime::MIN);
+        chrono::Local
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map(|local| local.fixed_offset())
     }
 
     /// The instant this date stands for: the given time, or 00:00 UTC of
@@ -404,6 +427,28 @@ impl ActorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_is_due_from_its_due_instant_and_not_a_moment_before() {
+        for text in [
+            "2999-12-22",
+            "2999-12-22T09:00:00+01:00",
+            "2999-12-21T23:30:00-11:00",
+            "2024-03-31",
+        ] {
+            let date = Date::parse(text).unwrap();
+            let due = date.due_at();
+            assert!(!date.is_after(due), "{text} is due at {due}");
+            let before = due - chrono::Duration::seconds(1);
+            assert!(date.is_after(before), "{text} is not due at {before}");
+            // The instant is on the build machine's calendar, as the
+            // build's own clock is.
+            assert_eq!(
+                due.offset(),
+                due.with_timezone(&chrono::Local).fixed_offset().offset()
+            );
+        }
+    }
 
     #[test]
     fn iso_day_writes_what_the_strftime_pattern_writes() {

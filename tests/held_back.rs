@@ -32,10 +32,12 @@ fn fixture(name: &str) -> Site {
 }
 
 /// Runs the binary in the site's folder with `--root .`, so the paths of
-/// its messages are relative to the site.
+/// its messages are relative to the site, on a UTC calendar, so a day
+/// alone is due at `T00:00:00+00:00`.
 fn run_in(site: &Site, args: &[&str]) -> Output {
     bin()
         .current_dir(site.root())
+        .env("TZ", "UTC0")
         .args(args)
         .args(["--root", "."])
         .output()
@@ -137,8 +139,16 @@ fn check_fails_on_a_drafts_broken_wikilink_while_held_back_pages_may_link_each_o
     );
     assert!(
         scheduled.contains(
-            "= note: this article is scheduled for 2999-12-22T00:00:00Z, and is published then whether or not the drafts are"
+            "= note: this article is scheduled for 2999-12-22T00:00:00+00:00, and is published then without the drafts and the articles scheduled after it"
         ),
+        "{scheduled}"
+    );
+    // Building with --drafts would publish every draft: the hint is to
+    // publish this one in time.
+    assert!(
+        scheduled
+            .contains("= help: publish it before this article's date, or take the reference out")
+            && !scheduled.contains("--drafts"),
         "{scheduled}"
     );
     assert!(
@@ -185,6 +195,90 @@ fn check_fails_on_a_drafts_broken_wikilink_while_held_back_pages_may_link_each_o
 }
 
 #[test]
+fn a_scheduled_articles_link_to_an_article_scheduled_later_is_an_error_of_check() {
+    // first-step goes live on 1 December and links last-convoy, which
+    // goes live on the 22nd: the build of the 1st would fail. Articles
+    // published on the same day, or linking back to an earlier one, are
+    // fine.
+    let site = fixture("scheduled-links-later");
+    let check = run_in(&site, &["check"]);
+    let err = stderr(&check);
+    assert_eq!(check.status.code(), Some(1), "{err}");
+    let report = block(
+        &err,
+        "content/articles/first-step.md:6:43: broken wikilink: article \"last-convoy\" is dated in the future",
+    );
+    assert!(
+        report.contains(
+            "= note: this article is scheduled for 2999-12-01T00:00:00+00:00, and is published then without the articles scheduled after it"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "= help: date that article before this one, or link to it once it is published"
+        ),
+        "{report}"
+    );
+    assert!(
+        err.contains("error: 1 problem found in held-back pages; the site builds without them"),
+        "{err}"
+    );
+
+    // The build of today warns of the day it would fail.
+    let build = run_in(&site, &["build"]);
+    let err = stderr(&build);
+    assert_eq!(build.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: content/articles/first-step.md:6:43: broken wikilink"),
+        "{err}"
+    );
+
+    // Dated at noon on the convoy's day, the announcement is fine, but
+    // the convoy's article, live from midnight, now links ahead.
+    site.write(
+        "content/articles/first-step.md",
+        "+++\ntitle = \"France names the date of the last convoy\"\ndate = 2999-12-22T12:00:00Z\n+++\n\nThe last troops leave today: see [[last-convoy]].\n",
+    );
+    let err = stderr(&run_in(&site, &["check"]));
+    block(
+        &err,
+        "content/articles/last-convoy.md:6:19: broken wikilink: article \"first-step\" is dated in the future",
+    );
+    assert!(!err.contains("first-step.md:"), "{err}");
+
+    // Both on the same day, every build from now on succeeds.
+    site.write(
+        "content/articles/first-step.md",
+        "+++\ntitle = \"France names the date of the last convoy\"\ndate = 2999-12-22\n+++\n\nThe last troops leave today: see [[last-convoy]].\n",
+    );
+    let check = run_in(&site, &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+
+    // Dated by an instant an hour before the convoy's day begins (on
+    // this UTC calendar), it fails again, and the note gives that instant.
+    site.write(
+        "content/articles/first-step.md",
+        "+++\ntitle = \"France names the date of the last convoy\"\ndate = 2999-12-21T22:30:00-01:00\n+++\n\nSee [[last-convoy]].\n",
+    );
+    let err = stderr(&run_in(&site, &["check"]));
+    let report = block(
+        &err,
+        "content/articles/first-step.md:6:5: broken wikilink: article \"last-convoy\"",
+    );
+    assert!(
+        report.contains(
+            "= note: this article is scheduled for 2999-12-21T22:30:00-01:00, and is published then"
+        ),
+        "{report}"
+    );
+
+    // Checked with --future, every scheduled article is in: no problem.
+    let future = run_in(&site, &["check", "--future"]);
+    assert_eq!(future.status.code(), Some(0), "{}", stderr(&future));
+}
+
+#[test]
 fn a_published_alias_on_a_held_back_pages_url_is_an_error_of_check() {
     let site = fixture("alias-on-scheduled");
     let check = run_in(&site, &["check"]);
@@ -196,7 +290,7 @@ fn a_published_alias_on_a_held_back_pages_url_is_an_error_of_check() {
     );
     assert!(
         scheduled.contains(
-            "= note: content/articles/last-convoy.md is held back (scheduled for 2999-12-22T00:00:00Z)"
+            "= note: content/articles/last-convoy.md is held back (scheduled for 2999-12-22T00:00:00+00:00)"
         ),
         "{scheduled}"
     );
@@ -221,6 +315,25 @@ fn a_published_alias_on_a_held_back_pages_url_is_an_error_of_check() {
     let err = stderr(&run_in(&site, &["check"]));
     assert!(
         err.contains("error: 3 problems found (2 in held-back pages); the site would not build"),
+        "{err}"
+    );
+    // The build fails on the published page's error, and still warns of
+    // the held-back pages' problems, after its errors.
+    let build = run_in(&site, &["build"]);
+    let err = stderr(&build);
+    assert_eq!(build.status.code(), Some(1), "{err}");
+    let error = err
+        .find("content/articles/other.md:6:5: broken wikilink")
+        .unwrap_or_else(|| panic!("{err}"));
+    let warning = err
+        .find("warning: content/articles/withdrawal.md:4:13: alias \"articles/last-convoy\"")
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(error < warning, "{err}");
+    assert!(
+        err.contains("warning: 2 problems in held-back pages")
+            && err
+                .trim_end()
+                .ends_with("error: 1 problem found; nothing was written"),
         "{err}"
     );
     site.remove("content/articles/other.md");

@@ -61,16 +61,32 @@ fn shown_message(message: &str) -> String {
 
 /// Every diagnostic, with paths as seen from the current folder, then a
 /// count and what it means for the command (see [`Outcome`]).
+/// A build that fails shows the problems of its held-back pages as
+/// warnings after its errors, as a build that succeeds does.
 pub fn print_diagnostics(root: &Path, diagnostics: Diagnostics, outcome: Outcome) {
     let color = crate::diagnostics::use_color();
     let shown = located(root, diagnostics);
-    for d in &shown {
-        eprintln!("{}\n", d.render(color));
-    }
     // Only the problems of held-back pages carry a note (see
     // `Diagnostic::note`).
     let held_back = shown.iter().filter(|d| d.note.is_some()).count();
-    eprintln!("{}", failure_line(shown.len(), held_back, outcome));
+    let count = match outcome {
+        Outcome::Build => {
+            let (warnings, errors): (Vec<_>, Vec<_>) =
+                shown.into_iter().partition(|d| d.note.is_some());
+            for d in &errors {
+                eprintln!("{}\n", d.render(color));
+            }
+            print_warnings(&warnings, color);
+            errors.len()
+        }
+        Outcome::Check => {
+            for d in &shown {
+                eprintln!("{}\n", d.render(color));
+            }
+            shown.len()
+        }
+    };
+    eprintln!("{}", failure_line(count, held_back, outcome));
 }
 
 /// The last line of a run that found `count` problems, `held_back` of
@@ -104,11 +120,16 @@ pub fn print_held_back_warnings(root: &Path, found: &[crate::diagnostics::Diagno
     if found.is_empty() {
         return;
     }
-    let color = crate::diagnostics::use_color();
     let mut diagnostics = crate::diagnostics::Diagnostics::new();
     diagnostics.extend(found.iter().cloned());
-    let shown = located(root, diagnostics);
-    for d in &shown {
+    print_warnings(&located(root, diagnostics), crate::diagnostics::use_color());
+}
+
+fn print_warnings(shown: &[crate::diagnostics::Diagnostic], color: bool) {
+    if shown.is_empty() {
+        return;
+    }
+    for d in shown {
         eprintln!("warning: {}\n", d.render(color));
     }
     eprintln!(
