@@ -700,6 +700,32 @@ pub fn parse_base_url(text: &str) -> Result<Url, String> {
     })
 }
 
+/// The problems of a base URL given on the command line (`label` is the
+/// option, `--base-url`) as one message to print after `error: `: each
+/// problem, the value under it with the part at fault underlined, and its
+/// hint, the way a problem of `site.toml` is framed; the second and later
+/// problems start with `error: ` of their own.
+pub fn framed_base_url_problems(label: &str, text: &str, problems: &[BaseUrlProblem]) -> String {
+    use crate::diagnostics::escape_controls;
+    let shown = escape_controls(text);
+    (problems.iter())
+        .map(|p| {
+            // Columns count characters as printed, control characters
+            // spelt out.
+            let column = escape_controls(&text[..p.at.start]).chars().count();
+            let width = escape_controls(&text[p.at.clone()]).chars().count().max(1);
+            format!(
+                "{label}: {}\n  |\n  | {shown}\n  | {}{}\n  = help: {}",
+                p.message,
+                " ".repeat(column),
+                "^".repeat(width),
+                p.help
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\nerror: ")
+}
+
 /// One problem of a `base_url`: the bytes of the value at fault (a
 /// range of the text as given; empty where something is missing), the
 /// message and a hint.
@@ -783,14 +809,22 @@ pub fn base_url_problems(text: &str) -> Result<Url, Vec<BaseUrlProblem>> {
     let Some(start) = text.find("://").map(|i| i + 3) else {
         // Another scheme's URL (`javascript:...`) has no more to say.
         if http {
-            let end = scheme_end + 1 + text[scheme_end + 1..].len()
-                - text[scheme_end + 1..].trim_start_matches(['/', '\\']).len();
+            let after = text[scheme_end + 1..].trim_start_matches(['/', '\\']);
+            let end = text.len() - after.len();
+            // `https:ex.org` and `https:/ex.org` most likely mean
+            // `https://ex.org/`: said when that is a good base URL.
+            let slash = if after.contains('/') { "" } else { "/" };
+            let meant = format!("{}://{after}{slash}", &text[..scheme_end]);
+            let help = match base_url_problems(&meant) {
+                Ok(_) => format!("did you mean base_url = \"{meant}\"?"),
+                Err(_) => EXAMPLE.to_string(),
+            };
             problem(
                 0..end,
                 format!(
                     "base_url \"{text}\" must be written as scheme://host, like \"https://news.example.org/\""
                 ),
-                EXAMPLE,
+                &help,
             );
         }
         return Err(problems);
@@ -1623,6 +1657,61 @@ mod tests {
         assert!(parse_base_url("https:///path").is_err());
         assert!(parse_base_url("https:ex.org").is_err());
         assert!(parse_base_url("https://ex.org").is_ok());
+    }
+
+    #[test]
+    fn a_command_line_base_url_has_each_problem_framed_under_the_value() {
+        let text = "ftp://ex.org/a b";
+        let problems = base_url_problems(text).unwrap_err();
+        assert_eq!(
+            framed_base_url_problems("--base-url", text, &problems),
+            "--base-url: base_url must not contain spaces or control characters: \"ftp://ex.org/a b\"\n  \
+             |\n  | ftp://ex.org/a b\n  |               ^\n  = help: remove it; a space inside a path is written %20\n\n\
+             error: --base-url: base_url must use http or https, not \"ftp:\"\n  \
+             |\n  | ftp://ex.org/a b\n  | ^^^\n  = help: a site is served over https:// (or http://)"
+        );
+        // A control character is spelt out, and the caret stays under it.
+        let text = "https://x.org/\tb/";
+        let problems = base_url_problems(text).unwrap_err();
+        let framed = framed_base_url_problems("--base-url", text, &problems);
+        assert!(
+            framed.contains("  | https://x.org/\\tb/\n  |               ^^\n"),
+            "{framed}"
+        );
+    }
+
+    #[test]
+    fn a_base_url_missing_its_slashes_gets_the_url_it_most_likely_means() {
+        for (url, help) in [
+            (
+                "https:ex.org",
+                "did you mean base_url = \"https://ex.org/\"?",
+            ),
+            (
+                "https:/ex.org/news/",
+                "did you mean base_url = \"https://ex.org/news/\"?",
+            ),
+            (
+                "http:ex.org/a",
+                "did you mean base_url = \"http://ex.org/a\"?",
+            ),
+            // What it would mean is no good base URL either: the example.
+            (
+                "https:ex.org?x=1",
+                "for example base_url = \"https://news.example.org/\"",
+            ),
+            (
+                "https:",
+                "for example base_url = \"https://news.example.org/\"",
+            ),
+        ] {
+            let problems = base_url_problems(url).unwrap_err();
+            let slashes = problems
+                .iter()
+                .find(|p| p.message.contains("must be written as scheme://host"))
+                .unwrap_or_else(|| panic!("{url}: {problems:?}"));
+            assert_eq!(slashes.help, help, "{url}");
+        }
     }
 
     #[test]

@@ -669,8 +669,13 @@ fn finish(
     let mut timings = Timings::default();
     let source_hashes = std::mem::take(&mut loaded.source_hashes);
     if let Some(url) = &options.base_url {
-        let parsed = config::parse_base_url(url)
-            .map_err(|m| BuildError::Usage(format!("--base-url: {m}")))?;
+        let parsed = config::base_url_problems(url).map_err(|problems| {
+            BuildError::Usage(config::framed_base_url_problems(
+                "--base-url",
+                url,
+                &problems,
+            ))
+        })?;
         loaded.config.base_url = parsed.to_string();
         loaded.config.base = parsed;
         loaded.config.base_url_defaulted = false;

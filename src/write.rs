@@ -30,6 +30,26 @@ pub struct WriteReport {
     pub removed_files: Vec<String>,
 }
 
+/// How to change a file the site generates instead of replacing it with a
+/// static file: a file named after the theme template that makes it
+/// (`robots.txt`, any `feed.xml`, the front page's `index.html`) through
+/// that template; any other page through its page kind's template.
+fn generated_file_help(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let from_template = (name != "index.html" || path == name)
+        && crate::render::theme::builtin_templates().any(|(template, _)| template == name);
+    if from_template {
+        format!(
+            "rename or remove the static file; to change {path}, edit a copy of its template \
+             at templates/{name} (`explainer theme export .` copies the theme's templates)"
+        )
+    } else {
+        "rename or remove the static file; to change this page, edit a copy of its template \
+         (`explainer theme export .` copies the theme's templates)"
+            .to_string()
+    }
+}
+
 /// The theme's static files and the generated `_headers`, with the site's
 /// own `static/` laid over them (so `static/_headers`, `_redirects`,
 /// `CNAME`, `.nojekyll` are published untouched); then the theme's
@@ -153,11 +173,9 @@ pub fn collect_static(
                         &Path::new("static").join(rel),
                         1,
                         1,
-                        format!("static file would replace the generated page {path}"),
+                        format!("static file would replace the {path} the site generates"),
                     )
-                    .with_help(
-                        "rename or remove the static file, or override the page's template instead",
-                    ),
+                    .with_help(generated_file_help(&path)),
                 );
                 continue;
             }

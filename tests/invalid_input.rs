@@ -1071,7 +1071,7 @@ fn static_file_that_would_replace_a_page() {
             "static/index.html",
             1,
             1,
-            "static file would replace the generated page index.html",
+            "static file would replace the index.html the site generates",
         )
         .no_source_line()
         .run();

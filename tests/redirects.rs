@@ -608,13 +608,34 @@ fn a_static_file_in_the_place_of_a_generated_file_is_reported_with_the_content_e
         let err = stderr(&out);
         for expected in [
             "content/articles/other.md:7:",
-            "static/robots.txt:1:1: static file would replace the generated page robots.txt",
-            "static/articles/other/index.html:1:1: static file would replace the generated page articles/other/index.html",
-            "static/topics/niger/feed.xml:1:1: static file would replace the generated page topics/niger/feed.xml",
-            "static/fr/articles/index.html:1:1: static file would replace the generated page fr/articles/index.html",
+            "static/robots.txt:1:1: static file would replace the robots.txt the site generates",
+            "static/articles/other/index.html:1:1: static file would replace the articles/other/index.html the site generates",
+            "static/topics/niger/feed.xml:1:1: static file would replace the topics/niger/feed.xml the site generates",
+            "static/fr/articles/index.html:1:1: static file would replace the fr/articles/index.html the site generates",
             "5 problems found",
         ] {
             assert!(err.contains(expected), "{command}: {expected}\n{err}");
         }
+        // The hint says where the generated file is changed instead.
+        assert!(
+            err.contains(
+                "= help: rename or remove the static file; to change robots.txt, edit a copy of its template at templates/robots.txt"
+            ),
+            "{command}: {err}"
+        );
+        assert!(
+            err.contains(
+                "= help: rename or remove the static file; to change topics/niger/feed.xml, edit a copy of its template at templates/feed.xml"
+            ),
+            "{command}: {err}"
+        );
+        assert_eq!(
+            err.matches(
+                "= help: rename or remove the static file; to change this page, edit a copy of its template"
+            )
+            .count(),
+            2,
+            "articles/other/index.html and fr/articles/index.html: {command}: {err}"
+        );
     }
 }

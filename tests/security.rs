@@ -292,6 +292,14 @@ fn base_url_flag_errors_are_usage_errors() {
             "{url}: {err}"
         );
     }
+    // The value is framed like a line of site.toml, the fault underlined.
+    let err = stderr(&run_in(&s, &["build", "--base-url", "https:ex.org"]));
+    assert!(
+        err.contains(
+            "  | https:ex.org\n  | ^^^^^^\n  = help: did you mean base_url = \"https://ex.org/\"?"
+        ),
+        "{err}"
+    );
     assert!(!s.exists(""), "nothing written");
 }
 
