@@ -6,6 +6,7 @@
 
 pub mod characters;
 pub mod front_matter;
+pub mod meta;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
