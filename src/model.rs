@@ -161,6 +161,45 @@ pub fn slugify(text: &str) -> String {
     slug::slugify(text)
 }
 
+/// A topic's URL name. Words in the Latin script are [`slugify`]d
+/// ("Côte d'Ivoire" is `cote-d-ivoire`); a word in another script
+/// (Arabic, Cyrillic, Greek, Chinese...) is kept as written, in lower case
+/// and without its combining marks (Arabic short vowels), since
+/// transliterating it loses letters: "سد" (dam) and "صد" (repel) would
+/// both be `sd`, one page for two topics. Words are joined by hyphens.
+/// Absolute URLs (feeds, sitemap) carry such a name percent-encoded, as
+/// the URL rules write it; links between pages carry it as it is, which
+/// HTML allows.
+pub fn topic_slug(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let is_latin = |c: char| {
+        c.is_ascii()
+            || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' | '\u{2C60}'..='\u{2C7F}' | '\u{A720}'..='\u{A7FF}')
+    };
+    let text: String = text.nfc().collect();
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c))) {
+        if word.is_empty() {
+            continue;
+        }
+        if word.chars().all(|c| is_latin(c) || is_combining_mark(c)) {
+            let latin = slugify(word);
+            if !latin.is_empty() {
+                words.push(latin);
+            }
+        } else {
+            words.push(
+                word.chars()
+                    .filter(|c| !is_combining_mark(*c))
+                    .flat_map(char::to_lowercase)
+                    .collect(),
+            );
+        }
+    }
+    words.join("-")
+}
+
 /// A publication date: the calendar day the writer gave (what readers
 /// see), and the exact instant when the front matter gave one (RFC 3339).
 ///
@@ -478,6 +517,34 @@ mod tests {
         assert!(Slug::parse("a_b").is_none());
         assert!(Slug::parse("").is_none());
         assert_eq!(slugify("Côte d'Ivoire"), "cote-d-ivoire");
+    }
+
+    #[test]
+    fn topic_slugs_keep_scripts_that_transliteration_would_merge() {
+        for (topic, slug) in [
+            // The Latin script is transliterated, as slugify does.
+            ("Côte d'Ivoire", "cote-d-ivoire"),
+            ("ECOWAS sanctions", "ecowas-sanctions"),
+            ("COVID-19", "covid-19"),
+            ("  Niger  ", "niger"),
+            // Other scripts are kept, in lower case, marks dropped.
+            ("النيجر", "النيجر"),
+            ("سد", "سد"),
+            ("صد", "صد"),
+            ("سَدّ", "سد"),
+            ("Россия", "россия"),
+            ("Франция и Нигер", "франция-и-нигер"),
+            ("北京", "北京"),
+            ("Niger – النيجر", "niger-النيجر"),
+            ("!!!", ""),
+        ] {
+            assert_eq!(topic_slug(topic), slug, "{topic}");
+        }
+        // Written decomposed (NFD), a Latin topic has the same slug.
+        assert_eq!(topic_slug("Co\u{302}te d'Ivoire"), "cote-d-ivoire");
+        for topic in ["Niger", "Sahel security", "Côte d'Ivoire", "Burkina Faso"] {
+            assert_eq!(topic_slug(topic), slugify(topic), "{topic}");
+        }
     }
 
     #[test]

@@ -542,3 +542,50 @@ fn a_standalone_page_writes_its_dates_in_the_language() {
     assert!(html.contains(">2 mai 2024</time>"), "{html}");
     assert!(!html.contains("March"), "{html}");
 }
+
+#[test]
+fn topics_in_other_scripts_keep_their_letters_in_their_urls() {
+    // Transliterated, "سد" (dam) and "صد" (repel) would both be
+    // topics/sd/, one page for two topics.
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "title = \"Desk\"\nbase_url = \"https://news.example.org/\"\nlanguage = \"ar\"\n",
+        ),
+        (
+            "content/articles/dam.md",
+            "+++\ntitle = \"Dam\"\ndate = 2024-03-25\ntopics = [\"النيجر\", \"سد\", \"Côte d'Ivoire\"]\n+++\n\nText.\n",
+        ),
+        (
+            "content/articles/repel.md",
+            "+++\ntitle = \"Repel\"\ndate = 2024-03-26\ntopics = [\"صد\", \"Россия\"]\n+++\n\nText.\n",
+        ),
+    ]);
+    site.build_checked();
+    for topic in ["النيجر", "سد", "صد", "россия", "cote-d-ivoire"] {
+        assert!(
+            site.exists(&format!("topics/{topic}/index.html")),
+            "{topic}"
+        );
+    }
+    let dam = site.out("topics/سد/index.html");
+    assert!(dam.contains("Dam") && !dam.contains("Repel"), "{dam}");
+    // Pages link each other with the name as it is; the integrity check
+    // above found every link's file.
+    let article = site.out("articles/dam/index.html");
+    assert!(
+        article.contains("href=\"../../topics/النيجر/index.html\""),
+        "{article}"
+    );
+    // Absolute URLs carry it percent-encoded, as the URL rules write it.
+    let sitemap = site.out("sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://news.example.org/topics/%D8%B3%D8%AF/</loc>"),
+        "{sitemap}"
+    );
+    let feed = site.out("topics/صد/feed.xml");
+    assert!(
+        feed.contains("https://news.example.org/topics/%D8%B5%D8%AF/"),
+        "{feed}"
+    );
+}

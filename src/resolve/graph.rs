@@ -13,7 +13,7 @@ use super::{
 use crate::diagnostics::Diagnostics;
 use crate::load::front_matter::ArticleMeta;
 use crate::load::Page;
-use crate::model::{slugify, MAX_SLUG_BYTES};
+use crate::model::{topic_slug, MAX_SLUG_BYTES};
 
 /// Groups articles by topic. Topics that differ only in case or accents
 /// ("Niger" and "niger") would share one URL, so that is an error naming
@@ -31,7 +31,7 @@ pub(super) fn collect_topics(
             let name = name.trim();
             let slug = slugs
                 .entry(name.to_string())
-                .or_insert_with(|| slugify(name))
+                .or_insert_with(|| topic_slug(name))
                 .clone();
             if slug.is_empty() {
                 if !name.is_empty() {
