@@ -11,7 +11,7 @@ pub use super::meta::{
     TimelineEntry, ACTOR_KEYS, ARTICLE_KEYS, AUTHOR_KEYS, NOTE_KEYS, PAGE_KEYS,
 };
 use crate::config::{rewrite_serde_message, toml_error, unknown_field_help};
-use crate::diagnostics::{closest, Diagnostic, SourceFile};
+use crate::diagnostics::{closest, did_you_mean, Diagnostic, SourceFile};
 
 /// Which syntax the front matter is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -566,16 +566,59 @@ impl<'a> Checker<'a> {
         (None, self.problems)
     }
 
+    /// An unknown key, at the top level or inside a table (`[[links]]`),
+    /// with the nearest key of that same table as its suggestion. A key
+    /// of the page written below a table header is told so: TOML puts
+    /// every key below `[[links]]` into the last link, which is easy to
+    /// miss when the key is `image`.
     fn unknown_key(&mut self, parent: &[Step], key: &str, message: &str) {
         let at = self.locate(&path_with(parent, Step::Key(key.to_string())));
-        let message = message.split(", expected").next().unwrap_or(message);
-        let help = unknown_field_help(message, self.known_keys);
-        if let Some(near) = closest(key, self.known_keys.iter().copied()) {
-            self.suggested.push((parent.to_vec(), near.to_string()));
-        }
-        self.problems.push(
-            Diagnostic::at(self.file, at, rewrite_serde_message(message)).with_help_opt(help),
-        );
+        let (message, expected) = message.split_once(", expected").unwrap_or((message, ""));
+        // The table holding the key: the last key of its path.
+        let table = parent.iter().rev().find_map(|step| match step {
+            Step::Key(k) => Some(k.as_str()),
+            Step::Index(_) => None,
+        });
+        let Some(table) = table else {
+            let help = unknown_field_help(message, self.known_keys);
+            if let Some(near) = closest(key, self.known_keys.iter().copied()) {
+                self.suggested.push((parent.to_vec(), near.to_string()));
+            }
+            self.problems.push(
+                Diagnostic::at(self.file, at, rewrite_serde_message(message)).with_help_opt(help),
+            );
+            return;
+        };
+        // Serde lists the table's keys: "expected one of `name`, `url`".
+        let keys: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let header = match parent.last() {
+            Some(Step::Index(_)) => format!("[[{table}]]"),
+            _ => format!("[{table}]"),
+        };
+        let help = if parent.len() <= 2 && self.known_keys.contains(&key) {
+            Some(match self.split.format {
+                Format::Toml => format!(
+                    "`{key}` is a key of the page, but it is written below `{header}`, so it \
+                     belongs to that table: move it above the first `{header}` (the page's \
+                     keys come before its tables)"
+                ),
+                Format::Yaml => format!(
+                    "`{key}` is a key of the page, but it is indented under `{table}`: \
+                     start it in the first column, like the page's other keys"
+                ),
+            })
+        } else {
+            if let Some(near) = closest(key, keys.iter().copied()) {
+                self.suggested.push((parent.to_vec(), near.to_string()));
+            }
+            did_you_mean(key, keys.iter().copied())
+        };
+        let message = match self.split.format {
+            Format::Toml => format!("unknown key `{key}` in the `{header}` table"),
+            Format::Yaml => format!("unknown key `{key}` in `{table}`"),
+        };
+        self.problems
+            .push(Diagnostic::at(self.file, at, message).with_help_opt(help));
     }
 
     /// A required key is absent: reported unless its value was set aside
@@ -1232,7 +1275,18 @@ mod tests {
             Some("did you mean \"topics\"?")
         );
         assert!(found[2].2.starts_with("invalid date \"5\""), "{found:?}");
-        assert!(found[4].2.contains("unknown key `nme`"), "{found:?}");
+        assert_eq!(found[4].2, "unknown key `nme` in the `[[sources]]` table");
+        // The suggestion comes from the table's own keys.
+        assert_eq!(
+            problems
+                .iter()
+                .find(|d| d.line == 12)
+                .unwrap()
+                .help
+                .as_deref(),
+            Some("did you mean \"name\"?"),
+            "{found:?}"
+        );
         let draft = problems.iter().find(|d| d.line == 6).unwrap();
         assert_eq!(
             draft.help.as_deref(),
@@ -1244,6 +1298,49 @@ mod tests {
         assert_eq!(meta.actors, ["macron"]);
         assert_eq!(meta.sources.len(), 1);
         assert_eq!(meta.date.iso_day(), "1970-01-01");
+    }
+
+    #[test]
+    fn a_key_of_the_page_below_a_table_is_told_where_it_sits() {
+        let toml = file(concat!(
+            "+++\n",
+            "name = \"Niger\"\n",
+            "kind = \"country\"\n",
+            "[[links]]\n",
+            "name = \"Gov\"\n",
+            "url = \"https://gov.ne/\"\n",
+            "image_alt = \"Flag\"\n",
+            "+++\n",
+        ));
+        let yaml = file(concat!(
+            "---\n",
+            "name: Niger\n",
+            "kind: country\n",
+            "links:\n",
+            "  - name: Gov\n",
+            "    url: https://gov.ne/\n",
+            "    image_alt: Flag\n",
+            "---\n",
+        ));
+        for (f, message, help) in [
+            (
+                &toml,
+                "unknown key `image_alt` in the `[[links]]` table",
+                "`image_alt` is a key of the page, but it is written below `[[links]]`, so it belongs to that table: move it above the first `[[links]]` (the page's keys come before its tables)",
+            ),
+            (
+                &yaml,
+                "unknown key `image_alt` in `links`",
+                "`image_alt` is a key of the page, but it is indented under `links`: start it in the first column, like the page's other keys",
+            ),
+        ] {
+            let s = split(f).unwrap();
+            let (_, problems) = parse::<ActorMeta>(f, &s, ACTOR_KEYS);
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].line, 7);
+            assert_eq!(problems[0].message, message);
+            assert_eq!(problems[0].help.as_deref(), Some(help));
+        }
     }
 
     #[test]
