@@ -52,9 +52,11 @@ fn an_actors_country_links_to_the_country_actor() {
         ),
     ]);
     site.build_checked();
+    // Written in lower case, the country shows as its profile names it;
+    // written as an alias, as written.
     let macron = site.out("actors/macron/index.html");
     assert!(
-        macron.contains("<dt>Country</dt><dd><a class=\"xref xref-actor\" href=\"../../actors/france/index.html\">france</a></dd>"),
+        macron.contains("<dt>Country</dt><dd><a class=\"xref xref-actor\" href=\"../../actors/france/index.html\">France</a></dd>"),
         "{macron}"
     );
     assert!(site

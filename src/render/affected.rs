@@ -189,7 +189,10 @@ pub fn digests(site: &Site) -> SiteDigests {
             .add(x.events.len());
         let relations = h.take();
         h.add((x.body_hash, &x.aliases, x.born, &x.country))
-            .add(x.country_actor.map(|c| site.actors[c].slug.as_str()))
+            .add(
+                x.country_actor
+                    .map(|c| (site.actors[c].slug.as_str(), &site.actors[c].name)),
+            )
             .image(x.image.as_ref());
         for l in &x.links {
             h.add((&l.name, &l.url));

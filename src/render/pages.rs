@@ -378,7 +378,14 @@ impl<'a> Renderer<'a> {
             aliases: if first { &a.aliases } else { &[] },
             born_iso: a.born.filter(|_| first).map(|b| b.iso()),
             born_human: a.born.filter(|_| first).map(|b| self.words.partial_date(b)),
-            country: a.country.as_deref().filter(|_| first),
+            // Written as the country's name in other letter case
+            // (`niger`), it shows as the profile names it.
+            country: a.country.as_deref().filter(|_| first).map(|written| {
+                match a.country_actor.map(|c| s.actors[c].name.as_str()) {
+                    Some(name) if name.to_lowercase() == written.trim().to_lowercase() => name,
+                    _ => written,
+                }
+            }),
             country_href: (a.country_actor).filter(|_| first).map(|c| {
                 let c = &s.actors[c];
                 l.translated(Section::Actors, c.slug.as_str(), c.fallback.as_ref())
