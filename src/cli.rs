@@ -36,7 +36,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Check the site for every error a build would find, writing nothing.
     Check(CheckArgs),
-    /// Create a new article, note, actor or standalone page, as a draft with its front matter filled in.
+    /// Create a new article, note, actor, author profile or standalone page, as a draft with its front matter filled in.
     New(NewArgs),
     /// Create a new site folder that builds at once.
     Init(InitArgs),
@@ -151,7 +151,7 @@ pub enum NewKind {
 pub struct NewArgs {
     /// What to create.
     pub kind: NewKind,
-    /// The title (article, note) or name (actor); the slug is made from it.
+    /// The title (article, note, page) or name (actor, author); the slug is made from it.
     pub title: String,
     /// The site folder: the global `--root`.
     #[arg(skip)]

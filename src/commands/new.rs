@@ -186,6 +186,13 @@ kind = "person"
 # Other names the text may use; each is linked to this profile.
 aliases = []
 related = []
+# born = "1977-12-21"
+# The country's name: links its profile when the site has one.
+# country = "France"
+# People are listed by the last word of their name unless this is set.
+# sort_name = "Macron"
+# image = "images/portrait.jpg"
+# image_alt = "Who is in the picture, doing what"
 # [[links]]
 # name = "Wikipedia"
 # url = "https://en.wikipedia.org/wiki/..."
@@ -242,6 +249,44 @@ mod tests {
             let front = text.split("+++").nth(1).unwrap();
             let table: toml::Table = toml::from_str(front).unwrap();
             assert_eq!(table["draft"], toml::Value::Boolean(true), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn every_key_a_new_file_suggests_is_a_key_of_its_kind() {
+        use crate::load::front_matter::{
+            ACTOR_KEYS, ARTICLE_KEYS, AUTHOR_KEYS, NOTE_KEYS, PAGE_KEYS,
+        };
+        for (kind, keys) in [
+            (NewKind::Article, ARTICLE_KEYS),
+            (NewKind::Note, NOTE_KEYS),
+            (NewKind::Actor, ACTOR_KEYS),
+            (NewKind::Page, PAGE_KEYS),
+            (NewKind::Author, AUTHOR_KEYS),
+        ] {
+            let text = template(kind, "A title", "2026-11-28", "What You Should Know");
+            let front = text.split("+++").nth(1).unwrap();
+            let mut suggested = 0;
+            for line in front.lines() {
+                // Set (`kind = ...`) or offered in a comment (`# role = ...`);
+                // lines of a commented-out table (`# name = ` under
+                // `# [[sources]]`) belong to that table.
+                let line = line.trim_start_matches("# ");
+                if line.starts_with("[[") {
+                    break;
+                }
+                if let Some((key, _)) = line.split_once(" = ") {
+                    if key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                        assert!(keys.contains(&key), "{kind:?}: {key}");
+                        suggested += 1;
+                    }
+                }
+            }
+            assert!(suggested >= 3, "{kind:?}");
+        }
+        let actor = template(NewKind::Actor, "A", "2026-11-28", "K");
+        for key in ["born", "country", "sort_name", "image", "image_alt"] {
+            assert!(actor.contains(&format!("# {key} = ")), "{key}");
         }
     }
 
