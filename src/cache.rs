@@ -68,10 +68,18 @@ impl BuildCache {
         let sources = lines.next().and_then(parse_sources);
         let parsed: Vec<(String, Entry)> = lines.filter_map(parse_line).collect();
         let listed = parsed.len();
-        let entries: HashMap<String, Entry> = parsed
-            .into_par_iter()
-            .filter(|(path, entry)| stat(&output.join(path)) == Some((entry.len, entry.mtime_ns)))
-            .collect();
+        // Into an output folder that is gone (a cold build), no entry can
+        // be as written: that is known without looking each one up.
+        let entries: HashMap<String, Entry> = if std::fs::symlink_metadata(output).is_err() {
+            HashMap::default()
+        } else {
+            parsed
+                .into_par_iter()
+                .filter(|(path, entry)| {
+                    stat(&output.join(path)) == Some((entry.len, entry.mtime_ns))
+                })
+                .collect()
+        };
         BuildCache {
             intact: entries.len() == listed,
             entries,
@@ -103,10 +111,27 @@ impl BuildCache {
         fingerprints: &[(String, u64)],
         sources: Option<SourceRecord>,
     ) {
+        Self::save_stamped(root, output, fingerprints, sources, &HashMap::default());
+    }
+
+    /// [`BuildCache::save`], taking the size and modification time of the
+    /// files in `stamps` (by output path, as the commit read them:
+    /// [`crate::write::WriteReport::stamps`]) instead of reading them back
+    /// from disk.
+    pub fn save_stamped(
+        root: &Path,
+        output: &Path,
+        fingerprints: &[(String, u64)],
+        sources: Option<SourceRecord>,
+        stamps: &HashMap<String, (u64, u128)>,
+    ) {
         let lines: Vec<String> = fingerprints
             .par_iter()
             .filter_map(|(path, fingerprint)| {
-                let (len, mtime_ns) = stat(&output.join(path))?;
+                let (len, mtime_ns) = match stamps.get(path) {
+                    Some(&stamp) => stamp,
+                    None => stat(&output.join(path))?,
+                };
                 Some(format!("{fingerprint:016x} {len} {mtime_ns} {path}"))
             })
             .collect();
@@ -337,6 +362,54 @@ mod tests {
         let loaded = BuildCache::load(&root, &out);
         assert!(loaded.fingerprints().is_empty());
         assert!(!loaded.intact, "a missing or edited file breaks the record");
+    }
+
+    #[test]
+    fn a_cache_of_a_removed_output_keeps_nothing() {
+        // Without the output folder no entry is looked up: the result must
+        // be what looking each one up gives (nothing kept, not intact).
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+        std::fs::create_dir_all(out.join("a")).unwrap();
+        std::fs::write(out.join("a/index.html"), "one").unwrap();
+        let pages = [("a/index.html".into(), 7)];
+        BuildCache::save(&root, &out, &pages, None);
+        assert!(BuildCache::load(&root, &out).intact);
+        std::fs::remove_dir_all(&out).unwrap();
+        let loaded = BuildCache::load(&root, &out);
+        assert!(loaded.fingerprints().is_empty());
+        assert!(loaded.paths().is_empty());
+        assert!(!loaded.intact);
+        // A cache that lists nothing stays intact, as before.
+        BuildCache::save(&root, &out, &[], None);
+        assert!(BuildCache::load(&root, &out).intact);
+    }
+
+    #[test]
+    fn stamps_given_make_the_cache_a_lookup_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path().join("site"), dir.path().join("site/public"));
+        std::fs::create_dir_all(out.join("a")).unwrap();
+        std::fs::write(out.join("a/index.html"), "one").unwrap();
+        std::fs::write(out.join("b.html"), "two").unwrap();
+        let pages = [("a/index.html".into(), 7), ("b.html".into(), 9)];
+        BuildCache::save(&root, &out, &pages, None);
+        let looked_up = std::fs::read(BuildCache::location(&root, &out)).unwrap();
+        // One page stamped, the other looked up.
+        let mut stamps = HashMap::default();
+        stamps.insert(
+            "a/index.html".to_string(),
+            stat(&out.join("a/index.html")).unwrap(),
+        );
+        BuildCache::save_stamped(&root, &out, &pages, None, &stamps);
+        let stamped = std::fs::read(BuildCache::location(&root, &out)).unwrap();
+        assert_eq!(stamped, looked_up);
+        // The stamp is what is recorded, not a second lookup.
+        stamps.insert("b.html".to_string(), (3, 1));
+        BuildCache::save_stamped(&root, &out, &pages, None, &stamps);
+        let text = std::fs::read_to_string(BuildCache::location(&root, &out)).unwrap();
+        assert!(text.contains(" 3 1 b.html\n"), "{text}");
+        assert!(!BuildCache::load(&root, &out).intact);
     }
 
     #[test]

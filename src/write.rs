@@ -28,6 +28,11 @@ pub struct WriteReport {
     pub changed: Vec<String>,
     /// The removed ones alone, sorted.
     pub removed_files: Vec<String>,
+    /// The size and modification time (ns since the epoch) of each file
+    /// moved into the output, as read from its staged copy before the
+    /// move (a rename keeps both), so the build cache need not look every
+    /// page up again.
+    pub stamps: HashMap<String, (u64, u128)>,
 }
 
 /// How to change a file the site generates instead of replacing it with a
@@ -848,7 +853,7 @@ impl Staging {
         // Every file about to move must be staged, as a plain file, before
         // anything in the output changes: a move that failed half-way
         // would leave the output neither the old site nor the new one.
-        self.check_staged(&written)?;
+        report.stamps = self.check_staged(&written)?;
         let output_exists = std::fs::symlink_metadata(&self.output).is_ok();
         if output_exists {
             self.check_targets(&written, &stale_set)?;
@@ -1039,19 +1044,32 @@ impl Staging {
 
     /// Refuses a commit when a file it is about to move is not staged (as
     /// a plain file): nothing in the output has been touched yet.
-    fn check_staged(&self, written: &[String]) -> Result<(), CommitError> {
-        for rel in written {
-            let staged = self.dir.join(rel);
-            if !matches!(found(&staged), Ok(Found::File)) {
-                return Err(CommitError::Refused(format!(
-                    "cannot write {}: its staged copy {} is missing; nothing was touched\n  \
-                     = help: make sure no other build of this site runs at the same time, then build again",
-                    shown(&self.output.join(rel)),
-                    shown(&staged)
-                )));
-            }
+    /// Checks every staged file is there as a plain file, looking them up
+    /// on all cores; returns the size and modification time of each (see
+    /// [`WriteReport::stamps`]). The first missing one in `written`'s order
+    /// is the one reported.
+    fn check_staged(
+        &self,
+        written: &[String],
+    ) -> Result<HashMap<String, (u64, u128)>, CommitError> {
+        let looked_up: Vec<Option<Option<(u64, u128)>>> = written
+            .par_iter()
+            .map(|rel| staged_stamp(&self.dir.join(rel)))
+            .collect();
+        if let Some(i) = looked_up.iter().position(Option::is_none) {
+            let rel = &written[i];
+            return Err(CommitError::Refused(format!(
+                "cannot write {}: its staged copy {} is missing; nothing was touched\n  \
+                 = help: make sure no other build of this site runs at the same time, then build again",
+                shown(&self.output.join(rel)),
+                shown(&self.dir.join(rel))
+            )));
         }
-        Ok(())
+        Ok(written
+            .iter()
+            .zip(looked_up)
+            .filter_map(|(rel, stamp)| Some((rel.clone(), stamp??)))
+            .collect())
     }
 
     /// Puts back the manifest read before the commit began (`None`: there
@@ -1102,6 +1120,22 @@ fn refused_path(path: &str) -> String {
         "refusing to write {} into the output: explainer never writes inside a .git folder or outside the output",
         shown(Path::new(path))
     )
+}
+
+/// `None` unless `staged` is a plain file (as [`found`] says: no folder, no
+/// symlink); then its size and modification time, if the clock can say.
+fn staged_stamp(staged: &Path) -> Option<Option<(u64, u128)>> {
+    let meta = std::fs::symlink_metadata(staged).ok()?;
+    let kind = meta.file_type();
+    if kind.is_symlink() || kind.is_dir() {
+        return None;
+    }
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos());
+    Some(mtime_ns.map(|m| (meta.len(), m)))
 }
 
 /// Moves `staged` to `target` in one rename (the commit has checked that
@@ -1267,6 +1301,65 @@ mod tests {
         assert!(message.contains("c.html"), "{message}");
         assert!(message.contains("nothing was touched"), "{message}");
         assert_eq!(snapshot(&out), before, "the output is byte-identical");
+    }
+
+    #[test]
+    fn the_first_missing_staged_copy_in_order_is_the_one_reported() {
+        // The staged copies are looked up on all cores; the message must
+        // still name the first missing file, as the loop it replaces did.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_owned(&out, &[("a/index.html", "a")]);
+        let owned = read_manifest(&out).unwrap().files;
+        let staging = Staging::new(&out, dir.path()).unwrap();
+        for path in ["a/index.html", "z.html"] {
+            let f = OutputFile {
+                path: path.into(),
+                bytes: b"new".to_vec(),
+            };
+            assert!(staging.put(&f).unwrap());
+        }
+        let mut written: Vec<String> = (0..200).map(|i| format!("m{i:03}.html")).collect();
+        written.insert(0, "a/index.html".into());
+        written.insert(1, "z.html".into());
+        let Err(CommitError::Refused(message)) = staging.commit(&written, &[], &owned) else {
+            panic!("a commit with files missing from its staging must fail")
+        };
+        assert!(message.contains("m000.html"), "{message}");
+        assert!(!message.contains("m001.html"), "{message}");
+    }
+
+    #[test]
+    fn the_stamps_of_a_commit_are_what_the_output_files_say() {
+        // The build cache takes these instead of reading each page's size
+        // and time back from disk: they must be exactly what a lookup of
+        // the moved file returns, on a first build (the staging folder
+        // becomes the output) and on a later one (files moved one by one).
+        let stat = |p: &Path| {
+            let m = std::fs::metadata(p).unwrap();
+            let t = m.modified().unwrap().duration_since(std::time::UNIX_EPOCH);
+            (m.len(), t.unwrap().as_nanos())
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        for (files, paths) in [
+            (
+                [("a/index.html", "a"), ("b/c/index.html", "bb")],
+                vec!["a/index.html", "b/c/index.html"],
+            ),
+            (
+                [("a/index.html", "a"), ("b/c/index.html", "new")],
+                vec!["b/c/index.html"],
+            ),
+        ] {
+            let report = write_owned(&out, &files);
+            let mut stamped: Vec<&str> = report.stamps.keys().map(String::as_str).collect();
+            stamped.sort();
+            assert_eq!(stamped, paths);
+            for p in paths {
+                assert_eq!(report.stamps[p], stat(&out.join(p)), "{p}");
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::commands::{
 use crate::config::DEFAULT_BASE_URL;
 use crate::diagnostics::escape_controls;
 use crate::BuildSummary;
-use crate::{build, display_path, BuildOptions};
+use crate::{build_then_exit, display_path, BuildOptions};
 
 pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
     let options = BuildOptions {
@@ -20,7 +20,7 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
         future: args.future,
         take_over: args.take_over,
     };
-    match build(&options) {
+    match build_then_exit(&options) {
         Ok(s) => {
             if verbosity != Verbosity::Quiet {
                 if s.base_url_defaulted {

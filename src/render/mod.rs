@@ -465,8 +465,14 @@ pub fn render_language(
     // Views are built inside the parallel loop: building them is a large
     // share of the work, and each page's view is independent. Each file
     // goes to the sink as soon as it is rendered.
+    // Every page is a task of its own that an idle core can take: by
+    // default the pool splits the list only a few times and walks each
+    // part in turn on one core, so the last part (a run of articles
+    // behind a list page, say) kept one core busy for a few hundred
+    // milliseconds while the other had nothing left to take.
     let results: Vec<Result<Outcome, Failure>> = pages
         .into_par_iter()
+        .with_max_len(1)
         .map(|page| {
             if let Some(only) = only {
                 let path = r.path_of(page);

@@ -2,6 +2,7 @@
 //! `templates/` and `static/` folders (one source of truth), and the Tera
 //! instance that lets a site's `templates/` override it file by file.
 
+use rayon::prelude::*;
 use std::sync::{Arc, Mutex};
 
 use include_dir::{include_dir, Dir};
@@ -153,12 +154,15 @@ impl ThemeCache {
     pub fn get(&self, overrides: &[TemplateFile]) -> Result<Arc<Theme>, Diagnostics> {
         let sources = sources(overrides);
         let fingerprint = sources_fingerprint(&sources);
-        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(theme) = slot.as_ref().filter(|t| t.fingerprint == fingerprint) {
-            return Ok(theme.clone());
+        let cached = self.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(theme) = cached.filter(|t| t.fingerprint == fingerprint) {
+            return Ok(theme);
         }
+        // Compiled without holding the lock: compiling runs on the thread
+        // pool, whose threads, while they wait, may take up another task
+        // that asks this cache too.
         let theme = Arc::new(compile(&sources, fingerprint)?);
-        *slot = Some(theme.clone());
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(theme.clone());
         Ok(theme)
     }
 }
@@ -200,9 +204,15 @@ fn compile(sources: &[Source], fingerprint: u64) -> Result<Theme, Diagnostics> {
     tera.set_escape_fn(escape_markup);
     // Each template is parsed alone so an error names its own file, and
     // once: parsing is a fixed cost of every build and preview.
+    // The templates are parsed on all cores (a build waits for them),
+    // then taken in their order, so errors come in the same order.
+    let parsed: Vec<_> = sources
+        .par_iter()
+        .map(|(name, text, _)| tera::Template::new(name, None, text))
+        .collect();
     let mut errors = Diagnostics::new();
-    for (name, text, file) in sources {
-        match tera::Template::new(name, None, text) {
+    for ((name, _, file), parsed) in sources.iter().zip(parsed) {
+        match parsed {
             Ok(template) => {
                 tera.templates.insert(name.clone(), template);
             }

@@ -112,9 +112,14 @@ impl AutoLinker {
                 .build(patterns)
                 .ok()
         };
+        // Built on two cores: every page waits for them.
+        let (automaton, plain) = rayon::join(
+            || build(&patterns, StartKind::Unanchored),
+            || build(&plain_patterns, StartKind::Anchored),
+        );
         AutoLinker {
-            automaton: build(&patterns, StartKind::Unanchored),
-            plain: build(&plain_patterns, StartKind::Anchored),
+            automaton,
+            plain,
             plain_first_byte,
             capitals_only: (0..=255u8)
                 .filter(|&b| plain_first_byte[b as usize])

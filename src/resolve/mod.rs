@@ -58,15 +58,20 @@ impl BodyCache {
     /// same.
     fn linker(&self, names: &[(usize, &str)]) -> Arc<AutoLinker> {
         let key = crate::render::fingerprint(&names);
-        let mut slot = match self.linker.lock() {
-            Ok(slot) => slot,
+        let cached = match self.linker.lock() {
+            Ok(slot) => slot.clone(),
             Err(_) => return Arc::new(AutoLinker::new(names.iter().copied())),
         };
-        match &*slot {
-            Some((k, linker)) if *k == key => linker.clone(),
+        match cached {
+            Some((k, linker)) if k == key => linker,
             _ => {
+                // Built without holding the lock: building runs on the
+                // thread pool, whose threads, while they wait, may take up
+                // another task that asks this cache too.
                 let linker = Arc::new(AutoLinker::new(names.iter().copied()));
-                *slot = Some((key, linker.clone()));
+                if let Ok(mut slot) = self.linker.lock() {
+                    *slot = Some((key, linker.clone()));
+                }
                 linker
             }
         }

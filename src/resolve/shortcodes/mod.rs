@@ -491,11 +491,18 @@ struct Open {
     body_start: usize,
 }
 
+/// Whether `text` holds `{{` or `{%`: one pass over the text for its `{`
+/// (rare in prose) instead of one search per pair.
+fn opens_a_tag(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'{', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'{' | b'%')))
+}
+
 /// Expands the shortcodes and embeds of a body. `errors` of the result are
 /// at byte ranges of `text`.
 pub fn expand(text: &str, shortcodes: &Shortcodes) -> Expanded {
     let mut out = Expanded::default();
-    if !text.contains("{{") && !text.contains("{%") && !has_url_line(text) {
+    if !opens_a_tag(text) && !has_url_line(text) {
         out.text = text.to_string();
         return out;
     }
@@ -1049,6 +1056,32 @@ fn embed_of(inv: &Invocation) -> Result<Embed, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opens_a_tag_is_what_the_two_searches_said() {
+        for text in [
+            "",
+            "{",
+            "{{",
+            "{%",
+            "{ {",
+            "a { b } c",
+            "text {{ x }}",
+            "text {% x %}",
+            "{{{",
+            "{é{%",
+            "ends with {",
+            "{}{}{",
+            "é{%}",
+            "{ % and { {",
+        ] {
+            assert_eq!(
+                opens_a_tag(text),
+                text.contains("{{") || text.contains("{%"),
+                "{text:?}"
+            );
+        }
+    }
 
     fn shortcodes() -> Shortcodes {
         let (s, errors) = Shortcodes::load(&[], &Default::default());
