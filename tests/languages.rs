@@ -566,3 +566,124 @@ fn a_site_toml_that_cannot_be_read_still_names_its_languages() {
     assert!(err.contains("site.toml:1:"), "{err}");
     assert!(err.contains("1 problem found"), "{err}");
 }
+
+/// `withdrawal.fr.md` under a slug of its own, a French page linking to
+/// it by both slugs, and a bundle note translated under another slug.
+fn renamed_translation() -> Site {
+    Site::new(&[
+        ("site.toml", SITE_TOML),
+        (
+            "content/articles/withdrawal.md",
+            "+++\ntitle = \"France withdraws\"\ndate = 2023-10-10\nbackground = [\"standoff\"]\n+++\nText.\n",
+        ),
+        (
+            "content/articles/withdrawal.fr.md",
+            "+++\ntitle = \"La France se retire\"\nslug = \"retrait\"\ndate = 2023-10-10\nbackground = [\"standoff\"]\n+++\nTexte.\n",
+        ),
+        (
+            "content/articles/reaction.md",
+            "+++\ntitle = \"Reaction\"\ndate = 2023-10-11\n+++\nAfter [[withdrawal]].\n",
+        ),
+        (
+            "content/articles/reaction.fr.md",
+            "+++\ntitle = \"Réaction\"\ndate = 2023-10-11\n+++\nAprès [[withdrawal]], puis [[retrait]].\n",
+        ),
+        (
+            "content/notes/standoff/index.md",
+            "+++\ntitle = \"Standoff\"\n+++\nText.\n",
+        ),
+        (
+            "content/notes/standoff/index.fr.md",
+            "+++\ntitle = \"Bras de fer\"\nslug = \"bras-de-fer\"\n+++\nTexte.\n",
+        ),
+    ])
+}
+
+#[test]
+fn a_translation_under_its_own_slug_pairs_with_its_original() {
+    let site = renamed_translation();
+    site.build_ok();
+    assert_site_integrity(&site.root().join("public"));
+    assert!(site.exists("fr/articles/retrait/index.html"));
+    assert!(!site.exists("fr/articles/withdrawal/index.html"));
+    let alternates = [
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example.org/sub/articles/withdrawal/\">",
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://news.example.org/sub/fr/articles/retrait/\">",
+        "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://news.example.org/sub/articles/withdrawal/\">",
+    ];
+    for page in [
+        "articles/withdrawal/index.html",
+        "fr/articles/retrait/index.html",
+    ] {
+        let html = site.out(page);
+        for a in alternates {
+            assert!(html.contains(a), "{page} lacks {a}");
+        }
+    }
+    // The switcher leads each to the other, not to a front page.
+    let en = site.out("articles/withdrawal/index.html");
+    assert!(
+        en.contains("<a href=\"../../fr/articles/retrait/index.html\" lang=\"fr\""),
+        "{en}"
+    );
+    let fr = site.out("fr/articles/retrait/index.html");
+    assert!(
+        fr.contains("<a href=\"../../../articles/withdrawal/index.html\" lang=\"en\""),
+        "{fr}"
+    );
+    // A bundle's translation too.
+    let note = site.out("fr/explainers/bras-de-fer/index.html");
+    assert!(note.contains(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example.org/sub/explainers/standoff/\">"
+    ));
+    assert!(site.out("explainers/standoff/index.html").contains(
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://news.example.org/sub/fr/explainers/bras-de-fer/\">"
+    ));
+    // Feeds and the sitemap use the translation's own URL.
+    let feed = site.out("fr/feed.xml");
+    assert!(feed.contains("href=\"https://news.example.org/sub/fr/articles/retrait/\""));
+    assert!(!feed.contains("fr/articles/withdrawal/"));
+    let sitemap = site.out("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://news.example.org/sub/fr/articles/retrait/</loc>"));
+    assert!(sitemap.contains("<loc>https://news.example.org/sub/fr/explainers/bras-de-fer/</loc>"));
+    assert!(!sitemap.contains("fr/articles/withdrawal/"));
+    assert!(!sitemap.contains("fr/explainers/standoff/"));
+}
+
+#[test]
+fn links_reach_a_translation_under_its_own_slug_by_either_slug() {
+    let site = renamed_translation();
+    site.build_ok();
+    let fr = site.out("fr/articles/reaction/index.html");
+    // `[[withdrawal]]` and `[[retrait]]`: the French page, without a note.
+    let link = "<a class=\"xref xref-article\" href=\"../../articles/retrait/index.html\" data-xref=\"articles/retrait\">La France se retire</a>";
+    assert_eq!(fr.matches(link).count(), 2, "{fr}");
+    assert!(!fr.contains("xref-language"), "{fr}");
+    assert!(!fr.contains("articles/withdrawal/"), "{fr}");
+    // `background = ["standoff"]` in French: the French explainer.
+    let retrait = site.out("fr/articles/retrait/index.html");
+    assert!(
+        retrait.contains("href=\"../../explainers/bras-de-fer/index.html\""),
+        "{retrait}"
+    );
+    assert!(!retrait.contains("xref-language"));
+    // The English page links the English one.
+    let en = site.out("articles/reaction/index.html");
+    assert!(en.contains(
+        "<a class=\"xref xref-article\" href=\"../../articles/withdrawal/index.html\" data-xref=\"articles/withdrawal\">France withdraws</a>"
+    ));
+}
+
+#[test]
+fn a_default_language_page_may_not_link_to_a_translations_slug() {
+    let site = renamed_translation();
+    site.write(
+        "content/articles/reaction.md",
+        "+++\ntitle = \"Reaction\"\ndate = 2023-10-11\n+++\nAfter [[retrait]].\n",
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/articles/reaction.md:5:"), "{err}");
+    assert!(err.contains("retrait"), "{err}");
+}
