@@ -687,3 +687,35 @@ fn a_default_language_page_may_not_link_to_a_translations_slug() {
     assert!(err.contains("content/articles/reaction.md:5:"), "{err}");
     assert!(err.contains("retrait"), "{err}");
 }
+
+#[test]
+fn the_later_pages_of_a_translation_under_its_own_slug_pair_too() {
+    let article = |title: &str, day: u32| {
+        format!("+++\ntitle = \"{title}\"\ndate = 2023-10-{day:02}\nactors = [\"france\"]\n+++\nText.\n")
+    };
+    let site = Site::new(&[
+        ("site.toml", &format!("{SITE_TOML}paginate = 1\n")),
+        (
+            "content/actors/france.md",
+            "+++\nname = \"France\"\n+++\nProfile.\n",
+        ),
+        (
+            "content/actors/france.fr.md",
+            "+++\nname = \"La France\"\nslug = \"la-france\"\n+++\nProfil.\n",
+        ),
+        ("content/articles/a.md", &article("A", 1)),
+        ("content/articles/b.md", &article("B", 2)),
+        ("content/articles/a.fr.md", &article("A fr", 1)),
+        ("content/articles/b.fr.md", &article("B fr", 2)),
+    ]);
+    site.build_ok();
+    let fr = site.out("fr/actors/la-france/page/2/index.html");
+    assert!(fr.contains(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example.org/sub/actors/france/page/2/\">"
+    ), "{fr}");
+    assert!(fr.contains("<a href=\"../../../../../actors/france/page/2/index.html\" lang=\"en\""));
+    let en = site.out("actors/france/page/2/index.html");
+    assert!(en.contains(
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://news.example.org/sub/fr/actors/la-france/page/2/\">"
+    ), "{en}");
+}

@@ -201,13 +201,25 @@ impl LanguageSet {
     }
 
     /// The folder of the page of language `i` that pairs with `key`
-    /// (a folder under its source name), if that language has one.
-    fn folder_of<'s>(&'s self, i: usize, key: &'s str) -> Option<&'s str> {
-        match self.renamed_back[i].get(key) {
-            Some(dir) => Some(dir),
-            None => {
-                (self.pages[i].contains(key) && !self.renamed[i].contains_key(key)).then_some(key)
-            }
+    /// (a folder under its source name, see [`Self::key_of`]), if that
+    /// language has one.
+    fn folder_of(&self, i: usize, key: &str) -> Option<String> {
+        let (base, later) = split_pager(key);
+        let dir = match self.renamed_back[i].get(base) {
+            Some(dir) => format!("{dir}{later}"),
+            None if self.renamed[i].contains_key(base) => return None,
+            None => key.to_string(),
+        };
+        self.pages[i].contains(&dir).then_some(dir)
+    }
+
+    /// What pairs the folder `dir` of language `i` with its translations:
+    /// the folder under its source name, its later pages' too.
+    fn key_of(&self, i: usize, dir: &str) -> String {
+        let (base, later) = split_pager(dir);
+        match self.renamed[i].get(base) {
+            Some(key) => format!("{key}{later}"),
+            None => dir.to_string(),
         }
     }
 
@@ -223,17 +235,17 @@ impl LanguageSet {
         let mut alternates = Vec::new();
         let mut switcher = Vec::new();
         // Translations pair by source name, whatever their slugs.
-        let key = self.renamed[current].get(dir).map_or(dir, String::as_str);
+        let key = self.key_of(current, dir);
         let here = self.pages[current].contains(dir);
         for (i, language) in self.languages.iter().enumerate() {
-            let found = self.folder_of(i, key);
-            if let (Some(there), true) = (found, here) {
+            let found = self.folder_of(i, &key);
+            if let (Some(there), true) = (&found, here) {
                 alternates.push(Alternate {
                     hreflang: language.tag.clone(),
                     href: absolute(&language.config, there),
                 });
             }
-            let target = found.unwrap_or("");
+            let target = found.as_deref().unwrap_or("");
             switcher.push(LanguageLink {
                 tag: language.tag.clone(),
                 name: crate::i18n::endonym(&language.tag),
@@ -253,13 +265,22 @@ impl LanguageSet {
         // names the default language's version, when there is one.
         if alternates.len() < 2 {
             alternates.clear();
-        } else if let Some(there) = self.folder_of(0, key) {
+        } else if let Some(there) = self.folder_of(0, &key) {
             alternates.push(Alternate {
                 hreflang: "x-default".into(),
-                href: absolute(&self.languages[0].config, there),
+                href: absolute(&self.languages[0].config, &there),
             });
         }
         (alternates, switcher)
+    }
+}
+
+/// A folder split before its pager part: `actors/x/page/2/` is
+/// (`actors/x/`, `page/2/`); a folder without one is itself and ``.
+fn split_pager(dir: &str) -> (&str, &str) {
+    match dir.find("/page/") {
+        Some(at) => dir.split_at(at + 1),
+        None => (dir, ""),
     }
 }
 
