@@ -719,3 +719,98 @@ fn the_later_pages_of_a_translation_under_its_own_slug_pair_too() {
         "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://news.example.org/sub/fr/actors/la-france/page/2/\">"
     ), "{en}");
 }
+
+#[test]
+fn each_language_may_have_its_own_title_and_description() {
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "title = \"Sahel\"\ndescription = \"The Sahel, explained.\"\nbase_url = \"https://x.example/\"\nlanguages = [\"en\", \"fr\", \"ar\"]\n\n[translations.fr]\ntitle = \"Le Sahel\"\ndescription = \"Le Sahel, expliqué.\"\n\n[translations.ar]\ndescription = \"الساحل مشروحا\"\n",
+        ),
+        (
+            "content/articles/one.md",
+            "+++\ntitle = \"One\"\ndate = 2023-09-01\n+++\nText.\n",
+        ),
+        (
+            "content/articles/one.fr.md",
+            "+++\ntitle = \"Un\"\ndate = 2023-09-01\n+++\nTexte.\n",
+        ),
+    ]);
+    site.build_ok();
+    // French: both its own, in the feed, the front page and its JSON-LD.
+    let feed = site.out("fr/feed.xml");
+    let doc = roxmltree::Document::parse(&feed).expect("the French feed is XML");
+    let child = |name: &str| {
+        (doc.root_element().children())
+            .find(|c| c.has_tag_name(name))
+            .and_then(|c| c.text())
+            .map(str::to_string)
+    };
+    assert_eq!(child("title").as_deref(), Some("Le Sahel"));
+    assert_eq!(child("subtitle").as_deref(), Some("Le Sahel, expliqué."));
+    let front = site.out("fr/index.html");
+    assert!(front.contains("<title>Le Sahel</title>"), "{front}");
+    assert!(front.contains("<meta name=\"description\" content=\"Le Sahel, expliqué.\">"));
+    assert!(front.contains(
+        "\"@type\":\"WebSite\",\"description\":\"Le Sahel, expliqué.\",\"inLanguage\":\"fr\",\"name\":\"Le Sahel\""
+    ), "{front}");
+    assert!(site
+        .out("fr/articles/one/index.html")
+        .contains("<title>Un — Le Sahel</title>"));
+    // Arabic: its own description, the default title.
+    let ar = site.out("ar/index.html");
+    assert!(ar.contains("<title>Sahel</title>"), "{ar}");
+    assert!(ar.contains("<meta name=\"description\" content=\"الساحل مشروحا\">"));
+    assert!(site
+        .out("ar/feed.xml")
+        .contains("<subtitle>الساحل مشروحا</subtitle>"));
+    // English keeps the top-level ones.
+    let en = site.out("index.html");
+    assert!(en.contains("<title>Sahel</title>"));
+    assert!(en.contains("<meta name=\"description\" content=\"The Sahel, explained.\">"));
+    assert!(site
+        .out("feed.xml")
+        .contains("<subtitle>The Sahel, explained.</subtitle>"));
+}
+
+#[test]
+fn a_language_without_its_own_title_and_description_takes_the_default() {
+    let site = bilingual();
+    site.write(
+        "site.toml",
+        &format!("{SITE_TOML}description = \"The Sahel, explained.\"\n"),
+    );
+    site.build_ok();
+    let front = site.out("fr/index.html");
+    assert!(front.contains("<title>Sahel</title>"), "{front}");
+    assert!(front.contains("<meta name=\"description\" content=\"The Sahel, explained.\">"));
+    assert!(site
+        .out("fr/feed.xml")
+        .contains("<subtitle>The Sahel, explained.</subtitle>"));
+}
+
+#[test]
+fn translations_tables_are_checked_together() {
+    let site = bilingual();
+    site.write(
+        "site.toml",
+        &format!("{SITE_TOML}\n[translations.fr]\ntitel = \"Le Sahel\"\n\n[translations.de]\ntitle = \"Sahel\"\n\n[translations.en]\ntitle = \"S\"\n"),
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("site.toml:7:1: unknown key `titel` in the `[translations.fr]` table"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"title\"?"), "{err}");
+    assert!(err
+        .contains("site.toml:9:1: [translations.de] names \"de\", which languages does not list"));
+    assert!(
+        err.contains("name one of them, or add \"de\" to languages"),
+        "{err}"
+    );
+    assert!(err.contains("site.toml:12:1: [translations.en] is for the default language"));
+    assert!(err.contains("3 problems found"), "{err}");
+    assert!(!site.exists("index.html"));
+}
