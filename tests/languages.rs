@@ -814,3 +814,29 @@ fn translations_tables_are_checked_together() {
     assert!(err.contains("3 problems found"), "{err}");
     assert!(!site.exists("index.html"));
 }
+
+#[test]
+fn a_default_language_page_under_its_own_slug_pairs_with_its_translation() {
+    let site = bilingual();
+    site.write(
+        "content/articles/withdrawal.md",
+        "+++\ntitle = \"France withdraws\"\nslug = \"pull-out\"\ndate = 2023-10-10\n+++\nText.\n",
+    );
+    site.write(
+        "content/articles/reaction.fr.md",
+        "+++\ntitle = \"Réaction\"\ndate = 2023-10-11\n+++\nAprès [[pull-out]].\n",
+    );
+    site.build_ok();
+    let en = site.out("articles/pull-out/index.html");
+    assert!(en.contains(
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://news.example.org/sub/fr/articles/withdrawal/\">"
+    ), "{en}");
+    let fr = site.out("fr/articles/withdrawal/index.html");
+    assert!(fr.contains("<a href=\"../../../articles/pull-out/index.html\" lang=\"en\""));
+    // The default language's slug reaches the French page.
+    let reaction = site.out("fr/articles/reaction/index.html");
+    assert!(
+        reaction.contains("href=\"../../articles/withdrawal/index.html\" data-xref=\"articles/withdrawal\">La France se retire</a>"),
+        "{reaction}"
+    );
+}
