@@ -566,3 +566,277 @@ fn a_site_toml_that_cannot_be_read_still_names_its_languages() {
     assert!(err.contains("site.toml:1:"), "{err}");
     assert!(err.contains("1 problem found"), "{err}");
 }
+
+/// `withdrawal.fr.md` under a slug of its own, a French page linking to
+/// it by both slugs, and a bundle note translated under another slug.
+fn renamed_translation() -> Site {
+    Site::new(&[
+        ("site.toml", SITE_TOML),
+        (
+            "content/articles/withdrawal.md",
+            "+++\ntitle = \"France withdraws\"\ndate = 2023-10-10\nbackground = [\"standoff\"]\n+++\nText.\n",
+        ),
+        (
+            "content/articles/withdrawal.fr.md",
+            "+++\ntitle = \"La France se retire\"\nslug = \"retrait\"\ndate = 2023-10-10\nbackground = [\"standoff\"]\n+++\nTexte.\n",
+        ),
+        (
+            "content/articles/reaction.md",
+            "+++\ntitle = \"Reaction\"\ndate = 2023-10-11\n+++\nAfter [[withdrawal]].\n",
+        ),
+        (
+            "content/articles/reaction.fr.md",
+            "+++\ntitle = \"Réaction\"\ndate = 2023-10-11\n+++\nAprès [[withdrawal]], puis [[retrait]].\n",
+        ),
+        (
+            "content/notes/standoff/index.md",
+            "+++\ntitle = \"Standoff\"\n+++\nText.\n",
+        ),
+        (
+            "content/notes/standoff/index.fr.md",
+            "+++\ntitle = \"Bras de fer\"\nslug = \"bras-de-fer\"\n+++\nTexte.\n",
+        ),
+    ])
+}
+
+#[test]
+fn a_translation_under_its_own_slug_pairs_with_its_original() {
+    let site = renamed_translation();
+    site.build_ok();
+    assert_site_integrity(&site.root().join("public"));
+    assert!(site.exists("fr/articles/retrait/index.html"));
+    assert!(!site.exists("fr/articles/withdrawal/index.html"));
+    let alternates = [
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example.org/sub/articles/withdrawal/\">",
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://news.example.org/sub/fr/articles/retrait/\">",
+        "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://news.example.org/sub/articles/withdrawal/\">",
+    ];
+    for page in [
+        "articles/withdrawal/index.html",
+        "fr/articles/retrait/index.html",
+    ] {
+        let html = site.out(page);
+        for a in alternates {
+            assert!(html.contains(a), "{page} lacks {a}");
+        }
+    }
+    // The switcher leads each to the other, not to a front page.
+    let en = site.out("articles/withdrawal/index.html");
+    assert!(
+        en.contains("<a href=\"../../fr/articles/retrait/index.html\" lang=\"fr\""),
+        "{en}"
+    );
+    let fr = site.out("fr/articles/retrait/index.html");
+    assert!(
+        fr.contains("<a href=\"../../../articles/withdrawal/index.html\" lang=\"en\""),
+        "{fr}"
+    );
+    // A bundle's translation too.
+    let note = site.out("fr/explainers/bras-de-fer/index.html");
+    assert!(note.contains(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example.org/sub/explainers/standoff/\">"
+    ));
+    assert!(site.out("explainers/standoff/index.html").contains(
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://news.example.org/sub/fr/explainers/bras-de-fer/\">"
+    ));
+    // Feeds and the sitemap use the translation's own URL.
+    let feed = site.out("fr/feed.xml");
+    assert!(feed.contains("href=\"https://news.example.org/sub/fr/articles/retrait/\""));
+    assert!(!feed.contains("fr/articles/withdrawal/"));
+    let sitemap = site.out("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://news.example.org/sub/fr/articles/retrait/</loc>"));
+    assert!(sitemap.contains("<loc>https://news.example.org/sub/fr/explainers/bras-de-fer/</loc>"));
+    assert!(!sitemap.contains("fr/articles/withdrawal/"));
+    assert!(!sitemap.contains("fr/explainers/standoff/"));
+}
+
+#[test]
+fn links_reach_a_translation_under_its_own_slug_by_either_slug() {
+    let site = renamed_translation();
+    site.build_ok();
+    let fr = site.out("fr/articles/reaction/index.html");
+    // `[[withdrawal]]` and `[[retrait]]`: the French page, without a note.
+    let link = "<a class=\"xref xref-article\" href=\"../../articles/retrait/index.html\" data-xref=\"articles/retrait\">La France se retire</a>";
+    assert_eq!(fr.matches(link).count(), 2, "{fr}");
+    assert!(!fr.contains("xref-language"), "{fr}");
+    assert!(!fr.contains("articles/withdrawal/"), "{fr}");
+    // `background = ["standoff"]` in French: the French explainer.
+    let retrait = site.out("fr/articles/retrait/index.html");
+    assert!(
+        retrait.contains("href=\"../../explainers/bras-de-fer/index.html\""),
+        "{retrait}"
+    );
+    assert!(!retrait.contains("xref-language"));
+    // The English page links the English one.
+    let en = site.out("articles/reaction/index.html");
+    assert!(en.contains(
+        "<a class=\"xref xref-article\" href=\"../../articles/withdrawal/index.html\" data-xref=\"articles/withdrawal\">France withdraws</a>"
+    ));
+}
+
+#[test]
+fn a_default_language_page_may_not_link_to_a_translations_slug() {
+    let site = renamed_translation();
+    site.write(
+        "content/articles/reaction.md",
+        "+++\ntitle = \"Reaction\"\ndate = 2023-10-11\n+++\nAfter [[retrait]].\n",
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/articles/reaction.md:5:"), "{err}");
+    assert!(err.contains("retrait"), "{err}");
+}
+
+#[test]
+fn the_later_pages_of_a_translation_under_its_own_slug_pair_too() {
+    let article = |title: &str, day: u32| {
+        format!("+++\ntitle = \"{title}\"\ndate = 2023-10-{day:02}\nactors = [\"france\"]\n+++\nText.\n")
+    };
+    let site = Site::new(&[
+        ("site.toml", &format!("{SITE_TOML}paginate = 1\n")),
+        (
+            "content/actors/france.md",
+            "+++\nname = \"France\"\n+++\nProfile.\n",
+        ),
+        (
+            "content/actors/france.fr.md",
+            "+++\nname = \"La France\"\nslug = \"la-france\"\n+++\nProfil.\n",
+        ),
+        ("content/articles/a.md", &article("A", 1)),
+        ("content/articles/b.md", &article("B", 2)),
+        ("content/articles/a.fr.md", &article("A fr", 1)),
+        ("content/articles/b.fr.md", &article("B fr", 2)),
+    ]);
+    site.build_ok();
+    let fr = site.out("fr/actors/la-france/page/2/index.html");
+    assert!(fr.contains(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://news.example.org/sub/actors/france/page/2/\">"
+    ), "{fr}");
+    assert!(fr.contains("<a href=\"../../../../../actors/france/page/2/index.html\" lang=\"en\""));
+    let en = site.out("actors/france/page/2/index.html");
+    assert!(en.contains(
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://news.example.org/sub/fr/actors/la-france/page/2/\">"
+    ), "{en}");
+}
+
+#[test]
+fn each_language_may_have_its_own_title_and_description() {
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "title = \"Sahel\"\ndescription = \"The Sahel, explained.\"\nbase_url = \"https://x.example/\"\nlanguages = [\"en\", \"fr\", \"ar\"]\n\n[translations.fr]\ntitle = \"Le Sahel\"\ndescription = \"Le Sahel, expliqué.\"\n\n[translations.ar]\ndescription = \"الساحل مشروحا\"\n",
+        ),
+        (
+            "content/articles/one.md",
+            "+++\ntitle = \"One\"\ndate = 2023-09-01\n+++\nText.\n",
+        ),
+        (
+            "content/articles/one.fr.md",
+            "+++\ntitle = \"Un\"\ndate = 2023-09-01\n+++\nTexte.\n",
+        ),
+    ]);
+    site.build_ok();
+    // French: both its own, in the feed, the front page and its JSON-LD.
+    let feed = site.out("fr/feed.xml");
+    let doc = roxmltree::Document::parse(&feed).expect("the French feed is XML");
+    let child = |name: &str| {
+        (doc.root_element().children())
+            .find(|c| c.has_tag_name(name))
+            .and_then(|c| c.text())
+            .map(str::to_string)
+    };
+    assert_eq!(child("title").as_deref(), Some("Le Sahel"));
+    assert_eq!(child("subtitle").as_deref(), Some("Le Sahel, expliqué."));
+    let front = site.out("fr/index.html");
+    assert!(front.contains("<title>Le Sahel</title>"), "{front}");
+    assert!(front.contains("<meta name=\"description\" content=\"Le Sahel, expliqué.\">"));
+    assert!(front.contains(
+        "\"@type\":\"WebSite\",\"description\":\"Le Sahel, expliqué.\",\"inLanguage\":\"fr\",\"name\":\"Le Sahel\""
+    ), "{front}");
+    assert!(site
+        .out("fr/articles/one/index.html")
+        .contains("<title>Un — Le Sahel</title>"));
+    // Arabic: its own description, the default title.
+    let ar = site.out("ar/index.html");
+    assert!(ar.contains("<title>Sahel</title>"), "{ar}");
+    assert!(ar.contains("<meta name=\"description\" content=\"الساحل مشروحا\">"));
+    assert!(site
+        .out("ar/feed.xml")
+        .contains("<subtitle>الساحل مشروحا</subtitle>"));
+    // English keeps the top-level ones.
+    let en = site.out("index.html");
+    assert!(en.contains("<title>Sahel</title>"));
+    assert!(en.contains("<meta name=\"description\" content=\"The Sahel, explained.\">"));
+    assert!(site
+        .out("feed.xml")
+        .contains("<subtitle>The Sahel, explained.</subtitle>"));
+}
+
+#[test]
+fn a_language_without_its_own_title_and_description_takes_the_default() {
+    let site = bilingual();
+    site.write(
+        "site.toml",
+        &format!("{SITE_TOML}description = \"The Sahel, explained.\"\n"),
+    );
+    site.build_ok();
+    let front = site.out("fr/index.html");
+    assert!(front.contains("<title>Sahel</title>"), "{front}");
+    assert!(front.contains("<meta name=\"description\" content=\"The Sahel, explained.\">"));
+    assert!(site
+        .out("fr/feed.xml")
+        .contains("<subtitle>The Sahel, explained.</subtitle>"));
+}
+
+#[test]
+fn translations_tables_are_checked_together() {
+    let site = bilingual();
+    site.write(
+        "site.toml",
+        &format!("{SITE_TOML}\n[translations.fr]\ntitel = \"Le Sahel\"\n\n[translations.de]\ntitle = \"Sahel\"\n\n[translations.en]\ntitle = \"S\"\n"),
+    );
+    let out = site.build();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("site.toml:7:1: unknown key `titel` in the `[translations.fr]` table"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"title\"?"), "{err}");
+    assert!(err
+        .contains("site.toml:9:1: [translations.de] names \"de\", which languages does not list"));
+    assert!(
+        err.contains("name one of them, or add \"de\" to languages"),
+        "{err}"
+    );
+    assert!(err.contains("site.toml:12:1: [translations.en] is for the default language"));
+    assert!(err.contains("3 problems found"), "{err}");
+    assert!(!site.exists("index.html"));
+}
+
+#[test]
+fn a_default_language_page_under_its_own_slug_pairs_with_its_translation() {
+    let site = bilingual();
+    site.write(
+        "content/articles/withdrawal.md",
+        "+++\ntitle = \"France withdraws\"\nslug = \"pull-out\"\ndate = 2023-10-10\n+++\nText.\n",
+    );
+    site.write(
+        "content/articles/reaction.fr.md",
+        "+++\ntitle = \"Réaction\"\ndate = 2023-10-11\n+++\nAprès [[pull-out]].\n",
+    );
+    site.build_ok();
+    let en = site.out("articles/pull-out/index.html");
+    assert!(en.contains(
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://news.example.org/sub/fr/articles/withdrawal/\">"
+    ), "{en}");
+    let fr = site.out("fr/articles/withdrawal/index.html");
+    assert!(fr.contains("<a href=\"../../../articles/pull-out/index.html\" lang=\"en\""));
+    // The default language's slug reaches the French page.
+    let reaction = site.out("fr/articles/reaction/index.html");
+    assert!(
+        reaction.contains("href=\"../../articles/withdrawal/index.html\" data-xref=\"articles/withdrawal\">La France se retire</a>"),
+        "{reaction}"
+    );
+}

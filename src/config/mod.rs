@@ -10,9 +10,11 @@ use crate::diagnostics::{did_you_mean, Diagnostic, SourceFile};
 
 mod base_url;
 mod toml_errors;
+mod translations;
 
 pub use base_url::{base_url_problems, framed_base_url_problems, parse_base_url, BaseUrlProblem};
 pub(crate) use toml_errors::{rewrite_serde_message, toml_error, unknown_field_help};
+pub use translations::LanguageSettings;
 
 /// The settings of one site, after defaults are applied.
 #[derive(Debug, Clone, Deserialize)]
@@ -54,6 +56,9 @@ pub struct Config {
     /// Overrides of interface strings (`[strings]`), checked and applied
     /// by [`crate::i18n::load`].
     pub strings: toml::Table,
+    /// Each other language's own `title` and `description`
+    /// (`[translations.fr]`), by tag; see [`Config::translation`].
+    pub translations: std::collections::BTreeMap<String, LanguageSettings>,
     /// Whether `know_heading` was left out, so the interface language's
     /// heading is used.
     #[serde(skip)]
@@ -213,6 +218,7 @@ impl Default for Config {
             paginate: 30,
             extra: toml::Table::new(),
             strings: toml::Table::new(),
+            translations: Default::default(),
             know_heading_defaulted: true,
             interface: Default::default(),
             language_interfaces: Vec::new(),
@@ -360,6 +366,7 @@ const TOP_KEYS: &[&str] = &[
     "paginate",
     "extra",
     "strings",
+    "translations",
 ];
 
 /// Whether `key` is a top-level key of `site.toml` (for the hint on one
@@ -373,6 +380,7 @@ const TABLE_KEYS: &[(&str, &[&str])] = &[
     ("search", &["enabled"]),
     ("images", &["widths", "quality", "sizes", "keep_metadata"]),
     ("publisher", &["name", "logo"]),
+    ("translations", translations::KEYS),
 ];
 
 /// Every key of `site.toml`, at the top level or in a table, for
@@ -589,6 +597,12 @@ impl Config {
         );
         config.languages = languages;
         problems.extend(more);
+        problems.extend(translations::check(
+            file,
+            &config.translations,
+            &config.language,
+            &config.languages,
+        ));
         (config, problems)
     }
 
@@ -610,6 +624,15 @@ impl Config {
             if c.know_heading_defaulted {
                 c.know_heading = words.text("know_heading").to_string();
             }
+        }
+        let own = (self.translations.iter())
+            .find(|(tag, _)| tag.eq_ignore_ascii_case(&c.language))
+            .map(|(_, settings)| settings);
+        if let Some(title) = own.and_then(|o| o.title.clone()) {
+            c.title = title;
+        }
+        if let Some(description) = own.and_then(|o| o.description.clone()) {
+            c.description = description;
         }
         if let Ok(base) = self.base.join(&c.tree) {
             c.base_url = base.to_string();
@@ -711,9 +734,11 @@ fn in_its_table(file: &SourceFile, mut d: Diagnostic) -> Diagnostic {
         return d;
     };
     d.message = format!("unknown key `{key}` in the `[{table}]` table");
+    // `[translations.fr]` takes the keys of `translations`.
+    let kind = table.split('.').next().unwrap_or(&table);
     let table_keys = TABLE_KEYS
         .iter()
-        .find(|(t, _)| *t == table)
+        .find(|(t, _)| *t == kind)
         .map_or(&[][..], |(_, k)| *k);
     d.help = if TOP_KEYS.contains(&key.as_str()) {
         Some(format!(

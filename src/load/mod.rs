@@ -39,6 +39,11 @@ pub struct Page<M> {
     /// bundle's `index.fr.md`), as written; `None` for the default
     /// language's file.
     pub language: Option<String>,
+    /// In another language's tree, the slug of the default language's
+    /// page this one translates, when the two slugs differ (`withdrawal`
+    /// for `withdrawal.fr.md` with `slug = "retrait"`): links may name the
+    /// translation by it. Set by [`add_stand_ins`].
+    pub original: Option<Slug>,
 }
 
 impl<M> Page<M> {
@@ -51,6 +56,14 @@ impl<M> Page<M> {
 
     pub fn body_text(&self) -> &str {
         &self.file.text[self.body.clone()]
+    }
+
+    /// What pairs a page with its translations, Zola's convention: the
+    /// name of its source (`withdrawal` of `withdrawal.md`,
+    /// `withdrawal.fr.md`, `withdrawal/index.md` and
+    /// `withdrawal/index.fr.md`), whatever slug each declares.
+    pub fn source_name(&self) -> String {
+        page_stem(&self.file.path)
     }
 
     /// [`Page::error_at_key`] at the `nth` (from 0) time `value` is written
@@ -455,9 +468,31 @@ impl ContentFiles {
 /// in as names only: without body, references, image or aliases, so they
 /// add nothing to the tree's lists, backlinks or timeline. Drafts and
 /// held-back articles of the default language count as such here too.
+/// Each of the tree's pages that translates one under another slug gets
+/// that slug as its `original`.
 pub fn add_stand_ins(tree: &mut LoadedSite, default: &LoadedSite) {
-    fn missing<M>(own: &[Arc<Page<M>>], page: &Page<M>) -> bool {
-        !own.iter().any(|p| p.slug == page.slug)
+    use rustc_hash::{FxHashMap, FxHashSet};
+    // Translations pair by source name; a page is missing from the tree
+    // when neither its source name nor its slug is there (a page of the
+    // tree's own under that slug wins).
+    fn pair<M: Clone>(own: &mut [Arc<Page<M>>], default: &[Arc<Page<M>>]) -> FxHashSet<Slug> {
+        let originals: FxHashMap<String, &Slug> = (default.iter())
+            .map(|p| (p.source_name(), &p.slug))
+            .collect();
+        let mut present = FxHashSet::default();
+        for page in own {
+            if let Some(&original) = originals.get(&page.source_name()) {
+                present.insert(original.clone());
+                if *original != page.slug {
+                    Arc::make_mut(page).original = Some(original.clone());
+                }
+            }
+            present.insert(page.slug.clone());
+        }
+        present
+    }
+    fn missing<M>(present: &FxHashSet<Slug>, page: &Page<M>) -> bool {
+        !present.contains(&page.slug)
     }
     fn bare<M: Clone>(page: &Page<M>, clear: impl FnOnce(&mut M)) -> Arc<Page<M>> {
         let mut page = page.clone();
@@ -465,10 +500,12 @@ pub fn add_stand_ins(tree: &mut LoadedSite, default: &LoadedSite) {
         page.body = page.body.end..page.body.end;
         page.body_hash = xxhash_rust::xxh3::xxh3_64(b"");
         page.language = None;
+        page.original = None;
         Arc::new(page)
     }
+    let present = pair(&mut tree.articles, &default.articles);
     let articles: Vec<_> = (default.articles.iter())
-        .filter(|p| missing(&tree.articles, p))
+        .filter(|p| missing(&present, p))
         .map(|p| {
             bare(p, |m| {
                 m.topics.clear();
@@ -482,8 +519,9 @@ pub fn add_stand_ins(tree: &mut LoadedSite, default: &LoadedSite) {
             })
         })
         .collect();
+    let present = pair(&mut tree.notes, &default.notes);
     let notes: Vec<_> = (default.notes.iter())
-        .filter(|p| missing(&tree.notes, p))
+        .filter(|p| missing(&present, p))
         .map(|p| {
             bare(p, |m| {
                 m.actors.clear();
@@ -493,8 +531,9 @@ pub fn add_stand_ins(tree: &mut LoadedSite, default: &LoadedSite) {
             })
         })
         .collect();
+    let present = pair(&mut tree.actors, &default.actors);
     let actors: Vec<_> = (default.actors.iter())
-        .filter(|p| missing(&tree.actors, p))
+        .filter(|p| missing(&present, p))
         .map(|p| {
             bare(p, |m| {
                 m.related.clear();
@@ -506,8 +545,9 @@ pub fn add_stand_ins(tree: &mut LoadedSite, default: &LoadedSite) {
             })
         })
         .collect();
+    let present = pair(&mut tree.pages, &default.pages);
     let pages: Vec<_> = (default.pages.iter())
-        .filter(|p| missing(&tree.pages, p))
+        .filter(|p| missing(&present, p))
         .map(|p| {
             bare(p, |m| {
                 m.menu = front_matter::MenuPlace::default();
@@ -515,8 +555,9 @@ pub fn add_stand_ins(tree: &mut LoadedSite, default: &LoadedSite) {
             })
         })
         .collect();
+    let present = pair(&mut tree.authors, &default.authors);
     let authors: Vec<_> = (default.authors.iter())
-        .filter(|p| missing(&tree.authors, p))
+        .filter(|p| missing(&present, p))
         .map(|p| {
             bare(p, |m| {
                 m.image = None;
@@ -1235,6 +1276,7 @@ fn page_from<M>(
     let page = Page {
         slug,
         language: file_language(&file.path).map(|(_, l)| l.to_string()),
+        original: None,
         meta,
         front_matter: split.front_matter,
         body_hash: xxhash_rust::xxh3::xxh3_64(file.text[split.body.clone()].as_bytes()),

@@ -129,6 +129,11 @@ pub struct LanguageSet {
     /// Per language, the folders of the HTML pages of its tree
     /// (`articles/x/`, `` for the front page).
     pages: Vec<rustc_hash::FxHashSet<String>>,
+    /// Per language, its pages under a slug that is not their source
+    /// name: folder -> the folder of that name, which pairs translations
+    /// (`articles/retrait/` -> `articles/withdrawal/`), and the reverse.
+    renamed: Vec<rustc_hash::FxHashMap<String, String>>,
+    renamed_back: Vec<rustc_hash::FxHashMap<String, String>>,
     sitemap: Vec<lists::SitemapUrl>,
     /// The other trees' redirects, their paths from the output root.
     redirects: Vec<crate::resolve::redirects::Redirect>,
@@ -148,7 +153,16 @@ impl LanguageSet {
         let mut pages = Vec::new();
         let mut sitemap = Vec::new();
         let mut redirects = Vec::new();
+        let mut renamed = Vec::new();
+        let mut renamed_back = Vec::new();
         for (i, site) in sites.iter().enumerate() {
+            let pairs: rustc_hash::FxHashMap<String, String> = (site.renamed.iter())
+                .map(|(section, slug, name)| {
+                    (page_dir(*section, slug.as_str()), page_dir(*section, name))
+                })
+                .collect();
+            renamed_back.push(pairs.iter().map(|(k, v)| (v.clone(), k.clone())).collect());
+            renamed.push(pairs);
             let r = Renderer::new(site, 0, &no_previous, None);
             pages.push(
                 all_pages(site, 0)
@@ -179,8 +193,33 @@ impl LanguageSet {
                 })
                 .collect(),
             pages,
+            renamed,
+            renamed_back,
             sitemap,
             redirects,
+        }
+    }
+
+    /// The folder of the page of language `i` that pairs with `key`
+    /// (a folder under its source name, see [`Self::key_of`]), if that
+    /// language has one.
+    fn folder_of(&self, i: usize, key: &str) -> Option<String> {
+        let (base, later) = split_pager(key);
+        let dir = match self.renamed_back[i].get(base) {
+            Some(dir) => format!("{dir}{later}"),
+            None if self.renamed[i].contains_key(base) => return None,
+            None => key.to_string(),
+        };
+        self.pages[i].contains(&dir).then_some(dir)
+    }
+
+    /// What pairs the folder `dir` of language `i` with its translations:
+    /// the folder under its source name, its later pages' too.
+    fn key_of(&self, i: usize, dir: &str) -> String {
+        let (base, later) = split_pager(dir);
+        match self.renamed[i].get(base) {
+            Some(key) => format!("{key}{later}"),
+            None => dir.to_string(),
         }
     }
 
@@ -195,15 +234,18 @@ impl LanguageSet {
         let up = depth + usize::from(current > 0);
         let mut alternates = Vec::new();
         let mut switcher = Vec::new();
+        // Translations pair by source name, whatever their slugs.
+        let key = self.key_of(current, dir);
+        let here = self.pages[current].contains(dir);
         for (i, language) in self.languages.iter().enumerate() {
-            let has = self.pages[i].contains(dir);
-            if has && self.pages[current].contains(dir) {
+            let found = self.folder_of(i, &key);
+            if let (Some(there), true) = (&found, here) {
                 alternates.push(Alternate {
                     hreflang: language.tag.clone(),
-                    href: absolute(&language.config, dir),
+                    href: absolute(&language.config, there),
                 });
             }
-            let target = if has { dir } else { "" };
+            let target = found.as_deref().unwrap_or("");
             switcher.push(LanguageLink {
                 tag: language.tag.clone(),
                 name: crate::i18n::endonym(&language.tag),
@@ -223,13 +265,22 @@ impl LanguageSet {
         // names the default language's version, when there is one.
         if alternates.len() < 2 {
             alternates.clear();
-        } else if self.pages[0].contains(dir) {
+        } else if let Some(there) = self.folder_of(0, &key) {
             alternates.push(Alternate {
                 hreflang: "x-default".into(),
-                href: absolute(&self.languages[0].config, dir),
+                href: absolute(&self.languages[0].config, &there),
             });
         }
         (alternates, switcher)
+    }
+}
+
+/// A folder split before its pager part: `actors/x/page/2/` is
+/// (`actors/x/`, `page/2/`); a folder without one is itself and ``.
+fn split_pager(dir: &str) -> (&str, &str) {
+    match dir.find("/page/") {
+        Some(at) => dir.split_at(at + 1),
+        None => (dir, ""),
     }
 }
 

@@ -112,6 +112,16 @@ impl LinkTargets {
         self.info.insert(target, info);
     }
 
+    /// Lets a link reach `target` by `name` too (a translation by its
+    /// original's slug), unless a page of its section has that slug: call
+    /// it once every page is inserted.
+    pub fn insert_other_name(&mut self, target: Target, name: &str) {
+        let targets = self.by_slug.entry(name.to_string()).or_default();
+        if !targets.iter().any(|t| t.section == target.section) {
+            targets.push(target);
+        }
+    }
+
     pub fn mark_unavailable(&mut self, section: Section, slug: &str) {
         self.unavailable.insert((section, slug.to_string()));
     }

@@ -274,6 +274,18 @@ pub fn resolve_tree(
                 info(&nfc(p.meta.name.trim()), &p.slug),
             );
         }
+        fn other_names<M>(targets: &mut LinkTargets, section: Section, pages: &[&Page<M>]) {
+            for (i, p) in pages.iter().enumerate() {
+                if let Some(original) = &p.original {
+                    targets.insert_other_name(target(section, i), original.as_str());
+                }
+            }
+        }
+        other_names(&mut targets, Section::Articles, &articles);
+        other_names(&mut targets, Section::Notes, &notes);
+        other_names(&mut targets, Section::Actors, &actors);
+        other_names(&mut targets, Section::Pages, &pages);
+        other_names(&mut targets, Section::Authors, &authors);
         for (section, slug) in unavailable {
             targets.mark_unavailable(*section, slug);
         }
@@ -294,7 +306,7 @@ pub fn resolve_tree(
         for (slug, _) in held_back {
             targets.mark_held_back(slug.as_str());
         }
-        let index = SlugIndex {
+        let mut index = SlugIndex {
             articles: articles
                 .iter()
                 .enumerate()
@@ -327,6 +339,20 @@ pub fn resolve_tree(
                 .map(|(s, slug)| (*s, slug.as_str()))
                 .collect(),
         };
+        // A translation under a slug of its own is also reached by its
+        // original's slug, unless a page of the tree has that slug.
+        fn originals<'p, M>(index: &mut HashMap<&'p str, usize>, pages: &[&'p Page<M>]) {
+            for (i, p) in pages.iter().enumerate() {
+                if let Some(original) = &p.original {
+                    index.entry(original.as_str()).or_insert(i);
+                }
+            }
+        }
+        originals(&mut index.articles, &articles);
+        originals(&mut index.notes, &notes);
+        originals(&mut index.actors, &actors);
+        originals(&mut index.pages, &pages);
+        originals(&mut index.authors, &authors);
         (targets, index)
     };
     let build_matcher = || {
@@ -368,6 +394,13 @@ pub fn resolve_tree(
             // Which pages stand in for missing translations: a link to
             // one climbs to the default language's tree, with a note.
             (own.articles, own.notes, own.actors, own.pages),
+            // The other names of translations under slugs of their own.
+            (articles.iter().map(|p| &p.original))
+                .chain(notes.iter().map(|p| &p.original))
+                .chain(actors.iter().map(|p| &p.original))
+                .chain(pages.iter().map(|p| &p.original))
+                .chain(authors.iter().map(|p| &p.original))
+                .collect::<Vec<_>>(),
         ));
         (cache.linker(&names), link_fingerprint)
     };
@@ -552,6 +585,15 @@ pub fn resolve_tree(
         return Err((errors, paths));
     }
 
+    fn renamed<'p, M>(
+        section: Section,
+        list: &'p [&'p Page<M>],
+    ) -> impl Iterator<Item = (Section, Slug, String)> + 'p {
+        list.iter().filter_map(move |p| {
+            let name = p.source_name();
+            (name != p.slug.as_str()).then(|| (section, p.slug.clone(), name))
+        })
+    }
     let mut site = Site {
         config: config.clone(),
         articles: site_articles.into_iter().map(|(a, _)| a).collect(),
@@ -578,6 +620,17 @@ pub fn resolve_tree(
             &pages[..own.pages],
             &authors[..own.authors],
         ),
+        // Only a multilingual site pairs pages across trees.
+        renamed: (config.languages.len() < 2)
+            .then(Vec::new)
+            .unwrap_or_else(|| {
+                renamed(Section::Articles, &articles[..own.articles])
+                    .chain(renamed(Section::Notes, &notes[..own.notes]))
+                    .chain(renamed(Section::Actors, &actors[..own.actors]))
+                    .chain(renamed(Section::Pages, &pages[..own.pages]))
+                    .chain(renamed(Section::Authors, &authors[..own.authors]))
+                    .collect()
+            }),
         own,
     };
     let mut pending_events = Vec::new();

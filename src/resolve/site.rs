@@ -54,6 +54,10 @@ pub struct Site {
     /// translations follow (links reach them; they are neither rendered
     /// nor listed).
     pub own: Counts,
+    /// The own pages whose slug is not their source name
+    /// ([`crate::load::Page::source_name`]), with it: translations pair
+    /// by source name, for `hreflang` and the language switcher.
+    pub renamed: Vec<(crate::model::Section, Slug, String)>,
 }
 
 /// What a link to a page of the default language, standing in for a
