@@ -66,7 +66,7 @@ fn a_20_mb_article() {
             "+++\nname = \"Niger\"\n+++\n\nCountry.\n".into(),
         ),
     ]);
-    within("20 MB article", 120, || site.build_checked());
+    within("20 MB article", 300, || site.build_checked());
     let list = site.out("articles/index.html");
     assert!(list.len() < 100_000, "the list carries an excerpt only");
 }
@@ -88,7 +88,7 @@ fn twenty_thousand_files() {
         )
     }));
     let site = site_of(files);
-    within("20,000 files", 120, || site.build_ok());
+    within("20,000 files", 300, || site.build_ok());
     assert_site_integrity(&site.root().join("public"));
     assert!(site.exists("articles/a18999/index.html"));
 }
