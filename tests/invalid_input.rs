@@ -511,7 +511,10 @@ fn reference_to_a_draft_says_it_is_a_draft() {
             12,
             "actor \"sylvain-itte\" is a draft",
         )
-        .help("publish it (remove `draft = true`) or build with --drafts")
+        .help(
+            "publish it (remove `draft = true`) or take it out of this list until it is; \
+             --drafts is for previews: it publishes every draft",
+        )
         .run();
 }
 

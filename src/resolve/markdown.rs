@@ -1072,12 +1072,17 @@ impl<'o, 'a> Renderer<'o, 'a> {
             }
             Err(WikiError::Draft(section)) => Some((
                 format!("broken wikilink: {} \"{page}\" is a draft", section.noun()),
-                Some("publish it (remove `draft = true`) or build with --drafts".to_string()),
+                Some(
+                    "publish it (remove `draft = true`) or take the link out until it is; \
+                     --drafts is for previews: it publishes every draft"
+                        .to_string(),
+                ),
             )),
             Err(WikiError::HeldBack) => Some((
                 format!("broken wikilink: article \"{page}\" is dated in the future"),
                 Some(
-                    "it is published from its date: link to it then, or build with --future"
+                    "it is published on its date: take the link out until then; \
+                     --future is for previews: it publishes every scheduled article"
                         .to_string(),
                 ),
             )),

@@ -152,7 +152,10 @@ impl<'a> Context<'a> {
                         Some(slug),
                         format!("{} \"{slug}\" is a draft", section.noun()),
                     )
-                    .with_help("publish it (remove `draft = true`) or build with --drafts"),
+                    .with_help(
+                        "publish it (remove `draft = true`) or take it out of this list until \
+                         it is; --drafts is for previews: it publishes every draft",
+                    ),
                 ),
                 None => errors.push(
                     page.error_at_key(
