@@ -234,3 +234,49 @@ fn explainers_on_the_front_page_order_by_instant() {
     let explainers = &front[front.find("explainers-heading").unwrap()..];
     assert_in_order(explainers, &["Lima note", "London note", "Tokyo note"]);
 }
+
+#[test]
+fn an_update_after_the_builds_clock_is_an_error_unless_the_article_is_scheduled() {
+    let site = Site::new(&[
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-01-01\nupdated = 2999-01-01\n+++\n\nA.\n",
+        ),
+        (
+            "content/notes/n.md",
+            "+++\ntitle = \"N\"\nupdated = 2999-01-01T08:00:00Z\n+++\n\nN.\n",
+        ),
+        // Scheduled: its update may follow its own date.
+        (
+            "content/articles/later.md",
+            "+++\ntitle = \"Later\"\ndate = 2998-01-01\nupdated = 2999-01-01\n+++\n\nL.\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/articles/a.md:4:11: `updated` (2999-01-01) is in the future: the build's clock says "
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "content/notes/n.md:3:11: `updated` (2999-01-01T08:00:00+00:00) is in the future"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: `updated` says when the page last changed"),
+        "{err}"
+    );
+    assert!(!err.contains("later.md"), "{err}");
+    assert_eq!(err.matches("is in the future").count(), 2, "{err}");
+    // Under --future the scheduled article is built, and still fine.
+    let out = site.run(&["check", "--future"]);
+    assert!(!stderr(&out).contains("later.md"), "{}", stderr(&out));
+    site.remove("content/articles/a.md");
+    site.remove("content/notes/n.md");
+    site.build_ok();
+}

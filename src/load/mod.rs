@@ -432,6 +432,32 @@ impl ContentFiles {
                     site.scheduled.push(slug.clone());
                 }
             }
+            // A published page's `updated` after the build's clock would
+            // show a change that has not happened (and give the sitemap a
+            // `<lastmod>` in the future). A scheduled article's may follow
+            // its own date: it is checked on the day it goes out.
+            let future = |updated: Option<crate::model::Date>| {
+                updated
+                    .filter(|u| u.is_after(now))
+                    .map(|u| future_update_message(u, now))
+            };
+            let error = match loaded {
+                Loaded::Article(p) if !p.meta.date.is_after(now) => {
+                    future(p.meta.updated).map(|m| p.error_at_value("updated", m))
+                }
+                Loaded::Note(p) => future(p.meta.updated).map(|m| p.error_at_value("updated", m)),
+                Loaded::Standalone(p) => {
+                    future(p.meta.updated).map(|m| p.error_at_value("updated", m))
+                }
+                _ => None,
+            };
+            if let Some(error) = error {
+                errors.push(error.with_help(
+                    "`updated` says when the page last changed: give that date, or leave \
+                     `updated` out until the change is made (an article to be published \
+                     later takes a future `date`)",
+                ));
+            }
             match loaded {
                 Loaded::Article(p) => site.articles.push(p.clone()),
                 Loaded::Note(p) => site.notes.push(p.clone()),
@@ -446,6 +472,18 @@ impl ContentFiles {
         site.translations = sites.collect();
         (site, errors)
     }
+}
+
+/// `` `updated` (2027-01-01) is in the future: the build's clock says 2026-12-01 ``.
+fn future_update_message(
+    updated: crate::model::Date,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> String {
+    format!(
+        "`updated` ({}) is in the future: the build's clock says {}",
+        updated.html_datetime(),
+        now.format("%Y-%m-%d")
+    )
 }
 
 /// Adds to `tree`, the pages of another language, the default language's
