@@ -566,3 +566,32 @@ fn a_site_toml_that_cannot_be_read_still_names_its_languages() {
     assert!(err.contains("site.toml:1:"), "{err}");
     assert!(err.contains("1 problem found"), "{err}");
 }
+
+#[test]
+fn a_translation_into_an_unlisted_language_is_not_told_to_take_a_taken_name() {
+    let article = "+++\ntitle = \"Withdrawal\"\ndate = 2023-10-10\n+++\nText.\n";
+    let site = Site::new(&[
+        ("site.toml", SITE_TOML),
+        ("content/articles/withdrawal.md", article),
+        ("content/articles/withdrawal.de.md", article),
+        ("content/articles/alone.de.md", article),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "= help: the site publishes en, fr, and withdrawal.md is beside it: add \"de\" to \
+             languages in site.toml, or remove the file"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("rename the file to withdrawal.md"), "{err}");
+    // With no page of that name, renaming is still the way.
+    assert!(
+        err.contains(
+            "= help: the site publishes en, fr: add \"de\" to languages, or rename the file to alone.md"
+        ),
+        "{err}"
+    );
+}

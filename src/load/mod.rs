@@ -667,7 +667,15 @@ fn language_of(
             "\"{tag}\" in the file name {name} is a language that languages in site.toml does not list: the file is a translation into it"
         ),
     );
-    errors.push(if config.is_multilingual() {
+    // Renaming it to the page it translates would overwrite that page.
+    let page_exists = path.with_file_name(format!("{stem}.md")).exists();
+    errors.push(if config.is_multilingual() && page_exists {
+        d.with_help(format!(
+            "the site publishes {}, and {stem}.md is beside it: add \"{tag}\" to languages \
+             in site.toml, or remove the file",
+            config.languages.join(", ")
+        ))
+    } else if config.is_multilingual() {
         d.with_help(format!(
             "the site publishes {}: add \"{tag}\" to languages, or rename the file to {stem}.md",
             config.languages.join(", ")
