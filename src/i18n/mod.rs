@@ -130,6 +130,18 @@ impl Serialize for Interface {
     }
 }
 
+/// Each built-in language's key-points heading (`know_heading`), by tag
+/// of [`LANGUAGES`], read once: a body heading that is another
+/// language's is reported rather than left in the body unnoticed.
+pub fn know_headings() -> &'static [(&'static str, String)] {
+    static HEADINGS: std::sync::OnceLock<Vec<(&'static str, String)>> = std::sync::OnceLock::new();
+    HEADINGS.get_or_init(|| {
+        (LANGUAGES.iter())
+            .filter_map(|&l| Some((l, Interface::builtin(l)?.text("know_heading").to_string())))
+            .collect()
+    })
+}
+
 /// A language's name in that language, for the language switcher
 /// (`Français` for `fr`, `Português` for `pt-BR`); the tag itself for a
 /// language without a built-in table.

@@ -1183,6 +1183,25 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 self.in_know = Some(h.level);
                 return;
             }
+            // Another language's heading (a site switched to `fr` whose
+            // articles say "What You Should Know") would leave the points
+            // in the body and the box empty, silently.
+            let other = (crate::i18n::know_headings().iter())
+                .find(|(_, heading)| same_heading(&text, heading));
+            if let (Some((language, _)), None) = (other, self.in_know) {
+                self.out.errors.push(MarkdownError {
+                    range: h.range.clone(),
+                    message: format!(
+                        "\"{text}\" is the key-points heading of {} ({language}), not of this \
+                         site: its points stay in the body",
+                        crate::i18n::endonym(language)
+                    ),
+                    help: Some(format!(
+                        "this site's key-points heading is \"{know}\": write that (or set \
+                         `know_heading` in site.toml)"
+                    )),
+                });
+            }
         }
         let base = match &h.explicit_id {
             Some(id) => id.to_string(),
