@@ -249,7 +249,7 @@ fn a_french_byline_links_the_profile_in_the_sentence() {
     let site = site(2);
     site.write(
         "site.toml",
-        &format!("title = \"T\"\nbase_url = \"{BASE}\"\nlanguage = \"fr\"\n"),
+        &format!("title = \"T\"\nbase_url = \"{BASE}\"\nlanguage = \"fr\"\nknow_heading = \"What You Should Know\"\n"),
     );
     site.build_checked();
     let html = site.out("articles/a2/index.html");

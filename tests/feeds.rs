@@ -290,7 +290,7 @@ fn every_feed_says_its_language() {
     // A single-language site in another language says so too.
     site.write(
         "site.toml",
-        &format!("title = \"T\"\nbase_url = \"{BASE}\"\nlanguage = \"fr\"\n"),
+        &format!("title = \"T\"\nbase_url = \"{BASE}\"\nlanguage = \"fr\"\nknow_heading = \"What You Should Know\"\n"),
     );
     site.build_checked();
     for feed in ["feed.xml", "topics/niger/feed.xml", "actors/ann/feed.xml"] {
