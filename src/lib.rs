@@ -116,6 +116,11 @@ pub struct BuildSummary {
     pub drafts_skipped: usize,
     /// Articles dated in the future left out (without `--future`).
     pub held_back: usize,
+    /// Drafts (of every kind) this build published (under `--drafts`).
+    pub drafts_published: usize,
+    /// Articles dated in the future this build published (under
+    /// `--future`).
+    pub scheduled_published: usize,
     /// When the first of them falls due.
     pub next_due: Option<model::Date>,
     pub written: usize,
@@ -1100,6 +1105,10 @@ fn build_keeping(
                     files: last.files,
                     drafts_skipped: 0,
                     held_back: 0,
+                    // A build that publishes drafts keeps no record (see
+                    // below), so it never takes this shortcut.
+                    drafts_published: 0,
+                    scheduled_published: 0,
                     next_due: None,
                     written: 0,
                     unchanged: last.files,
@@ -1183,9 +1192,14 @@ fn build_keeping(
     // takes the unchanged-sources shortcut (page fingerprints still spare
     // the unchanged pages).
     // Nor does a site whose held-back pages have problems, so every build
-    // warns of them until they are fixed.
+    // warns of them until they are fixed, nor a build that published
+    // drafts, so every such build says so.
     let record = manifest
-        .filter(|_| rendered.timeless() && rendered.held_back_problems.is_empty())
+        .filter(|_| {
+            rendered.timeless()
+                && rendered.held_back_problems.is_empty()
+                && summary.drafts_published == 0
+        })
         .map(|manifest| cache::SourceRecord {
             manifest,
             articles: summary.articles,
@@ -1243,6 +1257,18 @@ fn summary(
         files: rendered.written.len() + rendered.same.len() + rendered.unchanged.len(),
         drafts_skipped: s.drafts_skipped,
         held_back: rendered.held_back().0,
+        drafts_published: trees()
+            .map(|t| {
+                t.own_articles().iter().filter(|p| p.draft).count()
+                    + t.own_notes().iter().filter(|p| p.draft).count()
+                    + t.own_actors().iter().filter(|p| p.draft).count()
+                    + t.own_pages().iter().filter(|p| p.draft).count()
+                    + t.own_authors().iter().filter(|p| p.draft).count()
+            })
+            .sum(),
+        scheduled_published: trees()
+            .map(|t| t.own_articles().iter().filter(|p| p.scheduled).count())
+            .sum(),
         next_due: rendered.held_back().1,
         written: report.written,
         unchanged: report.unchanged,

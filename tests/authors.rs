@@ -249,7 +249,7 @@ fn a_french_byline_links_the_profile_in_the_sentence() {
     let site = site(2);
     site.write(
         "site.toml",
-        &format!("title = \"T\"\nbase_url = \"{BASE}\"\nlanguage = \"fr\"\n"),
+        &format!("title = \"T\"\nbase_url = \"{BASE}\"\nlanguage = \"fr\"\nknow_heading = \"What You Should Know\"\n"),
     );
     site.build_checked();
     let html = site.out("articles/a2/index.html");
@@ -394,4 +394,43 @@ fn a_draft_profile_is_linked_from_no_byline_feed_or_json_ld_with_or_without_draf
         .out("authors/rae-vance/index.html")
         .contains("<p class=\"status-badge\">Draft</p>"));
     check(&site);
+}
+
+#[test]
+fn an_author_named_twice_in_one_byline_is_an_error_at_the_repeat() {
+    let site = Site::new(&[
+        (
+            "content/authors/amina-sow.md",
+            "+++\nname = \"Amina Sow\"\n+++\nReporter.\n",
+        ),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\nauthors = [\"amina-sow\", \"amina sow\", \"AMINA SOW\", \"Amina  Sow\", \"Amina Sow\", \"Amina Sow\", \"Ode Obi\", \"ode  obi\"]\n+++\nText.\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let at = |column: usize, entry: &str, first: &str| {
+        format!(
+            "content/articles/a.md:4:{column}: author \"{entry}\" is already in this byline, as \"{first}\""
+        )
+    };
+    for expected in [
+        at(26, "amina sow", "amina-sow"),
+        at(39, "AMINA SOW", "amina-sow"),
+        at(52, "Amina  Sow", "amina-sow"),
+        at(66, "Amina Sow", "amina-sow"),
+        // The same text twice: the second is the one pointed at.
+        at(79, "Amina Sow", "amina-sow"),
+        // A name without a profile folds the same way.
+        at(103, "ode  obi", "Ode Obi"),
+    ] {
+        assert!(err.contains(&expected), "{expected}\n{err}");
+    }
+    assert_eq!(err.matches("is already in this byline").count(), 6, "{err}");
+    assert!(
+        err.contains("= help: name each author once: remove the repeat"),
+        "{err}"
+    );
 }

@@ -234,3 +234,69 @@ fn explainers_on_the_front_page_order_by_instant() {
     let explainers = &front[front.find("explainers-heading").unwrap()..];
     assert_in_order(explainers, &["Lima note", "London note", "Tokyo note"]);
 }
+
+#[test]
+fn an_update_after_the_builds_clock_or_a_scheduled_articles_own_date_is_an_error() {
+    let site = Site::new(&[
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-01-01\nupdated = 2999-01-01\n+++\n\nA.\n",
+        ),
+        (
+            "content/notes/n.md",
+            "+++\ntitle = \"N\"\nupdated = 2999-01-01T08:00:00Z\n+++\n\nN.\n",
+        ),
+        // Scheduled: its update would be in the future on the day it is
+        // published, and the build of that day would fail.
+        (
+            "content/articles/later.md",
+            "+++\ntitle = \"Later\"\ndate = 2998-01-01\nupdated = 2999-01-01\n+++\n\nL.\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/articles/a.md:4:11: `updated` (2999-01-01) is in the future: the build's clock says "
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "content/notes/n.md:3:11: `updated` (2999-01-01T08:00:00+00:00) is in the future"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("= help: `updated` says when the page last changed"),
+        "{err}"
+    );
+    assert_eq!(err.matches("is in the future:").count(), 2, "{err}");
+    let later = "later.md:4:11: `updated` (2999-01-01) is after the article's own date (2998-01-01): on the day it is published, it would be in the future";
+    // The failed build still warns of the scheduled article.
+    let warned = |err: &str| {
+        err.lines()
+            .any(|l| l.starts_with("warning: ") && l.ends_with(later))
+    };
+    assert!(warned(&err), "{err}");
+    // Under --future the scheduled article is built: an error of the site.
+    let out = site.run(&["check", "--future"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains(later), "{}", stderr(&out));
+    site.remove("content/articles/a.md");
+    site.remove("content/notes/n.md");
+    // Held back, it is an error of `check` and a warning of `build`.
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains(later), "{}", stderr(&out));
+    let out = site.build_ok();
+    assert!(warned(&stderr(&out)), "{}", stderr(&out));
+    // Updated on its own day, it is fine.
+    site.write(
+        "content/articles/later.md",
+        "+++\ntitle = \"Later\"\ndate = 2998-01-01\nupdated = 2998-01-01\n+++\n\nL.\n",
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

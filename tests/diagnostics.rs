@@ -362,7 +362,10 @@ fn a_wikilink_to_a_draft_says_it_is_a_draft() {
         "{err}"
     );
     assert!(
-        err.contains("= help: publish it (remove `draft = true`) or build with --drafts"),
+        err.contains(
+            "= help: publish it (remove `draft = true`) or take the link out until it is; \
+             --drafts is for previews: it publishes every draft"
+        ),
         "{err}"
     );
     // The note section holds no draft "junta": that one is no page.

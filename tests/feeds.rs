@@ -290,7 +290,7 @@ fn every_feed_says_its_language() {
     // A single-language site in another language says so too.
     site.write(
         "site.toml",
-        &format!("title = \"T\"\nbase_url = \"{BASE}\"\nlanguage = \"fr\"\n"),
+        &format!("title = \"T\"\nbase_url = \"{BASE}\"\nlanguage = \"fr\"\nknow_heading = \"What You Should Know\"\n"),
     );
     site.build_checked();
     for feed in ["feed.xml", "topics/niger/feed.xml", "actors/ann/feed.xml"] {
@@ -438,4 +438,75 @@ fn every_feed_of_a_site_parses_in_feedparser() {
         ann["author_urls"],
         serde_json::json!([[format!("{BASE}authors/ann-writer/"), null]])
     );
+}
+
+/// The text of the `<updated>` element right under `<feed>`.
+fn feed_updated(xml: &str) -> String {
+    let doc = roxmltree::Document::parse(xml).expect("the feed is well-formed XML");
+    doc.root_element()
+        .children()
+        .find(|c| c.has_tag_name(("http://www.w3.org/2005/Atom", "updated")))
+        .and_then(|c| c.text())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_list_with_no_public_article_has_no_feed_nor_a_link_to_one() {
+    let site = site(1);
+    // An actor no story names, and a topic whose only story is a draft.
+    site.write(
+        "content/actors/cy.md",
+        "+++\nname = \"Cy Obi\"\n+++\nNobody names Cy.\n",
+    );
+    site.write(
+        "content/articles/draft2.md",
+        "+++\ntitle = \"Draft two\"\ndate = 2023-01-01\ndraft = true\ntopics = [\"Chad\"]\n+++\nx\n",
+    );
+    let out = site.run(&["build", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.exists("actors/cy/index.html"));
+    assert!(!site.exists("actors/cy/feed.xml"));
+    assert_eq!(
+        feed_links(&site.out("actors/cy/index.html")),
+        ["../../feed.xml"]
+    );
+    assert!(site.exists("topics/chad/index.html"));
+    assert!(!site.exists("topics/chad/feed.xml"));
+    assert_eq!(
+        feed_links(&site.out("topics/chad/index.html")),
+        ["../../feed.xml"]
+    );
+    // Ann, with public stories, keeps hers; no feed says 1970.
+    assert!(site.exists("actors/ann/feed.xml"));
+    for feed in ["feed.xml", "actors/ann/feed.xml", "topics/niger/feed.xml"] {
+        assert!(!site.out(feed).contains("1970"), "{feed}");
+    }
+}
+
+#[test]
+fn a_site_without_articles_dates_its_feed_by_its_newest_page_or_has_none() {
+    let site = Site::new(&[
+        ("site.toml", "title = \"T\"\nbase_url = \"https://x.example/\"\n"),
+        (
+            "content/notes/coup.md",
+            "+++\ntitle = \"The coup\"\ndate = 2023-07-26\nupdated = 2023-08-02\n+++\nBackground.\n",
+        ),
+    ]);
+    site.build_checked();
+    let xml = site.out("feed.xml");
+    parse(&xml);
+    assert_eq!(feed_updated(&xml), "2023-08-02T00:00:00Z");
+    assert_eq!(feed_links(&site.out("index.html")), ["feed.xml"]);
+    // No date anywhere: no feed, and no page links one.
+    site.write(
+        "content/notes/coup.md",
+        "+++\ntitle = \"The coup\"\n+++\nBackground.\n",
+    );
+    site.build_checked();
+    assert!(!site.exists("feed.xml"));
+    for page in ["index.html", "explainers/coup/index.html", "404.html"] {
+        let html = site.out(page);
+        assert!(!html.contains("feed.xml"), "{page}: {html}");
+    }
 }

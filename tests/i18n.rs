@@ -589,3 +589,51 @@ fn topics_in_other_scripts_keep_their_letters_in_their_urls() {
         "{feed}"
     );
 }
+
+#[test]
+fn another_languages_key_points_heading_is_an_error_and_no_box_is_left_empty() {
+    let site = Site::new(&[
+        ("site.toml", "title = \"Sahel\"\nlanguage = \"fr\"\n"),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\nCorps.\n\n## What You Should Know\n\n- Un point.\n",
+        ),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/articles/a.md:7:1: \"What You Should Know\" is the key-points heading of \
+             English (en), not of this site: its points stay in the body"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "= help: this site's key-points heading is \"Ce qu’il faut savoir\": write that \
+             (or set `know_heading` in site.toml)"
+        ),
+        "{err}"
+    );
+    // The French heading is lifted into the box; `check` agrees.
+    site.write(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\nCorps.\n\n## Ce qu'il faut savoir\n\n- Un point.\n",
+    );
+    site.build_ok();
+    let html = site.out("articles/a/index.html");
+    assert!(
+        html.contains("<h2 id=\"know-heading\">Ce qu’il faut savoir</h2>"),
+        "{html}"
+    );
+    // An article without key points shows no empty box heading.
+    site.write(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\nCorps.\n",
+    );
+    site.build_ok();
+    let html = site.out("articles/a/index.html");
+    assert!(!html.contains("know-heading"), "{html}");
+    assert!(!html.contains("Ce qu’il faut savoir"), "{html}");
+}

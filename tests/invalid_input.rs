@@ -511,7 +511,10 @@ fn reference_to_a_draft_says_it_is_a_draft() {
             12,
             "actor \"sylvain-itte\" is a draft",
         )
-        .help("publish it (remove `draft = true`) or build with --drafts")
+        .help(
+            "publish it (remove `draft = true`) or take it out of this list until it is; \
+             --drafts is for previews: it publishes every draft",
+        )
         .run();
 }
 
@@ -1607,7 +1610,8 @@ fn bad_language_codes_point_at_the_value() {
             1,
             "\"de\" in the file name july-2023-coup.de.md is a language that languages in site.toml does not list",
         )
-        .help("the site publishes en, fr: add \"de\" to languages, or rename the file to july-2023-coup.md")
+        // july-2023-coup.md is there: renaming the file to it is no way out.
+        .help("the site publishes en, fr, and july-2023-coup.md is beside it: add \"de\" to languages in site.toml, or remove the file")
         .no_source_line()
         .run();
 }

@@ -840,3 +840,32 @@ fn a_default_language_page_under_its_own_slug_pairs_with_its_translation() {
         "{reaction}"
     );
 }
+
+#[test]
+fn a_translation_into_an_unlisted_language_is_not_told_to_take_a_taken_name() {
+    let article = "+++\ntitle = \"Withdrawal\"\ndate = 2023-10-10\n+++\nText.\n";
+    let site = Site::new(&[
+        ("site.toml", SITE_TOML),
+        ("content/articles/withdrawal.md", article),
+        ("content/articles/withdrawal.de.md", article),
+        ("content/articles/alone.de.md", article),
+    ]);
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "= help: the site publishes en, fr, and withdrawal.md is beside it: add \"de\" to \
+             languages in site.toml, or remove the file"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("rename the file to withdrawal.md"), "{err}");
+    // With no page of that name, renaming is still the way.
+    assert!(
+        err.contains(
+            "= help: the site publishes en, fr: add \"de\" to languages, or rename the file to alone.md"
+        ),
+        "{err}"
+    );
+}

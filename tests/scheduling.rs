@@ -179,7 +179,15 @@ fn referring_to_a_held_back_article_says_so() {
         ),
         "{err}"
     );
-    assert!(err.contains("--future"), "{err}");
+    // The safe action comes first; the flag is named as what it is, a
+    // preview of every scheduled article, not a way to publish this one.
+    assert!(
+        err.contains(
+            "= help: it is published on its date: take the link out until then; \
+             --future is for previews: it publishes every scheduled article"
+        ),
+        "{err}"
+    );
     // With --future the link resolves.
     let out = site.run(&["build", "--future"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -393,4 +401,37 @@ fn a_day_alone_is_due_at_midnight_of_the_build_machine_s_calendar() {
             "{zone}: {err}"
         );
     }
+}
+
+#[test]
+fn a_build_that_publishes_drafts_or_scheduled_articles_into_the_site_output_warns() {
+    let site = site();
+    // Three drafts (article, note, actor) and two scheduled articles.
+    let out = site.run(&["build", "--drafts", "--future"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let warning = "warning: this build published 3 drafts and 2 articles dated in the future \
+                   into the site's output folder; a production build leaves out --drafts and --future";
+    assert!(stderr(&out).contains(warning), "{}", stderr(&out));
+    // A second build with nothing changed still says so.
+    let out = site.run(&["build", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: this build published 3 drafts into"),
+        "{}",
+        stderr(&out)
+    );
+    let out = site.run(&["build", "--drafts"]);
+    assert!(
+        stderr(&out).contains("warning: this build published 3 drafts into"),
+        "{}",
+        stderr(&out)
+    );
+    // A production build publishes none, and a preview written elsewhere
+    // is not the site's output.
+    let out = site.build_ok();
+    assert!(!stderr(&out).contains("published"), "{}", stderr(&out));
+    let preview = site.root().join("preview");
+    let out = site.run(&["build", "--drafts", "--output", preview.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("published"), "{}", stderr(&out));
 }

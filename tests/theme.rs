@@ -260,3 +260,85 @@ fn the_feed_has_a_category_per_topic_and_the_sitemap_dates_pages() {
         );
     }
 }
+
+#[test]
+fn every_list_writes_an_article_item_as_the_macro_does() {
+    // The paginated lists write `article_item`'s markup inline (a macro
+    // call per item costs more than the item); the explainer's "Cited by"
+    // calls the macro. Each article's item must read the same in all,
+    // its relative href aside, with and without the draft badge.
+    let article = |title: &str, draft: bool| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2024-03-05\nsummary = \"What <em>changed</em> & why.\"\ntopics = [\"Ports\"]\nactors = [\"ines\"]\nauthors = [\"Ana Diallo\"]\nbackground = [\"port\"]\ndraft = {draft}\n+++\n\nBody.\n"
+        )
+    };
+    let site = Site::new(&[
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://x.org/\"\n",
+        ),
+        ("content/articles/strike.md", &article("Strike", false)),
+        ("content/articles/deal.md", &article("Deal", true)),
+        (
+            "content/articles/lead.md",
+            "+++\ntitle = \"Lead\"\ndate = 2024-03-09\n+++\n\nLead.\n",
+        ),
+        (
+            "content/actors/ines.md",
+            "+++\nname = \"Ines\"\n+++\n\nMayor.\n",
+        ),
+        (
+            "content/authors/ana-diallo.md",
+            "+++\nname = \"Ana Diallo\"\n+++\n\nBio.\n",
+        ),
+        (
+            "content/notes/port.md",
+            "+++\ntitle = \"Port\"\n+++\n\nHistory.\n",
+        ),
+    ]);
+    let out = site.run(&["build", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The `<li class="story">` items of a page, hrefs taken out.
+    let items = |path: &str| -> Vec<String> {
+        let html = site.out(path);
+        let mut found = Vec::new();
+        let mut rest = html.as_str();
+        while let Some(at) = rest.find("<li class=\"story\">") {
+            let end = at + rest[at..].find("</li>").unwrap() + 5;
+            let item = &rest[at..end];
+            let href = item.find("href=\"").unwrap() + 6;
+            let close = href + item[href..].find('"').unwrap();
+            found.push(format!("{}{}", &item[..href], &item[close..]));
+            rest = &rest[end..];
+        }
+        found
+    };
+    let cited = items("explainers/port/index.html");
+    assert_eq!(cited.len(), 2, "{cited:?}");
+    assert!(
+        cited.iter().any(|i| i.contains("status-badge")),
+        "{cited:?}"
+    );
+    assert!(
+        cited.iter().any(
+            |i| i.contains("What &lt;em&gt;changed&lt;&#x2F;em&gt; &amp; why.")
+                || i.contains("What &lt;em&gt;changed&lt;/em&gt; &amp; why.")
+        ),
+        "{cited:?}"
+    );
+    for list in ["topics/ports/index.html", "actors/ines/index.html"] {
+        assert_eq!(items(list), cited, "{list}");
+    }
+    // An author page lists only the author's public articles.
+    let public: Vec<String> = cited
+        .iter()
+        .filter(|i| !i.contains("status-badge"))
+        .cloned()
+        .collect();
+    assert_eq!(items("authors/ana-diallo/index.html"), public);
+    let archive = items("articles/index.html");
+    assert_eq!(archive.len(), 3);
+    for item in &cited {
+        assert!(archive.contains(item), "{item} not in {archive:?}");
+    }
+}

@@ -14,7 +14,7 @@ use crate::{build_then_exit, display_path, BuildOptions};
 pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
     let options = BuildOptions {
         root: args.root.clone(),
-        output: args.output,
+        output: args.output.clone(),
         base_url: args.base_url,
         drafts: args.drafts,
         future: args.future,
@@ -37,6 +37,11 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                 );
                 if let Some(line) = held_back_line(&s) {
                     eprintln!("{line}");
+                }
+                if args.output.is_none() {
+                    if let Some(warning) = previews_warning(&s) {
+                        eprintln!("{warning}");
+                    }
                 }
                 if let Some(warning) = robots_warning(&s) {
                     eprintln!("{warning}");
@@ -101,6 +106,31 @@ fn robots_warning(s: &BuildSummary) -> Option<String> {
              so {path}robots.txt is ignored (its Sitemap line too)\n  \
              = help: add \"Sitemap: {}sitemap.xml\" to the robots.txt at the root of the host, or submit the sitemap to search engines",
             s.base_url
+        )
+    })
+}
+
+/// `--drafts` and `--future` are for previews: written into the site's
+/// own output folder (the one a deploy publishes), they put every draft
+/// or scheduled article on the site, so the summary says so.
+fn previews_warning(s: &BuildSummary) -> Option<String> {
+    let published: Vec<String> = [
+        (s.drafts_published, "draft", "drafts"),
+        (
+            s.scheduled_published,
+            "article dated in the future",
+            "articles dated in the future",
+        ),
+    ]
+    .into_iter()
+    .filter(|(n, ..)| *n > 0)
+    .map(|(n, one, many)| counted(n, one, many))
+    .collect();
+    (!published.is_empty()).then(|| {
+        format!(
+            "warning: this build published {} into the site's output folder; \
+             a production build leaves out --drafts and --future",
+            published.join(" and ")
         )
     })
 }

@@ -812,6 +812,21 @@ mod tests {
         ] {
             assert_eq!(rewrite_serde_message(serde), plain);
         }
+        // A number too large for TOML says so, with no Rust type name.
+        let (_, large) = problems("paginate = 99999999999999999999\n");
+        assert_eq!(large.len(), 1, "{large:?}");
+        assert_eq!(
+            large[0].message,
+            "the number 99999999999999999999 is too large: TOML's whole numbers go to \
+             9223372036854775807"
+        );
+        assert_eq!(
+            rewrite_serde_message(
+                "invalid type: integer `-99999999999999999999` as i128, expected any valid TOML value"
+            ),
+            "the number -99999999999999999999 is too small: TOML's whole numbers go to \
+             -9223372036854775808"
+        );
         // No Rust type name reaches a reader.
         let (_, problems) =
             problems("paginate = \"ten\"\n[images]\nquality = 1.5\nwidths = [\"a\"]\n");

@@ -229,6 +229,18 @@ fn plain_type_error(message: &str) -> Option<String> {
     let rest = (message.strip_prefix("invalid type: "))
         .or_else(|| message.strip_prefix("invalid value: "))?;
     let (found, expected) = rest.split_once(", expected ")?;
+    // A whole number beyond 64 bits is read as an i128 and refused in
+    // Rust's words ("integer `99999999999999999999` as i128").
+    if let Some((number, _)) = (found.strip_prefix("integer `")).and_then(|f| f.split_once("` as "))
+    {
+        let (size, limit) = match number.starts_with('-') {
+            true => ("small", i64::MIN),
+            false => ("large", i64::MAX),
+        };
+        return Some(format!(
+            "the number {number} is too {size}: TOML's whole numbers go to {limit}"
+        ));
+    }
     Some(format!(
         "must be {}, not {}",
         plain_expected(expected),

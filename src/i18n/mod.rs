@@ -130,6 +130,18 @@ impl Serialize for Interface {
     }
 }
 
+/// Each built-in language's key-points heading (`know_heading`), by tag
+/// of [`LANGUAGES`], read once: a body heading that is another
+/// language's is reported rather than left in the body unnoticed.
+pub fn know_headings() -> &'static [(&'static str, String)] {
+    static HEADINGS: std::sync::OnceLock<Vec<(&'static str, String)>> = std::sync::OnceLock::new();
+    HEADINGS.get_or_init(|| {
+        (LANGUAGES.iter())
+            .filter_map(|&l| Some((l, Interface::builtin(l)?.text("know_heading").to_string())))
+            .collect()
+    })
+}
+
 /// A language's name in that language, for the language switcher
 /// (`Français` for `fr`, `Português` for `pt-BR`); the tag itself for a
 /// language without a built-in table.
@@ -735,9 +747,14 @@ fn apply(
         }
         if DATE_KEYS.contains(&o.key.as_str()) {
             if let Err(m) = check_date_pattern(&o.key, texts[0]) {
-                errors.push(at_value(m).with_help(
-                    "write a chrono strftime pattern of the day, month and year, like \"%-d %B %Y\"",
-                ));
+                // `month_year_format` heads a month of the timeline.
+                let help = match o.key.as_str() {
+                    "month_year_format" => {
+                        "write a chrono strftime pattern of the month and year, like \"%B %Y\""
+                    }
+                    _ => "write a chrono strftime pattern of the day, month and year, like \"%-d %B %Y\"",
+                };
+                errors.push(at_value(m).with_help(help));
                 continue;
             }
         }
@@ -1260,6 +1277,22 @@ mod tests {
             let d = errors.iter().next().unwrap();
             assert!(d.message.contains(want), "{line}: {}", d.message);
             assert_eq!(d.line, 2, "{line}");
+        }
+        // Each date key's hint gives an example of its own kind.
+        for (line, help) in [
+            (
+                "month_year_format = \"%B\"",
+                "write a chrono strftime pattern of the month and year, like \"%B %Y\"",
+            ),
+            (
+                "date_format = \"%B %Y\"",
+                "write a chrono strftime pattern of the day, month and year, like \"%-d %B %Y\"",
+            ),
+        ] {
+            let toml = format!("[strings]\n{line}\n");
+            let errors = load_site(dir.path(), &toml, "en").unwrap_err();
+            let d = errors.iter().next().unwrap();
+            assert_eq!(d.help.as_deref(), Some(help), "{line}: {}", d.message);
         }
         // Each placeholder is named once, however many forms use it.
         let toml = "[strings]\ntopic_count = { one = \"{n} article\", other = \"b\" }\n";

@@ -446,6 +446,48 @@ impl ContentFiles {
                     site.scheduled.push(slug.clone());
                 }
             }
+            // A published page's `updated` after the build's clock would
+            // show a change that has not happened (and give the sitemap a
+            // `<lastmod>` in the future). A scheduled article's would be
+            // in the future on the day it goes out if it follows the
+            // article's own date: the build of that day would fail, so it
+            // is an error now (of `check`, as the article's problems are).
+            let future = |updated: Option<crate::model::Date>| {
+                updated
+                    .filter(|u| u.is_after(now))
+                    .map(|u| future_update_message(u, now))
+            };
+            let error = match loaded {
+                Loaded::Article(p) if p.meta.date.is_after(now) => {
+                    let due = p.meta.date.due_at();
+                    (p.meta.updated.filter(|u| u.is_after(due))).map(|u| {
+                        p.error_at_value(
+                            "updated",
+                            format!(
+                                "`updated` ({}) is after the article's own date ({}): on the day \
+                                 it is published, it would be in the future",
+                                u.html_datetime(),
+                                p.meta.date.html_datetime()
+                            ),
+                        )
+                    })
+                }
+                Loaded::Article(p) => {
+                    future(p.meta.updated).map(|m| p.error_at_value("updated", m))
+                }
+                Loaded::Note(p) => future(p.meta.updated).map(|m| p.error_at_value("updated", m)),
+                Loaded::Standalone(p) => {
+                    future(p.meta.updated).map(|m| p.error_at_value("updated", m))
+                }
+                _ => None,
+            };
+            if let Some(error) = error {
+                errors.push(error.with_help(
+                    "`updated` says when the page last changed: give that date, or leave \
+                     `updated` out until the change is made (an article to be published \
+                     later takes a future `date`)",
+                ));
+            }
             match loaded {
                 Loaded::Article(p) => site.articles.push(p.clone()),
                 Loaded::Note(p) => site.notes.push(p.clone()),
@@ -460,6 +502,18 @@ impl ContentFiles {
         site.translations = sites.collect();
         (site, errors)
     }
+}
+
+/// `` `updated` (2027-01-01) is in the future: the build's clock says 2026-12-01 ``.
+fn future_update_message(
+    updated: crate::model::Date,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> String {
+    format!(
+        "`updated` ({}) is in the future: the build's clock says {}",
+        updated.html_datetime(),
+        now.format("%Y-%m-%d")
+    )
 }
 
 /// Adds to `tree`, the pages of another language, the default language's
@@ -671,7 +725,15 @@ fn language_of(
             "\"{tag}\" in the file name {name} is a language that languages in site.toml does not list: the file is a translation into it"
         ),
     );
-    errors.push(if config.is_multilingual() {
+    // Renaming it to the page it translates would overwrite that page.
+    let page_exists = path.with_file_name(format!("{stem}.md")).exists();
+    errors.push(if config.is_multilingual() && page_exists {
+        d.with_help(format!(
+            "the site publishes {}, and {stem}.md is beside it: add \"{tag}\" to languages \
+             in site.toml, or remove the file",
+            config.languages.join(", ")
+        ))
+    } else if config.is_multilingual() {
         d.with_help(format!(
             "the site publishes {}: add \"{tag}\" to languages, or rename the file to {stem}.md",
             config.languages.join(", ")

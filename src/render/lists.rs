@@ -201,7 +201,8 @@ impl<'a> Renderer<'a> {
             )
             .unwrap_or_default();
         let mut meta = self.list_head(&t.name, &dir, description);
-        meta.feed = Some(self.feed_link(&t.name, &dir, page.linker));
+        // A topic whose articles are all drafts or scheduled has no feed.
+        meta.feed = topic_newest(s, t).map(|_| self.feed_link(&t.name, &dir, page.linker));
         let trail = [
             self.home_crumb(),
             (self.words.text("topics"), absolute(&s.config, "topics/")),
@@ -442,12 +443,9 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        let updated = articles
-            .iter()
-            .map(|(_, a)| a.updated.unwrap_or(a.date))
-            .max()
-            .map(|d| d.rfc3339())
-            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        // Only a feed with a date is written (see `feed_updated`); the
+        // placeholder never reaches a reader.
+        let updated = feed_updated(s, scope).map_or_else(String::new, |d| d.rfc3339());
         let author = if !config.publisher.name.is_empty() {
             &config.publisher.name
         } else {
@@ -881,6 +879,49 @@ fn entry_content(config: &crate::config::Config, a: &Article, url: &str, body: b
         content.push_str(&a.body_html);
     }
     metadata::absolute_links(&content, url)
+}
+
+/// The `<updated>` of the feed of `scope`: the newest publication or
+/// update among its public articles. A site with none takes the newest
+/// date of its published explainers and standalone pages. None when there
+/// is no date at all: then the feed is not written, nor linked (an Atom
+/// feed must carry a real `<updated>`, and a topic's, actor's or author's
+/// feed with no entries announces nothing).
+pub(crate) fn feed_updated(site: &Site, scope: FeedScope) -> Option<Date> {
+    let newest = |list: &[usize]| {
+        (list.iter())
+            .map(|&a| &site.articles[a])
+            .filter(|a| a.is_public())
+            .map(|a| a.updated.unwrap_or(a.date))
+            .max()
+    };
+    match scope {
+        FeedScope::Site => (site.own_articles().iter())
+            .filter(|a| a.is_public())
+            .map(|a| a.updated.unwrap_or(a.date))
+            .max()
+            .or_else(|| {
+                let notes = (site.own_notes().iter())
+                    .filter(|n| !n.draft)
+                    .filter_map(|n| n.updated.or(n.date));
+                let pages = (site.own_pages().iter())
+                    .filter(|p| p.is_public())
+                    .filter_map(|p| p.updated.or(p.date));
+                notes.chain(pages).max()
+            }),
+        FeedScope::Topic(t) => topic_newest(site, &site.topics[t]),
+        FeedScope::Actor(i) if !site.actors[i].draft => newest(&site.actors[i].articles),
+        FeedScope::Author(i) if !site.authors[i].draft => newest(&site.authors[i].articles),
+        // A draft profile's feed would list only articles that name a
+        // draft; it has none.
+        FeedScope::Actor(_) | FeedScope::Author(_) => None,
+    }
+}
+
+/// Whether any of the articles `list` (indexes into `site.articles`) is
+/// public: a topic's, actor's or author's feed has entries.
+pub(crate) fn any_public(site: &Site, list: &[usize]) -> bool {
+    list.iter().any(|&a| site.articles[a].is_public())
 }
 
 /// The output path of a feed: `feed.xml`, `topics/<slug>/feed.xml` or

@@ -627,15 +627,21 @@ fn all_pages(site: &Site, extra_sitemap: usize) -> Vec<Page> {
     for (y, (_, events)) in event_years(site).iter().enumerate() {
         pages.extend(pages_of(events.len()).map(|n| Page::TimelineYear(y, n)));
     }
+    // A feed with no date (no entries) is not written; see
+    // `lists::feed_updated`.
+    let has_feed = |scope| lists::feed_updated(site, scope).is_some();
+    if !has_feed(lists::FeedScope::Site) {
+        pages.retain(|p| !matches!(p, Page::Feed));
+    }
     for (i, t) in site.topics.iter().enumerate() {
         pages.extend(pages_of(t.articles.len()).map(|n| Page::Topic(i, n)));
-        pages.push(Page::TopicFeed(i));
+        if has_feed(lists::FeedScope::Topic(i)) {
+            pages.push(Page::TopicFeed(i));
+        }
     }
     for (i, a) in site.own_actors().iter().enumerate() {
         pages.extend(pages_of(a.articles.len()).map(|n| Page::Actor(i, n)));
-        // A draft actor's feed would list only articles that name a
-        // draft; it has none.
-        if !a.draft {
+        if has_feed(lists::FeedScope::Actor(i)) {
             pages.push(Page::ActorFeed(i));
         }
     }
@@ -644,7 +650,7 @@ fn all_pages(site: &Site, extra_sitemap: usize) -> Vec<Page> {
     }
     for (i, a) in site.own_authors().iter().enumerate() {
         pages.extend(pages_of(a.articles.len()).map(|n| Page::Author(i, n)));
-        if !a.draft {
+        if has_feed(lists::FeedScope::Author(i)) {
             pages.push(Page::AuthorFeed(i));
         }
     }
@@ -755,6 +761,8 @@ struct Renderer<'a> {
     cards_script: String,
     embeds_script: String,
     search_script: Option<String>,
+    /// Whether the site feed is written (see [`lists::feed_updated`]).
+    has_site_feed: bool,
     /// `[extra]` of site.toml, given to every template as `extra`.
     extra: serde_json::Value,
     /// The header and footer menus.
@@ -821,6 +829,7 @@ impl<'a> Renderer<'a> {
                 .search
                 .enabled
                 .then(|| versioned(site, "search.js")),
+            has_site_feed: lists::feed_updated(site, lists::FeedScope::Site).is_some(),
             extra: c.extra_for_templates(),
             menus: menus(site),
             icons: site_icons(site),
@@ -997,7 +1006,7 @@ impl<'a> Renderer<'a> {
                 actors: l.dir("actors/"),
                 topics: l.dir("topics/"),
                 timeline: l.dir("timeline/"),
-                feed: format!("{}feed.xml", l.root()),
+                feed: self.site_feed(&l.root()),
                 search: self.search_script.is_some().then(|| l.dir("search/")),
                 authors: (!self.site.own_authors().is_empty()).then(|| l.dir("authors/")),
             },
@@ -1016,6 +1025,16 @@ impl<'a> Renderer<'a> {
 
     /// The link to the feed of the topic or actor `name` whose page is
     /// the folder `dir`, from a page `linker` deep.
+    /// The site feed's path from `root` (the path to the tree's root),
+    /// or an empty string when the site has no feed.
+    fn site_feed(&self, root: &str) -> String {
+        if self.has_site_feed {
+            format!("{root}feed.xml")
+        } else {
+            String::new()
+        }
+    }
+
     fn feed_link(&self, name: &str, dir: &str, linker: Linker) -> FeedLink {
         FeedLink {
             title: lists::feed_title(name, &self.site.config.title),

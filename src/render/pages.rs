@@ -476,7 +476,9 @@ impl<'a> Renderer<'a> {
                 ..Meta::default()
             }
         };
-        if !a.draft {
+        // Only a public profile with a public article has a feed (see
+        // `lists::feed_updated`).
+        if !a.draft && lists::any_public(s, &a.articles) {
             meta.feed = Some(self.feed_link(&a.name, &dir, l));
         }
         let mut common = self.list_common(&page, "actors", &trail, meta);
@@ -600,7 +602,9 @@ impl<'a> Renderer<'a> {
                 .map(|i| metadata::absolute_asset(config, &metadata::open_graph_image(i)));
             meta.image_alt = a.image.as_ref().map(|i| i.alt.clone());
         }
-        if !a.draft {
+        // Only a public profile with a public article has a feed (see
+        // `lists::feed_updated`).
+        if !a.draft && lists::any_public(s, &a.articles) {
             meta.feed = Some(self.feed_link(&a.name, &dir, l));
         }
         let mut common = self.list_common(&page, "authors", &trail, meta);
@@ -633,7 +637,7 @@ impl<'a> Renderer<'a> {
             actors: prefix("actors/index.html"),
             topics: prefix("topics/index.html"),
             timeline: prefix("timeline/index.html"),
-            feed: prefix("feed.xml"),
+            feed: self.site_feed(&base),
             search: self
                 .search_script
                 .is_some()

@@ -1072,12 +1072,17 @@ impl<'o, 'a> Renderer<'o, 'a> {
             }
             Err(WikiError::Draft(section)) => Some((
                 format!("broken wikilink: {} \"{page}\" is a draft", section.noun()),
-                Some("publish it (remove `draft = true`) or build with --drafts".to_string()),
+                Some(
+                    "publish it (remove `draft = true`) or take the link out until it is; \
+                     --drafts is for previews: it publishes every draft"
+                        .to_string(),
+                ),
             )),
             Err(WikiError::HeldBack) => Some((
                 format!("broken wikilink: article \"{page}\" is dated in the future"),
                 Some(
-                    "it is published from its date: link to it then, or build with --future"
+                    "it is published on its date: take the link out until then; \
+                     --future is for previews: it publishes every scheduled article"
                         .to_string(),
                 ),
             )),
@@ -1177,6 +1182,25 @@ impl<'o, 'a> Renderer<'o, 'a> {
                 }
                 self.in_know = Some(h.level);
                 return;
+            }
+            // Another language's heading (a site switched to `fr` whose
+            // articles say "What You Should Know") would leave the points
+            // in the body and the box empty, silently.
+            let other = (crate::i18n::know_headings().iter())
+                .find(|(_, heading)| same_heading(&text, heading));
+            if let (Some((language, _)), None) = (other, self.in_know) {
+                self.out.errors.push(MarkdownError {
+                    range: h.range.clone(),
+                    message: format!(
+                        "\"{text}\" is the key-points heading of {} ({language}), not of this \
+                         site: its points stay in the body",
+                        crate::i18n::endonym(language)
+                    ),
+                    help: Some(format!(
+                        "this site's key-points heading is \"{know}\": write that (or set \
+                         `know_heading` in site.toml)"
+                    )),
+                });
             }
         }
         let base = match &h.explicit_id {

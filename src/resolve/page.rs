@@ -152,7 +152,10 @@ impl<'a> Context<'a> {
                         Some(slug),
                         format!("{} \"{slug}\" is a draft", section.noun()),
                     )
-                    .with_help("publish it (remove `draft = true`) or build with --drafts"),
+                    .with_help(
+                        "publish it (remove `draft = true`) or take it out of this list until \
+                         it is; --drafts is for previews: it publishes every draft",
+                    ),
                 ),
                 None => errors.push(
                     page.error_at_key(
@@ -644,6 +647,7 @@ pub(super) fn resolve_article(
             errors.push(page.error_at_key(key, None, format!("`{key}` has an empty entry")));
         }
     }
+    repeated_authors(page, &m.authors, &mut errors);
     Resolved {
         value: Article {
             slug: page.slug.clone(),
@@ -703,6 +707,41 @@ fn checked_update<M>(
         ));
     }
     checked
+}
+
+/// An error at each entry of `authors` that names an author an earlier
+/// entry names: the same slug, so the same profile (see
+/// [`super::match_author`]) or, without one, the same name once case,
+/// spaces and punctuation are folded ("amina-sow", "AMINA  SOW" and
+/// "Amina Sow" are one author). The byline would show the name twice.
+fn repeated_authors<M>(page: &Page<M>, authors: &[String], errors: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(String, &str)> = Vec::with_capacity(authors.len());
+    for (i, entry) in authors.iter().enumerate() {
+        let slug = crate::model::slugify(&super::nfc(entry.trim()));
+        if slug.is_empty() {
+            continue;
+        }
+        match seen.iter().find(|(s, _)| *s == slug) {
+            Some((_, first)) => {
+                // The same text written twice: point at this one.
+                let nth = authors[..i].iter().filter(|e| *e == entry).count();
+                errors.push(
+                    page.error_at_nth_value(
+                        "authors",
+                        entry,
+                        nth,
+                        format!(
+                            "author \"{}\" is already in this byline, as \"{}\"",
+                            entry.trim(),
+                            first.trim()
+                        ),
+                    )
+                    .with_help("name each author once: remove the repeat"),
+                );
+            }
+            None => seen.push((slug, entry)),
+        }
+    }
 }
 
 /// The summary a page shows in lists and metadata, and whether it was
