@@ -735,6 +735,11 @@ fn each_language_may_have_its_own_title_and_description() {
             "content/articles/one.fr.md",
             "+++\ntitle = \"Un\"\ndate = 2023-09-01\n+++\nTexte.\n",
         ),
+        // A tree without articles of its own has no feed.
+        (
+            "content/articles/one.ar.md",
+            "+++\ntitle = \"واحد\"\ndate = 2023-09-01\n+++\nنص.\n",
+        ),
     ]);
     site.build_ok();
     // French: both its own, in the feed, the front page and its JSON-LD.
