@@ -605,14 +605,14 @@ fn another_languages_key_points_heading_is_an_error_and_no_box_is_left_empty() {
     assert!(
         err.contains(
             "content/articles/a.md:7:1: \"What You Should Know\" is the key-points heading of \
-             English (en), not of this site: its points stay in the body"
+             English (en), not of this page's: its points stay in the body"
         ),
         "{err}"
     );
     assert!(
         err.contains(
-            "= help: this site's key-points heading is \"Ce qu’il faut savoir\": write that \
-             (or set `know_heading` in site.toml)"
+            "= help: this page's key-points heading is \"Ce qu’il faut savoir\": write that \
+             (or set `know_heading` in site.toml"
         ),
         "{err}"
     );

@@ -874,3 +874,47 @@ fn a_translation_into_an_unlisted_language_is_not_told_to_take_a_taken_name() {
         "{err}"
     );
 }
+
+#[test]
+fn each_language_has_its_own_key_points_heading() {
+    // The top-level `know_heading` is the default language's; French
+    // pages use the French heading, or their own table's.
+    let article = |title: &str, heading: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = 2023-09-01\n+++\nText.\n\n## {heading}\n\n- A point.\n")
+    };
+    let site = Site::new(&[
+        (
+            "site.toml",
+            &format!("{SITE_TOML}know_heading = \"Key points\"\n"),
+        ),
+        ("content/articles/one.md", &article("One", "Key points")),
+        (
+            "content/articles/one.fr.md",
+            &article("Un", "Ce qu’il faut savoir"),
+        ),
+    ]);
+    site.build_ok();
+    for (page, heading) in [
+        ("articles/one/index.html", "Key points"),
+        ("fr/articles/one/index.html", "Ce qu’il faut savoir"),
+    ] {
+        let html = site.out(page);
+        let aside = &html[html.find("<aside class=\"sidebar know\"").unwrap()..];
+        assert!(
+            aside.contains(heading) && aside.contains("A point."),
+            "{page}: {aside}"
+        );
+    }
+    site.write(
+        "site.toml",
+        &format!("{SITE_TOML}know_heading = \"Key points\"\n\n[translations.fr]\nknow_heading = \"L’essentiel\"\n"),
+    );
+    site.write("content/articles/one.fr.md", &article("Un", "L’essentiel"));
+    site.build_ok();
+    let html = site.out("fr/articles/one/index.html");
+    let aside = &html[html.find("<aside class=\"sidebar know\"").unwrap()..];
+    assert!(
+        aside.contains("L’essentiel") && aside.contains("A point."),
+        "{aside}"
+    );
+}

@@ -619,15 +619,17 @@ impl Config {
         let mut c = self.clone();
         c.language = self.languages[index].clone();
         c.tree = format!("{}/", c.language);
-        if let Some(words) = self.language_interfaces.get(index - 1) {
-            c.interface = words.clone();
-            if c.know_heading_defaulted {
-                c.know_heading = words.text("know_heading").to_string();
-            }
-        }
         let own = (self.translations.iter())
             .find(|(tag, _)| tag.eq_ignore_ascii_case(&c.language))
             .map(|(_, settings)| settings);
+        if let Some(words) = self.language_interfaces.get(index - 1) {
+            c.interface = words.clone();
+            // The top-level `know_heading` is the default language's
+            // words: another language's pages use its own heading.
+            let own_heading = own.and_then(|o| o.know_heading.clone());
+            c.know_heading_defaulted = own_heading.is_none();
+            c.know_heading = own_heading.unwrap_or_else(|| words.text("know_heading").to_string());
+        }
         if let Some(title) = own.and_then(|o| o.title.clone()) {
             c.title = title;
         }

@@ -1,8 +1,9 @@
 //! `[translations.<language>]` in `site.toml`: the site's own words in
-//! each other language of a multilingual site, its `title` and
-//! `description` (Zola's `[languages.fr] title = ...`; here `languages` is
-//! the list of tags, so the table has a name of its own). What a language
-//! leaves out is the default language's.
+//! each other language of a multilingual site, its `title`,
+//! `description` and `know_heading` (Zola's `[languages.fr] title = ...`;
+//! here `languages` is the list of tags, so the table has a name of its
+//! own). A title or description left out is the default language's; a
+//! key-points heading left out is the language's own built-in one.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, SourceFile};
 
 /// The keys of a `[translations.<language>]` table.
-pub(super) const KEYS: &[&str] = &["title", "description"];
+pub(super) const KEYS: &[&str] = &["title", "description", "know_heading"];
 
 /// The settings one language overrides; `None` keeps the default
 /// language's.
@@ -20,6 +21,7 @@ pub(super) const KEYS: &[&str] = &["title", "description"];
 pub struct LanguageSettings {
     pub title: Option<String>,
     pub description: Option<String>,
+    pub know_heading: Option<String>,
 }
 
 /// Every problem of `[translations]`: a table for a language `languages`
@@ -67,6 +69,14 @@ pub(super) fn check(
             problems.push(
                 at(format!("[translations.{tag}] title must not be empty"))
                     .with_help("leave `title` out to use the default language's"),
+            );
+        }
+        if (settings.know_heading.as_deref()).is_some_and(|t| t.trim().is_empty()) {
+            problems.push(
+                at(format!(
+                    "[translations.{tag}] know_heading must not be empty"
+                ))
+                .with_help("leave `know_heading` out to use the language's own"),
             );
         }
     }

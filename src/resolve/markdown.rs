@@ -1193,12 +1193,13 @@ impl<'o, 'a> Renderer<'o, 'a> {
                     range: h.range.clone(),
                     message: format!(
                         "\"{text}\" is the key-points heading of {} ({language}), not of this \
-                         site: its points stay in the body",
+                         page's: its points stay in the body",
                         crate::i18n::endonym(language)
                     ),
                     help: Some(format!(
-                        "this site's key-points heading is \"{know}\": write that (or set \
-                         `know_heading` in site.toml)"
+                        "this page's key-points heading is \"{know}\": write that (or set \
+                         `know_heading` in site.toml, or in `[translations.<language>]` for \
+                         another language's pages)"
                     )),
                 });
             }
