@@ -637,3 +637,24 @@ fn another_languages_key_points_heading_is_an_error_and_no_box_is_left_empty() {
     assert!(!html.contains("know-heading"), "{html}");
     assert!(!html.contains("Ce qu’il faut savoir"), "{html}");
 }
+
+#[test]
+fn a_topic_is_one_topic_however_its_accents_are_encoded() {
+    // "Côte" typed with a precomposed ô (NFC) and with o + U+0302 (NFD).
+    let site = Site::new(&[
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2024-03-25\ntopics = [\"C\u{f4}te\"]\n+++\n\nText.\n",
+        ),
+        (
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = 2024-03-26\ntopics = [\"Co\u{302}te\"]\n+++\n\nText.\n",
+        ),
+    ]);
+    site.build_checked();
+    let topic = site.out("topics/cote/index.html");
+    assert!(
+        topic.contains(">A</a>") && topic.contains(">B</a>"),
+        "{topic}"
+    );
+}

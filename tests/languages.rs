@@ -918,3 +918,26 @@ fn each_language_has_its_own_key_points_heading() {
         "{aside}"
     );
 }
+
+#[test]
+fn a_table_inside_a_translations_table_is_named_with_the_keys_it_may_hold() {
+    let site = bilingual();
+    site.write(
+        "site.toml",
+        &format!("{SITE_TOML}\n[translations.fr]\ntitle = \"Le Sahel\"\n\n[translations.fr.strings]\nlatest = \"Récent\"\n"),
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("site.toml:9:2: unknown key `strings` in the `[translations.fr]` table"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "= help: the keys of `[translations.fr]` are `title`, `description`, `know_heading`"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("move it above"), "{err}");
+}

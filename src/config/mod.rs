@@ -719,6 +719,11 @@ fn outside_site(root: &Path, output_dir: &str, out: &Path) -> Diagnostic {
 /// so: TOML puts every key below `[publisher]` into that table, which is
 /// easy to miss when the key is `autolink`.
 fn in_its_table(file: &SourceFile, mut d: Diagnostic) -> Diagnostic {
+    // A key of a nested table (`[translations.fr]`) is named with it
+    // already, with that table's keys as the hint (see `front_matter`).
+    if d.message.contains("` in the `[") && d.message.contains('.') {
+        return d;
+    }
     let Some(key) = d
         .message
         .strip_prefix("unknown key `")

@@ -591,11 +591,34 @@ impl<'a> Checker<'a> {
         };
         // Serde lists the table's keys: "expected one of `name`, `url`".
         let keys: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        // The table's header as written: `[[links]]`, `[translations.fr]`.
+        let dotted = (parent.iter())
+            .filter_map(|step| match step {
+                Step::Key(k) => Some(k.as_str()),
+                Step::Index(_) => None,
+            })
+            .collect::<Vec<_>>()
+            .join(".");
         let header = match parent.last() {
-            Some(Step::Index(_)) => format!("[[{table}]]"),
-            _ => format!("[{table}]"),
+            Some(Step::Index(_)) => format!("[[{dotted}]]"),
+            _ => format!("[{dotted}]"),
         };
-        let help = if parent.len() <= 2 && self.known_keys.contains(&key) {
+        // A page key below the page's own table (`[[links]]`, or a
+        // `[menu]`-like table), not in a nested settings table.
+        let of_the_page = matches!(parent, [Step::Key(_)] | [Step::Key(_), Step::Index(_)])
+            && self.known_keys.contains(&key);
+        // The same key set above the table already: moving this one up
+        // would set it twice.
+        let set_above = of_the_page && {
+            let first = locate_key(&self.file.text, self.split.front_matter.clone(), key);
+            let table = locate_key(&self.file.text, self.split.front_matter.clone(), table);
+            first.start < at.start && first.start < table.start
+        };
+        let help = if set_above {
+            Some(format!(
+                "`{key}` is set above already, and `{header}` has no `{key}`: remove this one"
+            ))
+        } else if of_the_page {
             Some(match self.split.format {
                 Format::Toml => format!(
                     "`{key}` is a key of the page, but it is written below `{header}`, so it \
@@ -611,7 +634,27 @@ impl<'a> Checker<'a> {
             if let Some(near) = closest(key, keys.iter().copied()) {
                 self.suggested.push((parent.to_vec(), near.to_string()));
             }
-            did_you_mean(key, keys.iter().copied())
+            did_you_mean(key, keys.iter().copied()).or_else(|| {
+                (!keys.is_empty()).then(|| {
+                    let listed: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                    format!("the keys of `{header}` are {}", listed.join(", "))
+                })
+            })
+        };
+        // A table written as a dotted header of its own
+        // (`[translations.fr.strings]`) is found by that header.
+        let at = match self.split.format {
+            Format::Toml if !matches!(parent.last(), Some(Step::Index(_))) => {
+                let wanted = format!("[{dotted}.{key}]");
+                match self.file.text[self.split.front_matter.clone()].find(&wanted) {
+                    Some(i) => {
+                        let start = self.split.front_matter.start + i + 1;
+                        start..start + wanted.len() - 2
+                    }
+                    None => at,
+                }
+            }
+            _ => at,
         };
         let message = match self.split.format {
             Format::Toml => format!("unknown key `{key}` in the `{header}` table"),
@@ -1341,6 +1384,29 @@ mod tests {
             assert_eq!(problems[0].message, message);
             assert_eq!(problems[0].help.as_deref(), Some(help));
         }
+    }
+
+    #[test]
+    fn a_key_of_the_page_set_above_its_table_already_is_told_to_go() {
+        let f = file(concat!(
+            "+++\n",
+            "name = \"Niger\"\n",
+            "image = \"flag.png\"\n",
+            "image_alt = \"Flag\"\n",
+            "[[links]]\n",
+            "name = \"Gov\"\n",
+            "url = \"https://gov.ne/\"\n",
+            "image = \"other.png\"\n",
+            "+++\n",
+        ));
+        let s = split(&f).unwrap();
+        let (_, problems) = parse::<ActorMeta>(&f, &s, ACTOR_KEYS);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, 8);
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("`image` is set above already, and `[[links]]` has no `image`: remove this one")
+        );
     }
 
     #[test]

@@ -28,7 +28,9 @@ pub(super) fn collect_topics(
     let mut slugs: HashMap<String, String> = HashMap::default();
     for (id, (article, names)) in articles.iter_mut().enumerate() {
         for name in names.iter() {
-            let name = name.trim();
+            // One topic however its accents are encoded (NFC or NFD).
+            let name = super::nfc(name.trim());
+            let name = name.as_ref();
             let slug = slugs
                 .entry(name.to_string())
                 .or_insert_with(|| topic_slug(name))
