@@ -38,10 +38,10 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                 if let Some(line) = held_back_line(&s) {
                     eprintln!("{line}");
                 }
-                if args.output.is_none() {
-                    if let Some(warning) = previews_warning(&s) {
-                        eprintln!("{warning}");
-                    }
+                // Whatever folder it went to: `-o public` is the site's
+                // own output folder as much as no `-o` is.
+                if let Some(warning) = previews_warning(&s) {
+                    eprintln!("{warning}");
                 }
                 if let Some(warning) = robots_warning(&s) {
                     eprintln!("{warning}");
@@ -110,9 +110,9 @@ fn robots_warning(s: &BuildSummary) -> Option<String> {
     })
 }
 
-/// `--drafts` and `--future` are for previews: written into the site's
-/// own output folder (the one a deploy publishes), they put every draft
-/// or scheduled article on the site, so the summary says so.
+/// `--drafts` and `--future` are for previews: written into a folder a
+/// deploy publishes, they put every draft or scheduled article on the
+/// site, so the summary says what went into the output.
 fn previews_warning(s: &BuildSummary) -> Option<String> {
     let published: Vec<String> = [
         (s.drafts_published, "draft", "drafts"),
@@ -128,9 +128,10 @@ fn previews_warning(s: &BuildSummary) -> Option<String> {
     .collect();
     (!published.is_empty()).then(|| {
         format!(
-            "warning: this build published {} into the site's output folder; \
-             a production build leaves out --drafts and --future",
-            published.join(" and ")
+            "warning: this build published {} into {}; a production build leaves out \
+             --drafts and --future",
+            published.join(" and "),
+            display_path(&s.output)
         )
     })
 }
