@@ -941,3 +941,42 @@ fn a_table_inside_a_translations_table_is_named_with_the_keys_it_may_hold() {
     );
     assert!(!err.contains("move it above"), "{err}");
 }
+
+#[test]
+fn a_translated_bundle_under_its_own_slug_shows_the_bundles_files() {
+    use std::io::Cursor;
+    // A bundle's files are published once, at its original's folder; the
+    // French page under its own slug links them there, and so does its
+    // feed entry.
+    let img = image::RgbaImage::from_fn(64, 40, |x, _| image::Rgba([x as u8, 40, 90, 255]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let site = Site::new(&[
+        ("site.toml", SITE_TOML),
+        (
+            "content/articles/bund/index.md",
+            "+++\ntitle = \"Bundle\"\ndate = 2023-09-01\nimage = \"p.png\"\nimage_alt = \"A port\"\n+++\nText.\n",
+        ),
+        (
+            "content/articles/bund/index.fr.md",
+            "+++\ntitle = \"Paquet\"\nslug = \"paquet\"\ndate = 2023-09-01\nimage = \"p.png\"\nimage_alt = \"Un port\"\n+++\nTexte.\n",
+        ),
+    ]);
+    site.write_bytes("content/articles/bund/p.png", &png);
+    site.build_checked();
+    assert!(site.exists("articles/bund/p.png"));
+    assert!(
+        !site.exists("articles/paquet"),
+        "the files are published once"
+    );
+    let feed = site.out("fr/feed.xml");
+    assert!(
+        feed.contains("https://news.example.org/sub/articles/bund/p.png"),
+        "{feed}"
+    );
+    assert!(!feed.contains("articles/paquet/p.png"), "{feed}");
+    let page = site.out("fr/articles/paquet/index.html");
+    assert!(page.contains("../../../articles/bund/p.png"), "{page}");
+}

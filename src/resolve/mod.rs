@@ -683,7 +683,7 @@ fn bundles(
             .filter_map(|p| {
                 Some(crate::media::Bundle {
                     folder: p.bundle()?.to_path_buf(),
-                    out_dir: section.page_folder(p.slug.as_str()),
+                    out_dir: page::bundle_out_dir(p, section),
                 })
             })
             .collect()

@@ -118,7 +118,7 @@ impl<'a> Context<'a> {
         PageMedia {
             root: self.root,
             bundle: page.bundle().map(Path::to_path_buf),
-            out_dir: section.page_folder(page.slug.as_str()),
+            out_dir: bundle_out_dir(page, section),
             source: page.file.path.clone(),
             config: self.images,
             consulted: Default::default(),
@@ -1000,4 +1000,12 @@ fn sort_name(m: &ActorMeta) -> String {
         Some(s) if !s.is_empty() => super::nfc(s).into_owned(),
         _ => super::nfc(m.name.split_whitespace().last().unwrap_or(&m.name)).into_owned(),
     }
+}
+
+/// Where a page's bundle files are published: its own output folder, or,
+/// for a translation under a slug of its own, its original's (a bundle's
+/// files are shared by every language and published once, at the output
+/// root; `fr/articles/paquet/` shows `articles/bund/p.png`).
+pub(super) fn bundle_out_dir<M>(page: &Page<M>, section: Section) -> String {
+    section.page_folder(page.original.as_ref().unwrap_or(&page.slug).as_str())
 }
