@@ -112,7 +112,9 @@ pub struct SearchConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct ImagesConfig {
     pub widths: Vec<u32>,
-    pub quality: u8,
+    /// Read wider than the encoders' `u8`, so a value above 255 gets the
+    /// range's message, not the type's.
+    pub quality: u32,
     pub sizes: String,
     pub keep_metadata: bool,
 }
@@ -133,7 +135,7 @@ impl ImagesConfig {
     /// 16,383 px (libwebp's `WEBP_MAX_DIMENSION`).
     pub const WIDTHS: std::ops::RangeInclusive<u32> = 1..=16_383;
     /// The encoders' quality scale.
-    pub const QUALITY: std::ops::RangeInclusive<u8> = 1..=100;
+    pub const QUALITY: std::ops::RangeInclusive<u32> = 1..=100;
 
     /// The first value out of its range: its key, the value as written
     /// (to point at it) and the message naming the allowed range.
@@ -534,10 +536,20 @@ impl Config {
         }
         // Each value out of range, then its default in its place, so the
         // next one is found (a bounded loop: there are four keys).
+        // Widths written but all set aside after their own problems (`[30.5]`)
+        // leave an empty list that was not written empty.
+        let widths_written = (given.get("images"))
+            .and_then(|t| t.get("widths"))
+            .and_then(|w| w.as_array())
+            .is_some_and(|w| !w.is_empty());
         for _ in 0..4 {
             let Some((key, value, message)) = config.images.out_of_range() else {
                 break;
             };
+            if key == "widths" && value.is_empty() && widths_written {
+                config.images.widths = ImagesConfig::default().widths;
+                continue;
+            }
             // Inside the `[images]` table when there is one.
             let table = front_matter::locate_key(&file.text, all.clone(), "images");
             let from = if file.text.get(table.clone()) == Some("images") {
@@ -1302,7 +1314,7 @@ mod tests {
         let (line, _, message, _) = at("[images]\nwidths = []\n");
         assert_eq!(line, 2);
         assert!(message.contains("at least one width"), "{message}");
-        for q in ["0", "101", "255"] {
+        for q in ["0", "101", "255", "300", "70000"] {
             let (line, column, message, _) = at(&format!("[images]\nquality = {q}\n"));
             assert_eq!((line, column), (2, 11), "{q}");
             assert!(message.contains("from 1 to 100"), "{q}: {message}");
@@ -1312,6 +1324,11 @@ mod tests {
         assert!(message.contains("sizes must not be empty"), "{message}");
         let c = parse("[images]\nwidths = [1, 16383]\nquality = 100\n").unwrap();
         assert_eq!((c.images.widths, c.images.quality), (vec![1, 16383], 100));
+        // Widths set aside after their own problem do not make the list
+        // "empty" as well.
+        let (_, problems) = problems("[images]\nwidths = [30.5]\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("whole number"), "{problems:?}");
     }
 
     #[test]

@@ -692,8 +692,8 @@ pub fn publish(
             }
             Err(e) => fail(source, format!("cannot read: {e}")),
         });
-    // In range: `Config::parse` refuses any other quality.
-    let quality = config.quality;
+    // In range (1 to 100): `Config::parse` refuses any other quality.
+    let quality = u8::try_from(config.quality).unwrap_or(80);
     images.par_iter().for_each(|image| {
         let bytes = match std::fs::read(root.join(&image.source)) {
             Ok(b) => b,
