@@ -66,6 +66,15 @@ fn an_actors_country_links_to_the_country_actor() {
     assert!(site
         .out("actors/tchiani/index.html")
         .contains("<dt>Country</dt><dd>Niger</dd>"));
+    // An alias written in other letter case shows as the profile writes it.
+    site.write(
+        "content/actors/itte.md",
+        "+++\nname = \"Sylvain Itte\"\nkind = \"person\"\ncountry = \"french republic\"\n+++\n\nx\n",
+    );
+    site.build_checked();
+    assert!(site
+        .out("actors/itte/index.html")
+        .contains("href=\"../../actors/france/index.html\">French Republic</a>"));
 }
 
 #[test]

@@ -236,7 +236,7 @@ fn authors_are_in_the_sitemap_and_their_feeds_are_linked() {
     }
     let page = site.out("authors/ana-diallo/index.html");
     assert!(page.contains(
-        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Ana Diallo · T\" href=\"../../authors/ana-diallo/feed.xml\">"
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Ana Diallo · Author · T\" href=\"../../authors/ana-diallo/feed.xml\">"
     ));
     let feed = site.out("authors/ana-diallo/feed.xml");
     assert!(feed.contains(&format!("<id>{BASE}authors/ana-diallo/feed.xml</id>")));

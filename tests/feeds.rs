@@ -113,7 +113,7 @@ fn each_topic_and_actor_has_a_feed_of_its_public_articles() {
     let niger = parse(&site.out("topics/niger/feed.xml"));
     assert_eq!(niger.id, format!("{BASE}topics/niger/feed.xml"));
     assert_eq!(niger.self_url, niger.id);
-    assert_eq!(niger.title, "Niger \u{b7} T");
+    assert_eq!(niger.title, "Niger \u{b7} Topic \u{b7} T");
     let titles = |f: &Feed| f.entries.iter().map(|e| e.0.clone()).collect::<Vec<_>>();
     // Newest first; the draft and the future story left out.
     assert_eq!(titles(&niger), ["Story 4", "Story 3", "Story 2", "Story 1"]);
@@ -121,7 +121,7 @@ fn each_topic_and_actor_has_a_feed_of_its_public_articles() {
     assert_eq!(titles(&mali), ["Story 3", "Story 1"]);
     let ann = parse(&site.out("actors/ann/feed.xml"));
     assert_eq!(ann.id, format!("{BASE}actors/ann/feed.xml"));
-    assert_eq!(ann.title, "Ann Lee \u{b7} T");
+    assert_eq!(ann.title, "Ann Lee \u{b7} Actor \u{b7} T");
     assert_eq!(titles(&ann), ["Story 4", "Story 3", "Story 2", "Story 1"]);
     // Links in entry content are absolute.
     let content = &ann.entries[0].1;
@@ -508,5 +508,40 @@ fn a_site_without_articles_dates_its_feed_by_its_newest_page_or_has_none() {
     for page in ["index.html", "explainers/coup/index.html", "404.html"] {
         let html = site.out(page);
         assert!(!html.contains("feed.xml"), "{page}: {html}");
+    }
+}
+
+#[test]
+fn a_topic_and_an_actor_of_one_name_have_feeds_told_apart() {
+    let site = Site::new(&[
+        ("site.toml", "title = \"Desk\"\nbase_url = \"https://x.org/\"\n"),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2024-03-25\ntopics = [\"Niger\"]\nactors = [\"niger\"]\n+++\n\nText.\n",
+        ),
+        ("content/actors/niger.md", "+++\nname = \"Niger\"\nkind = \"country\"\n+++\n\nA country.\n"),
+    ]);
+    site.build_checked();
+    for (feed, page, title) in [
+        (
+            "topics/niger/feed.xml",
+            "topics/niger/index.html",
+            "Niger · Topic · Desk",
+        ),
+        (
+            "actors/niger/feed.xml",
+            "actors/niger/index.html",
+            "Niger · Actor · Desk",
+        ),
+    ] {
+        assert!(
+            site.out(feed).contains(&format!("<title>{title}</title>")),
+            "{feed}"
+        );
+        // The page's alternate link names the feed as the feed does.
+        assert!(
+            site.out(page).contains(&format!("title=\"{title}\"")),
+            "{page}"
+        );
     }
 }

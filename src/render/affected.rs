@@ -189,10 +189,10 @@ pub fn digests(site: &Site) -> SiteDigests {
             .add(x.events.len());
         let relations = h.take();
         h.add((x.body_hash, &x.aliases, x.born, &x.country))
-            .add(
-                x.country_actor
-                    .map(|c| (site.actors[c].slug.as_str(), &site.actors[c].name)),
-            )
+            .add(x.country_actor.map(|c| {
+                let c = &site.actors[c];
+                (c.slug.as_str(), &c.name, &c.aliases)
+            }))
             .image(x.image.as_ref());
         for l in &x.links {
             h.add((&l.name, &l.url));

@@ -455,15 +455,27 @@ impl<'a> Renderer<'a> {
         let (title, home_url) = match scope {
             FeedScope::Site => (config.title.clone(), config.base_url.clone()),
             FeedScope::Topic(t) => (
-                feed_title(&s.topics[t].name, &config.title),
+                feed_title(
+                    &s.topics[t].name,
+                    self.words.text("topic_kicker"),
+                    &config.title,
+                ),
                 absolute(config, &format!("topics/{}/", s.topics[t].slug)),
             ),
             FeedScope::Actor(i) => (
-                feed_title(&s.actors[i].name, &config.title),
+                feed_title(
+                    &s.actors[i].name,
+                    self.words.text("actor_kicker"),
+                    &config.title,
+                ),
                 page_url(config, Section::Actors, s.actors[i].slug.as_str()),
             ),
             FeedScope::Author(i) => (
-                feed_title(&s.authors[i].name, &config.title),
+                feed_title(
+                    &s.authors[i].name,
+                    self.words.text("author_kicker"),
+                    &config.title,
+                ),
                 page_url(config, Section::Authors, s.authors[i].slug.as_str()),
             ),
         };
@@ -937,8 +949,10 @@ pub(crate) fn feed_path(site: &Site, scope: FeedScope) -> String {
     }
 }
 
-/// The title of the feed of a topic or an actor called `name`: the name,
-/// then the site's title (how readers list a feed among many).
-pub(super) fn feed_title(name: &str, site_title: &str) -> String {
-    format!("{name} \u{b7} {site_title}")
+/// The title of the feed of a topic, an actor or an author called
+/// `name`: the name, what it is (`kind`, the interface's word: "Topic",
+/// "Actor", "Author"), then the site's title: how readers list a feed
+/// among many, and a topic and an actor of one name ("Niger") apart.
+pub(super) fn feed_title(name: &str, kind: &str, site_title: &str) -> String {
+    format!("{name} \u{b7} {kind} \u{b7} {site_title}")
 }

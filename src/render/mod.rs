@@ -1035,9 +1035,16 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The `<link rel="alternate">` of the feed in `dir` (`topics/niger/`,
+    /// `actors/...`, `authors/...`), titled as the feed is.
     fn feed_link(&self, name: &str, dir: &str, linker: Linker) -> FeedLink {
+        let kind = match dir.split('/').next() {
+            Some("topics") => "topic_kicker",
+            Some("authors") => "author_kicker",
+            _ => "actor_kicker",
+        };
         FeedLink {
-            title: lists::feed_title(name, &self.site.config.title),
+            title: lists::feed_title(name, self.words.text(kind), &self.site.config.title),
             href: format!("{}{dir}feed.xml", linker.root()),
         }
     }

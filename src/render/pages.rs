@@ -378,13 +378,18 @@ impl<'a> Renderer<'a> {
             aliases: if first { &a.aliases } else { &[] },
             born_iso: a.born.filter(|_| first).map(|b| b.iso()),
             born_human: a.born.filter(|_| first).map(|b| self.words.partial_date(b)),
-            // Written as the country's name in other letter case
-            // (`niger`), it shows as the profile names it.
+            // Written as the country's name or one of its aliases in
+            // other letter case (`niger`), it shows as the profile writes it.
             country: a.country.as_deref().filter(|_| first).map(|written| {
-                match a.country_actor.map(|c| s.actors[c].name.as_str()) {
-                    Some(name) if name.to_lowercase() == written.trim().to_lowercase() => name,
-                    _ => written,
-                }
+                let wanted = written.trim().to_lowercase();
+                (a.country_actor)
+                    .map(|c| &s.actors[c])
+                    .and_then(|c| {
+                        std::iter::once(&c.name)
+                            .chain(&c.aliases)
+                            .find(|n| n.trim().to_lowercase() == wanted)
+                    })
+                    .map_or(written, |n| n.as_str())
             }),
             country_href: (a.country_actor).filter(|_| first).map(|c| {
                 let c = &s.actors[c];
