@@ -432,9 +432,14 @@ fn a_build_that_publishes_drafts_or_scheduled_articles_into_the_site_output_warn
         "{}",
         stderr(&out)
     );
-    // A production build publishes none.
+    // A production build publishes none, and says how many it left out.
     let out = site.build_ok();
     assert!(!stderr(&out).contains("published"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("\n3 drafts left out (build with --drafts to include them)\n"),
+        "{}",
+        stderr(&out)
+    );
     // Naming the site's own output folder with -o is no way around it,
     // and a folder elsewhere is named, for the writer to judge.
     let public = site.root().join("public");

@@ -38,6 +38,14 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                 if let Some(line) = held_back_line(&s) {
                     eprintln!("{line}");
                 }
+                // Said as the scheduled articles are: a writer whose draft
+                // is missing from the site sees why.
+                if s.drafts_skipped > 0 {
+                    eprintln!(
+                        "{} left out (build with --drafts to include them)",
+                        counted(s.drafts_skipped, "draft", "drafts")
+                    );
+                }
                 // Whatever folder it went to: `-o public` is the site's
                 // own output folder as much as no `-o` is.
                 if let Some(warning) = previews_warning(&s) {
@@ -69,12 +77,6 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> i32 {
                     eprintln!(
                         "  images: {} resized, {} from the cache",
                         s.images_resized, s.images_cached
-                    );
-                }
-                if s.drafts_skipped > 0 {
-                    eprintln!(
-                        "  {} left out (build with --drafts to include them)",
-                        counted(s.drafts_skipped, "draft", "drafts")
                     );
                 }
             }
