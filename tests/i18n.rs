@@ -658,3 +658,24 @@ fn a_topic_is_one_topic_however_its_accents_are_encoded() {
         "{topic}"
     );
 }
+
+#[test]
+fn the_built_in_key_points_heading_replaced_by_the_sites_own_is_told_so() {
+    let site = Site::new(&[
+        ("site.toml", "title = \"T\"\nknow_heading = \"Key points\"\n"),
+        (
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2023-10-10\n+++\nBody.\n\n## What You Should Know\n\n- A point.\n",
+        ),
+    ]);
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "\"What You Should Know\" is the built-in key-points heading, but this site's is \"Key points\" (`know_heading`)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("not of this page's"), "{err}");
+}

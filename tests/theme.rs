@@ -342,3 +342,28 @@ fn every_list_writes_an_article_item_as_the_macro_does() {
         assert!(archive.contains(item), "{item} not in {archive:?}");
     }
 }
+
+#[test]
+fn an_article_with_nothing_beside_it_has_no_empty_sidebar() {
+    let site = Site::new(&[
+        (
+            "content/articles/bare.md",
+            "+++\ntitle = \"Bare\"\ndate = 2024-03-05\n+++\n\nBody only.\n",
+        ),
+        (
+            "content/articles/full.md",
+            "+++\ntitle = \"Full\"\ndate = 2024-03-06\n+++\n\nBody.\n\n## What You Should Know\n\n- A point.\n",
+        ),
+    ]);
+    site.build_checked();
+    let bare = site.out("articles/bare/index.html");
+    assert!(!bare.contains("<aside"), "{bare}");
+    // Its body takes the single, centred column.
+    assert!(!bare.contains("with-sidebar"), "{bare}");
+    let full = site.out("articles/full/index.html");
+    assert!(
+        full.contains("<aside class=\"sidebar know\" aria-labelledby=\"know-heading\">")
+            && full.contains("with-sidebar"),
+        "{full}"
+    );
+}

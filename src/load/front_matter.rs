@@ -605,18 +605,29 @@ impl<'a> Checker<'a> {
         };
         // A page key below the page's own table (`[[links]]`, or a
         // `[menu]`-like table), not in a nested settings table.
-        let of_the_page = matches!(parent, [Step::Key(_)] | [Step::Key(_), Step::Index(_)])
+        // Only a key on a line of its own was written below the table's
+        // header; one inside an inline table (`links = [{ ... }]`) is not.
+        let on_its_line = self.file.text.get(at.clone()) == Some(key);
+        let of_the_page = on_its_line
+            && matches!(parent, [Step::Key(_)] | [Step::Key(_), Step::Index(_)])
             && self.known_keys.contains(&key);
         // The same key set above the table already: moving this one up
         // would set it twice.
         let set_above = of_the_page && {
-            let first = locate_key(&self.file.text, self.split.front_matter.clone(), key);
-            let table = locate_key(&self.file.text, self.split.front_matter.clone(), table);
-            first.start < at.start && first.start < table.start
+            let fm = self.split.front_matter.clone();
+            let first = locate_key(&self.file.text, fm.clone(), key);
+            let table = locate_key(&self.file.text, fm, table);
+            self.file.text.get(first.clone()) == Some(key)
+                && first.start < at.start
+                && first.start < table.start
+        };
+        let table_as_written = match self.split.format {
+            Format::Toml => format!("`{header}`"),
+            Format::Yaml => format!("`{table}`"),
         };
         let help = if set_above {
             Some(format!(
-                "`{key}` is set above already, and `{header}` has no `{key}`: remove this one"
+                "`{key}` is set above already, and {table_as_written} has no `{key}`: remove this one"
             ))
         } else if of_the_page {
             Some(match self.split.format {
@@ -1407,6 +1418,25 @@ mod tests {
             problems[0].help.as_deref(),
             Some("`image` is set above already, and `[[links]]` has no `image`: remove this one")
         );
+    }
+
+    #[test]
+    fn a_key_inside_an_inline_table_gets_the_tables_keys_as_its_hint() {
+        let f = file(concat!(
+            "+++\n",
+            "name = \"X\"\n",
+            "links = [{ name = \"W\", url = \"https://w.example/\", image = \"b.jpg\" }]\n",
+            "+++\n",
+        ));
+        let s = split(&f).unwrap();
+        let (_, problems) = parse::<ActorMeta>(&f, &s, ACTOR_KEYS);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let help = problems[0].help.as_deref().unwrap_or_default();
+        assert!(
+            !help.contains("set above") && !help.contains("move it"),
+            "{help}"
+        );
+        assert_eq!(help, "the keys of `[[links]]` are `name`, `url`");
     }
 
     #[test]

@@ -1189,13 +1189,27 @@ impl<'o, 'a> Renderer<'o, 'a> {
             let other = (crate::i18n::know_headings().iter())
                 .find(|(_, heading)| same_heading(&text, heading));
             if let (Some((language, _)), None) = (other, self.in_know) {
+                let primary = |tag: &str| {
+                    let p = tag.split('-').next().unwrap_or(tag);
+                    p.to_ascii_lowercase()
+                };
+                // The page's own language's built-in heading, replaced by
+                // the site's `know_heading`.
+                let own = primary(language) == primary(self.options.words.tag());
                 self.out.errors.push(MarkdownError {
                     range: h.range.clone(),
-                    message: format!(
-                        "\"{text}\" is the key-points heading of {} ({language}), not of this \
+                    message: if own {
+                        format!(
+                            "\"{text}\" is the built-in key-points heading, but this site's is \
+                             \"{know}\" (`know_heading`): its points stay in the body"
+                        )
+                    } else {
+                        format!(
+                            "\"{text}\" is the key-points heading of {} ({language}), not of this \
                          page's: its points stay in the body",
-                        crate::i18n::endonym(language)
-                    ),
+                            crate::i18n::endonym(language)
+                        )
+                    },
                     help: Some(format!(
                         "this page's key-points heading is \"{know}\": write that (or set \
                          `know_heading` in site.toml, or in `[translations.<language>]` for \
