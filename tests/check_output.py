@@ -13,6 +13,7 @@ import json
 import posixpath
 import re
 import sys
+import urllib.parse
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from html.parser import HTMLParser
@@ -277,7 +278,9 @@ def check_sitemap(t, site, base, pages):
     for u in urls:
         loc = u.findtext("s:loc", default="", namespaces=ns)
         locs.append(loc)
-        rel = loc[len(base):] + "index.html"
+        # A topic in another script is percent-encoded in the URL and
+        # written as it is on disk.
+        rel = urllib.parse.unquote(loc[len(base):]) + "index.html"
         t.check(f"sitemap: {loc} is a built page", loc.startswith(base) and rel in pages, loc)
         lastmod = u.findtext("s:lastmod", default=None, namespaces=ns)
         if lastmod is not None:
