@@ -292,7 +292,7 @@ def check_sitemap(t, site, base, pages):
     # The search page has no content of its own to list (a results page is
     # not one search engines index).
     expected = sorted(p for p in pages if in_tree(p) not in ("404.html", "search/index.html"))
-    got = sorted(l[len(base):] + "index.html" for l in locs)
+    got = sorted(urllib.parse.unquote(l[len(base):]) + "index.html" for l in locs)
     t.check("sitemap: every page once", got == expected, set(expected) ^ set(got))
 
 
