@@ -507,6 +507,7 @@ fn held_back_problems(
         }
     }
     let mut shown = Diagnostics::new();
+    let has_drafts = trees().any(|t| draft_slugs(t).next().is_some());
     for d in all_errors.into_sorted() {
         let key = problem_key(&d);
         let d = match later_views.get(&key) {
@@ -528,13 +529,6 @@ fn held_back_problems(
         let note = match (why.get(&d.path), named()) {
             (Some(reason), _) if later_views.contains_key(&key) => {
                 let moment = later_views[&key];
-                let has_drafts = trees().any(|t| {
-                    t.articles.iter().any(|p| p.meta.draft)
-                        || t.notes.iter().any(|p| p.meta.draft)
-                        || t.actors.iter().any(|p| p.meta.draft)
-                        || t.pages.iter().any(|p| p.meta.draft)
-                        || t.authors.iter().any(|p| p.meta.draft)
-                });
                 let held = if options.drafts || !has_drafts {
                     "the articles scheduled after it"
                 } else {
@@ -571,6 +565,24 @@ fn held_back_problems(
     shown
 }
 
+/// The slugs of a tree's drafts, of every page kind.
+fn draft_slugs(tree: &load::LoadedSite) -> impl Iterator<Item = &model::Slug> {
+    fn of<M>(
+        pages: &[std::sync::Arc<load::Page<M>>],
+        draft: fn(&M) -> bool,
+    ) -> impl Iterator<Item = &model::Slug> {
+        pages
+            .iter()
+            .filter(move |p| draft(&p.meta))
+            .map(|p| &p.slug)
+    }
+    of(&tree.articles, |m| m.draft)
+        .chain(of(&tree.notes, |m| m.draft))
+        .chain(of(&tree.actors, |m| m.draft))
+        .chain(of(&tree.pages, |m| m.draft))
+        .chain(of(&tree.authors, |m| m.draft))
+}
+
 /// The moments, in order, at which a scheduled article goes live on a
 /// site that may still lack a page it names: the due instant of each
 /// scheduled article whose text holds the slug of a page held back past
@@ -594,22 +606,7 @@ fn scheduled_moments_to_check<'a>(
     let mut scheduled = Vec::new();
     for tree in trees {
         if !options.drafts {
-            let drafts = (tree.notes.iter().filter(|p| p.meta.draft).map(|p| &p.slug))
-                .chain(tree.actors.iter().filter(|p| p.meta.draft).map(|p| &p.slug))
-                .chain(tree.pages.iter().filter(|p| p.meta.draft).map(|p| &p.slug))
-                .chain(
-                    tree.authors
-                        .iter()
-                        .filter(|p| p.meta.draft)
-                        .map(|p| &p.slug),
-                )
-                .chain(
-                    tree.articles
-                        .iter()
-                        .filter(|p| p.meta.draft)
-                        .map(|p| &p.slug),
-                );
-            held.extend(drafts.map(|slug| (slug.as_str(), None)));
+            held.extend(draft_slugs(tree).map(|slug| (slug.as_str(), None)));
         }
         for article in &tree.articles {
             if article.meta.draft {
